@@ -1,0 +1,359 @@
+package dev.telemask.codec;
+
+import java.util.Arrays;
+
+/**
+ * The records of one AVL frame, decoded into parallel arrays (one slot per record, one per IO element) so
+ * that decoding, masking and writing allocate nothing once a batch has grown to its working size.
+ *
+ * <p>Record {@code r}'s IO elements are the element indices {@code ioStart(r) .. ioStart(r) + ioCount(r) - 1}.
+ * Fixed-width values (1, 2, 4 or 8 bytes) are unsigned and held in a {@code long}; variable-length (NX)
+ * values live in a shared byte arena. The privacy engine rewrites a record in place with
+ * {@link #setPosition}, {@link #clearLocation} and {@link #removeIo}.
+ *
+ * <p>Not thread-safe. A batch is owned by one thread at a time and handed on whole.
+ */
+public final class AvlBatch {
+    /** Width code of a variable-length (NX) element. */
+    public static final int WIDTH_VARIABLE = 0;
+    /** Generation type of records whose codec has none. */
+    public static final int NO_GENERATION = -1;
+
+    private static final int INITIAL_RECORDS = 16;
+    private static final int INITIAL_ELEMENTS = 256;
+    private static final int INITIAL_NX_BYTES = 256;
+
+    private AvlCodec codec;
+    private int size;
+
+    private long[] timestamp = new long[INITIAL_RECORDS];
+    private int[] priority = new int[INITIAL_RECORDS];
+    private int[] longitude = new int[INITIAL_RECORDS];
+    private int[] latitude = new int[INITIAL_RECORDS];
+    private int[] altitude = new int[INITIAL_RECORDS];
+    private int[] angle = new int[INITIAL_RECORDS];
+    private int[] satellites = new int[INITIAL_RECORDS];
+    private int[] speed = new int[INITIAL_RECORDS];
+    private int[] eventIo = new int[INITIAL_RECORDS];
+    private int[] generation = new int[INITIAL_RECORDS];
+    private boolean[] locationCleared = new boolean[INITIAL_RECORDS];
+    private int[] ioStart = new int[INITIAL_RECORDS];
+    private int[] ioCount = new int[INITIAL_RECORDS];
+
+    private int elements;
+    private int[] ioId = new int[INITIAL_ELEMENTS];
+    private byte[] ioWidth = new byte[INITIAL_ELEMENTS];
+    private long[] ioValue = new long[INITIAL_ELEMENTS];
+    private boolean[] ioRemoved = new boolean[INITIAL_ELEMENTS];
+    /** For NX elements: offset into {@link #nx}, and the length is in {@link #ioValue}. */
+    private int[] nxOffset = new int[INITIAL_ELEMENTS];
+
+    private int nxSize;
+    private byte[] nx = new byte[INITIAL_NX_BYTES];
+
+    /** Empties the batch, keeping its arrays. */
+    public void clear() {
+        codec = null;
+        size = 0;
+        elements = 0;
+        nxSize = 0;
+    }
+
+    public AvlCodec codec() {
+        return codec;
+    }
+
+    public void codec(AvlCodec codec) {
+        this.codec = codec;
+    }
+
+    /** Number of records. */
+    public int size() {
+        return size;
+    }
+
+    /** Total number of IO elements over all records, removed ones included. */
+    public int elementCount() {
+        return elements;
+    }
+
+    // ---- building ----------------------------------------------------------------------------------
+
+    /**
+     * Appends a record and returns its index. Its IO elements are the ones appended with
+     * {@link #addIo}/{@link #addNx} until the next call.
+     */
+    public int addRecord(long timestampMillis, int priority, int longitude, int latitude, int altitude,
+                         int angle, int satellites, int speed, int eventIo, int generation) {
+        int r = size;
+        if (r == timestamp.length) {
+            growRecords(r * 2);
+        }
+        this.timestamp[r] = timestampMillis;
+        this.priority[r] = priority;
+        this.longitude[r] = longitude;
+        this.latitude[r] = latitude;
+        this.altitude[r] = altitude;
+        this.angle[r] = angle;
+        this.satellites[r] = satellites;
+        this.speed[r] = speed;
+        this.eventIo[r] = eventIo;
+        this.generation[r] = generation;
+        this.locationCleared[r] = false;
+        this.ioStart[r] = elements;
+        this.ioCount[r] = 0;
+        size = r + 1;
+        return r;
+    }
+
+    /** Appends a fixed-width element (width 1, 2, 4 or 8) to the last record. */
+    public void addIo(int id, int width, long value) {
+        int e = appendElement(id, width);
+        ioValue[e] = value;
+    }
+
+    /** Appends a variable-length element to the last record, copying {@code length} bytes of {@code src}. */
+    public void addNx(int id, byte[] src, int from, int length) {
+        int at = reserveNx(id, length);
+        System.arraycopy(src, from, nx, at, length);
+    }
+
+    /**
+     * Appends a variable-length element of {@code length} bytes to the last record and returns the offset in
+     * {@link #nxArray()} where the caller must write its bytes.
+     */
+    int reserveNx(int id, int length) {
+        int e = appendElement(id, WIDTH_VARIABLE);
+        if (nxSize + length > nx.length) {
+            nx = Arrays.copyOf(nx, Math.max(nx.length * 2, nxSize + length));
+        }
+        nxOffset[e] = nxSize;
+        ioValue[e] = length;
+        nxSize += length;
+        return nxOffset[e];
+    }
+
+    private int appendElement(int id, int width) {
+        int e = elements;
+        if (e == ioId.length) {
+            growElements(e * 2);
+        }
+        ioId[e] = id;
+        ioWidth[e] = (byte) width;
+        ioRemoved[e] = false;
+        elements = e + 1;
+        ioCount[size - 1]++;
+        return e;
+    }
+
+    /** Makes this batch an exact copy of {@code other}, reusing this batch's arrays where they suffice. */
+    public void copyFrom(AvlBatch other) {
+        clear();
+        codec = other.codec;
+        if (timestamp.length < other.size) {
+            growRecords(other.size);
+        }
+        if (ioId.length < other.elements) {
+            growElements(other.elements);
+        }
+        if (nx.length < other.nxSize) {
+            nx = new byte[other.nxSize];
+        }
+        int n = other.size;
+        System.arraycopy(other.timestamp, 0, timestamp, 0, n);
+        System.arraycopy(other.priority, 0, priority, 0, n);
+        System.arraycopy(other.longitude, 0, longitude, 0, n);
+        System.arraycopy(other.latitude, 0, latitude, 0, n);
+        System.arraycopy(other.altitude, 0, altitude, 0, n);
+        System.arraycopy(other.angle, 0, angle, 0, n);
+        System.arraycopy(other.satellites, 0, satellites, 0, n);
+        System.arraycopy(other.speed, 0, speed, 0, n);
+        System.arraycopy(other.eventIo, 0, eventIo, 0, n);
+        System.arraycopy(other.generation, 0, generation, 0, n);
+        System.arraycopy(other.locationCleared, 0, locationCleared, 0, n);
+        System.arraycopy(other.ioStart, 0, ioStart, 0, n);
+        System.arraycopy(other.ioCount, 0, ioCount, 0, n);
+        int m = other.elements;
+        System.arraycopy(other.ioId, 0, ioId, 0, m);
+        System.arraycopy(other.ioWidth, 0, ioWidth, 0, m);
+        System.arraycopy(other.ioValue, 0, ioValue, 0, m);
+        System.arraycopy(other.ioRemoved, 0, ioRemoved, 0, m);
+        System.arraycopy(other.nxOffset, 0, nxOffset, 0, m);
+        System.arraycopy(other.nx, 0, nx, 0, other.nxSize);
+        size = n;
+        elements = m;
+        nxSize = other.nxSize;
+    }
+
+    private void growRecords(int capacity) {
+        timestamp = Arrays.copyOf(timestamp, capacity);
+        priority = Arrays.copyOf(priority, capacity);
+        longitude = Arrays.copyOf(longitude, capacity);
+        latitude = Arrays.copyOf(latitude, capacity);
+        altitude = Arrays.copyOf(altitude, capacity);
+        angle = Arrays.copyOf(angle, capacity);
+        satellites = Arrays.copyOf(satellites, capacity);
+        speed = Arrays.copyOf(speed, capacity);
+        eventIo = Arrays.copyOf(eventIo, capacity);
+        generation = Arrays.copyOf(generation, capacity);
+        locationCleared = Arrays.copyOf(locationCleared, capacity);
+        ioStart = Arrays.copyOf(ioStart, capacity);
+        ioCount = Arrays.copyOf(ioCount, capacity);
+    }
+
+    private void growElements(int capacity) {
+        ioId = Arrays.copyOf(ioId, capacity);
+        ioWidth = Arrays.copyOf(ioWidth, capacity);
+        ioValue = Arrays.copyOf(ioValue, capacity);
+        ioRemoved = Arrays.copyOf(ioRemoved, capacity);
+        nxOffset = Arrays.copyOf(nxOffset, capacity);
+    }
+
+    // ---- record fields -----------------------------------------------------------------------------
+
+    /** Device time of record {@code r}, milliseconds since the Unix epoch (UTC). */
+    public long timestamp(int r) {
+        return timestamp[r];
+    }
+
+    public int priority(int r) {
+        return priority[r];
+    }
+
+    /** Longitude in units of 1e-7 degree, signed. */
+    public int longitude(int r) {
+        return longitude[r];
+    }
+
+    /** Latitude in units of 1e-7 degree, signed. */
+    public int latitude(int r) {
+        return latitude[r];
+    }
+
+    /** Altitude in metres above sea level, signed. */
+    public int altitude(int r) {
+        return altitude[r];
+    }
+
+    /** Heading in degrees from north, 0..360. */
+    public int angle(int r) {
+        return angle[r];
+    }
+
+    public int satellites(int r) {
+        return satellites[r];
+    }
+
+    /** Speed in km/h as the device computed it from GPS. */
+    public int speed(int r) {
+        return speed[r];
+    }
+
+    /** The IO element ID that triggered the record, 0 when none did. */
+    public int eventIo(int r) {
+        return eventIo[r];
+    }
+
+    /** Codec 16's generation type, or {@link #NO_GENERATION}. */
+    public int generation(int r) {
+        return generation[r];
+    }
+
+    /**
+     * True when {@link #clearLocation} removed this record's coordinates, altitude, angle, satellites and speed:
+     * their accessors then return 0, which a writer must store as "no value", never as 0.
+     */
+    public boolean isLocationCleared(int r) {
+        return locationCleared[r];
+    }
+
+    // ---- in-place rewriting ------------------------------------------------------------------------
+
+    /** Replaces record {@code r}'s coordinates (1e-7 degree units). */
+    public void setPosition(int r, int longitude, int latitude) {
+        this.longitude[r] = longitude;
+        this.latitude[r] = latitude;
+    }
+
+    /** Removes everything that locates record {@code r}: coordinates, altitude, angle, satellites and speed. */
+    public void clearLocation(int r) {
+        locationCleared[r] = true;
+        longitude[r] = 0;
+        latitude[r] = 0;
+        altitude[r] = 0;
+        angle[r] = 0;
+        satellites[r] = 0;
+        speed[r] = 0;
+    }
+
+    // ---- IO elements -------------------------------------------------------------------------------
+
+    /** Index of record {@code r}'s first IO element. */
+    public int ioStart(int r) {
+        return ioStart[r];
+    }
+
+    /** Number of IO elements of record {@code r}, removed ones included. */
+    public int ioCount(int r) {
+        return ioCount[r];
+    }
+
+    public int ioId(int e) {
+        return ioId[e];
+    }
+
+    /** 1, 2, 4 or 8 for fixed-width elements, {@link #WIDTH_VARIABLE} for NX elements. */
+    public int ioWidth(int e) {
+        return ioWidth[e];
+    }
+
+    /** The unsigned value of a fixed-width element (8-byte values may read negative as a signed long). */
+    public long ioValue(int e) {
+        return ioValue[e];
+    }
+
+    /** Length in bytes of an NX element's value. */
+    public int nxLength(int e) {
+        return (int) ioValue[e];
+    }
+
+    /** Offset of an NX element's value in {@link #nxArray()}. */
+    public int nxOffset(int e) {
+        return nxOffset[e];
+    }
+
+    /** The arena holding NX values; read it with {@link #nxOffset} and {@link #nxLength}, never keep it. */
+    public byte[] nxArray() {
+        return nx;
+    }
+
+    public boolean isIoRemoved(int e) {
+        return ioRemoved[e];
+    }
+
+    /** Marks element {@code e} removed: readers and writers skip it. */
+    public void removeIo(int e) {
+        ioRemoved[e] = true;
+    }
+
+    /** The element index of record {@code r}'s element {@code id} that is not removed, or -1. */
+    public int findIo(int r, int id) {
+        for (int e = ioStart[r], end = e + ioCount[r]; e < end; e++) {
+            if (ioId[e] == id && !ioRemoved[e]) {
+                return e;
+            }
+        }
+        return -1;
+    }
+
+    /** Number of record {@code r}'s elements that are not removed. */
+    public int keptIoCount(int r) {
+        int kept = 0;
+        for (int e = ioStart[r], end = e + ioCount[r]; e < end; e++) {
+            if (!ioRemoved[e]) {
+                kept++;
+            }
+        }
+        return kept;
+    }
+}
