@@ -31,18 +31,24 @@ public final class AvlDecoder {
      * {@code frame}. The batch is cleared first. Offsets in exceptions count from the preamble's first byte.
      */
     public static void decodeTcpFrame(ByteBuf frame, AvlBatch batch) {
-        int start = frame.readerIndex();
-        int dataLength = checkTcpFrame(frame);
-        decodeData(frame, start + TCP_HEADER_LENGTH, dataLength, TCP_HEADER_LENGTH, batch);
+        decodeTcpFrame(frame, frame.readerIndex(), frame.readableBytes(), batch);
+    }
+
+    /** Decodes the whole TCP AVL frame of {@code length} bytes at absolute {@code index}, without slicing. */
+    public static void decodeTcpFrame(ByteBuf buf, int index, int length, AvlBatch batch) {
+        int dataLength = checkTcpFrame(buf, index, length);
+        decodeData(buf, index + TCP_HEADER_LENGTH, dataLength, TCP_HEADER_LENGTH, batch);
     }
 
     /**
-     * Checks a TCP frame's preamble, length and CRC (any codec) and returns its data length; the data starts
-     * {@link #TCP_HEADER_LENGTH} bytes after the reader index.
+     * Checks a TCP frame's preamble, length and CRC (any codec) held in the readable bytes of {@code frame} and
+     * returns its data length; the data starts {@link #TCP_HEADER_LENGTH} bytes after the reader index.
      */
     public static int checkTcpFrame(ByteBuf frame) {
-        int start = frame.readerIndex();
-        int length = frame.readableBytes();
+        return checkTcpFrame(frame, frame.readerIndex(), frame.readableBytes());
+    }
+
+    private static int checkTcpFrame(ByteBuf frame, int start, int length) {
         if (length < TCP_HEADER_LENGTH + MIN_DATA_LENGTH + TCP_CRC_LENGTH) {
             throw new CodecException(TRUNCATED, length, "frame of " + length + " bytes is shorter than the minimum");
         }
@@ -75,36 +81,36 @@ public final class AvlDecoder {
         if (length < MIN_DATA_LENGTH) {
             throw new CodecException(TRUNCATED, baseOffset + length, "AVL data of " + length + " bytes is too short");
         }
-        Cursor c = new Cursor(buf, index, index + length - 1, baseOffset - index);
         int codecId = buf.getUnsignedByte(index);
         AvlCodec codec = AvlCodec.byId(codecId);
         if (codec == null) {
             throw new CodecException(UNKNOWN_CODEC, baseOffset, "codec ID 0x" + Integer.toHexString(codecId) + " is not AVL data");
         }
         batch.codec(codec);
+        // Records end where the closing record count begins; offsets in exceptions are index + toOffset.
+        int limit = index + length - 1;
+        long toOffset = baseOffset - index;
         int count = buf.getUnsignedByte(index + 1);
-        c.pos = index + 2;
+        int pos = index + 2;
         for (int i = 0; i < count; i++) {
-            decodeRecord(c, codec, batch);
+            pos = decodeRecord(buf, pos, limit, toOffset, codec, batch);
         }
-        if (c.pos != c.limit) {
-            throw new CodecException(TRAILING_BYTES, c.offset(c.pos),
-                    (c.limit - c.pos) + " bytes after " + count + " records");
+        if (pos != limit) {
+            throw new CodecException(TRAILING_BYTES, pos + toOffset, (limit - pos) + " bytes after " + count + " records");
         }
-        int count2 = buf.getUnsignedByte(c.limit);
+        int count2 = buf.getUnsignedByte(limit);
         if (count2 != count) {
-            throw new CodecException(COUNT_MISMATCH, c.offset(c.limit),
+            throw new CodecException(COUNT_MISMATCH, limit + toOffset,
                     "record count " + count + " at the start, " + count2 + " at the end");
         }
     }
 
-    private static void decodeRecord(Cursor c, AvlCodec codec, AvlBatch batch) {
-        ByteBuf buf = c.buf;
-        int recordStart = c.pos;
+    /** Decodes the record at {@code pos} into {@code batch} and returns the index after it. */
+    private static int decodeRecord(ByteBuf buf, int pos, int limit, long toOffset, AvlCodec codec, AvlBatch batch) {
         int idWidth = codec.ioIdWidth();
         int countWidth = codec.countWidth();
-        c.need(GPS_AND_HEADER_LENGTH + idWidth + (codec.hasGenerationType() ? 1 : 0) + countWidth);
-        int p = c.pos;
+        need(pos, GPS_AND_HEADER_LENGTH + idWidth + (codec.hasGenerationType() ? 1 : 0) + countWidth, limit, toOffset);
+        int p = pos;
         long timestamp = buf.getLong(p);
         int priority = buf.getUnsignedByte(p + 8);
         int longitude = buf.getInt(p + 9);
@@ -121,31 +127,30 @@ public final class AvlDecoder {
             generation = buf.getUnsignedByte(p++);
         }
         int totalIo = countWidth == 1 ? buf.getUnsignedByte(p) : buf.getUnsignedShort(p);
-        int totalOffset = p;
+        int totalAt = p;
         p += countWidth;
-        c.pos = p;
-        batch.addRecord(timestamp, priority, longitude, latitude, altitude, angle, satellites, speed, eventIo, generation);
+        int r = batch.addRecord(timestamp, priority, longitude, latitude, altitude, angle, satellites, speed, eventIo, generation);
 
-        int seen = fixedWidthGroup(c, batch, idWidth, countWidth, 1)
-                + fixedWidthGroup(c, batch, idWidth, countWidth, 2)
-                + fixedWidthGroup(c, batch, idWidth, countWidth, 4)
-                + fixedWidthGroup(c, batch, idWidth, countWidth, 8);
+        p = fixedWidthGroup(buf, p, limit, toOffset, batch, idWidth, countWidth, 1);
+        p = fixedWidthGroup(buf, p, limit, toOffset, batch, idWidth, countWidth, 2);
+        p = fixedWidthGroup(buf, p, limit, toOffset, batch, idWidth, countWidth, 4);
+        p = fixedWidthGroup(buf, p, limit, toOffset, batch, idWidth, countWidth, 8);
         if (codec.hasVariableLengthElements()) {
-            seen += variableLengthGroup(c, batch);
+            p = variableLengthGroup(buf, p, limit, toOffset, batch);
         }
-        if (seen != totalIo) {
-            throw new CodecException(COUNT_MISMATCH, c.offset(totalOffset),
-                    "record at offset " + c.offset(recordStart) + " announces " + totalIo + " IO elements, holds " + seen);
+        if (batch.ioCount(r) != totalIo) {
+            throw new CodecException(COUNT_MISMATCH, totalAt + toOffset,
+                    "record at offset " + (pos + toOffset) + " announces " + totalIo + " IO elements, holds " + batch.ioCount(r));
         }
+        return p;
     }
 
-    private static int fixedWidthGroup(Cursor c, AvlBatch batch, int idWidth, int countWidth, int width) {
-        ByteBuf buf = c.buf;
-        c.need(countWidth);
-        int n = countWidth == 1 ? buf.getUnsignedByte(c.pos) : buf.getUnsignedShort(c.pos);
-        c.pos += countWidth;
-        c.need(n * (idWidth + width));
-        int p = c.pos;
+    private static int fixedWidthGroup(ByteBuf buf, int pos, int limit, long toOffset, AvlBatch batch,
+                                       int idWidth, int countWidth, int width) {
+        need(pos, countWidth, limit, toOffset);
+        int n = countWidth == 1 ? buf.getUnsignedByte(pos) : buf.getUnsignedShort(pos);
+        int p = pos + countWidth;
+        need(p, (long) n * (idWidth + width), limit, toOffset);
         for (int i = 0; i < n; i++) {
             int id = idWidth == 1 ? buf.getUnsignedByte(p) : buf.getUnsignedShort(p);
             p += idWidth;
@@ -158,51 +163,31 @@ public final class AvlDecoder {
             p += width;
             batch.addIo(id, width, value);
         }
-        c.pos = p;
-        return n;
+        return p;
     }
 
-    private static int variableLengthGroup(Cursor c, AvlBatch batch) {
-        ByteBuf buf = c.buf;
-        c.need(2);
-        int n = buf.getUnsignedShort(c.pos);
-        c.pos += 2;
+    private static int variableLengthGroup(ByteBuf buf, int pos, int limit, long toOffset, AvlBatch batch) {
+        need(pos, 2, limit, toOffset);
+        int n = buf.getUnsignedShort(pos);
+        int p = pos + 2;
         for (int i = 0; i < n; i++) {
-            c.need(4);
-            int id = buf.getUnsignedShort(c.pos);
-            int length = buf.getUnsignedShort(c.pos + 2);
-            c.pos += 4;
-            c.need(length);
+            need(p, 4, limit, toOffset);
+            int id = buf.getUnsignedShort(p);
+            int length = buf.getUnsignedShort(p + 2);
+            p += 4;
+            need(p, length, limit, toOffset);
             int at = batch.reserveNx(id, length);
-            buf.getBytes(c.pos, batch.nxArray(), at, length);
-            c.pos += length;
+            buf.getBytes(p, batch.nxArray(), at, length);
+            p += length;
         }
-        return n;
+        return p;
     }
 
-    /** Read position within [start, limit) and the translation from buffer index to frame offset. */
-    private static final class Cursor {
-        final ByteBuf buf;
-        final int limit;
-        final long indexToOffset;
-        int pos;
-
-        Cursor(ByteBuf buf, int pos, int limit, long indexToOffset) {
-            this.buf = buf;
-            this.pos = pos;
-            this.limit = limit;
-            this.indexToOffset = indexToOffset;
-        }
-
-        void need(long bytes) {
-            if (pos + bytes > limit) {
-                throw new CodecException(TRUNCATED, offset(pos),
-                        "need " + bytes + " bytes, " + (limit - pos) + " remain before the closing record count");
-            }
-        }
-
-        long offset(int index) {
-            return index + indexToOffset;
+    /** Throws TRUNCATED unless {@code bytes} bytes from {@code pos} lie before {@code limit}. */
+    private static void need(int pos, long bytes, int limit, long toOffset) {
+        if (pos + bytes > limit) {
+            throw new CodecException(TRUNCATED, pos + toOffset,
+                    "need " + bytes + " bytes, " + (limit - pos) + " remain before the closing record count");
         }
     }
 }

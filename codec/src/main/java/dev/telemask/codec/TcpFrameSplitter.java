@@ -60,6 +60,17 @@ public final class TcpFrameSplitter {
      * Throws {@link CodecException} as soon as the bytes at hand cannot start a valid frame.
      */
     public ByteBuf readFrame(ByteBuf in) {
+        int length = frameLength(in);
+        return length < 0 ? null : in.readRetainedSlice(length);
+    }
+
+    /**
+     * Returns the length of the whole frame that starts at the reader index if all its bytes are readable, else -1;
+     * moves no index. A caller that decodes in place ({@link AvlDecoder#decodeTcpFrame(ByteBuf, int, int, AvlBatch)})
+     * then skips that many bytes, and no slice is allocated. Throws {@link CodecException} as soon as the bytes at
+     * hand cannot start a valid frame.
+     */
+    public int frameLength(ByteBuf in) {
         int start = in.readerIndex();
         int readable = in.readableBytes();
         int preambleSeen = Math.min(readable, 4);
@@ -70,7 +81,7 @@ public final class TcpFrameSplitter {
             }
         }
         if (readable < AvlDecoder.TCP_HEADER_LENGTH) {
-            return null;
+            return -1;
         }
         long dataLength = in.getUnsignedInt(start + 4);
         long frameLength = dataLength + AvlDecoder.TCP_HEADER_LENGTH + AvlDecoder.TCP_CRC_LENGTH;
@@ -82,9 +93,6 @@ public final class TcpFrameSplitter {
             throw new CodecException(BAD_LENGTH, 4, "data length " + dataLength + " is below the minimum of "
                     + AvlDecoder.MIN_DATA_LENGTH);
         }
-        if (readable < frameLength) {
-            return null;
-        }
-        return in.readRetainedSlice((int) frameLength);
+        return readable < frameLength ? -1 : (int) frameLength;
     }
 }
