@@ -98,18 +98,22 @@ public final class PolicyEngine {
         out.set(r, treatment);
     }
 
+    /** One pass over the record's elements for ignition, movement and private mode, before any are stripped. */
     private static void readTripInputs(CompiledPolicy policy, DeviceState state, AvlBatch batch, int r) {
-        int e = batch.findIo(r, TeltonikaIo.IGNITION);
-        if (e >= 0) {
-            state.ignition = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
-        }
-        e = batch.findIo(r, TeltonikaIo.MOVEMENT);
-        if (e >= 0) {
-            state.movement = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
-        }
-        e = batch.findIo(r, policy.privateModeIoId);
-        if (e >= 0) {
-            state.privateMode = batch.ioValue(e) == policy.privateModeValue;
+        int privateModeId = policy.privateModeIoId;
+        for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
+            if (batch.isIoRemoved(e)) {
+                continue;
+            }
+            int id = batch.ioId(e);
+            if (id == TeltonikaIo.IGNITION) {
+                state.ignition = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
+            } else if (id == TeltonikaIo.MOVEMENT) {
+                state.movement = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
+            }
+            if (id == privateModeId) {
+                state.privateMode = batch.ioValue(e) == policy.privateModeValue;
+            }
         }
     }
 
