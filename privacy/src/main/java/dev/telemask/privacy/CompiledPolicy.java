@@ -1,0 +1,62 @@
+package dev.telemask.privacy;
+
+import java.time.zone.ZoneRules;
+
+/**
+ * A {@link Policy} turned into lookup structures for the engine: schedule as a minute-of-week bitset, zones as
+ * hidden discs, IO filter as a bitset. Immutable and thread-safe; compile once per policy version and share.
+ */
+public final class CompiledPolicy {
+    private final Policy policy;
+    final int privateModeIoId;
+    final long privateModeValue;
+    /** {@code null} when the policy has no business schedule. */
+    final ZoneRules scheduleZone;
+    final MinuteOfWeekSet businessMinutes;
+    /** {@code null} when coarsening is off. */
+    final GeoGrid grid;
+    final HiddenDisc[] zones;
+    /** {@code null} when every IO element is kept. */
+    final IoIdSet keptIo;
+    final boolean dropPrivate;
+
+    private CompiledPolicy(Policy policy, byte[] zoneKey) {
+        this.policy = policy;
+        this.privateModeIoId = policy.privateModeIoId();
+        this.privateModeValue = policy.privateModeValue();
+        BusinessSchedule schedule = policy.schedule();
+        this.scheduleZone = schedule == null ? null : schedule.timeZone().getRules();
+        this.businessMinutes = schedule == null ? null : MinuteOfWeekSet.of(schedule);
+        this.grid = policy.coarseningMetres() > 0 ? new GeoGrid(policy.coarseningMetres()) : null;
+        this.zones = policy.zones().stream().map(z -> HiddenDisc.of(z, zoneKey)).toArray(HiddenDisc[]::new);
+        this.keptIo = policy.keptIo().all() ? null : IoIdSet.of(policy.keptIo().ids());
+        this.dropPrivate = policy.privateRecords() == PrivateRecordHandling.DROP;
+    }
+
+    /**
+     * Compiles {@code policy}. {@code zoneKey} is the deployment's secret from which privacy zones derive their
+     * hidden discs; keep it stable (changing it moves every hidden disc, and two discs of one zone together narrow
+     * the zone down) and out of anything a tenant can read.
+     */
+    public static CompiledPolicy compile(Policy policy, byte[] zoneKey) {
+        return new CompiledPolicy(policy, zoneKey.clone());
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** The disc hidden for the policy's zone {@code index}. */
+    public HiddenDisc hiddenDisc(int index) {
+        return zones[index];
+    }
+
+    boolean inZone(int latitudeE7, int longitudeE7) {
+        for (HiddenDisc zone : zones) {
+            if (zone.contains(latitudeE7, longitudeE7)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.telemask.privacy;
+
+import java.util.List;
+
+/**
+ * A tenant's privacy policy, validated and immutable: consent defaults, private-trip triggers, coarsening,
+ * privacy zones and IO filtering. {@link PolicyJson} reads and writes it; {@link CompiledPolicy} is what the
+ * engine runs.
+ *
+ * @param schedule          business hours outside which driving is private, or {@code null} for none
+ * @param coarseningMetres  grid cell size for non-private records, 0 when coarsening is off
+ */
+public record Policy(
+        int version,
+        Consent consent,
+        int privateModeIoId,
+        long privateModeValue,
+        BusinessSchedule schedule,
+        PrivateRecordHandling privateRecords,
+        int coarseningMetres,
+        List<PrivacyZone> zones,
+        IoSelection keptIo) {
+
+    /** Teltonika's private-mode element (AVL ID 391, "Private Business Status": 1 means private). */
+    public static final int DEFAULT_PRIVATE_MODE_IO = 391;
+    public static final long DEFAULT_PRIVATE_MODE_VALUE = 1;
+
+    public Policy {
+        zones = List.copyOf(zones);
+    }
+
+    /** The policy that changes nothing: full consent, no schedule, no coarsening, no zones, every IO kept. */
+    public static Policy noOp() {
+        return new Policy(1, Consent.ALL, DEFAULT_PRIVATE_MODE_IO, DEFAULT_PRIVATE_MODE_VALUE, null,
+                PrivateRecordHandling.MASK, 0, List.of(), IoSelection.ALL);
+    }
+
+    public Policy withConsent(Consent value) {
+        return new Policy(version, value, privateModeIoId, privateModeValue, schedule, privateRecords,
+                coarseningMetres, zones, keptIo);
+    }
+
+    public Policy withSchedule(BusinessSchedule value) {
+        return new Policy(version, consent, privateModeIoId, privateModeValue, value, privateRecords,
+                coarseningMetres, zones, keptIo);
+    }
+
+    public Policy withCoarseningMetres(int value) {
+        return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
+                value, zones, keptIo);
+    }
+
+    public Policy withZones(List<PrivacyZone> value) {
+        return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
+                coarseningMetres, value, keptIo);
+    }
+
+    public Policy withKeptIo(IoSelection value) {
+        return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
+                coarseningMetres, zones, value);
+    }
+
+    public Policy withPrivateMode(int ioId, long value) {
+        return new Policy(version, consent, ioId, value, schedule, privateRecords, coarseningMetres, zones, keptIo);
+    }
+
+    public Policy withPrivateRecords(PrivateRecordHandling value) {
+        return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, value,
+                coarseningMetres, zones, keptIo);
+    }
+}

@@ -1,0 +1,372 @@
+package dev.telemask.privacy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and writes the policy document (JSON, as stored and served by the API). Reading validates everything and
+ * reports every problem at once, each with the field's path ({@code zones[1].radiusMetres}) and the reason.
+ *
+ * <pre>{@code
+ * { "version": 3,
+ *   "consent": { "location": true, "driverIdentity": false, "telemetry": true },
+ *   "privateTrips": { "privateModeIo": { "id": 391, "value": 1 },
+ *                     "businessSchedule": { "timeZone": "Europe/Berlin",
+ *                                           "days": { "monday": ["07:00-19:00"], ... } },
+ *                     "privateRecords": "mask" },
+ *   "coarsening": { "gridMetres": 500 },            // or "off"
+ *   "zones": [ { "name": "home", "latitude": 52.52, "longitude": 13.40, "radiusMetres": 300 } ],
+ *   "io": { "keep": "all" } }                        // or { "keep": [16, 239, 240] }
+ * }</pre>
+ */
+public final class PolicyJson {
+    public static final int MIN_GRID_METRES = 100;
+    public static final int MAX_GRID_METRES = 100_000;
+    private static final int MAX_ZONES = 100;
+    private static final int MAX_NAME_LENGTH = 100;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private PolicyJson() {}
+
+    /** Parses and validates a policy document; throws {@link PolicyValidationException} listing every error. */
+    public static Policy parse(String json) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new PolicyValidationException(List.of(new PolicyError("$", "not valid JSON: " + e.getOriginalMessage())));
+        }
+        return new Reader().read(root);
+    }
+
+    /** Writes {@code policy} as a document {@link #parse} reads back to an equal policy. */
+    public static String toJson(Policy policy) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("version", policy.version());
+        ObjectNode consent = root.putObject("consent");
+        consent.put("location", policy.consent().location());
+        consent.put("driverIdentity", policy.consent().driverIdentity());
+        consent.put("telemetry", policy.consent().telemetry());
+        ObjectNode trips = root.putObject("privateTrips");
+        trips.putObject("privateModeIo").put("id", policy.privateModeIoId()).put("value", policy.privateModeValue());
+        if (policy.schedule() != null) {
+            ObjectNode schedule = trips.putObject("businessSchedule");
+            schedule.put("timeZone", policy.schedule().timeZone().getId());
+            ObjectNode days = schedule.putObject("days");
+            for (DayOfWeek day : DayOfWeek.values()) {
+                List<TimeRange> ranges = policy.schedule().rangesOn(day);
+                if (!ranges.isEmpty()) {
+                    ArrayNode list = days.putArray(day.name().toLowerCase(Locale.ROOT));
+                    ranges.forEach(range -> list.add(range.toString()));
+                }
+            }
+        }
+        trips.put("privateRecords", policy.privateRecords().name().toLowerCase(Locale.ROOT));
+        if (policy.coarseningMetres() > 0) {
+            root.putObject("coarsening").put("gridMetres", policy.coarseningMetres());
+        } else {
+            root.put("coarsening", "off");
+        }
+        ArrayNode zones = root.putArray("zones");
+        for (PrivacyZone zone : policy.zones()) {
+            ObjectNode z = zones.addObject();
+            if (zone.name() != null) {
+                z.put("name", zone.name());
+            }
+            z.put("latitude", zone.latitude()).put("longitude", zone.longitude()).put("radiusMetres", zone.radiusMetres());
+        }
+        ObjectNode io = root.putObject("io");
+        if (policy.keptIo().all()) {
+            io.put("keep", "all");
+        } else {
+            ArrayNode keep = io.putArray("keep");
+            policy.keptIo().ids().forEach(keep::add);
+        }
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of plain values always serialises", e);
+        }
+    }
+
+    /** One parse: walks the tree and collects errors instead of stopping at the first. */
+    private static final class Reader {
+        private final List<PolicyError> errors = new ArrayList<>();
+
+        Policy read(JsonNode root) {
+            if (!root.isObject()) {
+                throw new PolicyValidationException(List.of(new PolicyError("$", "must be a JSON object")));
+            }
+            allowOnly(root, "", "version", "consent", "privateTrips", "coarsening", "zones", "io");
+            int version = (int) integer(root, "", "version", 1, Integer.MAX_VALUE, null);
+            Consent consent = consent(root.get("consent"));
+            JsonNode trips = root.path("privateTrips");
+            int privateModeId = Policy.DEFAULT_PRIVATE_MODE_IO;
+            long privateModeValue = Policy.DEFAULT_PRIVATE_MODE_VALUE;
+            BusinessSchedule schedule = null;
+            PrivateRecordHandling handling = PrivateRecordHandling.MASK;
+            if (isObject(trips, "privateTrips")) {
+                allowOnly(trips, "privateTrips.", "privateModeIo", "businessSchedule", "privateRecords");
+                JsonNode io = trips.path("privateModeIo");
+                if (isObject(io, "privateTrips.privateModeIo")) {
+                    allowOnly(io, "privateTrips.privateModeIo.", "id", "value");
+                    privateModeId = (int) integer(io, "privateTrips.privateModeIo.", "id", 0, 0xFFFF, (long) privateModeId);
+                    privateModeValue = integer(io, "privateTrips.privateModeIo.", "value", 0, 0xFFFF_FFFFL, privateModeValue);
+                }
+                schedule = schedule(trips.path("businessSchedule"));
+                handling = handling(trips.path("privateRecords"));
+            }
+            int grid = coarsening(root.path("coarsening"));
+            List<PrivacyZone> zones = zones(root.path("zones"));
+            IoSelection keep = io(root.path("io"));
+            if (!errors.isEmpty()) {
+                throw new PolicyValidationException(errors);
+            }
+            return new Policy(version, consent, privateModeId, privateModeValue, schedule, handling, grid, zones, keep);
+        }
+
+        private Consent consent(JsonNode node) {
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                error("consent", "is required");
+                return Consent.ALL;
+            }
+            if (!isObject(node, "consent")) {
+                return Consent.ALL;
+            }
+            allowOnly(node, "consent.", "location", "driverIdentity", "telemetry");
+            return new Consent(bool(node, "consent.", "location"), bool(node, "consent.", "driverIdentity"),
+                    bool(node, "consent.", "telemetry"));
+        }
+
+        private BusinessSchedule schedule(JsonNode node) {
+            String at = "privateTrips.businessSchedule";
+            if (node.isMissingNode() || node.isNull() || !isObject(node, at)) {
+                return null;
+            }
+            allowOnly(node, at + ".", "timeZone", "days");
+            ZoneId zone = null;
+            JsonNode tz = node.get("timeZone");
+            if (tz == null || !tz.isTextual()) {
+                error(at + ".timeZone", "is required, an IANA time zone such as \"Europe/Berlin\"");
+            } else {
+                try {
+                    zone = ZoneId.of(tz.asText());
+                } catch (DateTimeException e) {
+                    error(at + ".timeZone", "unknown time zone \"" + tz.asText() + "\"");
+                }
+            }
+            Map<DayOfWeek, List<TimeRange>> days = new EnumMap<>(DayOfWeek.class);
+            JsonNode daysNode = node.path("days");
+            if (daysNode.isMissingNode()) {
+                error(at + ".days", "is required");
+            } else if (isObject(daysNode, at + ".days")) {
+                daysNode.fields().forEachRemaining(entry -> {
+                    String path = at + ".days." + entry.getKey();
+                    DayOfWeek day = dayOf(entry.getKey());
+                    if (day == null) {
+                        error(path, "not a weekday (monday .. sunday)");
+                    } else if (!entry.getValue().isArray()) {
+                        error(path, "must be a list of \"HH:mm-HH:mm\" ranges");
+                    } else {
+                        days.put(day, ranges(entry.getValue(), path));
+                    }
+                });
+            }
+            return zone == null ? null : new BusinessSchedule(zone, days);
+        }
+
+        private List<TimeRange> ranges(JsonNode list, String path) {
+            List<TimeRange> ranges = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode item = list.get(i);
+                TimeRange range = item.isTextual() ? TimeRange.parse(item.asText()) : null;
+                if (range == null) {
+                    error(path + "[" + i + "]", "must be \"HH:mm-HH:mm\" with start before end, got " + item);
+                } else {
+                    ranges.add(range);
+                }
+            }
+            return ranges;
+        }
+
+        private static DayOfWeek dayOf(String name) {
+            for (DayOfWeek day : DayOfWeek.values()) {
+                if (day.name().equalsIgnoreCase(name)) {
+                    return day;
+                }
+            }
+            return null;
+        }
+
+        private PrivateRecordHandling handling(JsonNode node) {
+            if (node.isMissingNode()) {
+                return PrivateRecordHandling.MASK;
+            }
+            for (PrivateRecordHandling h : PrivateRecordHandling.values()) {
+                if (node.isTextual() && h.name().equalsIgnoreCase(node.asText())) {
+                    return h;
+                }
+            }
+            error("privateTrips.privateRecords", "must be \"mask\" or \"drop\"");
+            return PrivateRecordHandling.MASK;
+        }
+
+        private int coarsening(JsonNode node) {
+            if (node.isMissingNode() || (node.isTextual() && node.asText().equals("off"))) {
+                return 0;
+            }
+            if (!node.isObject()) {
+                error("coarsening", "must be \"off\" or { \"gridMetres\": n }");
+                return 0;
+            }
+            allowOnly(node, "coarsening.", "gridMetres");
+            return (int) integer(node, "coarsening.", "gridMetres", MIN_GRID_METRES, MAX_GRID_METRES, null);
+        }
+
+        private List<PrivacyZone> zones(JsonNode node) {
+            List<PrivacyZone> zones = new ArrayList<>();
+            if (node.isMissingNode()) {
+                return zones;
+            }
+            if (!node.isArray()) {
+                error("zones", "must be a list");
+                return zones;
+            }
+            if (node.size() > MAX_ZONES) {
+                error("zones", "at most " + MAX_ZONES + " zones");
+            }
+            for (int i = 0; i < node.size(); i++) {
+                String at = "zones[" + i + "]";
+                JsonNode z = node.get(i);
+                if (!isObject(z, at)) {
+                    continue;
+                }
+                allowOnly(z, at + ".", "name", "latitude", "longitude", "radiusMetres");
+                String name = null;
+                JsonNode nameNode = z.get("name");
+                if (nameNode != null && !nameNode.isNull()) {
+                    if (!nameNode.isTextual() || nameNode.asText().length() > MAX_NAME_LENGTH) {
+                        error(at + ".name", "must be text of at most " + MAX_NAME_LENGTH + " characters");
+                    } else {
+                        name = nameNode.asText();
+                    }
+                }
+                double lat = decimal(z, at + ".", "latitude", -HiddenDisc.MAX_ABS_LATITUDE, HiddenDisc.MAX_ABS_LATITUDE);
+                double lon = decimal(z, at + ".", "longitude", -180, 180);
+                int radius = (int) integer(z, at + ".", "radiusMetres",
+                        PrivacyZone.MIN_RADIUS_METRES, PrivacyZone.MAX_RADIUS_METRES, null);
+                zones.add(new PrivacyZone(name, lat, lon, radius));
+            }
+            return zones;
+        }
+
+        private IoSelection io(JsonNode node) {
+            if (node.isMissingNode() || !isObject(node, "io")) {
+                return IoSelection.ALL;
+            }
+            allowOnly(node, "io.", "keep");
+            JsonNode keep = node.path("keep");
+            if (keep.isMissingNode() || (keep.isTextual() && keep.asText().equals("all"))) {
+                return IoSelection.ALL;
+            }
+            if (!keep.isArray()) {
+                error("io.keep", "must be \"all\" or a list of IO element IDs");
+                return IoSelection.ALL;
+            }
+            Set<Integer> ids = new LinkedHashSet<>();
+            for (int i = 0; i < keep.size(); i++) {
+                JsonNode id = keep.get(i);
+                if (!id.canConvertToInt() || !id.isIntegralNumber() || id.asInt() < 0 || id.asInt() > 0xFFFF) {
+                    error("io.keep[" + i + "]", "must be an IO element ID between 0 and 65535");
+                } else {
+                    ids.add(id.asInt());
+                }
+            }
+            return IoSelection.only(ids);
+        }
+
+        private boolean isObject(JsonNode node, String path) {
+            if (node.isMissingNode()) {
+                return false;
+            }
+            if (!node.isObject()) {
+                error(path, "must be an object");
+                return false;
+            }
+            return true;
+        }
+
+        private void allowOnly(JsonNode node, String prefix, String... names) {
+            node.fieldNames().forEachRemaining(field -> {
+                if (!List.of(names).contains(field)) {
+                    error(prefix + field, "unknown field");
+                }
+            });
+        }
+
+        private boolean bool(JsonNode node, String prefix, String field) {
+            JsonNode value = node.get(field);
+            if (value == null || !value.isBoolean()) {
+                error(prefix + field, "is required, true or false");
+                return false;
+            }
+            return value.asBoolean();
+        }
+
+        private long integer(JsonNode node, String prefix, String field, long min, long max, Long absent) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                if (absent == null) {
+                    error(prefix + field, "is required");
+                    return min;
+                }
+                return absent;
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+                error(prefix + field, "must be a whole number");
+                return min;
+            }
+            long v = value.asLong();
+            if (v < min || v > max) {
+                error(prefix + field, "must be between " + min + " and " + max);
+                return min;
+            }
+            return v;
+        }
+
+        private double decimal(JsonNode node, String prefix, String field, double min, double max) {
+            JsonNode value = node.get(field);
+            if (value == null || !value.isNumber()) {
+                error(prefix + field, "is required, a number");
+                return 0;
+            }
+            double v = value.asDouble();
+            if (!(v >= min && v <= max)) {
+                error(prefix + field, "must be between " + fmt(min) + " and " + fmt(max));
+                return 0;
+            }
+            return v;
+        }
+
+        private static String fmt(double v) {
+            return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        }
+
+        private void error(String field, String reason) {
+            errors.add(new PolicyError(field, reason));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.telemask.privacy;
+
+/**
+ * The built-in IO element ID sets the engine treats specially, from Teltonika's FMB AVL ID lists
+ * (wiki.teltonika-gps.com "FMB... Teltonika Data Sending Parameters ID", "FMx150 Tacho AVL ID") and
+ * traccar's TeltonikaProtocolDecoder.
+ *
+ * <p>Some IDs mean different things on different families (195..198 are geofence zones on FMB1xx and driver IDs
+ * on FMB640); an ID lands in every set where any family's meaning belongs, because stripping a harmless element
+ * costs little and keeping a revealing one costs privacy.
+ */
+public final class TeltonikaIo {
+    private TeltonikaIo() {}
+
+    public static final int TOTAL_ODOMETER = 16;
+    public static final int TRIP_ODOMETER = 199;
+    public static final int IGNITION = 239;
+    public static final int MOVEMENT = 240;
+
+    /**
+     * Always stripped from private and zone records: each one places the vehicle, directly or through a lookup.
+     * Wi-Fi and BLE scans arrive as variable-length (NX) elements, whose IDs differ between firmware versions, so
+     * the engine strips every NX element from those records on top of this list.
+     */
+    public static final IoIdSet LOCATION_REVEALING = IoIdSet.of(
+            205,  // GSM Cell ID: base station, geolocatable through public cell databases
+            206,  // GSM Area Code (LAC)
+            241,  // Active GSM Operator (MCC+MNC): the country
+            636,  // UMTS/LTE Cell ID (4 bytes, on FMC/FMM)
+            80,   // Data Mode: home/roaming network on stop/moving, i.e. whether the vehicle is abroad
+            24,   // Speed: the GNSS speed again, as an IO element
+            387,  // ISO6709 coordinates: the position as text
+            385,  // Beacon list: BLE beacons seen, each one fixed in a known place
+            175,  // Auto Geofence: left the auto-geofence around the parking place
+            // Geofence zone 1..50 events: in or out of a configured area.
+            155, 156, 157, 158, 159, 61, 62, 63, 64, 65, 70, 88, 91, 92, 93, 94, 95, 96, 97, 98, 99, 153, 154,
+            190, 191, 192, 193, 194, 195, 196, 197, 198, 208, 209, 216, 217, 218, 219, 220, 221, 222, 223, 224,
+            225, 226, 227, 228, 229, 230, 231);
+
+    /** Stripped unless the driver consented to driver identity: they name or identify the person driving. */
+    public static final IoIdSet DRIVER_IDENTITY = IoIdSet.of(
+            78,   // iButton ID
+            207,  // RFID
+            238,  // User ID
+            264,  // Barcode ID
+            403,  // Driver Name
+            404,  // Driver card license type
+            405,  // Driver Gender
+            406,  // Driver Card ID
+            407,  // Driver card expiration date
+            408,  // Driver Card place of issue
+            409,  // Driver Status Event
+            451, 452, 453, 454, // BLE RFID #1..#4
+            195, 196, 197, 198, // FMB640 tachograph: Driver 1 ID MSB/LSB, Driver 2 ID MSB/LSB
+            10161, 10162);      // FMx150 tachograph: Driver 1/2 card presence
+
+    /** What a mileage log needs; kept in private records and without telemetry consent. */
+    public static final IoIdSet MILEAGE = IoIdSet.of(TOTAL_ODOMETER, TRIP_ODOMETER,
+            10151, 10152); // FMx150 tachograph total and current distance
+
+    /** What the trip logic reads; kept without telemetry consent. */
+    public static final IoIdSet TRIP_LOGIC = IoIdSet.of(IGNITION, MOVEMENT);
+
+    /** Kept without telemetry consent. */
+    public static final IoIdSet WITHOUT_TELEMETRY = IoIdSet.union(MILEAGE, TRIP_LOGIC);
+}

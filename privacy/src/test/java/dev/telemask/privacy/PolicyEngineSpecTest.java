@@ -1,0 +1,361 @@
+package dev.telemask.privacy;
+
+import static dev.telemask.privacy.Treatment.COARSENED;
+import static dev.telemask.privacy.Treatment.DROPPED;
+import static dev.telemask.privacy.Treatment.EXACT;
+import static dev.telemask.privacy.Treatment.PRIVATE;
+import static dev.telemask.privacy.Treatment.ZONE;
+import static dev.telemask.privacy.Verdicts.assertTreatments;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The privacy rules of DESIGN.md and issue 4, one short drive each, checked record by record. */
+class PolicyEngineSpecTest {
+    static final byte[] KEY = "spec-test-zone-key".getBytes(StandardCharsets.UTF_8);
+    static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    /** Monday to Friday 07:00-19:00 in Berlin. */
+    static final Policy OFFICE_HOURS = Policy.noOp()
+            .withSchedule(BusinessSchedule.weekdays(BERLIN, new TimeRange(7 * 60, 19 * 60)));
+    static final double LAT = 52.52;
+    static final double LON = 13.40;
+
+    final DeviceState state = new DeviceState();
+    final Treatments out = new Treatments();
+
+    AvlBatch run(Policy policy, Consent consent, Drive drive) {
+        PolicyEngine.apply(CompiledPolicy.compile(policy, KEY), consent, state, drive.batch, out);
+        return drive.batch;
+    }
+
+    AvlBatch run(Policy policy, Drive drive) {
+        return run(policy, Consent.ALL, drive);
+    }
+
+    @Nested
+    class BusinessSchedule_ {
+        @Test
+        void aTripStartingInBusinessHoursStaysBusinessAfterTheyEnd() {
+            Drive drive = Drive.in("Europe/Berlin")                   // Monday
+                    .fix("2025-06-02T18:50", LAT, LON, 0, 0)          // parked, in hours
+                    .fix("2025-06-02T18:55", LAT, LON, 1, 1)          // trip starts, in hours
+                    .fix("2025-06-02T19:05", 52.53, 13.41, 1, 1)      // after 19:00: still the business trip
+                    .fix("2025-06-02T19:10", 52.54, 13.42, 0, 0)      // trip ends: its end point is business too
+                    .fix("2025-06-02T19:15", 52.54, 13.42, 0, 0);     // parked outside hours
+            AvlBatch batch = run(OFFICE_HOURS, drive);
+            assertTreatments(batch, out, EXACT, EXACT, EXACT, EXACT, PRIVATE);
+        }
+
+        @Test
+        void aTripStartingPrivateStaysPrivateIntoBusinessHours() {
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T06:50", LAT, LON, 1, 1)          // starts before 07:00: private
+                    .fix("2025-06-02T07:05", 52.53, 13.41, 1, 1)      // business hours now, trip stays private
+                    .fix("2025-06-02T07:20", 52.54, 13.42, 0, 0)      // end point private
+                    .fix("2025-06-02T07:30", 52.54, 13.42, 0, 0)      // parked, in hours
+                    .fix("2025-06-02T07:40", 52.54, 13.42, 1, 1);     // next trip starts in hours
+            AvlBatch batch = run(OFFICE_HOURS, drive);
+            assertTreatments(batch, out, PRIVATE, PRIVATE, PRIVATE, EXACT, EXACT);
+        }
+
+        @Test
+        void weekendsWithoutRangesArePrivate() {
+            Drive drive = Drive.in("Europe/Berlin").fix("2025-06-07T10:00", LAT, LON, 1, 1); // Saturday
+            assertTreatments(run(OFFICE_HOURS, drive), out, PRIVATE);
+        }
+    }
+
+    @Nested
+    class DaylightSaving {
+        /** Sunday 03:00-04:00 local; on 30 March 2025 Berlin jumps from 02:00 CET to 03:00 CEST. */
+        final Policy sundayThreeToFour = Policy.noOp().withSchedule(new BusinessSchedule(BERLIN,
+                Map.of(DayOfWeek.SUNDAY, List.of(new TimeRange(3 * 60, 4 * 60)))));
+        /** Sunday 02:00-02:30 local; on 26 October 2025 Berlin lives 02:00-03:00 twice. */
+        final Policy sundayTwoToHalfPast = Policy.noOp().withSchedule(new BusinessSchedule(BERLIN,
+                Map.of(DayOfWeek.SUNDAY, List.of(new TimeRange(2 * 60, 2 * 60 + 30)))));
+
+        @Test
+        void springForwardUsesSummerTimeRightAfterTheSwitch() {
+            Drive drive = Drive.in("UTC")
+                    .fix("2025-03-30T00:30", LAT, LON, 0, 0)   // 01:30 CET: before business hours
+                    .fix("2025-03-30T01:15", LAT, LON, 0, 0)   // 03:15 CEST (02:15 if the switch were missed)
+                    .fix("2025-03-30T02:05", LAT, LON, 0, 0);  // 04:05 CEST: after
+            assertTreatments(run(sundayThreeToFour, drive), out, PRIVATE, EXACT, PRIVATE);
+        }
+
+        @Test
+        void fallBackLivesTheRepeatedHourTwice() {
+            Drive drive = Drive.in("UTC")
+                    .fix("2025-10-26T00:15", LAT, LON, 0, 0)   // 02:15 CEST
+                    .fix("2025-10-26T00:45", LAT, LON, 0, 0)   // 02:45 CEST
+                    .fix("2025-10-26T01:15", LAT, LON, 0, 0)   // 02:15 CET, the second time round
+                    .fix("2025-10-26T01:45", LAT, LON, 0, 0);  // 02:45 CET
+            assertTreatments(run(sundayTwoToHalfPast, drive), out, EXACT, PRIVATE, EXACT, PRIVATE);
+        }
+
+        @Test
+        void oneDeviceAcrossBothSwitchesOfTheYear() {
+            run(sundayThreeToFour, Drive.in("UTC").fix("2025-03-30T01:15", LAT, LON, 0, 0));
+            assertEquals(EXACT, out.get(0));
+            run(sundayThreeToFour, Drive.in("UTC").fix("2025-10-26T02:15", LAT, LON, 0, 0)); // 03:15 CET
+            assertEquals(EXACT, out.get(0));
+            run(sundayThreeToFour, Drive.in("UTC").fix("2025-10-26T01:15", LAT, LON, 0, 0)); // 02:15 CET
+            assertEquals(PRIVATE, out.get(0));
+        }
+    }
+
+    @Nested
+    class PrivateModeAndToggle {
+        @Test
+        void privateModePressedMidTripIsPrivateFromThatRecordToTheTripsEnd() {
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fixWithPrivateMode("2025-06-02T10:00", LAT, LON, 1, 1, 0)
+                    .fix("2025-06-02T10:10", 52.53, 13.41, 1, 1)
+                    .fixWithPrivateMode("2025-06-02T10:20", 52.54, 13.42, 1, 1, 1)   // button pressed
+                    .fixWithPrivateMode("2025-06-02T10:30", 52.55, 13.43, 1, 1, 0)   // released: trip stays private
+                    .fix("2025-06-02T10:40", 52.56, 13.44, 0, 0)                     // end point private
+                    .fix("2025-06-02T10:50", 52.56, 13.44, 0, 0)                     // parked, business
+                    .fix("2025-06-02T11:00", 52.56, 13.44, 1, 1);                    // next trip business
+            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, EXACT, PRIVATE, PRIVATE, PRIVATE, EXACT, EXACT);
+        }
+
+        @Test
+        void privateModeElementIdAndValueAreConfigurable() {
+            Policy policy = Policy.noOp().withPrivateMode(1, 0); // digital input 1 low means private
+            Drive drive = Drive.in("Europe/Berlin").fix("2025-06-02T10:00", LAT, LON, 1, 1);
+            drive.batch.addIo(1, 1, 0);
+            assertTreatments(run(policy, drive), out, PRIVATE);
+        }
+
+        @Test
+        void aTripStartedDuringTheManualToggleOutlivesIt() {
+            state.manualPrivateUntil(Drive.millis("2025-06-02T10:15", BERLIN));
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T10:00", LAT, LON, 0, 0)        // parked, toggle on
+                    .fix("2025-06-02T10:10", LAT, LON, 1, 1)        // trip starts under the toggle
+                    .fix("2025-06-02T10:20", 52.53, 13.41, 1, 1)    // toggle over, trip still private
+                    .fix("2025-06-02T10:30", 52.54, 13.42, 0, 0)
+                    .fix("2025-06-02T10:40", 52.54, 13.42, 0, 0);   // parked, toggle over
+            assertTreatments(run(Policy.noOp(), drive), out, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT);
+        }
+    }
+
+    @Nested
+    class Consent_ {
+        @Test
+        void locationConsentWithdrawnMidTripMakesTheRestOfTheTripPrivate() {
+            Policy policy = Policy.noOp();
+            AvlBatch first = run(policy, Consent.ALL, Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T10:00", LAT, LON, 1, 1)
+                    .fix("2025-06-02T10:10", 52.53, 13.41, 1, 1));
+            assertTreatments(first, out, EXACT, EXACT);
+
+            AvlBatch withdrawn = run(policy, new Consent(false, true, true), Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T10:20", 52.54, 13.42, 1, 1));
+            assertTreatments(withdrawn, out, PRIVATE);
+
+            // Given back mid-trip: the trip has been private since 10:20 and stays so until it ends.
+            AvlBatch givenBack = run(policy, Consent.ALL, Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T10:30", 52.55, 13.43, 1, 1)
+                    .fix("2025-06-02T10:40", 52.56, 13.44, 0, 0)
+                    .fix("2025-06-02T10:50", 52.56, 13.44, 0, 0));
+            assertTreatments(givenBack, out, PRIVATE, PRIVATE, EXACT);
+        }
+
+        @Test
+        void withoutTelemetryConsentOnlyMileageAndTripLogicRemain() {
+            AvlBatch batch = run(Policy.noOp(), new Consent(true, true, false),
+                    Drive.in("Europe/Berlin").fix("2025-06-02T10:00", LAT, LON, 1, 1));
+            assertTreatments(batch, out, EXACT);
+            assertEquals(3, batch.keptIoCount(0));
+            assertTrue(batch.findIo(0, TeltonikaIo.TOTAL_ODOMETER) >= 0);
+            assertTrue(batch.findIo(0, TeltonikaIo.IGNITION) >= 0);
+            assertTrue(batch.findIo(0, TeltonikaIo.MOVEMENT) >= 0);
+        }
+
+        @Test
+        void driverIdentityNeedsItsOwnConsent() {
+            AvlBatch without = run(Policy.noOp(), new Consent(true, false, true),
+                    Drive.in("Europe/Berlin").fix("2025-06-02T10:00", LAT, LON, 1, 1));
+            assertEquals(-1, without.findIo(0, 78), "iButton stripped");
+            assertTrue(without.findIo(0, Drive.EXTERNAL_VOLTAGE) >= 0, "telemetry kept");
+
+            AvlBatch with = run(Policy.noOp(), Consent.ALL,
+                    Drive.in("Europe/Berlin").fix("2025-06-02T10:10", LAT, LON, 1, 1));
+            assertTrue(with.findIo(0, 78) >= 0, "iButton kept");
+        }
+
+        @Test
+        void deviceOverridesWinOverPolicyDefaults() {
+            Consent defaults = new Consent(true, false, true);
+            assertEquals(new Consent(false, false, true), new ConsentOverride(false, null, null).resolve(defaults));
+            assertEquals(defaults, ConsentOverride.NONE.resolve(defaults));
+        }
+    }
+
+    @Nested
+    class WhatAPrivateRecordKeeps {
+        @Test
+        void timePriorityMileageAndTelemetryButNothingThatLocatesIt() {
+            Drive drive = Drive.in("Europe/Berlin").fix("2025-06-02T20:00", LAT, LON, 1, 1);
+            long time = drive.batch.timestamp(0);
+            AvlBatch batch = run(OFFICE_HOURS, drive);
+            assertTreatments(batch, out, PRIVATE);
+            assertEquals(time, batch.timestamp(0));
+            assertEquals(1, batch.priority(0));
+            assertTrue(batch.findIo(0, Drive.EXTERNAL_VOLTAGE) >= 0);
+            assertEquals(-1, batch.findIo(0, Drive.CELL_ID));
+            assertEquals(-1, batch.findIo(0, Drive.OPERATOR));
+            assertEquals(-1, batch.findIo(0, Drive.WIFI_SCAN_NX));
+        }
+
+        @Test
+        void dropHandlingMarksPrivateRecordsDroppedAndStillMasksThem() {
+            Policy policy = OFFICE_HOURS.withPrivateRecords(PrivateRecordHandling.DROP);
+            AvlBatch batch = run(policy, Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T20:00", LAT, LON, 1, 1)
+                    .fix("2025-06-02T20:30", LAT, LON, 1, 1));
+            assertTreatments(batch, out, DROPPED, DROPPED);
+            assertEquals(2, out.count(DROPPED));
+        }
+    }
+
+    @Nested
+    class NoFix {
+        @Test
+        void recordsWithoutAFixFollowThePrivateTrip() {
+            Drive drive = Drive.in("Europe/Berlin")
+                    .noFix("2025-06-02T20:00", 0, 0, 1, 1)                // before the first fix
+                    .fix("2025-06-02T20:05", LAT, LON, 1, 1)
+                    .noFix("2025-06-02T20:10", LAT, LON, 1, 1)            // tunnel: last position repeated
+                    .fix("2025-06-02T20:15", 52.53, 13.41, 0, 0);
+            assertTreatments(run(OFFICE_HOURS, drive), out, PRIVATE, PRIVATE, PRIVATE, PRIVATE);
+        }
+
+        @Test
+        void recordsWithoutAFixAfterAZoneStayHiddenUntilAFixLeavesIt() {
+            PrivacyZone home = new PrivacyZone("home", LAT, LON, 200);
+            Policy policy = Policy.noOp().withZones(List.of(home));
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T10:00", LAT, LON, 0, 0)              // parked at home
+                    .noFix("2025-06-02T10:05", 0, 0, 1, 1)                // leaves before the first fix
+                    .noFix("2025-06-02T10:06", LAT, LON, 1, 1)            // repeats home as its last position
+                    .fix("2025-06-02T10:30", 52.80, 13.40, 1, 1)          // 31 km north: visible
+                    .noFix("2025-06-02T10:35", 52.80, 13.40, 1, 1);       // repeats a visible position
+            assertTreatments(run(policy, drive), out, ZONE, ZONE, ZONE, EXACT, EXACT);
+        }
+    }
+
+    @Nested
+    class PrivacyZones {
+        final PrivacyZone home = new PrivacyZone("home", LAT, LON, 300);
+        final Policy policy = Policy.noOp().withZones(List.of(home));
+
+        @Test
+        void aTripStartingInAZoneIsHiddenNearItButNotPrivate() {
+            Drive drive = Drive.in("Europe/Berlin").fix("2025-06-02T10:00", LAT, LON, 1, 1);
+            for (int i = 1; i <= 40; i++) {   // 250 m per record, due east, 10 km in all
+                drive.fix("2025-06-02T10:%02d".formatted(i), LAT, LON + i * 250 / 67_700.0, 1, 1);
+            }
+            AvlBatch batch = run(policy, drive);
+            List<Treatment> treatments = Verdicts.list(out);
+            assertEquals(ZONE, treatments.get(0));
+            assertEquals(ZONE, treatments.get(1), "250 m from the centre of a 300 m zone");
+            assertEquals(EXACT, treatments.get(40), "10 km away: beyond any hidden disc of a 300 m zone");
+            int firstVisible = treatments.indexOf(EXACT);
+            assertTrue(treatments.subList(0, firstVisible).stream().allMatch(t -> t == ZONE));
+            assertTrue(treatments.subList(firstVisible, 41).stream().allMatch(t -> t == EXACT),
+                    "once out of the disc, a straight drive stays visible: the zone made nothing sticky");
+            assertFalse(state.tripPrivate());
+            for (int r = 0; r < firstVisible; r++) {
+                Verdicts.assertNothingLocates(batch, r);
+            }
+        }
+    }
+
+    @Nested
+    class Coarsening {
+        @Test
+        void businessRecordsAreSnappedToTheirCellCentreAndLoseCellIds() {
+            Policy policy = OFFICE_HOURS.withCoarseningMetres(1000);
+            AvlBatch batch = run(policy, Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T10:00", LAT, LON, 1, 1)
+                    .fix("2025-06-02T10:01", LAT + 0.0001, LON + 0.0001, 1, 1)
+                    .fix("2025-06-02T20:00", LAT, LON, 1, 1));
+            assertEquals(List.of(COARSENED, COARSENED, COARSENED), Verdicts.list(out)); // one trip from 10:00
+            long cell = new GeoGrid(1000).snap(Drive.e7(LAT), Drive.e7(LON));
+            assertEquals(GeoGrid.latitudeOf(cell), batch.latitude(0));
+            assertEquals(GeoGrid.longitudeOf(cell), batch.longitude(0));
+            assertEquals(batch.latitude(0), batch.latitude(1), "10 m apart, same cell");
+            assertEquals(-1, batch.findIo(0, Drive.CELL_ID), "a cell ID is more precise than the grid");
+        }
+    }
+
+    @Nested
+    class OrderAndState {
+        @Test
+        void recordsAreJudgedInDeviceTimeOrderWhateverTheirOrderInTheFrame() {
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T19:10", 52.54, 13.42, 0, 0)
+                    .fix("2025-06-02T18:55", LAT, LON, 1, 1)
+                    .fix("2025-06-02T19:15", 52.54, 13.42, 0, 0)
+                    .fix("2025-06-02T19:05", 52.53, 13.41, 1, 1);
+            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, EXACT, PRIVATE, EXACT);
+        }
+
+        @Test
+        void aTripSavedAndRestoredMidWayContinuesAsIfNeverInterrupted() {
+            Policy policy = OFFICE_HOURS;
+            run(policy, Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T06:50", LAT, LON, 1, 1)
+                    .fix("2025-06-02T06:55", 52.53, 13.41, 1, 1));
+            byte[] saved = state.save();
+            DeviceState restored = DeviceState.restore(saved);
+            assertTrue(restored.inTrip());
+            assertTrue(restored.tripPrivate());
+            assertEquals(Drive.millis("2025-06-02T06:50", BERLIN), restored.tripStartMillis());
+
+            Drive rest = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T07:05", 52.54, 13.42, 1, 1)
+                    .fix("2025-06-02T07:10", 52.55, 13.43, 0, 0)
+                    .fix("2025-06-02T07:20", 52.55, 13.43, 0, 0);
+            PolicyEngine.apply(CompiledPolicy.compile(policy, KEY), Consent.ALL, restored, rest.batch, out);
+            assertTreatments(rest.batch, out, PRIVATE, PRIVATE, EXACT);
+        }
+
+        @Test
+        void savedStateRoundTripsEveryField() {
+            state.ignition = 1;
+            state.movement = 0;
+            state.inTrip = true;
+            state.tripPrivate = true;
+            state.privateMode = true;
+            state.lastFixInZone = true;
+            state.tripStartMillis = 1_700_000_000_000L;
+            state.manualPrivateUntil(1_700_000_360_000L);
+            byte[] saved = state.save();
+            assertEquals(DeviceState.SAVED_LENGTH, saved.length);
+            assertEquals(java.util.Arrays.toString(saved), java.util.Arrays.toString(DeviceState.restore(saved).save()));
+            DeviceState copy = new DeviceState();
+            copy.copyFrom(state);
+            assertEquals(java.util.Arrays.toString(saved), java.util.Arrays.toString(copy.save()));
+        }
+
+        @Test
+        void aStateOfAnUnknownFormatIsRefused() {
+            byte[] saved = new DeviceState().save();
+            saved[0] = 99;
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> DeviceState.restore(saved));
+            assertFalse(DeviceState.restore(null).inTrip());
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.telemask.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A privacy zone must not give its centre away to the Strava attack: fitting a circle to where many trips leaving
+ * it first become visible.
+ */
+class PrivacyZoneFitTest {
+    static final byte[] KEY = "fit-test-zone-key".getBytes(StandardCharsets.UTF_8);
+    static final long START = 1_750_000_000_000L;
+
+    /** The first visible point of a trip from near the centre straight out on {@code bearing}, in 20 m steps. */
+    static double[] firstVisiblePoint(CompiledPolicy policy, PrivacyZone zone, double bearing, double startOffset) {
+        Drive drive = new Drive(java.time.ZoneOffset.UTC);
+        double[] start = Haversine.destination(zone.latitude(), zone.longitude(), bearing + 1.0, startOffset);
+        for (int step = 0; step < 1500; step++) {
+            double[] p = Haversine.destination(start[0], start[1], bearing, step * 20.0);
+            drive.record(START + step * 1000L, p[0], p[1], 9, 1, 1, -1);
+        }
+        Treatments out = new Treatments();
+        double[][] positions = new double[drive.batch.size()][];
+        for (int r = 0; r < drive.batch.size(); r++) {
+            positions[r] = new double[] {drive.batch.latitude(r) / 1e7, drive.batch.longitude(r) / 1e7};
+        }
+        PolicyEngine.apply(policy, Consent.ALL, new DeviceState(), drive.batch, out);
+        for (int r = 0; r < out.size(); r++) {
+            if (out.get(r) == Treatment.EXACT) {
+                return positions[r];
+            }
+        }
+        throw new AssertionError("trip never left the hidden disc");
+    }
+
+    /** Kåsa's algebraic least-squares circle fit in a local plane around {@code (lat0, lon0)}; returns its centre. */
+    static double[] fitCentre(List<double[]> points, double lat0, double lon0) {
+        double k = GeoGrid.METRES_PER_DEGREE;
+        double c = Math.cos(Math.toRadians(lat0));
+        double[][] a = new double[3][3];
+        double[] b = new double[3];
+        for (double[] p : points) {
+            double x = (p[1] - lon0) * k * c;
+            double y = (p[0] - lat0) * k;
+            double[] row = {x, y, 1};
+            double rhs = -(x * x + y * y);
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    a[i][j] += row[i] * row[j];
+                }
+                b[i] += row[i] * rhs;
+            }
+        }
+        double[] s = solve(a, b);
+        double cx = -s[0] / 2;
+        double cy = -s[1] / 2;
+        return new double[] {lat0 + cy / k, lon0 + cx / (k * c)};
+    }
+
+    private static double[] solve(double[][] a, double[] b) {
+        int n = b.length;
+        for (int p = 0; p < n; p++) {
+            int max = p;
+            for (int i = p + 1; i < n; i++) {
+                if (Math.abs(a[i][p]) > Math.abs(a[max][p])) {
+                    max = i;
+                }
+            }
+            double[] t = a[p]; a[p] = a[max]; a[max] = t;
+            double tb = b[p]; b[p] = b[max]; b[max] = tb;
+            for (int i = p + 1; i < n; i++) {
+                double f = a[i][p] / a[p][p];
+                b[i] -= f * b[p];
+                for (int j = p; j < n; j++) {
+                    a[i][j] -= f * a[p][j];
+                }
+            }
+        }
+        double[] x = new double[n];
+        for (int i = n - 1; i >= 0; i--) {
+            double sum = b[i];
+            for (int j = i + 1; j < n; j++) {
+                sum -= a[i][j] * x[j];
+            }
+            x[i] = sum / a[i][i];
+        }
+        return x;
+    }
+
+    @Test
+    void theFitSanityCheckFindsTheCentreOfAPlainCircle() {
+        List<double[]> ring = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ring.add(Haversine.destination(52.52, 13.40, 2 * Math.PI * i / 50, 400));
+        }
+        double[] centre = fitCentre(ring, 52.5, 13.5);
+        assertEquals(0, Haversine.metres(centre[0], centre[1], 52.52, 13.40), 2.0);
+    }
+
+    @Test
+    void fiftyTripsInAllDirectionsDoNotRevealTheZonesCentre() {
+        Random random = new Random(4);
+        PrivacyZone home = new PrivacyZone("home", 52.52, 13.40, 300);
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withZones(List.of(home)), KEY);
+        List<double[]> firstVisible = new ArrayList<>();
+        for (int trip = 0; trip < 50; trip++) {
+            double bearing = 2 * Math.PI * (trip + random.nextDouble()) / 50;
+            firstVisible.add(firstVisiblePoint(policy, home, bearing, random.nextDouble() * 0.8 * home.radiusMetres()));
+        }
+        double[] fit = fitCentre(firstVisible, home.latitude(), home.longitude());
+        double miss = Haversine.metres(fit[0], fit[1], home.latitude(), home.longitude());
+        assertTrue(miss > home.radiusMetres(), "fit lands " + miss + " m from the true centre");
+    }
+
+    @Test
+    void theFitMissesForZonesOfEverySizeAndPlace() {
+        Random random = new Random(11);
+        for (int i = 0; i < 12; i++) {
+            PrivacyZone zone = new PrivacyZone("z" + i, random.nextDouble() * 140 - 70, random.nextDouble() * 360 - 180,
+                    50 + random.nextInt(4951));
+            CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withZones(List.of(zone)), KEY);
+            List<double[]> firstVisible = new ArrayList<>();
+            for (int trip = 0; trip < 50; trip++) {
+                firstVisible.add(firstVisiblePoint(policy, zone, 2 * Math.PI * random.nextDouble(),
+                        random.nextDouble() * zone.radiusMetres()));
+            }
+            double[] fit = fitCentre(firstVisible, zone.latitude(), zone.longitude());
+            double miss = Haversine.metres(fit[0], fit[1], zone.latitude(), zone.longitude());
+            assertTrue(miss > zone.radiusMetres(), zone + ": fit lands " + miss + " m from the centre");
+        }
+    }
+
+    @Test
+    void theWholeZoneIsAlwaysHidden() {
+        Random random = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            PrivacyZone zone = new PrivacyZone("z" + i, random.nextDouble() * 170 - 85, random.nextDouble() * 360 - 180,
+                    50 + random.nextInt(4951));
+            HiddenDisc disc = HiddenDisc.of(zone, ("key" + i).getBytes(StandardCharsets.UTF_8));
+            assertTrue(Haversine.metres(disc.centreLatitude(), disc.centreLongitude(), zone.latitude(), zone.longitude())
+                    > zone.radiusMetres() * 1.4, "the hidden centre is offset");
+            for (int j = 0; j < 100; j++) {
+                double distance = j == 0 ? zone.radiusMetres() : random.nextDouble() * zone.radiusMetres();
+                double[] p = Haversine.destination(zone.latitude(), zone.longitude(), 2 * Math.PI * random.nextDouble(), distance);
+                assertTrue(disc.contains(Drive.e7(p[0]), Drive.e7(p[1])), zone + " point " + distance + " m out");
+            }
+        }
+    }
+
+    @Test
+    void theHiddenDiscDependsOnTheKeyAndNothingElse() {
+        PrivacyZone zone = new PrivacyZone("home", 48.1, 11.6, 500);
+        HiddenDisc a = HiddenDisc.of(zone, KEY);
+        HiddenDisc again = HiddenDisc.of(new PrivacyZone("renamed", 48.1, 11.6, 500), KEY.clone());
+        HiddenDisc otherKey = HiddenDisc.of(zone, "another".getBytes(StandardCharsets.UTF_8));
+        assertEquals(a.centreLatitude(), again.centreLatitude());
+        assertEquals(a.centreLongitude(), again.centreLongitude());
+        assertTrue(Haversine.metres(a.centreLatitude(), a.centreLongitude(),
+                otherKey.centreLatitude(), otherKey.centreLongitude()) > 1);
+    }
+}
