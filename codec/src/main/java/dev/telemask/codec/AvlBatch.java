@@ -286,6 +286,11 @@ public final class AvlBatch {
         speed[r] = 0;
     }
 
+    /** Replaces record {@code r}'s event IO ID; 0 means "no event". */
+    public void setEventIo(int r, int id) {
+        eventIo[r] = id;
+    }
+
     // ---- IO elements -------------------------------------------------------------------------------
 
     /** Index of record {@code r}'s first IO element. */

@@ -147,6 +147,10 @@ public final class PolicyEngine {
                 batch.removeIo(e);
             }
         }
+        // The event ID alone says "entered geofence zone 3" or "changed cell": as revealing as the element.
+        if (hidesLocation && TeltonikaIo.LOCATION_REVEALING.contains(batch.eventIo(r))) {
+            batch.setEventIo(r, 0);
+        }
     }
 
     private static boolean inTimeOrder(AvlBatch batch) {

@@ -283,6 +283,29 @@ class PolicyEngineSpecTest {
     }
 
     @Nested
+    class EventIo {
+        @Test
+        void aMaskedRecordLosesALocationRevealingEventIdAndKeepsOthers() {
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-07T10:00", LAT, LON, 1, 1)      // Saturday: private
+                    .fix("2025-06-07T10:01", LAT, LON, 1, 1);
+            drive.batch.setEventIo(0, 155);                      // geofence zone 1 event
+            drive.batch.setEventIo(1, TeltonikaIo.IGNITION);
+            AvlBatch batch = run(OFFICE_HOURS, drive);
+            assertTreatments(batch, out, PRIVATE, PRIVATE);
+            assertEquals(0, batch.eventIo(0), "a geofence event places the vehicle");
+            assertEquals(TeltonikaIo.IGNITION, batch.eventIo(1), "an ignition event does not");
+        }
+
+        @Test
+        void anExactRecordKeepsItsEventId() {
+            Drive drive = Drive.in("Europe/Berlin").fix("2025-06-02T10:00", LAT, LON, 1, 1);
+            drive.batch.setEventIo(0, 155);
+            assertEquals(155, run(OFFICE_HOURS, drive).eventIo(0));
+        }
+    }
+
+    @Nested
     class Coarsening {
         @Test
         void businessRecordsAreSnappedToTheirCellCentreAndLoseCellIds() {
