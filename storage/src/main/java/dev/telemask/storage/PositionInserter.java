@@ -1,5 +1,6 @@
 package dev.telemask.storage;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -68,6 +69,7 @@ final class PositionInserter {
                 return new Result(records, inserted, System.nanoTime() - commitStart);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
+                evictIfBroken(connection, e);
                 throw e;
             }
         }
@@ -89,6 +91,18 @@ final class PositionInserter {
         try (Statement st = connection.createStatement()) {
             return st.executeLargeUpdate("INSERT INTO positions (" + PositionRows.COLUMNS + ") SELECT "
                     + PositionRows.COLUMNS + " FROM " + STAGING_TABLE + " ON CONFLICT DO NOTHING");
+        }
+    }
+
+    /**
+     * COPY runs on the unwrapped driver connection, so the pool never sees its I/O errors and would hand the dead
+     * connection out again (and again, within its validation bypass window). Tell it.
+     */
+    private void evictIfBroken(Connection connection, Exception cause) {
+        FailureCause kind = FailureCause.of(cause);
+        if ((kind == FailureCause.CONNECTION || kind == FailureCause.OTHER)
+                && dataSource instanceof HikariDataSource pool) {
+            pool.evictConnection(connection);
         }
     }
 

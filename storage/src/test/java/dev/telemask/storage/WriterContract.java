@@ -1,13 +1,9 @@
 package dev.telemask.storage;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.privacy.Treatment;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,32 +23,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the {@link PositionWriter} promises, run against each kind of database. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class WriterContract {
+abstract class WriterContract extends DatabaseContract {
     static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
 
-    HikariDataSource dataSource;
     PositionWriter writer;
     SimpleMeterRegistry registry;
 
-    abstract TestServer server();
-
-    @BeforeAll
-    void migrate() {
-        dataSource = server().createDatabase(4);
+    @Override
+    void prepare() {
         Migrations.migrate(dataSource);
         registry = new SimpleMeterRegistry();
         writer = PositionWriter.start(dataSource, WriterSettings.defaults(), registry, () -> { });
     }
 
-    @AfterAll
-    void close() throws InterruptedException {
-        if (writer != null) {
-            writer.close();
-        }
-        if (dataSource != null) {
-            dataSource.close();
-        }
+    @Override
+    void finish() throws InterruptedException {
+        writer.close();
     }
 
     static CompletableFuture<Void> submit(PositionWriter writer, PositionBatch batch) {
@@ -72,11 +58,7 @@ abstract class WriterContract {
     }
 
     long count(String where) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM positions WHERE " + where)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return queryLong("SELECT count(*) FROM positions WHERE " + where);
     }
 
     @Test
