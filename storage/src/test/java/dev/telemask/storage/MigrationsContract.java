@@ -32,7 +32,8 @@ abstract class MigrationsContract extends DatabaseContract {
     void createsEveryTable() throws SQLException {
         for (String table : List.of("tenants", "policies", "policy_versions", "devices", "consent_history",
                 "api_tokens", "audit_log", "trips", "positions")) {
-            assertTrue(exists("SELECT 1 FROM information_schema.tables WHERE table_name = '" + table + "'"), table);
+            assertTrue(exists("SELECT 1 FROM information_schema.tables"
+                    + " WHERE table_schema = current_schema() AND table_name = '" + table + "'"), table);
         }
     }
 
@@ -48,8 +49,8 @@ abstract class MigrationsContract extends DatabaseContract {
         List<String> expected = expectedDialect() == Dialect.TIMESCALEDB
                 ? List.of("positions_device_time")
                 : List.of("positions_device_time", "positions_device_time_brin");
-        assertEquals(expected, strings("SELECT indexname FROM pg_indexes WHERE tablename = 'positions'"
-                + " ORDER BY indexname"));
+        assertEquals(expected, strings("SELECT indexname FROM pg_indexes"
+                + " WHERE tablename = 'positions' AND schemaname = current_schema() ORDER BY indexname"));
     }
 
     boolean exists(String sql) throws SQLException {

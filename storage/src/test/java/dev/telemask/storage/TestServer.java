@@ -12,26 +12,22 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A database server the integration tests run against: the embedded plain PostgreSQL, or the real TimescaleDB
- * that {@code deploy/local/timescaledb.sh} started for the build. Each test class gets its own database on it.
+ * that {@code deploy/local/timescaledb.sh} started for the build. Each test class gets its own schema on it.
  */
 final class TestServer {
-    private static final Pattern URL = Pattern.compile("^(jdbc:postgresql://[^/]+/)([^?]*)(\\?.*)?$");
-    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
     private static TestServer plain;
     private static TestServer timescale;
 
     private final String name;
-    private final UnaryOperator<String> url;
+    private final String url;
     private final Runnable restart;
 
-    private TestServer(String name, UnaryOperator<String> url, Runnable restart) {
+    private TestServer(String name, String url, Runnable restart) {
         this.name = name;
         this.url = url;
         this.restart = restart;
@@ -41,27 +37,28 @@ final class TestServer {
         return name;
     }
 
-    /** JDBC URL of {@code database} on this server. */
-    String url(String database) {
-        return url.apply(database);
-    }
 
     /** Kills the server the hard way and brings it back on the same address and data; returns when it is up. */
     void restart() {
         restart.run();
     }
 
-    /** A new, empty database on this server, and a pool of {@code connections} to it. */
+    /**
+     * A new, empty schema on this server, and a pool of {@code connections} whose search path starts with it. A
+     * schema rather than a database: the TimescaleDB test role owns its database but may not create others, and
+     * the extension (in {@code public}) stays visible.
+     */
     HikariDataSource createDatabase(int connections) {
-        String database = "it_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        try (HikariDataSource admin = StorageDatabase.pool(url("postgres"), null, null, 1);
+        String schema = "it_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
+        try (HikariDataSource admin = StorageDatabase.pool(url, null, null, 1);
              Connection connection = admin.getConnection();
              Statement st = connection.createStatement()) {
-            st.execute("CREATE DATABASE " + database);
+            st.execute("CREATE SCHEMA " + schema);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create a test database on " + name(), e);
+            throw new IllegalStateException("cannot create a test schema on " + name() + ": " + e.getMessage(), e);
         }
-        return StorageDatabase.pool(url(database), null, null, connections);
+        String separator = url.contains("?") ? "&" : "?";
+        return StorageDatabase.pool(url + separator + "currentSchema=" + schema + ",public", null, null, connections);
     }
 
     @Override
@@ -76,7 +73,7 @@ final class TestServer {
                     .current().pid());
             EmbeddedDatabase database = EmbeddedDatabase.start(dir);
             Runtime.getRuntime().addShutdownHook(new Thread(database::close));
-            plain = new TestServer("embedded PostgreSQL", database::jdbcUrl, database::restart);
+            plain = new TestServer("embedded PostgreSQL", database.jdbcUrl(), database::restart);
         }
         return plain;
     }
@@ -89,8 +86,7 @@ final class TestServer {
         if (timescale == null) {
             String base = timescaleUrl();
             Path script = Path.of(System.getProperty("telemask.tsdb.script", "../deploy/local/timescaledb.sh"));
-            timescale = new TestServer("TimescaleDB", db -> withDatabase(base, db),
-                    () -> runScript(script, "restart-immediate"));
+            timescale = new TestServer("TimescaleDB", base, () -> runScript(script, "restart-immediate"));
         }
         return timescale;
     }
@@ -115,17 +111,14 @@ final class TestServer {
         }
     }
 
-    static String withDatabase(String url, String database) {
-        Matcher m = URL.matcher(url);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a jdbc:postgresql://host/db URL: " + url);
-        }
-        return m.group(1) + database + (m.group(3) == null ? "" : m.group(3));
-    }
-
     private static void runScript(Path script, String action) {
         try {
-            Process process = new ProcessBuilder("bash", script.toString(), action).inheritIO().start();
+            ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), action).inheritIO();
+            String serverState = System.getProperty("telemask.tsdb.server.state");
+            if (serverState != null) {
+                builder.environment().put("TSDB_STATE_DIR", serverState);
+            }
+            Process process = builder.start();
             if (!process.waitFor(180, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(script + " " + action + " did not finish in 180 s");
