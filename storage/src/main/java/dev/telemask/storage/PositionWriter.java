@@ -1,0 +1,152 @@
+package dev.telemask.storage;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import javax.sql.DataSource;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes masked position batches from many devices to the database in large COPY transactions, and tells each
+ * batch's {@link BatchCallback} only once its transaction has committed (or failed), so the gateway acknowledges a
+ * device's frame only when its records are stored.
+ *
+ * <p>Bounded: {@link #offer} returns false when the queue is full, and the gateway stops reading from that socket.
+ * A failure (database down, restarted, deadlock) fails the batches of that transaction only; the writer threads go
+ * on, and the pool replaces broken connections, so writing resumes by itself when the database is back.
+ */
+public final class PositionWriter implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(PositionWriter.class.getName());
+
+    private final DataSource dataSource;
+    private final WriterSettings settings;
+    private final PositionQueue queue;
+    private final WriterMetrics metrics;
+    private final Runnable capacityFreed;
+    private final List<Thread> threads = new ArrayList<>();
+
+    private PositionWriter(DataSource dataSource, WriterSettings settings, MeterRegistry registry,
+                           Runnable capacityFreed) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.queue = new PositionQueue(settings.maxQueuedRecords(), settings.maxQueuedBytes());
+        this.metrics = new WriterMetrics(Objects.requireNonNull(registry, "registry"), queue);
+        this.capacityFreed = Objects.requireNonNull(capacityFreed, "capacityFreed");
+    }
+
+    /**
+     * Starts the writer threads.
+     *
+     * @param dataSource    a pool with at least {@code settings.threads()} connections to a migrated database
+     * @param capacityFreed run (on a writer thread, must not block) when capacity frees up after an
+     *                      {@link #offer} was refused: the gateway's cue to resume reading paused sockets
+     */
+    public static PositionWriter start(DataSource dataSource, WriterSettings settings, MeterRegistry registry,
+                                       Runnable capacityFreed) {
+        PositionWriter writer = new PositionWriter(dataSource, settings, registry, capacityFreed);
+        for (int i = 0; i < settings.threads(); i++) {
+            Thread thread = new Thread(writer::drain, "telemask-position-writer-" + i);
+            writer.threads.add(thread);
+            thread.start();
+        }
+        return writer;
+    }
+
+    /**
+     * Queues a batch for writing. Returns false, keeping nothing, when the queue is full; the caller should stop
+     * reading from the device and offer again after {@code capacityFreed}. Once accepted, the batch is the
+     * writer's until {@code callback} has run.
+     *
+     * @throws IllegalStateException after {@link #close}
+     */
+    public boolean offer(PositionBatch batch, BatchCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        boolean accepted = queue.offer(batch, callback);
+        if (!accepted) {
+            metrics.rejected();
+        }
+        return accepted;
+    }
+
+    /** Records accepted and not yet completed. */
+    public int queuedRecords() {
+        return queue.records();
+    }
+
+    /**
+     * Stops accepting batches, writes the ones already accepted, and waits up to {@code timeout} for the writer
+     * threads to finish.
+     */
+    public void close(Duration timeout) throws InterruptedException {
+        queue.close();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            long left = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
+            thread.join(left);
+            if (thread.isAlive()) {
+                LOG.log(Level.WARNING, "{0} still writing after {1}; leaving it to finish", thread.getName(),
+                        timeout);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        close(Duration.ofSeconds(30));
+    }
+
+    private void drain() {
+        PositionInserter inserter = new PositionInserter(dataSource, settings.deduplicate());
+        List<PositionBatch> transaction = new ArrayList<>();
+        try {
+            while (queue.take(transaction, settings.maxTransactionRecords())) {
+                write(inserter, transaction);
+                transaction.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void write(PositionInserter inserter, List<PositionBatch> batches) {
+        int weight = 0;
+        long bytes = 0;
+        for (PositionBatch batch : batches) {
+            weight += batch.queuedWeight;
+            bytes += batch.queuedBytes;
+        }
+        Throwable failure = null;
+        long start = System.nanoTime();
+        try {
+            PositionInserter.Result result = inserter.insert(batches);
+            metrics.committed(result.records(), result.inserted(), System.nanoTime() - start, result.commitNanos());
+        } catch (Exception | Error e) {
+            failure = e;
+            FailureCause cause = FailureCause.of(e);
+            metrics.failed(cause, weight);
+            // Expected while the database is away; the devices resend, so this is not an ERROR.
+            LOG.log(Level.WARNING, "writing {0} batches ({1} records) failed, cause {2}: {3}", batches.size(), weight,
+                    cause.tag(), e.toString());
+        }
+        for (PositionBatch batch : batches) {
+            complete(batch, failure);
+        }
+        if (queue.release(weight, bytes)) {
+            capacityFreed.run();
+        }
+    }
+
+    private static void complete(PositionBatch batch, Throwable failure) {
+        BatchCallback callback = batch.callback;
+        batch.callback = null;
+        try {
+            callback.completed(batch, failure);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "a batch callback threw; the writer goes on", e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.telemask.storage;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The {@link PositionWriter}'s Micrometer meters, all named {@code telemask.storage.writer.*}. */
+final class WriterMetrics {
+    private final DistributionSummary transactionRecords;
+    private final Counter rowsInserted;
+    private final Counter rowsDuplicate;
+    private final Timer commit;
+    private final Timer transaction;
+    private final Counter rejected;
+    private final Map<FailureCause, Counter> failures = new EnumMap<>(FailureCause.class);
+    private final Map<FailureCause, Counter> failedRecords = new EnumMap<>(FailureCause.class);
+
+    WriterMetrics(MeterRegistry registry, PositionQueue queue) {
+        transactionRecords = DistributionSummary.builder("telemask.storage.writer.transaction.records")
+                .description("Records per write transaction (the batch size the database sees)")
+                .baseUnit("records").publishPercentileHistogram().register(registry);
+        // rows/s is the rate of these counters.
+        rowsInserted = Counter.builder("telemask.storage.writer.rows").tag("result", "inserted")
+                .description("Rows committed to positions").register(registry);
+        rowsDuplicate = Counter.builder("telemask.storage.writer.rows").tag("result", "duplicate")
+                .description("Rows skipped because an earlier send of them was stored").register(registry);
+        commit = Timer.builder("telemask.storage.writer.commit").description("COMMIT round trip")
+                .publishPercentileHistogram().register(registry);
+        transaction = Timer.builder("telemask.storage.writer.transaction")
+                .description("Connection to commit: COPY, dedup insert and COMMIT")
+                .publishPercentileHistogram().register(registry);
+        rejected = Counter.builder("telemask.storage.writer.rejected")
+                .description("Offers refused because the queue was full (backpressure)").register(registry);
+        for (FailureCause cause : FailureCause.values()) {
+            failures.put(cause, Counter.builder("telemask.storage.writer.failures").tag("cause", cause.tag())
+                    .description("Failed write transactions").register(registry));
+            failedRecords.put(cause, Counter.builder("telemask.storage.writer.failed.records")
+                    .tag("cause", cause.tag()).description("Records in failed transactions, not acknowledged")
+                    .register(registry));
+        }
+        Gauge.builder("telemask.storage.writer.queue.records", queue, PositionQueue::records)
+                .description("Records accepted and not yet completed").register(registry);
+        Gauge.builder("telemask.storage.writer.queue.waiting.records", queue, PositionQueue::waitingRecords)
+                .description("Records accepted and not yet taken by a writer thread").register(registry);
+        Gauge.builder("telemask.storage.writer.queue.bytes", queue, PositionQueue::bytes).baseUnit("bytes")
+                .description("Estimated bytes held by accepted batches").register(registry);
+    }
+
+    void rejected() {
+        rejected.increment();
+    }
+
+    void committed(int records, long inserted, long nanos, long commitNanos) {
+        transactionRecords.record(records);
+        rowsInserted.increment(inserted);
+        rowsDuplicate.increment(records - inserted);
+        transaction.record(nanos, TimeUnit.NANOSECONDS);
+        commit.record(commitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void failed(FailureCause cause, int records) {
+        failures.get(cause).increment();
+        failedRecords.get(cause).increment(records);
+    }
+}

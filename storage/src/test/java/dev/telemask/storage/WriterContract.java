@@ -1,0 +1,184 @@
+package dev.telemask.storage;
+
+import dev.telemask.codec.AvlBatch;
+import dev.telemask.privacy.Treatment;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the {@link PositionWriter} promises, run against each kind of database. */
+abstract class WriterContract extends DatabaseContract {
+    static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
+
+    PositionWriter writer;
+    SimpleMeterRegistry registry;
+
+    @Override
+    void prepare() {
+        Migrations.migrate(dataSource);
+        registry = new SimpleMeterRegistry();
+        writer = PositionWriter.start(dataSource, WriterSettings.defaults(), registry, () -> { });
+    }
+
+    @Override
+    void finish() throws InterruptedException {
+        writer.close();
+    }
+
+    static CompletableFuture<Void> submit(PositionWriter writer, PositionBatch batch) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        assertTrue(writer.offer(batch, (b, failure) -> {
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(failure);
+            }
+        }), "queue unexpectedly full");
+        return done;
+    }
+
+    static void await(CompletableFuture<?> future) throws Exception {
+        future.get(60, TimeUnit.SECONDS);
+    }
+
+    long count(String where) throws SQLException {
+        return queryLong("SELECT count(*) FROM positions WHERE " + where);
+    }
+
+    @Test
+    void storesMaskedValuesAsNullAndSkipsDroppedRecordsAndRemovedIo() throws Exception {
+        long imei = 356_307_042_441_013L;
+        AvlBatch records = new AvlBatch();
+        records.addRecord(T0, 1, 250_000_000, 540_000_000, 120, 90, 9, 55, 239, AvlBatch.NO_GENERATION);
+        records.addIo(239, 1, 1);
+        byte[] nx = {1, 2, 3, 4, 5};
+        records.addNx(385, nx, 0, nx.length);
+        records.addRecord(T0 + 1000, 0, 250_000_100, 540_000_100, 121, 91, 8, 56, 0, AvlBatch.NO_GENERATION);
+        records.addIo(16, 4, 4_000_000_000L);
+        records.addIo(205, 2, 4711); // GSM cell: locates the vehicle, the engine removes it
+        records.clearLocation(1);
+        records.removeIo(records.ioStart(1) + 1);
+        records.addRecord(T0 + 2000, 0, 1, 1, 1, 1, 1, 1, 0, AvlBatch.NO_GENERATION);
+        byte[] treatments = {Treatment.EXACT.code(), Treatment.PRIVATE.code(), Treatment.DROPPED.code()};
+
+        await(submit(writer, new PositionBatch(imei, T0 + 5000, records, treatments)));
+
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT extract(epoch FROM device_time) * 1000, "
+                     + "extract(epoch FROM receive_time) * 1000, priority, longitude, latitude, altitude, angle, "
+                     + "satellites, speed, event_io, io, treatment FROM positions WHERE imei = " + imei
+                     + " ORDER BY device_time")) {
+            assertTrue(rs.next());
+            assertEquals(T0, rs.getLong(1));
+            assertEquals(T0 + 5000, rs.getLong(2));
+            assertEquals(1, rs.getInt(3));
+            assertEquals(250_000_000, rs.getInt(4));
+            assertEquals(540_000_000, rs.getInt(5));
+            assertEquals(120, rs.getInt(6));
+            assertEquals(90, rs.getInt(7));
+            assertEquals(9, rs.getInt(8));
+            assertEquals(55, rs.getInt(9));
+            assertEquals(239, rs.getInt(10));
+            assertEquals(Map.of(239, "1", 385, "[1, 2, 3, 4, 5]"), io(rs.getBytes(11)));
+            assertEquals(Treatment.EXACT.code(), rs.getInt(12));
+
+            assertTrue(rs.next());
+            assertEquals(T0 + 1000, rs.getLong(1));
+            for (int column = 4; column <= 9; column++) {
+                rs.getObject(column);
+                assertTrue(rs.wasNull(), "masked column " + column + " must be NULL");
+            }
+            assertEquals(Map.of(16, "4000000000"), io(rs.getBytes(11)));
+            assertEquals(Treatment.PRIVATE.code(), rs.getInt(12));
+
+            assertTrue(!rs.next(), "the dropped record must not be stored");
+        }
+    }
+
+    @Test
+    void storesARecordWithoutIoElementsWithNullIo() throws Exception {
+        AvlBatch records = new AvlBatch();
+        records.addRecord(T0, 0, 1, 2, 3, 4, 5, 6, 0, AvlBatch.NO_GENERATION);
+        await(submit(writer, new PositionBatch(11L, T0, records, new byte[] {Treatment.EXACT.code()})));
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT io FROM positions WHERE imei = 11")) {
+            assertTrue(rs.next());
+            assertNull(rs.getBytes(1));
+        }
+    }
+
+    @Test
+    void aResentBatchIsStoredOnce() throws Exception {
+        long imei = 22L;
+        await(submit(writer, TestBatches.exact(imei, T0, 25)));
+        // The ACK was lost: the device sends the same records again, twice, possibly in one transaction.
+        CompletableFuture<Void> again = submit(writer, TestBatches.exact(imei, T0, 25));
+        CompletableFuture<Void> andAgain = submit(writer, TestBatches.exact(imei, T0, 25));
+        await(again);
+        await(andAgain);
+        assertEquals(25, count("imei = " + imei));
+        assertEquals(25 * 2, registry.get("telemask.storage.writer.rows").tag("result", "duplicate").counter()
+                .count(), 0.0);
+    }
+
+    @Test
+    void writesManyDevicesConcurrently() throws Exception {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int batch = 0; batch < 20; batch++) {
+            for (long device = 1000; device < 1050; device++) {
+                futures.add(submit(writer, TestBatches.exact(device, T0 + batch * 10_000L, 10)));
+            }
+        }
+        await(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)));
+        assertEquals(20 * 50 * 10, count("imei BETWEEN 1000 AND 1049"));
+    }
+
+    @Test
+    void aFailedTransactionFailsItsBatchesAndTheWriterGoesOn() throws Exception {
+        try (PositionWriter noDedup = PositionWriter.start(dataSource,
+                WriterSettings.defaults().withThreads(1).withDeduplicate(false), new SimpleMeterRegistry(), () -> { })) {
+            await(submit(noDedup, TestBatches.exact(33L, T0, 5)));
+            // Without the dedup step a resend violates the unique key: the batch must fail, never be acked.
+            CompletableFuture<Void> resend = submit(noDedup, TestBatches.exact(33L, T0, 5));
+            Throwable failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(resend));
+            assertEquals(FailureCause.CONSTRAINT, FailureCause.of(failure));
+            await(submit(noDedup, TestBatches.exact(33L, T0 + 60_000, 5)));
+            noDedup.close(Duration.ofSeconds(30));
+        }
+        assertEquals(10, count("imei = 33"));
+    }
+
+    private static Map<Integer, String> io(byte[] stored) {
+        Map<Integer, String> elements = new TreeMap<>();
+        IoElementsFormat.decode(stored, new IoElementsFormat.Visitor() {
+            @Override
+            public void fixed(int id, int width, long value) {
+                elements.put(id, Long.toUnsignedString(value));
+            }
+
+            @Override
+            public void variable(int id, byte[] src, int offset, int length) {
+                byte[] copy = java.util.Arrays.copyOfRange(src, offset, offset + length);
+                assertArrayEquals(copy, java.util.Arrays.copyOfRange(src, offset, offset + length));
+                elements.put(id, java.util.Arrays.toString(copy));
+            }
+        });
+        return elements;
+    }
+}
