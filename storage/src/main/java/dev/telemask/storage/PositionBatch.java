@@ -18,6 +18,7 @@ public final class PositionBatch {
     private long receivedAtMillis;
     private AvlBatch records;
     private byte[] treatments;
+    private byte[] deviceState;
 
     // Set by the writer while the batch is queued, so that queuing allocates nothing per batch.
     BatchCallback callback;
@@ -48,7 +49,23 @@ public final class PositionBatch {
         this.receivedAtMillis = receivedAtMillis;
         this.records = records;
         this.treatments = treatments;
+        this.deviceState = null;
         return this;
+    }
+
+    /**
+     * Saves the privacy engine's state for this device in the same transaction as the records, so that a device
+     * reconnecting anywhere continues from exactly what was committed. Null (the default after {@link #set}) leaves
+     * the saved state as it is: pass it only when it changed.
+     */
+    public PositionBatch deviceState(byte[] state) {
+        this.deviceState = state;
+        return this;
+    }
+
+    /** The state to save with this batch, or null to leave it. */
+    public byte[] deviceState() {
+        return deviceState;
     }
 
     /** The device's IMEI, its key in the database. */

@@ -6,6 +6,7 @@ import org.postgresql.copy.CopyManager;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collections;
@@ -60,6 +61,7 @@ final class PositionInserter {
                     copy.abandon();
                 }
                 long inserted = deduplicate ? moveStaged(connection) : records;
+                saveDeviceStates(connection, batches);
                 long commitStart = System.nanoTime();
                 connection.commit();
                 if (deduplicate) {
@@ -91,6 +93,32 @@ final class PositionInserter {
         try (Statement st = connection.createStatement()) {
             return st.executeLargeUpdate("INSERT INTO positions (" + PositionRows.COLUMNS + ") SELECT "
                     + PositionRows.COLUMNS + " FROM " + STAGING_TABLE + " ON CONFLICT DO NOTHING");
+        }
+    }
+
+    /** In batch order, so that of two batches of one device in this transaction the later state wins. */
+    private static void saveDeviceStates(Connection connection, List<PositionBatch> batches) throws SQLException {
+        PreparedStatement update = null;
+        try {
+            for (PositionBatch batch : batches) {
+                if (batch.deviceState() == null) {
+                    continue;
+                }
+                if (update == null) {
+                    update = connection.prepareStatement(
+                            "UPDATE devices SET privacy_state = ?, privacy_state_updated_at = now() WHERE imei = ?");
+                }
+                update.setBytes(1, batch.deviceState());
+                update.setLong(2, batch.imei());
+                update.addBatch();
+            }
+            if (update != null) {
+                update.executeBatch();
+            }
+        } finally {
+            if (update != null) {
+                update.close();
+            }
         }
     }
 

@@ -1,0 +1,80 @@
+package dev.telemask.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Looks devices up by IMEI for the ingest path, and registers unknown ones in quarantine when asked to. */
+public final class DeviceDirectory {
+    /** The tenant that auto-registered devices join, restricted, until an admin moves them. */
+    public static final String QUARANTINE_TENANT = "quarantine";
+
+    private static final String FIND = """
+            SELECT d.imei, d.tenant_id, d.restricted, d.policy_id, pv.version, pv.document::text, d.privacy_state,
+                   (SELECT granted FROM consent_history c WHERE c.imei = d.imei AND c.kind = 'location'
+                     ORDER BY c.changed_at DESC, c.id DESC LIMIT 1),
+                   (SELECT granted FROM consent_history c WHERE c.imei = d.imei AND c.kind = 'driver_identity'
+                     ORDER BY c.changed_at DESC, c.id DESC LIMIT 1),
+                   (SELECT granted FROM consent_history c WHERE c.imei = d.imei AND c.kind = 'telemetry'
+                     ORDER BY c.changed_at DESC, c.id DESC LIMIT 1)
+              FROM devices d
+              LEFT JOIN LATERAL (SELECT version, document FROM policy_versions v
+                                  WHERE v.policy_id = d.policy_id ORDER BY version DESC LIMIT 1) pv ON true
+             WHERE d.imei = ?
+            """;
+
+    private final DataSource dataSource;
+
+    public DeviceDirectory(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The device's profile, or empty when no such device is registered. */
+    public Optional<DeviceProfile> find(long imei) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement st = connection.prepareStatement(FIND)) {
+            st.setLong(1, imei);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long policyId = rs.getLong(4);
+                Long policy = rs.wasNull() ? null : policyId;
+                return Optional.of(new DeviceProfile(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), policy,
+                        rs.getInt(5), rs.getString(6), nullableBoolean(rs, 8), nullableBoolean(rs, 9),
+                        nullableBoolean(rs, 10), rs.getBytes(7)));
+            }
+        }
+    }
+
+    /**
+     * Registers an unknown device in the quarantine tenant, restricted so that nothing of it is stored until an
+     * admin assigns it, and returns its profile. A device registered meanwhile by someone else is left as it is.
+     */
+    public DeviceProfile registerInQuarantine(long imei) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement tenant = connection.prepareStatement(
+                    "INSERT INTO tenants (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
+                tenant.setString(1, QUARANTINE_TENANT);
+                tenant.executeUpdate();
+            }
+            try (PreparedStatement device = connection.prepareStatement("""
+                    INSERT INTO devices (imei, tenant_id, restricted, label)
+                    SELECT ?, id, true, 'auto-registered' FROM tenants WHERE name = ?
+                    ON CONFLICT (imei) DO NOTHING""")) {
+                device.setLong(1, imei);
+                device.setString(2, QUARANTINE_TENANT);
+                device.executeUpdate();
+            }
+        }
+        return find(imei).orElseThrow(() -> new SQLException("device " + imei + " vanished after registration"));
+    }
+
+    private static Boolean nullableBoolean(ResultSet rs, int column) throws SQLException {
+        boolean value = rs.getBoolean(column);
+        return rs.wasNull() ? null : value;
+    }
+}

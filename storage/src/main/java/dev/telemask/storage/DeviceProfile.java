@@ -1,0 +1,16 @@
+package dev.telemask.storage;
+
+/**
+ * What the gateway needs to know about a device to accept its records: whose it is, whether storage is restricted,
+ * the policy in force and the device's own consent flags, and the privacy engine's saved state.
+ *
+ * @param policyId        null when no policy is assigned
+ * @param policyVersion   the newest version of that policy, 0 when none
+ * @param policyDocument  that version's JSON document, null when none
+ * @param consentLocation the device's latest location consent, null when never set (the policy decides)
+ * @param privacyState    the engine's saved state, null when never saved
+ */
+public record DeviceProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
+                            String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
+                            Boolean consentTelemetry, byte[] privacyState) {
+}

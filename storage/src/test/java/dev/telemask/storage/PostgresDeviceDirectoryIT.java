@@ -1,0 +1,118 @@
+package dev.telemask.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Device look-ups, quarantine registration, change notifications and the privacy state saved with a batch. The
+ * SQL is the same on both dialects, so plain PostgreSQL suffices.
+ */
+class PostgresDeviceDirectoryIT extends DatabaseContract {
+    private static final long IMEI = 356_307_042_441_013L;
+
+    @Override
+    TestServer server() {
+        return TestServer.plain();
+    }
+
+    @Override
+    void prepare() throws Exception {
+        Migrations.migrate(dataSource);
+        execute("INSERT INTO tenants (name) VALUES ('acme')");
+        execute("INSERT INTO policies (tenant_id, name) SELECT id, 'office' FROM tenants WHERE name = 'acme'");
+        execute("INSERT INTO devices (imei, tenant_id, policy_id) SELECT " + IMEI + ", t.id, p.id FROM tenants t, policies p");
+    }
+
+    @Test
+    void findsTheNewestPolicyVersionAndTheLatestConsentPerKind() throws Exception {
+        long policy = queryLong("SELECT id FROM policies");
+        execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + policy + ", 100, '{\"v\":1}', 'ann')");
+        execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + policy + ", 101, '{\"v\":2}', 'ann')");
+        execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + IMEI + ", 'location', true, 'ann')");
+        execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + IMEI + ", 'location', false, 'bob')");
+        execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + IMEI + ", 'telemetry', true, 'bob')");
+
+        DeviceProfile profile = new DeviceDirectory(dataSource).find(IMEI).orElseThrow();
+        assertEquals(101, profile.policyVersion());
+        assertEquals("{\"v\": 2}", profile.policyDocument());
+        assertEquals(Boolean.FALSE, profile.consentLocation(), "the latest row wins");
+        assertNull(profile.consentDriverIdentity(), "never set: the policy decides");
+        assertEquals(Boolean.TRUE, profile.consentTelemetry());
+        assertFalse(profile.restricted());
+        assertTrue(new DeviceDirectory(dataSource).find(123_456_789_012_345L).isEmpty());
+    }
+
+    @Test
+    void quarantineRegistrationRestrictsTheDeviceAndIsIdempotent() throws Exception {
+        DeviceDirectory directory = new DeviceDirectory(dataSource);
+        DeviceProfile first = directory.registerInQuarantine(111_111_111_111_111L);
+        DeviceProfile again = directory.registerInQuarantine(111_111_111_111_111L);
+        assertTrue(first.restricted(), "nothing of an unknown device is stored until an admin assigns it");
+        assertEquals(first.tenantId(), again.tenantId());
+        assertEquals(1, queryLong("SELECT count(*) FROM tenants WHERE name = 'quarantine'"));
+        assertNull(first.policyId());
+    }
+
+    @Test
+    void changesAreAnnouncedButSavedPrivacyStateIsNot() throws Exception {
+        BlockingQueue<String> changes = new LinkedBlockingQueue<>();
+        CountDownLatch connected = new CountDownLatch(1);
+        try (ChangeFeed feed = ChangeFeed.start(dataSource, new ChangeFeed.Listener() {
+            @Override
+            public void deviceChanged(long imei) {
+                changes.add("device:" + imei);
+            }
+
+            @Override
+            public void policyChanged(long policyId) {
+                changes.add("policy:" + policyId);
+            }
+
+            @Override
+            public void everythingChanged() {
+                connected.countDown();
+            }
+        })) {
+            assertTrue(connected.await(30, TimeUnit.SECONDS), "feed connected");
+            execute("UPDATE devices SET privacy_state = '\\x01', privacy_state_updated_at = now() WHERE imei = " + IMEI);
+            execute("UPDATE devices SET restricted = true WHERE imei = " + IMEI);
+            assertEquals("device:" + IMEI, changes.poll(30, TimeUnit.SECONDS), "the restriction, not the saved state");
+            execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + IMEI + ", 'telemetry', false, 'ann')");
+            assertEquals("device:" + IMEI, changes.poll(30, TimeUnit.SECONDS));
+            long policy = queryLong("SELECT id FROM policies");
+            execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + policy + ", 7, '{}', 'ann')");
+            assertEquals("policy:" + policy, changes.poll(30, TimeUnit.SECONDS));
+        } finally {
+            execute("UPDATE devices SET restricted = false WHERE imei = " + IMEI);
+        }
+    }
+
+    @Test
+    void theWriterSavesTheDeviceStateWithTheRecords() throws Exception {
+        try (PositionWriter writer = PositionWriter.start(dataSource, WriterSettings.defaults(), new SimpleMeterRegistry(), () -> { })) {
+            byte[] state = {1, 2, 3, 4};
+            PositionBatch batch = TestBatches.exact(IMEI, WriterContract.T0, 3).deviceState(state);
+            WriterContract.await(WriterContract.submit(writer, batch));
+            assertArrayEquals(state, new DeviceDirectory(dataSource).find(IMEI).orElseThrow().privacyState());
+            assertEquals(3, queryLong("SELECT count(*) FROM positions WHERE imei = " + IMEI));
+        }
+    }
+
+    @Test
+    void deploymentSecretsAreCreatedOnceAndShared() throws Exception {
+        byte[] first = DeploymentSecrets.getOrCreate(dataSource, DeploymentSecrets.ZONE_KEY);
+        byte[] second = DeploymentSecrets.getOrCreate(dataSource, DeploymentSecrets.ZONE_KEY);
+        assertEquals(32, first.length);
+        assertArrayEquals(first, second);
+    }
+}
