@@ -1,0 +1,67 @@
+package dev.telemask.storage;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PositionQueueTest {
+    private static final BatchCallback IGNORE = (b, f) -> { };
+
+    @Test
+    void refusesWhenTheRecordLimitIsReachedAndAcceptsAgainAfterRelease() throws InterruptedException {
+        PositionQueue queue = new PositionQueue(25, Long.MAX_VALUE);
+        assertTrue(queue.offer(TestBatches.exact(1, 0, 10), IGNORE));
+        assertTrue(queue.offer(TestBatches.exact(2, 0, 10), IGNORE));
+        assertFalse(queue.offer(TestBatches.exact(3, 0, 10), IGNORE));
+
+        List<PositionBatch> taken = new ArrayList<>();
+        assertTrue(queue.take(taken, 100));
+        assertEquals(2, taken.size());
+        assertFalse(queue.offer(TestBatches.exact(3, 0, 10), IGNORE), "taken batches still count until released");
+        assertTrue(queue.release(20, taken.get(0).queuedBytes + taken.get(1).queuedBytes),
+                "a refused offer is reported on release, so the gateway resumes reading");
+        assertTrue(queue.offer(TestBatches.exact(3, 0, 10), IGNORE));
+    }
+
+    @Test
+    void refusesWhenTheByteLimitIsReached() {
+        PositionQueue queue = new PositionQueue(Integer.MAX_VALUE, 2_000); // one 10-record batch is ~1.4 kB
+        assertTrue(queue.offer(TestBatches.exact(1, 0, 10), IGNORE));
+        assertFalse(queue.offer(TestBatches.exact(2, 0, 10), IGNORE));
+    }
+
+    @Test
+    void takesABatchLargerThanTheLimitsWhenNothingElseIsHeld() {
+        PositionQueue queue = new PositionQueue(5, 100);
+        assertTrue(queue.offer(TestBatches.exact(1, 0, 10), IGNORE));
+    }
+
+    @Test
+    void gathersWholeBatchesUpToTheTransactionSize() throws InterruptedException {
+        PositionQueue queue = new PositionQueue(1_000, Long.MAX_VALUE);
+        for (int i = 0; i < 5; i++) {
+            queue.offer(TestBatches.exact(i, 0, 10), IGNORE);
+        }
+        List<PositionBatch> taken = new ArrayList<>();
+        queue.take(taken, 25);
+        assertEquals(2, taken.size());
+        assertEquals(30, queue.waitingRecords());
+    }
+
+    @Test
+    void drainsThenEndsAfterClose() throws InterruptedException {
+        PositionQueue queue = new PositionQueue(1_000, Long.MAX_VALUE);
+        queue.offer(TestBatches.exact(1, 0, 10), IGNORE);
+        queue.close();
+        assertThrows(IllegalStateException.class, () -> queue.offer(TestBatches.exact(2, 0, 10), IGNORE));
+        List<PositionBatch> taken = new ArrayList<>();
+        assertTrue(queue.take(taken, 100));
+        assertFalse(queue.take(taken, 100));
+    }
+}
