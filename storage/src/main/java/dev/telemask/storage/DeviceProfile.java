@@ -9,8 +9,9 @@ package dev.telemask.storage;
  * @param policyDocument  that version's JSON document, null when none
  * @param consentLocation the device's latest location consent, null when never set (the policy decides)
  * @param privacyState    the engine's saved state, null when never saved
+ * @param privateUntilMillis the driver's private-mode switch: private until then (epoch millis), 0 when off
  */
 public record DeviceProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
                             String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
-                            Boolean consentTelemetry, byte[] privacyState) {
+                            Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis) {
 }

@@ -49,6 +49,10 @@ class PostgresDeviceDirectoryIT extends DatabaseContract {
         assertNull(profile.consentDriverIdentity(), "never set: the policy decides");
         assertEquals(Boolean.TRUE, profile.consentTelemetry());
         assertFalse(profile.restricted());
+        assertEquals(0, profile.privateUntilMillis());
+        execute("UPDATE devices SET private_until = '2030-01-01T00:00:00Z' WHERE imei = " + IMEI);
+        assertEquals(1_893_456_000_000L, new DeviceDirectory(dataSource).find(IMEI).orElseThrow().privateUntilMillis());
+        execute("UPDATE devices SET private_until = NULL WHERE imei = " + IMEI);
         assertTrue(new DeviceDirectory(dataSource).find(123_456_789_012_345L).isEmpty());
     }
 
@@ -92,8 +96,10 @@ class PostgresDeviceDirectoryIT extends DatabaseContract {
             long policy = queryLong("SELECT id FROM policies");
             execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + policy + ", 7, '{}', 'ann')");
             assertEquals("policy:" + policy, changes.poll(30, TimeUnit.SECONDS));
+            execute("UPDATE devices SET private_until = now() + interval '1 hour' WHERE imei = " + IMEI);
+            assertEquals("device:" + IMEI, changes.poll(30, TimeUnit.SECONDS), "the driver's switch");
         } finally {
-            execute("UPDATE devices SET restricted = false WHERE imei = " + IMEI);
+            execute("UPDATE devices SET restricted = false, private_until = NULL WHERE imei = " + IMEI);
         }
     }
 
