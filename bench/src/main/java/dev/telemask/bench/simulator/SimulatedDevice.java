@@ -108,6 +108,7 @@ final class SimulatedDevice {
         if (!accept) {
             // The IMEI is not registered: it never will be during this run, so its frame is lost.
             fleet.counters.rejects.increment();
+            fleet.options.listener().deviceRejected(imei);
             dropPendingFrame();
             finish();
             return;

@@ -2,7 +2,10 @@ package dev.telemask.bench.simulator;
 
 import dev.telemask.codec.AvlBatch;
 
-/** Hears what the gateway acknowledged, so a test can check that exactly those records were stored once. */
+/**
+ * Hears what the gateway acknowledged (so a test can check that exactly those records were stored once) and which
+ * devices it refused.
+ */
 @FunctionalInterface
 public interface SimulationListener {
     /** Hears nothing. */
@@ -13,4 +16,7 @@ public interface SimulationListener {
      * different devices may run at once). {@code records} is the device's reused batch: copy what you keep.
      */
     void frameAcknowledged(long imei, AvlBatch records);
+
+    /** Called when the gateway answers a device's handshake with 0x00; the device then gives up. */
+    default void deviceRejected(long imei) {}
 }

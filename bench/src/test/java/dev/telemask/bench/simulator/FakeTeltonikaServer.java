@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * before the first ACK.
  */
 final class FakeTeltonikaServer implements AutoCloseable {
-    /** How the server misbehaves. */
-    record Behaviour(Set<Long> rejectedImeis, boolean dropFirstAck, boolean closeBeforeFirstAck) {
-        static final Behaviour WELL = new Behaviour(Set.of(), false, false);
+    /** How the server misbehaves, and whether it keeps what it receives (a load measurement does not). */
+    record Behaviour(Set<Long> rejectedImeis, boolean dropFirstAck, boolean closeBeforeFirstAck, boolean remember) {
+        static final Behaviour WELL = new Behaviour(Set.of(), false, false, true);
     }
 
     private final Behaviour behaviour;
@@ -45,6 +45,10 @@ final class FakeTeltonikaServer implements AutoCloseable {
     private final AtomicLong handshakes = new AtomicLong();
 
     FakeTeltonikaServer(Behaviour behaviour) throws InterruptedException {
+        this(behaviour, 0);
+    }
+
+    FakeTeltonikaServer(Behaviour behaviour, int port) throws InterruptedException {
         this.behaviour = behaviour;
         this.server = new ServerBootstrap()
                 .group(group)
@@ -55,7 +59,18 @@ final class FakeTeltonikaServer implements AutoCloseable {
                         channel.pipeline().addLast(new DeviceSession());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", port).sync().channel();
+    }
+
+    /**
+     * Serves on 127.0.0.1 until killed, remembering nothing, so that {@code telemask simulate} can be measured without
+     * a gateway: {@code java -cp <bench test classpath> dev.telemask.bench.simulator.FakeTeltonikaServer 5027}.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        FakeTeltonikaServer server = new FakeTeltonikaServer(new Behaviour(Set.of(), false, false, false),
+                args.length > 0 ? Integer.parseInt(args[0]) : 5027);
+        System.out.println("fake Teltonika server on 127.0.0.1:" + server.port());
+        server.server.closeFuture().sync();
     }
 
     int port() {
@@ -123,10 +138,11 @@ final class FakeTeltonikaServer implements AutoCloseable {
             }
             int length;
             while (ctx.channel().isActive() && (length = splitter.frameLength(in)) > 0) {
-                byte[] frame = ByteBufUtil.getBytes(in, in.readerIndex(), length);
                 AvlDecoder.decodeTcpFrame(in, in.readerIndex(), length, batch);
+                if (behaviour.remember()) {
+                    store(ByteBufUtil.getBytes(in, in.readerIndex(), length));
+                }
                 in.skipBytes(length);
-                store(frame);
                 boolean firstFrame = misbehavedFor.add(imei);
                 if (firstFrame && behaviour.closeBeforeFirstAck()) {
                     ctx.close();

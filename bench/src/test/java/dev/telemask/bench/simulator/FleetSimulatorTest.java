@@ -17,12 +17,14 @@ class FleetSimulatorTest {
     private static final long IMEI_BASE = SimulatorOptions.DEFAULT_IMEI_BASE;
     /** So long that no ACK from a well-behaved server ever times out, however slow the machine. */
     private static final Duration NO_TIMEOUT = Duration.ofMinutes(5);
+    /** Only bounds a broken run: the tests stop the fleet when every device is done ({@link FleetProgress}). */
+    private static final Duration AT_MOST = Duration.ofMinutes(3);
 
     private static SimulatorOptions.Builder fleet(FakeTeltonikaServer server) {
         return SimulatorOptions.builder()
                 .devices(DEVICES)
                 .recordsPerSecond(400)
-                .duration(Duration.ofSeconds(1))
+                .duration(AT_MOST)
                 .host("127.0.0.1")
                 .port(server.port())
                 .ackTimeout(NO_TIMEOUT)
@@ -32,13 +34,13 @@ class FleetSimulatorTest {
 
     @Test
     void reportCountsWhatTheServerReceivedAndAcknowledged() throws Exception {
-        AcknowledgedRecords acknowledged = new AcknowledgedRecords();
-        SimulationReport report;
+        FleetProgress progress = new FleetProgress(DEVICES, 3);
+        AcknowledgedRecords acknowledged = progress.acknowledged;
         try (FakeTeltonikaServer server = new FakeTeltonikaServer(FakeTeltonikaServer.Behaviour.WELL)) {
-            report = FleetSimulator.run(fleet(server).listener(acknowledged).build());
+            SimulationReport report = progress.runUntilDone(fleet(server).listener(progress).build());
 
             assertTrue(report.successful(), report.toJson());
-            assertTrue(report.recordsSent() > 0, report.toJson());
+            assertTrue(report.recordsSent() >= DEVICES * 3L * SimulatorOptions.DEFAULT_RECORDS_PER_FRAME, report.toJson());
             assertEquals(DEVICES, report.peakConnected());
             assertEquals(server.framesReceived(), report.framesSent());
             assertEquals(report.framesSent(), report.framesAcked());
@@ -61,8 +63,9 @@ class FleetSimulatorTest {
     void rejectedDeviceIsCountedAndTheOthersAreServed() throws Exception {
         long refused = IMEI_BASE + 3;
         try (FakeTeltonikaServer server = new FakeTeltonikaServer(
-                new FakeTeltonikaServer.Behaviour(Set.of(refused), false, false))) {
-            SimulationReport report = FleetSimulator.run(fleet(server).build());
+                new FakeTeltonikaServer.Behaviour(Set.of(refused), false, false, true))) {
+            FleetProgress progress = new FleetProgress(DEVICES, 1);
+            SimulationReport report = progress.runUntilDone(fleet(server).listener(progress).build());
 
             assertEquals(1, report.rejects());
             assertFalse(report.successful(), "a refused device fails the run");
@@ -76,12 +79,14 @@ class FleetSimulatorTest {
     @Test
     void swallowedAckMakesTheDeviceResendTheSameFrame() throws Exception {
         try (FakeTeltonikaServer server = new FakeTeltonikaServer(
-                new FakeTeltonikaServer.Behaviour(Set.of(), true, false))) {
-            SimulationReport report = FleetSimulator.run(fleet(server).ackTimeout(Duration.ofMillis(200)).build());
+                new FakeTeltonikaServer.Behaviour(Set.of(), true, false, true))) {
+            FleetProgress progress = new FleetProgress(DEVICES, 2);
+            SimulationReport report = progress.runUntilDone(
+                    fleet(server).ackTimeout(Duration.ofMillis(200)).listener(progress).build());
 
             assertTrue(report.successful(), report.toJson());
             Set<Long> devicesThatSent = server.imeisWithFrames();
-            assertFalse(devicesThatSent.isEmpty());
+            assertEquals(DEVICES, devicesThatSent.size());
             assertTrue(report.timeouts() >= devicesThatSent.size(), report.toJson());
             assertTrue(report.framesResent() >= devicesThatSent.size(), report.toJson());
             assertFirstFrameResentVerbatim(server, devicesThatSent);
@@ -93,12 +98,13 @@ class FleetSimulatorTest {
     @Test
     void droppedConnectionMakesTheDeviceReconnectAndResend() throws Exception {
         try (FakeTeltonikaServer server = new FakeTeltonikaServer(
-                new FakeTeltonikaServer.Behaviour(Set.of(), false, true))) {
-            SimulationReport report = FleetSimulator.run(fleet(server).build());
+                new FakeTeltonikaServer.Behaviour(Set.of(), false, true, true))) {
+            FleetProgress progress = new FleetProgress(DEVICES, 2);
+            SimulationReport report = progress.runUntilDone(fleet(server).listener(progress).build());
 
             assertTrue(report.successful(), report.toJson());
             Set<Long> devicesThatSent = server.imeisWithFrames();
-            assertFalse(devicesThatSent.isEmpty());
+            assertEquals(DEVICES, devicesThatSent.size());
             assertTrue(report.reconnects() >= devicesThatSent.size(), report.toJson());
             assertTrue(server.handshakes() >= DEVICES + devicesThatSent.size());
             assertFirstFrameResentVerbatim(server, devicesThatSent);
@@ -108,7 +114,7 @@ class FleetSimulatorTest {
     }
 
     @Test
-    void unreachableServerFailsTheRunWithinItsBounds() throws Exception {
+    void unreachableServerFailsTheRun() throws Exception {
         int port;
         try (FakeTeltonikaServer server = new FakeTeltonikaServer(FakeTeltonikaServer.Behaviour.WELL)) {
             port = server.port();
@@ -119,7 +125,6 @@ class FleetSimulatorTest {
         assertFalse(report.successful());
         assertEquals(0, report.recordsSent());
         assertEquals(0, report.peakConnected());
-        assertTrue(report.connectFailures() >= 3, report.toJson());
     }
 
     private static void assertFirstFrameResentVerbatim(FakeTeltonikaServer server, Set<Long> imeis) {
