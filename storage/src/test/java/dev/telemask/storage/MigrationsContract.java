@@ -24,7 +24,8 @@ abstract class MigrationsContract extends DatabaseContract {
 
     @Test
     void appliesEveryMigrationOnceAndNothingOnTheSecondRun() {
-        assertEquals(2, applied);
+        assertEquals(Migrations.flyway(dataSource).info().all().length, applied, "every known migration ran");
+        assertTrue(applied >= 4);
         assertEquals(0, Migrations.migrate(dataSource));
     }
 
