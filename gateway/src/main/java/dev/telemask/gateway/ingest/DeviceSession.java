@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One device's TCP session: accepts or refuses its handshake, then takes its frames one at a time through decoding,
@@ -50,6 +51,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(MAX_PENDING_FRAMES + 1);
     private boolean inFlight;
     private boolean parked;
+    /** Whether this session is in the gate's queue; set here, cleared by the gate's (writer) thread. */
+    final AtomicBoolean atGate = new AtomicBoolean();
     private int frameRecords;
     private long frameDecodedAt;
 
@@ -226,7 +229,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             services.metrics().paused();
         }
         updateReading();
-        services.gate().park(this);
+        if (atGate.compareAndSet(false, true)) {
+            services.gate().park(this);
+        }
         ctx.executor().schedule(this::retryParked, PARKED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
