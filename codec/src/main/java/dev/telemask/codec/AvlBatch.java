@@ -114,23 +114,14 @@ public final class AvlBatch {
 
     /** Appends a variable-length element to the last record, copying {@code length} bytes of {@code src}. */
     public void addNx(int id, byte[] src, int from, int length) {
-        int at = reserveNx(id, length);
-        System.arraycopy(src, from, nx, at, length);
-    }
-
-    /**
-     * Appends a variable-length element of {@code length} bytes to the last record and returns the offset in
-     * {@link #nxArray()} where the caller must write its bytes.
-     */
-    int reserveNx(int id, int length) {
         int e = appendElement(id, WIDTH_VARIABLE);
         if (nxSize + length > nx.length) {
             nx = Arrays.copyOf(nx, Math.max(nx.length * 2, nxSize + length));
         }
         nxOffset[e] = nxSize;
         ioValue[e] = length;
+        System.arraycopy(src, from, nx, nxSize, length);
         nxSize += length;
-        return nxOffset[e];
     }
 
     private int appendElement(int id, int width) {
