@@ -19,6 +19,14 @@ public final class CompiledPolicy {
     /** {@code null} when every IO element is kept. */
     final IoIdSet keptIo;
     final boolean dropPrivate;
+    /**
+     * What {@code filterIo} removes, one set per (hides location, driver identity consent, telemetry consent),
+     * made on first use: one bitset lookup per element instead of four. Racing threads may each make one; they
+     * are equal and immutable.
+     */
+    private final IoIdSet[] removals = new IoIdSet[8];
+    /** Marks the slots whose set is empty: the filter then has nothing to look up. */
+    private static final IoIdSet NOTHING = IoIdSet.of();
 
     private CompiledPolicy(Policy policy, byte[] zoneKey) {
         this.policy = policy;
@@ -49,6 +57,29 @@ public final class CompiledPolicy {
     /** The disc hidden for the policy's zone {@code index}. */
     public HiddenDisc hiddenDisc(int index) {
         return zones[index];
+    }
+
+    /**
+     * The IO IDs to remove from a record, given whether its location is hidden and the device's consent;
+     * {@link #removesNothing} tells when the set is empty.
+     */
+    IoIdSet removals(boolean hidesLocation, Consent consent) {
+        int index = (hidesLocation ? 4 : 0) | (consent.driverIdentity() ? 2 : 0) | (consent.telemetry() ? 1 : 0);
+        IoIdSet set = removals[index];
+        if (set == null) {
+            set = IoIdSet.removals(hidesLocation ? TeltonikaIo.LOCATION_REVEALING : null,
+                    consent.driverIdentity() ? null : TeltonikaIo.DRIVER_IDENTITY,
+                    consent.telemetry() ? null : TeltonikaIo.WITHOUT_TELEMETRY, keptIo);
+            if (set.isEmpty()) {
+                set = NOTHING;
+            }
+            removals[index] = set;
+        }
+        return set;
+    }
+
+    static boolean removesNothing(IoIdSet removals) {
+        return removals == NOTHING;
     }
 
     boolean inZone(int latitudeE7, int longitudeE7) {

@@ -35,11 +35,46 @@ public final class IoIdSet {
         return set;
     }
 
+    /**
+     * The IDs a filter removes: those in {@code removed} or {@code alsoRemoved}, those not in {@code onlyKept}
+     * and those not in {@code kept}; a null argument takes no part.
+     */
+    static IoIdSet removals(IoIdSet removed, IoIdSet alsoRemoved, IoIdSet onlyKept, IoIdSet kept) {
+        IoIdSet set = new IoIdSet();
+        for (int i = 0; i < set.bits.length; i++) {
+            long remove = 0;
+            if (removed != null) {
+                remove |= removed.bits[i];
+            }
+            if (alsoRemoved != null) {
+                remove |= alsoRemoved.bits[i];
+            }
+            if (onlyKept != null) {
+                remove |= ~onlyKept.bits[i];
+            }
+            if (kept != null) {
+                remove |= ~kept.bits[i];
+            }
+            set.bits[i] = remove;
+        }
+        return set;
+    }
+
     private void add(int id) {
         if (id < 0 || id > MAX_ID) {
             throw new IllegalArgumentException("IO element ID out of range: " + id);
         }
         bits[id >>> 6] |= 1L << id;
+    }
+
+    /** True when no ID is in the set. */
+    public boolean isEmpty() {
+        for (long word : bits) {
+            if (word != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean contains(int id) {

@@ -132,18 +132,13 @@ public final class PolicyEngine {
      * a cell ID or a Wi-Fi scan would locate them more precisely than what is left of their position.
      */
     private static void filterIo(CompiledPolicy policy, Consent consent, AvlBatch batch, int r, boolean hidesLocation) {
-        IoIdSet kept = policy.keptIo;
+        IoIdSet removals = policy.removals(hidesLocation, consent);
+        if (!hidesLocation && CompiledPolicy.removesNothing(removals)) {
+            return;
+        }
         for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
-            if (batch.isIoRemoved(e)) {
-                continue;
-            }
-            int id = batch.ioId(e);
-            boolean remove = (hidesLocation
-                    && (TeltonikaIo.LOCATION_REVEALING.contains(id) || batch.ioWidth(e) == AvlBatch.WIDTH_VARIABLE))
-                    || (!consent.driverIdentity() && TeltonikaIo.DRIVER_IDENTITY.contains(id))
-                    || (!consent.telemetry() && !TeltonikaIo.WITHOUT_TELEMETRY.contains(id))
-                    || (kept != null && !kept.contains(id));
-            if (remove) {
+            if (removals.contains(batch.ioId(e))
+                    || (hidesLocation && batch.ioWidth(e) == AvlBatch.WIDTH_VARIABLE)) {
                 batch.removeIo(e);
             }
         }
