@@ -24,7 +24,8 @@ abstract class MigrationsContract extends DatabaseContract {
 
     @Test
     void appliesEveryMigrationOnceAndNothingOnTheSecondRun() {
-        assertEquals(2, applied);
+        // Counted rather than written down, so that adding a migration does not break this test.
+        assertEquals(Migrations.flyway(dataSource).info().all().length, applied);
         assertEquals(0, Migrations.migrate(dataSource));
     }
 
