@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -60,16 +62,27 @@ final class ApiTestServer implements AutoCloseable {
         server.listen().toCompletionStage().toCompletableFuture().join();
     }
 
+    /** The API on the embedded PostgreSQL. */
     static ApiTestServer start(Clock clock) {
+        return start(clock, embedded().jdbcUrl());
+    }
+
+    /** The API on the TimescaleDB the build started (or TSDB_URL); aborts the test, i.e. skips it, when none. */
+    static ApiTestServer startOnTimescale(Clock clock) {
+        return start(clock, timescaleUrl());
+    }
+
+    private static ApiTestServer start(Clock clock, String url) {
         String schema = "api_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
-        String url = embedded().jdbcUrl();
         try (HikariDataSource admin = StorageDatabase.pool(url, null, null, 1);
              Connection c = admin.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        HikariDataSource dataSource = StorageDatabase.pool(url + "&currentSchema=" + schema, null, null, 8);
+        // public stays on the path: TimescaleDB's functions live there.
+        HikariDataSource dataSource = StorageDatabase.pool(url + (url.contains("?") ? "&" : "?") + "currentSchema="
+                + schema + ",public", null, null, 8);
         Migrations.migrate(dataSource);
         return new ApiTestServer(dataSource, clock);
     }
@@ -80,6 +93,25 @@ final class ApiTestServer implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(database::close));
         }
         return database;
+    }
+
+    private static String timescaleUrl() {
+        String env = System.getenv("TSDB_URL");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        Path state = Path.of(System.getProperty("telemask.tsdb.state", "target/tsdb"));
+        try {
+            if (Files.isRegularFile(state.resolve("url"))) {
+                return Files.readString(state.resolve("url")).trim();
+            }
+            Assumptions.abort(Files.isRegularFile(state.resolve("skip-reason"))
+                    ? Files.readString(state.resolve("skip-reason")).trim()
+                    : "no TimescaleDB: run the tests with ./mvnw verify (which starts one) or set TSDB_URL");
+            throw new AssertionError("unreachable");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     URI uri(String path) {
