@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.TimeWindow;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 
 /** Writes the audit rows of the API: who read or changed what about which device, over which range, how many rows. */
@@ -16,6 +17,16 @@ final class AuditTrail {
 
     /** A read of location data or a data-subject action on one device. */
     void device(Caller caller, String action, long imei, TimeWindow window, Long rows) throws SQLException {
+        log.record(caller.tenantId(), caller.actor(), action, target(imei), details(caller, window, rows));
+    }
+
+    /** The same, on {@code c} inside the action's own transaction: an erasure never happens unaudited. */
+    void device(Connection c, Caller caller, String action, long imei, TimeWindow window, Long rows)
+            throws SQLException {
+        AuditLog.record(c, caller.tenantId(), caller.actor(), action, target(imei), details(caller, window, rows));
+    }
+
+    private static String details(Caller caller, TimeWindow window, Long rows) {
         ObjectNode details = ApiRequest.JSON.createObjectNode();
         if (window != null) {
             details.put("from", window.from().toString());
@@ -25,7 +36,7 @@ final class AuditTrail {
             details.put("rows", rows);
         }
         details.put("role", caller.role().dbName());
-        log.record(caller.tenantId(), caller.actor(), action, target(imei), details.toString());
+        return details.toString();
     }
 
     /** A change of something else in the tenant, e.g. a policy. */

@@ -9,6 +9,7 @@ import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.PositionQuery;
 import dev.telemask.storage.query.StoredPolicy;
 import dev.telemask.storage.query.TimeWindow;
+import dev.telemask.storage.query.Transaction;
 
 import java.io.IOException;
 import java.sql.SQLException;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * The data subject's rights on one device: export everything stored (art. 15/20), erase a time range (art. 17),
@@ -25,6 +27,7 @@ final class DataSubjectResource {
     /** Every time a record can have. */
     static final TimeWindow ALL_TIME = new TimeWindow(Instant.EPOCH, Instant.parse("9999-12-31T00:00:00Z"));
 
+    private final DataSource dataSource;
     private final DeviceRegistry devices;
     private final PositionQuery positions;
     private final PolicyStore policies;
@@ -34,8 +37,9 @@ final class DataSubjectResource {
     private final AuditTrail audit;
     private final Clock clock;
 
-    DataSubjectResource(DeviceRegistry devices, PositionQuery positions, PolicyStore policies, ConsentLog consent,
-                        AuditLog auditLog, DeviceAccess access, AuditTrail audit, Clock clock) {
+    DataSubjectResource(DataSource dataSource, DeviceRegistry devices, PositionQuery positions, PolicyStore policies,
+                        ConsentLog consent, AuditLog auditLog, DeviceAccess access, AuditTrail audit, Clock clock) {
+        this.dataSource = dataSource;
         this.devices = devices;
         this.positions = positions;
         this.policies = policies;
@@ -94,8 +98,11 @@ final class DataSubjectResource {
     private void erase(ApiRequest request) throws SQLException {
         Device device = access.require(request);
         TimeWindow window = RangeParameters.requiredWindow(request);
-        long erased = positions.erase(device.imei(), window);
-        audit.device(request.caller(), "erase", device.imei(), window, erased);
+        long erased = Transaction.run(dataSource, c -> {
+            long rows = PositionQuery.erase(c, device.imei(), window);
+            audit.device(c, request.caller(), "erase", device.imei(), window, rows);
+            return rows;
+        });
         request.respond(200, ApiRequest.JSON.createObjectNode().put("imei", Long.toString(device.imei()))
                 .put("from", window.from().toString()).put("to", window.to().toString()).put("erased", erased));
     }

@@ -5,20 +5,24 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.telemask.storage.DeviceDirectory;
 import dev.telemask.storage.query.Device;
 import dev.telemask.storage.query.DeviceRegistry;
+import dev.telemask.storage.query.Transaction;
 
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /** {@code /devices}: register, list, label, assign a policy, delete. */
 final class DeviceResource {
     private static final int MAX_LABEL_LENGTH = 200;
 
+    private final DataSource dataSource;
     private final DeviceRegistry devices;
     private final DeviceAccess access;
     private final AuditTrail audit;
 
-    DeviceResource(DeviceRegistry devices, DeviceAccess access, AuditTrail audit) {
+    DeviceResource(DataSource dataSource, DeviceRegistry devices, DeviceAccess access, AuditTrail audit) {
+        this.dataSource = dataSource;
         this.devices = devices;
         this.access = access;
         this.audit = audit;
@@ -91,11 +95,16 @@ final class DeviceResource {
     private void delete(ApiRequest request) throws SQLException {
         Device device = access.require(request);
         Caller caller = request.caller();
-        long positions = devices.delete(caller.tenantId(), device.imei());
+        long positions = Transaction.run(dataSource, c -> {
+            long deleted = DeviceRegistry.delete(c, caller.tenantId(), device.imei());
+            if (deleted >= 0) {
+                audit.device(c, caller, "device.delete", device.imei(), null, deleted);
+            }
+            return deleted;
+        });
         if (positions < 0) {
             throw DeviceAccess.notFound(device.imei());
         }
-        audit.device(caller, "device.delete", device.imei(), null, positions);
         request.respondEmpty(204);
     }
 

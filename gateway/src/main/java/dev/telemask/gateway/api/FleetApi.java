@@ -60,18 +60,21 @@ public final class FleetApi implements AutoCloseable {
         DeviceAccess access = new DeviceAccess(devices);
         AuditTrail audit = new AuditTrail(auditLog);
 
-        new DeviceResource(devices, access, audit).register(router, EVERYONE, ADMINS);
+        new DeviceResource(dataSource, devices, access, audit).register(router, EVERYONE, ADMINS);
         new PolicyResource(policies, audit).register(router, MANAGERS, ADMINS);
         new TrackResource(positions, access, audit, clock).register(router, EVERYONE);
         new ConsentResource(consent, access, audit).register(router, EVERYONE, ADMINS);
         new PrivateModeResource(devices, access, audit, clock).register(router, ADMINS_AND_DRIVERS);
-        new DataSubjectResource(devices, positions, policies, consent, auditLog, access, audit, clock)
+        new DataSubjectResource(dataSource, devices, positions, policies, consent, auditLog, access, audit, clock)
                 .register(router, ADMINS);
         new AuditResource(auditLog, clock).register(router, ADMINS);
         new OpenApiResource().register(router);
     }
 
-    /** Serves one request whose path starts with {@value #PREFIX}; call it on the request's event loop. */
+    /**
+     * Serves one request whose path starts with {@value #PREFIX}. Call it from the server's request handler itself,
+     * on the request's event loop and before any asynchronous step, so that it sees the body from its first byte.
+     */
     public void handle(HttpServerRequest request) {
         Context context = vertx.getOrCreateContext();
         long start = System.nanoTime();

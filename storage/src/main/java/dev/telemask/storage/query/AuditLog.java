@@ -22,9 +22,16 @@ public final class AuditLog {
     /** Appends a row; {@code details} is a JSON object or null. */
     public void record(long tenantId, String actor, String action, String target, String details)
             throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("INSERT INTO audit_log (tenant_id, actor, action, target,"
-                     + " details) VALUES (?, ?, ?, ?, ?::jsonb)")) {
+        try (Connection c = dataSource.getConnection()) {
+            record(c, tenantId, actor, action, target, details);
+        }
+    }
+
+    /** Appends a row on {@code c}, inside its transaction: the row commits exactly when the action does. */
+    public static void record(Connection c, long tenantId, String actor, String action, String target,
+                              String details) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("INSERT INTO audit_log (tenant_id, actor, action, target,"
+                + " details) VALUES (?, ?, ?, ?, ?::jsonb)")) {
             st.setLong(1, tenantId);
             st.setString(2, actor);
             st.setString(3, action);

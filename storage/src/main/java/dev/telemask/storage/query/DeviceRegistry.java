@@ -127,16 +127,19 @@ public final class DeviceRegistry {
      * device in the tenant.
      */
     public long delete(long tenantId, long imei) throws SQLException {
-        return Transaction.run(dataSource, c -> {
-            if (!exists(c, "SELECT 1 FROM devices WHERE imei = ? AND tenant_id = ? FOR UPDATE", imei, tenantId)) {
-                return -1L;
-            }
-            long positions = deleteByImei(c, "DELETE FROM positions WHERE imei = ?", imei);
-            deleteByImei(c, "DELETE FROM trips WHERE imei = ?", imei);
-            deleteByImei(c, "DELETE FROM consent_history WHERE imei = ?", imei);
-            deleteByImei(c, "DELETE FROM devices WHERE imei = ?", imei);
-            return positions;
-        });
+        return Transaction.run(dataSource, c -> delete(c, tenantId, imei));
+    }
+
+    /** {@link #delete(long, long)} inside the caller's transaction on {@code c}. */
+    public static long delete(Connection c, long tenantId, long imei) throws SQLException {
+        if (!exists(c, "SELECT 1 FROM devices WHERE imei = ? AND tenant_id = ? FOR UPDATE", imei, tenantId)) {
+            return -1L;
+        }
+        long positions = deleteByImei(c, "DELETE FROM positions WHERE imei = ?", imei);
+        deleteByImei(c, "DELETE FROM trips WHERE imei = ?", imei);
+        deleteByImei(c, "DELETE FROM consent_history WHERE imei = ?", imei);
+        deleteByImei(c, "DELETE FROM devices WHERE imei = ?", imei);
+        return positions;
     }
 
     private static long deleteByImei(Connection c, String sql, long imei) throws SQLException {

@@ -110,17 +110,20 @@ public final class PositionQuery {
      * how many positions. On TimescaleDB a DELETE on the hypertable finds the chunks by the time bounds.
      */
     public long erase(long imei, TimeWindow window) throws SQLException {
-        return Transaction.run(dataSource, connection -> {
-            try (PreparedStatement positions = connection.prepareStatement("DELETE" + IN_WINDOW);
-                 PreparedStatement trips = connection.prepareStatement(
-                         "DELETE FROM trips WHERE imei = ? AND started_at >= ? AND started_at < ?")) {
-                bindWindow(positions, imei, window);
-                long erased = positions.executeLargeUpdate();
-                bindWindow(trips, imei, window);
-                trips.executeUpdate();
-                return erased;
-            }
-        });
+        return Transaction.run(dataSource, connection -> erase(connection, imei, window));
+    }
+
+    /** {@link #erase(long, TimeWindow)} inside the caller's transaction on {@code connection}. */
+    public static long erase(Connection connection, long imei, TimeWindow window) throws SQLException {
+        try (PreparedStatement positions = connection.prepareStatement("DELETE" + IN_WINDOW);
+             PreparedStatement trips = connection.prepareStatement(
+                     "DELETE FROM trips WHERE imei = ? AND started_at >= ? AND started_at < ?")) {
+            bindWindow(positions, imei, window);
+            long erased = positions.executeLargeUpdate();
+            bindWindow(trips, imei, window);
+            trips.executeUpdate();
+            return erased;
+        }
     }
 
     private static StoredPosition row(ResultSet rs) throws SQLException {
