@@ -1,0 +1,39 @@
+package dev.telemask.gateway.api;
+
+import dev.telemask.storage.query.PositionKey;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * The opaque pagination cursor of a track: the key of the last row served. Opaque so that clients pass it back
+ * rather than build one; it grants nothing, since every read is checked against the caller's device anyway.
+ */
+final class Cursor {
+    private static final String VERSION = "p1";
+
+    private Cursor() {
+    }
+
+    static String encode(PositionKey key) {
+        Instant t = key.deviceTime();
+        String clear = VERSION + ":" + t.getEpochSecond() + ":" + t.getNano() + ":" + key.eventIo();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(clear.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The key in {@code cursor}; 400 naming the parameter when it is not one this API made. */
+    static PositionKey decode(String cursor) {
+        try {
+            String clear = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+            String[] parts = clear.split(":");
+            if (parts.length != 4 || !parts[0].equals(VERSION)) {
+                throw new IllegalArgumentException("unknown cursor layout");
+            }
+            Instant t = Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+            return new PositionKey(t, Integer.parseInt(parts[3]));
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw ApiError.badRequest("cursor", "not a cursor returned by this API");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.telemask.gateway.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.telemask.storage.query.AuditLog;
+import dev.telemask.storage.query.ConsentLog;
+import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.DeviceRegistry;
+import dev.telemask.storage.query.PolicyStore;
+import dev.telemask.storage.query.PositionQuery;
+import dev.telemask.storage.query.StoredPolicy;
+import dev.telemask.storage.query.TimeWindow;
+import dev.telemask.storage.query.Transaction;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * The data subject's rights on one device: export everything stored (art. 15/20), erase a time range (art. 17),
+ * restrict processing (art. 18). Each is audited; the erasure's audit row outlives the data.
+ */
+final class DataSubjectResource {
+    /** Every time a record can have. */
+    static final TimeWindow ALL_TIME = new TimeWindow(Instant.EPOCH, Instant.parse("9999-12-31T00:00:00Z"));
+
+    private final DataSource dataSource;
+    private final DeviceRegistry devices;
+    private final PositionQuery positions;
+    private final PolicyStore policies;
+    private final ConsentLog consent;
+    private final AuditLog auditLog;
+    private final DeviceAccess access;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    DataSubjectResource(DataSource dataSource, DeviceRegistry devices, PositionQuery positions, PolicyStore policies,
+                        ConsentLog consent, AuditLog auditLog, DeviceAccess access, AuditTrail audit, Clock clock) {
+        this.dataSource = dataSource;
+        this.devices = devices;
+        this.positions = positions;
+        this.policies = policies;
+        this.consent = consent;
+        this.auditLog = auditLog;
+        this.access = access;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    void register(Router router, Set<Role> admins) {
+        router.add("GET", "/devices/{imei}/export", admins, this::export)
+                .add("POST", "/devices/{imei}/erase", admins, this::erase)
+                .add("POST", "/devices/{imei}/restrict", admins, request -> restrict(request, true))
+                .add("DELETE", "/devices/{imei}/restrict", admins, request -> restrict(request, false));
+    }
+
+    /** One JSON document, streamed: device, policy, consent history, every position, the trips, the audit. */
+    private void export(ApiRequest request) throws SQLException, IOException {
+        Device device = access.require(request);
+        Caller caller = request.caller();
+        StoredPolicy policy = device.policyId() == null ? null
+                : policies.find(caller.tenantId(), device.policyId()).orElse(null);
+        long[] rows = {0};
+        ResponseStream out = request.stream(200, "application/json",
+                "attachment; filename=\"" + device.imei() + "-export.json\"", Map.of());
+        try {
+            JsonGenerator g = ApiRequest.JSON.getFactory().createGenerator(out);
+            g.writeStartObject();
+            g.writeStringField("exportedAt", clock.instant().toString());
+            g.writeFieldName("device");
+            g.writeTree(DeviceJson.of(device));
+            g.writeFieldName("policy");
+            g.writeTree(policy == null ? null : PolicyResource.exported(policy));
+            g.writeFieldName("consent");
+            g.writeTree(ConsentResource.view(device.imei(), consent.history(device.imei())).get("history"));
+            g.writeArrayFieldStart("positions");
+            rows[0] = positions.stream(device.imei(), ALL_TIME, null, null, p -> PositionJson.write(g, p));
+            g.writeEndArray();
+            g.writeArrayFieldStart("trips");
+            TrackResource.writeTrips(positions, device.imei(), ALL_TIME, g);
+            g.writeEndArray();
+            g.writeArrayFieldStart("audit");
+            auditLog.stream(caller.tenantId(), ALL_TIME, AuditTrail.target(device.imei()), null, 0,
+                    entry -> AuditResource.write(g, entry));
+            g.writeEndArray();
+            g.writeEndObject();
+            g.flush();
+        } finally {
+            // Before the response ends: whoever has the whole export finds its audit row.
+            audit.device(caller, "export", device.imei(), null, rows[0]);
+        }
+        out.close();
+    }
+
+    private void erase(ApiRequest request) throws SQLException {
+        Device device = access.require(request);
+        TimeWindow window = RangeParameters.requiredWindow(request);
+        long erased = Transaction.run(dataSource, c -> {
+            long rows = PositionQuery.erase(c, device.imei(), window);
+            audit.device(c, request.caller(), "erase", device.imei(), window, rows);
+            return rows;
+        });
+        request.respond(200, ApiRequest.JSON.createObjectNode().put("imei", Long.toString(device.imei()))
+                .put("from", window.from().toString()).put("to", window.to().toString()).put("erased", erased));
+    }
+
+    private void restrict(ApiRequest request, boolean restricted) throws SQLException {
+        Device device = access.require(request);
+        Caller caller = request.caller();
+        if (!devices.setRestricted(caller.tenantId(), device.imei(), restricted)) {
+            throw DeviceAccess.notFound(device.imei());
+        }
+        audit.device(caller, restricted ? "restrict" : "unrestrict", device.imei(), null, null);
+        request.respond(200, DeviceJson.of(devices.find(caller.tenantId(), device.imei()).orElseThrow()));
+    }
+}

@@ -1,0 +1,25 @@
+package dev.telemask.gateway.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.storage.query.Device;
+
+/** How a device looks in JSON. */
+final class DeviceJson {
+    private DeviceJson() {
+    }
+
+    static ObjectNode of(Device device) {
+        ObjectNode node = ApiRequest.JSON.createObjectNode();
+        node.put("imei", Long.toString(device.imei()));
+        node.put("label", device.label());
+        if (device.policyId() == null) {
+            node.putNull("policyId");
+        } else {
+            node.put("policyId", device.policyId());
+        }
+        node.put("restricted", device.restricted());
+        node.put("privateUntil", device.privateUntil() == null ? null : device.privateUntil().toString());
+        node.put("createdAt", device.createdAt().toString());
+        return node;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.telemask.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.telemask.storage.DeviceDirectory;
+import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.DeviceRegistry;
+import dev.telemask.storage.query.Transaction;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/** {@code /devices}: register, list, label, assign a policy, delete. */
+final class DeviceResource {
+    private static final int MAX_LABEL_LENGTH = 200;
+
+    private final DataSource dataSource;
+    private final DeviceRegistry devices;
+    private final DeviceAccess access;
+    private final AuditTrail audit;
+
+    DeviceResource(DataSource dataSource, DeviceRegistry devices, DeviceAccess access, AuditTrail audit) {
+        this.dataSource = dataSource;
+        this.devices = devices;
+        this.access = access;
+        this.audit = audit;
+    }
+
+    void register(Router router, Set<Role> readers, Set<Role> admins) {
+        router.add("GET", "/devices", readers, this::list)
+                .add("POST", "/devices", admins, this::create)
+                .add("GET", "/devices/{imei}", readers, this::get)
+                .add("PATCH", "/devices/{imei}", admins, this::update)
+                .add("DELETE", "/devices/{imei}", admins, this::delete);
+    }
+
+    private void list(ApiRequest request) throws SQLException {
+        Caller caller = request.caller();
+        List<Device> all = devices.list(caller.tenantId());
+        ArrayNode items = ApiRequest.JSON.createArrayNode();
+        for (Device device : all) {
+            if (caller.role() != Role.DRIVER || device.imei() == caller.device()) {
+                items.add(DeviceJson.of(device));
+            }
+        }
+        request.respond(200, ApiRequest.JSON.createObjectNode().set("devices", items));
+    }
+
+    private void get(ApiRequest request) throws SQLException {
+        request.respond(200, DeviceJson.of(access.require(request)));
+    }
+
+    private void create(ApiRequest request) throws SQLException {
+        JsonNode body = request.jsonBody();
+        JsonNode imeiNode = body.get("imei");
+        String imeiText = imeiNode == null || imeiNode.isNull() ? null
+                : imeiNode.isIntegralNumber() ? imeiNode.asText() : imeiNode.isTextual() ? imeiNode.asText() : "?";
+        long imei = DeviceAccess.parseImei("imei", imeiText);
+        String label = label(body);
+        Long policyId = policyId(body);
+        Caller caller = request.caller();
+        DeviceRegistry.Outcome outcome = devices.register(caller.tenantId(), imei, label, policyId,
+                DeviceDirectory.QUARANTINE_TENANT);
+        switch (outcome) {
+            case TAKEN -> throw ApiError.conflict("imei", "device " + imei + " is registered to another fleet");
+            case POLICY_NOT_FOUND -> throw noSuchPolicy(policyId);
+            default -> {
+            }
+        }
+        audit.device(caller, "device.register", imei, null, null);
+        request.respond(201, DeviceJson.of(devices.find(caller.tenantId(), imei).orElseThrow()));
+    }
+
+    private void update(ApiRequest request) throws SQLException {
+        Device device = access.require(request);
+        JsonNode body = request.jsonBody();
+        if (!body.isObject() || (!body.has("label") && !body.has("policyId"))) {
+            throw ApiError.badRequest("body", "give label and/or policyId (null clears)");
+        }
+        Caller caller = request.caller();
+        DeviceRegistry.Outcome outcome = devices.update(caller.tenantId(), device.imei(), body.has("label"),
+                label(body), body.has("policyId"), policyId(body));
+        if (outcome == DeviceRegistry.Outcome.POLICY_NOT_FOUND) {
+            throw noSuchPolicy(body.get("policyId").asLong());
+        }
+        if (outcome == DeviceRegistry.Outcome.NOT_FOUND) {
+            throw DeviceAccess.notFound(device.imei());
+        }
+        audit.device(caller, "device.update", device.imei(), null, null);
+        request.respond(200, DeviceJson.of(devices.find(caller.tenantId(), device.imei()).orElseThrow()));
+    }
+
+    private void delete(ApiRequest request) throws SQLException {
+        Device device = access.require(request);
+        Caller caller = request.caller();
+        long positions = Transaction.run(dataSource, c -> {
+            long deleted = DeviceRegistry.delete(c, caller.tenantId(), device.imei());
+            if (deleted >= 0) {
+                audit.device(c, caller, "device.delete", device.imei(), null, deleted);
+            }
+            return deleted;
+        });
+        if (positions < 0) {
+            throw DeviceAccess.notFound(device.imei());
+        }
+        request.respondEmpty(204);
+    }
+
+    private static ApiError noSuchPolicy(Long policyId) {
+        return ApiError.badRequest("policyId", "your fleet has no policy " + policyId);
+    }
+
+    private static String label(JsonNode body) {
+        JsonNode label = body.get("label");
+        if (label == null || label.isNull()) {
+            return null;
+        }
+        if (!label.isTextual() || label.asText().length() > MAX_LABEL_LENGTH) {
+            throw ApiError.badRequest("label", "must be text of at most " + MAX_LABEL_LENGTH + " characters");
+        }
+        return label.asText();
+    }
+
+    private static Long policyId(JsonNode body) {
+        JsonNode policy = body.get("policyId");
+        if (policy == null || policy.isNull()) {
+            return null;
+        }
+        if (!policy.isIntegralNumber() || !policy.canConvertToLong() || policy.asLong() < 1) {
+            throw ApiError.badRequest("policyId", "must be a policy id (a positive whole number) or null");
+        }
+        return policy.asLong();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.telemask.gateway.api;
+
+import dev.telemask.storage.query.AuditLog;
+import dev.telemask.storage.query.ConsentLog;
+import dev.telemask.storage.query.DeviceRegistry;
+import dev.telemask.storage.query.PolicyStore;
+import dev.telemask.storage.query.PositionQuery;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.sql.DataSource;
+
+/**
+ * The fleet API: serves every path under {@value #PREFIX}. The gateway's HTTP server hands such requests to
+ * {@link #handle}; routing and token checks happen here, and each call then runs on a virtual thread of its own,
+ * so JDBC never blocks an event loop. Database concurrency is bounded by the connection pool.
+ */
+public final class FleetApi implements AutoCloseable {
+    public static final String PREFIX = "/api/v1";
+    /** Request bodies are small JSON documents; anything larger is refused before it is buffered. */
+    static final int MAX_BODY_BYTES = 1 << 20;
+
+    private static final Set<Role> EVERYONE = EnumSet.allOf(Role.class);
+    private static final Set<Role> MANAGERS = EnumSet.of(Role.ADMIN, Role.VIEWER);
+    private static final Set<Role> ADMINS = EnumSet.of(Role.ADMIN);
+    private static final Set<Role> ADMINS_AND_DRIVERS = EnumSet.of(Role.ADMIN, Role.DRIVER);
+
+    private final Vertx vertx;
+    private final ApiTokens tokens;
+    private final MeterRegistry registry;
+    private final Router router = new Router();
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("telemask-api-", 0).factory());
+
+    public FleetApi(Vertx vertx, DataSource dataSource, MeterRegistry registry, Clock clock) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(clock, "clock");
+        this.tokens = new ApiTokens(dataSource);
+        DeviceRegistry devices = new DeviceRegistry(dataSource);
+        PositionQuery positions = new PositionQuery(dataSource);
+        PolicyStore policies = new PolicyStore(dataSource);
+        ConsentLog consent = new ConsentLog(dataSource);
+        AuditLog auditLog = new AuditLog(dataSource);
+        DeviceAccess access = new DeviceAccess(devices);
+        AuditTrail audit = new AuditTrail(auditLog);
+
+        new DeviceResource(dataSource, devices, access, audit).register(router, EVERYONE, ADMINS);
+        new PolicyResource(policies, audit).register(router, MANAGERS, ADMINS);
+        new TrackResource(positions, access, audit, clock).register(router, EVERYONE);
+        new ConsentResource(consent, access, audit).register(router, EVERYONE, ADMINS);
+        new PrivateModeResource(devices, access, audit, clock).register(router, ADMINS_AND_DRIVERS);
+        new DataSubjectResource(dataSource, devices, positions, policies, consent, auditLog, access, audit, clock)
+                .register(router, ADMINS);
+        new AuditResource(auditLog, clock).register(router, ADMINS);
+        new OpenApiResource().register(router);
+    }
+
+    /**
+     * Serves one request whose path starts with {@value #PREFIX}. Call it from the server's request handler itself,
+     * on the request's event loop and before any asynchronous step, so that it sees the body from its first byte.
+     */
+    public void handle(HttpServerRequest request) {
+        Context context = vertx.getOrCreateContext();
+        long start = System.nanoTime();
+        String path = request.path();
+        String method = request.method().name();
+        Router.Lookup lookup = path.startsWith(PREFIX + "/")
+                ? router.find(method, path.substring(PREFIX.length())) : new Router.NoSuchPath();
+        switch (lookup) {
+            case Router.NoSuchPath ignored -> answerError(request, ApiError.notFound("path " + path), "unmatched", start);
+            case Router.WrongMethod ignored ->
+                    answerError(request, ApiError.methodNotAllowed(method, path), "unmatched", start);
+            case Router.Found found -> {
+                Future<Buffer> body = hasBody(request.method()) ? readBody(request) : Future.succeededFuture();
+                executor.execute(() -> serve(request, context, found, body, start));
+            }
+        }
+    }
+
+    /** The routes served, for the OpenAPI check. */
+    List<Router.Route> routes() {
+        return router.routes();
+    }
+
+    private void serve(HttpServerRequest request, Context context, Router.Found found, Future<Buffer> body,
+                       long start) {
+        Router.Route route = found.route();
+        ApiRequest api = null;
+        int status = 200;
+        try {
+            Caller caller = route.roles().isEmpty() ? null : authenticate(request);
+            if (caller != null && !route.roles().contains(caller.role())) {
+                throw ApiError.forbidden("a " + caller.role().dbName() + " token may not " + route.method() + " "
+                        + route.template());
+            }
+            Buffer content = body.toCompletionStage().toCompletableFuture().join();
+            api = new ApiRequest(request, context, caller, found.parameters(), content);
+            route.handler().handle(api);
+        } catch (Throwable failure) {
+            ApiError error = ErrorMapping.map(failure, route.method() + " " + route.template());
+            status = error.status();
+            if (api != null && api.answered()) {
+                // The status and part of the body are out: all that is left is to make the break visible.
+                ResponseStream stream = api.openStream();
+                if (stream != null) {
+                    stream.abort();
+                }
+            } else {
+                context.runOnContext(v -> writeError(request, error));
+            }
+        } finally {
+            record(request.method().name(), route.template(), status, start);
+        }
+    }
+
+    private Caller authenticate(HttpServerRequest request) throws java.sql.SQLException {
+        String header = request.getHeader("Authorization");
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiError.unauthorized("send a token: Authorization: Bearer tmk_...");
+        }
+        return tokens.authenticate(header.substring(7).trim())
+                .orElseThrow(() -> ApiError.unauthorized("the token is unknown, revoked or expired"));
+    }
+
+    private void answerError(HttpServerRequest request, ApiError error, String route, long start) {
+        writeError(request, error);
+        record(request.method().name(), route, error.status(), start);
+    }
+
+    private static void writeError(HttpServerRequest request, ApiError error) {
+        if (request.response().ended() || request.response().headWritten()) {
+            return;
+        }
+        if (error.status() == 401) {
+            request.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        request.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json")
+                .end(ErrorMapping.body(error).toString());
+    }
+
+    private void record(String method, String route, int status, long start) {
+        Timer.builder("telemask.api.requests").description("Fleet API requests by route and status")
+                .tags("method", method, "route", route, "status", Integer.toString(status))
+                .register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private static boolean hasBody(HttpMethod method) {
+        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    }
+
+    /** Buffers the body up to {@link #MAX_BODY_BYTES}; larger fails with 413, and the rest is read and dropped. */
+    private static Future<Buffer> readBody(HttpServerRequest request) {
+        Promise<Buffer> promise = Promise.promise();
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+                promise.tryFail(ApiError.tooLarge("the body is larger than " + MAX_BODY_BYTES + " bytes"));
+            } else if (!promise.future().isComplete()) {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.endHandler(v -> promise.tryComplete(body));
+        request.exceptionHandler(promise::tryFail);
+        return promise.future();
+    }
+
+    /** Stops taking work; calls under way finish on their own threads. */
+    @Override
+    public void close() {
+        executor.shutdown();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.telemask.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.DeviceRegistry;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * {@code /devices/{imei}/private-mode}: the driver's switch. While on, every record of the device is private; the
+ * running gateways hear of the change through the devices trigger.
+ */
+final class PrivateModeResource {
+    /** A forgotten switch must not hide a vehicle for ever. */
+    static final Duration MAX_PRIVATE = Duration.ofDays(31);
+
+    private final DeviceRegistry devices;
+    private final DeviceAccess access;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    PrivateModeResource(DeviceRegistry devices, DeviceAccess access, AuditTrail audit, Clock clock) {
+        this.devices = devices;
+        this.access = access;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    void register(Router router, Set<Role> switchers) {
+        router.add("POST", "/devices/{imei}/private-mode", switchers, this::on)
+                .add("DELETE", "/devices/{imei}/private-mode", switchers, this::off);
+    }
+
+    private void on(ApiRequest request) throws SQLException {
+        Device device = access.require(request);
+        JsonNode until = request.jsonBody().get("until");
+        if (until == null || !until.isTextual()) {
+            throw ApiError.badRequest("until", "is required, an ISO-8601 time such as 2026-01-31T18:00:00Z");
+        }
+        Instant end = RangeParameters.parseInstant("until", until.asText());
+        Instant now = clock.instant();
+        if (!end.isAfter(now)) {
+            throw ApiError.badRequest("until", "must be in the future");
+        }
+        if (end.isAfter(now.plus(MAX_PRIVATE))) {
+            throw ApiError.badRequest("until", "must be at most " + MAX_PRIVATE.toDays() + " days ahead");
+        }
+        set(request, device, end, "private-mode.on");
+    }
+
+    private void off(ApiRequest request) throws SQLException {
+        set(request, access.require(request), null, "private-mode.off");
+    }
+
+    private void set(ApiRequest request, Device device, Instant until, String action) throws SQLException {
+        Caller caller = request.caller();
+        if (!devices.setPrivateUntil(caller.tenantId(), device.imei(), until)) {
+            throw DeviceAccess.notFound(device.imei());
+        }
+        audit.device(caller, action, device.imei(), null, null);
+        request.respond(200, DeviceJson.of(devices.find(caller.tenantId(), device.imei()).orElseThrow()));
+    }
+}

@@ -1,0 +1,530 @@
+package dev.telemask.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.TestAbortedException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The fleet API over HTTP on a real database: every endpoint's happy path and its errors, roles, tenant isolation,
+ * audit. When the database is not there (no TimescaleDB), every test is reported skipped with the reason.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FleetApiContract {
+    static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
+    static final Instant DAY = Instant.parse("2026-03-09T06:00:00Z");
+    static final String RANGE = "from=2026-03-09T00:00:00Z&to=2026-03-10T00:00:00Z";
+    private static final String POLICY = """
+            {"version": 1, "consent": {"location": true, "driverIdentity": false, "telemetry": true},
+             "coarsening": {"gridMetres": 500}}""";
+    private static final AtomicLong IMEIS = new AtomicLong(356_307_042_440_000L);
+
+    ApiTestServer server;
+    private String unavailable;
+
+    abstract ApiTestServer start(Clock clock);
+
+    @BeforeAll
+    void startServer() {
+        try {
+            server = start(Clock.fixed(NOW, ZoneOffset.UTC));
+        } catch (TestAbortedException e) {
+            unavailable = e.getMessage();
+        }
+    }
+
+    @BeforeEach
+    void requireServer() {
+        assumeTrue(unavailable == null, unavailable);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** A tenant with an admin token and one device. */
+    record Fleet(String name, String admin, long imei) {
+    }
+
+    Fleet fleet(String prefix) {
+        String name = prefix + "-" + IMEIS.incrementAndGet();
+        long imei = IMEIS.incrementAndGet();
+        server.device(name, imei);
+        return new Fleet(name, server.token(name, Role.ADMIN, null), imei);
+    }
+
+    static String imei(long imei) {
+        return Long.toString(imei);
+    }
+
+    @Test
+    void withoutAValidTokenEverythingIs401AndSaysWhy() {
+        Fleet f = fleet("auth");
+        ApiTestServer.Response missing = server.get(null, "/api/v1/devices");
+        assertEquals(401, missing.status());
+        assertEquals("unauthorized", missing.json().get("error").asText());
+        assertEquals("Bearer", missing.headers().firstValue("WWW-Authenticate").orElse(null));
+        assertEquals(401, server.get("tmk_not-a-token", "/api/v1/devices").status());
+        assertEquals(401, server.send("GET", null, "/api/v1/devices/" + f.imei() + "/positions", null).status());
+
+        String token = server.token(f.name(), Role.VIEWER, null);
+        assertEquals(200, server.get(token, "/api/v1/devices").status());
+        server.execute("UPDATE api_tokens SET revoked_at = now() WHERE token_hash = decode('"
+                + java.util.HexFormat.of().formatHex(ApiTokens.hash(token)) + "', 'hex')");
+        assertEquals(401, server.get(token, "/api/v1/devices").status());
+    }
+
+    @Test
+    void unknownPathsAndMethodsAnswerJson() {
+        Fleet f = fleet("paths");
+        ApiTestServer.Response unknown = server.get(f.admin(), "/api/v1/nothing-here");
+        assertEquals(404, unknown.status());
+        assertEquals("not_found", unknown.json().get("error").asText());
+        assertEquals(405, server.send("PUT", f.admin(), "/api/v1/devices", "{}").status());
+        assertEquals(200, server.get(null, "/api/v1/openapi.json").status(), "the description needs no token");
+    }
+
+    @Test
+    void devicesAreRegisteredLabelledGivenAPolicyAndDeleted() {
+        Fleet f = fleet("devices");
+        long policy = server.send("POST", f.admin(), "/api/v1/policies",
+                "{\"name\": \"work\", \"document\": " + POLICY + "}").json().get("id").asLong();
+        long imei = IMEIS.incrementAndGet();
+
+        ApiTestServer.Response created = server.send("POST", f.admin(), "/api/v1/devices",
+                "{\"imei\": \"" + imei + "\", \"label\": \"van 1\", \"policyId\": " + policy + "}");
+        assertEquals(201, created.status(), created.body());
+        assertEquals(imei(imei), created.json().get("imei").asText());
+        assertEquals(policy, created.json().get("policyId").asLong());
+
+        JsonNode list = server.get(f.admin(), "/api/v1/devices").json().get("devices");
+        assertEquals(2, list.size());
+
+        ApiTestServer.Response patched = server.send("PATCH", f.admin(), "/api/v1/devices/" + imei,
+                "{\"label\": \"van 2\", \"policyId\": null}");
+        assertEquals(200, patched.status(), patched.body());
+        assertEquals("van 2", patched.json().get("label").asText());
+        assertTrue(patched.json().get("policyId").isNull());
+        assertEquals("van 2", server.get(f.admin(), "/api/v1/devices/" + imei).json().get("label").asText());
+
+        assertEquals(409, server.send("POST", f.admin(), "/api/v1/devices", "{\"imei\": " + imei + "}").status());
+        assertEquals(204, server.send("DELETE", f.admin(), "/api/v1/devices/" + imei, null).status());
+        assertEquals(404, server.get(f.admin(), "/api/v1/devices/" + imei).status());
+    }
+
+    @Test
+    void badDeviceInputNamesTheParameter() {
+        Fleet f = fleet("baddevice");
+        Fleet other = fleet("otherpolicy");
+        long theirPolicy = server.send("POST", other.admin(), "/api/v1/policies",
+                "{\"name\": \"p\", \"document\": " + POLICY + "}").json().get("id").asLong();
+
+        assertBadRequest(server.send("POST", f.admin(), "/api/v1/devices", "{\"imei\": \"12345\"}"), "imei");
+        assertBadRequest(server.send("POST", f.admin(), "/api/v1/devices", "{\"label\": \"x\"}"), "imei");
+        assertBadRequest(server.send("POST", f.admin(), "/api/v1/devices", "{not json"), "body");
+        assertBadRequest(server.send("POST", f.admin(), "/api/v1/devices",
+                "{\"imei\": \"" + IMEIS.incrementAndGet() + "\", \"policyId\": " + theirPolicy + "}"), "policyId");
+        assertBadRequest(server.send("PATCH", f.admin(), "/api/v1/devices/" + f.imei(), "{}"), "body");
+        assertBadRequest(server.get(f.admin(), "/api/v1/devices/abc"), "imei");
+        ApiTestServer.Response big = server.send("POST", f.admin(), "/api/v1/devices",
+                "{\"label\": \"" + "x".repeat(FleetApi.MAX_BODY_BYTES) + "\"}");
+        assertEquals(413, big.status());
+    }
+
+    @Test
+    void policiesAreValidatedFieldByFieldAndVersioned() {
+        Fleet f = fleet("policies");
+        ApiTestServer.Response invalid = server.send("POST", f.admin(), "/api/v1/policies", """
+                {"name": "bad", "document": {"version": 1, "consent": {"location": true, "driverIdentity": true,
+                 "telemetry": true}, "coarsening": {"gridMetres": 5},
+                 "zones": [{"latitude": 52.5, "longitude": 13.4, "radiusMetres": -1}]}}""");
+        assertBadRequest(invalid, "document");
+        List<String> fields = new ArrayList<>();
+        invalid.json().get("errors").forEach(e -> fields.add(e.get("parameter").asText()));
+        assertTrue(fields.contains("document.coarsening.gridMetres"), fields.toString());
+        assertTrue(fields.contains("document.zones[0].radiusMetres"), fields.toString());
+        assertBadRequest(server.send("POST", f.admin(), "/api/v1/policies", "{\"document\": " + POLICY + "}"), "name");
+
+        ApiTestServer.Response created = server.send("POST", f.admin(), "/api/v1/policies",
+                "{\"name\": \"work\", \"document\": " + POLICY + "}");
+        assertEquals(201, created.status(), created.body());
+        long id = created.json().get("id").asLong();
+        assertEquals(1, created.json().get("version").asInt());
+        assertEquals(409, server.send("POST", f.admin(), "/api/v1/policies",
+                "{\"name\": \"work\", \"document\": " + POLICY + "}").status());
+
+        ApiTestServer.Response changed = server.send("PUT", f.admin(), "/api/v1/policies/" + id,
+                "{\"document\": " + POLICY.replace("500", "1000") + "}");
+        assertEquals(200, changed.status(), changed.body());
+        assertEquals(2, changed.json().get("version").asInt());
+        assertEquals(1000, changed.json().get("document").get("coarsening").get("gridMetres").asInt());
+        assertEquals(2, changed.json().get("versions").size());
+        assertTrue(changed.json().get("versions").get(1).get("createdBy").asText().startsWith("token:"));
+        assertBadRequest(server.send("PUT", f.admin(), "/api/v1/policies/" + id, "{\"document\": {}}"), "document");
+
+        JsonNode listed = server.get(f.admin(), "/api/v1/policies").json().get("policies");
+        assertEquals(1, listed.size());
+        assertEquals(2, server.get(f.admin(), "/api/v1/policies/" + id).json().get("version").asInt());
+        assertEquals(404, server.get(f.admin(), "/api/v1/policies/999999").status());
+        assertBadRequest(server.get(f.admin(), "/api/v1/policies/x"), "id");
+        assertEquals(2, server.queryLong("SELECT count(*) FROM audit_log WHERE target = 'policy:" + id + "'"));
+    }
+
+    @Test
+    void theTrackIsServedMaskedInEveryFormat() {
+        Fleet f = fleet("track");
+        new StoredTrack(server, f.imei(), DAY).businessTrip(48_1000000).privateTrip().businessTrip(48_5000000);
+
+        JsonNode json = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/positions?" + RANGE).json();
+        JsonNode positions = json.get("positions");
+        assertEquals(11, positions.size());
+        assertTrue(json.get("nextCursor").isNull());
+        JsonNode first = positions.get(0);
+        assertEquals(48.1, first.get("latitude").asDouble(), 1e-9);
+        assertEquals("exact", first.get("treatment").asText());
+        assertEquals(10_000, first.get("io").get("16").asLong());
+        for (int i = 4; i < 7; i++) {
+            JsonNode p = positions.get(i);
+            assertEquals("private", p.get("treatment").asText());
+            assertNotNull(p.get("time"));
+            for (String masked : List.of("latitude", "longitude", "speed", "altitude", "angle", "satellites")) {
+                assertNull(p.get(masked), masked + " of a private record");
+            }
+        }
+
+        ApiTestServer.Response geo = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/positions?format=geojson&"
+                + RANGE);
+        assertEquals("application/geo+json", geo.headers().firstValue("Content-Type").orElse(null));
+        JsonNode features = geo.json().get("features");
+        assertEquals(48.1, features.get(0).get("geometry").get("coordinates").get(1).asDouble(), 1e-9);
+        assertTrue(features.get(5).get("geometry").isNull());
+        assertEquals("private", features.get(5).get("properties").get("treatment").asText());
+
+        String csv = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/positions?format=csv&" + RANGE).body();
+        String[] lines = csv.split("\r\n");
+        assertEquals(12, lines.length);
+        assertTrue(lines[1].contains(",exact,48.1,13.4,"), lines[1]);
+        assertTrue(lines[6].contains(",private,,,,,,,"), lines[6]);
+
+        String gpx = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/positions?format=gpx&" + RANGE).body();
+        assertEquals(8, gpx.split("<trkpt").length - 1, "only the located records are points");
+        assertEquals(2, gpx.split("<trkseg>").length - 1, "the private trip is a gap between segments");
+    }
+
+    @Test
+    void pagesReturnEveryRowExactlyOnce() {
+        Fleet f = fleet("pages");
+        server.execute("INSERT INTO positions (imei, device_time, receive_time, priority, longitude, latitude,"
+                + " event_io, treatment) SELECT " + f.imei() + ", t, t, 0, 1, 1, e, 0"
+                + " FROM generate_series(0, 1199) i, generate_series(0, 1) e,"
+                + " LATERAL (SELECT TIMESTAMPTZ '2026-03-09T00:00:00Z' + i * INTERVAL '1 minute' AS t) x");
+        Set<String> seen = new HashSet<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            ApiTestServer.Response page = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/positions?limit=700&"
+                    + RANGE + (cursor == null ? "" : "&cursor=" + cursor));
+            assertEquals(200, page.status(), page.body());
+            JsonNode json = page.json();
+            assertTrue(json.get("positions").size() <= 700);
+            json.get("positions").forEach(p -> assertTrue(seen.add(p.get("time").asText() + "/"
+                    + p.get("eventIo").asInt()), "served twice: " + p));
+            cursor = json.get("nextCursor").isNull() ? null : json.get("nextCursor").asText();
+            assertEquals(cursor, page.headers().firstValue("X-Next-Cursor").orElse(null));
+            pages++;
+        } while (cursor != null);
+        assertEquals(1440 * 2 - 2 * (1440 - 1200), seen.size(), "every row of the day once");
+        assertEquals(4, pages);
+    }
+
+    @Test
+    void trackParametersAreCheckedAndNamed() {
+        Fleet f = fleet("params");
+        String path = "/api/v1/devices/" + f.imei() + "/positions?";
+        assertBadRequest(server.get(f.admin(), path + "from=2026-03-09T00:00:00Z&to=2026-03-08T00:00:00Z"), "from");
+        assertBadRequest(server.get(f.admin(), path + "from=2024-01-01T00:00:00Z&to=2026-03-08T00:00:00Z"), "to");
+        assertBadRequest(server.get(f.admin(), path + "from=yesterday"), "from");
+        assertBadRequest(server.get(f.admin(), path + "limit=0"), "limit");
+        assertBadRequest(server.get(f.admin(), path + "limit=100001"), "limit");
+        assertBadRequest(server.get(f.admin(), path + "format=kml"), "format");
+        assertBadRequest(server.get(f.admin(), path + "cursor=garbage"), "cursor");
+        ApiTestServer.Response defaulted = server.get(f.admin(), path);
+        assertEquals(200, defaulted.status());
+        assertEquals(NOW.minusSeconds(86_400).toString(), defaulted.json().get("from").asText());
+    }
+
+    @Test
+    void tripsCarryPointsOnlyWhenBusiness() {
+        Fleet f = fleet("trips");
+        new StoredTrack(server, f.imei(), DAY).businessTrip(48_1000000).privateTrip()
+                // A trip that turned private part-way: its first record was stored exact, yet the trip shows no end.
+                .record(true, 48_9000000, 13_4000000, StoredTrack.EXACT).record(true, null, null, StoredTrack.PRIVATE)
+                .record(false, null, null, StoredTrack.PRIVATE);
+        JsonNode trips = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/trips?" + RANGE).json().get("trips");
+        assertEquals(3, trips.size(), trips.toString());
+        JsonNode business = trips.get(0);
+        assertFalse(business.get("private").asBoolean());
+        assertEquals(48.101, business.get("startPoint").get("latitude").asDouble(), 1e-9);
+        assertEquals(48.103, business.get("endPoint").get("latitude").asDouble(), 1e-9);
+        assertEquals(500, business.get("distanceMetres").asLong(), "odometer from the first to the last record");
+        for (JsonNode trip : List.of(trips.get(1), trips.get(2))) {
+            assertTrue(trip.get("private").asBoolean());
+            assertNull(trip.get("startPoint"));
+            assertNull(trip.get("endPoint"));
+            assertTrue(trip.get("distanceMetres").asLong() > 0);
+        }
+        assertFalse(trips.toString().contains("48.9"), "no coordinate of a private trip: " + trips);
+    }
+
+    @Test
+    void consentIsAppendedWithWhoAndWhen() {
+        Fleet f = fleet("consent");
+        String path = "/api/v1/devices/" + f.imei() + "/consent";
+        ApiTestServer.Response put = server.send("PUT", f.admin(), path,
+                "{\"location\": false, \"telemetry\": true, \"reason\": \"driver asked\"}");
+        assertEquals(200, put.status(), put.body());
+        assertFalse(put.json().get("current").get("location").asBoolean());
+        assertTrue(put.json().get("current").get("driverIdentity").isNull());
+        server.send("PUT", f.admin(), path, "{\"location\": true}");
+
+        JsonNode consent = server.get(f.admin(), path).json();
+        assertTrue(consent.get("current").get("location").asBoolean());
+        assertEquals(3, consent.get("history").size());
+        assertEquals("driver asked", consent.get("history").get(0).get("reason").asText());
+        assertTrue(consent.get("history").get(0).get("changedBy").asText().startsWith("token:"));
+        assertEquals(3, server.queryLong("SELECT count(*) FROM consent_history WHERE imei = " + f.imei()));
+
+        assertBadRequest(server.send("PUT", f.admin(), path, "{\"location\": \"yes\"}"), "location");
+        assertBadRequest(server.send("PUT", f.admin(), path, "{\"gps\": true}"), "gps");
+        assertBadRequest(server.send("PUT", f.admin(), path, "{}"), "body");
+    }
+
+    @Test
+    void theDriverSwitchesPrivateModeOnItsOwnDeviceOnly() {
+        Fleet f = fleet("private");
+        long other = IMEIS.incrementAndGet();
+        server.device(f.name(), other);
+        String driver = server.token(f.name(), Role.DRIVER, f.imei());
+        String path = "/api/v1/devices/" + f.imei() + "/private-mode";
+
+        ApiTestServer.Response on = server.send("POST", driver, path, "{\"until\": \"2026-03-10T18:00:00Z\"}");
+        assertEquals(200, on.status(), on.body());
+        assertEquals("2026-03-10T18:00:00Z", on.json().get("privateUntil").asText());
+        assertEquals("2026-03-10T18:00:00Z", Instant.ofEpochMilli(server.queryLong(
+                "SELECT (extract(epoch FROM private_until) * 1000)::bigint FROM devices WHERE imei = " + f.imei()))
+                .toString());
+        assertEquals(200, server.send("DELETE", driver, path, null).status());
+        assertEquals(0, server.queryLong("SELECT count(private_until) FROM devices WHERE imei = " + f.imei()));
+
+        assertBadRequest(server.send("POST", driver, path, "{\"until\": \"2026-03-01T00:00:00Z\"}"), "until");
+        assertBadRequest(server.send("POST", driver, path, "{\"until\": \"2027-01-01T00:00:00Z\"}"), "until");
+        assertBadRequest(server.send("POST", driver, path, "{}"), "until");
+        assertEquals(404, server.send("POST", driver, "/api/v1/devices/" + other + "/private-mode",
+                "{\"until\": \"2026-03-10T18:00:00Z\"}").status());
+        assertEquals(2, server.queryLong("SELECT count(*) FROM audit_log WHERE action LIKE 'private-mode.%'"
+                + " AND target = 'device:" + f.imei() + "'"));
+    }
+
+    @Test
+    void exportContainsEverythingStoredAndNoPrivateCoordinates() {
+        Fleet f = fleet("export");
+        long policy = server.send("POST", f.admin(), "/api/v1/policies",
+                "{\"name\": \"work\", \"document\": " + POLICY + "}").json().get("id").asLong();
+        server.send("PATCH", f.admin(), "/api/v1/devices/" + f.imei(), "{\"policyId\": " + policy + "}");
+        server.send("PUT", f.admin(), "/api/v1/devices/" + f.imei() + "/consent", "{\"location\": true}");
+        new StoredTrack(server, f.imei(), DAY).businessTrip(48_1000000).privateTrip();
+        server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/positions?" + RANGE);
+
+        ApiTestServer.Response export = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/export");
+        assertEquals(200, export.status(), export.body());
+        assertTrue(export.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+        JsonNode doc = export.json();
+        assertEquals(imei(f.imei()), doc.get("device").get("imei").asText());
+        assertEquals(policy, doc.get("policy").get("id").asLong());
+        assertEquals(500, doc.get("policy").get("document").get("coarsening").get("gridMetres").asInt());
+        assertEquals(1, doc.get("consent").size());
+        assertEquals(7, doc.get("positions").size());
+        assertEquals(2, doc.get("trips").size());
+        assertTrue(doc.get("trips").get(1).get("private").asBoolean());
+        assertNull(doc.get("trips").get(1).get("startPoint"));
+        for (int i = 4; i < 7; i++) {
+            assertNull(doc.get("positions").get(i).get("latitude"));
+        }
+        List<String> actions = new ArrayList<>();
+        doc.get("audit").forEach(a -> actions.add(a.get("action").asText()));
+        assertTrue(actions.contains("positions.read") && actions.contains("consent.change"), actions.toString());
+        assertEquals(7, server.queryLong("SELECT (details->>'rows')::bigint FROM audit_log WHERE action = 'export'"
+                + " AND target = 'device:" + f.imei() + "'"));
+    }
+
+    @Test
+    void erasureRemovesTheRowsAndKeepsAnAuditRow() {
+        Fleet f = fleet("erase");
+        new StoredTrack(server, f.imei(), DAY).businessTrip(48_1000000).businessTrip(48_2000000);
+        String path = "/api/v1/devices/" + f.imei() + "/erase";
+        ApiTestServer.Response erased = server.send("POST", f.admin(),
+                path + "?from=2026-03-09T06:00:00Z&to=2026-03-09T06:04:00Z", null);
+        assertEquals(200, erased.status(), erased.body());
+        assertEquals(4, erased.json().get("erased").asLong());
+        assertEquals(4, server.queryLong("SELECT count(*) FROM positions WHERE imei = " + f.imei()));
+        assertEquals(0, server.queryLong("SELECT count(*) FROM positions WHERE imei = " + f.imei()
+                + " AND device_time < '2026-03-09T06:04:00Z'"));
+        assertEquals("4", server.queryString("SELECT details->>'rows' FROM audit_log WHERE action = 'erase'"
+                + " AND target = 'device:" + f.imei() + "'"));
+        assertBadRequest(server.send("POST", f.admin(), path + "?to=2026-03-09T06:04:00Z", null), "from");
+        assertBadRequest(server.send("POST", f.admin(), path + "?from=2026-03-09T06:04:00Z", null), "to");
+    }
+
+    @Test
+    void restrictionIsSetAndLifted() {
+        Fleet f = fleet("restrict");
+        String path = "/api/v1/devices/" + f.imei() + "/restrict";
+        assertTrue(server.send("POST", f.admin(), path, null).json().get("restricted").asBoolean());
+        assertEquals(1, server.queryLong("SELECT count(*) FROM devices WHERE restricted AND imei = " + f.imei()));
+        assertFalse(server.send("DELETE", f.admin(), path, null).json().get("restricted").asBoolean());
+        assertEquals(0, server.queryLong("SELECT count(*) FROM devices WHERE restricted AND imei = " + f.imei()));
+    }
+
+    @Test
+    void readsOfLocationDataAreAuditedAndAdminsReadTheAudit() {
+        Fleet f = fleet("audit");
+        new StoredTrack(server, f.imei(), DAY).businessTrip(48_1000000);
+        String viewer = server.token(f.name(), Role.VIEWER, null);
+        server.get(viewer, "/api/v1/devices/" + f.imei() + "/positions?" + RANGE);
+        server.get(viewer, "/api/v1/devices/" + f.imei() + "/trips?" + RANGE);
+
+        // Audit rows carry the database's time, not the API's (fixed) clock.
+        String around = "from=" + Instant.now().minusSeconds(86_400) + "&to=" + Instant.now().plusSeconds(86_400);
+        JsonNode entries = server.get(f.admin(), "/api/v1/audit?" + around).json().get("entries");
+        JsonNode read = null;
+        for (JsonNode e : entries) {
+            if (e.get("action").asText().equals("positions.read")) {
+                read = e;
+            }
+        }
+        assertNotNull(read, entries.toString());
+        assertEquals("device:" + f.imei(), read.get("target").asText());
+        assertEquals(4, read.get("details").get("rows").asLong());
+        assertEquals("2026-03-09T00:00:00Z", read.get("details").get("from").asText());
+        assertTrue(read.get("actor").asText().endsWith(":viewer-test"));
+        assertEquals(2, entries.size(), "only this tenant's rows: " + entries);
+
+        assertEquals(403, server.get(viewer, "/api/v1/audit").status());
+        assertBadRequest(server.get(f.admin(), "/api/v1/audit?limit=x"), "limit");
+        JsonNode page = server.get(f.admin(), "/api/v1/audit?limit=1&" + around).json();
+        assertEquals(1, page.get("entries").size());
+        JsonNode next = server.get(f.admin(), "/api/v1/audit?limit=1&" + around + "&cursor="
+                + page.get("nextCursor").asText()).json();
+        assertEquals("positions.read", next.get("entries").get(0).get("action").asText());
+    }
+
+    @Test
+    void rolesLimitWhatATokenMayDo() {
+        Fleet f = fleet("roles");
+        long other = IMEIS.incrementAndGet();
+        server.device(f.name(), other);
+        String viewer = server.token(f.name(), Role.VIEWER, null);
+        String driver = server.token(f.name(), Role.DRIVER, f.imei());
+        String device = "/api/v1/devices/" + f.imei();
+
+        for (String[] call : new String[][] {
+                {"POST", "/api/v1/devices", "{\"imei\": \"356307042449999\"}"},
+                {"PATCH", device, "{\"label\": \"x\"}"}, {"DELETE", device, null},
+                {"POST", "/api/v1/policies", "{}"}, {"PUT", "/api/v1/policies/1", "{}"},
+                {"PUT", device + "/consent", "{\"location\": true}"},
+                {"POST", device + "/private-mode", "{\"until\": \"2026-03-10T18:00:00Z\"}"},
+                {"GET", device + "/export", null}, {"POST", device + "/erase?" + RANGE, null},
+                {"POST", device + "/restrict", null}, {"DELETE", device + "/restrict", null},
+                {"GET", "/api/v1/audit", null}}) {
+            ApiTestServer.Response r = server.send(call[0], viewer, call[1], call[2]);
+            assertEquals(403, r.status(), "viewer " + call[0] + " " + call[1]);
+            assertEquals("forbidden", r.json().get("error").asText());
+        }
+        assertEquals(200, server.get(viewer, device + "/positions").status());
+        assertEquals(200, server.get(viewer, "/api/v1/policies").status());
+
+        assertEquals(200, server.get(driver, device + "/positions").status());
+        assertEquals(200, server.get(driver, device + "/trips").status());
+        assertEquals(200, server.get(driver, device + "/consent").status());
+        assertEquals(404, server.get(driver, "/api/v1/devices/" + other + "/positions").status());
+        assertEquals(403, server.get(driver, "/api/v1/policies").status());
+        assertEquals(403, server.get(driver, device + "/export").status());
+        JsonNode listed = server.get(driver, "/api/v1/devices").json().get("devices");
+        assertEquals(1, listed.size());
+        assertEquals(imei(f.imei()), listed.get(0).get("imei").asText());
+    }
+
+    @Test
+    void anotherTenantsDeviceIsIndistinguishableFromAMissingOne() {
+        Fleet a = fleet("tenant-a");
+        Fleet b = fleet("tenant-b");
+        new StoredTrack(server, b.imei(), DAY).businessTrip(48_7000000);
+        long bPolicy = server.send("POST", b.admin(), "/api/v1/policies",
+                "{\"name\": \"secret\", \"document\": " + POLICY + "}").json().get("id").asLong();
+        long missing = IMEIS.incrementAndGet();
+
+        String[][] calls = {
+                {"GET", ""}, {"PATCH", "", "{\"label\": \"mine\"}"}, {"DELETE", ""},
+                {"GET", "/positions?" + RANGE}, {"GET", "/positions?format=csv&" + RANGE},
+                {"GET", "/trips?" + RANGE},
+                {"GET", "/consent"}, {"PUT", "/consent", "{\"location\": false}"},
+                {"POST", "/private-mode", "{\"until\": \"2026-03-10T18:00:00Z\"}"}, {"DELETE", "/private-mode"},
+                {"GET", "/export"}, {"POST", "/erase?" + RANGE}, {"POST", "/restrict"}, {"DELETE", "/restrict"}};
+        for (String[] call : calls) {
+            String body = call.length > 2 ? call[2] : null;
+            ApiTestServer.Response theirs = server.send(call[0], a.admin(), "/api/v1/devices/" + b.imei() + call[1],
+                    body);
+            ApiTestServer.Response none = server.send(call[0], a.admin(), "/api/v1/devices/" + missing + call[1],
+                    body);
+            assertEquals(404, theirs.status(), call[0] + " " + call[1]);
+            assertEquals(none.body().replace(imei(missing), "X"), theirs.body().replace(imei(b.imei()), "X"),
+                    call[0] + " " + call[1] + " answers like a missing device");
+        }
+        assertEquals(404, server.get(a.admin(), "/api/v1/policies/" + bPolicy).status());
+        assertEquals(404, server.send("PUT", a.admin(), "/api/v1/policies/" + bPolicy,
+                "{\"document\": " + POLICY + "}").status());
+        assertFalse(server.get(a.admin(), "/api/v1/devices").body().contains(imei(b.imei())));
+        assertFalse(server.get(a.admin(), "/api/v1/policies").body().contains("secret"));
+        assertEquals(409, server.send("POST", a.admin(), "/api/v1/devices", "{\"imei\": \"" + b.imei() + "\"}")
+                .status(), "the IMEI is taken; nothing of the device is shown");
+
+        // Nothing of B's changed.
+        assertEquals(4, server.queryLong("SELECT count(*) FROM positions WHERE imei = " + b.imei()));
+        assertEquals(0, server.queryLong("SELECT count(*) FROM consent_history WHERE imei = " + b.imei()));
+        assertEquals(0, server.queryLong("SELECT count(*) FROM devices WHERE imei = " + b.imei()
+                + " AND (restricted OR private_until IS NOT NULL OR label IS NOT NULL)"));
+        assertEquals(1, server.queryLong("SELECT max(version) FROM policy_versions WHERE policy_id = " + bPolicy));
+        assertEquals(0, server.queryLong("SELECT count(*) FROM audit_log a JOIN tenants t ON t.id = a.tenant_id"
+                + " WHERE t.name = '" + a.name() + "' AND a.target = 'device:" + b.imei() + "'"));
+    }
+
+    static void assertBadRequest(ApiTestServer.Response response, String parameter) {
+        assertEquals(400, response.status(), response.body());
+        JsonNode json = response.json();
+        assertEquals("bad_request", json.get("error").asText());
+        assertEquals(parameter, json.get("parameter").asText(), response.body());
+        assertFalse(response.body().contains("Exception") || response.body().contains("\tat "), response.body());
+    }
+}

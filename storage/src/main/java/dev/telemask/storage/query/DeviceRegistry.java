@@ -1,0 +1,189 @@
+package dev.telemask.storage.query;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+import static dev.telemask.storage.query.PositionQuery.instant;
+import static dev.telemask.storage.query.PositionQuery.timestamp;
+
+/**
+ * A tenant's devices: register, label, assign a policy, restrict, switch private mode, delete. Every statement is
+ * scoped by tenant. The gateway hears of each change through the devices trigger (migration V3).
+ */
+public final class DeviceRegistry {
+    /** What a change did. */
+    public enum Outcome { DONE, NOT_FOUND, POLICY_NOT_FOUND, TAKEN }
+
+    private static final String SELECT = "SELECT imei, tenant_id, label, policy_id, restricted, private_until,"
+            + " created_at FROM devices";
+    // The policy must be the tenant's own: a policy of another tenant is treated as missing.
+    private static final String OWN_POLICY = "SELECT 1 FROM policies WHERE id = ? AND tenant_id = ?";
+
+    private final DataSource dataSource;
+
+    public DeviceRegistry(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    public List<Device> list(long tenantId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement(SELECT + " WHERE tenant_id = ? ORDER BY imei")) {
+            st.setLong(1, tenantId);
+            List<Device> devices = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    devices.add(device(rs));
+                }
+            }
+            return devices;
+        }
+    }
+
+    /** The tenant's device, or empty when it does not exist or belongs to another tenant. */
+    public Optional<Device> find(long tenantId, long imei) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement(SELECT + " WHERE imei = ? AND tenant_id = ?")) {
+            st.setLong(1, imei);
+            st.setLong(2, tenantId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(device(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Registers a device for the tenant. A device the gateway parked in {@code quarantine} (it connected before
+     * anyone registered it) is claimed: moved to the tenant and no longer restricted. {@link Outcome#TAKEN} when
+     * another tenant has it.
+     */
+    public Outcome register(long tenantId, long imei, String label, Long policyId, String quarantineTenant)
+            throws SQLException {
+        return Transaction.run(dataSource, c -> policyId != null && !exists(c, OWN_POLICY, policyId, tenantId)
+                ? Outcome.POLICY_NOT_FOUND
+                : insertOrClaim(c, tenantId, imei, label, policyId, quarantineTenant));
+    }
+
+    private static Outcome insertOrClaim(Connection c, long tenantId, long imei, String label, Long policyId,
+                                         String quarantineTenant) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("""
+                INSERT INTO devices (imei, tenant_id, label, policy_id) VALUES (?, ?, ?, ?)
+                ON CONFLICT (imei) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, label = EXCLUDED.label,
+                       policy_id = EXCLUDED.policy_id, restricted = false
+                 WHERE devices.tenant_id = (SELECT id FROM tenants WHERE name = ?)""")) {
+            st.setLong(1, imei);
+            st.setLong(2, tenantId);
+            st.setString(3, label);
+            setNullableLong(st, 4, policyId);
+            st.setString(5, quarantineTenant);
+            return st.executeUpdate() == 1 ? Outcome.DONE : Outcome.TAKEN;
+        }
+    }
+
+    /** Changes the label and/or the policy (each only when its {@code set} flag is true; null clears it). */
+    public Outcome update(long tenantId, long imei, boolean setLabel, String label, boolean setPolicy, Long policyId)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (setPolicy && policyId != null && !exists(c, OWN_POLICY, policyId, tenantId)) {
+                return Outcome.POLICY_NOT_FOUND;
+            }
+            try (PreparedStatement st = c.prepareStatement("UPDATE devices SET"
+                    + " label = CASE WHEN ? THEN ? ELSE label END,"
+                    + " policy_id = CASE WHEN ? THEN ?::bigint ELSE policy_id END"
+                    + " WHERE imei = ? AND tenant_id = ?")) {
+                st.setBoolean(1, setLabel);
+                st.setString(2, label);
+                st.setBoolean(3, setPolicy);
+                setNullableLong(st, 4, policyId);
+                st.setLong(5, imei);
+                st.setLong(6, tenantId);
+                return st.executeUpdate() == 1 ? Outcome.DONE : Outcome.NOT_FOUND;
+            }
+        }
+    }
+
+    /** Sets or lifts the GDPR art. 18 restriction; false when the tenant has no such device. */
+    public boolean setRestricted(long tenantId, long imei, boolean restricted) throws SQLException {
+        return updateOne("UPDATE devices SET restricted = ? WHERE imei = ? AND tenant_id = ?",
+                st -> st.setBoolean(1, restricted), imei, tenantId);
+    }
+
+    /** Switches the driver's private mode on until {@code until}, or off with null. */
+    public boolean setPrivateUntil(long tenantId, long imei, Instant until) throws SQLException {
+        return updateOne("UPDATE devices SET private_until = ? WHERE imei = ? AND tenant_id = ?",
+                st -> st.setObject(1, until == null ? null : timestamp(until)), imei, tenantId);
+    }
+
+    /**
+     * Deletes the device with everything stored about it but the audit trail (positions, trips, consent history,
+     * driver tokens), in one transaction. Returns the number of positions deleted, or -1 when there is no such
+     * device in the tenant.
+     */
+    public long delete(long tenantId, long imei) throws SQLException {
+        return Transaction.run(dataSource, c -> delete(c, tenantId, imei));
+    }
+
+    /** {@link #delete(long, long)} inside the caller's transaction on {@code c}. */
+    public static long delete(Connection c, long tenantId, long imei) throws SQLException {
+        if (!exists(c, "SELECT 1 FROM devices WHERE imei = ? AND tenant_id = ? FOR UPDATE", imei, tenantId)) {
+            return -1L;
+        }
+        long positions = deleteByImei(c, "DELETE FROM positions WHERE imei = ?", imei);
+        deleteByImei(c, "DELETE FROM trips WHERE imei = ?", imei);
+        deleteByImei(c, "DELETE FROM consent_history WHERE imei = ?", imei);
+        deleteByImei(c, "DELETE FROM devices WHERE imei = ?", imei);
+        return positions;
+    }
+
+    private static long deleteByImei(Connection c, String sql, long imei) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setLong(1, imei);
+            return st.executeLargeUpdate();
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement st) throws SQLException;
+    }
+
+    private boolean updateOne(String sql, Binder first, long imei, long tenantId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            first.bind(st);
+            st.setLong(2, imei);
+            st.setLong(3, tenantId);
+            return st.executeUpdate() == 1;
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, long a, long b) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setLong(1, a);
+            st.setLong(2, b);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static void setNullableLong(PreparedStatement st, int i, Long value) throws SQLException {
+        if (value == null) {
+            st.setNull(i, java.sql.Types.BIGINT);
+        } else {
+            st.setLong(i, value);
+        }
+    }
+
+    private static Device device(ResultSet rs) throws SQLException {
+        long policy = rs.getLong(4);
+        Long policyId = rs.wasNull() ? null : policy;
+        return new Device(rs.getLong(1), rs.getLong(2), rs.getString(3), policyId, rs.getBoolean(5),
+                instant(rs, 6), instant(rs, 7));
+    }
+}

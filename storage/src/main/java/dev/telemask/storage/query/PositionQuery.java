@@ -1,0 +1,165 @@
+package dev.telemask.storage.query;
+
+import dev.telemask.privacy.Treatment;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Reads one device's stored track, time-bounded and in key order, streaming: rows come from the server
+ * {@value #FETCH_SIZE} at a time through a cursor, so a year of data never sits in memory. Callers check the
+ * device's tenant first; this class only knows IMEIs.
+ */
+public final class PositionQuery {
+    /** Rows fetched per round trip; also the most rows of one query held in memory at once. */
+    public static final int FETCH_SIZE = 500;
+
+    // Device time ascending, event IO descending: the unique index (imei, device_time DESC, event_io) backwards.
+    private static final String ORDER = " ORDER BY device_time ASC, event_io DESC";
+    private static final String AFTER = " AND (device_time > ? OR (device_time = ? AND event_io < ?))";
+    private static final String UP_TO = " AND (device_time < ? OR (device_time = ? AND event_io >= ?))";
+    private static final String IN_WINDOW = " FROM positions WHERE imei = ? AND device_time >= ? AND device_time < ?";
+    private static final String COLUMNS = "SELECT imei, device_time, receive_time, priority, latitude, longitude,"
+            + " altitude, angle, satellites, speed, event_io, io, treatment";
+
+    /** Where a page of a paginated read ends: its last row, and whether more rows follow in the window. */
+    public record PageEnd(PositionKey last, boolean more) {
+    }
+
+    private final DataSource dataSource;
+
+    public PositionQuery(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /**
+     * Finds where the page of at most {@code limit} rows after {@code after} (null: from the window's start) ends,
+     * from the index alone. Streaming the page up to that key, rather than with a LIMIT, keeps pagination exact
+     * when a device's late records land inside the page meanwhile: they are read in this page, never skipped.
+     */
+    public PageEnd pageEnd(long imei, TimeWindow window, PositionKey after, int limit) throws SQLException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        String sql = "SELECT device_time, event_io" + IN_WINDOW + (after == null ? "" : AFTER) + ORDER
+                + " OFFSET ? LIMIT 2";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement st = connection.prepareStatement(sql)) {
+            int i = bindWindow(st, imei, window);
+            if (after != null) {
+                i = bindKey(st, i, after);
+            }
+            st.setInt(i, limit - 1);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return new PageEnd(null, false);
+                }
+                PositionKey last = new PositionKey(instant(rs, 1), rs.getInt(2));
+                return new PageEnd(last, rs.next());
+            }
+        }
+    }
+
+    /**
+     * Streams the rows of the window after {@code after} up to and including {@code upTo} (either null: no
+     * bound) to {@code sink}, in key order, and returns how many it passed.
+     */
+    public long stream(long imei, TimeWindow window, PositionKey after, PositionKey upTo,
+                       RowSink<StoredPosition> sink) throws SQLException, IOException {
+        String sql = COLUMNS + IN_WINDOW + (after == null ? "" : AFTER) + (upTo == null ? "" : UP_TO) + ORDER;
+        try (Connection connection = dataSource.getConnection()) {
+            // PostgreSQL's driver streams with a cursor only inside a transaction; otherwise it reads every row
+            // into memory before returning the first.
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            try (PreparedStatement st = connection.prepareStatement(sql)) {
+                st.setFetchSize(FETCH_SIZE);
+                int i = bindWindow(st, imei, window);
+                if (after != null) {
+                    i = bindKey(st, i, after);
+                }
+                if (upTo != null) {
+                    bindKey(st, i, upTo);
+                }
+                long rows = 0;
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(row(rs));
+                        rows++;
+                    }
+                }
+                return rows;
+            } finally {
+                connection.rollback();
+                connection.setReadOnly(false);
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * Deletes the device's positions in the window, and the trips that started in it, in one transaction; returns
+     * how many positions. On TimescaleDB a DELETE on the hypertable finds the chunks by the time bounds.
+     */
+    public long erase(long imei, TimeWindow window) throws SQLException {
+        return Transaction.run(dataSource, connection -> erase(connection, imei, window));
+    }
+
+    /** {@link #erase(long, TimeWindow)} inside the caller's transaction on {@code connection}. */
+    public static long erase(Connection connection, long imei, TimeWindow window) throws SQLException {
+        try (PreparedStatement positions = connection.prepareStatement("DELETE" + IN_WINDOW);
+             PreparedStatement trips = connection.prepareStatement(
+                     "DELETE FROM trips WHERE imei = ? AND started_at >= ? AND started_at < ?")) {
+            bindWindow(positions, imei, window);
+            long erased = positions.executeLargeUpdate();
+            bindWindow(trips, imei, window);
+            trips.executeUpdate();
+            return erased;
+        }
+    }
+
+    private static StoredPosition row(ResultSet rs) throws SQLException {
+        Integer latitude = nullableInt(rs, 5);
+        Integer longitude = nullableInt(rs, 6);
+        GeoPoint point = latitude == null || longitude == null ? null : new GeoPoint(latitude, longitude);
+        return new StoredPosition(rs.getLong(1), instant(rs, 2), instant(rs, 3), rs.getInt(4), point,
+                nullableInt(rs, 7), nullableInt(rs, 8), nullableInt(rs, 9), nullableInt(rs, 10), rs.getInt(11),
+                rs.getBytes(12), Treatment.ofCode(rs.getInt(13)));
+    }
+
+    private static int bindWindow(PreparedStatement st, long imei, TimeWindow window) throws SQLException {
+        st.setLong(1, imei);
+        st.setObject(2, timestamp(window.from()));
+        st.setObject(3, timestamp(window.to()));
+        return 4;
+    }
+
+    private static int bindKey(PreparedStatement st, int i, PositionKey key) throws SQLException {
+        st.setObject(i, timestamp(key.deviceTime()));
+        st.setObject(i + 1, timestamp(key.deviceTime()));
+        st.setInt(i + 2, key.eventIo());
+        return i + 3;
+    }
+
+    static OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+}

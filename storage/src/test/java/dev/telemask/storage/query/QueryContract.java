@@ -1,0 +1,208 @@
+package dev.telemask.storage.query;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.telemask.storage.DeviceDirectory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.TestAbortedException;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The fleet API's storage classes on one kind of database: scoping, paging, masking, erasure. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class QueryContract {
+    private static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
+
+    HikariDataSource dataSource;
+    private String unavailable;
+    private long acme;
+    private long globex;
+    private long imeiSeq = 356_000_000_000_000L;
+
+    abstract HikariDataSource database();
+
+    @BeforeAll
+    final void createDatabase() throws SQLException {
+        try {
+            dataSource = database();
+        } catch (TestAbortedException e) {
+            unavailable = e.getMessage();
+            return;
+        }
+        acme = tenant("acme");
+        globex = tenant("globex");
+    }
+
+    @BeforeEach
+    final void requireServer() {
+        assumeTrue(unavailable == null, unavailable);
+    }
+
+    @AfterAll
+    final void close() {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+
+    @Test
+    void pagesReturnEveryRowExactlyOnceInKeyOrder() throws Exception {
+        long imei = device(acme);
+        TrackRows.series(dataSource, imei, T0, 2_000);
+        // Two records in one millisecond (a periodic and an event record) must both be served, once each.
+        for (int eventIo = 1; eventIo <= 3; eventIo++) {
+            TrackRows.insert(dataSource, imei, T0.plusSeconds(500), eventIo, 1, 1, null, 0);
+        }
+        TimeWindow window = new TimeWindow(T0, T0.plusSeconds(10_000));
+        PositionQuery query = new PositionQuery(dataSource);
+        List<PositionKey> all = new ArrayList<>();
+        PositionKey after = null;
+        int pages = 0;
+        while (true) {
+            PositionQuery.PageEnd end = query.pageEnd(imei, window, after, 333);
+            List<PositionKey> page = new ArrayList<>();
+            query.stream(imei, window, after, end.last(), p -> page.add(p.key()));
+            assertTrue(page.size() <= 333, "page size " + page.size());
+            all.addAll(page);
+            pages++;
+            if (!end.more()) {
+                break;
+            }
+            after = end.last();
+        }
+        assertEquals(2_003, all.size());
+        assertEquals(2_003, new HashSet<>(all).size(), "no row twice");
+        assertEquals(7, pages);
+        for (int i = 1; i < all.size(); i++) {
+            assertFalse(all.get(i).deviceTime().isBefore(all.get(i - 1).deviceTime()), "time order at " + i);
+        }
+    }
+
+    @Test
+    void maskedRecordsComeBackWithoutCoordinatesNeverZero() throws Exception {
+        long imei = device(acme);
+        TrackRows.insert(dataSource, imei, T0, 0, null, null, TrackRows.io(16, 4, 1234), 2);
+        List<StoredPosition> rows = new ArrayList<>();
+        new PositionQuery(dataSource).stream(imei, new TimeWindow(T0, T0.plusSeconds(1)), null, null, rows::add);
+        StoredPosition p = rows.get(0);
+        assertNull(p.point());
+        assertNull(p.speed());
+        assertNull(p.altitude());
+        assertEquals(1234L, p.ioValue(16));
+        assertNull(p.ioValue(239));
+    }
+
+    @Test
+    void eraseDeletesTheRangeOnlyAndCountsIt() throws Exception {
+        long imei = device(acme);
+        long other = device(acme);
+        TrackRows.series(dataSource, imei, T0, 100);
+        TrackRows.series(dataSource, other, T0, 100);
+        PositionQuery query = new PositionQuery(dataSource);
+        assertEquals(30, query.erase(imei, new TimeWindow(T0.plusSeconds(10), T0.plusSeconds(40))));
+        assertEquals(70, count("SELECT count(*) FROM positions WHERE imei = " + imei));
+        assertEquals(0, count("SELECT count(*) FROM positions WHERE imei = " + imei
+                + " AND device_time >= '" + T0.plusSeconds(10) + "' AND device_time < '" + T0.plusSeconds(40) + "'"));
+        assertEquals(100, count("SELECT count(*) FROM positions WHERE imei = " + other));
+    }
+
+    @Test
+    void devicesAndPoliciesAreScopedByTenant() throws Exception {
+        DeviceRegistry devices = new DeviceRegistry(dataSource);
+        PolicyStore policies = new PolicyStore(dataSource);
+        long theirs = device(globex);
+        long theirPolicy = policies.create(globex, "strict", "{}", "test").getAsLong();
+        assertTrue(devices.find(acme, theirs).isEmpty());
+        assertTrue(policies.find(acme, theirPolicy).isEmpty());
+        assertTrue(policies.addVersion(acme, theirPolicy, "{}", "test").isEmpty());
+        assertFalse(devices.setRestricted(acme, theirs, true));
+        assertEquals(-1, devices.delete(acme, theirs));
+        long imei = ++imeiSeq;
+        assertEquals(DeviceRegistry.Outcome.POLICY_NOT_FOUND, devices.register(acme, imei, null, theirPolicy,
+                DeviceDirectory.QUARANTINE_TENANT));
+        assertEquals(DeviceRegistry.Outcome.TAKEN, devices.register(acme, theirs, null, null,
+                DeviceDirectory.QUARANTINE_TENANT));
+        assertEquals(DeviceRegistry.Outcome.POLICY_NOT_FOUND,
+                devices.update(acme, device(acme), false, null, true, theirPolicy));
+        assertTrue(devices.list(acme).stream().noneMatch(d -> d.imei() == theirs));
+    }
+
+    @Test
+    void registeringClaimsAQuarantinedDevice() throws Exception {
+        long imei = ++imeiSeq;
+        new DeviceDirectory(dataSource).registerInQuarantine(imei);
+        DeviceRegistry devices = new DeviceRegistry(dataSource);
+        assertEquals(DeviceRegistry.Outcome.DONE,
+                devices.register(acme, imei, "van 7", null, DeviceDirectory.QUARANTINE_TENANT));
+        Device device = devices.find(acme, imei).orElseThrow();
+        assertFalse(device.restricted());
+        assertEquals("van 7", device.label());
+    }
+
+    @Test
+    void policyChangesAppendVersions() throws Exception {
+        PolicyStore policies = new PolicyStore(dataSource);
+        long id = policies.create(acme, "default", "{\"a\": 1}", "alice").getAsLong();
+        assertTrue(policies.create(acme, "default", "{}", "alice").isEmpty(), "names are unique in a tenant");
+        assertEquals(2, policies.addVersion(acme, id, "{\"a\": 2}", "bob").getAsInt());
+        StoredPolicy policy = policies.find(acme, id).orElseThrow();
+        assertEquals(2, policy.currentVersion());
+        assertEquals("{\"a\": 2}", policy.document());
+        assertEquals(List.of(1, 2), policy.versions().stream().map(PolicyVersion::version).toList());
+        assertEquals("bob", policy.versions().get(1).createdBy());
+    }
+
+    @Test
+    void deletingADeviceRemovesItsDataButNotTheAudit() throws Exception {
+        DeviceRegistry devices = new DeviceRegistry(dataSource);
+        long imei = device(acme);
+        TrackRows.series(dataSource, imei, T0, 10);
+        new ConsentLog(dataSource).append(imei, java.util.Map.of("location", false), "alice", null);
+        new AuditLog(dataSource).record(acme, "alice", "positions.read", "device:" + imei, "{\"rows\": 10}");
+        assertEquals(10, devices.delete(acme, imei));
+        assertEquals(0, count("SELECT count(*) FROM positions WHERE imei = " + imei));
+        assertEquals(0, count("SELECT count(*) FROM consent_history WHERE imei = " + imei));
+        assertEquals(1, count("SELECT count(*) FROM audit_log WHERE target = 'device:" + imei + "'"));
+    }
+
+    private long device(long tenant) throws SQLException {
+        long imei = ++imeiSeq;
+        execute("INSERT INTO devices (imei, tenant_id) VALUES (" + imei + ", " + tenant + ")");
+        return imei;
+    }
+
+    private long tenant(String name) throws SQLException {
+        return count("INSERT INTO tenants (name) VALUES ('" + name + "') RETURNING id");
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+}
