@@ -1,5 +1,6 @@
 package dev.telemask.bench;
 
+import dev.telemask.bench.load.LoadCommand;
 import dev.telemask.bench.simulator.SimulateCommand;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,7 +9,8 @@ import java.util.Map;
 
 /**
  * The bench jar's entry point: {@code telemask bench <suite> [JMH options]} runs a named group of JMH benchmarks with
- * the GC profiler; {@code telemask simulate [options]} runs the fleet simulator.
+ * the GC profiler; {@code telemask simulate [options]} runs the fleet simulator; {@code telemask load [options]} runs
+ * the end-to-end load test.
  */
 public final class Main {
     /** Suites by name: a regular expression over benchmark class names. */
@@ -23,10 +25,14 @@ public final class Main {
         if (args.length > 0 && args[0].equals("simulate")) {
             System.exit(SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        if (args.length > 0 && args[0].equals("load")) {
+            System.exit(LoadCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         if (args.length < 2 || !args[0].equals("bench") || !SUITES.containsKey(args[1])) {
             System.err.println("usage: telemask bench <" + String.join("|", SUITES.keySet().stream().sorted().toList())
                     + "> [JMH options, e.g. -f 1 -wi 2 -i 3]");
             System.err.println("       telemask simulate --devices N --rate R --duration D --host H --port P [options]");
+            System.err.println("       telemask load [--steps 1000,5000,10000] [--rate-per-device 5] [options]");
             System.exit(2);
         }
         List<String> jmh = new ArrayList<>(List.of(SUITES.get(args[1]), "-prof", "gc"));

@@ -58,7 +58,7 @@ public final class SimulatorCommandLine {
     }
 
     /** A duration such as {@code 500ms}, {@code 90s}, {@code 5m} or {@code 1h}; a bare number means seconds. */
-    static Duration duration(String name, String value) {
+    public static Duration duration(String name, String value) {
         String text = value.trim().toLowerCase(Locale.ROOT);
         try {
             if (text.endsWith("ms")) {

@@ -15,8 +15,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The device TCP listener. Each connection's pipeline: TLS when configured, an idle timeout, the frame splitter,
- * and the {@link DeviceSession}.
+ * The device TCP listener. Each connection's pipeline: TLS when configured, the frame splitter, an idle timeout on
+ * whole messages, and the {@link DeviceSession}.
  */
 public final class DeviceServer {
     private final Channel listener;
@@ -45,9 +45,11 @@ public final class DeviceServer {
                         if (tls != null) {
                             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
                         }
+                        pipeline.addLast("frames", new DeviceFrameDecoder(services.splitter(), services.metrics()));
+                        // After the splitter, the idle timer sees whole handshakes and frames only: a device that
+                        // trickles a frame a byte at a time (slow loris) is as idle as a silent one.
                         long idle = services.idleTimeout().toMillis();
                         pipeline.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
-                        pipeline.addLast("frames", new DeviceFrameDecoder(services.splitter(), services.metrics()));
                         pipeline.addLast("session", new DeviceSession(services));
                     }
                 });

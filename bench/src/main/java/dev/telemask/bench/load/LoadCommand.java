@@ -1,0 +1,110 @@
+package dev.telemask.bench.load;
+
+import dev.telemask.bench.simulator.FleetSimulator;
+import dev.telemask.bench.simulator.SimulationReport;
+import dev.telemask.bench.simulator.SimulatorOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * {@code telemask load ...}: the end-to-end load test. Starts TimescaleDB and the gateway in its own JVM, registers
+ * the devices, and runs the fleet simulator in this JVM step by step (e.g. 1k, 5k, 10k connections), measuring each
+ * step after its warm-up.
+ */
+public final class LoadCommand {
+    private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
+    private static final int MB = 1 << 20;
+
+    private LoadCommand() {}
+
+    /** Runs the load test; returns 0 when every step ran and every record was acknowledged, 1 if not, 2 on bad arguments. */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        LoadOptions options;
+        try {
+            options = LoadCommandLine.parse(System.getenv("TSDB_URL"), args);
+        } catch (IllegalArgumentException e) {
+            err.println("telemask load: " + e.getMessage());
+            err.println(LoadCommandLine.USAGE);
+            return 2;
+        }
+        Path workDir = Path.of("bench", "target", "load").toAbsolutePath();
+        out.printf(Locale.ROOT, "load: steps %s at %.1f records/s per device, frames of %d, warm-up %ds, measured %ds;"
+                        + " %d cores, simulator and gateway share them%n", options.steps(), options.ratePerDevice(),
+                options.recordsPerFrame(), options.warmUp().toSeconds(), options.measure().toSeconds(),
+                Runtime.getRuntime().availableProcessors());
+        List<LoadStep> steps = new ArrayList<>();
+        try (LoadDatabase database = LoadDatabase.open(options, workDir)) {
+            String schemaUrl = database.newSchemaUrl();
+            try (GatewayJvm gateway = GatewayJvm.start(options, schemaUrl, workDir)) {
+                int total = options.steps().stream().mapToInt(Integer::intValue).sum();
+                LoadDatabase.registerDevices(schemaUrl, SimulatorOptions.DEFAULT_IMEI_BASE, total);
+                long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
+                for (int devices : options.steps()) {
+                    LoadStep step = runStep(options, gateway, devices, imeiBase, out);
+                    out.println(step.line());
+                    steps.add(step);
+                    imeiBase += devices; // fresh devices each step: no step resends another's records
+                }
+            }
+        }
+        out.println(steps.stream().map(LoadStep::json).collect(Collectors.joining(",", "[", "]")));
+        return steps.stream().allMatch(s -> s.unacknowledged() == 0) ? 0 : 1;
+    }
+
+    private static LoadStep runStep(LoadOptions options, GatewayJvm gateway, int devices, long imeiBase,
+                                    PrintStream out) throws Exception {
+        AtomicLong acked = new AtomicLong();
+        SimulatorOptions simulation = SimulatorOptions.builder()
+                .devices(devices).recordsPerSecond(devices * options.ratePerDevice())
+                .duration(options.warmUp().plus(options.measure())).port(gateway.devicePort())
+                .recordsPerFrame(options.recordsPerFrame()).imeiBase(imeiBase)
+                .drainTimeout(Duration.ofSeconds(60)).reportInterval(SAMPLE_EVERY)
+                .listener((imei, records) -> acked.addAndGet(records.size()))
+                .build();
+        FleetSimulator simulator = new FleetSimulator(simulation, out);
+        long start = System.nanoTime();
+        CompletableFuture<SimulationReport> report = CompletableFuture.supplyAsync(simulator::run);
+        sleepUntil(start + options.warmUp().toNanos());
+
+        long ackedBefore = acked.get();
+        GatewayMetrics before = GatewayMetrics.scrape(gateway.metricsUrl());
+        double cpuBefore = gateway.cpuSeconds();
+        long windowStart = System.nanoTime();
+        long windowEnd = windowStart + options.measure().toNanos();
+        double heapMax = before.heapUsedBytes();
+        GatewayMetrics after = before;
+        for (long next = windowStart + SAMPLE_EVERY.toNanos(); ; next += SAMPLE_EVERY.toNanos()) {
+            sleepUntil(Math.min(next, windowEnd));
+            after = GatewayMetrics.scrape(gateway.metricsUrl());
+            heapMax = Math.max(heapMax, after.heapUsedBytes());
+            if (next >= windowEnd) {
+                break;
+            }
+        }
+        double seconds = (System.nanoTime() - windowStart) / 1e9;
+        double ackedPerSecond = (acked.get() - ackedBefore) / seconds;
+        double cores = (gateway.cpuSeconds() - cpuBefore) / seconds;
+
+        SimulationReport result = report.get(options.measure().toSeconds() + 120, TimeUnit.SECONDS);
+        return new LoadStep(devices, devices * options.ratePerDevice(), ackedPerSecond, result.latency().p50Ms(),
+                result.latency().p99Ms(), after.ackLatencyMillisSince(before, 0.5),
+                after.ackLatencyMillisSince(before, 0.99), heapMax / MB, cores, result.peakConnected(),
+                result.recordsUnacknowledged(), result.timeouts());
+    }
+
+    /** The benchmark's own schedule (warm-up, sampling period); nothing else to wait for. */
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left = nanoTime - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.telemask.bench.load;
+
+import dev.telemask.storage.StorageDatabase;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TimescaleDB of a load run: TSDB_URL as given, or one that deploy/local/timescaledb.sh starts in the run's own
+ * state directory (and stops afterwards). Each run gets a fresh schema with a tenant, an open policy and the devices.
+ */
+final class LoadDatabase implements AutoCloseable {
+    private final String baseUrl;
+    private final Path script;
+    private final Path stateDir;
+
+    private LoadDatabase(String baseUrl, Path script, Path stateDir) {
+        this.baseUrl = baseUrl;
+        this.script = script;
+        this.stateDir = stateDir;
+    }
+
+    static LoadDatabase open(LoadOptions options, Path workDir) throws Exception {
+        if (options.databaseUrl() != null) {
+            return new LoadDatabase(options.databaseUrl(), null, null);
+        }
+        Path state = workDir.resolve("tsdb");
+        script(options.databaseScript(), state, "start");
+        String url = script(options.databaseScript(), state, "url").strip();
+        return new LoadDatabase(url, options.databaseScript(), state);
+    }
+
+    private static String script(Path script, Path state, String command) throws IOException, InterruptedException {
+        Path log = state.resolveSibling("tsdb-" + command + ".out");
+        state.toFile().mkdirs();
+        ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), command)
+                .redirectError(ProcessBuilder.Redirect.appendTo(new File(state.resolveSibling("tsdb.log").toString())))
+                .redirectOutput(log.toFile());
+        builder.environment().put("TSDB_STATE_DIR", state.toAbsolutePath().toString());
+        Process process = builder.start();
+        if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("timescaledb.sh " + command + " failed; see " + state.resolveSibling("tsdb.log"));
+        }
+        return java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** A new schema for this run; the URL makes it the gateway's. */
+    String newSchemaUrl() throws Exception {
+        String schema = "load_" + System.currentTimeMillis();
+        execute(baseUrl, "CREATE SCHEMA " + schema);
+        return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema + ",public";
+    }
+
+    /** Registers devices {@code imeiBase .. imeiBase + count - 1} under an open policy; the schema must be migrated. */
+    static void registerDevices(String schemaUrl, long imeiBase, int count) throws Exception {
+        execute(schemaUrl,
+                "INSERT INTO tenants (name) VALUES ('load')",
+                "INSERT INTO policies (tenant_id, name) SELECT id, 'open' FROM tenants WHERE name = 'load'",
+                "INSERT INTO policy_versions (policy_id, version, document, created_by) SELECT id, 1, '{\"version\": 1,"
+                        + " \"consent\": {\"location\": true, \"driverIdentity\": true, \"telemetry\": true}}', 'load'"
+                        + " FROM policies WHERE name = 'open'",
+                "INSERT INTO devices (imei, tenant_id, policy_id) SELECT " + imeiBase + " + i, t.id, p.id"
+                        + " FROM generate_series(0, " + (count - 1) + ") AS i, tenants t, policies p"
+                        + " WHERE t.name = 'load' AND p.name = 'open'");
+    }
+
+    private static void execute(String url, String... statements) throws Exception {
+        try (HikariDataSource pool = StorageDatabase.pool(url, null, null, 1);
+             Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (script != null) {
+            script(script, stateDir, "stop");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.telemask.bench.load;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one load run does: the connection steps, the record rate per device, how long each step warms up and is
+ * measured, and how the gateway JVM under test is started.
+ *
+ * @param steps            device connections of each step, in order (e.g. 1000, 5000, 10000)
+ * @param ratePerDevice    records per second each device sends (the fleet's rate is steps × this)
+ * @param recordsPerFrame  records in each Codec 8E frame
+ * @param warmUp           the start of each step that is not measured (connections ramping, JIT, pool warm-up)
+ * @param measure          the measured window of each step, after the warm-up
+ * @param gatewayJar       the packaged gateway (gateway/target/telemask.jar)
+ * @param gatewayHeap      the gateway's -Xmx, e.g. 512m
+ * @param profile          where the gateway writes a JFR recording of the whole run, or null for none
+ * @param databaseScript   deploy/local/timescaledb.sh, used when TSDB_URL is not set
+ * @param databaseUrl      TSDB_URL when set: a TimescaleDB to use as it is
+ */
+public record LoadOptions(List<Integer> steps, double ratePerDevice, int recordsPerFrame, Duration warmUp,
+                          Duration measure, Path gatewayJar, String gatewayHeap, Path profile, Path databaseScript,
+                          String databaseUrl) {
+    public LoadOptions {
+        steps = List.copyOf(steps);
+        if (steps.isEmpty() || steps.stream().anyMatch(n -> n <= 0)) {
+            throw new IllegalArgumentException("steps must be positive device counts, got " + steps);
+        }
+        if (ratePerDevice <= 0) {
+            throw new IllegalArgumentException("--rate-per-device must be positive, got " + ratePerDevice);
+        }
+        if (recordsPerFrame < 1 || recordsPerFrame > 255) {
+            throw new IllegalArgumentException("--records-per-frame must be 1..255, got " + recordsPerFrame);
+        }
+        if (warmUp.isNegative() || measure.isZero() || measure.isNegative()) {
+            throw new IllegalArgumentException("--warm-up must not be negative and --measure must be positive");
+        }
+    }
+
+    /** The most connections any step opens. */
+    public int maxDevices() {
+        return steps.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    }
+}

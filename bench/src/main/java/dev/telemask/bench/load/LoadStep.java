@@ -1,0 +1,42 @@
+package dev.telemask.bench.load;
+
+import java.util.Locale;
+
+/**
+ * What one step of a load run measured. Rates, the gateway-side latency, heap and CPU are over the measured window
+ * (after the warm-up); the simulator's latency is over the whole step, ramp-up included, as it reports it.
+ *
+ * @param devices            connections of the step
+ * @param targetPerSecond    records/s the fleet was asked to send
+ * @param ackedPerSecond     records acknowledged per second in the measured window
+ * @param simulatorP50Ms     ACK latency as the devices saw it (send to ACK), whole step
+ * @param simulatorP99Ms     the same, 99th percentile
+ * @param gatewayP50Ms       the gateway's own ACK latency (decode to ACK), measured window, bucket resolution
+ * @param gatewayP99Ms       the same, 99th percentile
+ * @param heapMaxMb          the most heap in use at the gateway in the window's samples
+ * @param gatewayCpuCores    CPU the gateway process used in the window, in cores (2.0 = both cores of a 2-core box)
+ * @param peakConnected      most devices connected at once
+ * @param unacknowledged     records sent in the step and never acknowledged
+ * @param timeouts           ACK or handshake waits that ran out
+ */
+record LoadStep(int devices, double targetPerSecond, double ackedPerSecond, double simulatorP50Ms,
+                double simulatorP99Ms, double gatewayP50Ms, double gatewayP99Ms, double heapMaxMb,
+                double gatewayCpuCores, int peakConnected, long unacknowledged, long timeouts) {
+
+    String line() {
+        return String.format(Locale.ROOT, "%6d devices: %8.0f acked/s of %8.0f asked; ACK p50 %7.1f ms p99 %7.1f ms"
+                        + " (gateway %6.1f / %6.1f ms); gateway heap max %5.0f MB, CPU %.2f cores; peak %d connected,"
+                        + " %d unacknowledged, %d timeouts",
+                devices, ackedPerSecond, targetPerSecond, simulatorP50Ms, simulatorP99Ms, gatewayP50Ms, gatewayP99Ms,
+                heapMaxMb, gatewayCpuCores, peakConnected, unacknowledged, timeouts);
+    }
+
+    String json() {
+        return String.format(Locale.ROOT, "{\"devices\":%d,\"targetPerSecond\":%.0f,\"ackedPerSecond\":%.1f,"
+                        + "\"simulatorP50Ms\":%.3f,\"simulatorP99Ms\":%.3f,\"gatewayP50Ms\":%.1f,\"gatewayP99Ms\":%.1f,"
+                        + "\"heapMaxMb\":%.1f,\"gatewayCpuCores\":%.3f,\"peakConnected\":%d,\"unacknowledged\":%d,"
+                        + "\"timeouts\":%d}",
+                devices, targetPerSecond, ackedPerSecond, simulatorP50Ms, simulatorP99Ms, gatewayP50Ms, gatewayP99Ms,
+                heapMaxMb, gatewayCpuCores, peakConnected, unacknowledged, timeouts);
+    }
+}

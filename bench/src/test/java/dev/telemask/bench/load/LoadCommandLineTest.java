@@ -1,0 +1,70 @@
+package dev.telemask.bench.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadCommandLineTest {
+    @Test
+    void defaultsAimAtTenThousandConnectionsAndFiftyThousandRecordsASecond() {
+        LoadOptions options = LoadCommandLine.parse(null);
+        assertEquals(List.of(1_000, 5_000, 10_000), options.steps());
+        assertEquals(50_000, options.maxDevices() * options.ratePerDevice());
+        assertEquals("512m", options.gatewayHeap());
+        assertNull(options.profile());
+        assertNull(options.databaseUrl());
+    }
+
+    @Test
+    void readsEveryOption() {
+        LoadOptions options = LoadCommandLine.parse(" jdbc:postgresql://db/x ", "--steps", "10, 20", "--rate-per-device", "0.5",
+                "--records-per-frame", "3", "--warm-up", "5s", "--measure", "1m", "--gateway-jar", "g.jar",
+                "--gateway-heap", "1g", "--profile", "p.jfr", "--tsdb-script", "t.sh");
+        assertEquals(new LoadOptions(List.of(10, 20), 0.5, 3, Duration.ofSeconds(5), Duration.ofMinutes(1),
+                Path.of("g.jar"), "1g", Path.of("p.jfr"), Path.of("t.sh"), "jdbc:postgresql://db/x"), options);
+    }
+
+    @Test
+    void refusesWhatCannotRun() {
+        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--steps", "0"));
+        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--rate-per-device", "fast"));
+        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--measure", "0s"));
+        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--bogus", "1"));
+        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--steps"));
+    }
+
+    @Test
+    void gatewayLatencyOfAWindowComesFromTheHistogramDifference() {
+        GatewayMetrics before = GatewayMetrics.parse("""
+                jvm_memory_used_bytes{area="heap",id="PS Eden Space"} 1.0E8
+                jvm_memory_used_bytes{area="nonheap",id="Metaspace"} 5.0E7
+                telemask_ack_latency_seconds_bucket{le="0.01"} 100.0
+                telemask_ack_latency_seconds_bucket{le="0.1"} 100.0
+                telemask_ack_latency_seconds_bucket{le="+Inf"} 100.0
+                """);
+        GatewayMetrics after = GatewayMetrics.parse("""
+                jvm_memory_used_bytes{area="heap",id="PS Eden Space"} 2.0E8
+                jvm_memory_used_bytes{area="heap",id="PS Old Gen"} 1.0E8
+                telemask_ack_latency_seconds_bucket{le="0.01"} 190.0
+                telemask_ack_latency_seconds_bucket{le="0.1"} 199.0
+                telemask_ack_latency_seconds_bucket{le="+Inf"} 200.0
+                """);
+        assertEquals(3.0E8, after.heapUsedBytes());
+        assertEquals(10.0, after.ackLatencyMillisSince(before, 0.5));
+        assertEquals(100.0, after.ackLatencyMillisSince(before, 0.99));
+        assertTrue(Double.isNaN(before.ackLatencyMillisSince(before, 0.5)), "no ACKs in the window");
+    }
+
+    @Test
+    void aStepPrintsAsALineAndAsJson() {
+        LoadStep step = new LoadStep(1000, 5000, 4990.5, 3.2, 40.1, 5, 50, 200, 1.25, 1000, 0, 0);
+        assertTrue(step.line().contains("1000 devices:     4991 acked/s of     5000 asked"), step.line());
+        assertTrue(step.json().startsWith("{\"devices\":1000,\"targetPerSecond\":5000,\"ackedPerSecond\":4990.5,"), step.json());
+    }
+}
