@@ -16,18 +16,52 @@ import java.nio.file.Path;
 public final class EmbeddedDatabase implements AutoCloseable {
     private final Path dataDirectory;
     private final int port;
+    /** True when another process runs the server on this directory and this one only connects to it. */
+    private final boolean attached;
     private EmbeddedPostgres server;
 
-    private EmbeddedDatabase(Path dataDirectory, int port) {
+    private EmbeddedDatabase(Path dataDirectory, int port, boolean attached) {
         this.dataDirectory = dataDirectory;
         this.port = port;
+        this.attached = attached;
     }
 
-    /** Starts the server on a free port, creating the data directory on first use. */
+    /**
+     * Starts the server on a free port, creating the data directory on first use; or, when a live server already
+     * runs on this directory (a {@code ./telemask serve} while {@code ./telemask token} runs), connects to that one
+     * and leaves it running on close.
+     */
     public static EmbeddedDatabase start(Path dataDirectory) {
-        EmbeddedDatabase database = new EmbeddedDatabase(dataDirectory.toAbsolutePath(), freePort());
+        Path directory = dataDirectory.toAbsolutePath();
+        int running = runningServerPort(directory);
+        if (running > 0) {
+            return new EmbeddedDatabase(directory, running, true);
+        }
+        EmbeddedDatabase database = new EmbeddedDatabase(directory, freePort(), false);
         database.startServer();
         return database;
+    }
+
+    /**
+     * The port of the server whose {@code postmaster.pid} is in {@code directory} and whose process is alive, else
+     * -1. The file's first line is the postmaster's PID, its fourth the port.
+     */
+    static int runningServerPort(Path directory) {
+        Path pidFile = directory.resolve("postmaster.pid");
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return -1;
+            }
+            java.util.List<String> lines = Files.readAllLines(pidFile);
+            if (lines.size() < 4) {
+                return -1;
+            }
+            long pid = Long.parseLong(lines.get(0).trim());
+            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            return alive ? Integer.parseInt(lines.get(3).trim()) : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** JDBC URL of the {@code postgres} database, user {@code postgres}. */
@@ -45,13 +79,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Stops the server (fast shutdown: sessions are cut) and starts it again on the same port and data. */
     public synchronized void restart() {
+        if (attached) {
+            throw new IllegalStateException("the embedded PostgreSQL in " + dataDirectory + " belongs to another process");
+        }
         stopServer();
         startServer();
     }
 
     @Override
     public synchronized void close() {
-        stopServer();
+        if (!attached) {
+            stopServer();
+        }
     }
 
     private synchronized void startServer() {

@@ -1,9 +1,11 @@
 package dev.telemask.gateway.cli;
 
 import dev.telemask.gateway.Gateway;
+import dev.telemask.gateway.api.TokenCommand;
 import dev.telemask.gateway.config.ConfigException;
 import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
+import dev.telemask.storage.DatabaseSettings;
 import dev.telemask.storage.Migrations;
 import dev.telemask.storage.StorageDatabase;
 import java.io.BufferedReader;
@@ -23,6 +25,9 @@ public final class Main {
               serve   [--config FILE]   run the gateway (device TCP/UDP port, HTTP port); embedded database by default
               migrate [--config FILE]   apply the database migrations and exit
               decode  [FILE]            decode hex-encoded Teltonika TCP frames (one per line, FILE or stdin) to NDJSON
+              token create --tenant T --role admin|viewer|driver [--device IMEI] [--name N]
+              token list --tenant T | token revoke ID|PREFIX
+                                        API tokens (shown once; only a hash is stored)
             Configuration: telemask.properties in the working directory if present, or --config FILE, then
             TELEMASK_* environment variables (see the README).
             """;
@@ -47,6 +52,7 @@ public final class Main {
                 case "serve" -> serve(config(args));
                 case "migrate" -> migrate(config(args));
                 case "decode" -> decode(args);
+                case "token" -> token(args);
                 case "help", "--help", "-h" -> {
                     System.out.print(USAGE);
                     yield 0;
@@ -116,9 +122,7 @@ public final class Main {
     }
 
     private static int migrate(GatewayConfig config) {
-        try (StorageDatabase database = StorageDatabase.open(new dev.telemask.storage.DatabaseSettings(
-                config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.embeddedDataDirectory(),
-                2))) {
+        try (StorageDatabase database = StorageDatabase.open(databaseSettings(config))) {
             int applied = Migrations.migrate(database.dataSource());
             System.out.println("telemask: " + applied + " migrations applied");
             return 0;
@@ -126,6 +130,24 @@ public final class Main {
             System.err.println("telemask: migration failed: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Token commands run against the configured (or embedded) database, migrating it first. */
+    private static int token(String[] args) {
+        GatewayConfig config = ConfigLoader.load(Files.isRegularFile(DEFAULT_CONFIG) ? DEFAULT_CONFIG : null,
+                System.getenv(), Map.of());
+        try (StorageDatabase database = StorageDatabase.open(databaseSettings(config))) {
+            Migrations.migrate(database.dataSource());
+            return TokenCommand.run(args, database.dataSource(), System.out);
+        } catch (RuntimeException e) {
+            System.err.println("telemask: token: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static DatabaseSettings databaseSettings(GatewayConfig config) {
+        return new DatabaseSettings(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
+                config.embeddedDataDirectory(), 2);
     }
 
     private static int decode(String[] args) throws IOException {

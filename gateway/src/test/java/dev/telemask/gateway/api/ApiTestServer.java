@@ -1,5 +1,7 @@
 package dev.telemask.gateway.api;
 
+import dev.telemask.gateway.TestDatabase;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.telemask.storage.EmbeddedDatabase;
@@ -69,7 +71,7 @@ final class ApiTestServer implements AutoCloseable {
 
     /** The API on the TimescaleDB the build started (or TSDB_URL); aborts the test, i.e. skips it, when none. */
     static ApiTestServer startOnTimescale(Clock clock) {
-        return start(clock, timescaleUrl());
+        return start(clock, TestDatabase.timescaleUrl());
     }
 
     private static ApiTestServer start(Clock clock, String url) {
@@ -93,25 +95,6 @@ final class ApiTestServer implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(database::close));
         }
         return database;
-    }
-
-    private static String timescaleUrl() {
-        String env = System.getenv("TSDB_URL");
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        Path state = Path.of(System.getProperty("telemask.tsdb.state", "target/tsdb"));
-        try {
-            if (Files.isRegularFile(state.resolve("url"))) {
-                return Files.readString(state.resolve("url")).trim();
-            }
-            Assumptions.abort(Files.isRegularFile(state.resolve("skip-reason"))
-                    ? Files.readString(state.resolve("skip-reason")).trim()
-                    : "no TimescaleDB: run the tests with ./mvnw verify (which starts one) or set TSDB_URL");
-            throw new AssertionError("unreachable");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     URI uri(String path) {
