@@ -24,8 +24,8 @@ abstract class MigrationsContract extends DatabaseContract {
 
     @Test
     void appliesEveryMigrationOnceAndNothingOnTheSecondRun() {
-        // Counted rather than written down, so that adding a migration does not break this test.
-        assertEquals(Migrations.flyway(dataSource).info().all().length, applied);
+        assertEquals(Migrations.flyway(dataSource).info().all().length, applied, "every known migration ran");
+        assertTrue(applied >= 4);
         assertEquals(0, Migrations.migrate(dataSource));
     }
 

@@ -1,5 +1,11 @@
 package dev.telemask.gateway.cli;
 
+import dev.telemask.gateway.Gateway;
+import dev.telemask.gateway.config.ConfigException;
+import dev.telemask.gateway.config.ConfigLoader;
+import dev.telemask.gateway.config.GatewayConfig;
+import dev.telemask.storage.Migrations;
+import dev.telemask.storage.StorageDatabase;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,17 +13,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /** The {@code telemask} command line: one sub-command per job. */
 public final class Main {
     private static final String USAGE = """
             usage: telemask <command> [arguments]
-              decode [FILE]   decode hex-encoded Teltonika TCP frames (one per line, from FILE or stdin) to NDJSON
+              serve   [--config FILE]   run the gateway (device TCP/UDP port, HTTP port); embedded database by default
+              migrate [--config FILE]   apply the database migrations and exit
+              decode  [FILE]            decode hex-encoded Teltonika TCP frames (one per line, FILE or stdin) to NDJSON
+            Configuration: telemask.properties in the working directory if present, or --config FILE, then
+            TELEMASK_* environment variables (see the README).
             """;
+    private static final Path DEFAULT_CONFIG = Path.of("telemask.properties");
 
     private Main() {}
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s: %5$s%6$s%n");
+        }
         System.exit(run(args));
     }
 
@@ -28,6 +44,8 @@ public final class Main {
         }
         try {
             return switch (args[0]) {
+                case "serve" -> serve(config(args));
+                case "migrate" -> migrate(config(args));
                 case "decode" -> decode(args);
                 case "help", "--help", "-h" -> {
                     System.out.print(USAGE);
@@ -39,12 +57,74 @@ public final class Main {
                     yield 2;
                 }
             };
+        } catch (ConfigException e) {
+            System.err.println("telemask: configuration: " + e.getMessage());
+            return 2;
         } catch (NoSuchFileException e) {
             System.err.println("telemask: no such file: " + e.getFile());
             return 2;
         } catch (IOException e) {
             System.err.println("telemask: " + e.getMessage());
             return 2;
+        }
+    }
+
+    private static GatewayConfig config(String[] args) {
+        Path file = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else {
+                throw new ConfigException("unexpected argument '" + args[i] + "'; usage: telemask " + args[0]
+                        + " [--config FILE]");
+            }
+        }
+        if (file == null && Files.isRegularFile(DEFAULT_CONFIG)) {
+            file = DEFAULT_CONFIG;
+        }
+        return ConfigLoader.load(file, System.getenv(), Map.of());
+    }
+
+    private static int serve(GatewayConfig config) {
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config);
+        } catch (Exception e) {
+            System.err.println("telemask: the gateway could not start: " + e);
+            return 1;
+        }
+        System.out.printf("telemask: devices on tcp/%d udp/%d%s, HTTP on %d, database %s%n", gateway.devicePort(),
+                gateway.udpPort(), config.tlsEnabled() ? " (TLS)" : "", gateway.httpPort(),
+                config.embeddedDatabase() ? "embedded in " + config.embeddedDataDirectory() : config.databaseUrl());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("telemask: shutting down");
+            try {
+                gateway.close();
+            } catch (Exception e) {
+                System.err.println("telemask: shutdown: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "telemask-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static int migrate(GatewayConfig config) {
+        try (StorageDatabase database = StorageDatabase.open(new dev.telemask.storage.DatabaseSettings(
+                config.databaseUrl(), config.databaseUser(), config.databasePassword(), config.embeddedDataDirectory(),
+                2))) {
+            int applied = Migrations.migrate(database.dataSource());
+            System.out.println("telemask: " + applied + " migrations applied");
+            return 0;
+        } catch (RuntimeException e) {
+            System.err.println("telemask: migration failed: " + e.getMessage());
+            return 1;
         }
     }
 

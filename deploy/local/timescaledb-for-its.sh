@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts or stops the TimescaleDB of the storage integration tests through deploy/local/timescaledb.sh.
+# Starts or stops the TimescaleDB of a module's integration tests through deploy/local/timescaledb.sh.
 #
 #   timescaledb-for-its.sh start|stop STATE_DIR SCRIPT
 #

@@ -1,0 +1,154 @@
+package dev.telemask.gateway;
+
+import dev.telemask.gateway.config.GatewayConfig;
+import dev.telemask.gateway.http.HttpEndpoint;
+import dev.telemask.gateway.ingest.DeviceIngest;
+import dev.telemask.storage.DatabaseSettings;
+import dev.telemask.storage.DeploymentSecrets;
+import dev.telemask.storage.Migrations;
+import dev.telemask.storage.RetentionJob;
+import dev.telemask.storage.StorageDatabase;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole gateway process: database (configured or embedded), migrations, device ingest, retention schedule and
+ * the HTTP port, started in that order and stopped in reverse.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(Gateway.class.getName());
+
+    private final GatewayConfig config;
+    private final PrometheusMeterRegistry registry;
+    private StorageDatabase database;
+    private DeviceIngest ingest;
+    private ScheduledExecutorService retention;
+    private Vertx vertx;
+    private HttpEndpoint http;
+
+    private Gateway(GatewayConfig config) {
+        this.config = config;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    /** Starts everything; on failure, stops what had started and rethrows. */
+    public static Gateway start(GatewayConfig config) throws Exception {
+        Gateway gateway = new Gateway(config);
+        try {
+            gateway.startAll();
+            return gateway;
+        } catch (Exception | Error e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+
+        database = StorageDatabase.open(databaseSettings(config));
+        int applied = Migrations.migrate(database.dataSource());
+        LOG.log(Level.INFO, "database {0}: {1} migrations applied", describeDatabase(), applied);
+        byte[] zoneKey = DeploymentSecrets.getOrCreate(database.dataSource(), DeploymentSecrets.ZONE_KEY);
+
+        RetentionJob job = RetentionJob.install(database.dataSource(), config.retention());
+        retention = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "telemask-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.retentionInterval().toMillis();
+        retention.scheduleWithFixedDelay(() -> runRetention(job), every, every, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "retention {0} by {1}", config.retention(), job.mode());
+
+        ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, registry);
+        vertx = Vertx.vertx();
+        if (config.httpPort() >= 0) {
+            http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry, database.dataSource(), null);
+        }
+    }
+
+    static DatabaseSettings databaseSettings(GatewayConfig config) {
+        return new DatabaseSettings(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
+                config.embeddedDataDirectory(), config.databasePoolSize());
+    }
+
+    private String describeDatabase() {
+        return database.isEmbedded() ? "embedded PostgreSQL in " + config.embeddedDataDirectory() : config.databaseUrl();
+    }
+
+    private static void runRetention(RetentionJob job) {
+        try {
+            RetentionJob.Outcome outcome = job.runOnce();
+            if (outcome.ran()) {
+                LOG.log(Level.INFO, "retention: {0} chunks dropped, {1} rows deleted", outcome.droppedChunks(),
+                        outcome.deletedRows());
+            }
+        } catch (Exception e) {
+            // Runs again at the next interval; old rows wait that long.
+            LOG.log(Level.WARNING, "retention run failed: {0}", e.toString());
+        }
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public int devicePort() {
+        return ingest.tcpPort();
+    }
+
+    public int udpPort() {
+        return ingest.udpPort();
+    }
+
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    public javax.sql.DataSource dataSource() {
+        return database.dataSource();
+    }
+
+    /** Stops in reverse order: HTTP, ingest (acknowledging what the writer commits), retention, database. */
+    @Override
+    public void close() throws Exception {
+        Exception failure = null;
+        if (http != null) {
+            try {
+                http.close();
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        if (ingest != null) {
+            ingest.close();
+        }
+        if (retention != null) {
+            retention.shutdownNow();
+        }
+        if (database != null) {
+            database.close();
+        }
+        registry.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.telemask.gateway.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads {@link GatewayConfig}: built-in defaults, then a properties file, then environment variables, the later
+ * winning. The environment variable of key {@code device.max-frame-length} is {@code TELEMASK_DEVICE_MAX_FRAME_LENGTH}.
+ * Unknown keys in the file are an error (a typo must not silently leave a default in force).
+ */
+public final class ConfigLoader {
+    /** Every key with its default; "" means "not set". The README documents each. */
+    static final Map<String, String> DEFAULTS = defaults();
+
+    private ConfigLoader() {}
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("device.host", "0.0.0.0");
+        d.put("device.port", "5027");
+        d.put("device.udp-port", "5027");
+        d.put("device.max-frame-length", "65536");
+        d.put("device.idle-timeout", "PT10M");
+        d.put("device.max-connections", "20000");
+        d.put("device.tls.certificate", "");
+        d.put("device.tls.key", "");
+        d.put("device.auto-register", "false");
+        d.put("http.host", "0.0.0.0");
+        d.put("http.port", "8080");
+        d.put("db.url", "");
+        d.put("db.user", "");
+        d.put("db.password", "");
+        d.put("db.pool-size", "10");
+        d.put("db.embedded-dir", "data/postgres");
+        d.put("writer.threads", "2");
+        d.put("writer.queue-records", "200000");
+        d.put("writer.queue-bytes", String.valueOf(64L * 1024 * 1024));
+        d.put("writer.transaction-records", "10000");
+        d.put("retention.period", "P12M");
+        d.put("retention.interval", "PT1H");
+        d.put("shutdown.timeout", "PT30S");
+        return Map.copyOf(d);
+    }
+
+    /** The keys, sorted, for help texts. */
+    public static Set<String> keys() {
+        return new TreeSet<>(DEFAULTS.keySet());
+    }
+
+    /** Loads from {@code file} (may be null: no file) and the process environment. */
+    public static GatewayConfig load(Path file) {
+        return load(file, System.getenv(), Map.of());
+    }
+
+    /**
+     * Loads from {@code file}, then {@code environment}, then {@code overrides} (e.g. from the command line).
+     */
+    public static GatewayConfig load(Path file, Map<String, String> environment, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        if (file != null) {
+            values.putAll(readFile(file));
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String env = environment.get(environmentName(key));
+            if (env != null) {
+                values.put(key, env.strip());
+            }
+        }
+        overrides.forEach((key, value) -> {
+            requireKnown(key, "override");
+            values.put(key, value);
+        });
+        return build(values);
+    }
+
+    /** {@code device.max-frame-length} → {@code TELEMASK_DEVICE_MAX_FRAME_LENGTH}. */
+    public static String environmentName(String key) {
+        return "TELEMASK_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            requireKnown(key, file.toString());
+            out.put(key, properties.getProperty(key).strip());
+        }
+        return out;
+    }
+
+    private static void requireKnown(String key, String where) {
+        if (!DEFAULTS.containsKey(key)) {
+            throw new ConfigException("unknown configuration key '" + key + "' in " + where + "; known keys: " + keys());
+        }
+    }
+
+    private static GatewayConfig build(Map<String, String> v) {
+        Values values = new Values(v);
+        return new GatewayConfig(
+                values.text("device.host"),
+                values.integer("device.port"),
+                values.integer("device.udp-port"),
+                values.integer("device.max-frame-length"),
+                values.duration("device.idle-timeout"),
+                values.integer("device.max-connections"),
+                values.path("device.tls.certificate"),
+                values.path("device.tls.key"),
+                values.bool("device.auto-register"),
+                values.text("http.host"),
+                values.integer("http.port"),
+                values.text("db.url"),
+                values.text("db.user"),
+                values.text("db.password"),
+                values.integer("db.pool-size"),
+                values.path("db.embedded-dir"),
+                values.integer("writer.threads"),
+                values.integer("writer.queue-records"),
+                values.longValue("writer.queue-bytes"),
+                values.integer("writer.transaction-records"),
+                values.period("retention.period"),
+                values.duration("retention.interval"),
+                values.duration("shutdown.timeout"));
+    }
+
+    /** Typed access with error messages that name the key. */
+    private record Values(Map<String, String> map) {
+        String text(String key) {
+            String value = map.get(key);
+            return value == null || value.isEmpty() ? null : value;
+        }
+
+        Path path(String key) {
+            String value = text(key);
+            return value == null ? null : Path.of(value);
+        }
+
+        int integer(String key) {
+            long value = longValue(key);
+            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+                throw new ConfigException(key + " is out of range: " + value);
+            }
+            return (int) value;
+        }
+
+        long longValue(String key) {
+            try {
+                return Long.parseLong(required(key));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key + " must be a whole number, was '" + map.get(key) + "'");
+            }
+        }
+
+        boolean bool(String key) {
+            return switch (required(key).toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> true;
+                case "false", "no", "off", "0" -> false;
+                default -> throw new ConfigException(key + " must be true or false, was '" + map.get(key) + "'");
+            };
+        }
+
+        Duration duration(String key) {
+            try {
+                return Duration.parse(required(key));
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(key + " must be an ISO-8601 duration such as PT30S or PT10M, was '"
+                        + map.get(key) + "'");
+            }
+        }
+
+        Period period(String key) {
+            try {
+                return Period.parse(required(key));
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(key + " must be an ISO-8601 period such as P12M or P365D, was '"
+                        + map.get(key) + "'");
+            }
+        }
+
+        private String required(String key) {
+            String value = text(key);
+            if (value == null) {
+                throw new ConfigException(key + " must be set");
+            }
+            return value;
+        }
+    }
+}

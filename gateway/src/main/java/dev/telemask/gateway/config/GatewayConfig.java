@@ -1,0 +1,74 @@
+package dev.telemask.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Period;
+
+/**
+ * Everything the gateway can be told, with the defaults of {@code ./telemask serve} on a fresh machine. Read by
+ * {@link ConfigLoader} from a properties file and {@code TELEMASK_*} environment variables; the README lists the
+ * keys.
+ */
+public record GatewayConfig(
+        String deviceHost,
+        int devicePort,
+        int udpPort,
+        int maxFrameLength,
+        Duration idleTimeout,
+        int maxConnections,
+        Path tlsCertificate,
+        Path tlsKey,
+        boolean autoRegister,
+        String httpHost,
+        int httpPort,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int databasePoolSize,
+        Path embeddedDataDirectory,
+        int writerThreads,
+        int writerQueueRecords,
+        long writerQueueBytes,
+        int writerTransactionRecords,
+        Period retention,
+        Duration retentionInterval,
+        Duration shutdownTimeout) {
+
+    public GatewayConfig {
+        requirePort("device.port", devicePort);
+        requirePort("device.udp-port", udpPort);
+        requirePort("http.port", httpPort);
+        if ((tlsCertificate == null) != (tlsKey == null)) {
+            throw new ConfigException("device.tls.certificate and device.tls.key go together: set both or neither");
+        }
+        if (maxFrameLength < 64) {
+            throw new ConfigException("device.max-frame-length must be at least 64 bytes, was " + maxFrameLength);
+        }
+        if (maxConnections <= 0 || databasePoolSize <= 0 || writerThreads <= 0 || writerQueueRecords <= 0
+                || writerQueueBytes <= 0 || writerTransactionRecords <= 0) {
+            throw new ConfigException("connection, pool, thread and queue limits must be positive");
+        }
+        if (databasePoolSize < writerThreads + 2) {
+            throw new ConfigException("db.pool-size (" + databasePoolSize + ") must exceed writer.threads ("
+                    + writerThreads + ") by at least 2: one connection listens for changes, one serves look-ups");
+        }
+        if (retention.isNegative() || retention.isZero()) {
+            throw new ConfigException("retention.period must be positive, was " + retention);
+        }
+    }
+
+    private static void requirePort(String key, int port) {
+        // 0 asks the operating system for a free port (tests); -1 turns a listener off.
+        if (port < -1 || port > 65_535) {
+            throw new ConfigException(key + " must be a port number (0 for any free port, -1 for off), was " + port);
+        }
+    }
+
+    public boolean tlsEnabled() {
+        return tlsCertificate != null;
+    }
+
+    public boolean embeddedDatabase() {
+        return databaseUrl == null;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.telemask.gateway.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.sql.Connection;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * The HTTP port: Prometheus metrics, liveness and readiness without a token, and everything under
+ * {@code /api/v1/} handed to the fleet API.
+ */
+public final class HttpEndpoint implements AutoCloseable {
+    private static final String JSON = "application/json";
+
+    private final HttpServer server;
+
+    private HttpEndpoint(HttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Listens on {@code host:port} (0: any free port).
+     *
+     * @param api serves {@code /api/v1/...}; null answers those with 404
+     */
+    public static HttpEndpoint start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
+                                     DataSource dataSource, Handler<HttpServerRequest> api) throws Exception {
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(request -> route(vertx, request, registry, dataSource, api))
+                .listen(port, host)
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return new HttpEndpoint(server);
+    }
+
+    private static void route(Vertx vertx, HttpServerRequest request, PrometheusMeterRegistry registry,
+                              DataSource dataSource, Handler<HttpServerRequest> api) {
+        String path = request.path();
+        if (path.startsWith("/api/")) {
+            if (api != null) {
+                api.handle(request);
+            } else {
+                reply(request, 404, "{\"error\":\"not_found\",\"message\":\"no API on this instance\"}");
+            }
+            return;
+        }
+        if (request.method() != HttpMethod.GET) {
+            reply(request, 405, "{\"error\":\"method_not_allowed\",\"message\":\"only GET here\"}");
+            return;
+        }
+        switch (path) {
+            case "/metrics" -> vertx.executeBlocking(registry::scrape).onComplete(result -> {
+                if (result.succeeded()) {
+                    request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                            .end(result.result());
+                } else {
+                    reply(request, 500, "{\"error\":\"metrics_unavailable\"}");
+                }
+            });
+            case "/health/live" -> reply(request, 200, "{\"status\":\"UP\"}");
+            case "/health/ready" -> vertx.executeBlocking(() -> databaseAnswers(dataSource)).onComplete(result -> {
+                boolean ready = result.succeeded() && result.result();
+                reply(request, ready ? 200 : 503, ready ? "{\"status\":\"UP\"}"
+                        : "{\"status\":\"DOWN\",\"reason\":\"the database does not answer\"}");
+            });
+            default -> reply(request, 404, "{\"error\":\"not_found\",\"message\":\"no such path: " + escape(path) + "\"}");
+        }
+    }
+
+    private static boolean databaseAnswers(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void reply(HttpServerRequest request, int status, String json) {
+        request.response().setStatusCode(status).putHeader("Content-Type", JSON).end(json);
+    }
+
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c >= 0x20 && c < 0x7F) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,317 @@
+package dev.telemask.gateway.ingest;
+
+import dev.telemask.codec.AvlBatch;
+import dev.telemask.codec.AvlDecoder;
+import dev.telemask.codec.CodecException;
+import dev.telemask.codec.CommandCodec;
+import dev.telemask.storage.BatchCallback;
+import dev.telemask.storage.PositionBatch;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One device's TCP session: accepts or refuses its handshake, then takes its frames one at a time through decoding,
+ * the privacy engine and the writer, and acknowledges each with its record count only after the commit, so frames
+ * are acknowledged in order. {@link DevicePrivacy} keeps the device's privacy state in step with what is committed.
+ *
+ * <p>Everything here runs on the channel's event loop; results from the database and the writer are handed back to
+ * it. The batch objects are reused from frame to frame: the writer owns them while a frame is in flight.
+ */
+final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchCallback {
+    static final int ACCEPT = 0x01;
+    static final int REJECT = 0x00;
+    /** Devices wait for each acknowledgement; a device that pipelines anyway is read no further ahead than this. */
+    private static final int MAX_PENDING_FRAMES = 2;
+    /** Safety net for a wake-up that raced with parking; the gate normally wakes a parked session at once. */
+    private static final long PARKED_RETRY_MILLIS = 50;
+
+    private static final Logger LOG = System.getLogger(DeviceSession.class.getName());
+
+    private final IngestServices services;
+    private ChannelHandlerContext ctx;
+    private boolean counted;
+    private boolean closed;
+
+    private long imei = -1;
+    private DeviceContext device;
+
+    private final DevicePrivacy privacy = new DevicePrivacy();
+    private final AvlBatch batch = new AvlBatch();
+    private final PositionBatch positions = new PositionBatch();
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(MAX_PENDING_FRAMES + 1);
+    private boolean inFlight;
+    private boolean parked;
+    /** Whether this session is in the gate's queue; set here, cleared by the gate's (writer) thread. */
+    final AtomicBoolean atGate = new AtomicBoolean();
+    private int frameRecords;
+    private long frameDecodedAt;
+
+    DeviceSession(IngestServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        IngestMetrics metrics = services.metrics();
+        if (metrics.connections() >= services.maxConnections()) {
+            metrics.reject(IngestMetrics.Reject.CONNECTION_LIMIT);
+            ctx.close();
+            return;
+        }
+        counted = true;
+        metrics.connectionOpened();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof DeviceHandshake handshake) {
+            handshake(handshake.imei());
+            return;
+        }
+        ByteBuf frame = (ByteBuf) msg;
+        if (closed) {
+            frame.release();
+            return;
+        }
+        pending.add(frame);
+        processPending();
+    }
+
+    // ---- handshake ---------------------------------------------------------------------------------
+
+    private void handshake(long imei) {
+        this.imei = imei;
+        ctx.channel().config().setAutoRead(false);
+        try {
+            services.contexts().connect(imei).whenComplete((found, failure) ->
+                    ctx.executor().execute(() -> lookedUp(found, failure)));
+        } catch (RuntimeException e) {
+            // The look-up queue is full: the device retries its connection.
+            lookedUp(null, e);
+        }
+    }
+
+    private void lookedUp(Optional<DeviceContext> found, Throwable failure) {
+        if (closed) {
+            return;
+        }
+        if (failure != null) {
+            services.metrics().reject(IngestMetrics.Reject.LOOKUP_FAILED);
+            LOG.log(Level.WARNING, "cannot look up device {0} ({1}); closing, it will reconnect", imei, failure.toString());
+            ctx.close();
+            return;
+        }
+        if (found.isEmpty()) {
+            services.metrics().reject(IngestMetrics.Reject.UNKNOWN_DEVICE);
+            LOG.log(Level.INFO, "device {0} is not registered; refused", imei);
+            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(REJECT)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        device = found.get();
+        privacy.restore(device);
+        DeviceSession replaced = services.sessions().register(imei, this);
+        if (replaced != null) {
+            replaced.replacedBy();
+        }
+        ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(ACCEPT));
+        processPending();
+    }
+
+    /** The device connected again elsewhere on this instance: this older connection goes. Any thread. */
+    void replacedBy() {
+        ctx.executor().execute(() -> {
+            if (!closed) {
+                services.metrics().replaced();
+                ctx.close();
+            }
+        });
+    }
+
+    /** The device's registration, policy or consent changed. Any thread. */
+    void update(Optional<DeviceContext> context) {
+        ctx.executor().execute(() -> {
+            if (closed || device == null) {
+                return;
+            }
+            if (context.isEmpty()) {
+                LOG.log(Level.INFO, "device {0} was removed; closing its connection", imei);
+                ctx.close();
+                return;
+            }
+            device = context.get();
+            privacy.applySwitch(device);
+        });
+    }
+
+    long imei() {
+        return imei;
+    }
+
+    Long policyId() {
+        DeviceContext current = device;
+        return current == null ? null : current.profile().policyId();
+    }
+
+    // ---- frames ------------------------------------------------------------------------------------
+
+    private void processPending() {
+        while (device != null && !inFlight && !parked && !closed && !pending.isEmpty()) {
+            ByteBuf frame = pending.poll();
+            try {
+                process(frame);
+            } finally {
+                frame.release();
+            }
+        }
+        updateReading();
+    }
+
+    /** Reads the socket only when a frame could be taken on: accepted, not parked, little waiting. */
+    private void updateReading() {
+        if (!closed) {
+            ctx.channel().config().setAutoRead(device != null && !parked && pending.size() < MAX_PENDING_FRAMES
+                    && !services.draining().get());
+        }
+    }
+
+    private void process(ByteBuf frame) {
+        int codecId = frame.getUnsignedByte(frame.readerIndex() + AvlDecoder.TCP_HEADER_LENGTH);
+        try {
+            if (CommandCodec.isCommandCodec(codecId)) {
+                CommandCodec.decode(frame);
+                services.metrics().commandResponse();
+                return;
+            }
+            AvlDecoder.decodeTcpFrame(frame, batch);
+        } catch (CodecException e) {
+            // Not acknowledged: after a CRC error the device sends the frame again.
+            services.metrics().framingError(e.reason());
+            LOG.log(Level.DEBUG, "device {0}: frame refused: {1}", imei, e.getMessage());
+            return;
+        }
+        int n = batch.size();
+        services.metrics().frame(batch.codec(), n);
+        frameRecords = n;
+        frameDecodedAt = System.nanoTime();
+        if (n == 0) {
+            acknowledge();
+            return;
+        }
+        if (device.restricted()) {
+            services.metrics().restricted(n);
+            acknowledge();
+            return;
+        }
+        privacy.mask(device, batch, positions, System.currentTimeMillis(), services.metrics());
+        offer();
+    }
+
+    private void offer() {
+        if (services.writer().offer(positions, this)) {
+            inFlight = true;
+            parked = false;
+            return;
+        }
+        if (!parked) {
+            parked = true;
+            services.metrics().paused();
+        }
+        updateReading();
+        if (atGate.compareAndSet(false, true)) {
+            services.gate().park(this);
+        }
+        ctx.executor().schedule(this::retryParked, PARKED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The writer has room again. Any thread. */
+    void retryOffer() {
+        ctx.executor().execute(this::retryParked);
+    }
+
+    private void retryParked() {
+        if (!parked || closed) {
+            return;
+        }
+        offer();
+        if (!parked) {
+            updateReading();
+        }
+    }
+
+    /** The writer's verdict on the frame in flight; on a writer thread. */
+    @Override
+    public void completed(PositionBatch batch, Throwable failure) {
+        ctx.executor().execute(() -> written(failure));
+    }
+
+    private void written(Throwable failure) {
+        inFlight = false;
+        if (closed) {
+            return;
+        }
+        if (failure == null) {
+            privacy.committed();
+            acknowledge();
+        } else {
+            // The device will resend this frame.
+            privacy.rollBack();
+            services.metrics().writeFailed();
+        }
+        processPending();
+    }
+
+    private void acknowledge() {
+        ctx.writeAndFlush(ctx.alloc().buffer(4).writeInt(frameRecords));
+        services.metrics().acknowledged(frameDecodedAt);
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------------
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            services.metrics().idleClosed();
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (counted) {
+            services.metrics().connectionClosed();
+        }
+        if (device != null) {
+            services.sessions().remove(imei, this);
+        }
+        ByteBuf frame;
+        while ((frame = pending.poll()) != null) {
+            frame.release();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.log(Level.DEBUG, "device {0}: connection error {1}", imei, cause.toString());
+        } else {
+            LOG.log(Level.WARNING, "device " + imei + ": closing after an unexpected error", cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.telemask.gateway.ingest;
+
+import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.CodecException;
+import dev.telemask.privacy.Treatment;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ingest path's meters, resolved once so that counting on the hot path is an array index and an add. Names are
+ * the Prometheus names less the {@code _total} suffix; the README's metrics table lists them.
+ */
+public final class IngestMetrics {
+    /** Why a device was turned away before or instead of storing its records. */
+    public enum Reject {
+        UNKNOWN_DEVICE, CONNECTION_LIMIT, DUPLICATE_HANDSHAKE, LOOKUP_FAILED
+    }
+
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Map<AvlCodec, Counter> frames = new EnumMap<>(AvlCodec.class);
+    private final Map<AvlCodec, Counter> records = new EnumMap<>(AvlCodec.class);
+    private final Counter[] treated = new Counter[Treatment.values().length];
+    private final Map<CodecException.Reason, Counter> badFrames = new EnumMap<>(CodecException.Reason.class);
+    private final Map<Reject, Counter> rejects = new EnumMap<>(Reject.class);
+    private final Counter restrictedRecords;
+    private final Counter commandResponses;
+    private final Counter writeFailures;
+    private final Counter pauses;
+    private final Counter takeovers;
+    private final Counter idleClosed;
+    private final Timer ackLatency;
+
+    public IngestMetrics(MeterRegistry registry) {
+        Gauge.builder("telemask.connections", connections, AtomicInteger::get)
+                .description("Device connections open now").register(registry);
+        for (AvlCodec codec : AvlCodec.values()) {
+            frames.put(codec, Counter.builder("telemask.frames").tag("codec", codec.label())
+                    .description("AVL frames decoded").register(registry));
+            records.put(codec, Counter.builder("telemask.records").tag("codec", codec.label())
+                    .description("AVL records decoded").register(registry));
+        }
+        for (Treatment t : Treatment.values()) {
+            treated[t.ordinal()] = Counter.builder("telemask.records.treated").tag("treatment", t.name().toLowerCase())
+                    .description("Records by what the privacy engine did to them").register(registry);
+        }
+        for (CodecException.Reason reason : CodecException.Reason.values()) {
+            badFrames.put(reason, Counter.builder("telemask.frames.rejected").tag("reason", reason.name().toLowerCase())
+                    .description("Frames refused as malformed, by reason; never acknowledged").register(registry));
+        }
+        for (Reject reason : Reject.values()) {
+            rejects.put(reason, Counter.builder("telemask.connections.rejected").tag("reason", reason.name().toLowerCase())
+                    .description("Connections turned away, by reason").register(registry));
+        }
+        restrictedRecords = Counter.builder("telemask.records.restricted")
+                .description("Records acknowledged and dropped because the device's processing is restricted (GDPR art. 18)")
+                .register(registry);
+        commandResponses = Counter.builder("telemask.command.responses")
+                .description("Codec 12/13/14 messages received from devices").register(registry);
+        writeFailures = Counter.builder("telemask.frames.unacknowledged")
+                .description("Frames not acknowledged because their write failed; the device resends them")
+                .register(registry);
+        pauses = Counter.builder("telemask.backpressure.pauses")
+                .description("Times a socket stopped being read because the writer queue was full").register(registry);
+        takeovers = Counter.builder("telemask.connections.replaced")
+                .description("Older connections closed because the same device connected again").register(registry);
+        idleClosed = Counter.builder("telemask.connections.idle.closed")
+                .description("Connections closed for silence").register(registry);
+        ackLatency = Timer.builder("telemask.ack.latency")
+                .description("From a frame's decoding to its acknowledgement, i.e. through privacy, queue and commit")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+    }
+
+    void connectionOpened() {
+        connections.incrementAndGet();
+    }
+
+    void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    /** Connections open now. */
+    public int connections() {
+        return connections.get();
+    }
+
+    void frame(AvlCodec codec, int recordCount) {
+        frames.get(codec).increment();
+        records.get(codec).increment(recordCount);
+    }
+
+    void treated(Treatment treatment, int count) {
+        if (count > 0) {
+            treated[treatment.ordinal()].increment(count);
+        }
+    }
+
+    void framingError(CodecException.Reason reason) {
+        badFrames.get(reason).increment();
+    }
+
+    void reject(Reject reason) {
+        rejects.get(reason).increment();
+    }
+
+    void restricted(int recordCount) {
+        restrictedRecords.increment(recordCount);
+    }
+
+    void commandResponse() {
+        commandResponses.increment();
+    }
+
+    void writeFailed() {
+        writeFailures.increment();
+    }
+
+    void paused() {
+        pauses.increment();
+    }
+
+    void replaced() {
+        takeovers.increment();
+    }
+
+    void idleClosed() {
+        idleClosed.increment();
+    }
+
+    void acknowledged(long decodedAtNanos) {
+        ackLatency.record(System.nanoTime() - decodedAtNanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.telemask.gateway.ingest;
+
+import dev.telemask.codec.AvlBatch;
+import dev.telemask.codec.CodecException;
+import dev.telemask.codec.UdpAvlCodec;
+import dev.telemask.storage.PositionBatch;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The UDP variant of the ingest path: every datagram names its device, goes through the privacy engine and the
+ * writer like a TCP frame, and is acknowledged to its sender after the commit. One datagram per device is in flight
+ * at a time; a device's datagram that arrives meanwhile is dropped unacknowledged and comes again.
+ *
+ * <p>Runs on the datagram channel's one event loop, which owns the device map.
+ */
+final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final Logger LOG = System.getLogger(UdpIngestHandler.class.getName());
+
+    /** A UDP device between datagrams. */
+    private static final class UdpDevice {
+        DeviceContext context;
+        final DevicePrivacy privacy = new DevicePrivacy();
+        final PositionBatch positions = new PositionBatch();
+        boolean loading;
+        boolean inFlight;
+        boolean stale;
+    }
+
+    private final IngestServices services;
+    private final Map<Long, UdpDevice> devices = new HashMap<>();
+    private final UdpAvlCodec.Header header = new UdpAvlCodec.Header();
+    private ChannelHandlerContext ctx;
+
+    UdpIngestHandler(IngestServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        AvlBatch batch = new AvlBatch();
+        try {
+            UdpAvlCodec.decode(packet.content(), header, batch);
+        } catch (CodecException e) {
+            services.metrics().framingError(e.reason());
+            return;
+        }
+        services.metrics().frame(batch.codec(), batch.size());
+        long imei = header.imei();
+        UdpDevice device = devices.computeIfAbsent(imei, k -> new UdpDevice());
+        if (device.context == null || device.stale) {
+            if (!device.loading && !device.inFlight) {
+                load(imei, device);
+            }
+            return; // unacknowledged: the device sends it again, by then we know it
+        }
+        if (device.inFlight) {
+            return;
+        }
+        handle(device, batch, header.packetId(), header.avlPacketId(), packet.sender());
+    }
+
+    private void load(long imei, UdpDevice device) {
+        device.loading = true;
+        try {
+            services.contexts().connect(imei).whenComplete((found, failure) -> ctx.executor().execute(() -> {
+                device.loading = false;
+                if (failure != null) {
+                    services.metrics().reject(IngestMetrics.Reject.LOOKUP_FAILED);
+                    return;
+                }
+                if (found.isEmpty()) {
+                    services.metrics().reject(IngestMetrics.Reject.UNKNOWN_DEVICE);
+                    devices.remove(imei);
+                    return;
+                }
+                device.context = found.get();
+                device.stale = false;
+                device.privacy.restore(device.context);
+            }));
+        } catch (RuntimeException e) {
+            device.loading = false;
+            services.metrics().reject(IngestMetrics.Reject.LOOKUP_FAILED);
+        }
+    }
+
+    private void handle(UdpDevice device, AvlBatch batch, int packetId, int avlPacketId, InetSocketAddress sender) {
+        int n = batch.size();
+        long decodedAt = System.nanoTime();
+        if (n == 0 || device.context.restricted()) {
+            if (n > 0) {
+                services.metrics().restricted(n);
+            }
+            acknowledge(sender, packetId, avlPacketId, n, decodedAt);
+            return;
+        }
+        device.privacy.mask(device.context, batch, device.positions, System.currentTimeMillis(), services.metrics());
+        boolean accepted = services.writer().offer(device.positions, (b, failure) -> ctx.executor().execute(() -> {
+            device.inFlight = false;
+            if (failure == null) {
+                device.privacy.committed();
+                acknowledge(sender, packetId, avlPacketId, n, decodedAt);
+            } else {
+                device.privacy.rollBack();
+                services.metrics().writeFailed();
+            }
+        }));
+        if (accepted) {
+            device.inFlight = true;
+        } else {
+            // Queue full: no acknowledgement, the device resends; UDP has no socket to pause.
+            device.privacy.rollBack();
+            services.metrics().paused();
+        }
+    }
+
+    private void acknowledge(InetSocketAddress sender, int packetId, int avlPacketId, int accepted, long decodedAt) {
+        ByteBuf ack = ctx.alloc().buffer(UdpAvlCodec.ACK_LENGTH);
+        UdpAvlCodec.encodeAck(packetId, avlPacketId, accepted, ack);
+        ctx.writeAndFlush(new DatagramPacket(ack, sender));
+        services.metrics().acknowledged(decodedAt);
+    }
+
+    /** Looks the device up again at its next datagram. Any thread. */
+    void forget(long imei) {
+        if (ctx != null) {
+            ctx.executor().execute(() -> {
+                UdpDevice device = devices.get(imei);
+                if (device != null) {
+                    device.stale = true;
+                }
+            });
+        }
+    }
+
+    /** Looks every device up again at its next datagram. Any thread. */
+    void forgetAll() {
+        if (ctx != null) {
+            ctx.executor().execute(() -> devices.values().forEach(d -> d.stale = true));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.WARNING, "UDP ingest error", cause);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.telemask.gateway;
+
+import dev.telemask.codec.AvlBatch;
+import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import javax.net.SocketFactory;
+
+/** A Teltonika device as the tests play it: a blocking socket that sends the handshake and frames. */
+final class DeviceClient implements AutoCloseable {
+    /** Safety bound on every read, so a broken gateway fails a test instead of hanging it. */
+    private static final int READ_TIMEOUT_MILLIS = 60_000;
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    DeviceClient(SocketFactory factory, int port) throws IOException {
+        socket = factory.createSocket("127.0.0.1", port);
+        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+        socket.setTcpNoDelay(true);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    DeviceClient(int port) throws IOException {
+        this(SocketFactory.getDefault(), port);
+    }
+
+    /** Sends the handshake and returns the gateway's one-byte answer (1 accept, 0 reject). */
+    int handshake(long imei) throws IOException {
+        ByteBuf buf = Unpooled.buffer();
+        AvlEncoder.encodeHandshake(imei, buf);
+        send(ByteBufUtil.getBytes(buf));
+        return in.readUnsignedByte();
+    }
+
+    void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    void sendFrame(AvlBatch batch) throws IOException {
+        send(frame(batch));
+    }
+
+    static byte[] frame(AvlBatch batch) {
+        ByteBuf buf = Unpooled.buffer();
+        AvlEncoder.encodeTcpFrame(batch, AvlCodec.CODEC_8E, buf);
+        return ByteBufUtil.getBytes(buf);
+    }
+
+    /** One byte from the gateway: a handshake answer. */
+    int readAckByte() throws IOException {
+        return in.readUnsignedByte();
+    }
+
+    /** The next acknowledgement: the 4-byte record count. */
+    int readAck() throws IOException {
+        return in.readInt();
+    }
+
+    /** True when the gateway closed the connection (after reading whatever it still sent). */
+    boolean closedByGateway() throws IOException {
+        try {
+            while (in.read() >= 0) {
+                // drain
+            }
+            return true;
+        } catch (EOFException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            // A reset is a close too.
+            return e.getMessage() != null && e.getMessage().contains("reset");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.telemask.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.telemask.gateway.config.ConfigLoader;
+import dev.telemask.gateway.config.GatewayConfig;
+import dev.telemask.storage.IoElementsFormat;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/** A gateway on loopback for one test class, on the database the class chooses, with a tenant and a policy. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class GatewayTestBase {
+    static final long T0 = 1_767_261_600_000L; // 2026-01-01T10:00Z, a Thursday
+    /** Every consent given, no schedule, no coarsening: only the device's private-mode button hides anything. */
+    static final String OPEN_POLICY =
+            "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true, \"telemetry\": true}}";
+    private static final AtomicLong IMEIS = new AtomicLong(350_000_000_000_100L);
+
+    Gateway gateway;
+    long tenant;
+    long officePolicy;
+
+    abstract TestDatabase database();
+
+    /** Extra configuration of this class's gateway. */
+    Map<String, String> configuration() {
+        return Map.of();
+    }
+
+    @BeforeAll
+    final void startGateway() throws Exception {
+        String url = database().newUrl();
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "device.host", "127.0.0.1", "device.port", "0", "device.udp-port", "0",
+                "http.host", "127.0.0.1", "http.port", "0"));
+        if (url == null) {
+            settings.put("db.embedded-dir", Path.of(System.getProperty("telemask.test.dir", "target"), "gateway-it",
+                    getClass().getSimpleName() + "-" + ProcessHandle.current().pid()).toString());
+        } else {
+            settings.put("db.url", url);
+        }
+        settings.putAll(configuration());
+        GatewayConfig config = ConfigLoader.load(null, Map.of(), settings);
+        gateway = Gateway.start(config);
+        tenant = insertReturningId("INSERT INTO tenants (name) VALUES ('acme') RETURNING id");
+        officePolicy = policy("office", OPEN_POLICY);
+    }
+
+    @AfterAll
+    final void stopGateway() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    // ---- fixtures ----------------------------------------------------------------------------------
+
+    long policy(String name, String document) throws Exception {
+        long id = insertReturningId("INSERT INTO policies (tenant_id, name) VALUES (" + tenant + ", '" + name + "') RETURNING id");
+        execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + id + ", 1, '"
+                + document + "', 'test')");
+        return id;
+    }
+
+    long device(long policyId) throws Exception {
+        long imei = IMEIS.incrementAndGet();
+        execute("INSERT INTO devices (imei, tenant_id, policy_id) VALUES (" + imei + ", " + tenant + ", " + policyId + ")");
+        return imei;
+    }
+
+    long insertReturningId(String sql) throws Exception {
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    void execute(String sql) throws Exception {
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    long count(long imei) throws Exception {
+        return insertReturningId("SELECT count(*) FROM positions WHERE imei = " + imei);
+    }
+
+    /** The stored rows of a device by time: treatment, longitude (null when masked) and the kept IO IDs. */
+    List<StoredRow> rows(long imei) throws Exception {
+        List<StoredRow> out = new ArrayList<>();
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT treatment, longitude, latitude, speed, io FROM positions WHERE imei = "
+                     + imei + " ORDER BY device_time")) {
+            while (rs.next()) {
+                List<Integer> ids = new ArrayList<>();
+                IoElementsFormat.decode(rs.getBytes(5), new IoElementsFormat.Visitor() {
+                    @Override
+                    public void fixed(int id, int width, long value) {
+                        ids.add(id);
+                    }
+
+                    @Override
+                    public void variable(int id, byte[] src, int offset, int length) {
+                        ids.add(id);
+                    }
+                });
+                out.add(new StoredRow(rs.getInt(1), (Integer) rs.getObject(2), (Integer) rs.getObject(3),
+                        (Integer) rs.getObject(4), ids));
+            }
+        }
+        return out;
+    }
+
+    record StoredRow(int treatment, Integer longitude, Integer latitude, Integer speed, List<Integer> io) {
+    }
+
+    DeviceClient connect(long imei) throws Exception {
+        DeviceClient client = new DeviceClient(gateway.devicePort());
+        assertEquals(1, client.handshake(imei), "registered device accepted");
+        return client;
+    }
+}

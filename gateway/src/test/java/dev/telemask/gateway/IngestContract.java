@@ -1,0 +1,188 @@
+package dev.telemask.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway end to end on loopback: devices over TCP and UDP, the privacy engine, the writer and the database,
+ * run against each kind of database.
+ */
+abstract class IngestContract extends GatewayTestBase {
+    // ---- the promises ------------------------------------------------------------------------------
+
+    @Test
+    void acknowledgesAfterStoringAndAResentFrameAddsNothing() throws Exception {
+        long imei = device(officePolicy);
+        try (DeviceClient device = connect(imei)) {
+            AvlBatch records = Drives.driving(T0, 3);
+            device.sendFrame(records);
+            assertEquals(3, device.readAck());
+            assertEquals(3, count(imei), "acknowledged means stored");
+            device.sendFrame(records); // the ACK was "lost": the device sends the same frame again
+            assertEquals(3, device.readAck());
+            assertEquals(3, count(imei), "no duplicates");
+        }
+    }
+
+    @Test
+    void refusesAnUnknownDevice() throws Exception {
+        try (DeviceClient device = new DeviceClient(gateway.devicePort())) {
+            assertEquals(0, device.handshake(359_999_999_999_999L));
+            assertTrue(device.closedByGateway());
+        }
+    }
+
+    @Test
+    void refusesAnImeiThatIsNotFifteenDigits() throws Exception {
+        try (DeviceClient device = new DeviceClient(gateway.devicePort())) {
+            device.send(new byte[] {0, 15, 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O'});
+            assertEquals(0, device.readAckByte());
+            assertTrue(device.closedByGateway());
+        }
+    }
+
+    @Test
+    void aFrameWithABadCrcIsDroppedUnacknowledged() throws Exception {
+        long imei = device(officePolicy);
+        try (DeviceClient device = connect(imei)) {
+            byte[] corrupt = DeviceClient.frame(Drives.driving(T0, 2));
+            corrupt[corrupt.length - 1] ^= 0x55;
+            device.send(corrupt);
+            device.sendFrame(Drives.driving(T0 + 3_600_000, 5));
+            assertEquals(5, device.readAck(), "the first acknowledgement is the good frame's");
+            assertEquals(5, count(imei));
+        }
+    }
+
+    @Test
+    void aHostileLengthClosesThatConnectionOnly() throws Exception {
+        long imei = device(officePolicy);
+        try (DeviceClient hostile = connect(imei)) {
+            hostile.send(new byte[] {0, 0, 0, 0, (byte) 0x80, 0, 0, 0});
+            assertTrue(hostile.closedByGateway());
+        }
+        try (DeviceClient wellBehaved = connect(device(officePolicy))) {
+            wellBehaved.sendFrame(Drives.driving(T0, 1));
+            assertEquals(1, wellBehaved.readAck());
+        }
+    }
+
+    @Test
+    void aPrivateTripIsStoredWithoutAnythingThatLocatesIt() throws Exception {
+        long imei = device(officePolicy);
+        try (DeviceClient device = connect(imei)) {
+            device.sendFrame(Drives.privateMode(T0, 4));
+            assertEquals(4, device.readAck());
+        }
+        List<StoredRow> rows = rows(imei);
+        assertEquals(4, rows.size());
+        for (StoredRow row : rows) {
+            assertEquals(2, row.treatment(), "PRIVATE");
+            assertEquals(null, row.longitude());
+            assertEquals(null, row.latitude());
+            assertEquals(null, row.speed());
+            assertFalse(row.io().contains(Drives.GSM_CELL_ID), "a cell ID locates the vehicle");
+            assertTrue(row.io().contains(16), "the odometer stays for the mileage log");
+        }
+    }
+
+    @Test
+    void aRestrictedDeviceIsAcknowledgedAndNothingStored() throws Exception {
+        long imei = device(officePolicy);
+        execute("UPDATE devices SET restricted = true WHERE imei = " + imei);
+        try (DeviceClient device = connect(imei)) {
+            device.sendFrame(Drives.driving(T0, 3));
+            assertEquals(3, device.readAck());
+        }
+        assertEquals(0, count(imei));
+    }
+
+    @Test
+    void aPolicyChangeReachesAConnectedDevice() throws Exception {
+        long policy = policy("changing", OPEN_POLICY);
+        long imei = device(policy);
+        try (DeviceClient device = connect(imei)) {
+            device.sendFrame(Drives.driving(T0, 1));
+            assertEquals(1, device.readAck());
+            assertEquals(0, rows(imei).get(0).treatment(), "EXACT under the first version");
+            execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + policy
+                    + ", 2, '{\"version\": 2, \"consent\": {\"location\": false, \"driverIdentity\": false, \"telemetry\": false}}', 'test')");
+            // The change travels by NOTIFY; each frame shows whether it has arrived.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            int frame = 1;
+            int treatment = 0;
+            while (treatment != 2 && System.nanoTime() < deadline) {
+                device.sendFrame(Drives.driving(T0 + frame * 3_600_000L, 1));
+                assertEquals(1, device.readAck());
+                List<StoredRow> rows = rows(imei);
+                treatment = rows.get(rows.size() - 1).treatment();
+                frame++;
+            }
+            assertEquals(2, treatment, "without location consent every record is private");
+        }
+    }
+
+    @Test
+    void aNewerConnectionOfTheSameDeviceWins() throws Exception {
+        long imei = device(officePolicy);
+        try (DeviceClient older = connect(imei); DeviceClient newer = connect(imei)) {
+            assertTrue(older.closedByGateway());
+            newer.sendFrame(Drives.driving(T0, 2));
+            assertEquals(2, newer.readAck());
+        }
+    }
+
+    @Test
+    void aPrivateTripStaysPrivateAcrossAReconnect() throws Exception {
+        long imei = device(officePolicy);
+        try (DeviceClient device = connect(imei)) {
+            device.sendFrame(Drives.privateMode(T0, 2)); // the trip starts private
+            assertEquals(2, device.readAck());
+        }
+        try (DeviceClient device = connect(imei)) {
+            device.sendFrame(Drives.driving(T0 + 600_000, 2)); // same trip, the button released
+            assertEquals(2, device.readAck());
+        }
+        assertEquals(List.of(2, 2, 2, 2), rows(imei).stream().map(StoredRow::treatment).toList(),
+                "the saved trip state kept the rest of the trip private");
+    }
+
+    @Test
+    void aUdpDatagramIsAcknowledgedAfterItsRecordsAreStored() throws Exception {
+        long imei = device(officePolicy);
+        ByteBuf buf = Unpooled.buffer();
+        AvlEncoder.encodeUdpDatagram(Drives.driving(T0, 3), AvlCodec.CODEC_8E, 0xCAFE, 7, imei, buf);
+        byte[] datagram = ByteBufUtil.getBytes(buf);
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(1_000);
+            byte[] ack = null;
+            // Like a device, resend until acknowledged: the first datagram of an unknown sender waits for its look-up.
+            for (int attempt = 0; attempt < 30 && ack == null; attempt++) {
+                socket.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(), gateway.udpPort()));
+                DatagramPacket reply = new DatagramPacket(new byte[16], 16);
+                try {
+                    socket.receive(reply);
+                    ack = java.util.Arrays.copyOf(reply.getData(), reply.getLength());
+                } catch (SocketTimeoutException e) {
+                    // not yet
+                }
+            }
+            assertEquals("0005cafe010703", ack == null ? "none" : ByteBufUtil.hexDump(ack));
+        }
+        assertEquals(3, count(imei));
+    }
+}
