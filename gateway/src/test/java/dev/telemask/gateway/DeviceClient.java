@@ -15,7 +15,7 @@ import java.net.SocketTimeoutException;
 import javax.net.SocketFactory;
 
 /** A Teltonika device as the tests play it: a blocking socket that sends the handshake and frames. */
-final class DeviceClient implements AutoCloseable {
+public final class DeviceClient implements AutoCloseable {
     /** Safety bound on every read, so a broken gateway fails a test instead of hanging it. */
     private static final int READ_TIMEOUT_MILLIS = 60_000;
 
@@ -23,7 +23,7 @@ final class DeviceClient implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
 
-    DeviceClient(SocketFactory factory, int port) throws IOException {
+    public DeviceClient(SocketFactory factory, int port) throws IOException {
         socket = factory.createSocket("127.0.0.1", port);
         socket.setSoTimeout(READ_TIMEOUT_MILLIS);
         socket.setTcpNoDelay(true);
@@ -31,45 +31,45 @@ final class DeviceClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    DeviceClient(int port) throws IOException {
+    public DeviceClient(int port) throws IOException {
         this(SocketFactory.getDefault(), port);
     }
 
     /** Sends the handshake and returns the gateway's one-byte answer (1 accept, 0 reject). */
-    int handshake(long imei) throws IOException {
+    public int handshake(long imei) throws IOException {
         ByteBuf buf = Unpooled.buffer();
         AvlEncoder.encodeHandshake(imei, buf);
         send(ByteBufUtil.getBytes(buf));
         return in.readUnsignedByte();
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    void sendFrame(AvlBatch batch) throws IOException {
+    public void sendFrame(AvlBatch batch) throws IOException {
         send(frame(batch));
     }
 
-    static byte[] frame(AvlBatch batch) {
+    public static byte[] frame(AvlBatch batch) {
         ByteBuf buf = Unpooled.buffer();
         AvlEncoder.encodeTcpFrame(batch, AvlCodec.CODEC_8E, buf);
         return ByteBufUtil.getBytes(buf);
     }
 
     /** One byte from the gateway: a handshake answer. */
-    int readAckByte() throws IOException {
+    public int readAckByte() throws IOException {
         return in.readUnsignedByte();
     }
 
     /** The next acknowledgement: the 4-byte record count. */
-    int readAck() throws IOException {
+    public int readAck() throws IOException {
         return in.readInt();
     }
 
     /** True when the gateway closed the connection (after reading whatever it still sent). */
-    boolean closedByGateway() throws IOException {
+    public boolean closedByGateway() throws IOException {
         try {
             while (in.read() >= 0) {
                 // drain
@@ -83,6 +83,11 @@ final class DeviceClient implements AutoCloseable {
             // A reset is a close too.
             return e.getMessage() != null && e.getMessage().contains("reset");
         }
+    }
+
+    /** Shortens (or lengthens) how long a read waits, e.g. for a device that gives up on a missing ACK. */
+    public void readTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
     }
 
     @Override

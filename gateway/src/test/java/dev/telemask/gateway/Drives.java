@@ -3,18 +3,18 @@ package dev.telemask.gateway;
 import dev.telemask.codec.AvlBatch;
 
 /** Record batches for gateway tests: a vehicle driving in Vilnius with the usual IO elements. */
-final class Drives {
-    static final int GSM_CELL_ID = 205;
+public final class Drives {
+    public static final int GSM_CELL_ID = 205;
 
     private Drives() {}
 
     /** {@code n} records one minute apart from {@code startMillis}, ignition and movement on. */
-    static AvlBatch driving(long startMillis, int n) {
+    public static AvlBatch driving(long startMillis, int n) {
         return records(startMillis, n, 1, 0);
     }
 
     /** Like {@link #driving} with the device's private-mode element (391) on. */
-    static AvlBatch privateMode(long startMillis, int n) {
+    public static AvlBatch privateMode(long startMillis, int n) {
         return records(startMillis, n, 1, 1);
     }
 

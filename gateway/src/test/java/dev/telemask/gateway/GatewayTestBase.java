@@ -20,16 +20,16 @@ import org.junit.jupiter.api.TestInstance;
 
 /** A gateway on loopback for one test class, on the database the class chooses, with a tenant and a policy. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class GatewayTestBase {
-    static final long T0 = 1_767_261_600_000L; // 2026-01-01T10:00Z, a Thursday
+public abstract class GatewayTestBase {
+    protected static final long T0 = 1_767_261_600_000L; // 2026-01-01T10:00Z, a Thursday
     /** Every consent given, no schedule, no coarsening: only the device's private-mode button hides anything. */
-    static final String OPEN_POLICY =
+    protected static final String OPEN_POLICY =
             "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true, \"telemetry\": true}}";
     private static final AtomicLong IMEIS = new AtomicLong(350_000_000_000_100L);
 
-    Gateway gateway;
-    long tenant;
-    long officePolicy;
+    protected Gateway gateway;
+    protected long tenant;
+    protected long officePolicy;
 
     abstract TestDatabase database();
 
@@ -66,20 +66,29 @@ abstract class GatewayTestBase {
 
     // ---- fixtures ----------------------------------------------------------------------------------
 
-    long policy(String name, String document) throws Exception {
+    protected long policy(String name, String document) throws Exception {
         long id = insertReturningId("INSERT INTO policies (tenant_id, name) VALUES (" + tenant + ", '" + name + "') RETURNING id");
         execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + id + ", 1, '"
                 + document + "', 'test')");
         return id;
     }
 
-    long device(long policyId) throws Exception {
+    protected long device(long policyId) throws Exception {
         long imei = IMEIS.incrementAndGet();
         execute("INSERT INTO devices (imei, tenant_id, policy_id) VALUES (" + imei + ", " + tenant + ", " + policyId + ")");
         return imei;
     }
 
-    long insertReturningId(String sql) throws Exception {
+    /** Registers {@code count} devices under the policy and returns their IMEIs. */
+    protected List<Long> devices(long policyId, int count) throws Exception {
+        List<Long> imeis = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            imeis.add(device(policyId));
+        }
+        return imeis;
+    }
+
+    protected long insertReturningId(String sql) throws Exception {
         try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -87,18 +96,18 @@ abstract class GatewayTestBase {
         }
     }
 
-    void execute(String sql) throws Exception {
+    protected void execute(String sql) throws Exception {
         try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
 
-    long count(long imei) throws Exception {
+    protected long count(long imei) throws Exception {
         return insertReturningId("SELECT count(*) FROM positions WHERE imei = " + imei);
     }
 
     /** The stored rows of a device by time: treatment, longitude (null when masked) and the kept IO IDs. */
-    List<StoredRow> rows(long imei) throws Exception {
+    protected List<StoredRow> rows(long imei) throws Exception {
         List<StoredRow> out = new ArrayList<>();
         try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT treatment, longitude, latitude, speed, io FROM positions WHERE imei = "
@@ -123,12 +132,40 @@ abstract class GatewayTestBase {
         return out;
     }
 
-    record StoredRow(int treatment, Integer longitude, Integer latitude, Integer speed, List<Integer> io) {
+    public record StoredRow(int treatment, Integer longitude, Integer latitude, Integer speed, List<Integer> io) {
     }
 
     DeviceClient connect(long imei) throws Exception {
         DeviceClient client = new DeviceClient(gateway.devicePort());
         assertEquals(1, client.handshake(imei), "registered device accepted");
         return client;
+    }
+
+    /**
+     * The base for test classes in other packages (e.g. the resilience tests), which cannot override the
+     * package-private hooks above: they choose their database and configuration through these protected ones.
+     */
+    public abstract static class ForOtherPackages extends GatewayTestBase {
+        protected abstract TestDatabase testDatabase();
+
+        /** Extra configuration of this class's gateway. */
+        protected Map<String, String> gatewayConfiguration() {
+            return Map.of();
+        }
+
+        @Override
+        final TestDatabase database() {
+            return testDatabase();
+        }
+
+        @Override
+        final Map<String, String> configuration() {
+            return gatewayConfiguration();
+        }
+
+        /** A plain-TCP device whose handshake was accepted. */
+        protected DeviceClient connectAccepted(long imei) throws Exception {
+            return connect(imei);
+        }
     }
 }

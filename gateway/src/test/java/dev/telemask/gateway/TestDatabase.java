@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Assumptions;
  * The databases gateway integration tests run on: the gateway's own embedded PostgreSQL, or the real TimescaleDB
  * the build started (deploy/local/timescaledb-for-its.sh), one fresh schema per test class.
  */
-enum TestDatabase {
+public enum TestDatabase {
     EMBEDDED, TIMESCALEDB;
 
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
     /** The JDBC URL for the gateway's {@code db.url}, null for embedded; aborts the test when there is none. */
-    String newUrl() {
+    public String newUrl() {
         if (this == EMBEDDED) {
             return null;
         }
@@ -37,7 +37,7 @@ enum TestDatabase {
     }
 
     /** The script's URL file, or a skip with the reason the build left. */
-    static String timescaleUrl() {
+    public static String timescaleUrl() {
         String env = System.getenv("TSDB_URL");
         if (env != null && !env.isBlank()) {
             return env.trim();
@@ -58,7 +58,7 @@ enum TestDatabase {
     }
 
     /** The TimescaleDB script, for killing and restarting the server in a test. */
-    static Path script() {
+    public static Path script() {
         return Path.of(System.getProperty("telemask.tsdb.script", "../deploy/local/timescaledb.sh"));
     }
 }
