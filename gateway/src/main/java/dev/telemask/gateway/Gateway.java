@@ -1,5 +1,6 @@
 package dev.telemask.gateway;
 
+import dev.telemask.gateway.api.FleetApi;
 import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.gateway.http.HttpEndpoint;
 import dev.telemask.gateway.ingest.DeviceIngest;
@@ -17,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,7 @@ public final class Gateway implements AutoCloseable {
     private DeviceIngest ingest;
     private ScheduledExecutorService retention;
     private Vertx vertx;
+    private FleetApi api;
     private HttpEndpoint http;
 
     private Gateway(GatewayConfig config) {
@@ -77,7 +80,9 @@ public final class Gateway implements AutoCloseable {
         ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, registry);
         vertx = Vertx.vertx();
         if (config.httpPort() >= 0) {
-            http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry, database.dataSource(), null);
+            api = new FleetApi(vertx, database.dataSource(), registry, Clock.systemUTC());
+            http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry, database.dataSource(),
+                    api::handle);
         }
     }
 
@@ -133,6 +138,9 @@ public final class Gateway implements AutoCloseable {
             } catch (Exception e) {
                 failure = e;
             }
+        }
+        if (api != null) {
+            api.close();
         }
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
