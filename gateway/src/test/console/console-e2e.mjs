@@ -46,7 +46,7 @@ try {
   result.auditRows = await admin.locator('#audit tbody tr').count();
   result.consentHistoryRows = await admin.locator('#consent-history tbody tr').count();
   result.policyShown = (await admin.locator('#policy-document').innerText()).includes('gridMetres');
-  result.screenshots.push(await shot(admin, 'console-admin.png'));
+  result.screenshots.push(await shot(admin, 'console-admin.png', { fullPage: true }));
   const adminPage = await admin.content();
 
   const driver = await signIn(plan.driverToken);
@@ -84,8 +84,8 @@ async function signIn(token) {
   return page;
 }
 
-async function shot(page, name) {
+async function shot(page, name, options = {}) {
   const path = join(plan.outDir, name);
-  await page.screenshot({ path });
+  await page.screenshot({ path, ...options });
   return path;
 }

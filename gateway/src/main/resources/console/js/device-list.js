@@ -4,7 +4,7 @@ import { el, fill, formatTime } from './dom.js';
 
 export function renderDevices(tbody, devices, policyNames, onPick) {
   fill(tbody, devices.map((device) => {
-    const policy = device.policyId == null ? 'none' : policyNames.get(device.policyId) ?? `#${device.policyId}`;
+    const policy = device.policyId == null ? 'none' : policyNames.get(device.policyId) ?? `policy ${device.policyId}`;
     const row = el('tr', { 'data-imei': device.imei, tabindex: 0 },
       el('td', {}, el('strong', {}, device.label ?? device.imei), el('br'), el('small', {}, device.imei),
         device.restricted ? el('span', { class: 'tag' }, 'restricted') : null,

@@ -14,7 +14,7 @@ export class TrackMap {
   constructor(container, { tileUrl, tileAttribution }) {
     this.map = L.map(container, { preferCanvas: false }).setView(...HOME);
     if (tileUrl) {
-      L.tileLayer(tileUrl, { maxZoom: 19, attribution: tileAttribution ?? '' }).addTo(this.map);
+      L.tileLayer(tileUrl, { maxZoom: 19, attribution: asHtml(tileAttribution ?? '') }).addTo(this.map);
     }
     this.layers = L.featureGroup().addTo(this.map);
   }
@@ -50,7 +50,8 @@ export class TrackMap {
     }
     for (const zone of zones ?? []) {
       L.circle([zone.latitude, zone.longitude], { ...ZONE, radius: zone.radiusMetres })
-        .bindTooltip(el('span', {}, `privacy zone ${zone.name ?? ''}`)) // a node, never an HTML string
+        // The label is a node, never an HTML string that Leaflet would parse.
+        .bindTooltip(el('span', {}, `privacy zone ${zone.name ?? ''}`), { permanent: true, direction: 'right' })
         .addTo(this.layers);
     }
     const bounds = this.layers.getBounds();
@@ -70,4 +71,9 @@ export class TrackMap {
   resize() {
     this.map.invalidateSize();
   }
+}
+
+/** Text made safe for Leaflet's attribution, which it sets as HTML. */
+function asHtml(text) {
+  return el('span', {}, text).innerHTML;
 }
