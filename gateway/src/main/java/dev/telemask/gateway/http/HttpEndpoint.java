@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
- * The HTTP port: Prometheus metrics, liveness and readiness without a token, and everything under
- * {@code /api/v1/} handed to the fleet API.
+ * The HTTP port: Prometheus metrics, liveness and readiness without a token, everything under
+ * {@code /api/v1/} handed to the fleet API, and the fleet console's page and assets at {@code /}.
  */
 public final class HttpEndpoint implements AutoCloseable {
     private static final String JSON = "application/json";
@@ -30,16 +30,21 @@ public final class HttpEndpoint implements AutoCloseable {
      */
     public static HttpEndpoint start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
                                      DataSource dataSource, Handler<HttpServerRequest> api) throws Exception {
+        ConsoleAssets console = ConsoleAssets.fromEnvironment();
         HttpServer server = vertx.createHttpServer()
-                .requestHandler(request -> route(vertx, request, registry, dataSource, api))
+                .requestHandler(request -> route(vertx, request, registry, dataSource, api, console))
                 .listen(port, host)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new HttpEndpoint(server);
     }
 
     private static void route(Vertx vertx, HttpServerRequest request, PrometheusMeterRegistry registry,
-                              DataSource dataSource, Handler<HttpServerRequest> api) {
+                              DataSource dataSource, Handler<HttpServerRequest> api, ConsoleAssets console) {
         String path = request.path();
+        if (ConsoleAssets.serves(path)) {
+            console.handle(request);
+            return;
+        }
         if (path.startsWith("/api/")) {
             if (api != null) {
                 api.handle(request);

@@ -1,0 +1,117 @@
+// The fleet console: signs in with a token, then shows the fleet, one device's masked track and trips, and
+// what the token's role may do with it. Everything comes from the fleet API, under the token's own rules.
+
+import { $, fill } from './dom.js';
+import { Api, ApiFailure } from './api.js';
+import { session } from './session.js';
+import { renderDevices, markSelected } from './device-list.js';
+import { renderTrips } from './trip-list.js';
+import { TrackMap } from './track-map.js';
+import { PrivateSwitch } from './private-switch.js';
+import { AdminPanel } from './admin-panel.js';
+import { defaultDays, toWindow } from './day-range.js';
+
+const state = { api: null, role: null, policies: new Map(), device: null, map: null };
+
+async function start() {
+  $('#sign-in').addEventListener('submit', (event) => {
+    event.preventDefault();
+    signIn($('#token').value.trim());
+  });
+  $('#sign-out').addEventListener('click', () => {
+    session.signOut();
+    window.location.reload();
+  });
+  $('#range').addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (state.device) showTrack();
+  });
+  const days = defaultDays();
+  const query = new URLSearchParams(window.location.search);
+  $('#from').value = query.get('from') ?? days.fromDay;
+  $('#to').value = query.get('to') ?? days.toDay;
+  if (session.token()) await signIn(session.token());
+}
+
+async function signIn(token) {
+  const api = new Api(token);
+  try {
+    state.role = await api.role();
+  } catch (failure) {
+    session.signOut();
+    $('#sign-in-error').textContent = failure instanceof ApiFailure && failure.status === 401
+      ? 'That token is unknown, revoked or expired.' : `Cannot sign in: ${failure.message}`;
+    return;
+  }
+  session.signIn(token);
+  state.api = api;
+  $('#sign-in').hidden = true;
+  $('#console').hidden = false;
+  $('#sign-out').hidden = false;
+  $('#who').hidden = false;
+  $('#who').textContent = `signed in as ${state.role}`;
+  document.body.dataset.role = state.role;
+  const config = await fetch('/console/config.json').then((r) => r.json());
+  state.map = new TrackMap($('#map'), config);
+  state.switch = new PrivateSwitch(api, (device) => { state.device = device; showDevices(); });
+  state.admin = state.role === 'admin' ? new AdminPanel(api, () => showTrack()) : null;
+  await showDevices();
+  const only = state.devices.length === 1 ? state.devices[0] : null;
+  const asked = new URLSearchParams(window.location.search).get('device');
+  const first = state.devices.find((d) => d.imei === asked) ?? only;
+  if (first) await pick(first);
+}
+
+async function showDevices() {
+  if (state.role !== 'driver') {
+    const { policies } = await state.api.get('/policies');
+    state.policies = new Map(policies.map((p) => [p.id, p]));
+  }
+  state.devices = (await state.api.get('/devices')).devices;
+  const names = new Map([...state.policies].map(([id, p]) => [id, p.name]));
+  renderDevices($('#devices tbody'), state.devices, names, pick);
+  if (state.device) markSelected($('#devices tbody'), state.device.imei);
+}
+
+async function pick(device) {
+  state.device = device;
+  markSelected($('#devices tbody'), device.imei);
+  $('#device-title').textContent = `Track of ${device.label ?? device.imei}`;
+  $('#driver').hidden = state.role !== 'driver';
+  $('#admin').hidden = state.role !== 'admin';
+  if (state.role === 'driver') state.switch.show(device);
+  await showTrack();
+}
+
+async function showTrack() {
+  const { imei, policyId } = state.device;
+  const range = toWindow($('#from').value, $('#to').value);
+  const status = $('#track-status');
+  status.textContent = 'loading…';
+  document.body.dataset.track = 'loading';
+  try {
+    const [positions, { trips }] = await Promise.all([
+      state.api.positions(imei, range.from, range.to),
+      state.api.get(`/devices/${imei}/trips`, range),
+    ]);
+    const policy = state.policies.get(policyId);
+    const policyDocument = policy?.document ?? {};
+    state.map.resize();
+    state.map.show({
+      positions,
+      trips,
+      gridMetres: policyDocument.coarsening?.gridMetres,
+      zones: state.role === 'admin' ? policyDocument.zones : [],
+    });
+    renderTrips($('#trips tbody'), trips);
+    status.textContent = `${positions.length} records, ${trips.length} trips`;
+    if (state.admin) await state.admin.show(state.device, policy, range);
+    document.body.dataset.track = 'shown';
+  } catch (failure) {
+    status.textContent = `Cannot load the track: ${failure.message}`;
+    fill($('#trips tbody'));
+    document.body.dataset.track = 'failed';
+  }
+}
+
+start();

@@ -1,0 +1,91 @@
+// Drives the fleet console in Debian's headless Chromium for ConsoleBrowserIT, and prints one JSON document of
+// what it saw. The Java test seeds the gateway, runs this, and asserts on the result.
+//
+//   node console-e2e.mjs <plan.json>
+// plan: { baseUrl, adminToken, driverToken, imei, day, privateNeedles: [...], businessNeedles: [...], outDir }
+// Every wait is for a selector or a state of the page, bounded by Playwright's timeouts: no fixed sleeps.
+
+import { chromium } from 'playwright-core';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const TIMEOUT = 30_000;
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run'];
+
+const result = { responses: 0, consoleErrors: [], screenshots: [] };
+const bodies = []; // every response body the console received, as text
+const context = await chromium.launchPersistentContext(mkdtempSync(join(plan.outDir, 'profile-')), {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true, // Playwright passes --headless itself
+  args: FLAGS,
+  viewport: { width: 1360, height: 900 },
+  timezoneId: 'UTC',
+  locale: 'en-GB',
+});
+context.setDefaultTimeout(TIMEOUT);
+try {
+  // Offline: no tile ever arrives, so the track must draw on the plain background.
+  await context.route((url) => !url.host.startsWith('127.0.0.1') && !url.host.startsWith('localhost'),
+    (route) => route.abort('internetdisconnected'));
+  context.on('response', (response) => {
+    result.responses++;
+    bodies.push(response.text().catch(() => ''));
+  });
+
+  const admin = await signIn(plan.adminToken);
+  await admin.waitForSelector('body[data-track="shown"]');
+  await admin.waitForSelector('#map path.business-trip');
+  result.businessLines = await admin.locator('#map path.business-trip').count();
+  result.coarseCells = await admin.locator('#map path.coarse-cell').count();
+  result.zones = await admin.locator('#map path.privacy-zone').count();
+  result.privateTripRows = await admin.locator('#trips tr.private-trip').allInnerTexts();
+  result.businessTripRows = await admin.locator('#trips tr.business-trip-row').allInnerTexts();
+  result.devicesListed = await admin.locator('#devices tbody tr').allInnerTexts();
+  result.auditRows = await admin.locator('#audit tbody tr').count();
+  result.consentHistoryRows = await admin.locator('#consent-history tbody tr').count();
+  result.policyShown = (await admin.locator('#policy-document').innerText()).includes('gridMetres');
+  result.screenshots.push(await shot(admin, 'console-admin.png', { fullPage: true }));
+  const adminPage = await admin.content();
+
+  const driver = await signIn(plan.driverToken);
+  await driver.waitForSelector('#driver:not([hidden]) #private-switch[aria-checked="false"]');
+  await driver.click('#private-switch');
+  await driver.waitForSelector('#private-switch[aria-checked="true"]');
+  result.privateUntilText = await driver.locator('#private-until').innerText();
+  result.screenshots.push(await shot(driver, 'console-driver.png'));
+  const driverPage = await driver.content();
+
+  // Everything the browser was sent or shows, searched for any coordinate of the private trip.
+  const everything = [adminPage, driverPage, ...(await Promise.all(bodies))].join('\n');
+  result.privateLeaks = plan.privateNeedles.filter((needle) => everything.includes(needle));
+  result.businessFound = plan.businessNeedles.filter((needle) => everything.includes(needle));
+} catch (failure) {
+  result.failure = String(failure?.stack ?? failure);
+} finally {
+  await context.close();
+}
+console.log(JSON.stringify(result));
+
+async function signIn(token) {
+  const page = await context.newPage(); // a new tab: its own sessionStorage, so its own sign-in
+  page.on('console', (message) => {
+    // Tiles are cut off on purpose (offline); any other error is the console's and fails the test.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      result.consoleErrors.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => result.consoleErrors.push(String(error)));
+  await page.goto(`${plan.baseUrl}/?device=${plan.imei}&from=${plan.day}&to=${plan.day}`);
+  await page.fill('#token', token);
+  await page.click('#sign-in button[type="submit"]');
+  await page.waitForSelector('#console:not([hidden])');
+  return page;
+}
+
+async function shot(page, name, options = {}) {
+  const path = join(plan.outDir, name);
+  await page.screenshot({ path, ...options });
+  return path;
+}

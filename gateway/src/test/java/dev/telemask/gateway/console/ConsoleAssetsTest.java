@@ -1,0 +1,80 @@
+package dev.telemask.gateway.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.gateway.http.ConsoleAssets;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The console's files over real HTTP: what is served, with which headers, and what is refused. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleAssetsTest {
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Vertx vertx;
+    private HttpServer server;
+
+    @BeforeAll
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        ConsoleAssets assets = new ConsoleAssets("https://{s}.tiles.example.org/{z}/{x}/{y}.png", "Example <tiles>");
+        server = vertx.createHttpServer().requestHandler(assets::handle).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void servesThePageItsModulesAndLeafletFromTheJar() throws Exception {
+        HttpResponse<String> page = get("GET", "/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        assertTrue(page.body().contains("/console/js/app.js"));
+        assertEquals(200, get("GET", "/console/js/app.js").statusCode());
+        assertTrue(get("GET", "/console/js/app.js").headers().firstValue("Content-Type").orElseThrow()
+                .startsWith("text/javascript"), "modules need a JavaScript type");
+        assertTrue(get("GET", "/console/vendor/leaflet/leaflet.js").body().contains("Leaflet"));
+        assertEquals(200, get("GET", "/console/vendor/leaflet/images/marker-icon.png").statusCode());
+    }
+
+    @Test
+    void tellsThePageWhereTilesComeFromAndLetsOnlyThoseImagesIn() throws Exception {
+        HttpResponse<String> config = get("GET", "/console/config.json");
+        assertEquals("{\"tileUrl\":\"https://{s}.tiles.example.org/{z}/{x}/{y}.png\","
+                + "\"tileAttribution\":\"Example <tiles>\"}", config.body());
+        String policy = get("GET", "/").headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(policy.contains("img-src 'self' data: blob: https://*.tiles.example.org;"), policy);
+        assertTrue(policy.contains("default-src 'self'"), policy);
+    }
+
+    @Test
+    void refusesWhatIsNotAnAssetOfTheConsole() throws Exception {
+        assertEquals(404, get("GET", "/console/../dev/telemask/gateway/api/openapi.json").statusCode());
+        assertEquals(404, get("GET", "/console/%2e%2e/%2e%2e/etc/passwd").statusCode());
+        assertEquals(404, get("GET", "/console/README-snippet.md").statusCode());
+        assertEquals(404, get("GET", "/console/vendor/leaflet/../../../../../META-INF/MANIFEST.MF").statusCode());
+        assertEquals(404, get("GET", "/console/nothing.js").statusCode());
+        assertEquals(405, get("POST", "/").statusCode());
+    }
+
+    private HttpResponse<String> get(String method, String path) throws Exception {
+        // A raw path: java.net.URI keeps "..", so the server sees exactly what a hostile client would send.
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
