@@ -116,9 +116,6 @@ public final class ConsoleAssets {
     }
 
     private Optional<Buffer> load(String resource) {
-        if (resource.endsWith("README-snippet.md")) {
-            return Optional.empty();
-        }
         try (InputStream in = ConsoleAssets.class.getClassLoader().getResourceAsStream(resource)) {
             return in == null ? Optional.empty() : Optional.of(Buffer.buffer(in.readAllBytes()));
         } catch (IOException e) {

@@ -65,7 +65,6 @@ class ConsoleAssetsTest {
     void refusesWhatIsNotAnAssetOfTheConsole() throws Exception {
         assertEquals(404, get("GET", "/console/../dev/telemask/gateway/api/openapi.json").statusCode());
         assertEquals(404, get("GET", "/console/%2e%2e/%2e%2e/etc/passwd").statusCode());
-        assertEquals(404, get("GET", "/console/README-snippet.md").statusCode());
         assertEquals(404, get("GET", "/console/vendor/leaflet/../../../../../META-INF/MANIFEST.MF").statusCode());
         assertEquals(404, get("GET", "/console/nothing.js").statusCode());
         assertEquals(405, get("POST", "/").statusCode());
