@@ -32,6 +32,8 @@ abstract class IngestContract extends GatewayTestBase {
             device.sendFrame(records);
             assertEquals(3, device.readAck());
             assertEquals(3, count(imei), "acknowledged means stored");
+            assertEquals(1, insertReturningId("SELECT count(last_seen_at) FROM devices WHERE imei = " + imei),
+                    "the device's first frame sets its last-seen time");
             device.sendFrame(records); // the ACK was "lost": the device sends the same frame again
             assertEquals(3, device.readAck());
             assertEquals(3, count(imei), "no duplicates");

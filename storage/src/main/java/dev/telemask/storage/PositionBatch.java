@@ -19,6 +19,7 @@ public final class PositionBatch {
     private AvlBatch records;
     private byte[] treatments;
     private byte[] deviceState;
+    private boolean recordsLastSeen;
 
     // Set by the writer while the batch is queued, so that queuing allocates nothing per batch.
     BatchCallback callback;
@@ -50,7 +51,22 @@ public final class PositionBatch {
         this.records = records;
         this.treatments = treatments;
         this.deviceState = null;
+        this.recordsLastSeen = false;
         return this;
+    }
+
+    /**
+     * Also sets the device's {@code last_seen_at} to this batch's receive time, in the same transaction. The
+     * default after {@link #set} is not to: a gateway asks for it about once a minute per device.
+     */
+    public PositionBatch recordLastSeen() {
+        this.recordsLastSeen = true;
+        return this;
+    }
+
+    /** Whether this batch updates the device's last-seen time. */
+    public boolean recordsLastSeen() {
+        return recordsLastSeen;
     }
 
     /**

@@ -98,6 +98,7 @@ final class PositionInserter {
 
     /** In batch order, so that of two batches of one device in this transaction the later state wins. */
     private static void saveDeviceStates(Connection connection, List<PositionBatch> batches) throws SQLException {
+        saveLastSeen(connection, batches);
         PreparedStatement update = null;
         try {
             for (PositionBatch batch : batches) {
@@ -109,6 +110,32 @@ final class PositionInserter {
                             "UPDATE devices SET privacy_state = ?, privacy_state_updated_at = now() WHERE imei = ?");
                 }
                 update.setBytes(1, batch.deviceState());
+                update.setLong(2, batch.imei());
+                update.addBatch();
+            }
+            if (update != null) {
+                update.executeBatch();
+            }
+        } finally {
+            if (update != null) {
+                update.close();
+            }
+        }
+    }
+
+    private static void saveLastSeen(Connection connection, List<PositionBatch> batches) throws SQLException {
+        PreparedStatement update = null;
+        try {
+            for (PositionBatch batch : batches) {
+                if (!batch.recordsLastSeen()) {
+                    continue;
+                }
+                if (update == null) {
+                    // GREATEST: a late batch from a slow writer thread never moves the time back.
+                    update = connection.prepareStatement("UPDATE devices SET last_seen_at ="
+                            + " GREATEST(last_seen_at, ?) WHERE imei = ?");
+                }
+                update.setTimestamp(1, new java.sql.Timestamp(batch.receivedAtMillis()));
                 update.setLong(2, batch.imei());
                 update.addBatch();
             }

@@ -111,6 +111,12 @@ class PostgresDeviceDirectoryIT extends DatabaseContract {
             WriterContract.await(WriterContract.submit(writer, batch));
             assertArrayEquals(state, new DeviceDirectory(dataSource).find(IMEI).orElseThrow().privacyState());
             assertEquals(3, queryLong("SELECT count(*) FROM positions WHERE imei = " + IMEI));
+            assertEquals(0, queryLong("SELECT count(last_seen_at) FROM devices WHERE imei = " + IMEI),
+                    "last seen is written only when asked");
+            PositionBatch seen = TestBatches.exact(IMEI, WriterContract.T0 + 3_600_000, 1).recordLastSeen();
+            WriterContract.await(WriterContract.submit(writer, seen));
+            assertEquals(seen.receivedAtMillis() / 1000, queryLong(
+                    "SELECT extract(epoch FROM last_seen_at)::bigint FROM devices WHERE imei = " + IMEI));
         }
     }
 

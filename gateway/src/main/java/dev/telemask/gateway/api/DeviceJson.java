@@ -20,6 +20,7 @@ final class DeviceJson {
         node.put("restricted", device.restricted());
         node.put("privateUntil", device.privateUntil() == null ? null : device.privateUntil().toString());
         node.put("createdAt", device.createdAt().toString());
+        node.put("lastSeenAt", device.lastSeenAt() == null ? null : device.lastSeenAt().toString());
         return node;
     }
 }

@@ -14,13 +14,15 @@ import java.util.Arrays;
  * One device's privacy between frames, for TCP and UDP alike: the engine's state as restored from the database,
  * masking a frame into a {@link PositionBatch}, and the bookkeeping that makes the state follow only committed
  * frames (a failed write rolls it back, so the resent frame is judged exactly as the first send was; a committed
- * one saves it with the records when it changed).
+ * one saves it with the records when it changed). It also has the device's last-seen time written with the
+ * records about once a minute.
  *
  * <p>Owned by one event loop; one frame in flight at a time.
  */
 final class DevicePrivacy {
     private static final Logger LOG = System.getLogger(DevicePrivacy.class.getName());
     private static final Treatment[] TREATMENTS = Treatment.values();
+    private static final long LAST_SEEN_EVERY_MILLIS = 60_000;
 
     private final DeviceState state = new DeviceState();
     private final DeviceState beforeFrame = new DeviceState();
@@ -28,6 +30,9 @@ final class DevicePrivacy {
     private byte[] committedState;
     private byte[] stateOfFrame;
     private byte[] codes = new byte[256];
+    /** When the device's last-seen time was last written, and the receive time of the frame in flight. */
+    private long lastSeenSavedMillis;
+    private long frameReceivedMillis;
 
     /** Takes up the device's saved state and switch after a (re)connect. */
     void restore(DeviceContext device) {
@@ -72,11 +77,19 @@ final class DevicePrivacy {
         stateOfFrame = state.save();
         positions.set(device.imei(), receivedAtMillis, batch, codes)
                 .deviceState(Arrays.equals(stateOfFrame, committedState) ? null : stateOfFrame);
+        frameReceivedMillis = receivedAtMillis;
+        // The console's "last seen" rides along with the records about once a minute, not with every frame.
+        if (receivedAtMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS) {
+            positions.recordLastSeen();
+        }
     }
 
     /** The masked frame is committed: its state is now the saved one. */
     void committed() {
         committedState = stateOfFrame;
+        if (frameReceivedMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS) {
+            lastSeenSavedMillis = frameReceivedMillis;
+        }
     }
 
     /** The masked frame was not stored: forget what it did to the state. */

@@ -4,5 +4,5 @@ import java.time.Instant;
 
 /** A registered device as the fleet API shows it. */
 public record Device(long imei, long tenantId, String label, Long policyId, boolean restricted,
-                     Instant privateUntil, Instant createdAt) {
+                     Instant privateUntil, Instant createdAt, Instant lastSeenAt) {
 }

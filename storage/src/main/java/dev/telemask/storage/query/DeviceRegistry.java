@@ -23,7 +23,7 @@ public final class DeviceRegistry {
     public enum Outcome { DONE, NOT_FOUND, POLICY_NOT_FOUND, TAKEN }
 
     private static final String SELECT = "SELECT imei, tenant_id, label, policy_id, restricted, private_until,"
-            + " created_at FROM devices";
+            + " created_at, last_seen_at FROM devices";
     // The policy must be the tenant's own: a policy of another tenant is treated as missing.
     private static final String OWN_POLICY = "SELECT 1 FROM policies WHERE id = ? AND tenant_id = ?";
 
@@ -184,6 +184,6 @@ public final class DeviceRegistry {
         long policy = rs.getLong(4);
         Long policyId = rs.wasNull() ? null : policy;
         return new Device(rs.getLong(1), rs.getLong(2), rs.getString(3), policyId, rs.getBoolean(5),
-                instant(rs, 6), instant(rs, 7));
+                instant(rs, 6), instant(rs, 7), instant(rs, 8));
     }
 }
