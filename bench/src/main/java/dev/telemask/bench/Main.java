@@ -1,23 +1,35 @@
 package dev.telemask.bench;
 
 import dev.telemask.bench.load.LoadCommand;
+import dev.telemask.bench.query.TrackQueryBenchmark;
 import dev.telemask.bench.simulator.SimulateCommand;
+import dev.telemask.bench.storage.PositionWriteBenchmark;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The bench jar's entry point: {@code telemask bench <suite> [JMH options]} runs a named group of JMH benchmarks with
- * the GC profiler; {@code telemask simulate [options]} runs the fleet simulator; {@code telemask load [options]} runs
- * the end-to-end load test.
+ * The bench jar's entry point: {@code telemask bench decoder|privacy [JMH options]} runs a group of JMH benchmarks
+ * with the GC profiler; {@code telemask bench storage|query JDBC_URL [...]} runs a database benchmark;
+ * {@code telemask simulate [options]} runs the fleet simulator; {@code telemask load [options]} runs the end-to-end
+ * load test.
  */
 public final class Main {
-    /** Suites by name: a regular expression over benchmark class names. */
+    /** JMH suites by name: a regular expression over benchmark class names. */
     private static final Map<String, String> SUITES = Map.of(
             "decoder", "dev\\.telemask\\.bench\\.codec\\..*",
-            "privacy", "dev\\.telemask\\.bench\\.privacy\\..*",
-            "storage", "dev\\.telemask\\.bench\\.storage\\..*");
+            "privacy", "dev\\.telemask\\.bench\\.privacy\\..*");
+
+    /** A benchmark with a main of its own. */
+    private interface Program {
+        void main(String[] args) throws Exception;
+    }
+
+    /** Database benchmarks by name; they take the JDBC URL of a TimescaleDB first. */
+    private static final Map<String, Program> PROGRAMS = Map.of(
+            "storage", PositionWriteBenchmark::main,
+            "query", TrackQueryBenchmark::main);
 
     private Main() {}
 
@@ -28,9 +40,15 @@ public final class Main {
         if (args.length > 0 && args[0].equals("load")) {
             System.exit(LoadCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        if (args.length >= 2 && args[0].equals("bench") && PROGRAMS.containsKey(args[1])) {
+            PROGRAMS.get(args[1]).main(Arrays.copyOfRange(args, 2, args.length));
+            return;
+        }
         if (args.length < 2 || !args[0].equals("bench") || !SUITES.containsKey(args[1])) {
             System.err.println("usage: telemask bench <" + String.join("|", SUITES.keySet().stream().sorted().toList())
                     + "> [JMH options, e.g. -f 1 -wi 2 -i 3]");
+            System.err.println("       telemask bench storage JDBC_URL [ROWS]");
+            System.err.println("       telemask bench query JDBC_URL [DEVICES] [INTERVAL] [QUERIES]");
             System.err.println("       telemask simulate --devices N --rate R --duration D --host H --port P [options]");
             System.err.println("       telemask load [--steps 1000,5000,10000] [--rate-per-device 5] [options]");
             System.exit(2);
