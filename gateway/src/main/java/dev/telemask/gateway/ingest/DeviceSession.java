@@ -115,7 +115,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         }
         if (found.isEmpty()) {
             services.metrics().reject(IngestMetrics.Reject.UNKNOWN_DEVICE);
-            LOG.log(Level.INFO, "device {0} is not registered; refused", imei);
+            // A metric, not a log line per attempt: an unregistered fleet reconnects all day.
+            LOG.log(Level.DEBUG, "device {0} is not registered; refused", imei);
             ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(REJECT)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
