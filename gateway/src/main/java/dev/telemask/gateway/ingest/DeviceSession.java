@@ -51,6 +51,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(MAX_PENDING_FRAMES + 1);
     private boolean inFlight;
     private boolean parked;
+    /** Whether the safety-net retry timer is pending: one at a time, however often the gate wakes this session. */
+    private boolean retryScheduled;
     /** Whether this session is in the gate's queue; set here, cleared by the gate's (writer) thread. */
     final AtomicBoolean atGate = new AtomicBoolean();
     private int frameRecords;
@@ -233,7 +235,15 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         if (atGate.compareAndSet(false, true)) {
             services.gate().park(this);
         }
-        ctx.executor().schedule(this::retryParked, PARKED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        if (!retryScheduled) {
+            retryScheduled = true;
+            ctx.executor().schedule(this::retryTimer, PARKED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void retryTimer() {
+        retryScheduled = false;
+        retryParked();
     }
 
     /** The writer has room again. Any thread. */
