@@ -2,7 +2,10 @@
 // what it saw. The Java test seeds the gateway, runs this, and asserts on the result.
 //
 //   node console-e2e.mjs <plan.json>
-// plan: { baseUrl, adminToken, driverToken, imei, day, privateNeedles: [...], businessNeedles: [...], outDir }
+// plan: { baseUrl, adminToken, driverToken, imei, day, consentReason, privateNeedles: [...], businessNeedles: [...],
+//         outDir }
+// As the admin it also grants one consent flag, exports the device (reading the downloaded file) and erases the
+// shown day; as the driver it switches private mode on.
 // Every wait is for a selector or a state of the page, bounded by Playwright's timeouts: no fixed sleeps.
 
 import { chromium } from 'playwright-core';
@@ -47,6 +50,11 @@ try {
   result.consentHistoryRows = await admin.locator('#consent-history tbody tr').count();
   result.policyShown = (await admin.locator('#policy-document').innerText()).includes('gridMetres');
   result.screenshots.push(await shot(admin, 'console-admin.png', { fullPage: true }));
+
+  await changeConsent(admin);
+  await exportDevice(admin);
+  await eraseShownDay(admin);
+  result.screenshots.push(await shot(admin, 'console-admin-after.png', { fullPage: true }));
   const adminPage = await admin.content();
 
   const driver = await signIn(plan.driverToken);
@@ -67,6 +75,71 @@ try {
   await context.close();
 }
 console.log(JSON.stringify(result));
+
+/** Grants location with a reason that is markup (it must show as text) and waits for it in the history. */
+async function changeConsent(page) {
+  await page.selectOption('#consent-location', 'true');
+  await page.fill('#consent-reason', plan.consentReason);
+  await page.click('#consent-save');
+  const { question, response } = await confirm(page, (r) => r.request().method() === 'PUT'
+    && new URL(r.url()).pathname === `/api/v1/devices/${plan.imei}/consent`);
+  result.consentQuestion = question;
+  result.consentStatus = response.status();
+  const added = page.locator('#consent-history tbody tr', { hasText: plan.consentReason });
+  await added.waitFor();
+  result.consentHistoryRowsAfter = await page.locator('#consent-history tbody tr').count();
+  result.consentNewestRow = await page.locator('#consent-history tbody tr').first().innerText();
+  result.consentCurrent = await page.locator('#consent-current').innerText();
+  result.consentReasonMarkup = await page.locator('#consent-history tbody i').count(); // 0: shown as text
+}
+
+/** Exports after the confirmation and reads the downloaded file. */
+async function exportDevice(page) {
+  await page.click('#export');
+  await page.waitForSelector('#confirm[open]');
+  result.exportQuestion = await page.locator('#confirm-text').innerText();
+  const downloading = page.waitForEvent('download');
+  await page.click('#confirm-yes');
+  const download = await downloading;
+  result.exportFileName = download.suggestedFilename();
+  const file = join(plan.outDir, 'export.json');
+  await download.saveAs(file);
+  const text = readFileSync(file, 'utf8');
+  const exported = JSON.parse(text);
+  result.exportImei = exported.device?.imei;
+  result.exportPositions = exported.positions.length;
+  result.exportLocatedPositions = exported.positions
+    .filter((p) => Number.isFinite(p.latitude) && Number.isFinite(p.longitude)).length;
+  result.exportTrips = exported.trips.length;
+  result.exportBusinessFound = plan.businessNeedles.filter((needle) => text.includes(needle));
+  result.exportPrivateLeaks = plan.privateNeedles.filter((needle) => text.includes(needle));
+  await page.waitForSelector('#admin-status:has-text("Exported")');
+}
+
+/** Erases the shown day (it holds both trips), then waits for the emptied track and the erasure's audit row. */
+async function eraseShownDay(page) {
+  await page.click('#erase');
+  const { question, response } = await confirm(page, (r) => r.request().method() === 'POST'
+    && new URL(r.url()).pathname === `/api/v1/devices/${plan.imei}/erase`);
+  result.eraseQuestion = question;
+  result.eraseStatus = response.status();
+  result.erase = await response.json();
+  await page.waitForSelector('#admin-status:has-text("Erased")');
+  await page.waitForSelector('#trips td.empty');
+  await page.waitForSelector('body[data-track="shown"]');
+  await page.locator('#audit tbody td:nth-child(3)', { hasText: /^erase$/ }).first().waitFor();
+  result.eraseMessage = await page.locator('#admin-status').innerText();
+  result.trackStatusAfterErase = await page.locator('#track-status').innerText();
+}
+
+/** Answers the page's confirmation dialog with yes; returns its question and the response it let through. */
+async function confirm(page, isResponse) {
+  await page.waitForSelector('#confirm[open]');
+  const question = await page.locator('#confirm-text').innerText();
+  const responding = page.waitForResponse(isResponse);
+  await page.click('#confirm-yes');
+  return { question, response: await responding };
+}
 
 async function signIn(token) {
   const page = await context.newPage(); // a new tab: its own sessionStorage, so its own sign-in

@@ -1,17 +1,34 @@
-// What only an admin sees of a device: consent and its history, the policy document, export and erase (each
-// confirmed first), and the fleet's audit log.
+// What only an admin sees of a device: consent and its history (and changing it), the policy document, export and
+// erase (each confirmed first), and the fleet's audit log.
 
 import { $, el, fill, formatTime } from './dom.js';
 import { confirmAction } from './confirm.js';
 
 const CONSENT_KINDS = ['location', 'driverIdentity', 'telemetry'];
+const CONSENT_NAMES = { location: 'location', driverIdentity: 'driver identity', telemetry: 'telemetry' };
 
 export class AdminPanel {
   constructor(api, onErased) {
     this.api = api;
     this.onErased = onErased;
-    $('#export').addEventListener('click', () => this.export());
-    $('#erase').addEventListener('click', () => this.erase());
+    $('#export').addEventListener('click', () => this.guarded(() => this.export()));
+    $('#erase').addEventListener('click', () => this.guarded(() => this.erase()));
+    $('#consent-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.guarded(() => this.changeConsent());
+    });
+  }
+
+  /** Runs an action, telling the admin how it ended instead of leaving a failure in the developer console. */
+  async guarded(action) {
+    const status = $('#admin-status');
+    status.textContent = '';
+    try {
+      const done = await action();
+      if (done) status.textContent = done;
+    } catch (failure) {
+      status.textContent = `Failed: ${failure.message}`;
+    }
   }
 
   async show(device, policy, range) {
@@ -21,6 +38,12 @@ export class AdminPanel {
       this.api.get(`/devices/${device.imei}/consent`),
       this.showAudit(),
     ]);
+    this.showConsent(consent);
+    $('#policy-name').textContent = policy ? `“${policy.name}”, version ${policy.version}` : '(none assigned)';
+    $('#policy-document').textContent = policy ? JSON.stringify(policy.document, null, 2) : '';
+  }
+
+  showConsent(consent) {
     fill($('#consent-current'), CONSENT_KINDS.map((kind) => {
       const granted = consent.current[kind];
       const state = granted == null ? 'policy default' : granted ? 'granted' : 'refused';
@@ -29,8 +52,28 @@ export class AdminPanel {
     fill($('#consent-history tbody'), [...consent.history].reverse().map((change) => el('tr', {},
       el('td', {}, formatTime(change.changedAt)), el('td', {}, change.kind),
       el('td', {}, change.granted ? 'yes' : 'no'), el('td', {}, change.changedBy), el('td', {}, change.reason ?? ''))));
-    $('#policy-name').textContent = policy ? `“${policy.name}”, version ${policy.version}` : '(none assigned)';
-    $('#policy-document').textContent = policy ? JSON.stringify(policy.document, null, 2) : '';
+  }
+
+  /** PUTs the flags the admin set (only those: "unchanged" sends nothing), after a confirmation. */
+  async changeConsent() {
+    const { imei } = this.device;
+    const changes = {};
+    for (const kind of CONSENT_KINDS) {
+      const value = $(`#consent-${kind}`).value;
+      if (value !== '') changes[kind] = value === 'true';
+    }
+    const kinds = Object.keys(changes);
+    if (kinds.length === 0) return 'Choose a consent to grant or refuse first.';
+    const reason = $('#consent-reason').value.trim();
+    const list = kinds.map((kind) => `${changes[kind] ? 'grant' : 'refuse'} ${CONSENT_NAMES[kind]}`).join(', ');
+    const question = `For device ${imei}: ${list}${reason ? ` (reason: ${reason})` : ''}?`
+      + ' The change is added to the consent history with your name and the time.';
+    if (!await confirmAction(question)) return null;
+    const consent = await this.api.put(`/devices/${imei}/consent`, reason ? { ...changes, reason } : changes);
+    this.showConsent(consent);
+    $('#consent-form').reset();
+    await this.showAudit();
+    return `Consent changed: ${list}.`;
   }
 
   async showAudit() {
@@ -42,7 +85,7 @@ export class AdminPanel {
 
   async export() {
     const imei = this.device.imei;
-    if (!await confirmAction(`Download everything stored about device ${imei}? The export is audited.`)) return;
+    if (!await confirmAction(`Download everything stored about device ${imei}? The export is audited.`)) return null;
     // A plain link cannot carry the bearer token, so the console fetches the document and hands it over as a file.
     const response = await fetch(`/api/v1/devices/${imei}/export`,
       { headers: { Authorization: `Bearer ${this.api.token}` } });
@@ -52,6 +95,7 @@ export class AdminPanel {
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
     await this.showAudit();
+    return `Exported ${imei}-export.json.`;
   }
 
   async erase() {
@@ -59,9 +103,10 @@ export class AdminPanel {
     const { from, to } = this.range;
     const question = `Erase every stored position of device ${imei} from ${formatTime(from)} to ${formatTime(to)}?`
       + ' This cannot be undone; an audit row of the erasure is kept.';
-    if (!await confirmAction(question)) return;
+    if (!await confirmAction(question)) return null;
     const result = await this.api.post(`/devices/${imei}/erase`, undefined, { from, to });
     await this.showAudit();
     this.onErased(result);
+    return `Erased ${result.erased} stored positions.`;
   }
 }

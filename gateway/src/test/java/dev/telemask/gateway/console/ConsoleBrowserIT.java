@@ -19,9 +19,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * The fleet console end to end: a real gateway with a device that drove a business trip and a private trip, the
  * console in headless Chromium signed in as the fleet's admin and then as the driver. The map draws the business
  * trip, nothing the browser receives or shows holds a coordinate of the private trip, and the driver's switch
- * reaches the API. Screenshots land in target/console-e2e.
+ * reaches the API. The admin also grants a consent flag (it reaches the history), downloads the export (business
+ * positions in it, no private coordinate) and erases the shown day, which holds the private trip (the rows go, the
+ * erasure's audit row stays). Screenshots land in target/console-e2e.
  */
 class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
     private static final int GRID_METRES = 200;
@@ -43,6 +50,8 @@ class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
              "zones": [{"name": "home", "latitude": 54.6800, "longitude": 25.2300, "radiusMetres": 400}]}"""
             .formatted(GRID_METRES);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Markup on purpose: the console must show it as text. */
+    private static final String CONSENT_REASON = "e2e: driver agreed <i>in writing</i>";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ConsoleBrowser browser =
@@ -51,6 +60,10 @@ class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
     private LocalDate day;
     private String adminToken;
     private String driverToken;
+    private Instant dayStart;
+    private Instant dayEnd;
+    private long storedThatDay;
+    private long storedInPrivateTrip;
 
     @Override
     protected TestDatabase testDatabase() {
@@ -73,6 +86,13 @@ class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
             device.sendFrame(ConsoleDrives.privateTrip(morning + 4 * 3_600_000L));
             assertEquals(ConsoleDrives.RECORDS_PER_TRIP + 1, device.readAck(), "private trip stored");
         }
+        dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        dayEnd = dayStart.plus(Duration.ofDays(1));
+        long privateStart = morning + 4 * 3_600_000L;
+        storedThatDay = positionsBetween(dayStart, dayEnd);
+        storedInPrivateTrip = positionsBetween(Instant.ofEpochMilli(privateStart),
+                Instant.ofEpochMilli(privateStart + (ConsoleDrives.RECORDS_PER_TRIP + 1) * ConsoleDrives.MINUTE));
+        assertTrue(storedInPrivateTrip > 0, "the private trip is stored, so its erasure can be seen");
         api("PATCH", "/devices/" + imei, "{\"label\": \"van 7 <b>Vilnius</b>\"}");
         api("PUT", "/devices/" + imei + "/consent",
                 "{\"driverIdentity\": false, \"reason\": \"driver asked on 2026-03-02\"}");
@@ -87,6 +107,7 @@ class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
                 "driverToken", driverToken,
                 "imei", Long.toString(imei),
                 "day", day.toString(),
+                "consentReason", CONSENT_REASON,
                 "privateNeedles", ConsoleDrives.privateNeedles(),
                 "businessNeedles", ConsoleDrives.businessNeedles(GRID_METRES),
                 "outDir", browser.dir().toString()));
@@ -115,8 +136,86 @@ class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
         JsonNode device = JSON.readTree(api("GET", "/devices/" + imei, null));
         assertNotNull(device.get("privateUntil").textValue(), "the switch reached the API: " + device);
         assertTrue(Instant.parse(device.get("privateUntil").textValue()).isAfter(Instant.now()));
+
+        // Consent: the grant went through the confirmation, shows as the newest history row, and is in the API.
+        assertEquals(200, result.get("consentStatus").asInt(), result.toString());
+        assertTrue(result.get("consentQuestion").asText().contains("grant location"), result.toString());
+        assertEquals(result.get("consentHistoryRows").asInt() + 1, result.get("consentHistoryRowsAfter").asInt());
+        assertTrue(result.get("consentNewestRow").asText().contains(CONSENT_REASON),
+                "the reason shows as text, markup and all: " + result.get("consentNewestRow"));
+        assertEquals(0, result.get("consentReasonMarkup").asInt(), "the reason's markup is not parsed");
+        assertTrue(result.get("consentCurrent").asText().contains("location: granted"), result.toString());
+        JsonNode consent = JSON.readTree(api("GET", "/devices/" + imei + "/consent", null));
+        assertTrue(consent.get("current").get("location").asBoolean(), "location granted via the API: " + consent);
+        JsonNode newest = consent.get("history").get(consent.get("history").size() - 1);
+        assertEquals("location", newest.get("kind").asText(), consent.toString());
+        assertTrue(newest.get("granted").asBoolean(), consent.toString());
+        assertEquals(CONSENT_REASON, newest.get("reason").asText(), consent.toString());
+        assertEquals(2, auditRows("consent.change", null), "the console's consent change is audited, as the seed's is");
+
+        // Export: the downloaded document holds the business trip's positions and no private coordinate.
+        assertEquals(imei + "-export.json", result.get("exportFileName").asText());
+        assertEquals(Long.toString(imei), result.get("exportImei").asText());
+        assertEquals(storedThatDay, result.get("exportPositions").asLong(), "every stored position exported");
+        assertTrue(result.get("exportLocatedPositions").asInt() >= ConsoleDrives.RECORDS_PER_TRIP, result.toString());
+        assertEquals(ConsoleDrives.businessNeedles(GRID_METRES),
+                JSON.convertValue(result.get("exportBusinessFound"), List.class), "business positions exported");
+        assertEquals(List.of(), JSON.convertValue(result.get("exportPrivateLeaks"), List.class),
+                "no coordinate of the private trip in the export");
+        assertEquals(1, auditRows("export", null), "the export is audited");
+
+        // Erase: the shown day (it covers the private trip) is gone, and the erasure's audit row stays.
+        assertEquals(200, result.get("eraseStatus").asInt(), result.toString());
+        assertEquals(dayStart.toString(), result.get("erase").get("from").asText());
+        assertEquals(dayEnd.toString(), result.get("erase").get("to").asText());
+        assertEquals(storedThatDay, result.get("erase").get("erased").asLong(), result.toString());
+        assertTrue(result.get("trackStatusAfterErase").asText().startsWith("0 records"), result.toString());
+        assertEquals(0, positionsBetween(dayStart, dayEnd), "no position of the erased range is left");
+        assertEquals(0, tripsBetween(dayStart, dayEnd), "no trip of the erased range is left");
+        assertEquals(1, auditRows("erase", "{\"from\": \"" + dayStart + "\", \"to\": \"" + dayEnd + "\", \"rows\": "
+                + storedThatDay + "}"), "the erasure's audit row, with its range and row count");
+
         for (JsonNode screenshot : result.get("screenshots")) {
             assertTrue(Files.size(Path.of(screenshot.asText())) > 10_000, "screenshot taken: " + screenshot);
+        }
+    }
+
+    private long positionsBetween(Instant from, Instant to) throws SQLException {
+        return count("SELECT count(*) FROM positions WHERE imei = ? AND device_time >= ? AND device_time < ?",
+                from, to);
+    }
+
+    private long tripsBetween(Instant from, Instant to) throws SQLException {
+        return count("SELECT count(*) FROM trips WHERE imei = ? AND started_at >= ? AND started_at < ?", from, to);
+    }
+
+    private long count(String sql, Instant from, Instant to) throws SQLException {
+        try (Connection c = gateway.dataSource().getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setLong(1, imei);
+            st.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            st.setObject(3, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            return single(st);
+        }
+    }
+
+    /** Audit rows of {@code action} on the device by the admin's token, whose details contain {@code details}. */
+    private long auditRows(String action, String details) throws SQLException {
+        String sql = "SELECT count(*) FROM audit_log WHERE action = ? AND target = ? AND actor LIKE '%console-admin%'"
+                + (details == null ? "" : " AND details @> ?::jsonb");
+        try (Connection c = gateway.dataSource().getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, action);
+            st.setString(2, "device:" + imei);
+            if (details != null) {
+                st.setString(3, details);
+            }
+            return single(st);
+        }
+    }
+
+    private static long single(PreparedStatement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
