@@ -10,11 +10,7 @@ public final class SampleFrames {
     public static AvlBatch codec8(int records) {
         AvlBatch batch = new AvlBatch();
         for (int r = 0; r < records; r++) {
-            batch.addRecord(1_700_000_000_000L + r * 10_000L, 0, 252_560_283 + r * 1000, 546_674_250 + r * 700, 172, 248, 11, 54, 0,
-                    AvlBatch.NO_GENERATION);
-            batch.addIo(239, 1, 1);
-            batch.addIo(240, 1, 1);
-            batch.addIo(21, 1, 4);
+            addDrivingRecord(batch, r);
             batch.addIo(66, 2, 12_743);
             batch.addIo(67, 2, 4064);
             batch.addIo(16, 4, 22_949_000 + r * 140L);
@@ -32,11 +28,7 @@ public final class SampleFrames {
             beacon[i] = (byte) (i * 7);
         }
         for (int r = 0; r < records; r++) {
-            batch.addRecord(1_700_000_000_000L + r * 10_000L, 0, 252_560_283 + r * 1000, 546_674_250 + r * 700, 172, 248, 11, 54, 0,
-                    AvlBatch.NO_GENERATION);
-            batch.addIo(239, 1, 1);
-            batch.addIo(240, 1, 1);
-            batch.addIo(21, 1, 4);
+            addDrivingRecord(batch, r);
             batch.addIo(69, 1, 1);
             batch.addIo(66, 2, 12_743);
             batch.addIo(67, 2, 4064);
@@ -49,5 +41,14 @@ public final class SampleFrames {
             batch.addNx(385, beacon, 0, beacon.length);
         }
         return batch;
+    }
+
+    /** Record {@code r} of a drive, 10 s apart, with ignition, movement and GSM signal: what every sample starts with. */
+    private static void addDrivingRecord(AvlBatch batch, int r) {
+        batch.addRecord(1_700_000_000_000L + r * 10_000L, 0, 252_560_283 + r * 1000, 546_674_250 + r * 700, 172, 248, 11,
+                54, 0, AvlBatch.NO_GENERATION);
+        batch.addIo(239, 1, 1);
+        batch.addIo(240, 1, 1);
+        batch.addIo(21, 1, 4);
     }
 }
