@@ -176,6 +176,28 @@ public final class AvlBatch {
         nxSize = other.nxSize;
     }
 
+    /**
+     * Appends a copy of record {@code r} of {@code from} (its kept IO elements only) and returns its index here. The
+     * copy's location is cleared when the original's is.
+     */
+    public int appendRecord(AvlBatch from, int r) {
+        int copy = addRecord(from.timestamp[r], from.priority[r], from.longitude[r], from.latitude[r],
+                from.altitude[r], from.angle[r], from.satellites[r], from.speed[r], from.eventIo[r],
+                from.generation[r]);
+        locationCleared[copy] = from.locationCleared[r];
+        for (int e = from.ioStart[r], end = e + from.ioCount[r]; e < end; e++) {
+            if (from.ioRemoved[e]) {
+                continue;
+            }
+            if (from.ioWidth[e] == WIDTH_VARIABLE) {
+                addNx(from.ioId[e], from.nx, from.nxOffset[e], (int) from.ioValue[e]);
+            } else {
+                addIo(from.ioId[e], from.ioWidth[e], from.ioValue[e]);
+            }
+        }
+        return copy;
+    }
+
     private void growRecords(int capacity) {
         timestamp = Arrays.copyOf(timestamp, capacity);
         priority = Arrays.copyOf(priority, capacity);

@@ -11,7 +11,12 @@ public enum Treatment {
     /** Inside, or too near, a privacy zone: stored like a private record. */
     ZONE,
     /** Not stored at all. */
-    DROPPED;
+    DROPPED,
+    /**
+     * Not decided yet (the earlier part of its trip, or its trip's grace window, has not arrived): written encrypted
+     * to {@code sealed_positions}, never to {@code positions}, and resolved or destroyed later.
+     */
+    SEALED;
 
     private static final Treatment[] BY_CODE = values();
 
