@@ -19,6 +19,10 @@ public final class CompiledPolicy {
     /** {@code null} when every IO element is kept. */
     final IoIdSet keptIo;
     final boolean dropPrivate;
+    final long graceMillis;
+    final long maxRecordGapMillis;
+    final long maxParkedGapMillis;
+    final long anchorDelayMillis;
     /**
      * What {@code filterIo} removes, one set per (hides location, driver identity consent, telemetry consent),
      * made on first use: one bitset lookup per element instead of four. Racing threads may each make one; they
@@ -39,6 +43,11 @@ public final class CompiledPolicy {
         this.zones = policy.zones().stream().map(z -> HiddenDisc.of(z, zoneKey)).toArray(HiddenDisc[]::new);
         this.keptIo = policy.keptIo().all() ? null : IoIdSet.of(policy.keptIo().ids());
         this.dropPrivate = policy.privateRecords() == PrivateRecordHandling.DROP;
+        TripTiming timing = policy.timing();
+        this.graceMillis = timing.graceWindow().toMillis();
+        this.maxRecordGapMillis = timing.maxRecordGap().toMillis();
+        this.maxParkedGapMillis = Math.max(maxRecordGapMillis, timing.maxParkedGap().toMillis());
+        this.anchorDelayMillis = timing.anchorDelay().toMillis();
     }
 
     /**

@@ -4,4 +4,16 @@ package dev.telemask.privacy;
 public record Consent(boolean location, boolean driverIdentity, boolean telemetry) {
     /** Everything consented. */
     public static final Consent ALL = new Consent(true, true, true);
+    private static final Consent[] ALL_COMBINATIONS = new Consent[8];
+
+    static {
+        for (int i = 0; i < 8; i++) {
+            ALL_COMBINATIONS[i] = new Consent((i & 4) != 0, (i & 2) != 0, (i & 1) != 0);
+        }
+    }
+
+    /** A shared instance: the hot path narrows consent per record without allocating. */
+    public static Consent of(boolean location, boolean driverIdentity, boolean telemetry) {
+        return ALL_COMBINATIONS[(location ? 4 : 0) | (driverIdentity ? 2 : 0) | (telemetry ? 1 : 0)];
+    }
 }

@@ -3,16 +3,19 @@ package dev.telemask.privacy;
 import java.nio.ByteBuffer;
 
 /**
- * What the engine remembers about one device between records: ignition and movement, whether a trip is under way
- * and private, the device's private-mode switch, the manual private toggle and whether the last fix was in a
- * privacy zone. Saved with {@link #save()} as a small versioned byte array that the gateway stores, so a device
- * that reconnects to another instance continues its trip correctly.
+ * What the engine knows about one device at its <em>frontier</em>, the newest record it has decided: ignition and
+ * movement, whether a trip is under way and private, whether the vehicle is parked where a private trip ended
+ * (sticky), the device's private-mode element, whether the last fix was in a privacy zone, and where and when the
+ * frontier record was. Records after the frontier are decided from this state in device-time order
+ * ({@link TripDecider}); records at or before it arrive too late to change anything.
  *
- * <p>Owned by one device's connection: not thread-safe.
+ * <p>Saved with {@link #save()} as a small versioned byte array that the gateway stores with the records it
+ * decided, so a device that reconnects to another instance continues exactly there. Owned by one device's
+ * connection: not thread-safe.
  */
 public final class DeviceState {
-    private static final byte FORMAT_VERSION = 1;
-    static final int SAVED_LENGTH = 1 + 1 + 1 + 1 + 8 + 8;
+    private static final byte FORMAT_VERSION = 2;
+    static final int SAVED_LENGTH = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
     static final byte UNKNOWN = -1;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -20,6 +23,9 @@ public final class DeviceState {
     private static final int TRIP_PRIVATE = 1 << 1;
     private static final int PRIVATE_MODE = 1 << 2;
     private static final int LAST_FIX_IN_ZONE = 1 << 3;
+    private static final int STICKY = 1 << 4;
+    private static final int TRIP_AWARE = 1 << 5;
+    private static final int FRONTIER_FIX = 1 << 6;
 
     byte ignition = UNKNOWN;
     byte movement = UNKNOWN;
@@ -27,21 +33,20 @@ public final class DeviceState {
     boolean tripPrivate;
     boolean privateMode;
     boolean lastFixInZone;
+    /** Parked where a private trip ended: private until the next trip starts. */
+    boolean sticky;
+    /** The device has reported ignition or movement: its records are read as trips. */
+    boolean tripAware;
     long tripStartMillis = NEVER;
-    long manualPrivateUntilMillis = NEVER;
+    /** Device time of the newest decided record, {@link #NEVER} before the first. */
+    long frontierMillis = NEVER;
+    boolean frontierFix;
+    int frontierLatitude;
+    int frontierLongitude;
 
     /** Caches that make the hot path allocation-free; derived, never saved. */
     final LocalClock clock = new LocalClock();
     final GeoGrid.Cache gridCache = new GeoGrid.Cache();
-
-    /** Makes records before {@code untilMillis} (device time) private: the driver's manual toggle. */
-    public void manualPrivateUntil(long untilMillis) {
-        manualPrivateUntilMillis = untilMillis;
-    }
-
-    public long manualPrivateUntilMillis() {
-        return manualPrivateUntilMillis;
-    }
 
     public boolean inTrip() {
         return inTrip;
@@ -51,25 +56,45 @@ public final class DeviceState {
         return tripPrivate;
     }
 
+    /** Whether the vehicle is parked where a private trip ended. */
+    public boolean sticky() {
+        return sticky;
+    }
+
     /** Device time of the current trip's first record, or {@link #NEVER} outside a trip. */
     public long tripStartMillis() {
         return tripStartMillis;
     }
 
-    /** A stable form of this state: a version byte, flags, ignition, movement, trip start, toggle end. */
+    /** Device time of the newest decided record, or {@link #NEVER}. */
+    public long frontierMillis() {
+        return frontierMillis;
+    }
+
+    /** Whether the device has reported ignition or movement, so that its records are read as trips. */
+    public boolean tripAware() {
+        return tripAware;
+    }
+
+    /** A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place. */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
-                | (privateMode ? PRIVATE_MODE : 0) | (lastFixInZone ? LAST_FIX_IN_ZONE : 0);
+                | (privateMode ? PRIVATE_MODE : 0) | (lastFixInZone ? LAST_FIX_IN_ZONE : 0)
+                | (sticky ? STICKY : 0) | (tripAware ? TRIP_AWARE : 0) | (frontierFix ? FRONTIER_FIX : 0);
         return ByteBuffer.allocate(SAVED_LENGTH)
                 .put(FORMAT_VERSION).put((byte) flags).put(ignition).put(movement)
-                .putLong(tripStartMillis).putLong(manualPrivateUntilMillis)
+                .putLong(tripStartMillis).putLong(frontierMillis)
+                .putInt(frontierLatitude).putInt(frontierLongitude)
                 .array();
     }
 
-    /** The state {@link #save()} wrote; {@code null} or empty gives a fresh state. */
+    /**
+     * The state {@link #save()} wrote; {@code null} or empty gives a fresh state, and so does a state of the first
+     * format (which had no frontier): its records are then decided afresh from what arrives.
+     */
     public static DeviceState restore(byte[] saved) {
         DeviceState state = new DeviceState();
-        if (saved == null || saved.length == 0) {
+        if (saved == null || saved.length == 0 || (saved[0] == 1 && saved.length == 20)) {
             return state;
         }
         if (saved.length != SAVED_LENGTH || saved[0] != FORMAT_VERSION) {
@@ -82,16 +107,21 @@ public final class DeviceState {
         state.tripPrivate = (flags & TRIP_PRIVATE) != 0;
         state.privateMode = (flags & PRIVATE_MODE) != 0;
         state.lastFixInZone = (flags & LAST_FIX_IN_ZONE) != 0;
+        state.sticky = (flags & STICKY) != 0;
+        state.tripAware = (flags & TRIP_AWARE) != 0;
+        state.frontierFix = (flags & FRONTIER_FIX) != 0;
         state.ignition = in.get();
         state.movement = in.get();
         state.tripStartMillis = in.getLong();
-        state.manualPrivateUntilMillis = in.getLong();
+        state.frontierMillis = in.getLong();
+        state.frontierLatitude = in.getInt();
+        state.frontierLongitude = in.getInt();
         return state;
     }
 
     /**
      * Makes this state equal to {@code other} without allocating: the gateway snapshots a device's state before a
-     * batch and rolls back to it when the batch is not stored, because the device will send it again.
+     * frame and rolls back to it when the frame is not stored, because the device will send it again.
      */
     public void copyFrom(DeviceState other) {
         ignition = other.ignition;
@@ -100,19 +130,28 @@ public final class DeviceState {
         tripPrivate = other.tripPrivate;
         privateMode = other.privateMode;
         lastFixInZone = other.lastFixInZone;
+        sticky = other.sticky;
+        tripAware = other.tripAware;
         tripStartMillis = other.tripStartMillis;
-        manualPrivateUntilMillis = other.manualPrivateUntilMillis;
+        frontierMillis = other.frontierMillis;
+        frontierFix = other.frontierFix;
+        frontierLatitude = other.frontierLatitude;
+        frontierLongitude = other.frontierLongitude;
     }
 
     /** Driving: neither ignition nor movement is known to be off, and at least one is known to be on. */
     boolean driving() {
+        return driving(ignition, movement);
+    }
+
+    static boolean driving(byte ignition, byte movement) {
         return ignition != 0 && movement != 0 && (ignition == 1 || movement == 1);
     }
 
     @Override
     public String toString() {
-        return "DeviceState[inTrip=" + inTrip + ", tripPrivate=" + tripPrivate + ", ignition=" + ignition
-                + ", movement=" + movement + ", privateMode=" + privateMode + ", lastFixInZone=" + lastFixInZone
-                + ", tripStart=" + tripStartMillis + ", manualPrivateUntil=" + manualPrivateUntilMillis + "]";
+        return "DeviceState[frontier=" + frontierMillis + ", inTrip=" + inTrip + ", tripPrivate=" + tripPrivate
+                + ", sticky=" + sticky + ", ignition=" + ignition + ", movement=" + movement + ", privateMode="
+                + privateMode + ", lastFixInZone=" + lastFixInZone + ", tripStart=" + tripStartMillis + "]";
     }
 }

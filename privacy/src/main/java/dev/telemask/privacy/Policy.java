@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param schedule          business hours outside which driving is private, or {@code null} for none
  * @param coarseningMetres  grid cell size for non-private records, 0 when coarsening is off
+ * @param timing            how records are read as trips: grace window and the gaps taken as continuous
  */
 public record Policy(
         int version,
@@ -19,7 +20,8 @@ public record Policy(
         PrivateRecordHandling privateRecords,
         int coarseningMetres,
         List<PrivacyZone> zones,
-        IoSelection keptIo) {
+        IoSelection keptIo,
+        TripTiming timing) {
 
     /** Teltonika's private-mode element (AVL ID 391, "Private Business Status": 1 means private). */
     public static final int DEFAULT_PRIVATE_MODE_IO = 391;
@@ -27,6 +29,20 @@ public record Policy(
 
     public Policy {
         zones = List.copyOf(zones);
+        timing = timing == null ? TripTiming.DEFAULT : timing;
+    }
+
+    /** The same policy without trip timing given: {@link TripTiming#DEFAULT}. */
+    public Policy(int version, Consent consent, int privateModeIoId, long privateModeValue, BusinessSchedule schedule,
+                  PrivateRecordHandling privateRecords, int coarseningMetres, List<PrivacyZone> zones,
+                  IoSelection keptIo) {
+        this(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords, coarseningMetres, zones,
+                keptIo, TripTiming.DEFAULT);
+    }
+
+    public Policy withTiming(TripTiming value) {
+        return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
+                coarseningMetres, zones, keptIo, value);
     }
 
     /** The policy that changes nothing: full consent, no schedule, no coarsening, no zones, every IO kept. */
@@ -37,35 +53,35 @@ public record Policy(
 
     public Policy withConsent(Consent value) {
         return new Policy(version, value, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, zones, keptIo);
+                coarseningMetres, zones, keptIo, timing);
     }
 
     public Policy withSchedule(BusinessSchedule value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, value, privateRecords,
-                coarseningMetres, zones, keptIo);
+                coarseningMetres, zones, keptIo, timing);
     }
 
     public Policy withCoarseningMetres(int value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                value, zones, keptIo);
+                value, zones, keptIo, timing);
     }
 
     public Policy withZones(List<PrivacyZone> value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, value, keptIo);
+                coarseningMetres, value, keptIo, timing);
     }
 
     public Policy withKeptIo(IoSelection value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, zones, value);
+                coarseningMetres, zones, value, timing);
     }
 
     public Policy withPrivateMode(int ioId, long value) {
-        return new Policy(version, consent, ioId, value, schedule, privateRecords, coarseningMetres, zones, keptIo);
+        return new Policy(version, consent, ioId, value, schedule, privateRecords, coarseningMetres, zones, keptIo, timing);
     }
 
     public Policy withPrivateRecords(PrivateRecordHandling value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, value,
-                coarseningMetres, zones, keptIo);
+                coarseningMetres, zones, keptIo, timing);
     }
 }

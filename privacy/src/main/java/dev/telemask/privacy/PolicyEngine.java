@@ -3,15 +3,20 @@ package dev.telemask.privacy;
 import dev.telemask.codec.AvlBatch;
 
 /**
- * Applies a compiled policy to a decoded batch in place, record by record in device-time order, updating the
- * device's {@link DeviceState} and writing what it did to each record into {@link Treatments}.
+ * Masks one record in place once its verdict is known, and answers the record-local questions the verdict is made
+ * of. {@link TripDecider} decides the verdicts over trips in device time; this class does what a verdict means:
  *
- * <p>A record is private when the device reports private mode, the manual toggle is on, location consent is
- * missing, or (outside a trip, and at a trip's first record) it falls outside business hours. A trip that starts
- * private stays private until ignition or movement goes off; one that turns private mid-way (private mode,
- * toggle, consent withdrawn) is private from that record on, but crossing the end of business hours never turns
- * a business trip private. Records in a privacy zone's hidden disc are masked like private ones without making
- * the trip private. Records without a GPS fix follow the trip, and the zone state of the last fix.
+ * <ul>
+ *   <li>A private record (a private trip, the place one ended, outside business hours, no location consent)
+ *   keeps its time, priority and mileage: no coordinates, altitude, heading, satellites or speed, no IO element
+ *   that locates it (cell, area code, operator, Wi-Fi/BLE scans, any variable-length element), and no
+ *   location-revealing event ID. With {@code "privateRecords": "drop"} it is not stored at all.</li>
+ *   <li>A record in a privacy zone's hidden region is masked the same way without making its trip private; a
+ *   record without a fix follows the zone state of the last fix, because devices repeat their last position.</li>
+ *   <li>Otherwise the record is snapped to the policy's grid when coarsening is on (its locating IO removed as
+ *   for a private one), or kept exact.</li>
+ *   <li>Every stored record loses the IO elements the policy filters and the ones whose consent is missing.</li>
+ * </ul>
  *
  * <p>Stateless and allocation-free per record: all state lives in the arguments.
  */
@@ -19,56 +24,11 @@ public final class PolicyEngine {
     private PolicyEngine() {}
 
     /**
-     * Masks {@code batch} in place under {@code policy} for a device with {@code consent} (policy defaults and the
-     * device's overrides already resolved) and {@code state}; {@code out} then holds one treatment per record.
+     * Masks record {@code r} of {@code batch} given whether it is private, updating the device's zone memory, and
+     * returns what it did. {@code consent} is already narrowed by the record's {@link ArrivalFlags}.
      */
-    public static void apply(CompiledPolicy policy, Consent consent, DeviceState state, AvlBatch batch, Treatments out) {
-        int n = batch.size();
-        out.reset(n);
-        if (inTimeOrder(batch)) {
-            for (int r = 0; r < n; r++) {
-                applyRecord(policy, consent, state, batch, r, out);
-            }
-        } else if (inReverseTimeOrder(batch)) {
-            // Devices configured to send newest first.
-            for (int r = n - 1; r >= 0; r--) {
-                applyRecord(policy, consent, state, batch, r, out);
-            }
-        } else {
-            int[] order = sortByTime(batch, out.order);
-            for (int i = 0; i < n; i++) {
-                applyRecord(policy, consent, state, batch, order[i], out);
-            }
-        }
-    }
-
-    private static void applyRecord(CompiledPolicy policy, Consent consent, DeviceState state, AvlBatch batch,
-                                    int r, Treatments out) {
-        long time = batch.timestamp(r);
-        readTripInputs(policy, state, batch, r);
-
-        boolean privateNow = !consent.location() || state.privateMode || time < state.manualPrivateUntilMillis;
-        boolean recordPrivate;
-        boolean driving = state.driving();
-        if (state.inTrip) {
-            // Mid-trip only explicit triggers turn a trip private: the schedule boundary never does.
-            state.tripPrivate |= privateNow;
-            recordPrivate = state.tripPrivate;
-            if (!driving) {
-                // This record is the trip's end point and keeps the trip's privacy; the next one starts afresh.
-                state.inTrip = false;
-                state.tripPrivate = false;
-                state.tripStartMillis = DeviceState.NEVER;
-            }
-        } else {
-            recordPrivate = privateNow || outsideBusinessHours(policy, state, time);
-            if (driving) {
-                state.inTrip = true;
-                state.tripPrivate = recordPrivate;
-                state.tripStartMillis = time;
-            }
-        }
-
+    public static Treatment mask(CompiledPolicy policy, Consent consent, DeviceState state, AvlBatch batch, int r,
+                                 boolean recordPrivate) {
         int lat = batch.latitude(r);
         int lon = batch.longitude(r);
         boolean inZone;
@@ -76,10 +36,8 @@ public final class PolicyEngine {
             inZone = policy.inZone(lat, lon);
             state.lastFixInZone = inZone;
         } else {
-            // Without a fix a device repeats its last known position, which may be the zone itself.
             inZone = state.lastFixInZone || policy.inZone(lat, lon);
         }
-
         Treatment treatment;
         if (recordPrivate || inZone) {
             batch.clearLocation(r);
@@ -95,29 +53,11 @@ public final class PolicyEngine {
             treatment = Treatment.EXACT;
         }
         filterIo(policy, consent, batch, r, treatment != Treatment.EXACT);
-        out.set(r, treatment);
+        return treatment;
     }
 
-    /** One pass over the record's elements for ignition, movement and private mode, before any are stripped. */
-    private static void readTripInputs(CompiledPolicy policy, DeviceState state, AvlBatch batch, int r) {
-        int privateModeId = policy.privateModeIoId;
-        for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
-            if (batch.isIoRemoved(e)) {
-                continue;
-            }
-            int id = batch.ioId(e);
-            if (id == TeltonikaIo.IGNITION) {
-                state.ignition = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
-            } else if (id == TeltonikaIo.MOVEMENT) {
-                state.movement = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
-            }
-            if (id == privateModeId) {
-                state.privateMode = batch.ioValue(e) == policy.privateModeValue;
-            }
-        }
-    }
-
-    private static boolean outsideBusinessHours(CompiledPolicy policy, DeviceState state, long time) {
+    /** Whether {@code time} (device time) falls outside the policy's business hours. */
+    static boolean outsideBusinessHours(CompiledPolicy policy, DeviceState state, long time) {
         return policy.businessMinutes != null
                 && !policy.businessMinutes.contains(state.clock.minuteOfWeek(policy.scheduleZone, time));
     }
@@ -125,6 +65,17 @@ public final class PolicyEngine {
     /** Teltonika sends satellites 0 (and often the last known position) when it has no fix. */
     static boolean hasFix(AvlBatch batch, int r) {
         return batch.satellites(r) > 0 && (batch.latitude(r) != 0 || batch.longitude(r) != 0);
+    }
+
+    /** Whether record {@code r} reports ignition or movement, the elements trips are read from. */
+    public static boolean hasTripIo(AvlBatch batch, int r) {
+        for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
+            int id = batch.ioId(e);
+            if (!batch.isIoRemoved(e) && (id == TeltonikaIo.IGNITION || id == TeltonikaIo.MOVEMENT)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -146,39 +97,5 @@ public final class PolicyEngine {
         if (hidesLocation && TeltonikaIo.LOCATION_REVEALING.contains(batch.eventIo(r))) {
             batch.setEventIo(r, 0);
         }
-    }
-
-    private static boolean inTimeOrder(AvlBatch batch) {
-        for (int r = 1, n = batch.size(); r < n; r++) {
-            if (batch.timestamp(r) < batch.timestamp(r - 1)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean inReverseTimeOrder(AvlBatch batch) {
-        for (int r = 1, n = batch.size(); r < n; r++) {
-            if (batch.timestamp(r) > batch.timestamp(r - 1)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Record indices by device time; an insertion sort suffices for at most 255 nearly sorted records. */
-    private static int[] sortByTime(AvlBatch batch, int[] order) {
-        int n = batch.size();
-        for (int i = 0; i < n; i++) {
-            int r = i;
-            long t = batch.timestamp(r);
-            int j = i - 1;
-            while (j >= 0 && batch.timestamp(order[j]) > t) {
-                order[j + 1] = order[j];
-                j--;
-            }
-            order[j + 1] = r;
-        }
-        return order;
     }
 }

@@ -29,12 +29,29 @@ class PolicyEngineSpecTest {
     static final double LAT = 52.52;
     static final double LON = 13.40;
 
-    final DeviceState state = new DeviceState();
+    /** The spec drives log every few minutes: read them as continuous, without a grace window or anchor delay. */
+    static final TripTiming CONTINUOUS = new TripTiming(java.time.Duration.ZERO, java.time.Duration.ofHours(1),
+            java.time.Duration.ofHours(2), java.time.Duration.ZERO);
+    static final long NOW = 1_800_000_000_000L;
+
+    DeviceLedger ledger = new DeviceLedger();
     final Treatments out = new Treatments();
 
     AvlBatch run(Policy policy, Consent consent, Drive drive) {
-        PolicyEngine.apply(CompiledPolicy.compile(policy, KEY), consent, state, drive.batch, out);
-        return drive.batch;
+        return run(policy, consent, false, drive);
+    }
+
+    /** Feeds the drive as one frame and returns what is stored, in device-time order, with its treatments in out. */
+    AvlBatch run(Policy policy, Consent consent, boolean manualPrivate, Drive drive) {
+        ledger.apply(CompiledPolicy.compile(policy.withTiming(CONTINUOUS), KEY), consent, manualPrivate, drive.batch,
+                NOW, Long.MIN_VALUE, Long.MAX_VALUE, java.time.Duration.ofDays(1).toMillis());
+        ledger.committed();
+        AvlBatch stored = ledger.output();
+        out.reset(stored.size());
+        for (int r = 0; r < stored.size(); r++) {
+            out.set(r, Treatment.ofCode(ledger.treatments()[r]));
+        }
+        return stored;
     }
 
     AvlBatch run(Policy policy, Drive drive) {
@@ -64,7 +81,8 @@ class PolicyEngineSpecTest {
                     .fix("2025-06-02T07:30", 52.54, 13.42, 0, 0)      // parked, in hours
                     .fix("2025-06-02T07:40", 52.54, 13.42, 1, 1);     // next trip starts in hours
             AvlBatch batch = run(OFFICE_HOURS, drive);
-            assertTreatments(batch, out, PRIVATE, PRIVATE, PRIVATE, EXACT, EXACT);
+            // Parked where the private trip ended: sticky until the next trip starts.
+            assertTreatments(batch, out, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT);
         }
 
         @Test
@@ -106,8 +124,10 @@ class PolicyEngineSpecTest {
         void oneDeviceAcrossBothSwitchesOfTheYear() {
             run(sundayThreeToFour, Drive.in("UTC").fix("2025-03-30T01:15", LAT, LON, 0, 0));
             assertEquals(EXACT, out.get(0));
+            ledger = new DeviceLedger(); // months later: a fresh start, not a gap to fail closed on
             run(sundayThreeToFour, Drive.in("UTC").fix("2025-10-26T02:15", LAT, LON, 0, 0)); // 03:15 CET
             assertEquals(EXACT, out.get(0));
+            ledger = new DeviceLedger();
             run(sundayThreeToFour, Drive.in("UTC").fix("2025-10-26T01:15", LAT, LON, 0, 0)); // 02:15 CET
             assertEquals(PRIVATE, out.get(0));
         }
@@ -123,9 +143,9 @@ class PolicyEngineSpecTest {
                     .fixWithPrivateMode("2025-06-02T10:20", 52.54, 13.42, 1, 1, 1)   // button pressed
                     .fixWithPrivateMode("2025-06-02T10:30", 52.55, 13.43, 1, 1, 0)   // released: trip stays private
                     .fix("2025-06-02T10:40", 52.56, 13.44, 0, 0)                     // end point private
-                    .fix("2025-06-02T10:50", 52.56, 13.44, 0, 0)                     // parked, business
+                    .fix("2025-06-02T10:50", 52.56, 13.44, 0, 0)                     // parked there: sticky
                     .fix("2025-06-02T11:00", 52.56, 13.44, 1, 1);                    // next trip business
-            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, EXACT, PRIVATE, PRIVATE, PRIVATE, EXACT, EXACT);
+            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, EXACT, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT);
         }
 
         @Test
@@ -138,14 +158,23 @@ class PolicyEngineSpecTest {
 
         @Test
         void aTripStartedDuringTheManualToggleOutlivesIt() {
-            state.manualPrivateUntil(Drive.millis("2025-06-02T10:15", BERLIN));
-            Drive drive = Drive.in("Europe/Berlin")
+            // The switch acts on the gateway's clock: on while the first frame arrives, off for the second.
+            assertTreatments(run(Policy.noOp(), Consent.ALL, true, Drive.in("Europe/Berlin")
                     .fix("2025-06-02T10:00", LAT, LON, 0, 0)        // parked, toggle on
-                    .fix("2025-06-02T10:10", LAT, LON, 1, 1)        // trip starts under the toggle
+                    .fix("2025-06-02T10:10", LAT, LON, 1, 1)), out, PRIVATE, PRIVATE);
+            assertTreatments(run(Policy.noOp(), Consent.ALL, false, Drive.in("Europe/Berlin")
                     .fix("2025-06-02T10:20", 52.53, 13.41, 1, 1)    // toggle over, trip still private
                     .fix("2025-06-02T10:30", 52.54, 13.42, 0, 0)
-                    .fix("2025-06-02T10:40", 52.54, 13.42, 0, 0);   // parked, toggle over
-            assertTreatments(run(Policy.noOp(), drive), out, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT);
+                    .fix("2025-06-02T10:40", 52.54, 13.42, 0, 0)    // parked where it ended: sticky
+                    .fix("2025-06-02T10:50", 52.54, 13.42, 1, 1)),  // the next trip is public
+                    out, PRIVATE, PRIVATE, PRIVATE, EXACT);
+        }
+
+        @Test
+        void theSwitchIsReadAtArrivalNotFromTheDeviceClock() {
+            // A device clock three hours ahead changes nothing: the switch was on when the record arrived.
+            assertTreatments(run(Policy.noOp(), Consent.ALL, true, Drive.in("Europe/Berlin")
+                    .fix("2031-06-02T13:00", LAT, LON, 0, 0)), out, PRIVATE);
         }
     }
 
@@ -168,7 +197,7 @@ class PolicyEngineSpecTest {
                     .fix("2025-06-02T10:30", 52.55, 13.43, 1, 1)
                     .fix("2025-06-02T10:40", 52.56, 13.44, 0, 0)
                     .fix("2025-06-02T10:50", 52.56, 13.44, 0, 0));
-            assertTreatments(givenBack, out, PRIVATE, PRIVATE, EXACT);
+            assertTreatments(givenBack, out, PRIVATE, PRIVATE, PRIVATE); // parked where it ended: sticky
         }
 
         @Test
@@ -275,7 +304,7 @@ class PolicyEngineSpecTest {
             assertTrue(treatments.subList(0, firstVisible).stream().allMatch(t -> t == ZONE));
             assertTrue(treatments.subList(firstVisible, 41).stream().allMatch(t -> t == EXACT),
                     "once out of the disc, a straight drive stays visible: the zone made nothing sticky");
-            assertFalse(state.tripPrivate());
+            assertFalse(ledger.state().tripPrivate());
             for (int r = 0; r < firstVisible; r++) {
                 Verdicts.assertNothingLocates(batch, r);
             }
@@ -311,10 +340,10 @@ class PolicyEngineSpecTest {
         void businessRecordsAreSnappedToTheirCellCentreAndLoseCellIds() {
             Policy policy = OFFICE_HOURS.withCoarseningMetres(1000);
             AvlBatch batch = run(policy, Drive.in("Europe/Berlin")
-                    .fix("2025-06-02T10:00", LAT, LON, 1, 1)
-                    .fix("2025-06-02T10:01", LAT + 0.0001, LON + 0.0001, 1, 1)
-                    .fix("2025-06-02T20:00", LAT, LON, 1, 1));
-            assertEquals(List.of(COARSENED, COARSENED, COARSENED), Verdicts.list(out)); // one trip from 10:00
+                    .fix("2025-06-02T18:50", LAT, LON, 1, 1)
+                    .fix("2025-06-02T18:51", LAT + 0.0001, LON + 0.0001, 1, 1)
+                    .fix("2025-06-02T19:30", LAT, LON, 1, 1));
+            assertEquals(List.of(COARSENED, COARSENED, COARSENED), Verdicts.list(out)); // one trip from 18:50
             long cell = new GeoGrid(1000).snap(Drive.e7(LAT), Drive.e7(LON));
             assertEquals(GeoGrid.latitudeOf(cell), batch.latitude(0));
             assertEquals(GeoGrid.longitudeOf(cell), batch.longitude(0));
@@ -332,7 +361,8 @@ class PolicyEngineSpecTest {
                     .fix("2025-06-02T18:55", LAT, LON, 1, 1)
                     .fix("2025-06-02T19:15", 52.54, 13.42, 0, 0)
                     .fix("2025-06-02T19:05", 52.53, 13.41, 1, 1);
-            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, EXACT, PRIVATE, EXACT);
+            // Stored in device-time order: 18:55, 19:05, 19:10 (the trip) and 19:15 (parked after hours).
+            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, EXACT, EXACT, PRIVATE);
         }
 
         @Test
@@ -341,7 +371,7 @@ class PolicyEngineSpecTest {
             run(policy, Drive.in("Europe/Berlin")
                     .fix("2025-06-02T06:50", LAT, LON, 1, 1)
                     .fix("2025-06-02T06:55", 52.53, 13.41, 1, 1));
-            byte[] saved = state.save();
+            byte[] saved = ledger.savedState();
             DeviceState restored = DeviceState.restore(saved);
             assertTrue(restored.inTrip());
             assertTrue(restored.tripPrivate());
@@ -351,12 +381,20 @@ class PolicyEngineSpecTest {
                     .fix("2025-06-02T07:05", 52.54, 13.42, 1, 1)
                     .fix("2025-06-02T07:10", 52.55, 13.43, 0, 0)
                     .fix("2025-06-02T07:20", 52.55, 13.43, 0, 0);
-            PolicyEngine.apply(CompiledPolicy.compile(policy, KEY), Consent.ALL, restored, rest.batch, out);
-            assertTreatments(rest.batch, out, PRIVATE, PRIVATE, EXACT);
+            ledger = new DeviceLedger();
+            ledger.restore(saved, null);
+            assertTreatments(run(policy, rest), out, PRIVATE, PRIVATE, PRIVATE); // parked where it ended: sticky
         }
 
         @Test
         void savedStateRoundTripsEveryField() {
+            DeviceState state = new DeviceState();
+            state.sticky = true;
+            state.tripAware = true;
+            state.frontierMillis = 1_700_000_100_000L;
+            state.frontierFix = true;
+            state.frontierLatitude = 525_200_000;
+            state.frontierLongitude = 134_000_000;
             state.ignition = 1;
             state.movement = 0;
             state.inTrip = true;
@@ -364,7 +402,6 @@ class PolicyEngineSpecTest {
             state.privateMode = true;
             state.lastFixInZone = true;
             state.tripStartMillis = 1_700_000_000_000L;
-            state.manualPrivateUntil(1_700_000_360_000L);
             byte[] saved = state.save();
             assertEquals(DeviceState.SAVED_LENGTH, saved.length);
             assertEquals(java.util.Arrays.toString(saved), java.util.Arrays.toString(DeviceState.restore(saved).save()));

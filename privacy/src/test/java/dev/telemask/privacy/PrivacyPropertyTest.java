@@ -36,27 +36,30 @@ class PrivacyPropertyTest {
             double homeLon = random.nextDouble() * 360 - 180;
             Policy policy = randomPolicy(homeLat, homeLon);
             Consent consent = new Consent(random.nextInt(8) != 0, random.nextBoolean(), random.nextBoolean());
-            CompiledPolicy compiled = CompiledPolicy.compile(policy, KEY);
-            DeviceState state = new DeviceState();
-            if (random.nextInt(4) == 0) {
-                state.manualPrivateUntil(1_750_000_000_000L + random.nextInt(86_400_000));
-            }
+            CompiledPolicy compiled = CompiledPolicy.compile(policy.withTiming(Ledgers.CONTINUOUS), KEY);
+            DeviceLedger ledger = new DeviceLedger();
+            boolean manualPrivate = random.nextInt(4) == 0;
             Treatments out = new Treatments();
             for (int batchNo = 0; batchNo < 3; batchNo++) {
-                AvlBatch batch = randomDrive(homeLat, homeLon, 1_750_000_000_000L + batchNo * 3_600_000L);
-                AvlBatch original = new AvlBatch();
-                original.copyFrom(batch);
-                PolicyEngine.apply(compiled, consent, state, batch, out);
-                assertEquals(batch.size(), out.size());
+                AvlBatch original = randomDrive(homeLat, homeLon, 1_750_000_000_000L + batchNo * 3_600_000L);
+                java.util.Map<Long, Integer> byTime = new java.util.HashMap<>();
+                for (int r = original.size() - 1; r >= 0; r--) {
+                    byTime.put(original.timestamp(r), r);
+                }
+                AvlBatch batch = Ledgers.feed(ledger, compiled, consent, manualPrivate, original, out);
                 for (int r = 0; r < batch.size(); r++) {
                     Treatment t = out.get(r);
+                    if (t == Treatment.SEALED) {
+                        continue; // held encrypted, never published
+                    }
+                    assertTrue(!manualPrivate || Verdicts.masked(t), "the manual switch hides everything");
                     if (Verdicts.masked(t)) {
                         masked++;
                         Verdicts.assertNothingLocates(batch, r);
                     } else {
                         visible++;
                         assertTrue(consent.location(), "without location consent nothing is visible");
-                        assertOutsideEveryZone(policy, original, r);
+                        assertOutsideEveryZone(policy, original, byTime.get(batch.timestamp(r)));
                     }
                     assertFilters(consent, compiled, batch, r);
                 }

@@ -1,0 +1,259 @@
+package dev.telemask.privacy;
+
+import dev.telemask.codec.AvlBatch;
+import java.util.Arrays;
+
+/**
+ * One device's privacy across frames, reconnects and instances: the decided frontier ({@link DeviceState}), the
+ * records still waiting ({@link PendingRecords}), and, for each frame, what to store: the records decided now
+ * (masked), the records that must wait (raw, to be stored {@link Treatment#SEALED sealed}), and the keys of sealed
+ * records that are resolved now.
+ *
+ * <p>Each frame is worked out on copies; {@link #committed()} makes them the device's state once the frame's
+ * transaction committed, {@link #rolledBack()} forgets them, so a resent frame is judged exactly as the first send
+ * was. What a frame does:
+ * <ul>
+ *   <li>a record outside {@code [minTimeMillis, maxTimeMillis]} (older than retention, or too far ahead of the
+ *   gateway's clock) is not stored and counted ({@link #outOfBounds()});</li>
+ *   <li>a record of a device that never reported ignition or movement is decided on its own at once;</li>
+ *   <li>a record at or before the frontier arrived too late to change anything: a resend of a record decided
+ *   lately is skipped, any other is stored private (fail closed) and counted ({@link #late()});</li>
+ *   <li>every other record waits in device-time order, and {@link TripDecider} decides what it can.</li>
+ * </ul>
+ *
+ * <p>Owned by one device's connection: not thread-safe. Allocation-free per record once its arrays have grown.
+ */
+public final class DeviceLedger {
+    /** How many recently decided records are remembered to recognise a resend of them. */
+    private static final int RECENT = 1024;
+
+    private final DeviceState state = new DeviceState();
+    private final DeviceState working = new DeviceState();
+    private PendingRecords pending = new PendingRecords();
+    private PendingRecords next = new PendingRecords();
+    private PendingRecords tail = new PendingRecords();
+    private final Treatments verdicts = new Treatments();
+
+    private final AvlBatch out = new AvlBatch();
+    private byte[] treatments = new byte[64];
+    private byte[] sealFlags = new byte[64];
+    private long[] resolvedTimes = new long[64];
+    private int[] resolvedEvents = new int[64];
+    private int resolvedCount;
+    private int outOfBounds;
+    private int late;
+    private int resends;
+
+    private final long[] recentTimes = new long[RECENT];
+    private final int[] recentEvents = new int[RECENT];
+    private int recentNext;
+    private int recentSize;
+    private int recentPushedThisFrame;
+
+    /** Starts from a saved state (null: a fresh device) with the device's sealed records loaded into {@code sealed}. */
+    public void restore(byte[] savedState, PendingRecords sealed) {
+        state.copyFrom(DeviceState.restore(savedState));
+        pending.clear();
+        if (sealed != null) {
+            pending.copyTail(sealed, 0, true);
+        }
+        recentSize = 0;
+        recentNext = 0;
+    }
+
+    /**
+     * Works out what to store for {@code frame} (null: nothing new arrived, only the clock moved on) under the
+     * device's policy and current switches. The result is in {@link #output()} and its accessors until the next call.
+     *
+     * @param manualPrivate the driver's manual private switch is on now (gateway clock)
+     * @param expiryMillis  how long a record may wait undecided before it is decided fail-closed
+     */
+    public void apply(CompiledPolicy policy, Consent consent, boolean manualPrivate, AvlBatch frame, long nowMillis,
+                      long minTimeMillis, long maxTimeMillis, long expiryMillis) {
+        working.copyFrom(state);
+        next.copyTail(pending, 0, false);
+        out.clear();
+        resolvedCount = 0;
+        outOfBounds = 0;
+        late = 0;
+        resends = 0;
+        recentPushedThisFrame = 0;
+        int flags = ArrivalFlags.of(consent, manualPrivate);
+        Consent narrowed = Consent.of(ArrivalFlags.location(consent, flags),
+                ArrivalFlags.driverIdentity(consent, flags), ArrivalFlags.telemetry(consent, flags));
+        int n = frame == null ? 0 : frame.size();
+        for (int r = 0; r < n; r++) {
+            long time = frame.timestamp(r);
+            if (time < minTimeMillis || time > maxTimeMillis) {
+                outOfBounds++;
+            } else if (!working.tripAware && next.size() == 0 && !PolicyEngine.hasTripIo(frame, r)) {
+                int o = append(frame, r);
+                boolean recordPrivate = (flags & ArrivalFlags.MANUAL_PRIVATE) != 0
+                        || !narrowed.location() || privateModeOn(policy, frame, r)
+                        || PolicyEngine.outsideBusinessHours(policy, working, time);
+                treatments[o] = PolicyEngine.mask(policy, narrowed, working, out, o, recordPrivate).code();
+            } else if (working.frontierMillis != DeviceState.NEVER && time <= working.frontierMillis) {
+                if (recentlyDecided(time, frame.eventIo(r))) {
+                    resends++;
+                } else {
+                    late++;
+                    int o = append(frame, r);
+                    treatments[o] = PolicyEngine.mask(policy, narrowed, working, out, o, true).code();
+                }
+            } else if (!next.add(frame, r, flags, nowMillis, false)) {
+                resends++;
+            }
+        }
+
+        int decided = TripDecider.decide(policy, consent, working, next, nowMillis, expiryMillis, verdicts);
+        AvlBatch waiting = next.records();
+        for (int i = 0; i < decided; i++) {
+            int o = append(waiting, next.slot(i));
+            treatments[o] = verdicts.code(i);
+            remember(next.timeAt(i), next.eventAt(i));
+            if (next.storedAt(i)) {
+                resolve(next.timeAt(i), next.eventAt(i));
+            }
+        }
+        for (int i = decided, size = next.size(); i < size; i++) {
+            if (!next.storedAt(i)) {
+                int o = append(waiting, next.slot(i));
+                treatments[o] = Treatment.SEALED.code();
+                sealFlags[o] = (byte) next.flagsAt(i);
+            }
+        }
+        tail.copyTail(next, decided, true);
+    }
+
+    private boolean privateModeOn(CompiledPolicy policy, AvlBatch batch, int r) {
+        int e = batch.findIo(r, policy.privateModeIoId);
+        return e >= 0 && batch.ioValue(e) == policy.privateModeValue;
+    }
+
+    private int append(AvlBatch from, int r) {
+        int o = out.appendRecord(from, r);
+        if (o == treatments.length) {
+            treatments = Arrays.copyOf(treatments, o * 2);
+            sealFlags = Arrays.copyOf(sealFlags, o * 2);
+        }
+        sealFlags[o] = 0;
+        return o;
+    }
+
+    private void resolve(long time, int event) {
+        if (resolvedCount == resolvedTimes.length) {
+            resolvedTimes = Arrays.copyOf(resolvedTimes, resolvedCount * 2);
+            resolvedEvents = Arrays.copyOf(resolvedEvents, resolvedCount * 2);
+        }
+        resolvedTimes[resolvedCount] = time;
+        // The sealed row is keyed by the event ID the device sent; masking may have cleared it since.
+        resolvedEvents[resolvedCount] = event;
+        resolvedCount++;
+    }
+
+    private void remember(long time, int event) {
+        int slot = (recentNext + recentPushedThisFrame) % RECENT;
+        recentTimes[slot] = time;
+        recentEvents[slot] = event;
+        recentPushedThisFrame++;
+    }
+
+    private boolean recentlyDecided(long time, int event) {
+        for (int i = 0, n = Math.min(recentSize + recentPushedThisFrame, RECENT); i < n; i++) {
+            if (recentTimes[i] == time && recentEvents[i] == event) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The frame's records are stored: what {@link #apply} worked out is now the device's state. */
+    public void committed() {
+        state.copyFrom(working);
+        PendingRecords swap = pending;
+        pending = tail;
+        tail = swap;
+        recentNext = (recentNext + recentPushedThisFrame) % RECENT;
+        recentSize = Math.min(RECENT, recentSize + recentPushedThisFrame);
+        recentPushedThisFrame = 0;
+    }
+
+    /** The frame was not stored: forget what {@link #apply} worked out. */
+    public void rolledBack() {
+        recentPushedThisFrame = 0;
+    }
+
+    /** The records to store for the last frame: decided ones masked, waiting ones raw (treatment SEALED). */
+    public AvlBatch output() {
+        return out;
+    }
+
+    /** One {@link Treatment} code per {@link #output()} record. */
+    public byte[] treatments() {
+        return treatments;
+    }
+
+    /** The {@link ArrivalFlags} to seal with each SEALED output record (0 for the others). */
+    public byte[] sealFlags() {
+        return sealFlags;
+    }
+
+    /** Device times of the sealed records resolved by the last frame (their decided form is in the output). */
+    public long[] resolvedTimes() {
+        return resolvedTimes;
+    }
+
+    /** Event IDs of the resolved sealed records, as sealed. */
+    public int[] resolvedEvents() {
+        return resolvedEvents;
+    }
+
+    public int resolvedCount() {
+        return resolvedCount;
+    }
+
+    /** Records of the last frame outside the time bounds: acknowledged, not stored. */
+    public int outOfBounds() {
+        return outOfBounds;
+    }
+
+    /** Records of the last frame that arrived behind the frontier and were stored private. */
+    public int late() {
+        return late;
+    }
+
+    /** Records of the last frame that were already stored or waiting: not stored again. */
+    public int resends() {
+        return resends;
+    }
+
+    /** The state after the last frame, to save with its records. */
+    public byte[] savedState() {
+        return working.save();
+    }
+
+    /** The committed state (for tests and diagnostics). */
+    public DeviceState state() {
+        return state;
+    }
+
+    /** Records waiting, as of the last commit. */
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    /**
+     * When the clock alone could decide something (an anchor delay or an expiry running out), gateway time, or
+     * {@link Long#MAX_VALUE} when nothing waits.
+     */
+    public long nextDeadlineMillis(CompiledPolicy policy, long expiryMillis) {
+        if (pending.size() == 0) {
+            return Long.MAX_VALUE;
+        }
+        long earliestArrival = Long.MAX_VALUE;
+        for (int i = 0, n = pending.size(); i < n; i++) {
+            earliestArrival = Math.min(earliestArrival, pending.receivedAtMillis(i));
+        }
+        return Math.min(pending.receivedAtMillis(0) + policy.anchorDelayMillis, earliestArrival + expiryMillis);
+    }
+}

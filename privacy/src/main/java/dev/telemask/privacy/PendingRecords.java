@@ -1,0 +1,106 @@
+package dev.telemask.privacy;
+
+import dev.telemask.codec.AvlBatch;
+import java.util.Arrays;
+
+/**
+ * A device's records that are not decided yet, raw as the device sent them, in device-time order, each with its
+ * {@link ArrivalFlags}, its receive time and whether it is already stored sealed. The engine decides a prefix of
+ * them at a time ({@link TripDecider}); the rest waits.
+ *
+ * <p>Owned by one device's connection: not thread-safe. Grows to the largest backlog it held and keeps its arrays.
+ */
+public final class PendingRecords {
+    private final AvlBatch records = new AvlBatch();
+    private int[] order = new int[16];
+    private byte[] flags = new byte[16];
+    private long[] receivedAt = new long[16];
+    private boolean[] stored = new boolean[16];
+    private int[] events = new int[16];
+
+    /** Empties it, keeping its arrays. */
+    public void clear() {
+        records.clear();
+    }
+
+    public int size() {
+        return records.size();
+    }
+
+    /**
+     * Adds record {@code r} of {@code from} in device-time order and returns true, or returns false (adding nothing)
+     * when a record with the same device time and event ID is already here: a resend.
+     */
+    public boolean add(AvlBatch from, int r, int arrivalFlags, long receivedAtMillis, boolean alreadyStored) {
+        long time = from.timestamp(r);
+        int event = from.eventIo(r);
+        int n = records.size();
+        // Insertion point by time; devices mostly append, so search from the end.
+        int at = n;
+        while (at > 0 && timeAt(at - 1) > time) {
+            at--;
+        }
+        for (int i = at - 1; i >= 0 && timeAt(i) == time; i--) {
+            if (events[order[i]] == event) {
+                return false;
+            }
+        }
+        if (n == order.length) {
+            int capacity = n * 2;
+            order = Arrays.copyOf(order, capacity);
+            flags = Arrays.copyOf(flags, capacity);
+            receivedAt = Arrays.copyOf(receivedAt, capacity);
+            stored = Arrays.copyOf(stored, capacity);
+            events = Arrays.copyOf(events, capacity);
+        }
+        int slot = records.appendRecord(from, r);
+        System.arraycopy(order, at, order, at + 1, n - at);
+        order[at] = slot;
+        flags[slot] = (byte) arrivalFlags;
+        receivedAt[slot] = receivedAtMillis;
+        stored[slot] = alreadyStored;
+        events[slot] = event;
+        return true;
+    }
+
+    /** Copies records {@code from ..} of {@code other} (its order) into this emptied one. */
+    public void copyTail(PendingRecords other, int from, boolean markStored) {
+        clear();
+        for (int i = from, n = other.size(); i < n; i++) {
+            int slot = other.order[i];
+            add(other.records, slot, other.flags[slot], other.receivedAt[slot], markStored || other.stored[slot]);
+        }
+    }
+
+    /** The batch holding the records; index it with {@link #slot}, not with the order position. */
+    public AvlBatch records() {
+        return records;
+    }
+
+    /** Where the {@code i}-th record in device-time order lives in {@link #records()}. */
+    public int slot(int i) {
+        return order[i];
+    }
+
+    public long timeAt(int i) {
+        return records.timestamp(order[i]);
+    }
+
+    /** The event ID the device sent with the {@code i}-th record (masking may clear the record's own). */
+    public int eventAt(int i) {
+        return events[order[i]];
+    }
+
+    public int flagsAt(int i) {
+        return flags[order[i]];
+    }
+
+    public long receivedAtMillis(int i) {
+        return receivedAt[order[i]];
+    }
+
+    /** Whether the {@code i}-th record is stored sealed already (written by an earlier frame). */
+    public boolean storedAt(int i) {
+        return stored[order[i]];
+    }
+}

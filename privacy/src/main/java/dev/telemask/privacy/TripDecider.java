@@ -1,0 +1,216 @@
+package dev.telemask.privacy;
+
+import dev.telemask.codec.AvlBatch;
+
+/**
+ * Decides a device's waiting records over trips in device time, never in arrival order. It walks the
+ * {@link PendingRecords} from the device's frontier ({@link DeviceState}) in device-time order and decides each
+ * record whose verdict can no longer change, then stops at the first that could:
+ *
+ * <ol>
+ *   <li><b>Continuity.</b> A record continues the frontier when nothing can be missing in between: at most
+ *   {@code maxRecordGap} after it, or, after a parked record, at most {@code maxParkedGap} after it at the same
+ *   place (within {@value #SAME_PLACE_METRES} m) once it has waited {@code anchorDelay} for records that might
+ *   fill the gap. Otherwise it waits for the records before it. When the earliest
+ *   waiting record has waited {@code anchorDelay} (gateway time) and still does not continue the frontier, the
+ *   engine anchors there: a device's very first records are decided from the earliest one received; after a gap,
+ *   fail closed: the records are private (a trip under way is private, a parked vehicle is at a place a private trip
+ *   may have ended) until a trip is seen to start.</li>
+ *   <li><b>Trips.</b> A trip starts at a driving record after a parked one and ends at the first record where
+ *   ignition or movement is off; that end point belongs to the trip.</li>
+ *   <li><b>Private trips.</b> A private trigger (the device's private-mode element, the manual switch, no location
+ *   consent) at the trip's first record or within its grace window, or a start outside business hours, makes the
+ *   whole trip private, its start included. A trigger later in the trip makes it private from there to its end;
+ *   business hours ending mid-trip change nothing. A trip's first records are not decided before its grace window
+ *   has passed in device time (a later record, or the trip's end, has arrived).</li>
+ *   <li><b>Sticky places.</b> After a private trip, the parked vehicle's records stay private until the next trip
+ *   starts; a business trip from there is public from its first record.</li>
+ *   <li><b>Parked records</b> are otherwise private outside business hours or under a private trigger.</li>
+ *   <li><b>Expiry.</b> A record that waited longer than the expiry is decided fail-closed: anchored as above, or,
+ *   at a trip start whose grace window never completed, in a private trip.</li>
+ * </ol>
+ *
+ * <p>Stateless and allocation-free per record: all state lives in the arguments.
+ */
+public final class TripDecider {
+    /** How near a parked vehicle's next record must be to count as "did not move". */
+    static final int SAME_PLACE_METRES = 300;
+    private static final int NOT_KNOWN = -1;
+    private static final int CONTINUES = 0;
+    private static final int SAME_PLACE = 1;
+    private static final int GAP = 2;
+
+    private TripDecider() {}
+
+    /**
+     * Decides a prefix of {@code pending} (device-time order) from {@code state}, masking each decided record in
+     * place in {@code pending.records()} and advancing {@code state} past it; {@code out} holds the treatment of
+     * each decided record by its order position. Returns how many were decided.
+     *
+     * @param nowMillis     the gateway's clock, for the anchor delay and the expiry
+     * @param expiryMillis  how long a record may wait undecided
+     */
+    public static int decide(CompiledPolicy policy, Consent consent, DeviceState state, PendingRecords pending,
+                             long nowMillis, long expiryMillis, Treatments out) {
+        int n = pending.size();
+        out.reset(n);
+        AvlBatch batch = pending.records();
+        int i = 0;
+        for (; i < n; i++) {
+            int r = pending.slot(i);
+            long time = pending.timeAt(i);
+            int flags = pending.flagsAt(i);
+            boolean expired = nowMillis - pending.receivedAtMillis(i) >= expiryMillis;
+            boolean anchorFresh = false;
+            boolean anchorClosed = false;
+            int continuity = continuity(policy, state, batch, r, time);
+            if (continuity != CONTINUES) {
+                if (nowMillis - pending.receivedAtMillis(i) < policy.anchorDelayMillis && !expired) {
+                    break;
+                }
+                anchorFresh = continuity == GAP && state.frontierMillis == DeviceState.NEVER;
+                anchorClosed = continuity == GAP && !anchorFresh;
+            }
+
+            byte ignition = anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.ignition;
+            byte movement = anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.movement;
+            boolean privateMode = state.privateMode;
+            for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
+                int id = batch.ioId(e);
+                if (id == TeltonikaIo.IGNITION) {
+                    ignition = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
+                } else if (id == TeltonikaIo.MOVEMENT) {
+                    movement = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
+                }
+                if (id == policy.privateModeIoId) {
+                    privateMode = batch.ioValue(e) == policy.privateModeValue;
+                }
+            }
+            boolean driving = DeviceState.driving(ignition, movement);
+            boolean privateNow = privateNow(consent, flags, privateMode);
+
+            boolean inTrip = anchorFresh ? false : anchorClosed ? driving : state.inTrip;
+            boolean tripPrivate = anchorClosed || (!anchorFresh && state.tripPrivate);
+            boolean sticky = anchorClosed || (!anchorFresh && state.sticky);
+            long tripStart = anchorFresh || anchorClosed ? (driving ? time : DeviceState.NEVER) : state.tripStartMillis;
+            boolean recordPrivate;
+            if (inTrip) {
+                // Mid-trip only explicit triggers turn a trip private: the schedule boundary never does.
+                tripPrivate |= privateNow;
+                recordPrivate = tripPrivate;
+                if (!driving) {
+                    inTrip = false;
+                    sticky = tripPrivate;
+                    tripPrivate = false;
+                    tripStart = DeviceState.NEVER;
+                }
+            } else if (driving) {
+                int window = graceWindowVerdict(policy, consent, pending, i, privateMode, expired);
+                if (window == NOT_KNOWN) {
+                    break;
+                }
+                inTrip = true;
+                tripStart = time;
+                sticky = false;
+                tripPrivate = window == 1 || privateNow || PolicyEngine.outsideBusinessHours(policy, state, time);
+                recordPrivate = tripPrivate;
+            } else {
+                recordPrivate = privateNow || sticky || PolicyEngine.outsideBusinessHours(policy, state, time);
+            }
+
+            state.ignition = ignition;
+            state.movement = movement;
+            state.privateMode = privateMode;
+            state.inTrip = inTrip;
+            state.tripPrivate = tripPrivate;
+            state.sticky = sticky;
+            state.tripStartMillis = tripStart;
+            state.tripAware |= PolicyEngine.hasTripIo(batch, r);
+            state.frontierMillis = time;
+            state.frontierFix = PolicyEngine.hasFix(batch, r);
+            state.frontierLatitude = batch.latitude(r);
+            state.frontierLongitude = batch.longitude(r);
+
+            Consent narrowed = Consent.of(ArrivalFlags.location(consent, flags),
+                    ArrivalFlags.driverIdentity(consent, flags), ArrivalFlags.telemetry(consent, flags));
+            out.set(i, PolicyEngine.mask(policy, narrowed, state, batch, r, recordPrivate));
+        }
+        return i;
+    }
+
+    /**
+     * Whether a record at {@code time} follows the frontier with nothing missing in between: {@link #CONTINUES};
+     * {@link #SAME_PLACE} after a parked record, when it continues once the records that might fill the gap had
+     * the anchor delay to arrive; or {@link #GAP}.
+     */
+    private static int continuity(CompiledPolicy policy, DeviceState state, AvlBatch batch, int r, long time) {
+        if (state.frontierMillis == DeviceState.NEVER) {
+            return GAP;
+        }
+        long gap = time - state.frontierMillis;
+        if (gap <= policy.maxRecordGapMillis) {
+            return CONTINUES;
+        }
+        if (state.driving() || gap > policy.maxParkedGapMillis) {
+            return GAP;
+        }
+        boolean samePlace = state.frontierFix && PolicyEngine.hasFix(batch, r)
+                && Distance.metres(state.frontierLatitude, state.frontierLongitude, batch.latitude(r),
+                batch.longitude(r)) <= SAME_PLACE_METRES;
+        return samePlace ? SAME_PLACE : GAP;
+    }
+
+    /**
+     * Whether a private trigger falls within the grace window of the trip starting at order position {@code start}:
+     * 1 yes, 0 no, {@link #NOT_KNOWN} when the records up to the window's end (or the trip's end) have not all
+     * arrived. An expired start is decided fail-closed.
+     */
+    private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, PendingRecords pending, int start,
+                                          boolean privateModeAtStart, boolean expired) {
+        long windowEnd = pending.timeAt(start) + policy.graceMillis;
+        if (policy.graceMillis <= 0) {
+            return 0;
+        }
+        AvlBatch batch = pending.records();
+        boolean privateMode = privateModeAtStart;
+        long previous = pending.timeAt(start);
+        for (int j = start + 1, n = pending.size(); j < n; j++) {
+            long time = pending.timeAt(j);
+            if (time - previous > policy.maxRecordGapMillis) {
+                break;
+            }
+            if (time > windowEnd) {
+                return 0;
+            }
+            int r = pending.slot(j);
+            byte ignition = DeviceState.UNKNOWN;
+            byte movement = DeviceState.UNKNOWN;
+            for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
+                int id = batch.ioId(e);
+                if (id == TeltonikaIo.IGNITION) {
+                    ignition = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
+                } else if (id == TeltonikaIo.MOVEMENT) {
+                    movement = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
+                }
+                if (id == policy.privateModeIoId) {
+                    privateMode = batch.ioValue(e) == policy.privateModeValue;
+                }
+            }
+            if (privateNow(consent, pending.flagsAt(j), privateMode)) {
+                return 1;
+            }
+            if (ignition == 0 || movement == 0) {
+                return 0; // the trip ended inside its window: all of it is here
+            }
+            if (time == windowEnd) {
+                return 0;
+            }
+            previous = time;
+        }
+        return expired ? 1 : NOT_KNOWN;
+    }
+
+    private static boolean privateNow(Consent consent, int flags, boolean privateMode) {
+        return privateMode || (flags & ArrivalFlags.MANUAL_PRIVATE) != 0 || !ArrivalFlags.location(consent, flags);
+    }
+}
