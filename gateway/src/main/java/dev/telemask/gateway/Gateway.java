@@ -1,12 +1,16 @@
 package dev.telemask.gateway;
 
 import dev.telemask.gateway.api.FleetApi;
+import dev.telemask.gateway.config.ConfigException;
+import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.gateway.http.HttpEndpoint;
 import dev.telemask.gateway.ingest.DeviceIngest;
 import dev.telemask.storage.DatabaseSettings;
 import dev.telemask.storage.DeploymentSecrets;
 import dev.telemask.storage.Migrations;
+import dev.telemask.storage.RecordSealer;
+import dev.telemask.storage.SealingKeys;
 import dev.telemask.storage.RetentionJob;
 import dev.telemask.storage.StorageDatabase;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -16,7 +20,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger;
+import java.nio.file.Path;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -29,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Gateway.class.getName());
+
+    /** The key file an external-database deployment gets when none is configured, in the working directory. */
+    static final String DEFAULT_SEAL_KEY_FILE = "telemask-seal.key";
 
     private final GatewayConfig config;
     private final PrometheusMeterRegistry registry;
@@ -62,6 +71,10 @@ public final class Gateway implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
 
+        // Before the database: a bad key file fails start-up at once, naming its line.
+        SealingKeys sealingKeys = sealingKeys(config);
+        LOG.log(Level.INFO, "undecided records are sealed with key ''{0}'' of {1}", sealingKeys.sealingKeyId(),
+                sealingKeys.source());
         database = StorageDatabase.open(databaseSettings(config));
         int applied = Migrations.migrate(database.dataSource());
         LOG.log(Level.INFO, "database {0}: {1} migrations applied", describeDatabase(), applied);
@@ -77,12 +90,39 @@ public final class Gateway implements AutoCloseable {
         retention.scheduleWithFixedDelay(() -> runRetention(job), every, every, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "retention {0} by {1}", config.retention(), job.mode());
 
-        ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, registry);
+        ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, new RecordSealer(sealingKeys), registry);
         vertx = Vertx.vertx();
         if (config.httpPort() >= 0) {
             api = new FleetApi(vertx, database.dataSource(), registry, Clock.systemUTC());
             http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry, database.dataSource(),
                     api::handle);
+        }
+    }
+
+    /**
+     * The keys that seal undecided records, never kept in the database: {@code seal.key-file}, else
+     * {@code seal.key} ({@code TELEMASK_SEAL_KEY}), else a key file the gateway creates once beside the embedded
+     * database's directory, or in the working directory for an external database.
+     */
+    static SealingKeys sealingKeys(GatewayConfig config) {
+        try {
+            if (config.sealKeyFile() != null) {
+                return SealingKeys.read(config.sealKeyFile());
+            }
+            if (config.sealKey() != null) {
+                return SealingKeys.fromBase64(config.sealKey(), ConfigLoader.environmentName("seal.key"));
+            }
+            if (config.embeddedDatabase()) {
+                Path data = config.embeddedDataDirectory().toAbsolutePath().normalize();
+                return SealingKeys.readOrCreate(data.resolveSibling(data.getFileName() + ".seal.key"));
+            }
+            Path file = Path.of(DEFAULT_SEAL_KEY_FILE).toAbsolutePath();
+            LOG.log(Level.WARNING, "no seal.key-file configured: using {0}, created if missing. Every instance of"
+                    + " this deployment must be given the same key file (seal.key-file), or records one instance"
+                    + " sealed cannot be opened by another", file);
+            return SealingKeys.readOrCreate(file);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new ConfigException(e.getMessage());
         }
     }
 
@@ -99,8 +139,8 @@ public final class Gateway implements AutoCloseable {
         try {
             RetentionJob.Outcome outcome = job.runOnce();
             if (outcome.ran()) {
-                LOG.log(Level.INFO, "retention: {0} chunks dropped, {1} rows deleted", outcome.droppedChunks(),
-                        outcome.deletedRows());
+                LOG.log(Level.INFO, "retention: {0} chunks dropped, {1} rows deleted, {2} sealed rows deleted",
+                        outcome.droppedChunks(), outcome.deletedRows(), outcome.sealedRows());
             }
         } catch (Exception e) {
             // Runs again at the next interval; old rows wait that long.

@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * One device's masked records on their way to the {@code positions} table: the device, when the frame arrived,
- * the records and, per record, the {@link Treatment} code the privacy engine chose.
+ * the records and, per record, the {@link Treatment} code the privacy engine chose. Records coded
+ * {@link Treatment#SEALED} go to {@code sealed_positions} instead, encrypted (see {@link #sealed}), and
+ * {@link #resolved} names earlier sealed rows of the device to delete; all of it in the records' one transaction.
  *
  * <p>Reusable: the gateway may keep one per connection and {@link #set} it for every frame. Once offered to a
  * {@link PositionWriter}, the writer owns it (and its {@link AvlBatch}) until the completion callback has run; the
@@ -20,6 +22,11 @@ public final class PositionBatch {
     private byte[] treatments;
     private byte[] deviceState;
     private boolean recordsLastSeen;
+    private byte[] sealFlags;
+    private long sealedUntilMillis;
+    private long[] resolvedTimes;
+    private int[] resolvedEventIos;
+    private int resolvedCount;
 
     // Set by the writer while the batch is queued, so that queuing allocates nothing per batch.
     BatchCallback callback;
@@ -52,7 +59,96 @@ public final class PositionBatch {
         this.treatments = treatments;
         this.deviceState = null;
         this.recordsLastSeen = false;
+        this.sealFlags = null;
+        this.sealedUntilMillis = 0;
+        this.resolvedCount = 0;
         return this;
+    }
+
+    /**
+     * How this batch's {@link Treatment#SEALED} records are sealed: until when they may stay undecided (the expiry
+     * job makes them private after that) and one byte per record (same index as the records) that is sealed with
+     * the record and returned when it is opened. Reset by {@link #set}; {@code flags} may be null (all zero).
+     */
+    public PositionBatch sealed(long untilMillis, byte[] flags) {
+        if (flags != null && flags.length < records.size()) {
+            throw new IllegalArgumentException("need one seal flag per record: " + flags.length + " flags for "
+                    + records.size() + " records");
+        }
+        this.sealedUntilMillis = untilMillis;
+        this.sealFlags = flags;
+        return this;
+    }
+
+    /**
+     * Keys of this device's sealed rows to delete in this batch's transaction: decided (their decided form is among
+     * this batch's records) or destroyed. The arrays are the caller's and are read when the batch is written, so
+     * keep them untouched until the callback, like the records; {@link #set} resets the count to none.
+     *
+     * @param deviceTimes device times of the rows, milliseconds since the Unix epoch
+     * @param eventIos    their event IO ids, same index
+     */
+    public PositionBatch resolved(long[] deviceTimes, int[] eventIos, int count) {
+        if (count < 0 || count > deviceTimes.length || count > eventIos.length) {
+            throw new IllegalArgumentException("resolved count " + count + " exceeds its arrays");
+        }
+        this.resolvedTimes = deviceTimes;
+        this.resolvedEventIos = eventIos;
+        this.resolvedCount = count;
+        return this;
+    }
+
+    /** Number of sealed rows this batch resolves. */
+    public int resolvedCount() {
+        return resolvedCount;
+    }
+
+    /** Device time of the {@code i}-th resolved sealed row. */
+    public long resolvedTime(int i) {
+        return resolvedTimes[i];
+    }
+
+    /** Event IO of the {@code i}-th resolved sealed row. */
+    public int resolvedEventIo(int i) {
+        return resolvedEventIos[i];
+    }
+
+    /** Until when this batch's sealed records may stay undecided, milliseconds since the Unix epoch. */
+    public long sealedUntilMillis() {
+        return sealedUntilMillis;
+    }
+
+    /** The caller's flag byte of record {@code r}, sealed with it. */
+    public int sealFlags(int r) {
+        return sealFlags == null ? 0 : sealFlags[r];
+    }
+
+    /** True when record {@code r} goes to {@code sealed_positions}, encrypted. */
+    public boolean isSealed(int r) {
+        return treatments[r] == Treatment.SEALED.code();
+    }
+
+    /** True when the given row key is among this batch's resolved keys. */
+    boolean resolves(long deviceTimeMillis, int eventIo) {
+        for (int i = 0; i < resolvedCount; i++) {
+            if (resolvedTimes[i] == deviceTimeMillis && resolvedEventIos[i] == eventIo) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the batch has sealed records or resolved keys: the writer then touches sealed_positions. */
+    boolean touchesSealed() {
+        if (resolvedCount > 0) {
+            return true;
+        }
+        for (int r = 0, size = records.size(); r < size; r++) {
+            if (isSealed(r)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -103,12 +199,13 @@ public final class PositionBatch {
         return treatments[r];
     }
 
-    /** True when record {@code r} is to be stored at all. */
+    /** True when record {@code r} is to be written to {@code positions}: neither dropped nor sealed. */
     public boolean isStored(int r) {
-        return treatments[r] != Treatment.DROPPED.code();
+        byte t = treatments[r];
+        return t != Treatment.DROPPED.code() && t != Treatment.SEALED.code();
     }
 
-    /** Records that will be written, i.e. all but the dropped ones. */
+    /** Records that will be written to positions, i.e. all but the dropped and sealed ones. */
     public int storedCount() {
         int n = 0;
         for (int r = 0, size = records.size(); r < size; r++) {

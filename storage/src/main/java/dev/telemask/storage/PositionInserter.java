@@ -1,10 +1,12 @@
 package dev.telemask.storage;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.telemask.codec.AvlBatch;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -18,27 +20,50 @@ import java.util.WeakHashMap;
  * Writes many devices' batches in one transaction: binary COPY into a per-connection staging table, then one
  * {@code INSERT ... ON CONFLICT DO NOTHING} into {@code positions}, so rows already stored by an earlier send are
  * skipped instead of duplicated or failing the transaction. Without deduplication it COPYs into positions directly.
+ * Sealed records and resolved sealed keys go, in the same transaction, through a second staging table into
+ * {@code sealed_positions}.
  *
  * <p>One per writer thread (it keeps a COPY buffer).
  */
 final class PositionInserter {
     static final String STAGING_TABLE = "positions_staging";
+    static final String SEALED_STAGING = "sealed_staging";
+    static final String SEALED_COLUMNS = "imei, device_time, event_io, received_at, expires_at, key_id, sealed";
+    private static final int SEALED_FIELDS = 8;
+    private static final int OP_INSERT = 0;
+    private static final int OP_DELETE = 1;
 
     /** Physical connections that already have their staging table (a temporary table lives per session). */
     private static final Set<PGConnection> STAGED = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
+    /** The same for the sealed rows' staging table. */
+    private static final Set<PGConnection> SEALED_STAGED = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
 
     private final DataSource dataSource;
     private final boolean deduplicate;
+    private final RecordSealer sealer;
     private final BinaryCopyStream copy = new BinaryCopyStream();
+    private boolean createdStaging;
+    private boolean createdSealedStaging;
 
     /** What one committed transaction did. */
-    record Result(int records, long inserted, long commitNanos) {
+    record Result(int records, long inserted, int sealed, long resolvedDeleted, long commitNanos) {
+    }
+
+    /** What {@link #write} did in the caller's transaction. */
+    record Written(int records, long inserted, int sealed, long resolvedDeleted) {
     }
 
     PositionInserter(DataSource dataSource, boolean deduplicate) {
+        this(dataSource, deduplicate, null);
+    }
+
+    /** @param sealer seals the batches' {@link dev.telemask.privacy.Treatment#SEALED} records; null: none allowed */
+    PositionInserter(DataSource dataSource, boolean deduplicate, RecordSealer sealer) {
         this.dataSource = dataSource;
         this.deduplicate = deduplicate;
+        this.sealer = sealer;
     }
 
     /** Writes and commits the batches, or throws with nothing committed. */
@@ -46,29 +71,13 @@ final class PositionInserter {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                String target = deduplicate ? staging(connection, pg) : "positions";
-                CopyManager copyManager = pg.getCopyAPI();
-                copy.start(copyManager.copyIn(
-                        "COPY " + target + " (" + PositionRows.COLUMNS + ") FROM STDIN (FORMAT binary)"));
-                int records = 0;
-                try {
-                    for (PositionBatch batch : batches) {
-                        records += PositionRows.write(batch, copy);
-                    }
-                    copy.finish();
-                } finally {
-                    copy.abandon();
-                }
-                long inserted = deduplicate ? moveStaged(connection) : records;
+                Written written = write(connection, batches);
                 saveDeviceStates(connection, batches);
                 long commitStart = System.nanoTime();
                 connection.commit();
-                if (deduplicate) {
-                    // Only now: a rolled-back first transaction takes the new staging table with it.
-                    STAGED.add(pg);
-                }
-                return new Result(records, inserted, System.nanoTime() - commitStart);
+                committed(connection);
+                return new Result(written.records(), written.inserted(), written.sealed(), written.resolvedDeleted(),
+                        System.nanoTime() - commitStart);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
                 evictIfBroken(connection, e);
@@ -77,8 +86,156 @@ final class PositionInserter {
         }
     }
 
-    private static String staging(Connection connection, PGConnection pg) throws SQLException {
+    /**
+     * Writes the batches' positions, sealed rows and resolved deletions in the caller's open transaction on
+     * {@code connection}, without committing. After the commit, call {@link #committed}.
+     */
+    Written write(Connection connection, List<PositionBatch> batches) throws SQLException {
+        createdStaging = false;
+        createdSealedStaging = false;
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        String target = deduplicate ? staging(connection, pg) : "positions";
+        CopyManager copyManager = pg.getCopyAPI();
+        copy.start(copyManager.copyIn(
+                "COPY " + target + " (" + PositionRows.COLUMNS + ") FROM STDIN (FORMAT binary)"));
+        int records = 0;
+        try {
+            for (PositionBatch batch : batches) {
+                records += PositionRows.write(batch, copy);
+            }
+            copy.finish();
+        } finally {
+            copy.abandon();
+        }
+        long inserted = deduplicate ? moveStaged(connection) : records;
+        int sealed = 0;
+        long resolvedDeleted = 0;
+        if (touchesSealed(batches)) {
+            sealed = copySealed(connection, pg, batches);
+            try (Statement st = connection.createStatement()) {
+                // Deletes first, then inserts: a row sealed and resolved in this one transaction was left out of the
+                // staged inserts above, so this order gives what the batches' own order would.
+                resolvedDeleted = st.executeLargeUpdate("DELETE FROM sealed_positions s USING " + SEALED_STAGING
+                        + " k WHERE k.op = " + OP_DELETE + " AND s.imei = k.imei AND s.device_time = k.device_time"
+                        + " AND s.event_io = k.event_io");
+                if (sealed > 0) {
+                    sealed = (int) st.executeLargeUpdate("INSERT INTO sealed_positions (" + SEALED_COLUMNS
+                            + ") SELECT " + SEALED_COLUMNS + " FROM " + SEALED_STAGING + " WHERE op = " + OP_INSERT
+                            + " ON CONFLICT DO NOTHING");
+                }
+            }
+        }
+        return new Written(records, inserted, sealed, resolvedDeleted);
+    }
+
+    /** Tells the inserter that the transaction of the last {@link #write} on {@code connection} committed. */
+    void committed(Connection connection) throws SQLException {
+        // Only now: a rolled-back first transaction takes new temporary tables with it.
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        if (createdStaging) {
+            STAGED.add(pg);
+        }
+        if (createdSealedStaging) {
+            SEALED_STAGED.add(pg);
+        }
+        createdStaging = false;
+        createdSealedStaging = false;
+    }
+
+    private static boolean touchesSealed(List<PositionBatch> batches) {
+        for (PositionBatch batch : batches) {
+            if (batch.touchesSealed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * COPYs the sealed rows to insert and the resolved keys to delete into the sealed staging table; returns how
+     * many rows to insert. A record sealed by one batch and resolved by a later batch of the same device in this
+     * transaction is not staged at all.
+     */
+    private int copySealed(Connection connection, PGConnection pg, List<PositionBatch> batches) throws SQLException {
+        if (!SEALED_STAGED.contains(pg)) {
+            try (Statement st = connection.createStatement()) {
+                st.execute("CREATE TEMPORARY TABLE IF NOT EXISTS " + SEALED_STAGING + " (op smallint, imei bigint,"
+                        + " device_time timestamptz, event_io integer, received_at timestamptz, expires_at timestamptz,"
+                        + " key_id text, sealed bytea) ON COMMIT DELETE ROWS");
+            }
+            createdSealedStaging = true;
+        }
+        boolean anyResolved = false;
+        for (PositionBatch batch : batches) {
+            anyResolved |= batch.resolvedCount() > 0;
+        }
+        byte[] keyId = null;
+        int staged = 0;
+        copy.start(pg.getCopyAPI().copyIn("COPY " + SEALED_STAGING + " (op, " + SEALED_COLUMNS
+                + ") FROM STDIN (FORMAT binary)"));
+        try {
+            for (int b = 0, n = batches.size(); b < n; b++) {
+                PositionBatch batch = batches.get(b);
+                for (int i = 0, count = batch.resolvedCount(); i < count; i++) {
+                    copy.row(SEALED_FIELDS);
+                    copy.int2(OP_DELETE);
+                    copy.int8(batch.imei());
+                    copy.timestamp(batch.resolvedTime(i));
+                    copy.int4(batch.resolvedEventIo(i));
+                    for (int f = 0; f < 4; f++) {
+                        copy.nullField();
+                    }
+                }
+                AvlBatch records = batch.records();
+                for (int r = 0, size = records.size(); r < size; r++) {
+                    if (!batch.isSealed(r)
+                            || anyResolved && resolvedLater(batches, b, records.timestamp(r), records.eventIo(r))) {
+                        continue;
+                    }
+                    if (sealer == null) {
+                        throw new IllegalStateException("a batch of device " + batch.imei() + " has sealed records,"
+                                + " but this writer was started without a RecordSealer");
+                    }
+                    if (keyId == null) {
+                        keyId = sealer.sealingKeyId().getBytes(StandardCharsets.US_ASCII);
+                    }
+                    byte[] sealed = sealer.seal(batch.imei(), records, r, batch.sealFlags(r));
+                    copy.row(SEALED_FIELDS);
+                    copy.int2(OP_INSERT);
+                    copy.int8(batch.imei());
+                    copy.timestamp(records.timestamp(r));
+                    copy.int4(records.eventIo(r));
+                    copy.timestamp(batch.receivedAtMillis());
+                    copy.timestamp(batch.sealedUntilMillis());
+                    copy.byteaHeader(keyId.length);
+                    copy.raw(keyId, 0, keyId.length);
+                    copy.byteaHeader(sealed.length);
+                    copy.raw(sealed, 0, sealed.length);
+                    staged++;
+                }
+            }
+            copy.finish();
+        } finally {
+            copy.abandon();
+        }
+        return staged;
+    }
+
+    /** True when a batch after {@code b} of the same device resolves the key: the seal would be undone at once. */
+    private static boolean resolvedLater(List<PositionBatch> batches, int b, long deviceTime, int eventIo) {
+        long imei = batches.get(b).imei();
+        for (int i = b + 1, n = batches.size(); i < n; i++) {
+            PositionBatch later = batches.get(i);
+            if (later.imei() == imei && later.resolvedCount() > 0 && later.resolves(deviceTime, eventIo)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String staging(Connection connection, PGConnection pg) throws SQLException {
         if (!STAGED.contains(pg)) {
+            createdStaging = true;
             try (Statement st = connection.createStatement()) {
                 // ON COMMIT DELETE ROWS empties it at every commit (a rollback discards the rows anyway), and
                 // a temporary table writes no WAL. No indexes: it is only ever read whole.

@@ -27,12 +27,14 @@ public final class PositionWriter implements AutoCloseable {
     private final PositionQueue queue;
     private final WriterMetrics metrics;
     private final Runnable capacityFreed;
+    private final RecordSealer sealer;
     private final List<Thread> threads = new ArrayList<>();
 
-    private PositionWriter(DataSource dataSource, WriterSettings settings, MeterRegistry registry,
+    private PositionWriter(DataSource dataSource, WriterSettings settings, RecordSealer sealer, MeterRegistry registry,
                            Runnable capacityFreed) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.sealer = sealer;
         this.queue = new PositionQueue(settings.maxQueuedRecords(), settings.maxQueuedBytes());
         this.metrics = new WriterMetrics(Objects.requireNonNull(registry, "registry"), queue);
         this.capacityFreed = Objects.requireNonNull(capacityFreed, "capacityFreed");
@@ -47,7 +49,20 @@ public final class PositionWriter implements AutoCloseable {
      */
     public static PositionWriter start(DataSource dataSource, WriterSettings settings, MeterRegistry registry,
                                        Runnable capacityFreed) {
-        PositionWriter writer = new PositionWriter(dataSource, settings, registry, capacityFreed);
+        return start(dataSource, settings, null, registry, capacityFreed);
+    }
+
+    /**
+     * Starts the writer threads, sealing the batches' {@link dev.telemask.privacy.Treatment#SEALED} records with
+     * {@code sealer} (on the writer threads). Without a sealer, a batch with sealed records fails its transaction.
+     *
+     * @param dataSource    a pool with at least {@code settings.threads()} connections to a migrated database
+     * @param capacityFreed run (on a writer thread, must not block) when capacity frees up after an
+     *                      {@link #offer} was refused: the gateway's cue to resume reading paused sockets
+     */
+    public static PositionWriter start(DataSource dataSource, WriterSettings settings, RecordSealer sealer,
+                                       MeterRegistry registry, Runnable capacityFreed) {
+        PositionWriter writer = new PositionWriter(dataSource, settings, sealer, registry, capacityFreed);
         for (int i = 0; i < settings.threads(); i++) {
             Thread thread = new Thread(writer::drain, "telemask-position-writer-" + i);
             writer.threads.add(thread);
@@ -100,7 +115,7 @@ public final class PositionWriter implements AutoCloseable {
     }
 
     private void drain() {
-        PositionInserter inserter = new PositionInserter(dataSource, settings.deduplicate());
+        PositionInserter inserter = new PositionInserter(dataSource, settings.deduplicate(), sealer);
         List<PositionBatch> transaction = new ArrayList<>();
         try {
             while (queue.take(transaction, settings.maxTransactionRecords())) {
@@ -124,6 +139,7 @@ public final class PositionWriter implements AutoCloseable {
         try {
             PositionInserter.Result result = inserter.insert(batches);
             metrics.committed(result.records(), result.inserted(), System.nanoTime() - start, result.commitNanos());
+            metrics.sealed(result.sealed(), result.resolvedDeleted());
         } catch (Exception | Error e) {
             failure = e;
             FailureCause cause = FailureCause.of(e);

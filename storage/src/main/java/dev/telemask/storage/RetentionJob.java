@@ -13,7 +13,7 @@ import java.time.Period;
 import java.util.Objects;
 
 /**
- * Removes positions older than the retention period (12 months by default). On a TimescaleDB build with
+ * Removes positions, and sealed (undecided) rows, older than the retention period (12 months by default). On a TimescaleDB build with
  * {@code add_retention_policy} the database does it itself; otherwise the gateway schedules {@link #runOnce}
  * (hourly is plenty), which drops whole chunks on TimescaleDB or deletes rows in bounded batches on plain
  * PostgreSQL. With several gateway instances, a PostgreSQL advisory lock lets exactly one of them work at a time.
@@ -49,9 +49,10 @@ public final class RetentionJob {
      * @param ran           false when another instance held the lock (or the database does it natively)
      * @param droppedChunks chunks dropped (TimescaleDB)
      * @param deletedRows   rows deleted (plain PostgreSQL)
+     * @param sealedRows    sealed rows deleted (any database): undecided records older than the retention
      */
-    public record Outcome(boolean ran, long droppedChunks, long deletedRows) {
-        static final Outcome SKIPPED = new Outcome(false, 0, 0);
+    public record Outcome(boolean ran, long droppedChunks, long deletedRows, long sealedRows) {
+        static final Outcome SKIPPED = new Outcome(false, 0, 0, 0);
     }
 
     private final DataSource dataSource;
@@ -99,11 +100,11 @@ public final class RetentionJob {
         return mode;
     }
 
-    /** Removes what is past retention, unless another instance is at it; safe to call from any thread. */
+    /**
+     * Removes what is past retention, unless another instance is at it; safe to call from any thread. With the
+     * native policy, only the sealed rows (a plain table the policy does not cover).
+     */
     public Outcome runOnce() throws SQLException {
-        if (mode == Mode.NATIVE_POLICY) {
-            return Outcome.SKIPPED;
-        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             // A session lock, not a transaction one: the plain-PostgreSQL deletes commit batch by batch under it.
@@ -114,9 +115,9 @@ public final class RetentionJob {
             try {
                 lockAcquired.run();
                 OffsetDateTime cutoff = cutoff(connection);
-                return mode == Mode.DROP_CHUNKS
-                        ? new Outcome(true, dropChunks(connection, cutoff), 0)
-                        : new Outcome(true, 0, deleteRows(connection, cutoff));
+                long chunks = mode == Mode.DROP_CHUNKS ? dropChunks(connection, cutoff) : 0;
+                long rows = mode == Mode.DELETE_ROWS ? deleteRows(connection, cutoff, "positions") : 0;
+                return new Outcome(true, chunks, rows, deleteRows(connection, cutoff, "sealed_positions"));
             } finally {
                 try (Statement st = connection.createStatement()) {
                     st.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
@@ -175,11 +176,11 @@ public final class RetentionJob {
         }
     }
 
-    private static long deleteRows(Connection connection, OffsetDateTime cutoff) throws SQLException {
+    private static long deleteRows(Connection connection, OffsetDateTime cutoff, String table) throws SQLException {
         long deleted = 0;
         try (PreparedStatement st = connection.prepareStatement(
-                "DELETE FROM positions WHERE ctid = ANY (ARRAY("
-                        + "SELECT ctid FROM positions WHERE device_time < ? LIMIT " + DELETE_BATCH_ROWS + "))")) {
+                "DELETE FROM " + table + " WHERE ctid = ANY (ARRAY("
+                        + "SELECT ctid FROM " + table + " WHERE device_time < ? LIMIT " + DELETE_BATCH_ROWS + "))")) {
             st.setObject(1, cutoff);
             int n;
             do {

@@ -10,7 +10,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The {@link PositionWriter}'s Micrometer meters, all named {@code telemask.storage.writer.*}. */
+/**
+ * The {@link PositionWriter}'s Micrometer meters, named {@code telemask.storage.writer.*}, and the sealed rows it
+ * writes and deletes ({@code telemask.storage.sealed.*}, shared with {@link SealedStore}).
+ */
 final class WriterMetrics {
     private final DistributionSummary transactionRecords;
     private final Counter rowsInserted;
@@ -18,6 +21,8 @@ final class WriterMetrics {
     private final Timer commit;
     private final Timer transaction;
     private final Counter rejected;
+    private final Counter sealedWritten;
+    private final Counter sealedResolved;
     private final Map<FailureCause, Counter> failures = new EnumMap<>(FailureCause.class);
     private final Map<FailureCause, Counter> failedRecords = new EnumMap<>(FailureCause.class);
 
@@ -37,6 +42,11 @@ final class WriterMetrics {
                 .publishPercentileHistogram().register(registry);
         rejected = Counter.builder("telemask.storage.writer.rejected")
                 .description("Offers refused because the queue was full (backpressure)").register(registry);
+        sealedWritten = Counter.builder(SealedStore.WRITTEN_METER)
+                .description("Undecided records written sealed to sealed_positions").register(registry);
+        sealedResolved = Counter.builder(SealedStore.DELETED_METER).tag("reason", "resolved")
+                .description("Sealed rows deleted: decided (resolved with the records), or expired as private")
+                .register(registry);
         for (FailureCause cause : FailureCause.values()) {
             failures.put(cause, Counter.builder("telemask.storage.writer.failures").tag("cause", cause.tag())
                     .description("Failed write transactions").register(registry));
@@ -62,6 +72,11 @@ final class WriterMetrics {
         rowsDuplicate.increment(records - inserted);
         transaction.record(nanos, TimeUnit.NANOSECONDS);
         commit.record(commitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void sealed(int written, long resolved) {
+        sealedWritten.increment(written);
+        sealedResolved.increment(resolved);
     }
 
     void failed(FailureCause cause, int records) {

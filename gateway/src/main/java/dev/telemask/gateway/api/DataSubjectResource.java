@@ -57,7 +57,10 @@ final class DataSubjectResource {
                 .add("DELETE", "/devices/{imei}/restrict", admins, request -> restrict(request, false));
     }
 
-    /** One JSON document, streamed: device, policy, consent history, every position, the trips, the audit. */
+    /**
+     * One JSON document, streamed: device, policy, consent history, every position, the number of records held
+     * undecided (sealed), the trips, the audit.
+     */
     private void export(ApiRequest request) throws SQLException, IOException {
         Device device = access.require(request);
         Caller caller = request.caller();
@@ -79,6 +82,8 @@ final class DataSubjectResource {
             g.writeArrayFieldStart("positions");
             rows[0] = positions.stream(device.imei(), ALL_TIME, null, null, p -> PositionJson.write(g, p));
             g.writeEndArray();
+            // Sealed records are unreadable to the database and undecided: their number, not their content.
+            g.writeNumberField("heldUndecided", positions.heldUndecided(device.imei()));
             g.writeArrayFieldStart("trips");
             TrackResource.writeTrips(positions, device.imei(), ALL_TIME, g);
             g.writeEndArray();

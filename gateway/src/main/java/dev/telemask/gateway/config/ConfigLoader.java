@@ -51,6 +51,8 @@ public final class ConfigLoader {
         d.put("retention.period", "P12M");
         d.put("retention.interval", "PT1H");
         d.put("shutdown.timeout", "PT30S");
+        d.put("seal.key-file", "");
+        d.put("seal.key", "");
         return Map.copyOf(d);
     }
 
@@ -136,7 +138,9 @@ public final class ConfigLoader {
                 values.integer("writer.transaction-records"),
                 values.period("retention.period"),
                 values.duration("retention.interval"),
-                values.duration("shutdown.timeout"));
+                values.duration("shutdown.timeout"),
+                values.path("seal.key-file"),
+                values.text("seal.key"));
     }
 
     /** Typed access with error messages that name the key. */

@@ -32,7 +32,9 @@ public record GatewayConfig(
         int writerTransactionRecords,
         Period retention,
         Duration retentionInterval,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Path sealKeyFile,
+        String sealKey) {
 
     public GatewayConfig {
         requirePort("device.port", devicePort);
@@ -51,6 +53,9 @@ public record GatewayConfig(
         if (databasePoolSize < writerThreads + 2) {
             throw new ConfigException("db.pool-size (" + databasePoolSize + ") must exceed writer.threads ("
                     + writerThreads + ") by at least 2: one connection listens for changes, one serves look-ups");
+        }
+        if (sealKeyFile != null && sealKey != null) {
+            throw new ConfigException("seal.key-file and seal.key (TELEMASK_SEAL_KEY) exclude each other: set one");
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new ConfigException("retention.period must be positive, was " + retention);

@@ -5,6 +5,7 @@ import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.storage.ChangeFeed;
 import dev.telemask.storage.DeviceDirectory;
 import dev.telemask.storage.PositionWriter;
+import dev.telemask.storage.RecordSealer;
 import dev.telemask.storage.WriterSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
@@ -68,6 +69,12 @@ public final class DeviceIngest implements AutoCloseable {
     /** Starts listening; {@code dataSource} must point at a migrated database. */
     public static DeviceIngest start(GatewayConfig config, DataSource dataSource, byte[] zoneKey, MeterRegistry registry)
             throws InterruptedException, SSLException {
+        return start(config, dataSource, zoneKey, null, registry);
+    }
+
+    /** Starts listening; the writer seals undecided records with {@code sealer} (null: none may be sealed). */
+    public static DeviceIngest start(GatewayConfig config, DataSource dataSource, byte[] zoneKey, RecordSealer sealer,
+                                     MeterRegistry registry) throws InterruptedException, SSLException {
         Transport transport = Transport.best();
         SslContext tls = config.tlsEnabled()
                 ? SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build()
@@ -76,7 +83,7 @@ public final class DeviceIngest implements AutoCloseable {
         WriterGate gate = new WriterGate();
         PositionWriter writer = PositionWriter.start(dataSource, new WriterSettings(config.writerThreads(),
                         config.writerQueueRecords(), config.writerQueueBytes(), config.writerTransactionRecords(), true),
-                registry, gate);
+                sealer, registry, gate);
         ThreadPoolExecutor lookups = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES,
                 new ArrayBlockingQueue<>(MAX_QUEUED_LOOKUPS), r -> {
                     Thread t = new Thread(r, "telemask-device-lookup");

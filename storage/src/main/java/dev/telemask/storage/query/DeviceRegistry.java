@@ -122,9 +122,9 @@ public final class DeviceRegistry {
     }
 
     /**
-     * Deletes the device with everything stored about it but the audit trail (positions, trips, consent history,
-     * driver tokens), in one transaction. Returns the number of positions deleted, or -1 when there is no such
-     * device in the tenant.
+     * Deletes the device with everything stored about it but the audit trail (positions, sealed undecided records,
+     * trips, consent history, driver tokens), in one transaction. Returns the number of positions deleted, or -1
+     * when there is no such device in the tenant.
      */
     public long delete(long tenantId, long imei) throws SQLException {
         return Transaction.run(dataSource, c -> delete(c, tenantId, imei));
@@ -136,6 +136,7 @@ public final class DeviceRegistry {
             return -1L;
         }
         long positions = deleteByImei(c, "DELETE FROM positions WHERE imei = ?", imei);
+        deleteByImei(c, "DELETE FROM sealed_positions WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM trips WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM consent_history WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM devices WHERE imei = ?", imei);

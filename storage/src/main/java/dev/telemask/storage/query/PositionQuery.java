@@ -106,8 +106,24 @@ public final class PositionQuery {
     }
 
     /**
-     * Deletes the device's positions in the window, and the trips that started in it, in one transaction; returns
-     * how many positions. On TimescaleDB a DELETE on the hypertable finds the chunks by the time bounds.
+     * How many of the device's records are held undecided (sealed): a data subject's export names the number, never
+     * their content, which the database cannot read.
+     */
+    public long heldUndecided(long imei) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement st = connection.prepareStatement(
+                     "SELECT count(*) FROM sealed_positions WHERE imei = ?")) {
+            st.setLong(1, imei);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Deletes the device's positions in the window, its sealed (undecided) records in it, and the trips that
+     * started in it, in one transaction; returns how many positions and sealed records. On TimescaleDB a DELETE on the hypertable finds the chunks by the time bounds.
      */
     public long erase(long imei, TimeWindow window) throws SQLException {
         return Transaction.run(dataSource, connection -> erase(connection, imei, window));
@@ -116,10 +132,14 @@ public final class PositionQuery {
     /** {@link #erase(long, TimeWindow)} inside the caller's transaction on {@code connection}. */
     public static long erase(Connection connection, long imei, TimeWindow window) throws SQLException {
         try (PreparedStatement positions = connection.prepareStatement("DELETE" + IN_WINDOW);
+             PreparedStatement sealed = connection.prepareStatement("DELETE FROM sealed_positions"
+                     + " WHERE imei = ? AND device_time >= ? AND device_time < ?");
              PreparedStatement trips = connection.prepareStatement(
                      "DELETE FROM trips WHERE imei = ? AND started_at >= ? AND started_at < ?")) {
             bindWindow(positions, imei, window);
             long erased = positions.executeLargeUpdate();
+            bindWindow(sealed, imei, window);
+            erased += sealed.executeLargeUpdate();
             bindWindow(trips, imei, window);
             trips.executeUpdate();
             return erased;

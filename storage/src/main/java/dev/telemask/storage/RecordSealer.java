@@ -1,0 +1,249 @@
+package dev.telemask.storage;
+
+import dev.telemask.codec.AvlBatch;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * Seals one record (every field, every kept IO element, and one byte of the caller's flags) with AES-256-GCM under
+ * the ring's sealing key, and opens it again. The row's key (device, device time, event IO) and the key id are the
+ * cipher's associated data, so a blob moved to another row, or relabelled with another key id, does not open.
+ *
+ * <p>Stored form: version (1 byte), nonce (12 random bytes), ciphertext and 16-byte tag. The key id goes in the
+ * row beside it. Thread-safe: each thread keeps its own cipher and buffer.
+ */
+public final class RecordSealer {
+    private static final byte VERSION = 1;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final int HEADER = 1 + NONCE_BYTES;
+    /** Fixed part of the plaintext: version, flags, location-cleared, time, nine ints, element count. */
+    private static final int FIXED_PLAIN = 3 + 8 + 9 * 4 + 4;
+
+    private final SealingKeys keys;
+    private final SecureRandom random = new SecureRandom();
+    private final ThreadLocal<Workspace> workspaces;
+
+    /** Per-thread cipher and buffers, so sealing on the writer threads allocates only the blob it returns. */
+    private static final class Workspace {
+        final Cipher cipher;
+        final byte[] nonce = new byte[NONCE_BYTES];
+        byte[] plain = new byte[512];
+        int length;
+        final byte[] aad = new byte[8 + 8 + 4 + 64];
+
+        Workspace() {
+            try {
+                cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this JVM has no AES/GCM cipher", e);
+            }
+        }
+    }
+
+    public RecordSealer(SealingKeys keys) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.workspaces = ThreadLocal.withInitial(Workspace::new);
+    }
+
+    /** The id of the key {@link #seal} uses; store it with the blob. */
+    public String sealingKeyId() {
+        return keys.sealingKeyId();
+    }
+
+    /** Encrypts record {@code r} of {@code batch} (device {@code imei}) with {@code flags}; see the class comment. */
+    public byte[] seal(long imei, AvlBatch batch, int r, int flags) {
+        Workspace w = workspaces.get();
+        encode(w, batch, r, flags);
+        String keyId = keys.sealingKeyId();
+        int aadLength = aad(w, imei, batch.timestamp(r), batch.eventIo(r), keyId);
+        random.nextBytes(w.nonce);
+        byte[] out = new byte[HEADER + w.length + TAG_BITS / 8];
+        out[0] = VERSION;
+        System.arraycopy(w.nonce, 0, out, 1, NONCE_BYTES);
+        try {
+            w.cipher.init(Cipher.ENCRYPT_MODE, keys.sealingKey(), new GCMParameterSpec(TAG_BITS, w.nonce));
+            w.cipher.updateAAD(w.aad, 0, aadLength);
+            int n = w.cipher.doFinal(w.plain, 0, w.length, out, HEADER);
+            if (n != out.length - HEADER) {
+                throw new IllegalStateException("AES/GCM wrote " + n + " bytes, expected " + (out.length - HEADER));
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("sealing failed", e);
+        } finally {
+            Arrays.fill(w.plain, 0, w.length, (byte) 0); // no clear coordinates left lying in the heap
+        }
+        return out;
+    }
+
+    /**
+     * Decrypts a sealed row, appends its record to {@code into} and returns the flags it was sealed with.
+     *
+     * @throws SealedRecordException when the key id is not in the ring, or the blob does not open with it for this
+     *                               row (another key of the same id, altered bytes, or a blob of another row)
+     */
+    public int open(long imei, long deviceTimeMillis, int eventIo, String keyId, byte[] sealed, AvlBatch into) {
+        String row = "sealed record of device " + imei + " at " + java.time.Instant.ofEpochMilli(deviceTimeMillis)
+                + " (event " + eventIo + ", key '" + keyId + "')";
+        SecretKey key = keys.key(keyId);
+        if (sealed == null || sealed.length < HEADER + TAG_BITS / 8 || sealed[0] != VERSION) {
+            throw new SealedRecordException(row + " is not in a sealed form this gateway knows");
+        }
+        Workspace w = workspaces.get();
+        int plainLength = sealed.length - HEADER - TAG_BITS / 8;
+        ensure(w, plainLength);
+        int aadLength = aad(w, imei, deviceTimeMillis, eventIo, keyId);
+        try {
+            w.cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
+            w.cipher.updateAAD(w.aad, 0, aadLength);
+            w.length = w.cipher.doFinal(sealed, HEADER, sealed.length - HEADER, w.plain, 0);
+        } catch (AEADBadTagException e) {
+            throw new SealedRecordException(row + " does not open: sealed with another key of that id, altered,"
+                    + " or moved from another row", e);
+        } catch (GeneralSecurityException e) {
+            throw new SealedRecordException(row + " does not open: " + e.getMessage(), e);
+        }
+        try {
+            return decode(w, deviceTimeMillis, eventIo, into, row);
+        } finally {
+            Arrays.fill(w.plain, 0, w.length, (byte) 0);
+        }
+    }
+
+    private static int aad(Workspace w, long imei, long deviceTimeMillis, int eventIo, String keyId) {
+        byte[] a = w.aad;
+        putLong(a, 0, imei);
+        putLong(a, 8, deviceTimeMillis);
+        putInt(a, 16, eventIo);
+        // Key ids are ASCII (SealingKeys checks them), at most 64 characters.
+        for (int i = 0; i < keyId.length(); i++) {
+            a[20 + i] = (byte) keyId.charAt(i);
+        }
+        return 20 + keyId.length();
+    }
+
+    private static void encode(Workspace w, AvlBatch batch, int r, int flags) {
+        int length = FIXED_PLAIN;
+        int kept = 0;
+        for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
+            if (!batch.isIoRemoved(e)) {
+                kept++;
+                length += 5 + (batch.ioWidth(e) == AvlBatch.WIDTH_VARIABLE ? 4 + batch.nxLength(e) : 8);
+            }
+        }
+        ensure(w, length);
+        byte[] p = w.plain;
+        p[0] = VERSION;
+        p[1] = (byte) flags;
+        p[2] = (byte) (batch.isLocationCleared(r) ? 1 : 0);
+        putLong(p, 3, batch.timestamp(r));
+        int o = 11;
+        o = putInt(p, o, batch.priority(r));
+        o = putInt(p, o, batch.longitude(r));
+        o = putInt(p, o, batch.latitude(r));
+        o = putInt(p, o, batch.altitude(r));
+        o = putInt(p, o, batch.angle(r));
+        o = putInt(p, o, batch.satellites(r));
+        o = putInt(p, o, batch.speed(r));
+        o = putInt(p, o, batch.eventIo(r));
+        o = putInt(p, o, batch.generation(r));
+        o = putInt(p, o, kept);
+        for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
+            if (batch.isIoRemoved(e)) {
+                continue;
+            }
+            int width = batch.ioWidth(e);
+            o = putInt(p, o, batch.ioId(e));
+            p[o++] = (byte) width;
+            if (width == AvlBatch.WIDTH_VARIABLE) {
+                int n = batch.nxLength(e);
+                o = putInt(p, o, n);
+                System.arraycopy(batch.nxArray(), batch.nxOffset(e), p, o, n);
+                o += n;
+            } else {
+                putLong(p, o, batch.ioValue(e));
+                o += 8;
+            }
+        }
+        w.length = o;
+    }
+
+    private static int decode(Workspace w, long deviceTimeMillis, int eventIo, AvlBatch into, String row) {
+        byte[] p = w.plain;
+        if (w.length < FIXED_PLAIN || p[0] != VERSION) {
+            throw new SealedRecordException(row + " holds a record in a form this gateway does not know");
+        }
+        int flags = p[1] & 0xFF;
+        boolean cleared = p[2] != 0;
+        long time = getLong(p, 3);
+        int o = 11;
+        int priority = getInt(p, o);
+        int longitude = getInt(p, o + 4);
+        int latitude = getInt(p, o + 8);
+        int altitude = getInt(p, o + 12);
+        int angle = getInt(p, o + 16);
+        int satellites = getInt(p, o + 20);
+        int speed = getInt(p, o + 24);
+        int event = getInt(p, o + 28);
+        int generation = getInt(p, o + 32);
+        int elements = getInt(p, o + 36);
+        o += 40;
+        if (time != deviceTimeMillis || event != eventIo) {
+            // The associated data already binds these; this guards the encoding itself.
+            throw new SealedRecordException(row + " holds the record of another row");
+        }
+        int r = into.addRecord(time, priority, longitude, latitude, altitude, angle, satellites, speed, event,
+                generation);
+        for (int i = 0; i < elements; i++) {
+            int id = getInt(p, o);
+            int width = p[o + 4] & 0xFF;
+            o += 5;
+            if (width == AvlBatch.WIDTH_VARIABLE) {
+                int n = getInt(p, o);
+                into.addNx(id, p, o + 4, n);
+                o += 4 + n;
+            } else {
+                into.addIo(id, width, getLong(p, o));
+                o += 8;
+            }
+        }
+        if (cleared) {
+            into.clearLocation(r);
+        }
+        return flags;
+    }
+
+    private static void ensure(Workspace w, int length) {
+        if (w.plain.length < length) {
+            w.plain = new byte[Math.max(length, w.plain.length * 2)];
+        }
+    }
+
+    private static int putInt(byte[] b, int o, int v) {
+        b[o] = (byte) (v >>> 24);
+        b[o + 1] = (byte) (v >>> 16);
+        b[o + 2] = (byte) (v >>> 8);
+        b[o + 3] = (byte) v;
+        return o + 4;
+    }
+
+    private static void putLong(byte[] b, int o, long v) {
+        putInt(b, o, (int) (v >>> 32));
+        putInt(b, o + 4, (int) v);
+    }
+
+    private static int getInt(byte[] b, int o) {
+        return ((b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
+    }
+
+    private static long getLong(byte[] b, int o) {
+        return ((long) getInt(b, o) << 32) | (getInt(b, o + 4) & 0xFFFF_FFFFL);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.telemask.storage;
+
+import dev.telemask.codec.AvlBatch;
+import org.junit.jupiter.api.Test;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RecordSealerTest {
+    private static final long IMEI = 356_307_042_441_013L;
+    private static final long T0 = 1_767_225_600_000L;
+
+    private static byte[] key(int seed) {
+        byte[] key = new byte[32];
+        new Random(seed).nextBytes(key);
+        return key;
+    }
+
+    private static String line(String id, int seed) {
+        return id + " " + Base64.getEncoder().encodeToString(key(seed));
+    }
+
+    private static RecordSealer sealer(String... lines) {
+        return new RecordSealer(SealingKeys.parse(List.of(lines), "test keys"));
+    }
+
+    @Test
+    void opensEveryFieldOfEveryRecordAsSealedWithItsFlags() {
+        RecordSealer sealer = sealer(line("k1", 1));
+        for (long seed = 0; seed < 20; seed++) {
+            Random random = new Random(seed);
+            AvlBatch batch = new AvlBatch();
+            AvlBatch opened = new AvlBatch();
+            for (int i = 0; i < 50; i++) {
+                int r = SealedRecordsFixture.randomRecord(random, batch, T0 + random.nextInt(1_000_000_000));
+                int flags = random.nextInt(256);
+                long imei = random.nextLong() & Long.MAX_VALUE;
+                byte[] sealed = sealer.seal(imei, batch, r, flags);
+                int back = sealer.open(imei, batch.timestamp(r), batch.eventIo(r), sealer.sealingKeyId(), sealed,
+                        opened);
+                assertEquals(flags, back, "flags, seed " + seed);
+                assertEquals(SealedRecordsFixture.describe(batch, r),
+                        SealedRecordsFixture.describe(opened, opened.size() - 1), "seed " + seed + " record " + i);
+            }
+        }
+    }
+
+    @Test
+    void theSealedFormHidesTheCoordinatesAndDiffersEveryTime() {
+        RecordSealer sealer = sealer(line("k1", 1));
+        AvlBatch batch = new AvlBatch();
+        batch.addRecord(T0, 0, 0x11223344, 0x55667788, 1, 2, 3, 4, 0, AvlBatch.NO_GENERATION);
+        byte[] a = sealer.seal(IMEI, batch, 0, 0);
+        byte[] b = sealer.seal(IMEI, batch, 0, 0);
+        assertFalse(java.util.Arrays.equals(a, b), "a fresh nonce per seal");
+        String hex = java.util.HexFormat.of().formatHex(a);
+        assertFalse(hex.contains("11223344") || hex.contains("55667788"), hex);
+    }
+
+    @Test
+    void anAlteredBlobDoesNotOpen() {
+        RecordSealer sealer = sealer(line("k1", 1));
+        AvlBatch batch = new AvlBatch();
+        SealedRecordsFixture.randomRecord(new Random(7), batch, T0);
+        byte[] sealed = sealer.seal(IMEI, batch, 0, 3);
+        for (int i = 0; i < sealed.length; i++) {
+            byte[] altered = sealed.clone();
+            altered[i] ^= 0x01;
+            int at = i;
+            assertThrows(SealedRecordException.class,
+                    () -> sealer.open(IMEI, T0, batch.eventIo(0), "k1", altered, new AvlBatch()), "byte " + at);
+        }
+        assertThrows(SealedRecordException.class, () -> sealer.open(IMEI, T0, batch.eventIo(0), "k1",
+                java.util.Arrays.copyOf(sealed, 20), new AvlBatch()));
+    }
+
+    @Test
+    void aBlobMovedToAnotherRowDoesNotOpen() {
+        RecordSealer sealer = sealer(line("k1", 1));
+        AvlBatch batch = new AvlBatch();
+        batch.addRecord(T0, 0, 1, 2, 3, 4, 5, 6, 239, AvlBatch.NO_GENERATION);
+        byte[] sealed = sealer.seal(IMEI, batch, 0, 0);
+        assertThrows(SealedRecordException.class, () -> sealer.open(IMEI + 1, T0, 239, "k1", sealed, new AvlBatch()));
+        assertThrows(SealedRecordException.class, () -> sealer.open(IMEI, T0 + 1, 239, "k1", sealed, new AvlBatch()));
+        assertThrows(SealedRecordException.class, () -> sealer.open(IMEI, T0, 240, "k1", sealed, new AvlBatch()));
+        AvlBatch opened = new AvlBatch();
+        sealer.open(IMEI, T0, 239, "k1", sealed, opened);
+        assertEquals(1, opened.size());
+    }
+
+    @Test
+    void aWrongKeyOrAnUnknownKeyIdFailsClearly() {
+        AvlBatch batch = new AvlBatch();
+        batch.addRecord(T0, 0, 1, 2, 3, 4, 5, 6, 0, AvlBatch.NO_GENERATION);
+        byte[] sealed = sealer(line("k1", 1)).seal(IMEI, batch, 0, 0);
+
+        SealedRecordException wrongKey = assertThrows(SealedRecordException.class,
+                () -> sealer(line("k1", 2)).open(IMEI, T0, 0, "k1", sealed, new AvlBatch()));
+        assertTrue(wrongKey.getMessage().contains("does not open"), wrongKey.getMessage());
+
+        SealedRecordException unknown = assertThrows(SealedRecordException.class,
+                () -> sealer(line("k2", 1)).open(IMEI, T0, 0, "k1", sealed, new AvlBatch()));
+        assertTrue(unknown.getMessage().contains("'k1'") && unknown.getMessage().contains("[k2]"),
+                unknown.getMessage());
+        // The key id is bound too: the same key under another id does not open it.
+        assertThrows(SealedRecordException.class,
+                () -> sealer(line("k2", 1), line("k1", 1)).open(IMEI, T0, 0, "k2", sealed, new AvlBatch()));
+    }
+
+    @Test
+    void rotationSealsWithTheNewFirstKeyAndStillOpensTheOld() {
+        AvlBatch batch = new AvlBatch();
+        batch.addRecord(T0, 0, 250_000_000, 540_000_000, 3, 4, 5, 6, 0, AvlBatch.NO_GENERATION);
+        RecordSealer before = sealer(line("2026a", 1));
+        byte[] old = before.seal(IMEI, batch, 0, 9);
+
+        RecordSealer rotated = sealer(line("2026b", 2), line("2026a", 1));
+        assertEquals("2026b", rotated.sealingKeyId());
+        AvlBatch opened = new AvlBatch();
+        assertEquals(9, rotated.open(IMEI, T0, 0, "2026a", old, opened));
+        assertEquals(540_000_000, opened.latitude(0));
+        byte[] fresh = rotated.seal(IMEI, batch, 0, 1);
+        assertNotEquals(0, fresh.length);
+        assertEquals(1, rotated.open(IMEI, T0, 0, "2026b", fresh, new AvlBatch()));
+
+        RecordSealer oldLineRemoved = sealer(line("2026b", 2));
+        SealedRecordException gone = assertThrows(SealedRecordException.class,
+                () -> oldLineRemoved.open(IMEI, T0, 0, "2026a", old, new AvlBatch()));
+        assertTrue(gone.getMessage().contains("removed"), gone.getMessage());
+    }
+}
