@@ -53,6 +53,8 @@ public final class ConfigLoader {
         d.put("shutdown.timeout", "PT30S");
         d.put("seal.key-file", "");
         d.put("seal.key", "");
+        d.put("privacy.sealed-expiry", "PT24H");
+        d.put("privacy.max-future-skew", "PT1H");
         return Map.copyOf(d);
     }
 
@@ -140,7 +142,9 @@ public final class ConfigLoader {
                 values.duration("retention.interval"),
                 values.duration("shutdown.timeout"),
                 values.path("seal.key-file"),
-                values.text("seal.key"));
+                values.text("seal.key"),
+                values.duration("privacy.sealed-expiry"),
+                values.duration("privacy.max-future-skew"));
     }
 
     /** Typed access with error messages that name the key. */

@@ -34,7 +34,9 @@ public record GatewayConfig(
         Duration retentionInterval,
         Duration shutdownTimeout,
         Path sealKeyFile,
-        String sealKey) {
+        String sealKey,
+        Duration sealedExpiry,
+        Duration maxFutureSkew) {
 
     public GatewayConfig {
         requirePort("device.port", devicePort);
@@ -42,6 +44,12 @@ public record GatewayConfig(
         requirePort("http.port", httpPort);
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new ConfigException("device.tls.certificate and device.tls.key go together: set both or neither");
+        }
+        if (sealedExpiry.isNegative() || sealedExpiry.isZero()) {
+            throw new ConfigException("privacy.sealed-expiry must be positive, was " + sealedExpiry);
+        }
+        if (maxFutureSkew.isNegative()) {
+            throw new ConfigException("privacy.max-future-skew must not be negative, was " + maxFutureSkew);
         }
         if (maxFrameLength < 64) {
             throw new ConfigException("device.max-frame-length must be at least 64 bytes, was " + maxFrameLength);

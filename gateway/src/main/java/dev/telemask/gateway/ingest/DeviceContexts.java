@@ -8,6 +8,8 @@ import dev.telemask.privacy.PolicyJson;
 import dev.telemask.privacy.PolicyValidationException;
 import dev.telemask.storage.DeviceDirectory;
 import dev.telemask.storage.DeviceProfile;
+import dev.telemask.storage.SealedRecords;
+import dev.telemask.storage.SealedStore;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
@@ -28,6 +30,7 @@ final class DeviceContexts {
     private static final Consent FAIL_CLOSED = new Consent(false, false, false);
 
     private final DeviceDirectory directory;
+    private final SealedStore sealed;
     private final byte[] zoneKey;
     private final Executor database;
     private final boolean autoRegister;
@@ -35,7 +38,14 @@ final class DeviceContexts {
     private final Map<String, CompiledPolicy> compiled = new ConcurrentHashMap<>();
 
     DeviceContexts(DeviceDirectory directory, byte[] zoneKey, Executor database, boolean autoRegister) {
+        this(directory, null, zoneKey, database, autoRegister);
+    }
+
+    /** With {@code sealed}, a connecting device's sealed records are loaded with it (null: none are kept). */
+    DeviceContexts(DeviceDirectory directory, SealedStore sealed, byte[] zoneKey, Executor database,
+                   boolean autoRegister) {
         this.directory = directory;
+        this.sealed = sealed;
         this.zoneKey = zoneKey.clone();
         this.database = database;
         this.autoRegister = autoRegister;
@@ -48,22 +58,28 @@ final class DeviceContexts {
      * database cannot be asked.
      */
     CompletableFuture<Optional<DeviceContext>> connect(long imei) {
-        return load(imei, autoRegister);
+        return load(imei, autoRegister, true);
     }
 
     /** The device's current context, or empty when it is no longer registered. */
     CompletableFuture<Optional<DeviceContext>> reload(long imei) {
-        return load(imei, false);
+        return load(imei, false, false);
     }
 
-    private CompletableFuture<Optional<DeviceContext>> load(long imei, boolean register) {
+    private CompletableFuture<Optional<DeviceContext>> load(long imei, boolean register, boolean withSealed) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 Optional<DeviceProfile> profile = directory.find(imei);
                 if (profile.isEmpty() && register) {
                     profile = Optional.of(directory.registerInQuarantine(imei));
                 }
-                return profile.map(this::contextOf);
+                Optional<DeviceContext> context = profile.map(this::contextOf);
+                if (withSealed && sealed != null && context.isPresent()) {
+                    SealedRecords records = new SealedRecords();
+                    sealed.load(imei, records);
+                    context = Optional.of(context.get().withSealed(records));
+                }
+                return context;
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }

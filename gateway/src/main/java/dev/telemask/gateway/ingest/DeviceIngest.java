@@ -6,6 +6,7 @@ import dev.telemask.storage.ChangeFeed;
 import dev.telemask.storage.DeviceDirectory;
 import dev.telemask.storage.PositionWriter;
 import dev.telemask.storage.RecordSealer;
+import dev.telemask.storage.SealedStore;
 import dev.telemask.storage.WriterSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
@@ -90,12 +91,14 @@ public final class DeviceIngest implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        DeviceContexts contexts = new DeviceContexts(new DeviceDirectory(dataSource), zoneKey, lookups,
+        DeviceContexts contexts = new DeviceContexts(new DeviceDirectory(dataSource),
+                sealer == null ? null : new SealedStore(dataSource, sealer, registry), zoneKey, lookups,
                 config.autoRegister());
         SessionRegistry sessions = new SessionRegistry();
         IngestServices services = new IngestServices(writer, gate, contexts, sessions, metrics,
                 new TcpFrameSplitter(config.maxFrameLength()), config.maxConnections(), config.idleTimeout(),
-                new AtomicBoolean());
+                new AtomicBoolean(), new IngestLimits(config.retention(), config.maxFutureSkew(),
+                config.sealedExpiry()));
         ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
 
         EventLoopGroup acceptor = transport.newGroup(1, "telemask-accept");

@@ -1,20 +1,21 @@
 package dev.telemask.gateway.ingest;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.privacy.DeviceState;
-import dev.telemask.privacy.PolicyEngine;
+import dev.telemask.privacy.DeviceLedger;
+import dev.telemask.privacy.PendingRecords;
 import dev.telemask.privacy.Treatment;
-import dev.telemask.privacy.Treatments;
 import dev.telemask.storage.PositionBatch;
+import dev.telemask.storage.SealedRecords;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
 
 /**
- * One device's privacy between frames, for TCP and UDP alike: the engine's state as restored from the database,
- * masking a frame into a {@link PositionBatch}, and the bookkeeping that makes the state follow only committed
- * frames (a failed write rolls it back, so the resent frame is judged exactly as the first send was; a committed
- * one saves it with the records when it changed). It also has the device's last-seen time written with the
+ * One device's privacy between frames, for TCP and UDP alike: the {@link DeviceLedger} restored from the database
+ * (its decided state and its sealed records), turning each frame into a {@link PositionBatch} of decided, sealed and
+ * resolved records, and the bookkeeping that makes the ledger follow only committed frames (a failed write rolls it
+ * back, so the resent frame is judged exactly as the first send was). The switches (manual private mode, consent)
+ * are read on the gateway's clock when the frame arrives. It also has the device's last-seen time written with the
  * records about once a minute.
  *
  * <p>Owned by one event loop; one frame in flight at a time.
@@ -24,68 +25,82 @@ final class DevicePrivacy {
     private static final Treatment[] TREATMENTS = Treatment.values();
     private static final long LAST_SEEN_EVERY_MILLIS = 60_000;
 
-    private final DeviceState state = new DeviceState();
-    private final DeviceState beforeFrame = new DeviceState();
-    private final Treatments treatments = new Treatments();
+    private final DeviceLedger ledger = new DeviceLedger();
+    private final IngestLimits limits;
     private byte[] committedState;
     private byte[] stateOfFrame;
-    private byte[] codes = new byte[256];
+    private final int[] counts = new int[TREATMENTS.length];
     /** When the device's last-seen time was last written, and the receive time of the frame in flight. */
     private long lastSeenSavedMillis;
     private long frameReceivedMillis;
 
-    /** Takes up the device's saved state and switch after a (re)connect. */
+    DevicePrivacy(IngestLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Takes up the device's saved state and sealed records after a (re)connect. */
     void restore(DeviceContext device) {
         byte[] saved = device.profile().privacyState();
+        PendingRecords sealed = pendingOf(device.sealed());
         try {
-            state.copyFrom(DeviceState.restore(saved));
+            ledger.restore(saved, sealed);
             committedState = saved;
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "saved privacy state of device {0} is unreadable ({1}); starting afresh",
                     device.imei(), e.getMessage());
-            state.copyFrom(DeviceState.restore(null));
+            ledger.restore(null, sealed);
             committedState = null;
         }
-        applySwitch(device);
     }
 
-    /** Takes up a change of the driver's private-mode switch. */
-    void applySwitch(DeviceContext device) {
-        long until = device.profile().privateUntilMillis();
-        long toggle = until == 0 ? DeviceState.NEVER : until;
-        state.manualPrivateUntil(toggle);
-        beforeFrame.manualPrivateUntil(toggle);
+    private static PendingRecords pendingOf(SealedRecords sealed) {
+        PendingRecords pending = new PendingRecords();
+        if (sealed != null) {
+            for (int r = 0; r < sealed.size(); r++) {
+                pending.add(sealed.records(), r, sealed.flags(r), sealed.receivedAtMillis(r), true);
+            }
+        }
+        return pending;
     }
 
     /**
-     * Masks {@code batch} in place under the device's policy and points {@code positions} at it, with the new
-     * state to save when it changed. Counts the treatments.
+     * Masks {@code frame} (null: nothing arrived, the clock alone moved on) under the device's policy and points
+     * {@code positions} at what to store. Returns false when there is nothing to write at all. Counts treatments.
      */
-    void mask(DeviceContext device, AvlBatch batch, PositionBatch positions, long receivedAtMillis, IngestMetrics metrics) {
-        beforeFrame.copyFrom(state);
-        PolicyEngine.apply(device.policy(), device.consent(), state, batch, treatments);
-        int n = batch.size();
-        if (codes.length < n) {
-            codes = new byte[n];
-        }
-        for (int r = 0; r < n; r++) {
-            codes[r] = treatments.code(r);
+    boolean mask(DeviceContext device, AvlBatch frame, PositionBatch positions, long receivedAtMillis,
+                 IngestMetrics metrics) {
+        long until = device.profile().privateUntilMillis();
+        boolean manualPrivate = until != 0 && receivedAtMillis < until;
+        ledger.apply(device.policy(), device.consent(), manualPrivate, frame, receivedAtMillis,
+                limits.oldestMillis(receivedAtMillis), receivedAtMillis + limits.maxFutureSkew().toMillis(),
+                limits.sealedExpiry().toMillis());
+        AvlBatch out = ledger.output();
+        byte[] codes = ledger.treatments();
+        Arrays.fill(counts, 0);
+        for (int r = 0, n = out.size(); r < n; r++) {
+            counts[codes[r]]++;
         }
         for (Treatment t : TREATMENTS) {
-            metrics.treated(t, treatments.count(t));
+            metrics.treated(t, counts[t.ordinal()]);
         }
-        stateOfFrame = state.save();
-        positions.set(device.imei(), receivedAtMillis, batch, codes)
-                .deviceState(Arrays.equals(stateOfFrame, committedState) ? null : stateOfFrame);
+        metrics.outOfBounds(ledger.outOfBounds());
+        metrics.late(ledger.late());
+        stateOfFrame = ledger.savedState();
+        boolean stateChanged = !Arrays.equals(stateOfFrame, committedState);
+        positions.set(device.imei(), receivedAtMillis, out, codes)
+                .sealed(receivedAtMillis + limits.sealedExpiry().toMillis(), ledger.sealFlags())
+                .resolved(ledger.resolvedTimes(), ledger.resolvedEvents(), ledger.resolvedCount())
+                .deviceState(stateChanged ? stateOfFrame : null);
         frameReceivedMillis = receivedAtMillis;
-        // The console's "last seen" rides along with the records about once a minute, not with every frame.
-        if (receivedAtMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS) {
+        if (frame != null && receivedAtMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS) {
             positions.recordLastSeen();
         }
+        return out.size() > 0 || ledger.resolvedCount() > 0 || stateChanged || positions.recordsLastSeen();
     }
 
     /** The masked frame is committed: its state is now the saved one. */
     void committed() {
+        ledger.committed();
         committedState = stateOfFrame;
         if (frameReceivedMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS) {
             lastSeenSavedMillis = frameReceivedMillis;
@@ -94,6 +109,11 @@ final class DevicePrivacy {
 
     /** The masked frame was not stored: forget what it did to the state. */
     void rollBack() {
-        state.copyFrom(beforeFrame);
+        ledger.rolledBack();
+    }
+
+    /** When the clock alone could decide a waiting record (gateway time), or {@link Long#MAX_VALUE}. */
+    long nextDeadlineMillis(DeviceContext device) {
+        return ledger.nextDeadlineMillis(device.policy(), limits.sealedExpiry().toMillis());
     }
 }

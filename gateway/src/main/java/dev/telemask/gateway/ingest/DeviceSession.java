@@ -45,7 +45,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private long imei = -1;
     private DeviceContext device;
 
-    private final DevicePrivacy privacy = new DevicePrivacy();
+    private final DevicePrivacy privacy;
     private final AvlBatch batch = new AvlBatch();
     private final PositionBatch positions = new PositionBatch();
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(MAX_PENDING_FRAMES + 1);
@@ -58,8 +58,13 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private int frameRecords;
     private long frameDecodedAt;
 
+    /** Whether the batch in flight came from the clock, not a frame: it gets no acknowledgement. */
+    private boolean framelessInFlight;
+    private boolean deadlineScheduled;
+
     DeviceSession(IngestServices services) {
         this.services = services;
+        this.privacy = new DevicePrivacy(services.limits());
     }
 
     @Override
@@ -130,6 +135,37 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         }
         ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(ACCEPT));
         processPending();
+        scheduleDeadline();
+    }
+
+    /** Waiting records may be decided by the clock alone (anchor delay, expiry): look again then. */
+    private void scheduleDeadline() {
+        if (closed || device == null || deadlineScheduled) {
+            return;
+        }
+        long deadline = privacy.nextDeadlineMillis(device);
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        deadlineScheduled = true;
+        long delay = Math.max(1, deadline - System.currentTimeMillis() + 1);
+        ctx.executor().schedule(this::deadlineReached, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void deadlineReached() {
+        deadlineScheduled = false;
+        if (closed || device == null) {
+            return;
+        }
+        if (inFlight || parked || !pending.isEmpty()) {
+            return; // the frame in flight reschedules when it completes
+        }
+        if (privacy.mask(device, null, positions, System.currentTimeMillis(), services.metrics())) {
+            framelessInFlight = true;
+            offer();
+        } else {
+            scheduleDeadline();
+        }
     }
 
     /** The device connected again elsewhere on this instance: this older connection goes. Any thread. */
@@ -153,8 +189,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
                 ctx.close();
                 return;
             }
+            // The switches are read per frame from the device's profile: nothing else to take up.
             device = context.get();
-            privacy.applySwitch(device);
         });
     }
 
@@ -217,7 +253,11 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             acknowledge();
             return;
         }
-        privacy.mask(device, batch, positions, System.currentTimeMillis(), services.metrics());
+        if (!privacy.mask(device, batch, positions, System.currentTimeMillis(), services.metrics())) {
+            acknowledge(); // nothing to store: every record was a resend or out of the time bounds
+            return;
+        }
+        framelessInFlight = false;
         offer();
     }
 
@@ -274,13 +314,19 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         }
         if (failure == null) {
             privacy.committed();
-            acknowledge();
+            if (!framelessInFlight) {
+                acknowledge();
+            }
         } else {
             // The device will resend this frame.
             privacy.rollBack();
-            services.metrics().writeFailed();
+            if (!framelessInFlight) {
+                services.metrics().writeFailed();
+            }
         }
+        framelessInFlight = false;
         processPending();
+        scheduleDeadline();
     }
 
     private void acknowledge() {

@@ -30,6 +30,8 @@ public final class IngestMetrics {
     private final Map<CodecException.Reason, Counter> badFrames = new EnumMap<>(CodecException.Reason.class);
     private final Map<Reject, Counter> rejects = new EnumMap<>(Reject.class);
     private final Counter restrictedRecords;
+    private final Counter outOfBounds;
+    private final Counter lateRecords;
     private final Counter commandResponses;
     private final Counter writeFailures;
     private final Counter pauses;
@@ -60,6 +62,12 @@ public final class IngestMetrics {
         }
         restrictedRecords = Counter.builder("telemask.records.restricted")
                 .description("Records acknowledged and dropped because the device's processing is restricted (GDPR art. 18)")
+                .register(registry);
+        outOfBounds = Counter.builder("telemask.records.unstored").tag("reason", "out_of_time_bounds")
+                .description("Records acknowledged and not stored: older than retention or too far ahead of the"
+                        + " gateway's clock").register(registry);
+        lateRecords = Counter.builder("telemask.records.late")
+                .description("Records that arrived behind already decided ones and were stored private (fail closed)")
                 .register(registry);
         commandResponses = Counter.builder("telemask.command.responses")
                 .description("Codec 12/13/14 messages received from devices").register(registry);
@@ -110,6 +118,18 @@ public final class IngestMetrics {
 
     void reject(Reject reason) {
         rejects.get(reason).increment();
+    }
+
+    void outOfBounds(int recordCount) {
+        if (recordCount > 0) {
+            outOfBounds.increment(recordCount);
+        }
+    }
+
+    void late(int recordCount) {
+        if (recordCount > 0) {
+            lateRecords.increment(recordCount);
+        }
     }
 
     void restricted(int recordCount) {

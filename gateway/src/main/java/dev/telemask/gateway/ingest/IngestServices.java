@@ -11,5 +11,5 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 record IngestServices(PositionWriter writer, WriterGate gate, DeviceContexts contexts, SessionRegistry sessions,
                       IngestMetrics metrics, TcpFrameSplitter splitter, int maxConnections, Duration idleTimeout,
-                      AtomicBoolean draining) {
+                      AtomicBoolean draining, IngestLimits limits) {
 }

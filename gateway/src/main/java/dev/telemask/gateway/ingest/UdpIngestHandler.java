@@ -27,11 +27,15 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
     /** A UDP device between datagrams. */
     private static final class UdpDevice {
         DeviceContext context;
-        final DevicePrivacy privacy = new DevicePrivacy();
+        final DevicePrivacy privacy;
         final PositionBatch positions = new PositionBatch();
         boolean loading;
         boolean inFlight;
         boolean stale;
+
+        UdpDevice(IngestLimits limits) {
+            privacy = new DevicePrivacy(limits);
+        }
     }
 
     private final IngestServices services;
@@ -60,7 +64,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         }
         services.metrics().frame(batch.codec(), batch.size());
         long imei = header.imei();
-        UdpDevice device = devices.computeIfAbsent(imei, k -> new UdpDevice());
+        UdpDevice device = devices.computeIfAbsent(imei, k -> new UdpDevice(services.limits()));
         if (device.context == null || device.stale) {
             if (!device.loading && !device.inFlight) {
                 load(imei, device);
@@ -107,7 +111,11 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
             acknowledge(sender, packetId, avlPacketId, n, decodedAt);
             return;
         }
-        device.privacy.mask(device.context, batch, device.positions, System.currentTimeMillis(), services.metrics());
+        if (!device.privacy.mask(device.context, batch, device.positions, System.currentTimeMillis(),
+                services.metrics())) {
+            acknowledge(sender, packetId, avlPacketId, n, decodedAt);
+            return;
+        }
         boolean accepted = services.writer().offer(device.positions, (b, failure) -> ctx.executor().execute(() -> {
             device.inFlight = false;
             if (failure == null) {
