@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A real TimescaleDB for Telemask's integration tests, with or without Docker.
 #
-#   deploy/local/timescaledb.sh start | stop | restart-immediate | url | status
+#   deploy/local/timescaledb.sh start | stop | restart-immediate | kill | url | status
+#
+# restart-immediate: an immediate shutdown (no checkpoint) and a start.
+# kill: SIGKILL to every PostgreSQL process at once, as a power cut would, and a start.
 #
 # Which database, first match wins:
 #   1. TSDB_URL is set: that JDBC URL is used as is; start/stop do nothing.
@@ -135,6 +138,15 @@ docker_restart_immediate() {
   if docker_running; then
     say "immediate shutdown (SIGQUIT to the postmaster)"
     docker kill -s QUIT "$DOCKER_NAME" >>"$LOG" 2>&1 || true
+    docker wait "$DOCKER_NAME" >>"$LOG" 2>&1 || true
+  fi
+  docker_start
+}
+
+docker_kill() {
+  if docker_running; then
+    say "SIGKILL to every process of the container"
+    docker kill -s KILL "$DOCKER_NAME" >>"$LOG" 2>&1 || true
     docker wait "$DOCKER_NAME" >>"$LOG" 2>&1 || true
   fi
   docker_start
@@ -373,6 +385,21 @@ chroot_stop() {
   say "stopped"
 }
 
+# SIGKILL to the postmaster and its children together. Their lock files stay behind (PostgreSQL would remove them
+# itself, except that a killed postmaster nobody reaps lingers as a zombie whose PID still answers); the shared
+# memory interlock still keeps a new server from starting while any old process lives.
+chroot_kill() {
+  local pid children
+  if ! pid=$(postmaster_pid); then say "not running: nothing to kill"; return; fi
+  children=$(ps -o pid= --ppid "$pid" || true)
+  say "SIGKILL to the postmaster ($pid) and its children ($(echo $children))"
+  # shellcheck disable=SC2086 # one PID per word
+  kill -KILL "$pid" $children 2>/dev/null || true
+  for _ in $(seq 1 100); do chroot_running || break; sleep 0.1; done
+  chroot_running && die "the postmaster survived SIGKILL"
+  rm -f "$STATE_DIR/pgdata/postmaster.pid" "$STATE_DIR"/run/.s.PGSQL.*.lock
+}
+
 chroot_status() {
   local pid
   if pid=$(postmaster_pid); then
@@ -385,7 +412,7 @@ chroot_status() {
 
 # ------------------------------------------------------------------ main --
 
-usage() { echo "usage: $0 start | stop | restart-immediate | url | status" >&2; exit 2; }
+usage() { echo "usage: $0 start | stop | restart-immediate | kill | url | status" >&2; exit 2; }
 
 main() {
   [ $# -eq 1 ] || usage
@@ -426,11 +453,15 @@ main() {
   case $mode:$cmd in
     docker:start) docker_start ;;
     docker:stop) docker_stop ;;
-    docker:restart-immediate | docker:kill) docker_restart_immediate ;;
+    docker:restart-immediate) docker_restart_immediate ;;
+    docker:kill) docker_kill ;;
     chroot:start) chroot_start ;;
     chroot:stop) chroot_stop fast ;;
-    chroot:restart-immediate | chroot:kill)
+    chroot:restart-immediate)
       chroot_stop immediate
+      chroot_start ;;
+    chroot:kill)
+      chroot_kill
       chroot_start ;;
   esac
 }

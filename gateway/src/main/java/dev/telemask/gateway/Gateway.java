@@ -8,6 +8,7 @@ import dev.telemask.gateway.http.HttpEndpoint;
 import dev.telemask.gateway.ingest.DeviceIngest;
 import dev.telemask.storage.DatabaseSettings;
 import dev.telemask.storage.DeploymentSecrets;
+import dev.telemask.storage.EmbeddedSupervisor;
 import dev.telemask.storage.Migrations;
 import dev.telemask.storage.RecordSealer;
 import dev.telemask.storage.SealingKeys;
@@ -25,16 +26,20 @@ import java.lang.System.Logger;
 import java.nio.file.Path;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole gateway process: database (configured or embedded), migrations, device ingest, retention schedule and
- * the HTTP port with the fleet API, started in that order and stopped in reverse.
+ * The whole gateway process: database (configured, or embedded and supervised), migrations, device ingest, retention
+ * schedule and the HTTP port with the fleet API, started in that order and stopped in reverse.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Gateway.class.getName());
+    /** Wait before restarting a dead embedded PostgreSQL, doubled after each failed attempt up to the maximum. */
+    private static final Duration EMBEDDED_RESTART_BACKOFF = Duration.ofMillis(500);
+    private static final Duration EMBEDDED_RESTART_MAX_BACKOFF = Duration.ofSeconds(10);
 
     /** The key file an external-database deployment gets when none is configured, in the working directory. */
     static final String DEFAULT_SEAL_KEY_FILE = "telemask-seal.key";
@@ -42,6 +47,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final PrometheusMeterRegistry registry;
     private StorageDatabase database;
+    private EmbeddedSupervisor supervisor;
     private DeviceIngest ingest;
     private ScheduledExecutorService retention;
     private Vertx vertx;
@@ -76,6 +82,8 @@ public final class Gateway implements AutoCloseable {
         LOG.log(Level.INFO, "undecided records are sealed with key ''{0}'' of {1}", sealingKeys.sealingKeyId(),
                 sealingKeys.source());
         database = StorageDatabase.open(databaseSettings(config));
+        supervisor = database.ownedEmbeddedServer().map(server -> EmbeddedSupervisor.start(server,
+                EMBEDDED_RESTART_BACKOFF, EMBEDDED_RESTART_MAX_BACKOFF, registry)).orElse(null);
         int applied = Migrations.migrate(database.dataSource());
         LOG.log(Level.INFO, "database {0}: {1} migrations applied", describeDatabase(), applied);
         byte[] zoneKey = DeploymentSecrets.getOrCreate(database.dataSource(), DeploymentSecrets.ZONE_KEY);
@@ -94,8 +102,9 @@ public final class Gateway implements AutoCloseable {
         vertx = Vertx.vertx();
         if (config.httpPort() >= 0) {
             api = new FleetApi(vertx, database.dataSource(), registry, Clock.systemUTC());
+            EmbeddedSupervisor watched = supervisor;
             http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry, database.dataSource(),
-                    api::handle);
+                    () -> watched == null || watched.isUp(), api::handle);
         }
     }
 
@@ -168,7 +177,10 @@ public final class Gateway implements AutoCloseable {
         return database.dataSource();
     }
 
-    /** Stops in reverse order: HTTP, ingest (acknowledging what the writer commits), retention, database. */
+    /**
+     * Stops in reverse order: HTTP, ingest (acknowledging what the writer commits), retention, the embedded server's
+     * supervisor, database.
+     */
     @Override
     public void close() throws Exception {
         Exception failure = null;
@@ -190,6 +202,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (retention != null) {
             retention.shutdownNow();
+        }
+        if (supervisor != null) {
+            supervisor.close();
         }
         if (database != null) {
             database.close();

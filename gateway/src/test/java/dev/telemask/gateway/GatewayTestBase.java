@@ -45,8 +45,7 @@ public abstract class GatewayTestBase {
                 "device.host", "127.0.0.1", "device.port", "0", "device.udp-port", "0",
                 "http.host", "127.0.0.1", "http.port", "0"));
         if (url == null) {
-            settings.put("db.embedded-dir", Path.of(System.getProperty("telemask.test.dir", "target"), "gateway-it",
-                    getClass().getSimpleName() + "-" + ProcessHandle.current().pid()).toString());
+            settings.put("db.embedded-dir", embeddedDataDirectory().toString());
         } else {
             settings.put("db.url", url);
         }
@@ -55,6 +54,12 @@ public abstract class GatewayTestBase {
         gateway = Gateway.start(config);
         tenant = insertReturningId("INSERT INTO tenants (name) VALUES ('acme') RETURNING id");
         officePolicy = policy("office", OPEN_POLICY);
+    }
+
+    /** Where this class's gateway keeps its embedded PostgreSQL, when it runs on one. */
+    protected final Path embeddedDataDirectory() {
+        return Path.of(System.getProperty("telemask.test.dir", "target"), "gateway-it",
+                getClass().getSimpleName() + "-" + ProcessHandle.current().pid());
     }
 
     @AfterAll
@@ -77,6 +82,17 @@ public abstract class GatewayTestBase {
         long imei = IMEIS.incrementAndGet();
         execute("INSERT INTO devices (imei, tenant_id, policy_id) VALUES (" + imei + ", " + tenant + ", " + policyId + ")");
         return imei;
+    }
+
+    /** Registers {@code count} devices with no policy (nothing masked) and returns their IMEIs. */
+    protected List<Long> devicesWithoutPolicy(int count) throws Exception {
+        List<Long> imeis = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long imei = IMEIS.incrementAndGet();
+            execute("INSERT INTO devices (imei, tenant_id, policy_id) VALUES (" + imei + ", " + tenant + ", NULL)");
+            imeis.add(imei);
+        }
+        return imeis;
     }
 
     /** Registers {@code count} devices under the policy and returns their IMEIs. */

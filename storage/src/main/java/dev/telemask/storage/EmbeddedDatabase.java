@@ -11,14 +11,17 @@ import java.nio.file.Path;
 
 /**
  * A PostgreSQL server the gateway runs itself (zonky's embedded binaries) when no database is configured. Its data
- * stays in one directory across restarts; it listens on 127.0.0.1 only.
+ * stays in one directory across restarts; it listens on 127.0.0.1 only; it is durable (fsync, synchronous commit and
+ * full-page writes on), so that a commit, and the ACK sent after it, survives a crash or a power cut.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
+    private static final java.time.Duration STARTUP_WAIT = java.time.Duration.ofSeconds(60);
     private final Path dataDirectory;
     private final int port;
     /** True when another process runs the server on this directory and this one only connects to it. */
     private final boolean attached;
     private EmbeddedPostgres server;
+    private boolean closed;
 
     private EmbeddedDatabase(Path dataDirectory, int port, boolean attached) {
         this.dataDirectory = dataDirectory;
@@ -57,8 +60,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 return -1;
             }
             long pid = Long.parseLong(lines.get(0).trim());
-            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            return alive ? Integer.parseInt(lines.get(3).trim()) : -1;
+            return isAlive(pid) ? Integer.parseInt(lines.get(3).trim()) : -1;
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
@@ -88,9 +90,97 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (!attached) {
             stopServer();
         }
+    }
+
+    /** True when this process owns the server (it started it), false when it only connects to another's. */
+    public boolean isOwned() {
+        return !attached;
+    }
+
+    /** Whether the server's postmaster is alive; false once it died (killed, crashed) or was stopped. */
+    public synchronized boolean isServerRunning() {
+        long pid = postmasterPid();
+        return pid > 0 && isAlive(pid);
+    }
+
+    /**
+     * Starts the server again, on the same port and data, after its postmaster died: PostgreSQL replays its WAL, so
+     * every committed transaction is back. Throws when it cannot start yet (e.g. an orphaned backend of the dead
+     * server still holds its shared memory); the caller tries again later.
+     */
+    public synchronized void restartAfterCrash() {
+        if (attached) {
+            throw new IllegalStateException("the embedded PostgreSQL in " + dataDirectory + " belongs to another process");
+        }
+        if (closed) {
+            throw new IllegalStateException("the embedded PostgreSQL in " + dataDirectory + " was closed");
+        }
+        if (isServerRunning()) {
+            return;
+        }
+        removeStalePidFile();
+        stopDeadServer();
+        releaseZonkyLock();
+        startServer();
+    }
+
+    /**
+     * A postmaster killed without warning leaves its {@code postmaster.pid}; PostgreSQL removes it by itself only when
+     * the PID is gone, and where nobody reaps orphans (some container inits) the dead postmaster lingers as a zombie
+     * whose PID still answers. Its shared memory interlock still stops a second server while any old backend lives.
+     */
+    private void removeStalePidFile() {
+        long pid = postmasterPid();
+        if (pid > 0 && !isAlive(pid)) {
+            try {
+                Files.deleteIfExists(dataDirectory.resolve("postmaster.pid"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the stale postmaster.pid in " + dataDirectory, e);
+            }
+        }
+    }
+
+    /**
+     * zonky locks {@code epg-lock} in the data directory while an instance lives, and an instance whose start failed
+     * keeps that lock for good (its only reference is zonky's own shutdown hook). Within one JVM such a lock makes
+     * every later start fail, so the owner, which knows no server runs, starts the next one on a fresh lock file;
+     * PostgreSQL's own postmaster.pid still guards the data.
+     */
+    private void releaseZonkyLock() {
+        try {
+            Files.deleteIfExists(dataDirectory.resolve("epg-lock"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove zonky's lock file in " + dataDirectory, e);
+        }
+    }
+
+    private long postmasterPid() {
+        try {
+            java.util.List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
+            return lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Alive and not a zombie: a killed process that nobody reaped yet is dead for PostgreSQL's purposes. */
+    static boolean isAlive(long pid) {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (Files.isReadable(Path.of("/proc/self/stat"))) {
+            try {
+                String line = Files.readString(stat);
+                // The state is the first field after the command name in parentheses, which may contain spaces.
+                char state = line.charAt(line.lastIndexOf(')') + 2);
+                return state != 'Z' && state != 'X';
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private synchronized void startServer() {
@@ -101,6 +191,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // TCP only: a Unix socket's lock file in /tmp, like postmaster.pid, outlives a killed server
+                    // and would keep it from starting again while the dead PID lingers.
+                    .setServerConfig("unix_socket_directories", "''")
+                    // After a crash, startup replays the WAL (and syncs the data directory first): give it time.
+                    .setPGStartupWait(STARTUP_WAIT)
+                    // zonky's defaults are for throw-away test databases (fsync off through -F, synchronous_commit
+                    // off); Telemask acknowledges a record only after its commit, so the commit must be on disk.
+                    // The -c settings come after -F on the command line and win.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDirectory
@@ -117,6 +218,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
             } finally {
                 server = null;
             }
+        }
+    }
+
+    /**
+     * zonky's close() runs {@code pg_ctl stop}, which fails on a dead server and is logged by zonky as an error with
+     * a stack trace; what matters is that close() releases zonky's lock on the data directory, without which no new
+     * server starts on it. That one expected failure is kept out of the log (zonky logs through SLF4J, which the
+     * gateway binds to java.util.logging).
+     */
+    private void stopDeadServer() {
+        java.util.logging.Logger zonky = java.util.logging.Logger.getLogger(EmbeddedPostgres.class.getName());
+        java.util.logging.Filter previous = zonky.getFilter();
+        zonky.setFilter(entry -> !String.valueOf(entry.getMessage()).startsWith("Could not stop postmaster")
+                && (previous == null || previous.isLoggable(entry)));
+        try {
+            stopServer();
+        } finally {
+            zonky.setFilter(previous);
         }
     }
 

@@ -62,6 +62,14 @@ public final class StorageDatabase implements AutoCloseable {
         return embedded != null;
     }
 
+    /**
+     * The embedded server when this process started it (and so must keep it running); empty for a configured
+     * database, or an embedded one that another process runs and this one only connects to.
+     */
+    public java.util.Optional<EmbeddedDatabase> ownedEmbeddedServer() {
+        return embedded != null && embedded.isOwned() ? java.util.Optional.of(embedded) : java.util.Optional.empty();
+    }
+
     @Override
     public void close() {
         try {

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.sql.Connection;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 
 /**
@@ -26,20 +27,24 @@ public final class HttpEndpoint implements AutoCloseable {
     /**
      * Listens on {@code host:port} (0: any free port).
      *
-     * @param api serves {@code /api/v1/...}; null answers those with 404
+     * @param serverUp false while the database server is known to be down (the embedded database's supervisor knows
+     *                 at once, where a connection attempt would take the pool's timeout to fail): not ready then
+     * @param api      serves {@code /api/v1/...}; null answers those with 404
      */
     public static HttpEndpoint start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
-                                     DataSource dataSource, Handler<HttpServerRequest> api) throws Exception {
+                                     DataSource dataSource, BooleanSupplier serverUp, Handler<HttpServerRequest> api)
+            throws Exception {
         ConsoleAssets console = ConsoleAssets.fromEnvironment();
         HttpServer server = vertx.createHttpServer()
-                .requestHandler(request -> route(vertx, request, registry, dataSource, api, console))
+                .requestHandler(request -> route(vertx, request, registry, dataSource, serverUp, api, console))
                 .listen(port, host)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new HttpEndpoint(server);
     }
 
     private static void route(Vertx vertx, HttpServerRequest request, PrometheusMeterRegistry registry,
-                              DataSource dataSource, Handler<HttpServerRequest> api, ConsoleAssets console) {
+                              DataSource dataSource, BooleanSupplier serverUp, Handler<HttpServerRequest> api,
+                              ConsoleAssets console) {
         String path = request.path();
         if (ConsoleAssets.serves(path)) {
             console.handle(request);
@@ -67,11 +72,12 @@ public final class HttpEndpoint implements AutoCloseable {
                 }
             });
             case "/health/live" -> reply(request, 200, "{\"status\":\"UP\"}");
-            case "/health/ready" -> vertx.executeBlocking(() -> databaseAnswers(dataSource)).onComplete(result -> {
-                boolean ready = result.succeeded() && result.result();
-                reply(request, ready ? 200 : 503, ready ? "{\"status\":\"UP\"}"
-                        : "{\"status\":\"DOWN\",\"reason\":\"the database does not answer\"}");
-            });
+            case "/health/ready" -> vertx.executeBlocking(() -> serverUp.getAsBoolean() && databaseAnswers(dataSource))
+                    .onComplete(result -> {
+                        boolean ready = result.succeeded() && result.result();
+                        reply(request, ready ? 200 : 503, ready ? "{\"status\":\"UP\"}"
+                                : "{\"status\":\"DOWN\",\"reason\":\"the database does not answer\"}");
+                    });
             default -> reply(request, 404, "{\"error\":\"not_found\",\"message\":\"no such path: " + escape(path) + "\"}");
         }
     }
