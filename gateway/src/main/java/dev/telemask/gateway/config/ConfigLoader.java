@@ -51,6 +51,13 @@ public final class ConfigLoader {
         d.put("retention.period", "P12M");
         d.put("retention.interval", "PT1H");
         d.put("shutdown.timeout", "PT30S");
+        d.put("api.pool-size", "8");
+        d.put("api.statement-timeout", "PT60S");
+        d.put("api.idle-in-transaction-timeout", "PT60S");
+        d.put("api.write-timeout", "PT30S");
+        d.put("api.heavy-reads-per-token", "2");
+        d.put("api.heavy-reads-per-fleet", "4");
+        d.put("metrics.token", "");
         return Map.copyOf(d);
     }
 
@@ -136,7 +143,14 @@ public final class ConfigLoader {
                 values.integer("writer.transaction-records"),
                 values.period("retention.period"),
                 values.duration("retention.interval"),
-                values.duration("shutdown.timeout"));
+                values.duration("shutdown.timeout"),
+                values.integer("api.pool-size"),
+                values.duration("api.statement-timeout"),
+                values.duration("api.idle-in-transaction-timeout"),
+                values.duration("api.write-timeout"),
+                values.integer("api.heavy-reads-per-token"),
+                values.integer("api.heavy-reads-per-fleet"),
+                values.text("metrics.token"));
     }
 
     /** Typed access with error messages that name the key. */

@@ -32,7 +32,14 @@ public record GatewayConfig(
         int writerTransactionRecords,
         Period retention,
         Duration retentionInterval,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        int apiPoolSize,
+        Duration apiStatementTimeout,
+        Duration apiIdleInTransactionTimeout,
+        Duration apiWriteTimeout,
+        int apiHeavyReadsPerToken,
+        int apiHeavyReadsPerFleet,
+        String metricsToken) {
 
     public GatewayConfig {
         requirePort("device.port", devicePort);
@@ -51,6 +58,15 @@ public record GatewayConfig(
         if (databasePoolSize < writerThreads + 2) {
             throw new ConfigException("db.pool-size (" + databasePoolSize + ") must exceed writer.threads ("
                     + writerThreads + ") by at least 2: one connection listens for changes, one serves look-ups");
+        }
+        if (apiPoolSize < 2 || apiHeavyReadsPerToken <= 0 || apiHeavyReadsPerFleet <= 0) {
+            throw new ConfigException("api.pool-size must be at least 2 (one connection stays free of heavy reads),"
+                    + " api.heavy-reads-per-token and api.heavy-reads-per-fleet positive");
+        }
+        if (apiStatementTimeout.isNegative() || apiIdleInTransactionTimeout.isNegative()
+                || apiWriteTimeout.isNegative() || apiWriteTimeout.isZero()) {
+            throw new ConfigException("api.statement-timeout and api.idle-in-transaction-timeout must not be negative"
+                    + " (PT0S: none), api.write-timeout must be positive");
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new ConfigException("retention.period must be positive, was " + retention);

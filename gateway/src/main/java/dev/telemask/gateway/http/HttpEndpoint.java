@@ -6,13 +6,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
- * The HTTP port: Prometheus metrics, liveness and readiness without a token, everything under
- * {@code /api/v1/} handed to the fleet API, and the fleet console's page and assets at {@code /}.
+ * The HTTP port: Prometheus metrics (behind a bearer token when one is configured), liveness and readiness without
+ * a token, everything under {@code /api/v1/} handed to the fleet API, and the fleet console's page and assets at
+ * {@code /}.
  */
 public final class HttpEndpoint implements AutoCloseable {
     private static final String JSON = "application/json";
@@ -26,20 +29,25 @@ public final class HttpEndpoint implements AutoCloseable {
     /**
      * Listens on {@code host:port} (0: any free port).
      *
-     * @param api serves {@code /api/v1/...}; null answers those with 404
+     * @param dataSource   what readiness asks; the API's pool, so that probes never take an ingest connection
+     * @param metricsToken the bearer token {@code /metrics} requires; null: none
+     * @param api          serves {@code /api/v1/...}; null answers those with 404
      */
     public static HttpEndpoint start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
-                                     DataSource dataSource, Handler<HttpServerRequest> api) throws Exception {
+                                     DataSource dataSource, String metricsToken, Handler<HttpServerRequest> api)
+            throws Exception {
         ConsoleAssets console = ConsoleAssets.fromEnvironment();
+        byte[] token = metricsToken == null ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
         HttpServer server = vertx.createHttpServer()
-                .requestHandler(request -> route(vertx, request, registry, dataSource, api, console))
+                .requestHandler(request -> route(vertx, request, registry, dataSource, token, api, console))
                 .listen(port, host)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new HttpEndpoint(server);
     }
 
     private static void route(Vertx vertx, HttpServerRequest request, PrometheusMeterRegistry registry,
-                              DataSource dataSource, Handler<HttpServerRequest> api, ConsoleAssets console) {
+                              DataSource dataSource, byte[] metricsToken, Handler<HttpServerRequest> api,
+                              ConsoleAssets console) {
         String path = request.path();
         if (ConsoleAssets.serves(path)) {
             console.handle(request);
@@ -53,19 +61,28 @@ public final class HttpEndpoint implements AutoCloseable {
             }
             return;
         }
+        request.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
         if (request.method() != HttpMethod.GET) {
             reply(request, 405, "{\"error\":\"method_not_allowed\",\"message\":\"only GET here\"}");
             return;
         }
         switch (path) {
-            case "/metrics" -> vertx.executeBlocking(registry::scrape).onComplete(result -> {
-                if (result.succeeded()) {
-                    request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                            .end(result.result());
-                } else {
-                    reply(request, 500, "{\"error\":\"metrics_unavailable\"}");
+            case "/metrics" -> {
+                if (!authorised(request, metricsToken)) {
+                    request.response().putHeader("WWW-Authenticate", "Bearer");
+                    reply(request, 401, "{\"error\":\"unauthorized\",\"message\":\"send the metrics token:"
+                            + " Authorization: Bearer ...\"}");
+                    return;
                 }
-            });
+                vertx.executeBlocking(registry::scrape).onComplete(result -> {
+                    if (result.succeeded()) {
+                        request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                                .end(result.result());
+                    } else {
+                        reply(request, 500, "{\"error\":\"metrics_unavailable\"}");
+                    }
+                });
+            }
             case "/health/live" -> reply(request, 200, "{\"status\":\"UP\"}");
             case "/health/ready" -> vertx.executeBlocking(() -> databaseAnswers(dataSource)).onComplete(result -> {
                 boolean ready = result.succeeded() && result.result();
@@ -74,6 +91,18 @@ public final class HttpEndpoint implements AutoCloseable {
             });
             default -> reply(request, 404, "{\"error\":\"not_found\",\"message\":\"no such path: " + escape(path) + "\"}");
         }
+    }
+
+    /** True when no token is configured, or the request carries it; compared in constant time. */
+    private static boolean authorised(HttpServerRequest request, byte[] token) {
+        if (token == null) {
+            return true;
+        }
+        String header = request.getHeader("Authorization");
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean databaseAnswers(DataSource dataSource) {
