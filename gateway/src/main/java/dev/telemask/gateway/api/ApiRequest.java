@@ -50,7 +50,13 @@ final class ApiRequest {
 
     /** A query parameter, or null when absent or empty. */
     String query(String name) {
-        String value = request.getParam(name);
+        String value;
+        try {
+            value = request.getParam(name);
+        } catch (IllegalArgumentException e) {
+            // A malformed escape (%zz) anywhere in the query string: the decoder gives up on all of it.
+            throw ApiError.badRequest(name, "the query string is not properly percent-encoded");
+        }
         return value == null || value.isEmpty() ? null : value;
     }
 
