@@ -36,6 +36,12 @@ public final class FleetApi implements AutoCloseable {
     public static final String PREFIX = "/api/v1";
     /** Request bodies are small JSON documents; anything larger is refused before it is buffered. */
     static final int MAX_BODY_BYTES = 1 << 20;
+    /**
+     * The longest request line the HTTP server reads: long enough that a hostile parameter value reaches the API's
+     * validation and gets its 400, rather than a refusal the client may never read (the server closes with the
+     * rest of the line unread, which resets the connection).
+     */
+    public static final int MAX_REQUEST_LINE = 64 * 1024;
 
     private static final Set<Role> EVERYONE = EnumSet.allOf(Role.class);
     private static final Set<Role> MANAGERS = EnumSet.of(Role.ADMIN, Role.VIEWER);

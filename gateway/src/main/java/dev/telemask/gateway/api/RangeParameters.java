@@ -106,7 +106,7 @@ final class RangeParameters {
 
     /** A value quoted back to the client, cut so that a huge parameter does not make a huge error. */
     static String shortened(String value) {
-        return value.length() <= 64 ? value : value.substring(0, 64) + "...";
+        return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "...";
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -1,10 +1,12 @@
 package dev.telemask.gateway.http;
 
+import dev.telemask.gateway.api.FleetApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,7 +40,8 @@ public final class HttpEndpoint implements AutoCloseable {
             throws Exception {
         ConsoleAssets console = ConsoleAssets.fromEnvironment();
         byte[] token = metricsToken == null ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
-        HttpServer server = vertx.createHttpServer()
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                        .setMaxInitialLineLength(FleetApi.MAX_REQUEST_LINE))
                 .requestHandler(request -> route(vertx, request, registry, dataSource, token, api, console))
                 .listen(port, host)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
