@@ -1,11 +1,13 @@
 package dev.telemask.gateway;
 
+import dev.telemask.gateway.api.ApiSettings;
 import dev.telemask.gateway.api.FleetApi;
 import dev.telemask.gateway.config.ConfigException;
 import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.gateway.http.HttpEndpoint;
 import dev.telemask.gateway.ingest.DeviceIngest;
+import dev.telemask.storage.ApiPoolSettings;
 import dev.telemask.storage.DatabaseSettings;
 import dev.telemask.storage.DeploymentSecrets;
 import dev.telemask.storage.EmbeddedSupervisor;
@@ -98,13 +100,17 @@ public final class Gateway implements AutoCloseable {
         retention.scheduleWithFixedDelay(() -> runRetention(job), every, every, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "retention {0} by {1}", config.retention(), job.mode());
 
+        // Ingest and API on separate pools: no HTTP client can hold a connection a writer or a look-up needs.
         ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, new RecordSealer(sealingKeys), registry);
         vertx = Vertx.vertx();
         if (config.httpPort() >= 0) {
-            api = new FleetApi(vertx, database.dataSource(), registry, Clock.systemUTC());
+            api = new FleetApi(vertx, database.apiDataSource(), registry, Clock.systemUTC(),
+                    ApiSettings.forPool(config.apiWriteTimeout(), config.apiHeavyReadsPerToken(),
+                            config.apiHeavyReadsPerFleet(), config.apiPoolSize()));
             EmbeddedSupervisor watched = supervisor;
-            http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry, database.dataSource(),
-                    () -> watched == null || watched.isUp(), api::handle);
+            http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry,
+                    database.apiDataSource(), () -> watched == null || watched.isUp(), config.metricsToken(),
+                    api::handle);
         }
     }
 
@@ -137,7 +143,8 @@ public final class Gateway implements AutoCloseable {
 
     static DatabaseSettings databaseSettings(GatewayConfig config) {
         return new DatabaseSettings(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
-                config.embeddedDataDirectory(), config.databasePoolSize());
+                config.embeddedDataDirectory(), config.databasePoolSize(), new ApiPoolSettings(config.apiPoolSize(),
+                config.apiStatementTimeout(), config.apiIdleInTransactionTimeout()));
     }
 
     private String describeDatabase() {
@@ -173,8 +180,14 @@ public final class Gateway implements AutoCloseable {
         return http == null ? -1 : http.port();
     }
 
+    /** The ingest pool (writers, look-ups, change feed). */
     public javax.sql.DataSource dataSource() {
         return database.dataSource();
+    }
+
+    /** The API's own pool. */
+    public javax.sql.DataSource apiDataSource() {
+        return database.apiDataSource();
     }
 
     /**

@@ -11,26 +11,29 @@ import java.util.Objects;
  * @param user                  may be null when the URL carries it
  * @param password              may be null when the URL carries it
  * @param embeddedDataDirectory the embedded database's files, kept across restarts
- * @param maxPoolSize           connections in the pool: writer threads plus API queries
+ * @param maxPoolSize           connections of the ingest pool: writer threads, device look-ups, the change feed,
+ *                              migrations and retention
+ * @param api                   the API's separate pool
  */
 public record DatabaseSettings(String jdbcUrl, String user, String password, Path embeddedDataDirectory,
-                               int maxPoolSize) {
+                               int maxPoolSize, ApiPoolSettings api) {
     public DatabaseSettings {
         Objects.requireNonNull(embeddedDataDirectory, "embeddedDataDirectory");
+        Objects.requireNonNull(api, "api");
         if (maxPoolSize <= 0) {
             throw new IllegalArgumentException("maxPoolSize must be positive, was " + maxPoolSize);
         }
     }
 
-    /** The embedded database under {@code ./data/postgres}, 10 connections. */
+    /** The embedded database under {@code ./data/postgres}, 10 ingest connections, the API's default pool. */
     public static DatabaseSettings embedded() {
-        return new DatabaseSettings(null, null, null, Path.of("data", "postgres"), 10);
+        return new DatabaseSettings(null, null, null, Path.of("data", "postgres"), 10, ApiPoolSettings.defaults());
     }
 
-    /** A configured server with 10 connections. */
+    /** A configured server with 10 ingest connections and the API's default pool. */
     public static DatabaseSettings of(String jdbcUrl, String user, String password) {
         return new DatabaseSettings(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password,
-                Path.of("data", "postgres"), 10);
+                Path.of("data", "postgres"), 10, ApiPoolSettings.defaults());
     }
 
     public boolean isEmbedded() {

@@ -6,29 +6,43 @@ import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 
 /**
- * The gateway's database: a connection pool to the configured server, or to an embedded PostgreSQL started for
- * it when none is configured. Closing it closes the pool and stops the embedded server.
+ * The gateway's database: two connection pools to the configured server, or to an embedded PostgreSQL started for
+ * it when none is configured. The ingest pool serves the writers, the device look-ups, the change feed, migrations
+ * and retention; the API pool serves HTTP clients alone, bounded and with session timeouts, so that no client can
+ * take a connection the hot path needs. Closing it closes both pools and stops the embedded server.
  */
 public final class StorageDatabase implements AutoCloseable {
-    private final HikariDataSource dataSource;
+    private final HikariDataSource ingest;
+    private final HikariDataSource api;
     private final EmbeddedDatabase embedded;
 
-    private StorageDatabase(HikariDataSource dataSource, EmbeddedDatabase embedded) {
-        this.dataSource = dataSource;
+    private StorageDatabase(HikariDataSource ingest, HikariDataSource api, EmbeddedDatabase embedded) {
+        this.ingest = ingest;
+        this.api = api;
         this.embedded = embedded;
     }
 
-    /** Opens the pool (starting the embedded server first if no URL is configured). Does not migrate. */
+    /** Opens the pools (starting the embedded server first if no URL is configured). Does not migrate. */
     public static StorageDatabase open(DatabaseSettings settings) {
         if (!settings.isEmbedded()) {
-            return new StorageDatabase(
-                    pool(settings.jdbcUrl(), settings.user(), settings.password(), settings.maxPoolSize()), null);
+            return open(settings.jdbcUrl(), settings.user(), settings.password(), settings, null);
         }
         EmbeddedDatabase embedded = EmbeddedDatabase.start(settings.embeddedDataDirectory());
         try {
-            return new StorageDatabase(pool(embedded.jdbcUrl(), null, null, settings.maxPoolSize()), embedded);
+            return open(embedded.jdbcUrl(), null, null, settings, embedded);
         } catch (RuntimeException e) {
             embedded.close();
+            throw e;
+        }
+    }
+
+    private static StorageDatabase open(String url, String user, String password, DatabaseSettings settings,
+                                        EmbeddedDatabase embedded) {
+        HikariDataSource ingest = pool(url, user, password, settings.maxPoolSize());
+        try {
+            return new StorageDatabase(ingest, apiPool(url, user, password, settings.api()), embedded);
+        } catch (RuntimeException e) {
+            ingest.close();
             throw e;
         }
     }
@@ -38,8 +52,22 @@ public final class StorageDatabase implements AutoCloseable {
      * seconds while the database is away, rather than piling up.
      */
     public static HikariDataSource pool(String jdbcUrl, String user, String password, int maxPoolSize) {
+        return new HikariDataSource(config("telemask", jdbcUrl, user, password, maxPoolSize));
+    }
+
+    /**
+     * The API's pool: at most {@code settings.poolSize()} connections, each with a statement timeout and an
+     * idle-in-transaction timeout, so that a slow query or a stalled cursor is cut by the server too.
+     */
+    public static HikariDataSource apiPool(String jdbcUrl, String user, String password, ApiPoolSettings settings) {
+        HikariConfig config = config("telemask-api", jdbcUrl, user, password, settings.poolSize());
+        config.setConnectionInitSql(settings.sessionSql());
+        return new HikariDataSource(config);
+    }
+
+    private static HikariConfig config(String name, String jdbcUrl, String user, String password, int maxPoolSize) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("telemask");
+        config.setPoolName(name);
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
@@ -51,11 +79,17 @@ public final class StorageDatabase implements AutoCloseable {
         config.addDataSourceProperty("connectTimeout", "5");
         config.addDataSourceProperty("socketTimeout", "300");
         config.addDataSourceProperty("tcpKeepAlive", "true");
-        return new HikariDataSource(config);
+        return config;
     }
 
+    /** The ingest pool: writers, device look-ups, change feed, migrations, retention. */
     public DataSource dataSource() {
-        return dataSource;
+        return ingest;
+    }
+
+    /** The API's pool; nothing on the ingest path draws on it. */
+    public DataSource apiDataSource() {
+        return api;
     }
 
     public boolean isEmbedded() {
@@ -73,7 +107,8 @@ public final class StorageDatabase implements AutoCloseable {
     @Override
     public void close() {
         try {
-            dataSource.close();
+            api.close();
+            ingest.close();
         } finally {
             if (embedded != null) {
                 embedded.close();

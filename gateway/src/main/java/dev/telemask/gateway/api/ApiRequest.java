@@ -8,6 +8,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,16 +24,19 @@ final class ApiRequest {
     private final Caller caller;
     private final Map<String, String> pathParameters;
     private final Buffer body;
+    private final Duration writeTimeout;
     private ResponseStream stream;
     private boolean answered;
+    private int status;
 
     ApiRequest(HttpServerRequest request, Context context, Caller caller, Map<String, String> pathParameters,
-               Buffer body) {
+               Buffer body, Duration writeTimeout) {
         this.request = request;
         this.context = context;
         this.caller = caller;
         this.pathParameters = pathParameters;
         this.body = body;
+        this.writeTimeout = writeTimeout;
     }
 
     Caller caller() {
@@ -45,14 +50,23 @@ final class ApiRequest {
 
     /** A query parameter, or null when absent or empty. */
     String query(String name) {
-        String value = request.getParam(name);
+        String value;
+        try {
+            value = request.getParam(name);
+        } catch (IllegalArgumentException e) {
+            // A malformed escape (%zz) anywhere in the query string: the decoder gives up on all of it.
+            throw ApiError.badRequest(name, "the query string is not properly percent-encoded");
+        }
         return value == null || value.isEmpty() ? null : value;
     }
 
-    /** The body as JSON; 400 when it is missing or not JSON. */
+    /** The body as JSON; 415 when it is not declared JSON, 400 when it is missing or not JSON. */
     JsonNode jsonBody() {
         if (body == null || body.length() == 0) {
             throw ApiError.badRequest("body", "a JSON body is required");
+        }
+        if (!isJson(request.getHeader("Content-Type"))) {
+            throw ApiError.unsupportedMediaType("the body must be sent as Content-Type: application/json");
         }
         try {
             return JSON.readTree(body.getBytes());
@@ -60,6 +74,17 @@ final class ApiRequest {
             String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw ApiError.badRequest("body", "not valid JSON: " + reason);
         }
+    }
+
+    /** {@code application/json} or a {@code +json} type, with or without parameters such as a charset. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip()
+                .toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
     }
 
     /** Answers with a JSON document. */
@@ -71,6 +96,7 @@ final class ApiRequest {
             throw new IllegalStateException("a response document always serialises", e);
         }
         answered = true;
+        this.status = status;
         Buffer buffer = Buffer.buffer(bytes);
         context.runOnContext(v -> request.response().setStatusCode(status)
                 .putHeader("Content-Type", "application/json").end(buffer));
@@ -79,6 +105,7 @@ final class ApiRequest {
     /** Answers with no body. */
     void respondEmpty(int status) {
         answered = true;
+        this.status = status;
         context.runOnContext(v -> request.response().setStatusCode(status).end());
     }
 
@@ -86,16 +113,22 @@ final class ApiRequest {
     ResponseStream stream(int status, String contentType, String disposition, Map<String, String> headers)
             throws IOException {
         answered = true;
+        this.status = status;
         if (!headers.isEmpty()) {
             context.runOnContext(v -> headers.forEach(request.response()::putHeader));
         }
-        stream = new ResponseStream(request.response(), context, status, contentType, disposition);
+        stream = new ResponseStream(request.response(), context, writeTimeout, status, contentType, disposition);
         return stream;
     }
 
     /** True once an answer has begun: an error can then only cut the connection. */
     boolean answered() {
         return answered;
+    }
+
+    /** The status answered (or begun), 0 before any answer. */
+    int status() {
+        return status;
     }
 
     /** The streamed answer under way, or null. */

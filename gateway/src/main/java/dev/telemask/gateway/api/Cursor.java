@@ -30,9 +30,16 @@ final class Cursor {
             if (parts.length != 4 || !parts[0].equals(VERSION)) {
                 throw new IllegalArgumentException("unknown cursor layout");
             }
-            Instant t = Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+            long nanos = Long.parseLong(parts[2]);
+            if (nanos < 0 || nanos > 999_999_999) {
+                throw new IllegalArgumentException("nanoseconds out of range");
+            }
+            Instant t = Instant.ofEpochSecond(Long.parseLong(parts[1]), nanos);
+            if (t.isBefore(RangeParameters.EARLIEST) || t.isAfter(RangeParameters.LATEST)) {
+                throw new IllegalArgumentException("time out of range");
+            }
             return new PositionKey(t, Integer.parseInt(parts[3]));
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
             throw ApiError.badRequest("cursor", "not a cursor returned by this API");
         }
     }

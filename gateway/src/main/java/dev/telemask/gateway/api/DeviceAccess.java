@@ -33,7 +33,8 @@ final class DeviceAccess {
     /** An IMEI: exactly 15 digits. */
     static long parseImei(String parameter, String value) {
         if (value == null || value.length() != 15 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw ApiError.badRequest(parameter, "an IMEI is exactly 15 digits, got \"" + value + "\"");
+            throw ApiError.badRequest(parameter, "an IMEI is exactly 15 digits, got \""
+                    + RangeParameters.shortened(value) + "\"");
         }
         long imei = Long.parseLong(value);
         if (imei == 0) {

@@ -23,6 +23,18 @@ final class ErrorMapping {
         if (cause instanceof ApiError error) {
             return error;
         }
+        if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+            String state = sql.getSQLState();
+            if (state.equals("57014") || state.equals("25P03")) {
+                LOG.log(Level.WARNING, "{0}: cut by the API's database timeouts: {1}", route, cause.toString());
+                return ApiError.unavailable("the query took longer than the API allows; ask for a shorter range");
+            }
+            if (state.startsWith("22")) {
+                // A value the database cannot take (out of range, overflow): the input's fault, not ours.
+                LOG.log(Level.INFO, "{0}: data exception: {1}", route, cause.toString());
+                return ApiError.badRequest(null, "a value of the request is out of range");
+            }
+        }
         if (isDatabaseAway(cause)) {
             LOG.log(Level.WARNING, "{0}: database unavailable: {1}", route, cause.toString());
             return ApiError.unavailable("the database is not available; try again shortly");
@@ -52,7 +64,7 @@ final class ErrorMapping {
         return cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08");
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof java.util.concurrent.CompletionException
                 || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {

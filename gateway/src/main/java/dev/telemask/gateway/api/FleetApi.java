@@ -27,28 +27,51 @@ import javax.sql.DataSource;
 /**
  * The fleet API: serves every path under {@value #PREFIX}. The gateway's HTTP server hands such requests to
  * {@link #handle}; routing and token checks happen here, and each call then runs on a virtual thread of its own,
- * so JDBC never blocks an event loop. Database concurrency is bounded by the connection pool.
+ * so JDBC never blocks an event loop. Database concurrency is bounded by the API's own connection pool, heavy reads
+ * (tracks, trips, exports) further per token and per fleet; a streamed answer whose client stops reading is cut
+ * after the write timeout. Every answer says {@code Cache-Control: no-store} and {@code nosniff}: they carry
+ * locations and personal data that no cache may keep.
  */
 public final class FleetApi implements AutoCloseable {
     public static final String PREFIX = "/api/v1";
     /** Request bodies are small JSON documents; anything larger is refused before it is buffered. */
     static final int MAX_BODY_BYTES = 1 << 20;
+    /**
+     * The longest request line the HTTP server reads: long enough that a hostile parameter value reaches the API's
+     * validation and gets its 400, rather than a refusal the client may never read (the server closes with the
+     * rest of the line unread, which resets the connection).
+     */
+    public static final int MAX_REQUEST_LINE = 64 * 1024;
 
     private static final Set<Role> EVERYONE = EnumSet.allOf(Role.class);
     private static final Set<Role> MANAGERS = EnumSet.of(Role.ADMIN, Role.VIEWER);
     private static final Set<Role> ADMINS = EnumSet.of(Role.ADMIN);
     private static final Set<Role> ADMINS_AND_DRIVERS = EnumSet.of(Role.ADMIN, Role.DRIVER);
+    /** Routes that stream a long query to the client, holding a connection while it reads. */
+    private static final Set<String> HEAVY = Set.of("GET /devices/{imei}/positions", "GET /devices/{imei}/trips",
+            "GET /devices/{imei}/export");
+    private static final System.Logger LOG = System.getLogger(FleetApi.class.getName());
 
     private final Vertx vertx;
     private final ApiTokens tokens;
     private final MeterRegistry registry;
     private final Router router = new Router();
+    private final ApiSettings settings;
+    private final HeavyReads heavyReads;
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("telemask-api-", 0).factory());
 
+    /** The API with the default limits ({@link ApiSettings#defaults()}). */
     public FleetApi(Vertx vertx, DataSource dataSource, MeterRegistry registry, Clock clock) {
+        this(vertx, dataSource, registry, clock, ApiSettings.defaults());
+    }
+
+    /** The API on {@code dataSource}, which should be its own pool, never the one the ingest path uses. */
+    public FleetApi(Vertx vertx, DataSource dataSource, MeterRegistry registry, Clock clock, ApiSettings settings) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.heavyReads = new HeavyReads(settings, registry);
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(clock, "clock");
         this.tokens = new ApiTokens(dataSource);
@@ -80,6 +103,7 @@ public final class FleetApi implements AutoCloseable {
         long start = System.nanoTime();
         String path = request.path();
         String method = request.method().name();
+        request.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
         Router.Lookup lookup = path.startsWith(PREFIX + "/")
                 ? router.find(method, path.substring(PREFIX.length())) : new Router.NoSuchPath();
         switch (lookup) {
@@ -93,6 +117,11 @@ public final class FleetApi implements AutoCloseable {
         }
     }
 
+    /** Heavy reads under way now. */
+    int heavyReadsInFlight() {
+        return heavyReads.inFlight();
+    }
+
     /** The routes served, for the OpenAPI check. */
     List<Router.Route> routes() {
         return router.routes();
@@ -101,32 +130,53 @@ public final class FleetApi implements AutoCloseable {
     private void serve(HttpServerRequest request, Context context, Router.Found found, Future<Buffer> body,
                        long start) {
         Router.Route route = found.route();
+        String name = route.method() + " " + route.template();
         ApiRequest api = null;
-        int status = 200;
+        int status = 0;
+        HeavyReads.Permit permit = null;
         try {
             Caller caller = route.roles().isEmpty() ? null : authenticate(request);
             if (caller != null && !route.roles().contains(caller.role())) {
-                throw ApiError.forbidden("a " + caller.role().dbName() + " token may not " + route.method() + " "
-                        + route.template());
+                throw ApiError.forbidden("a " + caller.role().dbName() + " token may not " + name);
+            }
+            if (caller != null && HEAVY.contains(name)) {
+                permit = heavyReads.acquire(caller);
             }
             Buffer content = body.toCompletionStage().toCompletableFuture().join();
-            api = new ApiRequest(request, context, caller, found.parameters(), content);
+            api = new ApiRequest(request, context, caller, found.parameters(), content, settings.writeTimeout());
             route.handler().handle(api);
+            status = api.status();
         } catch (Throwable failure) {
-            ApiError error = ErrorMapping.map(failure, route.method() + " " + route.template());
-            status = error.status();
-            if (api != null && api.answered()) {
-                // The status and part of the body are out: all that is left is to make the break visible.
-                ResponseStream stream = api.openStream();
-                if (stream != null) {
-                    stream.abort();
-                }
-            } else {
-                context.runOnContext(v -> writeError(request, error));
-            }
+            status = fail(request, context, api, failure, name);
         } finally {
+            if (permit != null) {
+                permit.close();
+            }
             record(request.method().name(), route.template(), status, start);
         }
+    }
+
+    /** Answers or cuts a call whose handler failed; returns the status to record. */
+    private int fail(HttpServerRequest request, Context context, ApiRequest api, Throwable failure, String route) {
+        if (ErrorMapping.unwrap(failure) instanceof ClientGone gone) {
+            // The client's doing: counted, not logged as a fault. The status is the one it had begun to receive.
+            LOG.log(System.Logger.Level.DEBUG, "{0}: {1}", route, gone.getMessage());
+            registry.counter("telemask.api.streams.cut", "reason", gone.reason()).increment();
+            if (api != null && api.openStream() != null) {
+                api.openStream().abort();
+            }
+            return api == null ? 0 : api.status();
+        }
+        ApiError error = ErrorMapping.map(failure, route);
+        ResponseStream stream = api == null ? null : api.openStream();
+        if (stream != null) {
+            // Answered with the error when nothing of the body went out yet, else cut: a broken transfer, never a
+            // truncated body that looks complete.
+            stream.fail(() -> writeError(request, error));
+        } else if (api == null || !api.answered()) {
+            context.runOnContext(v -> writeError(request, error));
+        }
+        return error.status();
     }
 
     private Caller authenticate(HttpServerRequest request) throws java.sql.SQLException {
@@ -149,6 +199,9 @@ public final class FleetApi implements AutoCloseable {
         }
         if (error.status() == 401) {
             request.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        if (error.retryAfterSeconds() > 0) {
+            request.response().putHeader("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
         request.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json")
                 .end(ErrorMapping.body(error).toString());

@@ -109,7 +109,8 @@ final class PolicyResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiError.badRequest("id", "a policy id is a positive whole number, got \"" + value + "\"");
+        throw ApiError.badRequest("id", "a policy id is a positive whole number, got \""
+                + RangeParameters.shortened(value) + "\"");
     }
 
     private static ObjectNode versionDetails(int version) {

@@ -13,6 +13,11 @@ import java.time.OffsetDateTime;
  * defaulted and capped) and a row limit (defaulted and capped), with 400s that name the parameter.
  */
 final class RangeParameters {
+    /** The earliest time a parameter may name: no record is older than the Unix epoch. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    /** The latest time a parameter may name; beyond, dates stop being four-digit years and arithmetic overflows. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     private RangeParameters() {
     }
 
@@ -64,7 +69,7 @@ final class RangeParameters {
         try {
             limit = Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest("limit", "must be a whole number, got \"" + value + "\"");
+            throw ApiError.badRequest("limit", "must be a whole number, got \"" + shortened(value) + "\"");
         }
         if (limit < 1 || limit > maxLimit) {
             throw ApiError.badRequest("limit", "must be between 1 and " + maxLimit + ", got " + limit);
@@ -78,14 +83,30 @@ final class RangeParameters {
         return value == null ? null : parseInstant(name, value);
     }
 
+    /** An ISO-8601 time with an offset, between {@link #EARLIEST} and {@link #LATEST}; 400 naming it otherwise. */
     static Instant parseInstant(String name, String value) {
+        Instant instant;
         try {
             // An unencoded '+' of an offset arrives as a space in a query string.
-            return OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
-        } catch (DateTimeException e) {
+            instant = OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
+        } catch (DateTimeException | ArithmeticException e) {
             throw ApiError.badRequest(name, "must be an ISO-8601 time with an offset, such as"
-                    + " 2026-01-31T08:00:00Z, got \"" + value + "\"");
+                    + " 2026-01-31T08:00:00Z, got \"" + shortened(value) + "\"");
         }
+        requireSane(name, instant);
+        return instant;
+    }
+
+    /** 400 naming {@code name} unless {@code instant} lies between 1970 and the end of year 9999. */
+    static void requireSane(String name, Instant instant) {
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw ApiError.badRequest(name, "must lie between " + EARLIEST + " and " + LATEST + ", got " + instant);
+        }
+    }
+
+    /** A value quoted back to the client, cut so that a huge parameter does not make a huge error. */
+    static String shortened(String value) {
+        return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "...";
     }
 
     private static Instant min(Instant a, Instant b) {

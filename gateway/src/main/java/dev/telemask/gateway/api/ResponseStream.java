@@ -6,20 +6,25 @@ import io.vertx.core.http.HttpServerResponse;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A chunked HTTP response body written from a blocking (virtual) thread: bytes are sent in chunks of
  * {@value #CHUNK_BYTES}, and a write blocks while the connection's write queue is full, until Vert.x drains it. So
- * a slow client slows the database read down instead of the response piling up in memory. Fails with an
- * {@link IOException} once the client has gone, which stops the query feeding it.
+ * a slow client slows the database read down instead of the response piling up in memory. Fails with
+ * {@link ClientGone} once the client has gone, or has taken nothing for the write timeout (the connection is then
+ * cut), which stops the query feeding it and gives its database connection back.
  */
 final class ResponseStream extends OutputStream {
     static final int CHUNK_BYTES = 32 * 1024;
 
     private final HttpServerResponse response;
     private final Context context;
+    private final Duration writeTimeout;
     private final byte[] buffer = new byte[CHUNK_BYTES];
     private int size;
     private boolean ended;
@@ -28,10 +33,11 @@ final class ResponseStream extends OutputStream {
     private CompletableFuture<Void> waitingForDrain;
 
     /** Starts the response: status and headers are sent with the first chunk. */
-    ResponseStream(HttpServerResponse response, Context context, int status, String contentType,
-                   String disposition) throws IOException {
+    ResponseStream(HttpServerResponse response, Context context, Duration writeTimeout, int status,
+                   String contentType, String disposition) throws IOException {
         this.response = response;
         this.context = context;
+        this.writeTimeout = writeTimeout;
         await(onContext(ready -> {
             response.setStatusCode(status).setChunked(true).putHeader("Content-Type", contentType);
             if (disposition != null) {
@@ -40,7 +46,7 @@ final class ResponseStream extends OutputStream {
             response.closeHandler(v -> {
                 gone = true;
                 if (waitingForDrain != null) {
-                    waitingForDrain.completeExceptionally(new IOException("the client closed the connection"));
+                    waitingForDrain.completeExceptionally(closed());
                 }
             });
             ready.complete(null);
@@ -78,7 +84,7 @@ final class ResponseStream extends OutputStream {
         size = 0;
         await(onContext(ready -> {
             if (gone) {
-                ready.completeExceptionally(new IOException("the client closed the connection"));
+                ready.completeExceptionally(closed());
                 return;
             }
             response.write(chunk);
@@ -111,6 +117,29 @@ final class ResponseStream extends OutputStream {
         context.runOnContext(v -> response.reset());
     }
 
+    /**
+     * Ends the response with an error: answered with {@code error} when nothing of the body went out yet (a query
+     * that failed before its first row), cut otherwise.
+     */
+    void fail(Runnable answerError) {
+        ended = true;
+        context.runOnContext(v -> {
+            if (response.ended()) {
+                return;
+            }
+            if (response.headWritten()) {
+                response.reset();
+            } else {
+                response.headers().remove("Content-Disposition").remove("X-Next-Cursor");
+                answerError.run();
+            }
+        });
+    }
+
+    private static ClientGone closed() {
+        return new ClientGone("client_closed", "the client closed the connection");
+    }
+
     private interface ContextAction {
         void run(CompletableFuture<Void> ready);
     }
@@ -127,9 +156,21 @@ final class ResponseStream extends OutputStream {
         return ready;
     }
 
-    private static void await(CompletableFuture<Void> ready) throws IOException {
+    /**
+     * Waits for an action on the connection; one that the client holds up for longer than the write timeout cuts
+     * the connection, so that a client that stopped reading holds neither this thread nor a database connection.
+     */
+    private void await(CompletableFuture<Void> ready) throws IOException {
         try {
-            ready.get();
+            ready.get(writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            ended = true;
+            context.runOnContext(v -> {
+                waitingForDrain = null;
+                gone = true;
+                response.reset();
+            });
+            throw new ClientGone("write_timeout", "the client took nothing for " + writeTimeout + "; cut");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (InterruptedException e) {

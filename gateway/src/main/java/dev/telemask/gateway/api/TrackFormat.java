@@ -43,7 +43,8 @@ enum TrackFormat {
                 return f;
             }
         }
-        throw ApiError.badRequest("format", "must be one of json, geojson, csv, gpx; got \"" + format + "\"");
+        throw ApiError.badRequest("format", "must be one of json, geojson, csv, gpx; got \""
+                + RangeParameters.shortened(format) + "\"");
     }
 
     /** Writes a track document: {@link #position} per row, then {@link #finish}. */

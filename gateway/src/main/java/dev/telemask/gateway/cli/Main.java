@@ -5,6 +5,7 @@ import dev.telemask.gateway.api.TokenCommand;
 import dev.telemask.gateway.config.ConfigException;
 import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
+import dev.telemask.storage.ApiPoolSettings;
 import dev.telemask.storage.DatabaseSettings;
 import dev.telemask.storage.Migrations;
 import dev.telemask.storage.StorageDatabase;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -147,7 +149,7 @@ public final class Main {
 
     private static DatabaseSettings databaseSettings(GatewayConfig config) {
         return new DatabaseSettings(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
-                config.embeddedDataDirectory(), 2);
+                config.embeddedDataDirectory(), 2, new ApiPoolSettings(1, Duration.ZERO, Duration.ZERO));
     }
 
     private static int decode(String[] args) throws IOException {

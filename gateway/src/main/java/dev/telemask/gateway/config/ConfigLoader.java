@@ -55,6 +55,13 @@ public final class ConfigLoader {
         d.put("seal.key", "");
         d.put("privacy.sealed-expiry", "PT24H");
         d.put("privacy.max-future-skew", "PT1H");
+        d.put("api.pool-size", "8");
+        d.put("api.statement-timeout", "PT60S");
+        d.put("api.idle-in-transaction-timeout", "PT60S");
+        d.put("api.write-timeout", "PT30S");
+        d.put("api.heavy-reads-per-token", "2");
+        d.put("api.heavy-reads-per-fleet", "4");
+        d.put("metrics.token", "");
         return Map.copyOf(d);
     }
 
@@ -144,7 +151,14 @@ public final class ConfigLoader {
                 values.path("seal.key-file"),
                 values.text("seal.key"),
                 values.duration("privacy.sealed-expiry"),
-                values.duration("privacy.max-future-skew"));
+                values.duration("privacy.max-future-skew"),
+                values.integer("api.pool-size"),
+                values.duration("api.statement-timeout"),
+                values.duration("api.idle-in-transaction-timeout"),
+                values.duration("api.write-timeout"),
+                values.integer("api.heavy-reads-per-token"),
+                values.integer("api.heavy-reads-per-fleet"),
+                values.text("metrics.token"));
     }
 
     /** Typed access with error messages that name the key. */

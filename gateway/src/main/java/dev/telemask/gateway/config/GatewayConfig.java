@@ -36,7 +36,14 @@ public record GatewayConfig(
         Path sealKeyFile,
         String sealKey,
         Duration sealedExpiry,
-        Duration maxFutureSkew) {
+        Duration maxFutureSkew,
+        int apiPoolSize,
+        Duration apiStatementTimeout,
+        Duration apiIdleInTransactionTimeout,
+        Duration apiWriteTimeout,
+        int apiHeavyReadsPerToken,
+        int apiHeavyReadsPerFleet,
+        String metricsToken) {
 
     public GatewayConfig {
         requirePort("device.port", devicePort);
@@ -64,6 +71,15 @@ public record GatewayConfig(
         }
         if (sealKeyFile != null && sealKey != null) {
             throw new ConfigException("seal.key-file and seal.key (TELEMASK_SEAL_KEY) exclude each other: set one");
+        }
+        if (apiPoolSize < 2 || apiHeavyReadsPerToken <= 0 || apiHeavyReadsPerFleet <= 0) {
+            throw new ConfigException("api.pool-size must be at least 2 (one connection stays free of heavy reads),"
+                    + " api.heavy-reads-per-token and api.heavy-reads-per-fleet positive");
+        }
+        if (apiStatementTimeout.isNegative() || apiIdleInTransactionTimeout.isNegative()
+                || apiWriteTimeout.isNegative() || apiWriteTimeout.isZero()) {
+            throw new ConfigException("api.statement-timeout and api.idle-in-transaction-timeout must not be negative"
+                    + " (PT0S: none), api.write-timeout must be positive");
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new ConfigException("retention.period must be positive, was " + retention);

@@ -1,19 +1,24 @@
 package dev.telemask.gateway.http;
 
+import dev.telemask.gateway.api.FleetApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.BooleanSupplier;
 import java.sql.Connection;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 
 /**
- * The HTTP port: Prometheus metrics, liveness and readiness without a token, everything under
- * {@code /api/v1/} handed to the fleet API, and the fleet console's page and assets at {@code /}.
+ * The HTTP port: Prometheus metrics (behind a bearer token when one is configured), liveness and readiness without
+ * a token, everything under {@code /api/v1/} handed to the fleet API, and the fleet console's page and assets at
+ * {@code /}.
  */
 public final class HttpEndpoint implements AutoCloseable {
     private static final String JSON = "application/json";
@@ -27,23 +32,29 @@ public final class HttpEndpoint implements AutoCloseable {
     /**
      * Listens on {@code host:port} (0: any free port).
      *
-     * @param serverUp false while the database server is known to be down (the embedded database's supervisor knows
-     *                 at once, where a connection attempt would take the pool's timeout to fail): not ready then
-     * @param api      serves {@code /api/v1/...}; null answers those with 404
+     * @param dataSource   what readiness asks; the API's pool, so that probes never take an ingest connection
+     * @param serverUp     whether the embedded database's server runs (a supervised one that died answers not ready
+     *                     at once, where a connection attempt would take the pool's timeout to fail)
+     * @param metricsToken the bearer token {@code /metrics} requires; null: none
+     * @param api          serves {@code /api/v1/...}; null answers those with 404
      */
     public static HttpEndpoint start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
-                                     DataSource dataSource, BooleanSupplier serverUp, Handler<HttpServerRequest> api)
+                                     DataSource dataSource, BooleanSupplier serverUp, String metricsToken,
+                                     Handler<HttpServerRequest> api)
             throws Exception {
         ConsoleAssets console = ConsoleAssets.fromEnvironment();
-        HttpServer server = vertx.createHttpServer()
-                .requestHandler(request -> route(vertx, request, registry, dataSource, serverUp, api, console))
+        byte[] token = metricsToken == null ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                        .setMaxInitialLineLength(FleetApi.MAX_REQUEST_LINE))
+                .requestHandler(request -> route(vertx, request, registry, dataSource, serverUp, token, api, console))
                 .listen(port, host)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new HttpEndpoint(server);
     }
 
     private static void route(Vertx vertx, HttpServerRequest request, PrometheusMeterRegistry registry,
-                              DataSource dataSource, BooleanSupplier serverUp, Handler<HttpServerRequest> api,
+                              DataSource dataSource, BooleanSupplier serverUp, byte[] metricsToken,
+                              Handler<HttpServerRequest> api,
                               ConsoleAssets console) {
         String path = request.path();
         if (ConsoleAssets.serves(path)) {
@@ -58,28 +69,48 @@ public final class HttpEndpoint implements AutoCloseable {
             }
             return;
         }
+        request.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
         if (request.method() != HttpMethod.GET) {
             reply(request, 405, "{\"error\":\"method_not_allowed\",\"message\":\"only GET here\"}");
             return;
         }
         switch (path) {
-            case "/metrics" -> vertx.executeBlocking(registry::scrape).onComplete(result -> {
-                if (result.succeeded()) {
-                    request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                            .end(result.result());
-                } else {
-                    reply(request, 500, "{\"error\":\"metrics_unavailable\"}");
+            case "/metrics" -> {
+                if (!authorised(request, metricsToken)) {
+                    request.response().putHeader("WWW-Authenticate", "Bearer");
+                    reply(request, 401, "{\"error\":\"unauthorized\",\"message\":\"send the metrics token:"
+                            + " Authorization: Bearer ...\"}");
+                    return;
                 }
-            });
+                vertx.executeBlocking(registry::scrape).onComplete(result -> {
+                    if (result.succeeded()) {
+                        request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                                .end(result.result());
+                    } else {
+                        reply(request, 500, "{\"error\":\"metrics_unavailable\"}");
+                    }
+                });
+            }
             case "/health/live" -> reply(request, 200, "{\"status\":\"UP\"}");
-            case "/health/ready" -> vertx.executeBlocking(() -> serverUp.getAsBoolean() && databaseAnswers(dataSource))
-                    .onComplete(result -> {
-                        boolean ready = result.succeeded() && result.result();
-                        reply(request, ready ? 200 : 503, ready ? "{\"status\":\"UP\"}"
-                                : "{\"status\":\"DOWN\",\"reason\":\"the database does not answer\"}");
-                    });
+            case "/health/ready" -> vertx.executeBlocking(() -> serverUp.getAsBoolean() && databaseAnswers(dataSource)).onComplete(result -> {
+                boolean ready = result.succeeded() && result.result();
+                reply(request, ready ? 200 : 503, ready ? "{\"status\":\"UP\"}"
+                        : "{\"status\":\"DOWN\",\"reason\":\"the database does not answer\"}");
+            });
             default -> reply(request, 404, "{\"error\":\"not_found\",\"message\":\"no such path: " + escape(path) + "\"}");
         }
+    }
+
+    /** True when no token is configured, or the request carries it; compared in constant time. */
+    private static boolean authorised(HttpServerRequest request, byte[] token) {
+        if (token == null) {
+            return true;
+        }
+        String header = request.getHeader("Authorization");
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean databaseAnswers(DataSource dataSource) {

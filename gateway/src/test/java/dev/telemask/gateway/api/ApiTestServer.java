@@ -40,6 +40,7 @@ final class ApiTestServer implements AutoCloseable {
 
     final HikariDataSource dataSource;
     final FleetApi api;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Vertx vertx;
     private final HttpServer server;
     private final HttpClient client = HttpClient.newHttpClient();
@@ -58,8 +59,9 @@ final class ApiTestServer implements AutoCloseable {
     private ApiTestServer(HikariDataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.vertx = Vertx.vertx();
-        this.api = new FleetApi(vertx, dataSource, new SimpleMeterRegistry(), clock);
-        this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        this.api = new FleetApi(vertx, dataSource, registry, clock);
+        this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+                        .setMaxInitialLineLength(FleetApi.MAX_REQUEST_LINE))
                 .requestHandler(api::handle);
         server.listen().toCompletionStage().toCompletableFuture().join();
     }
@@ -95,6 +97,10 @@ final class ApiTestServer implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(database::close));
         }
         return database;
+    }
+
+    int port() {
+        return server.actualPort();
     }
 
     URI uri(String path) {
