@@ -44,6 +44,8 @@ public abstract class GatewayTestBase {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "device.host", "127.0.0.1", "device.port", "0", "device.udp-port", "0",
                 "http.host", "127.0.0.1", "http.port", "0"));
+        // Test fleets connect from 127.0.0.1, which a real fleet does not; a class that tests the limit sets it.
+        settings.put("device.max-connections-per-address", "0");
         if (url == null) {
             settings.put("db.embedded-dir", embeddedDataDirectory().toString());
         } else {

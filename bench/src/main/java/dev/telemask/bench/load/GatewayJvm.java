@@ -56,6 +56,8 @@ final class GatewayJvm implements AutoCloseable {
         env.put("TELEMASK_HTTP_HOST", "127.0.0.1");
         env.put("TELEMASK_HTTP_PORT", String.valueOf(httpPort));
         env.put("TELEMASK_DEVICE_MAX_CONNECTIONS", String.valueOf(options.maxDevices() + 1_000));
+        // The simulated fleet connects from one address, which a real fleet does not.
+        env.put("TELEMASK_DEVICE_MAX_CONNECTIONS_PER_ADDRESS", "0");
         GatewayJvm gateway = new GatewayJvm(builder.start(), devicePort, httpPort, log);
         gateway.awaitListening(120);
         return gateway;

@@ -34,6 +34,8 @@ public final class ConfigLoader {
         d.put("device.max-frame-length", "65536");
         d.put("device.idle-timeout", "PT10M");
         d.put("device.max-connections", "20000");
+        d.put("device.max-connections-per-address", "64");
+        d.put("device.handshake-timeout", "PT10S");
         d.put("device.tls.certificate", "");
         d.put("device.tls.key", "");
         d.put("device.auto-register", "false");
@@ -131,6 +133,8 @@ public final class ConfigLoader {
                 values.integer("device.max-frame-length"),
                 values.duration("device.idle-timeout"),
                 values.integer("device.max-connections"),
+                values.integer("device.max-connections-per-address"),
+                values.duration("device.handshake-timeout"),
                 values.path("device.tls.certificate"),
                 values.path("device.tls.key"),
                 values.bool("device.auto-register"),

@@ -16,6 +16,8 @@ public record GatewayConfig(
         int maxFrameLength,
         Duration idleTimeout,
         int maxConnections,
+        int maxConnectionsPerAddress,
+        Duration handshakeTimeout,
         Path tlsCertificate,
         Path tlsKey,
         boolean autoRegister,
@@ -64,6 +66,13 @@ public record GatewayConfig(
         if (maxConnections <= 0 || databasePoolSize <= 0 || writerThreads <= 0 || writerQueueRecords <= 0
                 || writerQueueBytes <= 0 || writerTransactionRecords <= 0) {
             throw new ConfigException("connection, pool, thread and queue limits must be positive");
+        }
+        if (maxConnectionsPerAddress < 0) {
+            throw new ConfigException("device.max-connections-per-address must be 0 (no limit) or positive, was "
+                    + maxConnectionsPerAddress);
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new ConfigException("device.handshake-timeout must be positive, was " + handshakeTimeout);
         }
         if (databasePoolSize < writerThreads + 2) {
             throw new ConfigException("db.pool-size (" + databasePoolSize + ") must exceed writer.threads ("

@@ -96,9 +96,10 @@ public final class DeviceIngest implements AutoCloseable {
                 config.autoRegister());
         SessionRegistry sessions = new SessionRegistry();
         IngestServices services = new IngestServices(writer, gate, contexts, sessions, metrics,
-                new TcpFrameSplitter(config.maxFrameLength()), config.maxConnections(), config.idleTimeout(),
-                new AtomicBoolean(), new IngestLimits(config.retention(), config.maxFutureSkew(),
-                config.sealedExpiry()));
+                new TcpFrameSplitter(config.maxFrameLength()),
+                new ConnectionCounts(metrics, config.maxConnections(), config.maxConnectionsPerAddress()),
+                new RefusalLog(), config.handshakeTimeout(), config.idleTimeout(), new AtomicBoolean(),
+                new IngestLimits(config.retention(), config.maxFutureSkew(), config.sealedExpiry()));
         ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
 
         EventLoopGroup acceptor = transport.newGroup(1, "telemask-accept");

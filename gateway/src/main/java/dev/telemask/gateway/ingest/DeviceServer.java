@@ -15,8 +15,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The device TCP listener. Each connection's pipeline: TLS when configured, the frame splitter, an idle timeout on
- * whole messages, and the {@link DeviceSession}.
+ * The device TCP listener. Each connection's pipeline: the connection limits, TLS when configured, the frame
+ * splitter, the handshake deadline, an idle timeout on whole messages, and the {@link DeviceSession}.
  */
 public final class DeviceServer {
     private final Channel listener;
@@ -42,10 +42,16 @@ public final class DeviceServer {
                     protected void initChannel(SocketChannel channel) {
                         channels.add(channel);
                         ChannelPipeline pipeline = channel.pipeline();
+                        // First: a refused connection costs no TLS handshake and reaches nothing further down.
+                        pipeline.addLast("admission", new ConnectionAdmission(services.connections(),
+                                services.metrics(), services.refusals()));
                         if (tls != null) {
                             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
                         }
                         pipeline.addLast("frames", new DeviceFrameDecoder(services.splitter(), services.metrics()));
+                        // Its clock starts when the connection does, so it covers a stalled TLS handshake too.
+                        pipeline.addLast("handshake-deadline", new HandshakeDeadline(services.handshakeTimeout(),
+                                services.metrics(), services.refusals()));
                         // After the splitter, the idle timer sees whole handshakes and frames only: a device that
                         // trickles a frame a byte at a time (slow loris) is as idle as a silent one.
                         long idle = services.idleTimeout().toMillis();

@@ -39,7 +39,6 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
 
     private final IngestServices services;
     private ChannelHandlerContext ctx;
-    private boolean counted;
     private boolean closed;
 
     private long imei = -1;
@@ -70,14 +69,6 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        IngestMetrics metrics = services.metrics();
-        if (metrics.connections() >= services.maxConnections()) {
-            metrics.reject(IngestMetrics.Reject.CONNECTION_LIMIT);
-            ctx.close();
-            return;
-        }
-        counted = true;
-        metrics.connectionOpened();
         ctx.fireChannelActive();
     }
 
@@ -349,9 +340,6 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        if (counted) {
-            services.metrics().connectionClosed();
-        }
         if (device != null) {
             services.sessions().remove(imei, this);
         }

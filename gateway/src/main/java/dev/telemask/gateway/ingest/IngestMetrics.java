@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IngestMetrics {
     /** Why a device was turned away before or instead of storing its records. */
     public enum Reject {
-        UNKNOWN_DEVICE, CONNECTION_LIMIT, DUPLICATE_HANDSHAKE, LOOKUP_FAILED
+        UNKNOWN_DEVICE, CONNECTION_LIMIT, ADDRESS_LIMIT, HANDSHAKE_TIMEOUT, DUPLICATE_HANDSHAKE, LOOKUP_FAILED, LOOKUP_BUSY
     }
 
     private final AtomicInteger connections = new AtomicInteger();

@@ -6,10 +6,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What every device session shares: the writer, the device look-ups, the live sessions and the meters, and whether
- * the gateway is shutting down (sessions then read no more).
+ * What every device session shares: the writer, the device look-ups, the live sessions and the meters, the
+ * connection counts and their limits, and whether the gateway is shutting down (sessions then read no more).
  */
 record IngestServices(PositionWriter writer, WriterGate gate, DeviceContexts contexts, SessionRegistry sessions,
-                      IngestMetrics metrics, TcpFrameSplitter splitter, int maxConnections, Duration idleTimeout,
-                      AtomicBoolean draining, IngestLimits limits) {
+                      IngestMetrics metrics, TcpFrameSplitter splitter, ConnectionCounts connections,
+                      RefusalLog refusals, Duration handshakeTimeout, Duration idleTimeout, AtomicBoolean draining,
+                      IngestLimits limits) {
 }

@@ -23,6 +23,12 @@ import java.util.Map;
  */
 final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger LOG = System.getLogger(UdpIngestHandler.class.getName());
+    /**
+     * Look-ups of UDP devices waiting at once: datagrams naming unknown devices (any sender can forge them) must not
+     * fill the look-up queue that TCP handshakes need too. Beyond it a new device's datagram is dropped and comes
+     * again.
+     */
+    static final int MAX_LOOKUPS = 64;
 
     /** A UDP device between datagrams. */
     private static final class UdpDevice {
@@ -42,6 +48,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
     private final Map<Long, UdpDevice> devices = new HashMap<>();
     private final UdpAvlCodec.Header header = new UdpAvlCodec.Header();
     private ChannelHandlerContext ctx;
+    private int lookups;
 
     UdpIngestHandler(IngestServices services) {
         this.services = services;
@@ -78,12 +85,20 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
     }
 
     private void load(long imei, UdpDevice device) {
+        if (lookups >= MAX_LOOKUPS) {
+            services.metrics().reject(IngestMetrics.Reject.LOOKUP_BUSY);
+            forgetUnknown(imei, device);
+            return;
+        }
         device.loading = true;
+        lookups++;
         try {
             services.contexts().connect(imei).whenComplete((found, failure) -> ctx.executor().execute(() -> {
                 device.loading = false;
+                lookups--;
                 if (failure != null) {
                     services.metrics().reject(IngestMetrics.Reject.LOOKUP_FAILED);
+                    forgetUnknown(imei, device);
                     return;
                 }
                 if (found.isEmpty()) {
@@ -97,7 +112,16 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
             }));
         } catch (RuntimeException e) {
             device.loading = false;
+            lookups--;
             services.metrics().reject(IngestMetrics.Reject.LOOKUP_FAILED);
+            forgetUnknown(imei, device);
+        }
+    }
+
+    /** A device never looked up takes no memory: a flood of invented IMEIs must not grow the map. */
+    private void forgetUnknown(long imei, UdpDevice device) {
+        if (device.context == null && !device.loading) {
+            devices.remove(imei, device);
         }
     }
 

@@ -28,6 +28,16 @@ class ConfigLoaderTest {
         assertTrue(config.embeddedDatabase());
         assertEquals(Period.ofMonths(12), config.retention());
         assertEquals(Duration.ofMinutes(10), config.idleTimeout());
+        assertEquals(Duration.ofSeconds(10), config.handshakeTimeout());
+        assertEquals(64, config.maxConnectionsPerAddress());
+    }
+
+    @Test
+    void theHandshakeDeadlineAndThePerAddressLimitComeFromTheEnvironment() {
+        GatewayConfig config = ConfigLoader.load(null, Map.of("TELEMASK_DEVICE_HANDSHAKE_TIMEOUT", "PT3S",
+                "TELEMASK_DEVICE_MAX_CONNECTIONS_PER_ADDRESS", "0"), Map.of());
+        assertEquals(Duration.ofSeconds(3), config.handshakeTimeout());
+        assertEquals(0, config.maxConnectionsPerAddress(), "0 turns the per-address limit off");
     }
 
     @Test
@@ -65,6 +75,8 @@ class ConfigLoaderTest {
         assertMessage("device.auto-register", Map.of("device.auto-register", "maybe"));
         assertMessage("device.tls", Map.of("device.tls.certificate", "/etc/cert.pem"));
         assertMessage("db.pool-size", Map.of("db.pool-size", "2"));
+        assertMessage("device.handshake-timeout", Map.of("device.handshake-timeout", "PT0S"));
+        assertMessage("device.max-connections-per-address", Map.of("device.max-connections-per-address", "-1"));
     }
 
     private static void assertMessage(String fragment, Map<String, String> overrides) {
