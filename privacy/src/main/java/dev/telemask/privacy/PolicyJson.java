@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,7 +27,8 @@ import java.util.Set;
  *   "privateTrips": { "privateModeIo": { "id": 391, "value": 1 },
  *                     "businessSchedule": { "timeZone": "Europe/Berlin",
  *                                           "days": { "monday": ["07:00-19:00"], ... } },
- *                     "privateRecords": "mask" },
+ *                     "privateRecords": "mask",
+ *                     "graceWindow": "PT2M", "maxRecordGap": "PT1M", "maxParkedGap": "PT2H", "anchorDelay": "PT5S" },
  *   "coarsening": { "gridMetres": 500 },            // or "off"
  *   "zones": [ { "name": "home", "latitude": 52.52, "longitude": 13.40, "radiusMetres": 300 } ],
  *   "io": { "keep": "all" } }                        // or { "keep": [16, 239, 240] }
@@ -75,6 +77,10 @@ public final class PolicyJson {
             }
         }
         trips.put("privateRecords", policy.privateRecords().name().toLowerCase(Locale.ROOT));
+        trips.put("graceWindow", policy.timing().graceWindow().toString());
+        trips.put("maxRecordGap", policy.timing().maxRecordGap().toString());
+        trips.put("maxParkedGap", policy.timing().maxParkedGap().toString());
+        trips.put("anchorDelay", policy.timing().anchorDelay().toString());
         if (policy.coarseningMetres() > 0) {
             root.putObject("coarsening").put("gridMetres", policy.coarseningMetres());
         } else {
@@ -118,8 +124,10 @@ public final class PolicyJson {
             long privateModeValue = Policy.DEFAULT_PRIVATE_MODE_VALUE;
             BusinessSchedule schedule = null;
             PrivateRecordHandling handling = PrivateRecordHandling.MASK;
+            TripTiming timing = TripTiming.DEFAULT;
             if (isObject(trips, "privateTrips")) {
-                allowOnly(trips, "privateTrips.", "privateModeIo", "businessSchedule", "privateRecords");
+                allowOnly(trips, "privateTrips.", "privateModeIo", "businessSchedule", "privateRecords", "graceWindow",
+                        "maxRecordGap", "maxParkedGap", "anchorDelay");
                 JsonNode io = trips.path("privateModeIo");
                 if (isObject(io, "privateTrips.privateModeIo")) {
                     allowOnly(io, "privateTrips.privateModeIo.", "id", "value");
@@ -128,6 +136,12 @@ public final class PolicyJson {
                 }
                 schedule = schedule(trips.path("businessSchedule"));
                 handling = handling(trips.path("privateRecords"));
+                TripTiming d = TripTiming.DEFAULT;
+                timing = new TripTiming(
+                        duration(trips, "graceWindow", d.graceWindow(), Duration.ZERO, Duration.ofHours(1)),
+                        duration(trips, "maxRecordGap", d.maxRecordGap(), Duration.ofSeconds(1), Duration.ofHours(1)),
+                        duration(trips, "maxParkedGap", d.maxParkedGap(), Duration.ofSeconds(1), Duration.ofDays(2)),
+                        duration(trips, "anchorDelay", d.anchorDelay(), Duration.ZERO, Duration.ofHours(1)));
             }
             int grid = coarsening(root.path("coarsening"));
             List<PrivacyZone> zones = zones(root.path("zones"));
@@ -135,7 +149,8 @@ public final class PolicyJson {
             if (!errors.isEmpty()) {
                 throw new PolicyValidationException(errors);
             }
-            return new Policy(version, consent, privateModeId, privateModeValue, schedule, handling, grid, zones, keep);
+            return new Policy(version, consent, privateModeId, privateModeValue, schedule, handling, grid, zones, keep,
+                    timing);
         }
 
         private Consent consent(JsonNode node) {
@@ -209,6 +224,30 @@ public final class PolicyJson {
                 }
             }
             return null;
+        }
+
+        /** An ISO-8601 duration such as {@code "PT2M"} within {@code [min, max]}, or {@code absent}. */
+        private Duration duration(JsonNode parent, String field, Duration absent, Duration min, Duration max) {
+            JsonNode node = parent.path(field);
+            if (node.isMissingNode() || node.isNull()) {
+                return absent;
+            }
+            String at = "privateTrips." + field;
+            if (!node.isTextual()) {
+                error(at, "must be an ISO-8601 duration such as \"PT2M\"");
+                return absent;
+            }
+            try {
+                Duration value = Duration.parse(node.asText());
+                if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                    error(at, "must be between " + min + " and " + max + ", was " + value);
+                    return absent;
+                }
+                return value;
+            } catch (java.time.format.DateTimeParseException e) {
+                error(at, "must be an ISO-8601 duration such as \"PT2M\"");
+                return absent;
+            }
         }
 
         private PrivateRecordHandling handling(JsonNode node) {

@@ -37,6 +37,24 @@ class PolicyJsonTest {
     }
 
     @Test
+    void tripTimingRoundTripsAndDefaultsWhenLeftOut() {
+        Policy policy = everythingOn().withTiming(new TripTiming(java.time.Duration.ofSeconds(90),
+                java.time.Duration.ofSeconds(45), java.time.Duration.ofHours(3), java.time.Duration.ofSeconds(10)));
+        assertEquals(policy, PolicyJson.parse(PolicyJson.toJson(policy)));
+        assertEquals(TripTiming.DEFAULT, PolicyJson.parse("{\"version\": 1, \"consent\": {\"location\": true,"
+                + " \"driverIdentity\": true, \"telemetry\": true}}").timing());
+    }
+
+    @Test
+    void badTripTimingNamesItsField() {
+        List<PolicyError> errors = errorsOf("{\"version\": 1, \"consent\": {\"location\": true,"
+                + " \"driverIdentity\": true, \"telemetry\": true},"
+                + " \"privateTrips\": {\"graceWindow\": \"two minutes\", \"maxRecordGap\": \"PT0S\"}}");
+        assertEquals(List.of("privateTrips.graceWindow", "privateTrips.maxRecordGap"),
+                errors.stream().map(PolicyError::field).toList());
+    }
+
+    @Test
     void theNoOpPolicyRoundTrips() {
         assertEquals(Policy.noOp(), PolicyJson.parse(PolicyJson.toJson(Policy.noOp())));
     }
