@@ -47,7 +47,7 @@ public final class Main {
         if (args.length < 2 || !args[0].equals("bench") || !SUITES.containsKey(args[1])) {
             System.err.println("usage: telemask bench <" + String.join("|", SUITES.keySet().stream().sorted().toList())
                     + "> [JMH options, e.g. -f 1 -wi 2 -i 3]");
-            System.err.println("       telemask bench storage JDBC_URL [ROWS]");
+            System.err.println("       telemask bench storage JDBC_URL [ROWS] [sealed]");
             System.err.println("       telemask bench query JDBC_URL [DEVICES] [INTERVAL] [QUERIES]");
             System.err.println("       telemask simulate --devices N --rate R --duration D --host H --port P [options]");
             System.err.println("       telemask load [--steps 1000,5000,10000] [--rate-per-device 5] [options]");

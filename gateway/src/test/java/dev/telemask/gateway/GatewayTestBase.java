@@ -50,6 +50,8 @@ public abstract class GatewayTestBase {
             settings.put("db.embedded-dir", embeddedDataDirectory().toString());
         } else {
             settings.put("db.url", url);
+            // A given key, not a telemask-seal.key created in the working directory: tests leave nothing there.
+            settings.put("seal.key", java.util.Base64.getEncoder().encodeToString(new byte[32]));
         }
         settings.putAll(configuration());
         GatewayConfig config = ConfigLoader.load(null, Map.of(), settings);

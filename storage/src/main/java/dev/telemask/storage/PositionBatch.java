@@ -85,6 +85,10 @@ public final class PositionBatch {
      * this batch's records) or destroyed. The arrays are the caller's and are read when the batch is written, so
      * keep them untouched until the callback, like the records; {@link #set} resets the count to none.
      *
+     * <p>Within one transaction the batches' order decides (a row sealed by one batch and resolved by a later one is
+     * gone); across transactions the writer's threads keep no order, so a device has one batch in flight at a time
+     * (as a gateway session has), or its seal and its resolution could commit the wrong way round.
+     *
      * @param deviceTimes device times of the rows, milliseconds since the Unix epoch
      * @param eventIos    their event IO ids, same index
      */

@@ -18,7 +18,7 @@ public final class SealedRecords {
         records.clear();
     }
 
-    void add(AvlBatch opened, int flag, long receivedAtMillis, long expiresAtMillis) {
+    void add(int flag, long receivedAtMillis, long expiresAtMillis) {
         int r = records.size() - 1; // open() already appended the record
         if (r >= flags.length) {
             int capacity = Math.max(flags.length * 2, r + 1);

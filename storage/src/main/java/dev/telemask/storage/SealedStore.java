@@ -81,7 +81,7 @@ public final class SealedStore {
                     try {
                         int flags = sealer.open(imei, deviceTime, eventIo, rs.getString(5), rs.getBytes(6),
                                 into.target());
-                        into.add(into.target(), flags, millis(rs, 3), millis(rs, 4));
+                        into.add(flags, millis(rs, 3), millis(rs, 4));
                     } catch (SealedRecordException e) {
                         unreadable(e);
                     }

@@ -120,6 +120,26 @@ abstract class RetentionContract extends DatabaseContract {
         assertEquals(ROWS, count(2));
     }
 
+    @Test
+    void removesSealedRowsOlderThanTheRetentionWhateverTheMechanism() throws Exception {
+        execute("TRUNCATE sealed_positions");
+        ZonedDateTime now = ZonedDateTime.now();
+        try (PositionWriter writer = PositionWriter.start(dataSource, WriterSettings.defaults(), TestBatches.sealer(),
+                new SimpleMeterRegistry(), () -> { })) {
+            long old = now.minusMonths(13).toInstant().toEpochMilli();
+            long recent = now.minusHours(1).toInstant().toEpochMilli();
+            WriterContract.await(WriterContract.submit(writer, TestBatches.seal(TestBatches.exact(7, old, 2), 0, 1)
+                    .sealed(now.plusDays(1).toInstant().toEpochMilli(), null)));
+            WriterContract.await(WriterContract.submit(writer, TestBatches.seal(TestBatches.exact(8, recent, 2), 0, 1)
+                    .sealed(now.plusDays(1).toInstant().toEpochMilli(), null)));
+        }
+        RetentionJob.Outcome outcome = job.runOnce();
+        assertTrue(outcome.ran());
+        assertEquals(2, outcome.sealedRows());
+        assertEquals(0, queryLong("SELECT count(*) FROM sealed_positions WHERE imei = 7"));
+        assertEquals(2, queryLong("SELECT count(*) FROM sealed_positions WHERE imei = 8"));
+    }
+
     private void requireJobDoesTheWork() {
         assumeTrue(job.mode() != RetentionJob.Mode.NATIVE_POLICY,
                 "this TimescaleDB has add_retention_policy: its own scheduler removes old chunks, not the job");

@@ -24,4 +24,23 @@ final class TestBatches {
         Arrays.fill(treatments, Treatment.EXACT.code());
         return new PositionBatch(imei, firstMillis + n * 1000L, records, treatments);
     }
+
+    /** Marks records {@code r} of the batch SEALED (undecided) and returns the batch. */
+    static PositionBatch seal(PositionBatch batch, int... r) {
+        byte[] treatments = new byte[batch.records().size()];
+        for (int i = 0; i < treatments.length; i++) {
+            treatments[i] = batch.treatment(i);
+        }
+        for (int i : r) {
+            treatments[i] = Treatment.SEALED.code();
+        }
+        return batch.set(batch.imei(), batch.receivedAtMillis(), batch.records(), treatments);
+    }
+
+    /** A sealer with one fixed test key. */
+    static RecordSealer sealer() {
+        byte[] key = new byte[SealingKeys.KEY_BYTES];
+        new java.util.Random(42).nextBytes(key);
+        return new RecordSealer(SealingKeys.of("test1", key, "the test key"));
+    }
 }

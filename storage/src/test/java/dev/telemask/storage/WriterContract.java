@@ -28,12 +28,16 @@ abstract class WriterContract extends DatabaseContract {
 
     PositionWriter writer;
     SimpleMeterRegistry registry;
+    RecordSealer sealer;
+    SealedStore sealedStore;
 
     @Override
     void prepare() {
         Migrations.migrate(dataSource);
         registry = new SimpleMeterRegistry();
-        writer = PositionWriter.start(dataSource, WriterSettings.defaults(), registry, () -> { });
+        sealer = TestBatches.sealer();
+        writer = PositionWriter.start(dataSource, WriterSettings.defaults(), sealer, registry, () -> { });
+        sealedStore = new SealedStore(dataSource, sealer, new SimpleMeterRegistry());
     }
 
     @Override
@@ -162,6 +166,136 @@ abstract class WriterContract extends DatabaseContract {
             noDedup.close(Duration.ofSeconds(30));
         }
         assertEquals(10, count("imei = 33"));
+    }
+
+    long sealedCount(long imei) throws SQLException {
+        return queryLong("SELECT count(*) FROM sealed_positions WHERE imei = " + imei);
+    }
+
+    @Test
+    void sealedRecordsAreWrittenEncryptedBesideTheirBatchesPositions() throws Exception {
+        long imei = 44L;
+        PositionBatch batch = TestBatches.exact(imei, T0, 4);
+        TestBatches.seal(batch, 1, 3);
+        batch.sealed(T0 + 86_400_000L, new byte[] {0, 5, 0, 7});
+        double writtenBefore = registry.get(SealedStore.WRITTEN_METER).counter().count();
+
+        await(submit(writer, batch));
+
+        assertEquals(2, count("imei = " + imei), "only the decided records go to positions");
+        assertEquals(2, count("imei = " + imei + " AND device_time IN ('2026-01-01T00:00:00Z',"
+                + " '2026-01-01T00:00:02Z')"));
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT extract(epoch FROM device_time) * 1000, event_io,"
+                     + " extract(epoch FROM received_at) * 1000, extract(epoch FROM expires_at) * 1000, key_id"
+                     + " FROM sealed_positions WHERE imei = " + imei + " ORDER BY device_time")) {
+            for (long t : new long[] {T0 + 1000, T0 + 3000}) {
+                assertTrue(rs.next());
+                assertEquals(t, rs.getLong(1));
+                assertEquals(0, rs.getInt(2));
+                assertEquals(batch.receivedAtMillis(), rs.getLong(3));
+                assertEquals(T0 + 86_400_000L, rs.getLong(4));
+                assertEquals(sealer.sealingKeyId(), rs.getString(5));
+            }
+            assertTrue(!rs.next());
+        }
+        SealedRecords sealed = new SealedRecords();
+        assertEquals(2, sealedStore.load(imei, sealed));
+        PositionBatch original = TestBatches.exact(imei, T0, 4);
+        assertEquals(SealedRecordsFixture.describe(original.records(), 1),
+                SealedRecordsFixture.describe(sealed.records(), 0));
+        assertEquals(SealedRecordsFixture.describe(original.records(), 3),
+                SealedRecordsFixture.describe(sealed.records(), 1));
+        assertEquals(5, sealed.flags(0));
+        assertEquals(7, sealed.flags(1));
+        assertEquals(T0 + 86_400_000L, sealed.expiresAtMillis(1));
+        assertEquals(writtenBefore + 2, registry.get(SealedStore.WRITTEN_METER).counter().count(), 0.0);
+    }
+
+    @Test
+    void aResentSealedRecordIsStoredOnce() throws Exception {
+        long imei = 45L;
+        for (int i = 0; i < 3; i++) {
+            PositionBatch batch = TestBatches.seal(TestBatches.exact(imei, T0, 3), 0, 1, 2);
+            batch.sealed(T0 + 60_000, null);
+            await(submit(writer, batch));
+        }
+        assertEquals(3, sealedCount(imei));
+        assertEquals(0, count("imei = " + imei));
+    }
+
+    @Test
+    void resolvedKeysAreDeletedWithTheDecidedRecordsInOneTransaction() throws Exception {
+        long imei = 46L;
+        PositionBatch undecided = TestBatches.seal(TestBatches.exact(imei, T0, 3), 0, 1, 2);
+        await(submit(writer, undecided.sealed(T0 + 60_000, null)));
+        assertEquals(3, sealedCount(imei));
+
+        // The trip's start arrived: records 0 and 1 are decided (stored exact), record 2 destroyed.
+        PositionBatch decided = TestBatches.exact(imei, T0, 2);
+        decided.resolved(new long[] {T0, T0 + 1000, T0 + 2000, 0}, new int[] {0, 0, 0, 0}, 3);
+        await(submit(writer, decided));
+
+        assertEquals(0, sealedCount(imei));
+        assertEquals(2, count("imei = " + imei));
+    }
+
+    @Test
+    void inOneTransactionTheLaterBatchOfADeviceDecidesWhetherARowStaysSealed() throws Exception {
+        PositionInserter inserter = new PositionInserter(dataSource, true, sealer);
+        long sealedThenResolved = 47L;
+        PositionBatch seal = TestBatches.seal(TestBatches.exact(sealedThenResolved, T0, 2), 0, 1)
+                .sealed(T0 + 60_000, null);
+        PositionBatch decide = TestBatches.exact(sealedThenResolved, T0, 2)
+                .resolved(new long[] {T0, T0 + 1000}, new int[] {0, 0}, 2);
+        long resolvedThenSealed = 147L;
+        PositionBatch resolveNothing = TestBatches.exact(resolvedThenSealed, T0 + 10_000, 1)
+                .resolved(new long[] {T0}, new int[] {0}, 1);
+        PositionBatch sealAfter = TestBatches.seal(TestBatches.exact(resolvedThenSealed, T0, 1), 0)
+                .sealed(T0 + 60_000, null);
+
+        PositionInserter.Result result = inserter.insert(List.of(seal, resolveNothing, decide, sealAfter));
+
+        assertEquals(0, sealedCount(sealedThenResolved), "sealed, then resolved by a later batch: gone");
+        assertEquals(2, count("imei = " + sealedThenResolved));
+        assertEquals(1, sealedCount(resolvedThenSealed), "resolved, then sealed by a later batch: sealed");
+        assertEquals(1, result.sealed());
+    }
+
+    @Test
+    void aFailedTransactionStoresNoSealedRowAndDeletesNoResolvedOne() throws Exception {
+        long imei = 48L;
+        await(submit(writer, TestBatches.seal(TestBatches.exact(imei, T0, 1), 0).sealed(T0 + 60_000, null)));
+        // The database refuses one marked sealed row, after the positions and the deletions were written.
+        execute("CREATE FUNCTION refuse_sealed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " RAISE EXCEPTION 'refused for the test'; END $$");
+        execute("CREATE TRIGGER refuse_sealed BEFORE INSERT ON sealed_positions FOR EACH ROW"
+                + " WHEN (NEW.event_io = 4242) EXECUTE FUNCTION refuse_sealed()");
+        try {
+            PositionBatch batch = TestBatches.exact(imei, T0 + 10_000, 2);
+            batch.records().setEventIo(1, 4242);
+            TestBatches.seal(batch, 1).sealed(T0 + 60_000, null);
+            batch.resolved(new long[] {T0}, new int[] {0}, 1);
+            CompletableFuture<Void> failing = submit(writer, batch);
+            org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(failing));
+        } finally {
+            execute("DROP TRIGGER refuse_sealed ON sealed_positions");
+            execute("DROP FUNCTION refuse_sealed()");
+        }
+        assertEquals(0, count("imei = " + imei), "the failed batch's position must not be stored");
+        assertEquals(1, sealedCount(imei), "the resolved row must still be there, the new one not");
+        assertEquals(1, queryLong("SELECT count(*) FROM sealed_positions WHERE imei = " + imei + " AND event_io = 0"));
+    }
+
+    @Test
+    void aWriterWithoutASealerFailsABatchWithSealedRecords() throws Exception {
+        try (PositionWriter plain = PositionWriter.start(dataSource, WriterSettings.defaults().withThreads(1),
+                new SimpleMeterRegistry(), () -> { })) {
+            CompletableFuture<Void> sealed = submit(plain, TestBatches.seal(TestBatches.exact(49L, T0, 2), 1));
+            Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(sealed));
+            assertTrue(String.valueOf(failure.getCause()).contains("without a RecordSealer"), failure.toString());
+        }
+        assertEquals(0, count("imei = 49"));
     }
 
     private static Map<Integer, String> io(byte[] stored) {

@@ -6,6 +6,8 @@ import dev.telemask.privacy.Treatment;
 import dev.telemask.storage.Migrations;
 import dev.telemask.storage.PositionBatch;
 import dev.telemask.storage.PositionWriter;
+import dev.telemask.storage.RecordSealer;
+import dev.telemask.storage.SealingKeys;
 import dev.telemask.storage.StorageDatabase;
 import dev.telemask.storage.WriterSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,12 +30,17 @@ import java.util.concurrent.locks.LockSupport;
  * table without indexes. A plain main (one long measured run per case after a warm-up run) because each case is a
  * database load of seconds, not a microbenchmark.
  *
- * <pre>java -cp bench/target/telemask-bench.jar dev.telemask.bench.storage.PositionWriteBenchmark JDBC_URL [ROWS]</pre>
+ * <p>With a third argument {@code sealed}, it compares instead the default writer (dedup, two threads, 10,000-record
+ * transactions) with 0 % and with 10 % of the records sealed (undecided: encrypted into {@code sealed_positions}),
+ * alternating the two cases twice in one run.
+ *
+ * <pre>java -cp bench/target/telemask-bench.jar dev.telemask.bench.storage.PositionWriteBenchmark JDBC_URL [ROWS] [sealed]</pre>
  */
 public final class PositionWriteBenchmark {
     private static final int RECORDS_PER_FRAME = 10;
     private static final int DEVICES = 1_000;
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
+    private static final RecordSealer SEALER = new RecordSealer(SealingKeys.of("bench", new byte[32], "a fixed key"));
 
     private enum Target {
         DEDUP("staging + ON CONFLICT"), NO_DEDUP("COPY into positions"), NO_INDEX_CEILING("COPY, no index");
@@ -55,22 +62,44 @@ public final class PositionWriteBenchmark {
             System.exit(2);
         }
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
+        if (args.length > 2 && args[2].equals("sealed")) {
+            compareSealed(url, rows);
+            return;
+        }
         System.out.printf("%d rows per case (%d-record frames from %d devices), after a warm-up run%n", rows,
                 RECORDS_PER_FRAME, DEVICES);
         System.out.printf("%-24s %8s %8s %12s%n", "target", "tx size", "writers", "rows/s");
         for (Target target : Target.values()) {
             for (int writers : new int[] {1, 2}) {
                 for (int transaction : new int[] {100, 1_000, 10_000}) {
-                    run(url, target, writers, transaction, Math.min(rows, 50_000)); // warm-up: JIT, caches
-                    double rate = run(url, target, writers, transaction, rows);
+                    run(url, target, writers, transaction, Math.min(rows, 50_000), 0); // warm-up: JIT, caches
+                    double rate = run(url, target, writers, transaction, rows, 0);
                     System.out.printf("%-24s %8d %8d %,12.0f%n", target.label, transaction, writers, rate);
                 }
             }
         }
     }
 
-    /** One case in a fresh schema; returns rows/s from first offer to last commit. */
-    private static double run(String url, Target target, int writers, int transaction, int rows) throws Exception {
+    /** The default writer with 0 % and 10 % sealed records, alternated so that drift in the machine hits both. */
+    private static void compareSealed(String url, int rows) throws Exception {
+        System.out.printf("%d records per case (%d-record frames from %d devices), dedup, 2 writers, 10,000 per"
+                + " transaction, after a warm-up run%n", rows, RECORDS_PER_FRAME, DEVICES);
+        run(url, Target.DEDUP, 2, 10_000, Math.min(rows, 50_000), 10);
+        System.out.printf("%-8s %12s%n", "sealed", "records/s");
+        for (int round = 0; round < 2; round++) {
+            for (int sealed : new int[] {0, 10}) {
+                double rate = run(url, Target.DEDUP, 2, 10_000, rows, sealed);
+                System.out.printf("%6d %% %,12.0f%n", sealed, rate);
+            }
+        }
+    }
+
+    /**
+     * One case in a fresh schema; returns records/s (positions and sealed rows) from first offer to last commit.
+     * {@code sealedPercent} of each frame's records are sealed.
+     */
+    private static double run(String url, Target target, int writers, int transaction, int rows, int sealedPercent)
+            throws Exception {
         String schema = "bench_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
         try (HikariDataSource admin = StorageDatabase.pool(url, null, null, 1)) {
             execute(admin, "CREATE SCHEMA " + schema);
@@ -82,12 +111,12 @@ public final class PositionWriteBenchmark {
             if (target == Target.NO_INDEX_CEILING) {
                 execute(pool, "DROP INDEX positions_device_time");
             }
-            List<PositionBatch> batches = frames(rows);
+            List<PositionBatch> batches = frames(rows, sealedPercent);
             WriterSettings settings = WriterSettings.defaults().withThreads(writers)
                     .withMaxTransactionRecords(transaction).withDeduplicate(target == Target.DEDUP);
             CountDownLatch done = new CountDownLatch(batches.size());
             AtomicInteger failures = new AtomicInteger();
-            PositionWriter writer = PositionWriter.start(pool, settings, new SimpleMeterRegistry(), () -> { });
+            PositionWriter writer = PositionWriter.start(pool, settings, SEALER, new SimpleMeterRegistry(), () -> { });
             long start = System.nanoTime();
             for (PositionBatch batch : batches) {
                 while (!writer.offer(batch, (b, failure) -> {
@@ -112,11 +141,15 @@ public final class PositionWriteBenchmark {
         }
     }
 
-    /** Distinct frames: device d's k-th frame holds ten records one second apart. */
-    private static List<PositionBatch> frames(int rows) {
+    /**
+     * Distinct frames: device d's k-th frame holds ten records one second apart, the first {@code sealedPercent}
+     * of them sealed.
+     */
+    private static List<PositionBatch> frames(int rows, int sealedPercent) {
         long t0 = 1_767_225_600_000L;
         byte[] treatments = new byte[RECORDS_PER_FRAME];
         Arrays.fill(treatments, Treatment.EXACT.code());
+        Arrays.fill(treatments, 0, sealedPercent * RECORDS_PER_FRAME / 100, Treatment.SEALED.code());
         List<PositionBatch> batches = new ArrayList<>(rows / RECORDS_PER_FRAME);
         for (int i = 0; i < rows / RECORDS_PER_FRAME; i++) {
             long imei = 350_000_000_000_000L + i % DEVICES;
@@ -131,7 +164,7 @@ public final class PositionWriteBenchmark {
                 records.addIo(16, 4, 1_000_000L + i);
                 records.addIo(21, 1, 4);
             }
-            batches.add(new PositionBatch(imei, first + 20_000, records, treatments));
+            batches.add(new PositionBatch(imei, first + 20_000, records, treatments).sealed(first + 86_400_000L, null));
         }
         return batches;
     }

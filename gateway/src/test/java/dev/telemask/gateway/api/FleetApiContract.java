@@ -130,8 +130,11 @@ abstract class FleetApiContract {
         assertEquals("van 2", server.get(f.admin(), "/api/v1/devices/" + imei).json().get("label").asText());
 
         assertEquals(409, server.send("POST", f.admin(), "/api/v1/devices", "{\"imei\": " + imei + "}").status());
+        insertSealedRow(imei);
         assertEquals(204, server.send("DELETE", f.admin(), "/api/v1/devices/" + imei, null).status());
         assertEquals(404, server.get(f.admin(), "/api/v1/devices/" + imei).status());
+        assertEquals(0, server.queryLong("SELECT count(*) FROM sealed_positions WHERE imei = " + imei),
+                "the device's undecided records go with it");
     }
 
     @Test
@@ -356,6 +359,7 @@ abstract class FleetApiContract {
         server.send("PUT", f.admin(), "/api/v1/devices/" + f.imei() + "/consent", "{\"location\": true}");
         new StoredTrack(server, f.imei(), DAY).businessTrip(48_1000000).privateTrip();
         server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/positions?" + RANGE);
+        insertSealedRow(f.imei());
 
         ApiTestServer.Response export = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/export");
         assertEquals(200, export.status(), export.body());
@@ -366,6 +370,8 @@ abstract class FleetApiContract {
         assertEquals(500, doc.get("policy").get("document").get("coarsening").get("gridMetres").asInt());
         assertEquals(1, doc.get("consent").size());
         assertEquals(7, doc.get("positions").size());
+        assertEquals(1, doc.get("heldUndecided").asLong(), "undecided records: their number, not their content");
+        assertFalse(export.body().contains("c0ffee"), "no sealed bytes in the export");
         assertEquals(2, doc.get("trips").size());
         assertTrue(doc.get("trips").get(1).get("private").asBoolean());
         assertNull(doc.get("trips").get(1).get("startPoint"));
@@ -377,6 +383,13 @@ abstract class FleetApiContract {
         assertTrue(actions.contains("positions.read") && actions.contains("consent.change"), actions.toString());
         assertEquals(7, server.queryLong("SELECT (details->>'rows')::bigint FROM audit_log WHERE action = 'export'"
                 + " AND target = 'device:" + f.imei() + "'"));
+    }
+
+    /** A sealed row as the writer would leave it; its content is opaque to everything but the gateway's key. */
+    private void insertSealedRow(long imei) {
+        server.execute("INSERT INTO sealed_positions (imei, device_time, event_io, received_at, expires_at, key_id,"
+                + " sealed) VALUES (" + imei + ", '2026-03-09T07:00:00Z', 0, now(), now() + interval '1 day', 'k1',"
+                + " '\\xc0ffee')");
     }
 
     @Test
