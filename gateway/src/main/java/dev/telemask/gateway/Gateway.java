@@ -7,12 +7,14 @@ import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.gateway.http.HttpEndpoint;
 import dev.telemask.gateway.ingest.DeviceIngest;
+import dev.telemask.gateway.ingest.ExpiredAsPrivate;
 import dev.telemask.storage.ApiPoolSettings;
 import dev.telemask.storage.DatabaseSettings;
 import dev.telemask.storage.DeploymentSecrets;
 import dev.telemask.storage.EmbeddedSupervisor;
 import dev.telemask.storage.Migrations;
 import dev.telemask.storage.RecordSealer;
+import dev.telemask.storage.SealedStore;
 import dev.telemask.storage.SealingKeys;
 import dev.telemask.storage.RetentionJob;
 import dev.telemask.storage.StorageDatabase;
@@ -28,6 +30,7 @@ import java.lang.System.Logger;
 import java.nio.file.Path;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +45,8 @@ public final class Gateway implements AutoCloseable {
     /** Wait before restarting a dead embedded PostgreSQL, doubled after each failed attempt up to the maximum. */
     private static final Duration EMBEDDED_RESTART_BACKOFF = Duration.ofMillis(500);
     private static final Duration EMBEDDED_RESTART_MAX_BACKOFF = Duration.ofSeconds(10);
+
+    private static final long SEALED_EXPIRY_EVERY_SECONDS = 60;
 
     /** The key file an external-database deployment gets when none is configured, in the working directory. */
     static final String DEFAULT_SEAL_KEY_FILE = "telemask-seal.key";
@@ -102,6 +107,9 @@ public final class Gateway implements AutoCloseable {
 
         // Ingest and API on separate pools: no HTTP client can hold a connection a writer or a look-up needs.
         ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, new RecordSealer(sealingKeys), registry);
+        ExpiredAsPrivate expired = new ExpiredAsPrivate(zoneKey);
+        retention.scheduleWithFixedDelay(() -> expireSealed(ingest.sealedStore(), expired), SEALED_EXPIRY_EVERY_SECONDS,
+                SEALED_EXPIRY_EVERY_SECONDS, TimeUnit.SECONDS);
         vertx = Vertx.vertx();
         if (config.httpPort() >= 0) {
             api = new FleetApi(vertx, database.apiDataSource(), registry, Clock.systemUTC(),
@@ -149,6 +157,24 @@ public final class Gateway implements AutoCloseable {
 
     private String describeDatabase() {
         return database.isEmbedded() ? "embedded PostgreSQL in " + config.embeddedDataDirectory() : config.databaseUrl();
+    }
+
+    /**
+     * Sealed records no session resolved in time (their device is gone, or connected nowhere) are made private here;
+     * every instance may run it, rows another instance is expiring are skipped.
+     */
+    private static void expireSealed(SealedStore store, ExpiredAsPrivate masker) {
+        try {
+            int expired;
+            do {
+                expired = store.expireDue(Instant.now(), 1_000, masker);
+                if (expired > 0) {
+                    LOG.log(Level.INFO, "sealed records expired as private: {0}", expired);
+                }
+            } while (expired == 1_000);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "expiring sealed records failed: {0}", e.toString());
+        }
     }
 
     private static void runRetention(RetentionJob job) {

@@ -22,9 +22,14 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class GatewayTestBase {
     protected static final long T0 = 1_767_261_600_000L; // 2026-01-01T10:00Z, a Thursday
-    /** Every consent given, no schedule, no coarsening: only the device's private-mode button hides anything. */
+    /**
+     * Every consent given, no schedule, no coarsening: only the device's private-mode button hides anything. No grace
+     * window, so that a trip's first records are decided as soon as they continue the device's record; the grace
+     * window has tests of its own.
+     */
     protected static final String OPEN_POLICY =
-            "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true, \"telemetry\": true}}";
+            "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true, \"telemetry\": true},"
+            + " \"privateTrips\": {\"graceWindow\": \"PT0S\"}}";
     private static final AtomicLong IMEIS = new AtomicLong(350_000_000_000_100L);
 
     protected Gateway gateway;
@@ -122,12 +127,29 @@ public abstract class GatewayTestBase {
         }
     }
 
+    /** Records stored for the device: decided in {@code positions}, or waiting sealed in {@code sealed_positions}. */
     protected long count(long imei) throws Exception {
-        return insertReturningId("SELECT count(*) FROM positions WHERE imei = " + imei);
+        return insertReturningId("SELECT (SELECT count(*) FROM positions WHERE imei = " + imei
+                + ") + (SELECT count(*) FROM sealed_positions WHERE imei = " + imei + ")");
     }
 
-    /** The stored rows of a device by time: treatment, longitude (null when masked) and the kept IO IDs. */
+    /** Records of the device still waiting sealed. */
+    protected long sealed(long imei) throws Exception {
+        return insertReturningId("SELECT count(*) FROM sealed_positions WHERE imei = " + imei);
+    }
+
+    /**
+     * The decided rows of a device by time (treatment, longitude (null when masked) and the kept IO IDs), once none
+     * waits sealed: a new device's first records wait for the policy's anchor delay.
+     */
     protected List<StoredRow> rows(long imei) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (sealed(imei) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("device " + imei + " still has " + sealed(imei) + " sealed records");
+            }
+            Thread.sleep(20);
+        }
         List<StoredRow> out = new ArrayList<>();
         try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT treatment, longitude, latitude, speed, io FROM positions WHERE imei = "

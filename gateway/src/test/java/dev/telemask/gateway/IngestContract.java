@@ -128,7 +128,7 @@ abstract class IngestContract extends GatewayTestBase {
             int frame = 1;
             int treatment = 0;
             while (treatment != 2 && System.nanoTime() < deadline) {
-                device.sendFrame(Drives.driving(T0 + frame * 3_600_000L, 1));
+                device.sendFrame(Drives.driving(T0 + frame * 60_000L, 1));
                 assertEquals(1, device.readAck());
                 List<StoredRow> rows = rows(imei);
                 treatment = rows.get(rows.size() - 1).treatment();
@@ -156,7 +156,7 @@ abstract class IngestContract extends GatewayTestBase {
             assertEquals(2, device.readAck());
         }
         try (DeviceClient device = connect(imei)) {
-            device.sendFrame(Drives.driving(T0 + 600_000, 2)); // same trip, the button released
+            device.sendFrame(Drives.driving(T0 + 120_000, 2)); // same trip, the button released
             assertEquals(2, device.readAck());
         }
         assertEquals(List.of(2, 2, 2, 2), rows(imei).stream().map(StoredRow::treatment).toList(),

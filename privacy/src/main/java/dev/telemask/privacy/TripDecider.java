@@ -105,14 +105,16 @@ public final class TripDecider {
                     tripStart = DeviceState.NEVER;
                 }
             } else if (driving) {
-                int window = graceWindowVerdict(policy, consent, pending, i, privateMode, expired);
+                // A trip that starts private is private whatever its window holds; only a public start waits.
+                boolean startsPrivate = privateNow || PolicyEngine.outsideBusinessHours(policy, state, time);
+                int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, pending, i, privateMode, expired);
                 if (window == NOT_KNOWN) {
                     break;
                 }
                 inTrip = true;
                 tripStart = time;
                 sticky = false;
-                tripPrivate = window == 1 || privateNow || PolicyEngine.outsideBusinessHours(policy, state, time);
+                tripPrivate = window == 1;
                 recordPrivate = tripPrivate;
             } else {
                 recordPrivate = privateNow || sticky || PolicyEngine.outsideBusinessHours(policy, state, time);

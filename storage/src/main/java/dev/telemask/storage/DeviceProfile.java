@@ -10,8 +10,11 @@ package dev.telemask.storage;
  * @param consentLocation the device's latest location consent, null when never set (the policy decides)
  * @param privacyState    the engine's saved state, null when never saved
  * @param privateUntilMillis the driver's private-mode switch: private until then (epoch millis), 0 when off
+ * @param switchVersion   bumped by every change of restriction, private mode, policy or consent; the writer stores a
+ *                        batch only when it was masked under the version still current
  */
 public record DeviceProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
                             String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
-                            Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis) {
+                            Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis,
+                            long switchVersion) {
 }

@@ -22,6 +22,7 @@ public final class PositionBatch {
     private byte[] treatments;
     private byte[] deviceState;
     private boolean recordsLastSeen;
+    private long switchVersion = UNCHECKED;
     private byte[] sealFlags;
     private long sealedUntilMillis;
     private long[] resolvedTimes;
@@ -59,6 +60,7 @@ public final class PositionBatch {
         this.treatments = treatments;
         this.deviceState = null;
         this.recordsLastSeen = false;
+        this.switchVersion = UNCHECKED;
         this.sealFlags = null;
         this.sealedUntilMillis = 0;
         this.resolvedCount = 0;
@@ -159,6 +161,23 @@ public final class PositionBatch {
      * Also sets the device's {@code last_seen_at} to this batch's receive time, in the same transaction. The
      * default after {@link #set} is not to: a gateway asks for it about once a minute per device.
      */
+    /** A batch whose switches are not checked (tests, benchmarks). */
+    public static final long UNCHECKED = -1;
+
+    /**
+     * Stores this batch only if the device's {@code switch_version} is still {@code version} when the writer's
+     * transaction locks the device's row; otherwise the batch fails with {@link StaleSwitchesException} and the
+     * gateway masks it again under the new switches. {@link #UNCHECKED} (the default after {@link #set}) skips it.
+     */
+    public PositionBatch switchVersion(long version) {
+        this.switchVersion = version;
+        return this;
+    }
+
+    public long switchVersion() {
+        return switchVersion;
+    }
+
     public PositionBatch recordLastSeen() {
         this.recordsLastSeen = true;
         return this;

@@ -13,6 +13,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collections;
 import java.util.List;
+import java.sql.ResultSet;
+import java.util.Map;
+import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.Set;
 import java.util.WeakHashMap;
 
@@ -48,7 +53,8 @@ final class PositionInserter {
     private boolean createdSealedStaging;
 
     /** What one committed transaction did. */
-    record Result(int records, long inserted, int sealed, long resolvedDeleted, long commitNanos) {
+    record Result(int records, long inserted, int sealed, long resolvedDeleted, long commitNanos,
+                  Map<PositionBatch, StaleSwitchesException> stale) {
     }
 
     /** What {@link #write} did in the caller's transaction. */
@@ -71,19 +77,71 @@ final class PositionInserter {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Written written = write(connection, batches);
-                saveDeviceStates(connection, batches);
+                Map<PositionBatch, StaleSwitchesException> stale = lockAndCheckSwitches(connection, batches);
+                List<PositionBatch> current = batches;
+                if (!stale.isEmpty()) {
+                    current = new ArrayList<>(batches);
+                    current.removeAll(stale.keySet());
+                }
+                Written written = current.isEmpty() ? new Written(0, 0, 0, 0) : write(connection, current);
+                saveDeviceStates(connection, current);
                 long commitStart = System.nanoTime();
                 connection.commit();
                 committed(connection);
                 return new Result(written.records(), written.inserted(), written.sealed(), written.resolvedDeleted(),
-                        System.nanoTime() - commitStart);
+                        System.nanoTime() - commitStart, stale);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
                 evictIfBroken(connection, e);
                 throw e;
             }
         }
+    }
+
+    /**
+     * Locks the rows of the checked batches' devices (in IMEI order, so two writers never deadlock) and returns the
+     * batches masked under a switch version that is no longer current: a change of restriction, private mode, policy
+     * or consent committed after they were masked. The lock holds until this transaction ends, so such a change made
+     * meanwhile waits for it, and returns to its caller only after these records are stored under the old rules:
+     * records received before the change returned.
+     */
+    private static Map<PositionBatch, StaleSwitchesException> lockAndCheckSwitches(Connection connection,
+                                                                                   List<PositionBatch> batches)
+            throws SQLException {
+        List<Long> imeis = null;
+        for (PositionBatch batch : batches) {
+            if (batch.switchVersion() != PositionBatch.UNCHECKED) {
+                if (imeis == null) {
+                    imeis = new ArrayList<>();
+                }
+                imeis.add(batch.imei());
+            }
+        }
+        if (imeis == null) {
+            return Map.of();
+        }
+        Map<Long, Long> versions = new HashMap<>();
+        try (PreparedStatement st = connection.prepareStatement("SELECT imei, switch_version FROM devices"
+                + " WHERE imei = ANY (?) ORDER BY imei FOR NO KEY UPDATE")) {
+            st.setArray(1, connection.createArrayOf("bigint", imeis.toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    versions.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        }
+        Map<PositionBatch, StaleSwitchesException> stale = new IdentityHashMap<>();
+        for (PositionBatch batch : batches) {
+            if (batch.switchVersion() == PositionBatch.UNCHECKED) {
+                continue;
+            }
+            Long current = versions.get(batch.imei());
+            if (current == null || current != batch.switchVersion()) {
+                stale.put(batch, new StaleSwitchesException(batch.imei(), batch.switchVersion(),
+                        current == null ? -1 : current));
+            }
+        }
+        return stale;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -135,9 +136,12 @@ public final class PositionWriter implements AutoCloseable {
             bytes += batch.queuedBytes;
         }
         Throwable failure = null;
+        Map<PositionBatch, StaleSwitchesException> stale = Map.of();
         long start = System.nanoTime();
         try {
             PositionInserter.Result result = inserter.insert(batches);
+            stale = result.stale();
+            metrics.stale(stale.size());
             metrics.committed(result.records(), result.inserted(), System.nanoTime() - start, result.commitNanos());
             metrics.sealed(result.sealed(), result.resolvedDeleted());
         } catch (Exception | Error e) {
@@ -149,7 +153,7 @@ public final class PositionWriter implements AutoCloseable {
                     cause.tag(), e.toString());
         }
         for (PositionBatch batch : batches) {
-            complete(batch, failure);
+            complete(batch, failure != null ? failure : stale.get(batch));
         }
         if (queue.release(weight, bytes)) {
             capacityFreed.run();

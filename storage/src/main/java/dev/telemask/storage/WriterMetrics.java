@@ -23,6 +23,7 @@ final class WriterMetrics {
     private final Counter rejected;
     private final Counter sealedWritten;
     private final Counter sealedResolved;
+    private final Counter staleBatches;
     private final Map<FailureCause, Counter> failures = new EnumMap<>(FailureCause.class);
     private final Map<FailureCause, Counter> failedRecords = new EnumMap<>(FailureCause.class);
 
@@ -42,6 +43,9 @@ final class WriterMetrics {
                 .publishPercentileHistogram().register(registry);
         rejected = Counter.builder("telemask.storage.writer.rejected")
                 .description("Offers refused because the queue was full (backpressure)").register(registry);
+        staleBatches = Counter.builder("telemask.storage.writer.stale.batches")
+                .description("Batches not stored because the device's switches changed after they were masked;"
+                        + " masked again and resent by the gateway").register(registry);
         sealedWritten = Counter.builder(SealedStore.WRITTEN_METER)
                 .description("Undecided records written sealed to sealed_positions").register(registry);
         sealedResolved = Counter.builder(SealedStore.DELETED_METER).tag("reason", "resolved")
@@ -72,6 +76,12 @@ final class WriterMetrics {
         rowsDuplicate.increment(records - inserted);
         transaction.record(nanos, TimeUnit.NANOSECONDS);
         commit.record(commitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void stale(int batches) {
+        if (batches > 0) {
+            staleBatches.increment(batches);
+        }
     }
 
     void sealed(int written, long resolved) {

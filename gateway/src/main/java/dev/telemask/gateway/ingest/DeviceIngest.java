@@ -50,11 +50,13 @@ public final class DeviceIngest implements AutoCloseable {
     private final ChangeFeed changes;
     private final IngestServices services;
     private final ChannelGroup channels;
+    private final SealedStore sealedStore;
     private final Duration shutdownTimeout;
 
     private DeviceIngest(EventLoopGroup acceptor, EventLoopGroup workers, DeviceServer tcp, Channel udp,
                          PositionWriter writer, ThreadPoolExecutor lookups, ChangeFeed changes,
-                         IngestServices services, ChannelGroup channels, Duration shutdownTimeout) {
+                         IngestServices services, ChannelGroup channels, Duration shutdownTimeout,
+                         SealedStore sealedStore) {
         this.acceptor = acceptor;
         this.workers = workers;
         this.tcp = tcp;
@@ -64,6 +66,7 @@ public final class DeviceIngest implements AutoCloseable {
         this.changes = changes;
         this.services = services;
         this.channels = channels;
+        this.sealedStore = sealedStore;
         this.shutdownTimeout = shutdownTimeout;
     }
 
@@ -91,8 +94,8 @@ public final class DeviceIngest implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        DeviceContexts contexts = new DeviceContexts(new DeviceDirectory(dataSource),
-                sealer == null ? null : new SealedStore(dataSource, sealer, registry), zoneKey, lookups,
+        SealedStore sealedStore = sealer == null ? null : new SealedStore(dataSource, sealer, registry);
+        DeviceContexts contexts = new DeviceContexts(new DeviceDirectory(dataSource), sealedStore, zoneKey, lookups,
                 config.autoRegister());
         SessionRegistry sessions = new SessionRegistry();
         IngestServices services = new IngestServices(writer, gate, contexts, sessions, metrics,
@@ -130,7 +133,12 @@ public final class DeviceIngest implements AutoCloseable {
         }
         LOG.log(Level.INFO, "device ingest on {0} transport{1}", transport, tls != null ? " with TLS" : "");
         return new DeviceIngest(acceptor, workers, tcp, udp, writer, lookups, changes, services, channels,
-                config.shutdownTimeout());
+                config.shutdownTimeout(), sealedStore);
+    }
+
+    /** The store of sealed records, or null when nothing may be sealed (no sealer given). */
+    public SealedStore sealedStore() {
+        return sealedStore;
     }
 
     /** The TCP port devices connect to, or -1 when TCP is off. */

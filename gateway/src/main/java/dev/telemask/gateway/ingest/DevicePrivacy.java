@@ -90,7 +90,8 @@ final class DevicePrivacy {
         positions.set(device.imei(), receivedAtMillis, out, codes)
                 .sealed(receivedAtMillis + limits.sealedExpiry().toMillis(), ledger.sealFlags())
                 .resolved(ledger.resolvedTimes(), ledger.resolvedEvents(), ledger.resolvedCount())
-                .deviceState(stateChanged ? stateOfFrame : null);
+                .deviceState(stateChanged ? stateOfFrame : null)
+                .switchVersion(device.profile().switchVersion());
         frameReceivedMillis = receivedAtMillis;
         if (frame != null && receivedAtMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS) {
             positions.recordLastSeen();

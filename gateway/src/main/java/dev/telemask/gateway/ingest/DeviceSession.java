@@ -6,6 +6,7 @@ import dev.telemask.codec.CodecException;
 import dev.telemask.codec.CommandCodec;
 import dev.telemask.storage.BatchCallback;
 import dev.telemask.storage.PositionBatch;
+import dev.telemask.storage.StaleSwitchesException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -34,6 +35,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private static final int MAX_PENDING_FRAMES = 2;
     /** Safety net for a wake-up that raced with parking; the gate normally wakes a parked session at once. */
     private static final long PARKED_RETRY_MILLIS = 50;
+    /** How far ahead a clock-only decision may be for a closed session to still make it. */
+    private static final long LINGER_MILLIS = 60_000;
 
     private static final Logger LOG = System.getLogger(DeviceSession.class.getName());
 
@@ -301,6 +304,26 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private void written(Throwable failure) {
         inFlight = false;
         if (closed) {
+            // Keep the ledger in step with what is stored, for the decisions made after the device went.
+            framelessInFlight = false;
+            if (failure == null) {
+                privacy.committed();
+                lingerForDecisions();
+            } else {
+                privacy.rollBack(); // the device's next session decides them
+            }
+            return;
+        }
+        if (failure instanceof StaleSwitchesException) {
+            // A switch changed after this batch was masked: take it up and mask the same records again.
+            privacy.rollBack();
+            inFlight = true;
+            try {
+                services.contexts().reload(imei).whenComplete((found, error) ->
+                        ctx.executor().execute(() -> remask(found, error)));
+            } catch (RuntimeException e) {
+                remask(null, e);
+            }
             return;
         }
         if (failure == null) {
@@ -318,6 +341,39 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         framelessInFlight = false;
         processPending();
         scheduleDeadline();
+    }
+
+    private void remask(Optional<DeviceContext> found, Throwable error) {
+        inFlight = false;
+        if (closed) {
+            return;
+        }
+        if (error != null || found.isEmpty()) {
+            // Unacknowledged: the device sends the frame again once it has reconnected.
+            ctx.close();
+            return;
+        }
+        device = found.get();
+        boolean frame = !framelessInFlight;
+        framelessInFlight = false;
+        if (device.restricted()) {
+            if (frame) {
+                services.metrics().restricted(frameRecords);
+                acknowledge();
+            }
+            processPending();
+            return;
+        }
+        if (!privacy.mask(device, frame ? batch : null, positions, System.currentTimeMillis(), services.metrics())) {
+            if (frame) {
+                acknowledge();
+            }
+            processPending();
+            scheduleDeadline();
+            return;
+        }
+        framelessInFlight = !frame;
+        offer();
     }
 
     private void acknowledge() {
@@ -347,7 +403,45 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         while ((frame = pending.poll()) != null) {
             frame.release();
         }
+        if (!inFlight) {
+            lingerForDecisions();
+        }
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * After the device went: records waiting only for the clock (a new device's anchor delay, the same-place delay)
+     * are still decided by this session, so that a device that sends and hangs up is not left sealed until it comes
+     * back. Not when the device is back on this instance, nor for a deadline further away than {@link #LINGER_MILLIS}
+     * (the expiry job has those), nor while the gateway shuts down.
+     */
+    private void lingerForDecisions() {
+        if (device == null || services.draining().get()) {
+            return;
+        }
+        long deadline = privacy.nextDeadlineMillis(device);
+        long delay = deadline - System.currentTimeMillis() + 1;
+        if (deadline == Long.MAX_VALUE || delay > LINGER_MILLIS) {
+            return;
+        }
+        ctx.executor().schedule(this::decideAfterClose, Math.max(1, delay), TimeUnit.MILLISECONDS);
+    }
+
+    private void decideAfterClose() {
+        if (inFlight || services.draining().get() || services.sessions().get(imei) != null) {
+            return;
+        }
+        if (!privacy.mask(device, null, positions, System.currentTimeMillis(), services.metrics())) {
+            lingerForDecisions();
+            return;
+        }
+        framelessInFlight = true;
+        inFlight = true;
+        if (!services.writer().offer(positions, this)) {
+            inFlight = false;
+            framelessInFlight = false;
+            privacy.rollBack();
+        }
     }
 
     @Override

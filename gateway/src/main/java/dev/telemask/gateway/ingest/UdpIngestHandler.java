@@ -4,6 +4,7 @@ import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.CodecException;
 import dev.telemask.codec.UdpAvlCodec;
 import dev.telemask.storage.PositionBatch;
+import dev.telemask.storage.StaleSwitchesException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -13,6 +14,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The UDP variant of the ingest path: every datagram names its device, goes through the privacy engine and the
@@ -38,6 +40,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         boolean loading;
         boolean inFlight;
         boolean stale;
+        boolean deadlineScheduled;
 
         UdpDevice(IngestLimits limits) {
             privacy = new DevicePrivacy(limits);
@@ -109,6 +112,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
                 device.context = found.get();
                 device.stale = false;
                 device.privacy.restore(device.context);
+                scheduleDeadline(device);
             }));
         } catch (RuntimeException e) {
             device.loading = false;
@@ -147,8 +151,13 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
                 acknowledge(sender, packetId, avlPacketId, n, decodedAt);
             } else {
                 device.privacy.rollBack();
-                services.metrics().writeFailed();
+                if (failure instanceof StaleSwitchesException) {
+                    device.stale = true; // looked up again at its resend, then masked under the new switches
+                } else {
+                    services.metrics().writeFailed();
+                }
             }
+            scheduleDeadline(device);
         }));
         if (accepted) {
             device.inFlight = true;
@@ -156,6 +165,51 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
             // Queue full: no acknowledgement, the device resends; UDP has no socket to pause.
             device.privacy.rollBack();
             services.metrics().paused();
+        }
+    }
+
+    /** Waiting records may be decided by the clock alone (anchor delay, expiry): look again then. */
+    private void scheduleDeadline(UdpDevice device) {
+        if (device.deadlineScheduled || device.context == null) {
+            return;
+        }
+        long deadline = device.privacy.nextDeadlineMillis(device.context);
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        device.deadlineScheduled = true;
+        long delay = Math.max(1, deadline - System.currentTimeMillis() + 1);
+        ctx.executor().schedule(() -> {
+            device.deadlineScheduled = false;
+            decideByClock(device);
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void decideByClock(UdpDevice device) {
+        if (device.inFlight || device.loading || device.context == null || device.stale
+                || devices.get(device.context.imei()) != device) {
+            return;
+        }
+        if (!device.privacy.mask(device.context, null, device.positions, System.currentTimeMillis(),
+                services.metrics())) {
+            scheduleDeadline(device);
+            return;
+        }
+        boolean accepted = services.writer().offer(device.positions, (b, failure) -> ctx.executor().execute(() -> {
+            device.inFlight = false;
+            if (failure == null) {
+                device.privacy.committed();
+            } else {
+                device.privacy.rollBack();
+                device.stale = failure instanceof StaleSwitchesException || device.stale;
+            }
+            scheduleDeadline(device);
+        }));
+        if (accepted) {
+            device.inFlight = true;
+        } else {
+            device.privacy.rollBack();
+            ctx.executor().schedule(() -> decideByClock(device), 1, TimeUnit.SECONDS);
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * The device times stored in {@code positions} per device, and the exactly-once check against what a fleet sent
- * and had acknowledged.
+ * The device times stored per device, decided in {@code positions} or waiting sealed in {@code sealed_positions}
+ * (a record is in exactly one of them), and the exactly-once check against what a fleet sent and had acknowledged.
  */
 final class StoredRecords {
     private final Map<Long, List<Long>> timesByImei;
@@ -31,8 +31,10 @@ final class StoredRecords {
         imeis.forEach(imei -> times.put(imei, new ArrayList<>()));
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement("SELECT imei, (extract(epoch FROM device_time) * 1000)::bigint"
-                     + " FROM positions WHERE imei = ANY (?)")) {
+                     + " FROM positions WHERE imei = ANY (?) UNION ALL SELECT imei,"
+                     + " (extract(epoch FROM device_time) * 1000)::bigint FROM sealed_positions WHERE imei = ANY (?)")) {
             st.setArray(1, c.createArrayOf("bigint", imeis.toArray()));
+            st.setArray(2, c.createArrayOf("bigint", imeis.toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     times.get(rs.getLong(1)).add(rs.getLong(2));
