@@ -35,6 +35,7 @@ public abstract class GatewayTestBase {
     protected Gateway gateway;
     protected long tenant;
     protected long officePolicy;
+    private Map<String, String> gatewaySettings;
 
     abstract TestDatabase database();
 
@@ -59,10 +60,25 @@ public abstract class GatewayTestBase {
             settings.put("seal.key", java.util.Base64.getEncoder().encodeToString(new byte[32]));
         }
         settings.putAll(configuration());
-        GatewayConfig config = ConfigLoader.load(null, Map.of(), settings);
-        gateway = Gateway.start(config);
+        gatewaySettings = Map.copyOf(settings);
+        gateway = Gateway.start(ConfigLoader.load(null, Map.of(), gatewaySettings));
         tenant = insertReturningId("INSERT INTO tenants (name) VALUES ('acme') RETURNING id");
         officePolicy = policy("office", OPEN_POLICY);
+    }
+
+    /**
+     * Another gateway instance on this class's database, with its own ports (a second instance behind the same
+     * load balancer); the caller closes it.
+     */
+    protected Gateway startAnotherGateway() throws Exception {
+        return Gateway.start(ConfigLoader.load(null, Map.of(), gatewaySettings));
+    }
+
+    /** Stops this class's gateway and starts it again on the same database and configuration. */
+    protected void restartGateway() throws Exception {
+        gateway.close();
+        gateway = null;
+        gateway = Gateway.start(ConfigLoader.load(null, Map.of(), gatewaySettings));
     }
 
     /** Where this class's gateway keeps its embedded PostgreSQL, when it runs on one. */

@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
 public final class DeviceState {
     private static final byte FORMAT_VERSION = 2;
     static final int SAVED_LENGTH = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
-    static final byte UNKNOWN = -1;
+    static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
     private static final int IN_TRIP = 1;
@@ -145,7 +145,7 @@ public final class DeviceState {
     }
 
     static boolean driving(byte ignition, byte movement) {
-        return ignition != 0 && movement != 0 && (ignition == 1 || movement == 1);
+        return TripRule.driving(ignition, movement);
     }
 
     @Override

@@ -16,8 +16,8 @@ import dev.telemask.codec.AvlBatch;
  *   engine anchors there: a device's very first records are decided from the earliest one received; after a gap,
  *   fail closed: the records are private (a trip under way is private, a parked vehicle is at a place a private trip
  *   may have ended) until a trip is seen to start.</li>
- *   <li><b>Trips.</b> A trip starts at a driving record after a parked one and ends at the first record where
- *   ignition or movement is off; that end point belongs to the trip.</li>
+ *   <li><b>Trips</b> follow {@link TripRule}: a trip starts at a driving record after a parked one and ends at the
+ *   first record where ignition or movement is off; that end point belongs to the trip.</li>
  *   <li><b>Private trips.</b> A private trigger (the device's private-mode element, the manual switch, no location
  *   consent) at the trip's first record or within its grace window, or a start outside business hours, makes the
  *   whole trip private, its start included. A trigger later in the trip makes it private from there to its end;
@@ -78,9 +78,9 @@ public final class TripDecider {
             for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
                 int id = batch.ioId(e);
                 if (id == TeltonikaIo.IGNITION) {
-                    ignition = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
+                    ignition = TripRule.state(batch.ioValue(e));
                 } else if (id == TeltonikaIo.MOVEMENT) {
-                    movement = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
+                    movement = TripRule.state(batch.ioValue(e));
                 }
                 if (id == policy.privateModeIoId) {
                     privateMode = batch.ioValue(e) == policy.privateModeValue;
@@ -190,9 +190,9 @@ public final class TripDecider {
             for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
                 int id = batch.ioId(e);
                 if (id == TeltonikaIo.IGNITION) {
-                    ignition = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
+                    ignition = TripRule.state(batch.ioValue(e));
                 } else if (id == TeltonikaIo.MOVEMENT) {
-                    movement = (byte) (batch.ioValue(e) != 0 ? 1 : 0);
+                    movement = TripRule.state(batch.ioValue(e));
                 }
                 if (id == policy.privateModeIoId) {
                     privateMode = batch.ioValue(e) == policy.privateModeValue;

@@ -33,6 +33,21 @@ public final class DeviceDirectory {
         this.dataSource = dataSource;
     }
 
+    /**
+     * The device's profile for a new connection, or empty when no such device is registered. It first bumps the
+     * device's switch version, so that whatever an older session of the device (on any instance) still has in flight
+     * or decides after its device went is not stored: the newest connection's view of the device is the one written.
+     */
+    public Optional<DeviceProfile> claim(long imei) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement st = connection.prepareStatement(
+                     "UPDATE devices SET switch_version = switch_version + 1 WHERE imei = ?")) {
+            st.setLong(1, imei);
+            st.executeUpdate();
+        }
+        return find(imei);
+    }
+
     /** The device's profile, or empty when no such device is registered. */
     public Optional<DeviceProfile> find(long imei) throws SQLException {
         try (Connection connection = dataSource.getConnection();

@@ -69,7 +69,8 @@ final class DeviceContexts {
     private CompletableFuture<Optional<DeviceContext>> load(long imei, boolean register, boolean withSealed) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                Optional<DeviceProfile> profile = directory.find(imei);
+                // A connection claims the device; a reload only reads it.
+                Optional<DeviceProfile> profile = withSealed ? directory.claim(imei) : directory.find(imei);
                 if (profile.isEmpty() && register) {
                     profile = Optional.of(directory.registerInQuarantine(imei));
                 }

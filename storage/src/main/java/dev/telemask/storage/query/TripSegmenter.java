@@ -2,15 +2,14 @@ package dev.telemask.storage.query;
 
 import dev.telemask.privacy.TeltonikaIo;
 import dev.telemask.privacy.Treatment;
+import dev.telemask.privacy.TripRule;
 
 import java.io.IOException;
 import java.util.Objects;
 
 /**
- * Cuts a track, fed in time order, into trips the way the privacy engine sees them: a trip runs while neither
- * ignition (IO 239) nor movement (IO 240) is known to be off and one of them is on, and ends at the first record
- * where one goes off (that record, where the vehicle stopped, is the trip's last). A record that carries neither
- * element keeps the previous state. Holds one trip at a time, so a year of records takes constant memory.
+ * Cuts a stored track, fed in time order, into trips by the privacy engine's own {@link TripRule}. Holds one trip
+ * at a time, so a year of records takes constant memory.
  */
 public final class TripSegmenter {
     /** Teltonika's total odometer, metres. */
@@ -18,8 +17,8 @@ public final class TripSegmenter {
     private static final double EARTH_RADIUS_METRES = 6_371_008.8;
 
     private final RowSink<Trip> sink;
-    private int ignition = -1;
-    private int movement = -1;
+    private byte ignition = TripRule.UNKNOWN;
+    private byte movement = TripRule.UNKNOWN;
     private Open open;
 
     public TripSegmenter(RowSink<Trip> sink) {
@@ -31,12 +30,12 @@ public final class TripSegmenter {
         Long ign = position.ioValue(TeltonikaIo.IGNITION);
         Long mov = position.ioValue(TeltonikaIo.MOVEMENT);
         if (ign != null) {
-            ignition = ign != 0 ? 1 : 0;
+            ignition = TripRule.state(ign);
         }
         if (mov != null) {
-            movement = mov != 0 ? 1 : 0;
+            movement = TripRule.state(mov);
         }
-        boolean driving = ignition != 0 && movement != 0 && (ignition == 1 || movement == 1);
+        boolean driving = TripRule.driving(ignition, movement);
         if (driving) {
             if (open == null) {
                 open = new Open(position);

@@ -1,0 +1,456 @@
+package dev.telemask.gateway.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import dev.telemask.gateway.DeviceClient;
+import dev.telemask.gateway.Gateway;
+import dev.telemask.gateway.GatewayTestBase;
+import dev.telemask.gateway.api.ApiTokens;
+import dev.telemask.gateway.api.Role;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What someone who wants to know where a private trip went can get out of the product, over the real device port:
+ * every table of the database as a dump would show it, every API format, the export and the log. Each test plays
+ * one way a device may deliver its records (newest first across frames, a parked tracker reporting after the trip,
+ * a gateway restart while records wait), or races a switch against a device sending all the time, on two gateway
+ * instances.
+ */
+public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages {
+    private static final long T0 = 1_767_240_000_000L; // 2026-01-01T04:00Z, a Thursday; 05:00 in Berlin
+    private static final int PRIVATE = 2;
+    private static final int EXACT = 0;
+    private static final int CELL_ID = 205;
+    private static final int OPERATOR = 241;
+    private static final int WIFI_SCAN = 10_828;
+    private static final Set<Integer> LOCATING_IO = Set.of(CELL_ID, 206, OPERATOR, WIFI_SCAN);
+    /** Home, where the vehicle is parked before the private trip: public in these drives. */
+    private static final int HOME_LAT = 525_200_000;
+    private static final int HOME_LON = 134_000_000;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            log.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters())
+                    + " " + (record.getThrown() == null ? "" : record.getThrown().toString()));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private String token;
+
+    @BeforeAll
+    void listen() throws Exception {
+        java.util.logging.Logger.getLogger("").addHandler(capture);
+        token = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "adversary").token();
+    }
+
+    @AfterAll
+    void stopListening() {
+        java.util.logging.Logger.getLogger("").removeHandler(capture);
+    }
+
+    // ---- drives ------------------------------------------------------------------------------------
+
+    /** One record as an FMB device sends it, with the elements that locate it. */
+    private record Point(long time, int lat, int lon, boolean driving, boolean button) {
+    }
+
+    private static AvlBatch frame(List<Point> points) {
+        AvlBatch batch = new AvlBatch();
+        byte[] wifi = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, (byte) 0xC4};
+        for (Point p : points) {
+            batch.addRecord(p.time(), 0, p.lon(), p.lat(), 110, 90, 11, p.driving() ? 50 : 0, 0,
+                    AvlBatch.NO_GENERATION);
+            batch.addIo(239, 1, p.driving() ? 1 : 0);
+            batch.addIo(240, 1, p.driving() ? 1 : 0);
+            batch.addIo(391, 1, p.button() ? 1 : 0);
+            batch.addIo(CELL_ID, 2, 31_337);
+            batch.addIo(206, 2, 4_242);
+            batch.addIo(OPERATOR, 4, 26_201);
+            batch.addIo(16, 4, 1_000_000 + (p.time() - T0) / 100);
+            batch.addNx(WIFI_SCAN, wifi, 0, wifi.length);
+        }
+        return batch;
+    }
+
+    /**
+     * Parked at home, then a trip north-east whose driver pressed the private button for its first minutes (or all
+     * of it), then parked where it ended. {@code shift} (in 1e-7 degrees) gives each test its own places.
+     */
+    private static List<Point> homeThenPrivateTripThenParked(long start, boolean buttonOnlyAtStart, int shift) {
+        List<Point> day = new ArrayList<>();
+        long t = start;
+        for (int i = 0; i < 3; i++) {
+            day.add(new Point(t, HOME_LAT + shift, HOME_LON + shift, false, false));
+            t += 30_000;
+        }
+        int lat = HOME_LAT + shift;
+        int lon = HOME_LON + shift;
+        for (int i = 1; i <= 30; i++) {
+            lat += 17_000 + i * 31;
+            lon += 29_000 + i * 17;
+            boolean button = buttonOnlyAtStart ? i <= 5 : true;
+            day.add(new Point(t, lat, lon, i < 30, button));
+            t += 30_000;
+        }
+        for (int i = 0; i < 3; i++) {
+            day.add(new Point(t, lat, lon, false, false));
+            t += 30_000;
+        }
+        return day;
+    }
+
+    private void send(long imei, List<List<Point>> frames) throws Exception {
+        try (DeviceClient device = connectAccepted(imei)) {
+            for (List<Point> frame : frames) {
+                device.sendFrame(frame(frame));
+                assertEquals(frame.size(), device.readAck());
+            }
+        }
+    }
+
+    // ---- what an adversary reads -------------------------------------------------------------------
+
+    /** The coordinates of {@code points} as they would appear: 1e-7 integers and degrees to 4 decimals. */
+    private static Set<String> needles(List<Point> points) {
+        Set<String> needles = new TreeSet<>();
+        for (Point p : points) {
+            needles.add(Integer.toString(p.lat()));
+            needles.add(Integer.toString(p.lon()));
+            needles.add(degrees(p.lat()));
+            needles.add(degrees(p.lon()));
+        }
+        return needles;
+    }
+
+    private static String degrees(int e7) {
+        String plain = BigDecimal.valueOf(e7, 7).stripTrailingZeros().toPlainString();
+        int point = plain.indexOf('.');
+        return point < 0 ? plain : plain.substring(0, Math.min(plain.length(), point + 5));
+    }
+
+    /** Every row of every table of the database, as text: what a dump holds. */
+    private String databaseDump() throws Exception {
+        StringBuilder dump = new StringBuilder();
+        List<String> tables = new ArrayList<>();
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables"
+                    + " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String table : tables) {
+                try (ResultSet rs = st.executeQuery("SELECT t::text FROM \"" + table + "\" t")) {
+                    while (rs.next()) {
+                        dump.append(table).append(": ").append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+        }
+        return dump.toString();
+    }
+
+    private String get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.httpPort() + "/api/v1" + path)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return response.body();
+    }
+
+    /** Everything the API gives a fleet admin about the device, in every format. */
+    private String everythingTheApiSays(long imei) throws Exception {
+        String range = "from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z";
+        StringBuilder all = new StringBuilder();
+        for (String format : List.of("json", "geojson", "csv", "gpx")) {
+            all.append(get("/devices/" + imei + "/positions?" + range + "&limit=10000&format=" + format));
+        }
+        all.append(get("/devices/" + imei + "/trips?" + range));
+        all.append(get("/devices/" + imei + "/export"));
+        return all.toString();
+    }
+
+    private void assertNowhere(Set<String> needles, long imei, String what) throws Exception {
+        String dump = databaseDump();
+        String api = everythingTheApiSays(imei);
+        String logged = String.join("\n", log);
+        for (String needle : needles) {
+            assertFalse(dump.contains(needle), what + ": " + needle + " in the database");
+            assertFalse(api.contains(needle), what + ": " + needle + " in the API");
+            assertFalse(logged.contains(needle), what + ": " + needle + " in the log");
+        }
+    }
+
+    private void assertPrivate(List<StoredRow> rows, int from, int to, String what) {
+        for (int r = from; r < to; r++) {
+            StoredRow row = rows.get(r);
+            assertEquals(PRIVATE, row.treatment(), what + ", record " + r);
+            assertNull(row.longitude(), what + ", record " + r);
+            assertNull(row.latitude(), what + ", record " + r);
+            assertNull(row.speed(), what + ", record " + r);
+            assertTrue(row.io().stream().noneMatch(LOCATING_IO::contains), what + ", record " + r + ": " + row.io());
+            assertTrue(row.io().contains(16), what + ", record " + r + ": mileage kept");
+        }
+    }
+
+    // ---- arrival order -----------------------------------------------------------------------------
+
+    @Test
+    void aPrivateTripSentNewestFirstAcrossThreeFramesLeavesNoTrace() throws Exception {
+        long imei = device(policy("newest-first", OPEN_POLICY_WITH_DEFAULT_TIMING));
+        List<Point> day = homeThenPrivateTripThenParked(T0, true, 1_111);
+        List<Point> home = day.subList(0, 3);
+        List<Point> rest = new ArrayList<>(day.subList(3, day.size()));
+        Collections.reverse(rest); // newest first, within the frames and across them
+        send(imei, List.of(home, rest.subList(0, 11), rest.subList(11, 22), rest.subList(22, 33)));
+
+        List<StoredRow> rows = rows(imei);
+        assertEquals(day.size(), rows.size());
+        assertEquals(EXACT, rows.get(0).treatment(), "home, before the trip, is public in this drive");
+        assertPrivate(rows, 3, day.size(), "the private trip and where it ended");
+        assertNowhere(needles(day.subList(3, day.size())), imei, "newest first");
+    }
+
+    @Test
+    void aPrivateTripResentAndShuffledAfterAReconnectToAnotherInstanceLeavesNoTrace() throws Exception {
+        long imei = device(policy("shuffled", OPEN_POLICY_WITH_DEFAULT_TIMING));
+        List<Point> day = homeThenPrivateTripThenParked(T0 + 3_600_000, true, 2_223);
+        List<Point> trip = day.subList(3, day.size());
+        send(imei, List.of(day.subList(0, 3), trip.subList(20, 33), trip.subList(5, 12)));
+        try (Gateway other = startAnotherGateway(); DeviceClient device = new DeviceClient(other.devicePort())) {
+            assertEquals(1, device.handshake(imei));
+            for (List<Point> frame : List.of(trip.subList(12, 20), trip.subList(0, 5), trip.subList(20, 33))) {
+                device.sendFrame(frame(frame)); // the last one a resend
+                assertEquals(frame.size(), device.readAck());
+            }
+        }
+        List<StoredRow> rows = rows(imei);
+        assertEquals(day.size(), rows.size(), "a resend adds nothing");
+        assertPrivate(rows, 3, day.size(), "the private trip and where it ended");
+        assertNowhere(needles(trip), imei, "shuffled across instances");
+    }
+
+    // ---- the parked tracker ------------------------------------------------------------------------
+
+    @Test
+    void theParkedTrackerPublishesNothingAtAPrivateTripsDestinationWhenBusinessHoursOpen() throws Exception {
+        // Business hours from 07:00 in Berlin (06:00 UTC): the trip at 05:00 local is private by the schedule.
+        long imei = device(policy("office-hours", "{\"version\": 1, \"consent\": {\"location\": true,"
+                + " \"driverIdentity\": true, \"telemetry\": true}, \"privateTrips\": {\"businessSchedule\":"
+                + " {\"timeZone\": \"Europe/Berlin\", \"days\": {\"thursday\": [\"07:00-19:00\"]}}}}"));
+        List<Point> day = new ArrayList<>(homeThenPrivateTripThenParked(T0, false, 3_337));
+        Point destination = day.get(day.size() - 1);
+        long t = destination.time();
+        while (t < T0 + 3 * 3_600_000L) { // parked, reporting every 5 minutes, until 08:00 in Berlin
+            t += 300_000;
+            day.add(new Point(t, destination.lat(), destination.lon(), false, false));
+        }
+        int parkedUntil = day.size();
+        for (int i = 0; i < 8; i++) { // a business trip from there
+            t += 30_000;
+            day.add(new Point(t, destination.lat() + i * 20_000, destination.lon(), i < 7, false));
+        }
+        List<List<Point>> frames = new ArrayList<>();
+        for (int from = 0; from < day.size(); from += 5) {
+            frames.add(day.subList(from, Math.min(day.size(), from + 5)));
+        }
+        send(imei, frames);
+
+        List<StoredRow> rows = rows(imei);
+        assertEquals(day.size(), rows.size());
+        assertPrivate(rows, 3, parkedUntil, "the trip, its end and the parked vehicle after business hours opened");
+        assertEquals(EXACT, rows.get(parkedUntil).treatment(), "a business trip is public from its first record");
+        assertNowhere(needles(day.subList(3, parkedUntil)).stream()
+                .filter(n -> !n.equals(Integer.toString(destination.lat()))
+                        && !n.equals(Integer.toString(destination.lon()))
+                        && !n.equals(degrees(destination.lat())) && !n.equals(degrees(destination.lon())))
+                .collect(java.util.stream.Collectors.toSet()), imei, "parked after a private trip");
+    }
+
+    @Test
+    void theButtonReleasedAtTheDestinationPublishesNothingThere() throws Exception {
+        long imei = device(policy("button", OPEN_POLICY_WITH_DEFAULT_TIMING));
+        List<Point> day = homeThenPrivateTripThenParked(T0 + 7_200_000, false, 4_441); // the button held the whole trip
+        send(imei, List.of(day.subList(0, 12), day.subList(12, 24), day.subList(24, day.size())));
+        List<StoredRow> rows = rows(imei);
+        assertPrivate(rows, 3, day.size(), "the trip and the parked vehicle after the button was released");
+        assertNowhere(needles(day.subList(3, day.size())), imei, "button released at the destination");
+    }
+
+    // ---- restarts ----------------------------------------------------------------------------------
+
+    @Test
+    void recordsSealedWhenTheGatewayStopsAreResolvedAfterItsRestart() throws Exception {
+        long imei = device(policy("restart", OPEN_POLICY_WITH_DEFAULT_TIMING));
+        List<Point> trip = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            trip.add(new Point(T0 + 10_800_000 + i * 20_000L, HOME_LAT + 5_557 + i * 10_000, HOME_LON + 5_557 + i * 7_003,
+                    i < 11, false));
+        }
+        List<Point> start = trip.subList(0, 3); // 40 s of a trip: inside its grace window
+        send(imei, List.of(List.of(new Point(T0 + 10_780_000, HOME_LAT + 5_557, HOME_LON + 5_557, false, false)), start));
+        assertEquals(4, count(imei), "acknowledged means stored");
+        Eventually.holds(() -> sealedNow(imei) == 3, java.time.Duration.ofSeconds(20),
+                () -> "the trip's start waits sealed for its grace window");
+        assertNowhere(needles(start.subList(1, 3)), imei, "sealed");
+
+        restartGateway();
+        send(imei, List.of(trip.subList(3, trip.size())));
+        List<StoredRow> rows = rows(imei);
+        assertEquals(13, rows.size(), "nothing sealed was lost in the restart");
+        for (int r = 1; r < rows.size(); r++) {
+            assertEquals(EXACT, rows.get(r).treatment(), "a business trip, published once its window passed");
+        }
+        assertEquals(trip.get(0).lat(), rows.get(1).latitude());
+    }
+
+    private long sealedNow(long imei) {
+        try {
+            return sealed(imei);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- switches on another instance ------------------------------------------------------------
+
+    private enum Switch { RESTRICT, PRIVATE_MODE, NO_LOCATION_CONSENT }
+
+    @Test
+    void aSwitchOnAnotherInstanceHoldsForEveryRecordReceivedAfterItReturned() throws Exception {
+        try (Gateway api = startAnotherGateway()) {
+            for (int round = 0; round < 8; round++) {
+                for (Switch change : Switch.values()) {
+                    raceOnce(api, change, round);
+                }
+            }
+        }
+    }
+
+    /** A device sends one record a frame on this instance while the switch is set on the other. */
+    private void raceOnce(Gateway api, Switch change, int round) throws Exception {
+        long imei = device(policy("race-" + change + "-" + round, OPEN_POLICY));
+        long start = T0 + 14_400_000 + round * 3_600_000L;
+        List<long[]> sent = Collections.synchronizedList(new ArrayList<>()); // device time, nanos sent
+        java.util.concurrent.atomic.AtomicLong returnedAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        java.util.concurrent.CompletableFuture<Void> switched = null;
+        try (DeviceClient device = connectAccepted(imei)) {
+            int afterwards = 0;
+            for (int i = 0; i < 400 && afterwards < 20; i++) {
+                if (i == 20 + round * 3) {
+                    switched = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                        set(api, change, imei);
+                        returnedAt.set(System.nanoTime());
+                    });
+                }
+                long time = start + i * 10_000L;
+                long sentAt = System.nanoTime();
+                device.sendFrame(frame(List.of(new Point(time, HOME_LAT + i * 1_000, HOME_LON, true, false))));
+                assertEquals(1, device.readAck());
+                sent.add(new long[] {time, sentAt});
+                if (switched != null && switched.isDone()) {
+                    afterwards++;
+                }
+            }
+            switched.join();
+        }
+        Set<Long> after = new TreeSet<>();
+        for (long[] record : sent) {
+            if (record[1] > returnedAt.get()) {
+                after.add(record[0]);
+            }
+        }
+        assertTrue(after.size() >= 10, change + ": records sent after the switch returned");
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
+            if (change == Switch.RESTRICT) {
+                try (ResultSet rs = st.executeQuery("SELECT (extract(epoch FROM device_time) * 1000)::bigint FROM"
+                        + " positions WHERE imei = " + imei + " UNION ALL SELECT (extract(epoch FROM device_time)"
+                        + " * 1000)::bigint FROM sealed_positions WHERE imei = " + imei)) {
+                    while (rs.next()) {
+                        assertFalse(after.contains(rs.getLong(1)), change + " round " + round
+                                + ": a record received after the restriction returned is stored");
+                    }
+                }
+                return;
+            }
+        }
+        rows(imei); // everything decided
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (extract(epoch FROM device_time) * 1000)::bigint, treatment,"
+                     + " latitude FROM positions WHERE imei = " + imei)) {
+            int checked = 0;
+            while (rs.next()) {
+                if (after.contains(rs.getLong(1))) {
+                    checked++;
+                    assertEquals(PRIVATE, rs.getInt(2), change + " round " + round + ": record at "
+                            + Instant.ofEpochMilli(rs.getLong(1)) + " received after the switch returned");
+                    assertNull(rs.getObject(3));
+                }
+            }
+            assertEquals(after.size(), checked, change + ": every record sent after the switch is stored");
+        }
+    }
+
+    private void set(Gateway api, Switch change, long imei) {
+        String base = "http://127.0.0.1:" + api.httpPort() + "/api/v1/devices/" + imei;
+        HttpRequest.Builder request = switch (change) {
+            case RESTRICT -> HttpRequest.newBuilder(URI.create(base + "/restrict"))
+                    .POST(HttpRequest.BodyPublishers.noBody());
+            case PRIVATE_MODE -> HttpRequest.newBuilder(URI.create(base + "/private-mode"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"until\": \""
+                            + Instant.now().plusSeconds(3_600) + "\"}"));
+            case NO_LOCATION_CONSENT -> HttpRequest.newBuilder(URI.create(base + "/consent"))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"location\": false, \"reason\": \"withdrawn\"}"));
+        };
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        assertTrue(response.statusCode() / 100 == 2, change + ": " + response.statusCode() + " " + response.body());
+    }
+
+    /** Every consent given; the product's default trip timing (a two-minute grace window). */
+    private static final String OPEN_POLICY_WITH_DEFAULT_TIMING =
+            "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true, \"telemetry\": true}}";
+}
