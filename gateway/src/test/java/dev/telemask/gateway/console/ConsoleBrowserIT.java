@@ -86,6 +86,7 @@ class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
             device.sendFrame(ConsoleDrives.privateTrip(morning + 4 * 3_600_000L));
             assertEquals(ConsoleDrives.RECORDS_PER_TRIP + 1, device.readAck(), "private trip stored");
         }
+        rows(imei); // until the engine has decided every record (a new device's first ones wait a moment)
         dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         dayEnd = dayStart.plus(Duration.ofDays(1));
         long privateStart = morning + 4 * 3_600_000L;
