@@ -4,6 +4,7 @@ import dev.telemask.bench.load.LoadCommand;
 import dev.telemask.bench.query.TrackQueryBenchmark;
 import dev.telemask.bench.simulator.SimulateCommand;
 import dev.telemask.bench.storage.PositionWriteBenchmark;
+import dev.telemask.bench.zone.ZoneAttack;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 /**
  * The bench jar's entry point: {@code telemask bench decoder|privacy [JMH options]} runs a group of JMH benchmarks
  * with the GC profiler; {@code telemask bench storage|query JDBC_URL [...]} runs a database benchmark;
+ * {@code telemask bench zone-attack [options]} attacks privacy zones with geometry;
  * {@code telemask simulate [options]} runs the fleet simulator; {@code telemask load [options]} runs the end-to-end
  * load test.
  */
@@ -40,6 +42,10 @@ public final class Main {
         if (args.length > 0 && args[0].equals("load")) {
             System.exit(LoadCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        if (args.length >= 2 && args[0].equals("bench") && args[1].equals("zone-attack")) {
+            ZoneAttack.main(Arrays.copyOfRange(args, 2, args.length));
+            return;
+        }
         if (args.length >= 2 && args[0].equals("bench") && PROGRAMS.containsKey(args[1])) {
             PROGRAMS.get(args[1]).main(Arrays.copyOfRange(args, 2, args.length));
             return;
@@ -49,6 +55,7 @@ public final class Main {
                     + "> [JMH options, e.g. -f 1 -wi 2 -i 3]");
             System.err.println("       telemask bench storage JDBC_URL [ROWS] [sealed]");
             System.err.println("       telemask bench query JDBC_URL [DEVICES] [INTERVAL] [QUERIES]");
+            System.err.println("       telemask bench zone-attack [--homes N] [--trips N] [--seed S]");
             System.err.println("       telemask simulate --devices N --rate R --duration D --host H --port P [options]");
             System.err.println("       telemask load [--steps 1000,5000,10000] [--rate-per-device 5] [options]");
             System.exit(2);

@@ -299,6 +299,16 @@ public final class AvlBatch {
         speed[r] = 0;
     }
 
+    /**
+     * Removes what lets a track be dead-reckoned between coarse positions: altitude, angle (heading) and speed;
+     * coordinates and satellites stay.
+     */
+    public void clearMotion(int r) {
+        altitude[r] = 0;
+        angle[r] = 0;
+        speed[r] = 0;
+    }
+
     /** Replaces record {@code r}'s event IO ID; 0 means "no event". */
     public void setEventIo(int r, int id) {
         eventIo[r] = id;
@@ -347,6 +357,14 @@ public final class AvlBatch {
 
     public boolean isIoRemoved(int e) {
         return ioRemoved[e];
+    }
+
+    /** Replaces the value of fixed-width element {@code e} (never an NX element, whose value is its length). */
+    public void setIoValue(int e, long value) {
+        if (ioWidth[e] == WIDTH_VARIABLE) {
+            throw new IllegalArgumentException("element " + e + " is variable-length");
+        }
+        ioValue[e] = value;
     }
 
     /** Marks element {@code e} removed: readers and writers skip it. */

@@ -29,6 +29,11 @@ public final class CompiledPolicy {
      * are equal and immutable.
      */
     private final IoIdSet[] removals = new IoIdSet[8];
+    /**
+     * How near a hidden disc, in cell sizes, a published cell's centre may not be: a cell touches the disc within
+     * its half diagonal (0.71); one more cell keeps the first cell-to-cell direction of a trip away from home.
+     */
+    private static final double CELL_REACH = 1.75;
     /** Marks the slots whose set is empty: the filter then has nothing to look up. */
     private static final IoIdSet NOTHING = IoIdSet.of();
 
@@ -92,8 +97,31 @@ public final class CompiledPolicy {
     }
 
     boolean inZone(int latitudeE7, int longitudeE7) {
+        return trailAt(latitudeE7, longitudeE7) >= 0;
+    }
+
+    /**
+     * The longest trail of the hidden discs holding the point, or -1 when none does: a vehicle leaving two
+     * overlapping zones stays hidden for the longer trail.
+     */
+    double trailAt(int latitudeE7, int longitudeE7) {
+        double trail = -1;
         for (HiddenDisc zone : zones) {
             if (zone.contains(latitudeE7, longitudeE7)) {
+                trail = Math.max(trail, zone.trailMetres());
+            }
+        }
+        return trail;
+    }
+
+    /**
+     * Whether a grid cell centred on the point could give a zone away: its centre lies within {@link #CELL_REACH}
+     * cells of a hidden disc.
+     */
+    boolean cellTouchesZone(int latitudeE7, int longitudeE7) {
+        double reach = grid.sizeMetres() * CELL_REACH;
+        for (HiddenDisc zone : zones) {
+            if (zone.reaches(latitudeE7, longitudeE7, reach)) {
                 return true;
             }
         }

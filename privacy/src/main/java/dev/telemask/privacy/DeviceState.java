@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * What the engine knows about one device at its <em>frontier</em>, the newest record it has decided: ignition and
  * movement, whether a trip is under way and private, whether the vehicle is parked where a private trip ended
- * (sticky), the device's private-mode element, whether the last fix was in a privacy zone, and where and when the
+ * (sticky), the device's private-mode element, whether the last fix was hidden by a privacy zone and how much of
+ * a zone's trail is left to drive, and where and when the
  * frontier record was. Records after the frontier are decided from this state in device-time order
  * ({@link TripDecider}); records at or before it arrive too late to change anything.
  *
@@ -14,8 +15,9 @@ import java.nio.ByteBuffer;
  * connection: not thread-safe.
  */
 public final class DeviceState {
-    private static final byte FORMAT_VERSION = 2;
-    static final int SAVED_LENGTH = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
+    private static final byte FORMAT_VERSION = 3;
+    static final int SAVED_LENGTH_V2 = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
+    static final int SAVED_LENGTH = SAVED_LENGTH_V2 + 8 + 4 + 4;
     static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -43,6 +45,13 @@ public final class DeviceState {
     boolean frontierFix;
     int frontierLatitude;
     int frontierLongitude;
+    /**
+     * Path still to drive, after leaving a zone's hidden disc, before records are visible again (0: none), and
+     * the last fix it was measured from. Decided in device-time order like everything here.
+     */
+    double zoneTrailMetres;
+    int zoneTrailLatitude;
+    int zoneTrailLongitude;
 
     /** Caches that make the hot path allocation-free; derived, never saved. */
     final LocalClock clock = new LocalClock();
@@ -76,7 +85,10 @@ public final class DeviceState {
         return tripAware;
     }
 
-    /** A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place. */
+    /**
+     * A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place,
+     * the zone trail left and where it was measured.
+     */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
                 | (privateMode ? PRIVATE_MODE : 0) | (lastFixInZone ? LAST_FIX_IN_ZONE : 0)
@@ -85,6 +97,7 @@ public final class DeviceState {
                 .put(FORMAT_VERSION).put((byte) flags).put(ignition).put(movement)
                 .putLong(tripStartMillis).putLong(frontierMillis)
                 .putInt(frontierLatitude).putInt(frontierLongitude)
+                .putDouble(zoneTrailMetres).putInt(zoneTrailLatitude).putInt(zoneTrailLongitude)
                 .array();
     }
 
@@ -97,11 +110,13 @@ public final class DeviceState {
         if (saved == null || saved.length == 0 || (saved[0] == 1 && saved.length == 20)) {
             return state;
         }
-        if (saved.length != SAVED_LENGTH || saved[0] != FORMAT_VERSION) {
+        boolean current = saved.length == SAVED_LENGTH && saved[0] == FORMAT_VERSION;
+        boolean beforeTrails = saved.length == SAVED_LENGTH_V2 && saved[0] == 2;
+        if (!current && !beforeTrails) {
             throw new IllegalArgumentException("unknown device state format: version " + saved[0]
                     + ", " + saved.length + " bytes");
         }
-        ByteBuffer in = ByteBuffer.wrap(saved, 1, SAVED_LENGTH - 1);
+        ByteBuffer in = ByteBuffer.wrap(saved, 1, saved.length - 1);
         int flags = in.get();
         state.inTrip = (flags & IN_TRIP) != 0;
         state.tripPrivate = (flags & TRIP_PRIVATE) != 0;
@@ -116,6 +131,12 @@ public final class DeviceState {
         state.frontierMillis = in.getLong();
         state.frontierLatitude = in.getInt();
         state.frontierLongitude = in.getInt();
+        if (current) {
+            // Version 2 had no trails: a vehicle leaving a zone then stays hidden only inside its disc.
+            state.zoneTrailMetres = in.getDouble();
+            state.zoneTrailLatitude = in.getInt();
+            state.zoneTrailLongitude = in.getInt();
+        }
         return state;
     }
 
@@ -137,6 +158,9 @@ public final class DeviceState {
         frontierFix = other.frontierFix;
         frontierLatitude = other.frontierLatitude;
         frontierLongitude = other.frontierLongitude;
+        zoneTrailMetres = other.zoneTrailMetres;
+        zoneTrailLatitude = other.zoneTrailLatitude;
+        zoneTrailLongitude = other.zoneTrailLongitude;
     }
 
     /** Driving: neither ignition nor movement is known to be off, and at least one is known to be on. */

@@ -6,22 +6,30 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The area actually hidden for a privacy zone: a larger disc whose centre is moved away from the zone's centre by
- * a keyed pseudo-random vector, so that the zone lies wholly inside it.
+ * What a privacy zone actually hides: a disc much larger than the zone whose centre is moved away from the zone's
+ * centre by a keyed pseudo-random vector (the zone lies wholly inside it), and a keyed path distance after a
+ * vehicle leaves the disc during which it stays hidden (the <em>trail</em>).
  *
- * <p>Why not "radius plus a random margin per trip": the first visible points of many trips then scatter around
- * the true centre and a least-squares circle fit averages the margins away. Here every trip's first visible point
- * lies on (or beyond) the same offset circle, so a fit converges to the offset centre, which is 1.5 to 2.5 zone
- * radii from the true one. The offset comes from a keyed hash of the zone, not from a random source: the same
- * zone hides the same disc on every gateway instance and after every restart, and without the key nobody can
+ * <p>Why this shape, measured by {@code ./telemask bench zone-attack}: trips leaving a zone in all directions make
+ * their first visible points surround the hidden centre; the centroid of those points lands about half the offset
+ * from home toward the hidden centre, so the offset is more than two zone radii; a circle fit lands on the hidden
+ * centre, further still. The trail takes the first visible point past the turns a trip makes near home, so the
+ * direction of travel there no longer points back at home. Why not "radius plus a random margin per trip": fresh
+ * randomness averages away over many trips. Everything here comes from a keyed hash of the zone instead: the same
+ * zone hides the same region on every gateway instance and after every restart, and without the key nobody can
  * compute it.
  */
 public final class HiddenDisc {
-    /** Shortest offset of the hidden centre, in zone radii: more than one, so a fit misses the zone. */
-    static final double MIN_OFFSET_RADII = 1.5;
+    /** Shortest offset of the hidden centre, in zone radii: a centroid lands about half of it from home. */
+    static final double MIN_OFFSET_RADII = 3.0;
     static final double OFFSET_SPREAD_RADII = 1.0;
-    /** How far the hidden disc reaches beyond the far side of the zone, in zone radii, so rounding never exposes it. */
-    static final double MARGIN_RADII = 0.25;
+    /** How far the hidden disc reaches beyond the far side of the zone, in zone radii. */
+    static final double MARGIN_RADII = 1.5;
+    /** The trail after leaving the disc, in zone radii, plus {@link #MIN_TRAIL_METRES}. */
+    static final double MIN_TRAIL_RADII = 1.0;
+    static final double TRAIL_SPREAD_RADII = 1.0;
+    /** A trail never shorter than a few city blocks, whatever the radius: turns near home must stay hidden. */
+    static final double MIN_TRAIL_METRES = 300;
     /** The flat-Earth distance used here stays well within the margin up to this latitude. */
     public static final double MAX_ABS_LATITUDE = 85.0;
 
@@ -33,13 +41,15 @@ public final class HiddenDisc {
     private final double cosCentreLatitude;
     private final double radiusMetres;
     private final double radiusSquared;
+    private final double trailMetres;
 
-    HiddenDisc(double centreLatitude, double centreLongitude, double radiusMetres) {
+    HiddenDisc(double centreLatitude, double centreLongitude, double radiusMetres, double trailMetres) {
         this.centreLatitudeE7 = (int) Math.round(centreLatitude * 1e7);
         this.centreLongitudeE7 = (int) Math.round(wrapLongitude(centreLongitude) * 1e7);
         this.cosCentreLatitude = StrictMath.cos(Math.toRadians(centreLatitude));
         this.radiusMetres = radiusMetres;
         this.radiusSquared = radiusMetres * radiusMetres;
+        this.trailMetres = trailMetres;
     }
 
     /** The hidden disc of {@code zone} under {@code key} (the gateway's secret). */
@@ -48,19 +58,21 @@ public final class HiddenDisc {
         ByteBuffer bits = ByteBuffer.wrap(hash);
         double u1 = (bits.getLong() >>> 11) * 0x1.0p-53;
         double u2 = (bits.getLong() >>> 11) * 0x1.0p-53;
+        double u3 = (bits.getLong() >>> 11) * 0x1.0p-53;
         double r = zone.radiusMetres();
         double bearing = 2 * Math.PI * u1;
         double offset = r * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII * u2);
         double lat = zone.latitude() + offset * StrictMath.cos(bearing) / GeoGrid.METRES_PER_DEGREE;
         double lon = zone.longitude() + offset * StrictMath.sin(bearing)
                 / (GeoGrid.METRES_PER_DEGREE * StrictMath.cos(Math.toRadians(zone.latitude())));
-        return new HiddenDisc(lat, lon, offset + r * (1 + MARGIN_RADII));
+        double trail = MIN_TRAIL_METRES + r * (MIN_TRAIL_RADII + TRAIL_SPREAD_RADII * u3);
+        return new HiddenDisc(lat, lon, offset + r * (1 + MARGIN_RADII), trail);
     }
 
     private static byte[] keyedHash(PrivacyZone zone, byte[] key) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update("telemask-privacy-zone-v1".getBytes(StandardCharsets.US_ASCII));
+            digest.update("telemask-privacy-zone-v2".getBytes(StandardCharsets.US_ASCII));
             digest.update(ByteBuffer.allocate(4).putInt(key.length).array());
             digest.update(key);
             digest.update(ByteBuffer.allocate(20)
@@ -77,6 +89,16 @@ public final class HiddenDisc {
 
     /** True when the point (1e-7 degrees) lies in the hidden disc. */
     public boolean contains(int latitudeE7, int longitudeE7) {
+        return squaredDistance(latitudeE7, longitudeE7) <= radiusSquared;
+    }
+
+    /** True when the point lies within {@code extraMetres} of the hidden disc (a grid cell's reach, say). */
+    public boolean reaches(int latitudeE7, int longitudeE7, double extraMetres) {
+        double reach = radiusMetres + extraMetres;
+        return squaredDistance(latitudeE7, longitudeE7) <= reach * reach;
+    }
+
+    private double squaredDistance(int latitudeE7, int longitudeE7) {
         double dy = ((long) latitudeE7 - centreLatitudeE7) * METRES_PER_E7;
         long dLon = (long) longitudeE7 - centreLongitudeE7;
         if (dLon > FULL_TURN_E7 / 2) {
@@ -85,7 +107,7 @@ public final class HiddenDisc {
             dLon += FULL_TURN_E7;
         }
         double dx = dLon * METRES_PER_E7 * cosCentreLatitude;
-        return dx * dx + dy * dy <= radiusSquared;
+        return dx * dx + dy * dy;
     }
 
     public double centreLatitude() {
@@ -98,5 +120,10 @@ public final class HiddenDisc {
 
     public double radiusMetres() {
         return radiusMetres;
+    }
+
+    /** The path distance after leaving the disc during which a vehicle stays hidden. */
+    public double trailMetres() {
+        return trailMetres;
     }
 }

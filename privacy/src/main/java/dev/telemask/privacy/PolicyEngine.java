@@ -11,10 +11,12 @@ import dev.telemask.codec.AvlBatch;
  *   keeps its time, priority and mileage: no coordinates, altitude, heading, satellites or speed, no IO element
  *   that locates it (cell, area code, operator, Wi-Fi/BLE scans, any variable-length element), and no
  *   location-revealing event ID. With {@code "privateRecords": "drop"} it is not stored at all.</li>
- *   <li>A record in a privacy zone's hidden region is masked the same way without making its trip private; a
- *   record without a fix follows the zone state of the last fix, because devices repeat their last position.</li>
+ *   <li>A record in a privacy zone's hidden disc, or on its trail after leaving it ({@link HiddenDisc}), is
+ *   masked the same way, loses its mileage too, and is not stored, without making its trip private; a record
+ *   without a fix follows the zone state of the last fix, because devices repeat their last position.</li>
  *   <li>Otherwise the record is snapped to the policy's grid when coarsening is on (its locating IO removed as
- *   for a private one), or kept exact.</li>
+ *   for a private one, speed, heading and altitude cleared, mileage rounded down to the cell size), unless its
+ *   cell reaches into a hidden disc, which hides it as a zone record; or kept exact.</li>
  *   <li>Every stored record loses the IO elements the policy filters and the ones whose consent is missing.</li>
  * </ul>
  *
@@ -31,29 +33,109 @@ public final class PolicyEngine {
                                  boolean recordPrivate) {
         int lat = batch.latitude(r);
         int lon = batch.longitude(r);
+        boolean fix = hasFix(batch, r);
         boolean inZone;
-        if (hasFix(batch, r)) {
-            inZone = policy.inZone(lat, lon);
-            state.lastFixInZone = inZone;
+        if (fix) {
+            inZone = zoneHides(policy, state, lat, lon);
         } else {
             inZone = state.lastFixInZone || policy.inZone(lat, lon);
+        }
+        long cell = 0;
+        if (!inZone && !recordPrivate && policy.grid != null) {
+            cell = policy.grid.snap(lat, lon, state.gridCache);
+            // A published cell must not give the zone away: one reaching into a hidden disc is hidden with it.
+            if (policy.cellTouchesZone(GeoGrid.latitudeOf(cell), GeoGrid.longitudeOf(cell))) {
+                inZone = true;
+                if (fix) {
+                    state.lastFixInZone = true;
+                }
+            }
         }
         Treatment treatment;
         if (recordPrivate || inZone) {
             batch.clearLocation(r);
             treatment = recordPrivate ? Treatment.PRIVATE : Treatment.ZONE;
-            if (policy.dropPrivate) {
+            if (policy.dropPrivate && recordPrivate) {
                 treatment = Treatment.DROPPED;
             }
         } else if (policy.grid != null) {
-            long cell = policy.grid.snap(lat, lon, state.gridCache);
             batch.setPosition(r, GeoGrid.longitudeOf(cell), GeoGrid.latitudeOf(cell));
+            // Speed, heading and altitude would dead-reckon the vehicle inside its cell; mileage only by the cell.
+            batch.clearMotion(r);
+            coarsenMileage(batch, r, policy.grid.sizeMetres());
             treatment = Treatment.COARSENED;
         } else {
             treatment = Treatment.EXACT;
         }
         filterIo(policy, consent, batch, r, treatment != Treatment.EXACT);
+        if (treatment == Treatment.ZONE) {
+            removeMileage(batch, r);
+        }
         return treatment;
+    }
+
+    /**
+     * Whether a fix at {@code (lat, lon)} is hidden by a zone: inside a hidden disc, or still on the disc's trail
+     * after leaving it (the path driven since is measured fix to fix). Updates the device's zone memory.
+     */
+    private static boolean zoneHides(CompiledPolicy policy, DeviceState state, int lat, int lon) {
+        double trail = policy.trailAt(lat, lon);
+        boolean hidden;
+        if (trail >= 0) {
+            state.zoneTrailMetres = trail;
+            hidden = true;
+        } else if (state.zoneTrailMetres > 0) {
+            state.zoneTrailMetres -= pathMetres(state.zoneTrailLatitude, state.zoneTrailLongitude, lat, lon);
+            hidden = state.zoneTrailMetres > 0;
+        } else {
+            hidden = false;
+        }
+        if (!hidden) {
+            state.zoneTrailMetres = 0;
+        }
+        state.zoneTrailLatitude = lat;
+        state.zoneTrailLongitude = lon;
+        state.lastFixInZone = hidden;
+        return hidden;
+    }
+
+    /**
+     * Distance between two fixes, flat-Earth with {@link StrictMath} so that every JVM decides the same trail end;
+     * good to a metre over the few hundred metres between fixes.
+     */
+    static double pathMetres(int latitudeE7a, int longitudeE7a, int latitudeE7b, int longitudeE7b) {
+        double metresPerE7 = GeoGrid.METRES_PER_DEGREE / 1e7;
+        double dy = ((long) latitudeE7b - latitudeE7a) * metresPerE7;
+        long dLon = (long) longitudeE7b - longitudeE7a;
+        if (dLon > 1_800_000_000L) {
+            dLon -= 3_600_000_000L;
+        } else if (dLon < -1_800_000_000L) {
+            dLon += 3_600_000_000L;
+        }
+        double cos = StrictMath.cos(StrictMath.toRadians((latitudeE7a + (double) latitudeE7b) / 2e7));
+        double dx = dLon * metresPerE7 * cos;
+        return StrictMath.sqrt(dx * dx + dy * dy);
+    }
+
+    /** Rounds mileage elements down to whole grid cells: metres driven between cells would place the vehicle. */
+    private static void coarsenMileage(AvlBatch batch, int r, int cellMetres) {
+        for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
+            int id = batch.ioId(e);
+            if ((id == TeltonikaIo.TOTAL_ODOMETER || id == TeltonikaIo.TRIP_ODOMETER) && !batch.isIoRemoved(e)
+                    && batch.ioWidth(e) != AvlBatch.WIDTH_VARIABLE) {
+                long value = batch.ioValue(e);
+                batch.setIoValue(e, value - Math.floorMod(value, (long) cellMetres));
+            }
+        }
+    }
+
+    /** A zone record loses its mileage: the metres driven from home to the first visible point measure the way. */
+    private static void removeMileage(AvlBatch batch, int r) {
+        for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
+            if (TeltonikaIo.MILEAGE.contains(batch.ioId(e))) {
+                batch.removeIo(e);
+            }
+        }
     }
 
     /** Whether {@code time} (device time) falls outside the policy's business hours. */

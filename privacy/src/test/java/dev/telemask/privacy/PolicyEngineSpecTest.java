@@ -401,6 +401,9 @@ class PolicyEngineSpecTest {
             state.tripPrivate = true;
             state.privateMode = true;
             state.lastFixInZone = true;
+            state.zoneTrailMetres = 412.5;
+            state.zoneTrailLatitude = 525_210_000;
+            state.zoneTrailLongitude = 134_010_000;
             state.tripStartMillis = 1_700_000_000_000L;
             byte[] saved = state.save();
             assertEquals(DeviceState.SAVED_LENGTH, saved.length);
@@ -408,6 +411,23 @@ class PolicyEngineSpecTest {
             DeviceState copy = new DeviceState();
             copy.copyFrom(state);
             assertEquals(java.util.Arrays.toString(saved), java.util.Arrays.toString(copy.save()));
+        }
+
+        @Test
+        void aStateOfTheFormatBeforeZoneTrailsIsReadWithNoTrail() {
+            DeviceState state = new DeviceState();
+            state.frontierMillis = 1_700_000_000_123L;
+            state.inTrip = true;
+            state.lastFixInZone = true;
+            state.zoneTrailMetres = 99;
+            byte[] current = state.save();
+            byte[] version2 = java.util.Arrays.copyOf(current, DeviceState.SAVED_LENGTH_V2);
+            version2[0] = 2;
+            DeviceState restored = DeviceState.restore(version2);
+            assertEquals(state.frontierMillis(), restored.frontierMillis());
+            assertTrue(restored.inTrip());
+            assertTrue(restored.lastFixInZone);
+            assertEquals(0, restored.zoneTrailMetres);
         }
 
         @Test

@@ -23,8 +23,9 @@ class PrivacyZoneFitTest {
     static double[] firstVisiblePoint(CompiledPolicy policy, PrivacyZone zone, double bearing, double startOffset) {
         Drive drive = new Drive(java.time.ZoneOffset.UTC);
         double[] start = Haversine.destination(zone.latitude(), zone.longitude(), bearing + 1.0, startOffset);
+        double stepMetres = Math.max(20.0, zone.radiusMetres() / 15.0); // 100 radii in all: past any hidden region
         for (int step = 0; step < 1500; step++) {
-            double[] p = Haversine.destination(start[0], start[1], bearing, step * 20.0);
+            double[] p = Haversine.destination(start[0], start[1], bearing, step * stepMetres);
             drive.record(START + step * 1000L, p[0], p[1], 9, 1, 1, -1);
         }
         Treatments out = new Treatments();

@@ -222,10 +222,13 @@ public final class PositionBatch {
         return treatments[r];
     }
 
-    /** True when record {@code r} is to be written to {@code positions}: neither dropped nor sealed. */
+    /**
+     * True when record {@code r} is to be written to {@code positions}: neither dropped, nor sealed, nor hidden by
+     * a privacy zone (whose time entries would time the way home).
+     */
     public boolean isStored(int r) {
         byte t = treatments[r];
-        return t != Treatment.DROPPED.code() && t != Treatment.SEALED.code();
+        return t != Treatment.DROPPED.code() && t != Treatment.SEALED.code() && t != Treatment.ZONE.code();
     }
 
     /** Records that will be written to positions, i.e. all but the dropped and sealed ones. */
