@@ -168,7 +168,8 @@ public abstract class GatewayTestBase {
         }
         List<StoredRow> out = new ArrayList<>();
         try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT treatment, longitude, latitude, speed, io FROM positions WHERE imei = "
+             ResultSet rs = st.executeQuery("SELECT treatment, longitude, latitude, speed, io,"
+                     + " (extract(epoch FROM device_time) * 1000)::bigint FROM positions WHERE imei = "
                      + imei + " ORDER BY device_time")) {
             while (rs.next()) {
                 List<Integer> ids = new ArrayList<>();
@@ -184,13 +185,14 @@ public abstract class GatewayTestBase {
                     }
                 });
                 out.add(new StoredRow(rs.getInt(1), (Integer) rs.getObject(2), (Integer) rs.getObject(3),
-                        (Integer) rs.getObject(4), ids));
+                        (Integer) rs.getObject(4), ids, rs.getLong(6)));
             }
         }
         return out;
     }
 
-    public record StoredRow(int treatment, Integer longitude, Integer latitude, Integer speed, List<Integer> io) {
+    public record StoredRow(int treatment, Integer longitude, Integer latitude, Integer speed, List<Integer> io,
+                            long deviceTimeMillis) {
     }
 
     DeviceClient connect(long imei) throws Exception {

@@ -72,20 +72,12 @@ public final class TripDecider {
                 anchorClosed = continuity == GAP && !anchorFresh;
             }
 
-            byte ignition = anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.ignition;
-            byte movement = anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.movement;
-            boolean privateMode = state.privateMode;
-            for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
-                int id = batch.ioId(e);
-                if (id == TeltonikaIo.IGNITION) {
-                    ignition = TripRule.state(batch.ioValue(e));
-                } else if (id == TeltonikaIo.MOVEMENT) {
-                    movement = TripRule.state(batch.ioValue(e));
-                }
-                if (id == policy.privateModeIoId) {
-                    privateMode = batch.ioValue(e) == policy.privateModeValue;
-                }
-            }
+            int inputs = readInputs(policy, batch, r,
+                    anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.ignition,
+                    anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.movement, state.privateMode);
+            byte ignition = ignition(inputs);
+            byte movement = movement(inputs);
+            boolean privateMode = privateMode(inputs);
             boolean driving = DeviceState.driving(ignition, movement);
             boolean privateNow = privateNow(consent, flags, privateMode);
 
@@ -184,20 +176,11 @@ public final class TripDecider {
             if (time > windowEnd) {
                 return 0;
             }
-            int r = pending.slot(j);
-            byte ignition = DeviceState.UNKNOWN;
-            byte movement = DeviceState.UNKNOWN;
-            for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
-                int id = batch.ioId(e);
-                if (id == TeltonikaIo.IGNITION) {
-                    ignition = TripRule.state(batch.ioValue(e));
-                } else if (id == TeltonikaIo.MOVEMENT) {
-                    movement = TripRule.state(batch.ioValue(e));
-                }
-                if (id == policy.privateModeIoId) {
-                    privateMode = batch.ioValue(e) == policy.privateModeValue;
-                }
-            }
+            int inputs = readInputs(policy, batch, pending.slot(j), DeviceState.UNKNOWN, DeviceState.UNKNOWN,
+                    privateMode);
+            byte ignition = ignition(inputs);
+            byte movement = movement(inputs);
+            privateMode = privateMode(inputs);
             if (privateNow(consent, pending.flagsAt(j), privateMode)) {
                 return 1;
             }
@@ -210,6 +193,38 @@ public final class TripDecider {
             previous = time;
         }
         return expired ? 1 : NOT_KNOWN;
+    }
+
+    /**
+     * One pass over record {@code r}'s elements for ignition, movement and the private-mode element, each keeping the
+     * given value when the record lacks it; packed into an int (see {@link #ignition}) so that it allocates nothing.
+     */
+    private static int readInputs(CompiledPolicy policy, AvlBatch batch, int r, byte ignition, byte movement,
+                                  boolean privateMode) {
+        for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
+            int id = batch.ioId(e);
+            if (id == TeltonikaIo.IGNITION) {
+                ignition = TripRule.state(batch.ioValue(e));
+            } else if (id == TeltonikaIo.MOVEMENT) {
+                movement = TripRule.state(batch.ioValue(e));
+            }
+            if (id == policy.privateModeIoId) {
+                privateMode = batch.ioValue(e) == policy.privateModeValue;
+            }
+        }
+        return (ignition + 1) | (movement + 1) << 2 | (privateMode ? 1 << 4 : 0);
+    }
+
+    private static byte ignition(int inputs) {
+        return (byte) ((inputs & 3) - 1);
+    }
+
+    private static byte movement(int inputs) {
+        return (byte) (((inputs >> 2) & 3) - 1);
+    }
+
+    private static boolean privateMode(int inputs) {
+        return (inputs & 1 << 4) != 0;
     }
 
     private static boolean privateNow(Consent consent, int flags, boolean privateMode) {

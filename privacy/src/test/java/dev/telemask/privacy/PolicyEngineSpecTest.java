@@ -29,11 +29,6 @@ class PolicyEngineSpecTest {
     static final double LAT = 52.52;
     static final double LON = 13.40;
 
-    /** The spec drives log every few minutes: read them as continuous, without a grace window or anchor delay. */
-    static final TripTiming CONTINUOUS = new TripTiming(java.time.Duration.ZERO, java.time.Duration.ofHours(1),
-            java.time.Duration.ofHours(2), java.time.Duration.ZERO);
-    static final long NOW = 1_800_000_000_000L;
-
     DeviceLedger ledger = new DeviceLedger();
     final Treatments out = new Treatments();
 
@@ -43,15 +38,8 @@ class PolicyEngineSpecTest {
 
     /** Feeds the drive as one frame and returns what is stored, in device-time order, with its treatments in out. */
     AvlBatch run(Policy policy, Consent consent, boolean manualPrivate, Drive drive) {
-        ledger.apply(CompiledPolicy.compile(policy.withTiming(CONTINUOUS), KEY), consent, manualPrivate, drive.batch,
-                NOW, Long.MIN_VALUE, Long.MAX_VALUE, java.time.Duration.ofDays(1).toMillis());
-        ledger.committed();
-        AvlBatch stored = ledger.output();
-        out.reset(stored.size());
-        for (int r = 0; r < stored.size(); r++) {
-            out.set(r, Treatment.ofCode(ledger.treatments()[r]));
-        }
-        return stored;
+        return Ledgers.feed(ledger, CompiledPolicy.compile(policy.withTiming(Ledgers.CONTINUOUS), KEY), consent,
+                manualPrivate, drive.batch, out);
     }
 
     AvlBatch run(Policy policy, Drive drive) {

@@ -25,10 +25,11 @@ abstract class PrivacyEndToEnd extends GatewayTestBase.ForOtherPackages {
     private static final double HOME_LONGITUDE = 25.2500;
     /** About 200 m east at the home's latitude. */
     private static final double STEP_DEGREES = 0.0031;
+    private static final double STEP_DEGREES_METRES = 200;
     private static final int ZONE_RADIUS_METRES = 300;
     private static final Set<Integer> LOCATING_IO = Set.of(205, 206, 241);
     private static final int WIFI_SCAN = 10_828;
-    private static final int TRIP_RECORDS = 15;
+    private static final int TRIP_RECORDS = 30;
 
     /** Where each record of the day was and what it was part of, in time order. */
     private enum Part { HOME, PRIVATE_TRIP, AWAY, BUSINESS_TRIP }
@@ -50,15 +51,24 @@ abstract class PrivacyEndToEnd extends GatewayTestBase.ForOtherPackages {
                 assertEquals(frame.size(), device.readAck());
             }
         }
+        java.util.Map<Long, Integer> byTime = new java.util.HashMap<>();
+        long time = T0;
+        for (int r = 0; r < day.size(); r++) {
+            Part part = day.get(r).part();
+            time += part == Part.PRIVATE_TRIP || part == Part.BUSINESS_TRIP ? 30_000 : 300_000;
+            byTime.put(time, r);
+        }
         List<StoredRow> rows = rows(imei);
-        assertEquals(day.size(), rows.size());
-        for (int r = 0; r < rows.size(); r++) {
-            StoredRow row = rows.get(r);
+        int privateTripRows = 0;
+        int farBusinessExact = 0;
+        for (StoredRow row : rows) {
+            int r = byTime.get(row.deviceTimeMillis());
             Point point = day.get(r);
             String where = "record " + r + " (" + point.part() + ")";
             boolean hidden = point.atHome() || point.part() == Part.PRIVATE_TRIP;
             if (hidden) {
-                assertTrue(row.treatment() == 2 || row.treatment() == 3, where + ": private or zone");
+                // Records in the zone's hidden region are not stored at all; what is stored of them is private.
+                assertEquals(2, row.treatment(), where + ": private");
                 assertNull(row.longitude(), where);
                 assertNull(row.latitude(), where);
                 assertNull(row.speed(), where);
@@ -67,14 +77,21 @@ abstract class PrivacyEndToEnd extends GatewayTestBase.ForOtherPackages {
                 assertTrue(row.io().contains(16), where + ": the odometer stays for the mileage log");
             }
             if (point.part() == Part.PRIVATE_TRIP) {
-                assertEquals(2, row.treatment(), where + ": the whole trip is private, also after the button");
+                privateTripRows++;
             }
-            if (point.part() == Part.BUSINESS_TRIP && Math.abs(point.longitude() - HOME_LONGITUDE) > 10 * STEP_DEGREES) {
-                assertEquals(0, row.treatment(), where + ": a business trip far from home is exact");
+            if (row.longitude() != null) {
+                double metres = Math.abs(row.longitude() / 1e7 - HOME_LONGITUDE) * STEP_DEGREES_METRES / STEP_DEGREES;
+                assertTrue(metres > ZONE_RADIUS_METRES, where + ": visible " + metres + " m from home");
+            }
+            if (point.part() == Part.BUSINESS_TRIP && Math.abs(point.longitude() - HOME_LONGITUDE) > 25 * STEP_DEGREES
+                    && row.treatment() == 0) {
                 assertNotNull(row.longitude(), where);
                 assertTrue(row.io().contains(WIFI_SCAN), where + ": kept where nothing is hidden");
+                farBusinessExact++;
             }
         }
+        assertEquals(TRIP_RECORDS, privateTripRows, "the whole private trip is stored for the mileage log, private");
+        assertTrue(farBusinessExact > 0, "a business trip far from home is exact");
     }
 
     private static List<Point> day() {
