@@ -5,7 +5,6 @@ import dev.telemask.privacy.Consent;
 import dev.telemask.privacy.ConsentOverride;
 import dev.telemask.privacy.Policy;
 import dev.telemask.privacy.PolicyJson;
-import dev.telemask.privacy.PolicyValidationException;
 import dev.telemask.storage.DeviceDirectory;
 import dev.telemask.storage.DeviceProfile;
 import dev.telemask.storage.SealedRecords;
