@@ -48,7 +48,8 @@ export class TrackMap {
         L.circleMarker([p.latitude, p.longitude], PARKED_POINT).addTo(this.layers);
       }
     }
-    for (const zone of zones ?? []) {
+    // Zone centres are write-only: the API never answers one, so a zone is drawn only where a centre is known.
+    for (const zone of (zones ?? []).filter((z) => Number.isFinite(z.latitude) && Number.isFinite(z.longitude))) {
       L.circle([zone.latitude, zone.longitude], { ...ZONE, radius: zone.radiusMetres })
         // The label is a node, never an HTML string that Leaflet would parse.
         .bindTooltip(el('span', {}, `privacy zone ${zone.name ?? ''}`), { permanent: true, direction: 'right' })

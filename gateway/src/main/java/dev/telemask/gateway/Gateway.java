@@ -16,6 +16,9 @@ import dev.telemask.storage.Migrations;
 import dev.telemask.storage.RecordSealer;
 import dev.telemask.storage.SealedStore;
 import dev.telemask.storage.SealingKeys;
+import dev.telemask.storage.FieldSealer;
+import dev.telemask.storage.SealedZones;
+import dev.telemask.storage.ZoneSealing;
 import dev.telemask.storage.RetentionJob;
 import dev.telemask.storage.StorageDatabase;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -93,7 +96,15 @@ public final class Gateway implements AutoCloseable {
                 EMBEDDED_RESTART_BACKOFF, EMBEDDED_RESTART_MAX_BACKOFF, registry)).orElse(null);
         int applied = Migrations.migrate(database.dataSource());
         LOG.log(Level.INFO, "database {0}: {1} migrations applied", describeDatabase(), applied);
-        byte[] zoneKey = DeploymentSecrets.getOrCreate(database.dataSource(), DeploymentSecrets.ZONE_KEY);
+        // Zone centres and the zone key are kept only sealed: what an older version left in clear is sealed now.
+        FieldSealer fieldSealer = new FieldSealer(sealingKeys);
+        SealedZones sealedZones = new SealedZones(fieldSealer);
+        byte[] zoneKey = DeploymentSecrets.getOrCreate(database.dataSource(), DeploymentSecrets.ZONE_KEY,
+                fieldSealer);
+        int resealed = ZoneSealing.run(database.dataSource(), sealedZones);
+        if (resealed > 0) {
+            LOG.log(Level.INFO, "sealed the zone centres of {0} policy versions and drivers'' zones", resealed);
+        }
 
         RetentionJob job = RetentionJob.install(database.dataSource(), config.retention());
         retention = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -106,13 +117,14 @@ public final class Gateway implements AutoCloseable {
         LOG.log(Level.INFO, "retention {0} by {1}", config.retention(), job.mode());
 
         // Ingest and API on separate pools: no HTTP client can hold a connection a writer or a look-up needs.
-        ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, new RecordSealer(sealingKeys), registry);
+        ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, new RecordSealer(sealingKeys), sealedZones,
+                registry);
         ExpiredAsPrivate expired = new ExpiredAsPrivate(zoneKey);
         retention.scheduleWithFixedDelay(() -> expireSealed(ingest.sealedStore(), expired), SEALED_EXPIRY_EVERY_SECONDS,
                 SEALED_EXPIRY_EVERY_SECONDS, TimeUnit.SECONDS);
         vertx = Vertx.vertx();
         if (config.httpPort() >= 0) {
-            api = new FleetApi(vertx, database.apiDataSource(), registry, Clock.systemUTC(),
+            api = new FleetApi(vertx, database.apiDataSource(), registry, Clock.systemUTC(), sealedZones,
                     ApiSettings.forPool(config.apiWriteTimeout(), config.apiHeavyReadsPerToken(),
                             config.apiHeavyReadsPerFleet(), config.apiPoolSize()));
             EmbeddedSupervisor watched = supervisor;

@@ -52,6 +52,24 @@ public final class HiddenDisc {
         this.trailMetres = trailMetres;
     }
 
+    /**
+     * What any zone of {@code radiusMetres} hides, in ranges that follow from the radius alone (nothing keyed): the
+     * fleet may be told this about a zone without learning anything about where it is.
+     */
+    public record Extent(double discRadiusMinMetres, double discRadiusMaxMetres, double offsetMinMetres,
+                         double offsetMaxMetres, double trailMinMetres, double trailMaxMetres) {
+    }
+
+    /** The {@link Extent} of a zone of {@code radiusMetres}. */
+    public static Extent extentOf(int radiusMetres) {
+        double r = radiusMetres;
+        double offsetMin = r * MIN_OFFSET_RADII;
+        double offsetMax = r * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII);
+        return new Extent(offsetMin + r * (1 + MARGIN_RADII), offsetMax + r * (1 + MARGIN_RADII), offsetMin,
+                offsetMax, MIN_TRAIL_METRES + r * MIN_TRAIL_RADII,
+                MIN_TRAIL_METRES + r * (MIN_TRAIL_RADII + TRAIL_SPREAD_RADII));
+    }
+
     /** The hidden disc of {@code zone} under {@code key} (the gateway's secret). */
     public static HiddenDisc of(PrivacyZone zone, byte[] key) {
         byte[] hash = keyedHash(zone, key);

@@ -10,6 +10,8 @@ import java.util.List;
  * @param schedule          business hours outside which driving is private, or {@code null} for none
  * @param coarseningMetres  grid cell size for non-private records, 0 when coarsening is off
  * @param timing            how records are read as trips: grace window and the gaps taken as continuous
+ * @param driverZoneMinRadiusMetres the smallest radius a driver's own zone has in the engine (a smaller one is
+ *                          enlarged to it), and the smallest the API accepts from a driver
  */
 public record Policy(
         int version,
@@ -21,7 +23,8 @@ public record Policy(
         int coarseningMetres,
         List<PrivacyZone> zones,
         IoSelection keptIo,
-        TripTiming timing) {
+        TripTiming timing,
+        int driverZoneMinRadiusMetres) {
 
     /** Teltonika's private-mode element (AVL ID 391, "Private Business Status": 1 means private). */
     public static final int DEFAULT_PRIVATE_MODE_IO = 391;
@@ -30,6 +33,20 @@ public record Policy(
     public Policy {
         zones = List.copyOf(zones);
         timing = timing == null ? TripTiming.DEFAULT : timing;
+        driverZoneMinRadiusMetres = Math.max(driverZoneMinRadiusMetres, PrivacyZone.MIN_RADIUS_METRES);
+    }
+
+    /** The same policy with the smallest driver zone radius the engine allows. */
+    public Policy(int version, Consent consent, int privateModeIoId, long privateModeValue, BusinessSchedule schedule,
+                  PrivateRecordHandling privateRecords, int coarseningMetres, List<PrivacyZone> zones,
+                  IoSelection keptIo, TripTiming timing) {
+        this(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords, coarseningMetres, zones,
+                keptIo, timing, PrivacyZone.MIN_RADIUS_METRES);
+    }
+
+    public Policy withDriverZoneMinRadiusMetres(int value) {
+        return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
+                coarseningMetres, zones, keptIo, timing, value);
     }
 
     /** The same policy without trip timing given: {@link TripTiming#DEFAULT}. */
@@ -42,7 +59,7 @@ public record Policy(
 
     public Policy withTiming(TripTiming value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, zones, keptIo, value);
+                coarseningMetres, zones, keptIo, value, driverZoneMinRadiusMetres);
     }
 
     /** The policy that changes nothing: full consent, no schedule, no coarsening, no zones, every IO kept. */
@@ -53,35 +70,36 @@ public record Policy(
 
     public Policy withConsent(Consent value) {
         return new Policy(version, value, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, zones, keptIo, timing);
+                coarseningMetres, zones, keptIo, timing, driverZoneMinRadiusMetres);
     }
 
     public Policy withSchedule(BusinessSchedule value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, value, privateRecords,
-                coarseningMetres, zones, keptIo, timing);
+                coarseningMetres, zones, keptIo, timing, driverZoneMinRadiusMetres);
     }
 
     public Policy withCoarseningMetres(int value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                value, zones, keptIo, timing);
+                value, zones, keptIo, timing, driverZoneMinRadiusMetres);
     }
 
     public Policy withZones(List<PrivacyZone> value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, value, keptIo, timing);
+                coarseningMetres, value, keptIo, timing, driverZoneMinRadiusMetres);
     }
 
     public Policy withKeptIo(IoSelection value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, zones, value, timing);
+                coarseningMetres, zones, value, timing, driverZoneMinRadiusMetres);
     }
 
     public Policy withPrivateMode(int ioId, long value) {
-        return new Policy(version, consent, ioId, value, schedule, privateRecords, coarseningMetres, zones, keptIo, timing);
+        return new Policy(version, consent, ioId, value, schedule, privateRecords, coarseningMetres, zones, keptIo,
+                timing, driverZoneMinRadiusMetres);
     }
 
     public Policy withPrivateRecords(PrivateRecordHandling value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, value,
-                coarseningMetres, zones, keptIo, timing);
+                coarseningMetres, zones, keptIo, timing, driverZoneMinRadiusMetres);
     }
 }

@@ -31,6 +31,7 @@ import java.util.Set;
  *                     "graceWindow": "PT2M", "maxRecordGap": "PT1M", "maxParkedGap": "PT2H", "anchorDelay": "PT5S" },
  *   "coarsening": { "gridMetres": 500 },            // or "off"
  *   "zones": [ { "name": "home", "latitude": 52.52, "longitude": 13.40, "radiusMetres": 300 } ],
+ *   "driverZones": { "minRadiusMetres": 300 },      // the smallest zone a driver may set for their device
  *   "io": { "keep": "all" } }                        // or { "keep": [16, 239, 240] }
  * }</pre>
  */
@@ -40,6 +41,8 @@ public final class PolicyJson {
     private static final int MAX_ZONES = 100;
     private static final int MAX_NAME_LENGTH = 100;
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** What a zone's id looks like: ids are made by the API, never chosen by hand. */
+    public static final java.util.regex.Pattern ZONE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
     private PolicyJson() {}
 
@@ -86,6 +89,7 @@ public final class PolicyJson {
         } else {
             root.put("coarsening", "off");
         }
+        root.putObject("driverZones").put("minRadiusMetres", policy.driverZoneMinRadiusMetres());
         ArrayNode zones = root.putArray("zones");
         for (PrivacyZone zone : policy.zones()) {
             ObjectNode z = zones.addObject();
@@ -116,7 +120,7 @@ public final class PolicyJson {
             if (!root.isObject()) {
                 throw new PolicyValidationException(List.of(new PolicyError("$", "must be a JSON object")));
             }
-            allowOnly(root, "", "version", "consent", "privateTrips", "coarsening", "zones", "io");
+            allowOnly(root, "", "version", "consent", "privateTrips", "coarsening", "zones", "driverZones", "io");
             int version = (int) integer(root, "", "version", 1, Integer.MAX_VALUE, null);
             Consent consent = consent(root.get("consent"));
             JsonNode trips = root.path("privateTrips");
@@ -145,12 +149,13 @@ public final class PolicyJson {
             }
             int grid = coarsening(root.path("coarsening"));
             List<PrivacyZone> zones = zones(root.path("zones"));
+            int driverZoneMin = driverZones(root.path("driverZones"));
             IoSelection keep = io(root.path("io"));
             if (!errors.isEmpty()) {
                 throw new PolicyValidationException(errors);
             }
             return new Policy(version, consent, privateModeId, privateModeValue, schedule, handling, grid, zones, keep,
-                    timing);
+                    timing, driverZoneMin);
         }
 
         private Consent consent(JsonNode node) {
@@ -275,6 +280,15 @@ public final class PolicyJson {
             return (int) integer(node, "coarsening.", "gridMetres", MIN_GRID_METRES, MAX_GRID_METRES, null);
         }
 
+        private int driverZones(JsonNode node) {
+            if (node.isMissingNode() || !isObject(node, "driverZones")) {
+                return PrivacyZone.MIN_RADIUS_METRES;
+            }
+            allowOnly(node, "driverZones.", "minRadiusMetres");
+            return (int) integer(node, "driverZones.", "minRadiusMetres", PrivacyZone.MIN_RADIUS_METRES,
+                    PrivacyZone.MAX_RADIUS_METRES, (long) PrivacyZone.MIN_RADIUS_METRES);
+        }
+
         private List<PrivacyZone> zones(JsonNode node) {
             List<PrivacyZone> zones = new ArrayList<>();
             if (node.isMissingNode()) {
@@ -293,7 +307,13 @@ public final class PolicyJson {
                 if (!isObject(z, at)) {
                     continue;
                 }
-                allowOnly(z, at + ".", "name", "latitude", "longitude", "radiusMetres");
+                // The id names a zone across versions (the API keeps a zone's sealed centre by it); the engine
+                // does not need it, so it is checked here and carried by the caller.
+                allowOnly(z, at + ".", "id", "name", "latitude", "longitude", "radiusMetres");
+                JsonNode id = z.get("id");
+                if (id != null && !id.isNull() && !(id.isTextual() && ZONE_ID.matcher(id.asText()).matches())) {
+                    error(at + ".id", "must be a zone id as the API gave it (1 to 40 letters, digits, '-' or '_')");
+                }
                 String name = null;
                 JsonNode nameNode = z.get("name");
                 if (nameNode != null && !nameNode.isNull()) {

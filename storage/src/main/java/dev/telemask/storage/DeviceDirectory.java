@@ -59,9 +59,10 @@ public final class DeviceDirectory {
                 }
                 long policyId = rs.getLong(4);
                 Long policy = rs.wasNull() ? null : policyId;
-                return Optional.of(new DeviceProfile(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), policy,
+                DeviceProfile found = new DeviceProfile(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), policy,
                         rs.getInt(5), rs.getString(6), nullableBoolean(rs, 8), nullableBoolean(rs, 9),
-                        nullableBoolean(rs, 10), rs.getBytes(7), epochMillis(rs.getTimestamp(11)), rs.getLong(12)));
+                        nullableBoolean(rs, 10), rs.getBytes(7), epochMillis(rs.getTimestamp(11)), rs.getLong(12));
+                return Optional.of(found.withOwnZones(zones(connection, imei)));
             }
         }
     }
@@ -87,6 +88,22 @@ public final class DeviceDirectory {
             }
         }
         return find(imei).orElseThrow(() -> new SQLException("device " + imei + " vanished after registration"));
+    }
+
+    /** The driver's own zones of device {@code imei}, oldest first, centres sealed. */
+    public static java.util.List<DeviceZone> zones(Connection connection, long imei) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT id, name, radius_metres, sealed_centre,"
+                + " created_at, updated_at FROM device_zones WHERE imei = ? ORDER BY created_at, id")) {
+            st.setLong(1, imei);
+            java.util.List<DeviceZone> zones = new java.util.ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    zones.add(new DeviceZone(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                            rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()));
+                }
+            }
+            return zones;
+        }
     }
 
     private static long epochMillis(java.sql.Timestamp timestamp) {

@@ -12,9 +12,27 @@ package dev.telemask.storage;
  * @param privateUntilMillis the driver's private-mode switch: private until then (epoch millis), 0 when off
  * @param switchVersion   bumped by every change of restriction, private mode, policy or consent; the writer stores a
  *                        batch only when it was masked under the version still current
+ * @param policyDocument  as stored: zone centres sealed ({@link SealedZones#open} opens them)
+ * @param ownZones        the driver's own zones, on top of the policy's, centres sealed
  */
 public record DeviceProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
                             String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
                             Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis,
-                            long switchVersion) {
+                            long switchVersion, java.util.List<DeviceZone> ownZones) {
+    public DeviceProfile {
+        ownZones = ownZones == null ? java.util.List.of() : java.util.List.copyOf(ownZones);
+    }
+
+    /** A profile without own zones. */
+    public DeviceProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
+                         String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
+                         Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis, long switchVersion) {
+        this(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
+                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, null);
+    }
+
+    public DeviceProfile withOwnZones(java.util.List<DeviceZone> zones) {
+        return new DeviceProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
+                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, zones);
+    }
 }

@@ -120,11 +120,43 @@ class PostgresDeviceDirectoryIT extends DatabaseContract {
         }
     }
 
+    private static final FieldSealer SEALER = new FieldSealer(SealingKeys.of("k1", new byte[32], "test"));
+
     @Test
-    void deploymentSecretsAreCreatedOnceAndShared() throws Exception {
-        byte[] first = DeploymentSecrets.getOrCreate(dataSource, DeploymentSecrets.ZONE_KEY);
-        byte[] second = DeploymentSecrets.getOrCreate(dataSource, DeploymentSecrets.ZONE_KEY);
+    void deploymentSecretsAreCreatedOnceSharedAndKeptSealed() throws Exception {
+        byte[] first = DeploymentSecrets.getOrCreate(dataSource, "created-secret", SEALER);
+        byte[] second = DeploymentSecrets.getOrCreate(dataSource, "created-secret", SEALER);
         assertEquals(32, first.length);
         assertArrayEquals(first, second);
+        assertEquals(0, queryLong("SELECT count(*) FROM deployment_secrets WHERE name = 'created-secret'"
+                + " AND (NOT sealed OR value = decode('"
+                + java.util.HexFormat.of().formatHex(first) + "', 'hex'))"), "stored sealed, never in clear");
+    }
+
+    @Test
+    void aSecretLeftInClearIsSealedWithItsValueAndResealedUnderANewKey() throws Exception {
+        byte[] clear = new byte[32];
+        java.util.Arrays.fill(clear, (byte) 7);
+        try (java.sql.Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement st = c.prepareStatement(
+                     "INSERT INTO deployment_secrets (name, value) VALUES ('old-secret', ?)")) {
+            st.setBytes(1, clear);
+            st.executeUpdate();
+        }
+        assertArrayEquals(clear, DeploymentSecrets.getOrCreate(dataSource, "old-secret", SEALER));
+        assertEquals(1, queryLong("SELECT count(*) FROM deployment_secrets WHERE name = 'old-secret' AND sealed"
+                + " AND value <> decode('" + java.util.HexFormat.of().formatHex(clear) + "', 'hex')"));
+
+        byte[] next = new byte[32];
+        next[0] = 1;
+        FieldSealer rotated = new FieldSealer(SealingKeys.parse(java.util.List.of(
+                "k2 " + java.util.Base64.getEncoder().encodeToString(next),
+                "k1 " + java.util.Base64.getEncoder().encodeToString(new byte[32])), "rotated"));
+        assertArrayEquals(clear, DeploymentSecrets.getOrCreate(dataSource, "old-secret", rotated));
+        assertEquals(1, queryLong("SELECT count(*) FROM deployment_secrets WHERE name = 'old-secret'"
+                + " AND convert_from(value, 'UTF8') LIKE 'k2:%'"), "sealed again under the key that seals now");
+        byte[] onlyNew = DeploymentSecrets.getOrCreate(dataSource, "old-secret", new FieldSealer(
+                SealingKeys.of("k2", next, "only k2")));
+        assertArrayEquals(clear, onlyNew, "the old key line may go");
     }
 }

@@ -2,7 +2,9 @@ package dev.telemask.gateway.api;
 
 import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.ConsentLog;
+import dev.telemask.storage.SealedZones;
 import dev.telemask.storage.query.DeviceRegistry;
+import dev.telemask.storage.query.DeviceZoneStore;
 import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.PositionQuery;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,6 +49,7 @@ public final class FleetApi implements AutoCloseable {
     private static final Set<Role> MANAGERS = EnumSet.of(Role.ADMIN, Role.VIEWER);
     private static final Set<Role> ADMINS = EnumSet.of(Role.ADMIN);
     private static final Set<Role> ADMINS_AND_DRIVERS = EnumSet.of(Role.ADMIN, Role.DRIVER);
+    private static final Set<Role> DRIVERS = EnumSet.of(Role.DRIVER);
     /** Routes that stream a long query to the client, holding a connection while it reads. */
     private static final Set<String> HEAVY = Set.of("GET /devices/{imei}/positions", "GET /devices/{imei}/trips",
             "GET /devices/{imei}/export");
@@ -62,12 +65,16 @@ public final class FleetApi implements AutoCloseable {
             Thread.ofVirtual().name("telemask-api-", 0).factory());
 
     /** The API with the default limits ({@link ApiSettings#defaults()}). */
-    public FleetApi(Vertx vertx, DataSource dataSource, MeterRegistry registry, Clock clock) {
-        this(vertx, dataSource, registry, clock, ApiSettings.defaults());
+    public FleetApi(Vertx vertx, DataSource dataSource, MeterRegistry registry, Clock clock, SealedZones zones) {
+        this(vertx, dataSource, registry, clock, zones, ApiSettings.defaults());
     }
 
-    /** The API on {@code dataSource}, which should be its own pool, never the one the ingest path uses. */
-    public FleetApi(Vertx vertx, DataSource dataSource, MeterRegistry registry, Clock clock, ApiSettings settings) {
+    /**
+     * The API on {@code dataSource}, which should be its own pool, never the one the ingest path uses; zone centres
+     * are sealed with {@code zones} (the deployment's seal key).
+     */
+    public FleetApi(Vertx vertx, DataSource dataSource, MeterRegistry registry, Clock clock, SealedZones zones,
+                    ApiSettings settings) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -84,7 +91,10 @@ public final class FleetApi implements AutoCloseable {
         AuditTrail audit = new AuditTrail(auditLog);
 
         new DeviceResource(dataSource, devices, access, audit).register(router, EVERYONE, ADMINS);
-        new PolicyResource(policies, audit).register(router, MANAGERS, ADMINS);
+        Objects.requireNonNull(zones, "zones");
+        new PolicyResource(policies, audit, zones).register(router, MANAGERS, ADMINS);
+        new DeviceZoneResource(new DeviceZoneStore(dataSource), policies, access, audit, zones)
+                .register(router, EVERYONE, DRIVERS);
         new TrackResource(positions, access, audit, clock).register(router, EVERYONE);
         new ConsentResource(consent, access, audit).register(router, EVERYONE, ADMINS);
         new PrivateModeResource(devices, access, audit, clock).register(router, ADMINS_AND_DRIVERS);

@@ -5,11 +5,16 @@ import dev.telemask.privacy.Consent;
 import dev.telemask.privacy.ConsentOverride;
 import dev.telemask.privacy.Policy;
 import dev.telemask.privacy.PolicyJson;
-import dev.telemask.privacy.PolicyValidationException;
 import dev.telemask.storage.DeviceDirectory;
 import dev.telemask.storage.DeviceProfile;
 import dev.telemask.storage.SealedRecords;
 import dev.telemask.storage.SealedStore;
+import dev.telemask.storage.DeviceZone;
+import dev.telemask.storage.SealedRecordException;
+import dev.telemask.storage.SealedZones;
+import dev.telemask.privacy.PrivacyZone;
+import java.util.ArrayList;
+import java.util.List;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
@@ -22,7 +27,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Loads devices from the database off the event loops and turns their profiles into {@link DeviceContext}s,
- * compiling each policy version once.
+ * compiling each policy version once. Zone centres are stored sealed and opened here, in memory only; a device
+ * with its driver's own zones gets a policy of its own: the policy's zones and the driver's together.
  */
 final class DeviceContexts {
     private static final Logger LOG = System.getLogger(DeviceContexts.class.getName());
@@ -31,6 +37,7 @@ final class DeviceContexts {
 
     private final DeviceDirectory directory;
     private final SealedStore sealed;
+    private final SealedZones zones;
     private final byte[] zoneKey;
     private final Executor database;
     private final boolean autoRegister;
@@ -38,14 +45,18 @@ final class DeviceContexts {
     private final Map<String, CompiledPolicy> compiled = new ConcurrentHashMap<>();
 
     DeviceContexts(DeviceDirectory directory, byte[] zoneKey, Executor database, boolean autoRegister) {
-        this(directory, null, zoneKey, database, autoRegister);
+        this(directory, null, null, zoneKey, database, autoRegister);
     }
 
-    /** With {@code sealed}, a connecting device's sealed records are loaded with it (null: none are kept). */
-    DeviceContexts(DeviceDirectory directory, SealedStore sealed, byte[] zoneKey, Executor database,
-                   boolean autoRegister) {
+    /**
+     * With {@code sealed}, a connecting device's sealed records are loaded with it (null: none are kept); zone
+     * centres are opened with {@code zones} (null: a device whose policy or driver has zones fails closed).
+     */
+    DeviceContexts(DeviceDirectory directory, SealedStore sealed, SealedZones zones, byte[] zoneKey,
+                   Executor database, boolean autoRegister) {
         this.directory = directory;
         this.sealed = sealed;
+        this.zones = zones;
         this.zoneKey = zoneKey.clone();
         this.database = database;
         this.autoRegister = autoRegister;
@@ -95,20 +106,58 @@ final class DeviceContexts {
     DeviceContext contextOf(DeviceProfile profile) {
         ConsentOverride own = new ConsentOverride(profile.consentLocation(), profile.consentDriverIdentity(),
                 profile.consentTelemetry());
-        if (profile.policyId() == null || profile.policyDocument() == null) {
-            return new DeviceContext(profile, noPolicy, own.resolve(noPolicy.policy().consent()));
-        }
-        String key = profile.policyId() + ":" + profile.policyVersion();
         try {
-            CompiledPolicy policy = compiled.computeIfAbsent(key,
-                    k -> CompiledPolicy.compile(PolicyJson.parse(profile.policyDocument()), zoneKey));
+            CompiledPolicy policy = policyOf(profile);
+            if (!profile.ownZones().isEmpty()) {
+                policy = CompiledPolicy.compile(withOwnZones(policy.policy(), profile.ownZones()), zoneKey);
+            }
             return new DeviceContext(profile, policy, own.resolve(policy.policy().consent()));
-        } catch (PolicyValidationException e) {
+        } catch (IllegalArgumentException e) { // PolicyValidationException, or a document that is not JSON
             // The API validates every document it stores; one that fails here was written around it.
             LOG.log(Level.ERROR, "policy {0} version {1} of device {2} is invalid ({3}); storing its records"
                     + " without location, driver identity or telemetry", profile.policyId(), profile.policyVersion(),
                     profile.imei(), e.getMessage());
             return new DeviceContext(profile, noPolicy, FAIL_CLOSED);
+        } catch (SealedRecordException e) {
+            // Without its zones' centres the device's policy cannot be applied: nothing that locates anyone.
+            LOG.log(Level.ERROR, "the zones of device {0} (policy {1} version {2}) do not open ({3}); storing its"
+                    + " records without location, driver identity or telemetry", profile.imei(), profile.policyId(),
+                    profile.policyVersion(), e.getMessage());
+            return new DeviceContext(profile, noPolicy, FAIL_CLOSED);
         }
+    }
+
+    private CompiledPolicy policyOf(DeviceProfile profile) {
+        if (profile.policyId() == null || profile.policyDocument() == null) {
+            return noPolicy;
+        }
+        String key = profile.policyId() + ":" + profile.policyVersion();
+        return compiled.computeIfAbsent(key,
+                k -> CompiledPolicy.compile(PolicyJson.parse(opened(profile.policyDocument())), zoneKey));
+    }
+
+    private String opened(String storedDocument) {
+        if (zones == null) {
+            if (storedDocument.contains(SealedZones.SEALED_CENTRE)) {
+                throw new SealedRecordException("this gateway was started without the seal key");
+            }
+            return storedDocument;
+        }
+        return zones.open(storedDocument);
+    }
+
+    /** The policy with the driver's zones added, each at least the policy's smallest driver zone radius. */
+    private Policy withOwnZones(Policy policy, List<DeviceZone> own) {
+        if (zones == null) {
+            throw new SealedRecordException("this gateway was started without the seal key");
+        }
+        List<PrivacyZone> all = new ArrayList<>(policy.zones());
+        for (DeviceZone zone : own) {
+            SealedZones.Centre centre = zones.openCentre(zone.id(), zone.sealedCentre());
+            int radius = Math.min(PrivacyZone.MAX_RADIUS_METRES,
+                    Math.max(zone.radiusMetres(), policy.driverZoneMinRadiusMetres()));
+            all.add(new PrivacyZone(zone.name(), centre.latitude(), centre.longitude(), radius));
+        }
+        return policy.withZones(all);
     }
 }

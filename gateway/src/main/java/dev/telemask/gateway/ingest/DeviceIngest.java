@@ -7,6 +7,7 @@ import dev.telemask.storage.DeviceDirectory;
 import dev.telemask.storage.PositionWriter;
 import dev.telemask.storage.RecordSealer;
 import dev.telemask.storage.SealedStore;
+import dev.telemask.storage.SealedZones;
 import dev.telemask.storage.WriterSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
@@ -73,12 +74,16 @@ public final class DeviceIngest implements AutoCloseable {
     /** Starts listening; {@code dataSource} must point at a migrated database. */
     public static DeviceIngest start(GatewayConfig config, DataSource dataSource, byte[] zoneKey, MeterRegistry registry)
             throws InterruptedException, SSLException {
-        return start(config, dataSource, zoneKey, null, registry);
+        return start(config, dataSource, zoneKey, null, null, registry);
     }
 
-    /** Starts listening; the writer seals undecided records with {@code sealer} (null: none may be sealed). */
+    /**
+     * Starts listening; the writer seals undecided records with {@code sealer} (null: none may be sealed), and zone
+     * centres are opened with {@code zones} (null: a policy or device with zones fails closed).
+     */
     public static DeviceIngest start(GatewayConfig config, DataSource dataSource, byte[] zoneKey, RecordSealer sealer,
-                                     MeterRegistry registry) throws InterruptedException, SSLException {
+                                     SealedZones zones, MeterRegistry registry)
+            throws InterruptedException, SSLException {
         Transport transport = Transport.best();
         SslContext tls = config.tlsEnabled()
                 ? SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build()
@@ -95,8 +100,8 @@ public final class DeviceIngest implements AutoCloseable {
                     return t;
                 });
         SealedStore sealedStore = sealer == null ? null : new SealedStore(dataSource, sealer, registry);
-        DeviceContexts contexts = new DeviceContexts(new DeviceDirectory(dataSource), sealedStore, zoneKey, lookups,
-                config.autoRegister());
+        DeviceContexts contexts = new DeviceContexts(new DeviceDirectory(dataSource), sealedStore, zones, zoneKey,
+                lookups, config.autoRegister());
         SessionRegistry sessions = new SessionRegistry();
         IngestServices services = new IngestServices(writer, gate, contexts, sessions, metrics,
                 new TcpFrameSplitter(config.maxFrameLength()),

@@ -36,6 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ApiTestServer implements AutoCloseable {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
+    /** The tests' seal key for zone centres, outside the database as the gateway's is. */
+    static final dev.telemask.storage.SealedZones ZONES = new dev.telemask.storage.SealedZones(
+            new dev.telemask.storage.FieldSealer(dev.telemask.storage.SealingKeys.of("test",
+                    "telemask-api-tests-seal-key-32b!".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    "the API tests")));
     private static EmbeddedDatabase database;
 
     final HikariDataSource dataSource;
@@ -59,7 +64,7 @@ final class ApiTestServer implements AutoCloseable {
     private ApiTestServer(HikariDataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.vertx = Vertx.vertx();
-        this.api = new FleetApi(vertx, dataSource, registry, clock);
+        this.api = new FleetApi(vertx, dataSource, registry, clock, ZONES);
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
                         .setMaxInitialLineLength(FleetApi.MAX_REQUEST_LINE))
                 .requestHandler(api::handle);
@@ -170,6 +175,30 @@ final class ApiTestServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
         }
+    }
+
+    /** Every table of the schema as a dump shows it: each row as text ({@code SELECT t::text FROM table t}). */
+    String dump() {
+        StringBuilder dump = new StringBuilder();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            java.util.List<String> tables = new java.util.ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables"
+                    + " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String table : tables) {
+                try (ResultSet rs = st.executeQuery("SELECT t::text FROM \"" + table + "\" t")) {
+                    while (rs.next()) {
+                        dump.append(table).append(": ").append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return dump.toString();
     }
 
     void execute(String sql) {

@@ -156,6 +156,170 @@ abstract class FleetApiContract {
         assertEquals(413, big.status());
     }
 
+    /** A home nobody may read back: 52.5123456, 13.4234567. */
+    private static final double HOME_LAT = 52.5123456;
+    private static final double HOME_LON = 13.4234567;
+
+    /** Fails when {@code text} holds the home, as 1e-7 integers or as decimals of 4 or more places. */
+    static void assertNoHome(String text, String where) {
+        for (String needle : List.of("525123456", "134234567", "52.5123", "13.4234", "52,5123", "13,4234")) {
+            assertFalse(text.contains(needle), where + " holds the zone centre (" + needle + "): " + text);
+        }
+    }
+
+    private static String zonePolicy(String zones) {
+        return "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": false, \"telemetry\": true},"
+                + " \"driverZones\": {\"minRadiusMetres\": 200}, \"zones\": " + zones + "}";
+    }
+
+    @Test
+    void zoneCentresAreWriteOnlyAndStoredSealed() {
+        Fleet f = fleet("zones");
+        String viewer = server.token(f.name(), Role.VIEWER, null);
+        String driver = server.token(f.name(), Role.DRIVER, f.imei());
+        ApiTestServer.Response created = server.send("POST", f.admin(), "/api/v1/policies",
+                "{\"name\": \"homes\", \"document\": " + zonePolicy("[{\"name\": \"home\", \"latitude\": " + HOME_LAT
+                        + ", \"longitude\": " + HOME_LON + ", \"radiusMetres\": 300}]") + "}");
+        assertEquals(201, created.status(), created.body());
+        assertNoHome(created.body(), "the answer to POST");
+        long id = created.json().get("id").asLong();
+        JsonNode zone = created.json().get("document").get("zones").get(0);
+        String zoneId = zone.get("id").asText();
+        assertEquals("home", zone.get("name").asText());
+        assertEquals(300, zone.get("radiusMetres").asInt());
+        assertEquals("sealed", zone.get("centre").asText());
+        assertTrue(zone.get("hides").get("discRadiusMetres").isArray());
+        assertEquals(200, server.send("PATCH", f.admin(), "/api/v1/devices/" + f.imei(),
+                "{\"policyId\": " + id + "}").status());
+
+        for (String token : List.of(f.admin(), viewer)) {
+            assertNoHome(server.get(token, "/api/v1/policies/" + id).body(), "GET /policies/{id}");
+            assertNoHome(server.get(token, "/api/v1/policies").body(), "GET /policies");
+        }
+        assertEquals(403, server.get(driver, "/api/v1/policies/" + id).status());
+
+        // kept by id without coordinates: the sealed centre stays, renamed and resized as sent
+        ApiTestServer.Response kept = server.send("PUT", f.admin(), "/api/v1/policies/" + id,
+                "{\"document\": " + zonePolicy("[{\"id\": \"" + zoneId + "\", \"name\": \"house\", \"radiusMetres\": 400,"
+                        + " \"centre\": \"sealed\", \"hides\": {}}]") + "}");
+        assertEquals(200, kept.status(), kept.body());
+        assertNoHome(kept.body(), "the answer to PUT");
+        assertEquals(zoneId, kept.json().get("document").get("zones").get(0).get("id").asText());
+        assertEquals(400, kept.json().get("document").get("zones").get(0).get("radiusMetres").asInt());
+        String stored = storedDocument(id);
+        assertEquals(new dev.telemask.storage.SealedZones.Centre(HOME_LAT, HOME_LON),
+                ApiTestServer.ZONES.centres(stored).get(zoneId), "the kept zone has its centre");
+
+        assertBadRequest(server.send("PUT", f.admin(), "/api/v1/policies/" + id,
+                "{\"document\": " + zonePolicy("[{\"id\": \"zunknown\", \"radiusMetres\": 400}]") + "}"), "document");
+
+        // moved, then removed: the audit names the zone, never where
+        assertEquals(200, server.send("PUT", f.admin(), "/api/v1/policies/" + id, "{\"document\": "
+                + zonePolicy("[{\"id\": \"" + zoneId + "\", \"latitude\": 48.1, \"longitude\": 11.5,"
+                + " \"radiusMetres\": 400}]") + "}").status());
+        assertEquals(new dev.telemask.storage.SealedZones.Centre(48.1, 11.5),
+                ApiTestServer.ZONES.centres(storedDocument(id)).get(zoneId));
+        assertEquals(200, server.send("PUT", f.admin(), "/api/v1/policies/" + id, "{\"document\": "
+                + zonePolicy("[]") + "}").status());
+        String audit = auditOf(f);
+        assertTrue(audit.contains("\"moved\"") && audit.contains(zoneId), audit);
+        assertNoHome(audit, "the audit log");
+        assertNoHome(server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/export").body(), "the export");
+        assertNoHome(server.dump(), "the database");
+    }
+
+    @Test
+    void clearZoneCentresLeftByAnOlderVersionAreSealedAtStartUpInPlace() throws Exception {
+        Fleet f = fleet("old-zones");
+        long id = server.send("POST", f.admin(), "/api/v1/policies", "{\"name\": \"old\", \"document\": "
+                + zonePolicy("[]") + "}").json().get("id").asLong();
+        server.execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + id
+                + ", 2, '" + zonePolicy("[{\"name\": \"home\", \"latitude\": " + HOME_LAT + ", \"longitude\": "
+                + HOME_LON + ", \"radiusMetres\": 300}]") + "', 'an older version')");
+        assertNoHome(server.get(f.admin(), "/api/v1/policies/" + id).body(), "a clear document's view");
+
+        assertTrue(dev.telemask.storage.ZoneSealing.run(server.dataSource, ApiTestServer.ZONES) >= 1);
+        assertEquals(0, dev.telemask.storage.ZoneSealing.run(server.dataSource, ApiTestServer.ZONES),
+                "nothing left to seal");
+        assertNoHome(server.dump(), "the database after start-up");
+        String opened = ApiTestServer.ZONES.open(storedDocument(id));
+        dev.telemask.privacy.PrivacyZone zone = dev.telemask.privacy.PolicyJson.parse(opened).zones().get(0);
+        assertEquals(HOME_LAT, zone.latitude(), "exactly the same centre: the hidden region does not move");
+        assertEquals(HOME_LON, zone.longitude());
+    }
+
+    @Test
+    void driversPlaceMoveAndRemoveTheirOwnZonesThatNobodyReadsBack() {
+        Fleet f = fleet("driver-zones");
+        String viewer = server.token(f.name(), Role.VIEWER, null);
+        String driver = server.token(f.name(), Role.DRIVER, f.imei());
+        long policy = server.send("POST", f.admin(), "/api/v1/policies", "{\"name\": \"p\", \"document\": "
+                + zonePolicy("[]") + "}").json().get("id").asLong();
+        assertEquals(200, server.send("PATCH", f.admin(), "/api/v1/devices/" + f.imei(),
+                "{\"policyId\": " + policy + "}").status());
+        String zones = "/api/v1/devices/" + f.imei() + "/zones";
+        String home = "{\"name\": \"home\", \"latitude\": " + HOME_LAT + ", \"longitude\": " + HOME_LON
+                + ", \"radiusMetres\": 300}";
+
+        assertEquals(403, server.send("POST", f.admin(), zones, home).status(), "an admin places no driver zone");
+        assertEquals(403, server.send("POST", viewer, zones, home).status());
+        assertBadRequest(server.send("POST", driver, zones, home.replace("300", "100")), "radiusMetres");
+        long before = server.queryLong("SELECT switch_version FROM devices WHERE imei = " + f.imei());
+        ApiTestServer.Response added = server.send("POST", driver, zones, home);
+        assertEquals(201, added.status(), added.body());
+        assertNoHome(added.body(), "the answer to the driver");
+        assertTrue(server.queryLong("SELECT switch_version FROM devices WHERE imei = " + f.imei()) > before,
+                "the change holds for records received after it returned");
+        String zoneId = added.json().get("id").asText();
+
+        for (String token : List.of(f.admin(), viewer, driver)) {
+            ApiTestServer.Response list = server.get(token, zones);
+            assertEquals(200, list.status(), list.body());
+            assertEquals(zoneId, list.json().get("zones").get(0).get("id").asText());
+            assertEquals(200, list.json().get("minRadiusMetres").asInt());
+            assertNoHome(list.body(), "GET zones");
+        }
+        long other = IMEIS.incrementAndGet();
+        server.device(f.name(), other);
+        String otherDriver = server.token(f.name(), Role.DRIVER, other);
+        assertEquals(404, server.get(otherDriver, zones).status(), "another device's driver sees nothing");
+
+        ApiTestServer.Response renamed = server.send("PUT", driver, zones + "/" + zoneId, "{\"name\": \"house\"}");
+        assertEquals(200, renamed.status(), renamed.body());
+        assertEquals("house", renamed.json().get("name").asText());
+        assertEquals(200, server.send("PUT", driver, zones + "/" + zoneId,
+                "{\"latitude\": 48.1, \"longitude\": 11.5}").status());
+        assertEquals(new dev.telemask.storage.SealedZones.Centre(48.1, 11.5), ApiTestServer.ZONES.openCentre(zoneId,
+                server.queryString("SELECT sealed_centre FROM device_zones WHERE id = '" + zoneId + "'")));
+        assertBadRequest(server.send("PUT", driver, zones + "/" + zoneId, "{\"latitude\": 48.1}"), "longitude");
+        assertEquals(200, server.send("PUT", driver, zones + "/" + zoneId, home).status());
+
+        assertNoHome(auditOf(f), "the audit log");
+        assertNoHome(server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/export").body(), "the export");
+        assertNoHome(server.dump(), "the database");
+
+        assertEquals(204, server.send("DELETE", driver, zones + "/" + zoneId, null).status());
+        assertEquals(404, server.send("DELETE", driver, zones + "/" + zoneId, null).status());
+        assertEquals(0, server.get(driver, zones).json().get("zones").size());
+        String audit = auditOf(f);
+        for (String action : List.of("device-zone.add", "device-zone.change", "device-zone.move",
+                "device-zone.remove")) {
+            assertTrue(audit.contains(action), action + " in " + audit);
+        }
+    }
+
+    /** The fleet's audit rows as text (the API reads them in the clock's last month, the rows are written now). */
+    private String auditOf(Fleet f) {
+        return server.queryString("SELECT string_agg(action || ' ' || COALESCE(target, '') || ' '"
+                + " || COALESCE(details::text, ''), E'\\n') FROM audit_log WHERE tenant_id = (SELECT id FROM tenants"
+                + " WHERE name = '" + f.name() + "')");
+    }
+
+    private String storedDocument(long policyId) {
+        return server.queryString("SELECT document::text FROM policy_versions WHERE policy_id = " + policyId
+                + " ORDER BY version DESC LIMIT 1");
+    }
+
     @Test
     void policiesAreValidatedFieldByFieldAndVersioned() {
         Fleet f = fleet("policies");

@@ -24,7 +24,7 @@ class OpenApiTest {
         try (FleetApi api = new FleetApi(vertx, (DataSource) java.lang.reflect.Proxy.newProxyInstance(
                 DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (p, m, a) -> {
                     throw new AssertionError("no database call expected");
-                }), new SimpleMeterRegistry(), Clock.systemUTC())) {
+                }), new SimpleMeterRegistry(), Clock.systemUTC(), ApiTestServer.ZONES)) {
             Set<String> served = new TreeSet<>();
             api.routes().forEach(route -> served.add(route.method() + " " + route.template()));
 

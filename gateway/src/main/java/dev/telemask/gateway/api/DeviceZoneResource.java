@@ -1,0 +1,202 @@
+package dev.telemask.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.privacy.HiddenDisc;
+import dev.telemask.privacy.PolicyJson;
+import dev.telemask.privacy.PrivacyZone;
+import dev.telemask.storage.DeviceZone;
+import dev.telemask.storage.SealedZones;
+import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.DeviceZoneStore;
+import dev.telemask.storage.query.PolicyStore;
+import dev.telemask.storage.query.StoredPolicy;
+
+import java.sql.SQLException;
+import java.util.Set;
+
+/**
+ * {@code /devices/{imei}/zones}: a driver's own privacy zones (home, a doctor, a place of worship), on top of the
+ * device's policy zones. Only the driver's token places, moves or removes them; every role sees that a zone exists,
+ * its name, radius and what it hides, and nobody gets its centre back: it is stored sealed.
+ */
+final class DeviceZoneResource {
+    private static final int MAX_NAME_LENGTH = 100;
+
+    private final DeviceZoneStore zones;
+    private final PolicyStore policies;
+    private final DeviceAccess access;
+    private final AuditTrail audit;
+    private final SealedZones sealed;
+
+    DeviceZoneResource(DeviceZoneStore zones, PolicyStore policies, DeviceAccess access, AuditTrail audit,
+                       SealedZones sealed) {
+        this.zones = zones;
+        this.policies = policies;
+        this.access = access;
+        this.audit = audit;
+        this.sealed = sealed;
+    }
+
+    void register(Router router, Set<Role> readers, Set<Role> drivers) {
+        router.add("GET", "/devices/{imei}/zones", readers, this::list)
+                .add("POST", "/devices/{imei}/zones", drivers, this::add)
+                .add("PUT", "/devices/{imei}/zones/{zoneId}", drivers, this::change)
+                .add("DELETE", "/devices/{imei}/zones/{zoneId}", drivers, this::remove);
+    }
+
+    private void list(ApiRequest request) throws SQLException {
+        Device device = access.require(request);
+        ObjectNode answer = ApiRequest.JSON.createObjectNode();
+        answer.put("minRadiusMetres", minRadius(request, device));
+        ArrayNode items = answer.putArray("zones");
+        for (DeviceZone zone : zones.list(device.imei())) {
+            items.add(json(zone));
+        }
+        request.respond(200, answer);
+    }
+
+    private void add(ApiRequest request) throws SQLException {
+        Device device = access.require(request);
+        JsonNode body = request.jsonBody();
+        String name = name(body, null);
+        int radius = radius(body, null, minRadius(request, device));
+        double[] centre = centre(body, true);
+        String id = SealedZones.newId();
+        if (!zones.add(device.imei(), id, name, radius, sealed.sealCentre(id, centre[0], centre[1]))) {
+            throw ApiError.conflict("zones", "a device has at most " + DeviceZoneStore.MAX_ZONES_PER_DEVICE
+                    + " own zones; remove one first");
+        }
+        DeviceZone zone = zones.find(device.imei(), id).orElseThrow();
+        audit.change(request.caller(), "device-zone.add", AuditTrail.target(device.imei()), details(zone));
+        request.respond(201, json(zone));
+    }
+
+    private void change(ApiRequest request) throws SQLException {
+        Device device = access.require(request);
+        DeviceZone zone = zone(request, device);
+        JsonNode body = request.jsonBody();
+        String name = name(body, zone.name());
+        int radius = radius(body, zone.radiusMetres(), minRadius(request, device));
+        double[] centre = centre(body, false);
+        String centreSealed = centre == null ? zone.sealedCentre() : sealed.sealCentre(zone.id(), centre[0], centre[1]);
+        DeviceZone changed = new DeviceZone(zone.id(), name, radius, centreSealed, zone.createdAt(), zone.updatedAt());
+        if (!zones.update(device.imei(), changed)) {
+            throw ApiError.notFound("zone " + zone.id());
+        }
+        DeviceZone now = zones.find(device.imei(), zone.id()).orElseThrow(() -> ApiError.notFound("zone " + zone.id()));
+        audit.change(request.caller(), centre == null ? "device-zone.change" : "device-zone.move",
+                AuditTrail.target(device.imei()), details(now));
+        request.respond(200, json(now));
+    }
+
+    private void remove(ApiRequest request) throws SQLException {
+        Device device = access.require(request);
+        DeviceZone zone = zone(request, device);
+        if (!zones.delete(device.imei(), zone.id())) {
+            throw ApiError.notFound("zone " + zone.id());
+        }
+        audit.change(request.caller(), "device-zone.remove", AuditTrail.target(device.imei()), details(zone));
+        request.respondEmpty(204);
+    }
+
+    private DeviceZone zone(ApiRequest request, Device device) throws SQLException {
+        String id = request.pathParameter("zoneId");
+        if (id == null || !PolicyJson.ZONE_ID.matcher(id).matches()) {
+            throw ApiError.badRequest("zoneId", "a zone id as the API gave it, got \""
+                    + RangeParameters.shortened(id) + "\"");
+        }
+        return zones.find(device.imei(), id).orElseThrow(() -> ApiError.notFound("zone " + id));
+    }
+
+    /** The smallest radius the device's policy allows a driver's zone. */
+    private int minRadius(ApiRequest request, Device device) throws SQLException {
+        if (device.policyId() == null) {
+            return PrivacyZone.MIN_RADIUS_METRES;
+        }
+        return policies.find(request.caller().tenantId(), device.policyId()).map(StoredPolicy::document)
+                .map(DeviceZoneResource::minRadius).orElse(PrivacyZone.MIN_RADIUS_METRES);
+    }
+
+    static int minRadius(String storedDocument) {
+        try {
+            return Math.max(PrivacyZone.MIN_RADIUS_METRES, ApiRequest.JSON.readTree(storedDocument)
+                    .path("driverZones").path("minRadiusMetres").asInt(PrivacyZone.MIN_RADIUS_METRES));
+        } catch (java.io.IOException e) {
+            return PrivacyZone.MIN_RADIUS_METRES;
+        }
+    }
+
+    private static String name(JsonNode body, String current) {
+        JsonNode node = body.get("name");
+        if (node == null) {
+            return current;
+        }
+        if (node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual() || node.asText().length() > MAX_NAME_LENGTH) {
+            throw ApiError.badRequest("name", "text of at most " + MAX_NAME_LENGTH + " characters");
+        }
+        return node.asText();
+    }
+
+    private static int radius(JsonNode body, Integer current, int min) {
+        JsonNode node = body.get("radiusMetres");
+        if (node == null && current != null) {
+            return Math.max(current, min);
+        }
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw ApiError.badRequest("radiusMetres", "is required, whole metres");
+        }
+        int radius = node.asInt();
+        if (radius < min || radius > PrivacyZone.MAX_RADIUS_METRES) {
+            throw ApiError.badRequest("radiusMetres", "must be between " + min + " and "
+                    + PrivacyZone.MAX_RADIUS_METRES + (min > PrivacyZone.MIN_RADIUS_METRES
+                    ? " (your fleet's policy asks for at least " + min + " m)" : ""));
+        }
+        return radius;
+    }
+
+    /** The centre sent, or null when none was sent and none is {@code required}; both coordinates or neither. */
+    private static double[] centre(JsonNode body, boolean required) {
+        JsonNode lat = body.get("latitude");
+        JsonNode lon = body.get("longitude");
+        if (lat == null && lon == null && !required) {
+            return null;
+        }
+        return new double[] {
+                coordinate(lat, "latitude", HiddenDisc.MAX_ABS_LATITUDE),
+                coordinate(lon, "longitude", 180)};
+    }
+
+    private static double coordinate(JsonNode node, String name, double limit) {
+        if (node == null || !node.isNumber()) {
+            throw ApiError.badRequest(name, "is required with the other coordinate, degrees as a number");
+        }
+        double value = node.asDouble();
+        if (!(value >= -limit && value <= limit)) {
+            throw ApiError.badRequest(name, "must be between " + (int) -limit + " and " + (int) limit);
+        }
+        return value;
+    }
+
+    /** A zone as every role sees it: never its centre. */
+    private static ObjectNode json(DeviceZone zone) {
+        ObjectNode node = ApiRequest.JSON.createObjectNode();
+        node.put("id", zone.id());
+        node.put("name", zone.name());
+        node.put("radiusMetres", zone.radiusMetres());
+        node.put("centre", "sealed");
+        node.set("hides", SealedZones.hides(zone.radiusMetres()));
+        node.put("createdAt", zone.createdAt().toString());
+        node.put("updatedAt", zone.updatedAt().toString());
+        return node;
+    }
+
+    private static ObjectNode details(DeviceZone zone) {
+        return ApiRequest.JSON.createObjectNode().put("zone", zone.id()).put("name", zone.name())
+                .put("radiusMetres", zone.radiusMetres());
+    }
+}
