@@ -10,6 +10,7 @@ import static dev.telemask.codec.CodecException.Reason.UNKNOWN_CODEC;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.ByteBuffer;
 
 /**
  * Decodes AVL data (Codec 8, 8 Extended and 16) into an {@link AvlBatch}. The buffer's indices are never moved
@@ -58,7 +59,7 @@ public final class AvlDecoder {
         } else {
             bytes = scratch(dataLength);
             from = 0;
-            buf.getBytes(dataIndex, bytes, 0, dataLength);
+            copy(buf, dataIndex, bytes, dataLength);
         }
         checkCrc(Crc16Ibm.compute(bytes, from, dataLength), buf.getUnsignedInt(dataIndex + dataLength), dataLength);
         decodeData(bytes, from, dataLength, TCP_HEADER_LENGTH, batch);
@@ -98,6 +99,21 @@ public final class AvlDecoder {
         }
     }
 
+    /**
+     * Copies {@code length} bytes at {@code index} of a direct buffer into {@code to}. Not {@code getBytes}: where Netty
+     * does not use {@code Unsafe}, a pooled direct buffer's {@code getBytes} into an array duplicates its NIO buffer
+     * (64 bytes) on every call, which the JIT removes in some runs and not in others. The buffer's own internal NIO
+     * buffer, read with an absolute bulk get, allocates nothing.
+     */
+    private static void copy(ByteBuf buf, int index, byte[] to, int length) {
+        if (buf.nioBufferCount() == 1) {
+            ByteBuffer nio = buf.internalNioBuffer(index, length);
+            nio.get(nio.position(), to, 0, length);
+        } else {
+            buf.getBytes(index, to, 0, length);
+        }
+    }
+
     private static byte[] scratch(int length) {
         byte[] bytes = SCRATCH.get();
         if (bytes.length < length) {
@@ -118,7 +134,7 @@ public final class AvlDecoder {
             decodeData(buf.array(), buf.arrayOffset() + index, length, baseOffset, batch);
         } else {
             byte[] bytes = scratch(length);
-            buf.getBytes(index, bytes, 0, length);
+            copy(buf, index, bytes, length);
             decodeData(bytes, 0, length, baseOffset, batch);
         }
     }
