@@ -44,7 +44,6 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private DeviceContext device;
 
     private final DevicePrivacy privacy;
-    private final AvlBatch batch = new AvlBatch();
     private final PositionBatch positions = new PositionBatch();
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(MAX_PENDING_FRAMES + 1);
     private boolean inFlight;
@@ -220,6 +219,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     }
 
     private void process(ByteBuf frame) {
+        AvlBatch batch = DecodedFrames.batch();
         try {
             if (TcpAvlCodec.frameKind(frame) == TcpAvlCodec.FrameKind.COMMAND) {
                 CommandCodec.decode(frame);
