@@ -1,5 +1,6 @@
 package dev.telemask.bench;
 
+import dev.telemask.bench.idle.IdleConnectionsBenchmark;
 import dev.telemask.bench.load.LoadCommand;
 import dev.telemask.bench.query.TrackQueryBenchmark;
 import dev.telemask.bench.simulator.SimulateCommand;
@@ -46,6 +47,10 @@ public final class Main {
             ZoneAttack.main(Arrays.copyOfRange(args, 2, args.length));
             return;
         }
+        if (args.length >= 2 && args[0].equals("bench") && args[1].equals("idle-connections")) {
+            IdleConnectionsBenchmark.main(Arrays.copyOfRange(args, 2, args.length));
+            System.exit(0);
+        }
         if (args.length >= 2 && args[0].equals("bench") && PROGRAMS.containsKey(args[1])) {
             PROGRAMS.get(args[1]).main(Arrays.copyOfRange(args, 2, args.length));
             return;
@@ -56,6 +61,7 @@ public final class Main {
             System.err.println("       telemask bench storage JDBC_URL [ROWS] [sealed]");
             System.err.println("       telemask bench query JDBC_URL [DEVICES] [INTERVAL] [QUERIES]");
             System.err.println("       telemask bench zone-attack [--homes N] [--trips N] [--seed S]");
+            System.err.println("       telemask bench idle-connections [N]");
             System.err.println("       telemask simulate --devices N --rate R --duration D --host H --port P [options]");
             System.err.println("       telemask load [--steps 1000,5000,10000] [--rate-per-device 5] [options]");
             System.exit(2);

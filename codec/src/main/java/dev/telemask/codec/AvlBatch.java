@@ -23,33 +23,41 @@ public final class AvlBatch {
     private static final int INITIAL_ELEMENTS = 256;
     private static final int INITIAL_NX_BYTES = 256;
 
+    // Every array starts empty and is allocated at the first record: a batch held by an idle connection (and there
+    // are several per connection) costs a few hundred bytes, not kilobytes.
+    private static final long[] EMPTY_LONG = {};
+    private static final int[] EMPTY_INT = {};
+    private static final boolean[] EMPTY_BOOLEAN = {};
+    private static final byte[] EMPTY_BYTE = {};
+
     private AvlCodec codec;
     private int size;
 
-    private long[] timestamp = new long[INITIAL_RECORDS];
-    private int[] priority = new int[INITIAL_RECORDS];
-    private int[] longitude = new int[INITIAL_RECORDS];
-    private int[] latitude = new int[INITIAL_RECORDS];
-    private int[] altitude = new int[INITIAL_RECORDS];
-    private int[] angle = new int[INITIAL_RECORDS];
-    private int[] satellites = new int[INITIAL_RECORDS];
-    private int[] speed = new int[INITIAL_RECORDS];
-    private int[] eventIo = new int[INITIAL_RECORDS];
-    private int[] generation = new int[INITIAL_RECORDS];
-    private boolean[] locationCleared = new boolean[INITIAL_RECORDS];
-    private int[] ioStart = new int[INITIAL_RECORDS];
-    private int[] ioCount = new int[INITIAL_RECORDS];
+    private long[] timestamp = EMPTY_LONG;
+    private int[] priority = EMPTY_INT;
+    private int[] longitude = EMPTY_INT;
+    private int[] latitude = EMPTY_INT;
+    private int[] altitude = EMPTY_INT;
+    private int[] angle = EMPTY_INT;
+    private int[] satellites = EMPTY_INT;
+    private int[] speed = EMPTY_INT;
+    private int[] eventIo = EMPTY_INT;
+    private int[] generation = EMPTY_INT;
+    private boolean[] locationCleared = EMPTY_BOOLEAN;
+    private int[] ioStart = EMPTY_INT;
+    private int[] ioCount = EMPTY_INT;
 
     private int elements;
-    private int[] ioId = new int[INITIAL_ELEMENTS];
-    private byte[] ioWidth = new byte[INITIAL_ELEMENTS];
-    private long[] ioValue = new long[INITIAL_ELEMENTS];
-    private boolean[] ioRemoved = new boolean[INITIAL_ELEMENTS];
+    // ioId and ioValue are package-private: the decoder fills a whole IO group in place (see appendElements).
+    int[] ioId = EMPTY_INT;
+    private byte[] ioWidth = EMPTY_BYTE;
+    long[] ioValue = EMPTY_LONG;
+    private boolean[] ioRemoved = EMPTY_BOOLEAN;
     /** For NX elements: offset into {@link #nx}, and the length is in {@link #ioValue}. */
-    private int[] nxOffset = new int[INITIAL_ELEMENTS];
+    private int[] nxOffset = EMPTY_INT;
 
     private int nxSize;
-    private byte[] nx = new byte[INITIAL_NX_BYTES];
+    private byte[] nx = EMPTY_BYTE;
 
     /** Empties the batch, keeping its arrays. */
     public void clear() {
@@ -87,7 +95,7 @@ public final class AvlBatch {
                          int angle, int satellites, int speed, int eventIo, int generation) {
         int r = size;
         if (r == timestamp.length) {
-            growRecords(r * 2);
+            growRecords(Math.max(INITIAL_RECORDS, r * 2));
         }
         this.timestamp[r] = timestampMillis;
         this.priority[r] = priority;
@@ -116,7 +124,7 @@ public final class AvlBatch {
     public void addNx(int id, byte[] src, int from, int length) {
         int e = appendElement(id, WIDTH_VARIABLE);
         if (nxSize + length > nx.length) {
-            nx = Arrays.copyOf(nx, Math.max(nx.length * 2, nxSize + length));
+            nx = Arrays.copyOf(nx, Math.max(Math.max(INITIAL_NX_BYTES, nx.length * 2), nxSize + length));
         }
         nxOffset[e] = nxSize;
         ioValue[e] = length;
@@ -127,7 +135,7 @@ public final class AvlBatch {
     private int appendElement(int id, int width) {
         int e = elements;
         if (e == ioId.length) {
-            growElements(e * 2);
+            growElements(Math.max(INITIAL_ELEMENTS, e * 2));
         }
         ioId[e] = id;
         ioWidth[e] = (byte) width;
@@ -135,6 +143,30 @@ public final class AvlBatch {
         elements = e + 1;
         ioCount[size - 1]++;
         return e;
+    }
+
+    /**
+     * Appends {@code n} elements to the last record without setting them and returns the index of the first: the
+     * decoder fills {@link #ioId} and {@link #ioValue} itself and calls {@link #markFixed}: one capacity check and one
+     * count update for a whole IO group instead of one per element.
+     */
+    int appendElements(int n) {
+        int e = elements;
+        if (e + n > ioId.length) {
+            growElements(Math.max(e + n, Math.max(INITIAL_ELEMENTS, ioId.length * 2)));
+        }
+        elements = e + n;
+        ioCount[size - 1] += n;
+        return e;
+    }
+
+    /** Sets elements {@code from .. to - 1} to fixed width {@code width}, not removed; after {@link #appendElements}. */
+    void markFixed(int from, int to, int width) {
+        byte w = (byte) width;
+        for (int e = from; e < to; e++) {
+            ioWidth[e] = w;
+            ioRemoved[e] = false;
+        }
     }
 
     /** Makes this batch an exact copy of {@code other}, reusing this batch's arrays where they suffice. */

@@ -10,6 +10,7 @@ import static dev.telemask.codec.CodecException.Reason.UNKNOWN_CODEC;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.ByteBuffer;
 
 /**
  * Decodes AVL data (Codec 8, 8 Extended and 16) into an {@link AvlBatch}. The buffer's indices are never moved
@@ -58,7 +59,7 @@ public final class AvlDecoder {
         } else {
             bytes = scratch(dataLength);
             from = 0;
-            buf.getBytes(dataIndex, bytes, 0, dataLength);
+            copy(buf, dataIndex, bytes, dataLength);
         }
         checkCrc(Crc16Ibm.compute(bytes, from, dataLength), buf.getUnsignedInt(dataIndex + dataLength), dataLength);
         decodeData(bytes, from, dataLength, TCP_HEADER_LENGTH, batch);
@@ -98,6 +99,21 @@ public final class AvlDecoder {
         }
     }
 
+    /**
+     * Copies {@code length} bytes at {@code index} of a direct buffer into {@code to}. Not {@code getBytes}: where Netty
+     * does not use {@code Unsafe}, a pooled direct buffer's {@code getBytes} into an array duplicates its NIO buffer
+     * (64 bytes) on every call, which the JIT removes in some runs and not in others. The buffer's own internal NIO
+     * buffer, read with an absolute bulk get, allocates nothing.
+     */
+    private static void copy(ByteBuf buf, int index, byte[] to, int length) {
+        if (buf.nioBufferCount() == 1) {
+            ByteBuffer nio = buf.internalNioBuffer(index, length);
+            nio.get(nio.position(), to, 0, length);
+        } else {
+            buf.getBytes(index, to, 0, length);
+        }
+    }
+
     private static byte[] scratch(int length) {
         byte[] bytes = SCRATCH.get();
         if (bytes.length < length) {
@@ -118,7 +134,7 @@ public final class AvlDecoder {
             decodeData(buf.array(), buf.arrayOffset() + index, length, baseOffset, batch);
         } else {
             byte[] bytes = scratch(length);
-            buf.getBytes(index, bytes, 0, length);
+            copy(buf, index, bytes, length);
             decodeData(bytes, 0, length, baseOffset, batch);
         }
     }
@@ -152,7 +168,10 @@ public final class AvlDecoder {
         }
     }
 
-    /** Decodes the record at {@code pos} into {@code batch} and returns the index after it. */
+    /**
+     * Decodes the record at {@code pos} into {@code batch} and returns the index after it. Exceptions are built in
+     * methods of their own: their message code would make the hot methods too large for the JIT to inline.
+     */
     private static int decodeRecord(byte[] a, int pos, int limit, long toOffset, AvlCodec codec, AvlBatch batch) {
         int idWidth = codec.ioIdWidth();
         int countWidth = codec.countWidth();
@@ -178,38 +197,86 @@ public final class AvlDecoder {
         p += countWidth;
         int r = batch.addRecord(timestamp, priority, longitude, latitude, altitude, angle, satellites, speed, eventIo, generation);
 
-        p = fixedWidthGroup(a, p, limit, toOffset, batch, idWidth, countWidth, 1);
-        p = fixedWidthGroup(a, p, limit, toOffset, batch, idWidth, countWidth, 2);
-        p = fixedWidthGroup(a, p, limit, toOffset, batch, idWidth, countWidth, 4);
-        p = fixedWidthGroup(a, p, limit, toOffset, batch, idWidth, countWidth, 8);
+        p = group(a, p, limit, toOffset, batch, idWidth, countWidth, 1);
+        p = group(a, p, limit, toOffset, batch, idWidth, countWidth, 2);
+        p = group(a, p, limit, toOffset, batch, idWidth, countWidth, 4);
+        p = group(a, p, limit, toOffset, batch, idWidth, countWidth, 8);
         if (codec.hasVariableLengthElements()) {
             p = variableLengthGroup(a, p, limit, toOffset, batch);
         }
         if (batch.ioCount(r) != totalIo) {
-            throw new CodecException(COUNT_MISMATCH, totalAt + toOffset,
-                    "record at offset " + (pos + toOffset) + " announces " + totalIo + " IO elements, holds " + batch.ioCount(r));
+            throw ioCountMismatch(pos + toOffset, totalAt + toOffset, totalIo, batch.ioCount(r));
         }
         return p;
     }
 
-    private static int fixedWidthGroup(byte[] a, int pos, int limit, long toOffset, AvlBatch batch,
-                                       int idWidth, int countWidth, int width) {
+    private static CodecException ioCountMismatch(long recordOffset, long totalOffset, int announced, int held) {
+        return new CodecException(COUNT_MISMATCH, totalOffset,
+                "record at offset " + recordOffset + " announces " + announced + " IO elements, holds " + held);
+    }
+
+    /** One fixed-width IO group: its count, then its elements, straight into the batch's arrays. */
+    private static int group(byte[] a, int pos, int limit, long toOffset, AvlBatch batch, int idWidth, int countWidth,
+                             int width) {
         need(pos, countWidth, limit, toOffset);
         int n = countWidth == 1 ? a[pos] & 0xFF : u16(a, pos);
         int p = pos + countWidth;
         need(p, (long) n * (idWidth + width), limit, toOffset);
-        for (int i = 0; i < n; i++) {
-            int id = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
-            p += idWidth;
-            long value = switch (width) {
-                case 1 -> a[p] & 0xFF;
-                case 2 -> u16(a, p);
-                case 4 -> s32(a, p) & 0xFFFF_FFFFL;
-                default -> s64(a, p);
-            };
-            p += width;
-            batch.addIo(id, width, value);
+        if (n == 0) {
+            return p;
         }
+        int e = batch.appendElements(n);
+        return switch (width) {
+            case 1 -> elements1(a, p, batch, e, e + n, idWidth);
+            case 2 -> elements2(a, p, batch, e, e + n, idWidth);
+            case 4 -> elements4(a, p, batch, e, e + n, idWidth);
+            default -> elements8(a, p, batch, e, e + n, idWidth);
+        };
+    }
+
+    // One small loop per width, each small enough to inline, with the width a constant in it.
+
+    private static int elements1(byte[] a, int p, AvlBatch batch, int from, int to, int idWidth) {
+        int[] ids = batch.ioId;
+        long[] values = batch.ioValue;
+        for (int e = from; e < to; e++, p += idWidth + 1) {
+            ids[e] = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
+            values[e] = a[p + idWidth] & 0xFF;
+        }
+        batch.markFixed(from, to, 1);
+        return p;
+    }
+
+    private static int elements2(byte[] a, int p, AvlBatch batch, int from, int to, int idWidth) {
+        int[] ids = batch.ioId;
+        long[] values = batch.ioValue;
+        for (int e = from; e < to; e++, p += idWidth + 2) {
+            ids[e] = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
+            values[e] = u16(a, p + idWidth);
+        }
+        batch.markFixed(from, to, 2);
+        return p;
+    }
+
+    private static int elements4(byte[] a, int p, AvlBatch batch, int from, int to, int idWidth) {
+        int[] ids = batch.ioId;
+        long[] values = batch.ioValue;
+        for (int e = from; e < to; e++, p += idWidth + 4) {
+            ids[e] = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
+            values[e] = s32(a, p + idWidth) & 0xFFFF_FFFFL;
+        }
+        batch.markFixed(from, to, 4);
+        return p;
+    }
+
+    private static int elements8(byte[] a, int p, AvlBatch batch, int from, int to, int idWidth) {
+        int[] ids = batch.ioId;
+        long[] values = batch.ioValue;
+        for (int e = from; e < to; e++, p += idWidth + 8) {
+            ids[e] = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
+            values[e] = s64(a, p + idWidth);
+        }
+        batch.markFixed(from, to, 8);
         return p;
     }
 
@@ -244,8 +311,12 @@ public final class AvlDecoder {
     /** Throws TRUNCATED unless {@code bytes} bytes from {@code pos} lie before {@code limit}. */
     private static void need(int pos, long bytes, int limit, long toOffset) {
         if (pos + bytes > limit) {
-            throw new CodecException(TRUNCATED, pos + toOffset,
-                    "need " + bytes + " bytes, " + (limit - pos) + " remain before the closing record count");
+            throw truncated(pos, bytes, limit, toOffset);
         }
+    }
+
+    private static CodecException truncated(int pos, long bytes, int limit, long toOffset) {
+        return new CodecException(TRUNCATED, pos + toOffset,
+                "need " + bytes + " bytes, " + (limit - pos) + " remain before the closing record count");
     }
 }

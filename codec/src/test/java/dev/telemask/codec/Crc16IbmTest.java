@@ -17,7 +17,7 @@ class Crc16IbmTest {
     }
 
     @Test
-    void slicingByEightAgreesWithTheBytewiseFormAtEveryLengthAndOffset() {
+    void slicingBySixteenAgreesWithTheBytewiseFormAtEveryLengthAndOffset() {
         Random random = new Random(16);
         byte[] data = new byte[300];
         for (int round = 0; round < 200; round++) {

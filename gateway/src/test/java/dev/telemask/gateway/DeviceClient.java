@@ -3,6 +3,7 @@ package dev.telemask.gateway;
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlCodec;
 import dev.telemask.codec.AvlEncoder;
+import dev.telemask.codec.TcpAvlCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -35,7 +36,7 @@ public final class DeviceClient implements AutoCloseable {
         this(SocketFactory.getDefault(), port);
     }
 
-    /** Sends the handshake and returns the gateway's one-byte answer (1 accept, 0 reject). */
+    /** Sends the handshake and returns the gateway's one-byte answer ({@link TcpAvlCodec#HANDSHAKE_ACCEPTED} or rejected). */
     public int handshake(long imei) throws IOException {
         ByteBuf buf = Unpooled.buffer();
         AvlEncoder.encodeHandshake(imei, buf);
@@ -63,9 +64,11 @@ public final class DeviceClient implements AutoCloseable {
         return in.readUnsignedByte();
     }
 
-    /** The next acknowledgement: the 4-byte record count. */
+    /** The next acknowledgement: the record count. */
     public int readAck() throws IOException {
-        return in.readInt();
+        byte[] ack = new byte[TcpAvlCodec.ACK_LENGTH];
+        in.readFully(ack);
+        return TcpAvlCodec.readAck(Unpooled.wrappedBuffer(ack));
     }
 
     /** True when the gateway closed the connection (after reading whatever it still sent). */

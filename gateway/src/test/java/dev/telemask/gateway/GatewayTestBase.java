@@ -2,6 +2,7 @@ package dev.telemask.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.storage.IoElementsFormat;
@@ -197,7 +198,7 @@ public abstract class GatewayTestBase {
 
     DeviceClient connect(long imei) throws Exception {
         DeviceClient client = new DeviceClient(gateway.devicePort());
-        assertEquals(1, client.handshake(imei), "registered device accepted");
+        assertEquals(TcpAvlCodec.HANDSHAKE_ACCEPTED, client.handshake(imei), "registered device accepted");
         return client;
     }
 

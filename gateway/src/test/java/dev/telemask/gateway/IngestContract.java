@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlCodec;
 import dev.telemask.codec.AvlEncoder;
+import dev.telemask.codec.TcpAvlCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -43,7 +44,7 @@ abstract class IngestContract extends GatewayTestBase {
     @Test
     void refusesAnUnknownDevice() throws Exception {
         try (DeviceClient device = new DeviceClient(gateway.devicePort())) {
-            assertEquals(0, device.handshake(359_999_999_999_999L));
+            assertEquals(TcpAvlCodec.HANDSHAKE_REJECTED, device.handshake(359_999_999_999_999L));
             assertTrue(device.closedByGateway());
         }
     }

@@ -3,6 +3,7 @@ package dev.telemask.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.telemask.codec.TcpAvlCodec;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
@@ -43,7 +44,7 @@ class TlsIngestIT extends GatewayTestBase {
     @Override
     DeviceClient connect(long imei) throws Exception {
         DeviceClient client = new DeviceClient(trusting().getSocketFactory(), gateway.devicePort());
-        assertEquals(1, client.handshake(imei), "registered device accepted over TLS");
+        assertEquals(TcpAvlCodec.HANDSHAKE_ACCEPTED, client.handshake(imei), "registered device accepted over TLS");
         return client;
     }
 

@@ -34,18 +34,20 @@ public final class DeviceLedger {
     private PendingRecords tail = new PendingRecords();
     private final Treatments verdicts = new Treatments();
 
+    // The arrays start empty and are allocated on first use: an idle connection holds a ledger too.
+    private static final int INITIAL = 64;
     private final AvlBatch out = new AvlBatch();
-    private byte[] treatments = new byte[64];
-    private byte[] sealFlags = new byte[64];
-    private long[] resolvedTimes = new long[64];
-    private int[] resolvedEvents = new int[64];
+    private byte[] treatments = {};
+    private byte[] sealFlags = {};
+    private long[] resolvedTimes = {};
+    private int[] resolvedEvents = {};
     private int resolvedCount;
     private int outOfBounds;
     private int late;
     private int resends;
 
-    private final long[] recentTimes = new long[RECENT];
-    private final int[] recentEvents = new int[RECENT];
+    private long[] recentTimes = {};
+    private int[] recentEvents = {};
     private int recentNext;
     private int recentSize;
     private int recentPushedThisFrame;
@@ -133,8 +135,8 @@ public final class DeviceLedger {
     private int append(AvlBatch from, int r) {
         int o = out.appendRecord(from, r);
         if (o == treatments.length) {
-            treatments = Arrays.copyOf(treatments, o * 2);
-            sealFlags = Arrays.copyOf(sealFlags, o * 2);
+            treatments = Arrays.copyOf(treatments, Math.max(INITIAL, o * 2));
+            sealFlags = Arrays.copyOf(sealFlags, Math.max(INITIAL, o * 2));
         }
         sealFlags[o] = 0;
         return o;
@@ -142,8 +144,8 @@ public final class DeviceLedger {
 
     private void resolve(long time, int event) {
         if (resolvedCount == resolvedTimes.length) {
-            resolvedTimes = Arrays.copyOf(resolvedTimes, resolvedCount * 2);
-            resolvedEvents = Arrays.copyOf(resolvedEvents, resolvedCount * 2);
+            resolvedTimes = Arrays.copyOf(resolvedTimes, Math.max(INITIAL, resolvedCount * 2));
+            resolvedEvents = Arrays.copyOf(resolvedEvents, Math.max(INITIAL, resolvedCount * 2));
         }
         resolvedTimes[resolvedCount] = time;
         // The sealed row is keyed by the event ID the device sent; masking may have cleared it since.
@@ -152,6 +154,10 @@ public final class DeviceLedger {
     }
 
     private void remember(long time, int event) {
+        if (recentTimes.length == 0) {
+            recentTimes = new long[RECENT];
+            recentEvents = new int[RECENT];
+        }
         int slot = (recentNext + recentPushedThisFrame) % RECENT;
         recentTimes[slot] = time;
         recentEvents[slot] = event;

@@ -11,12 +11,14 @@ import java.util.Arrays;
  * <p>Owned by one device's connection: not thread-safe. Grows to the largest backlog it held and keeps its arrays.
  */
 public final class PendingRecords {
+    // The arrays start empty and are allocated at the first record: an idle connection holds three of these.
+    private static final int INITIAL = 16;
     private final AvlBatch records = new AvlBatch();
-    private int[] order = new int[16];
-    private byte[] flags = new byte[16];
-    private long[] receivedAt = new long[16];
-    private boolean[] stored = new boolean[16];
-    private int[] events = new int[16];
+    private int[] order = {};
+    private byte[] flags = {};
+    private long[] receivedAt = {};
+    private boolean[] stored = {};
+    private int[] events = {};
 
     /** Empties it, keeping its arrays. */
     public void clear() {
@@ -46,7 +48,7 @@ public final class PendingRecords {
             }
         }
         if (n == order.length) {
-            int capacity = n * 2;
+            int capacity = Math.max(INITIAL, n * 2);
             order = Arrays.copyOf(order, capacity);
             flags = Arrays.copyOf(flags, capacity);
             receivedAt = Arrays.copyOf(receivedAt, capacity);

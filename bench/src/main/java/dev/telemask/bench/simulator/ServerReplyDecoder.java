@@ -1,5 +1,6 @@
 package dev.telemask.bench.simulator;
 
+import dev.telemask.codec.TcpAvlCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -21,10 +22,11 @@ final class ServerReplyDecoder extends ByteToMessageDecoder {
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (!handshakeAnswered && in.isReadable()) {
             handshakeAnswered = true;
-            device.onHandshakeReply(ctx.channel(), in.readByte() == 1);
+            device.onHandshakeReply(ctx.channel(), TcpAvlCodec.isAccepted(in.readUnsignedByte()));
         }
-        while (handshakeAnswered && in.readableBytes() >= Integer.BYTES && ctx.channel().isActive()) {
-            device.onAck(ctx.channel(), in.readInt());
+        int records;
+        while (handshakeAnswered && ctx.channel().isActive() && (records = TcpAvlCodec.readAck(in)) >= 0) {
+            device.onAck(ctx.channel(), records);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.telemask.bench.simulator;
 
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlDecoder;
+import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.codec.TcpFrameSplitter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -130,7 +131,9 @@ final class FakeTeltonikaServer implements AutoCloseable {
                 }
                 handshakes.incrementAndGet();
                 boolean accept = !behaviour.rejectedImeis().contains(imei);
-                ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(accept ? 1 : 0));
+                ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);
+                TcpAvlCodec.encodeHandshakeReply(accept, reply);
+                ctx.writeAndFlush(reply);
                 if (!accept) {
                     ctx.close();
                     return;
@@ -147,7 +150,9 @@ final class FakeTeltonikaServer implements AutoCloseable {
                 if (firstFrame && behaviour.closeBeforeFirstAck()) {
                     ctx.close();
                 } else if (!(firstFrame && behaviour.dropFirstAck())) {
-                    ctx.writeAndFlush(ctx.alloc().buffer(4).writeInt(batch.size()));
+                    ByteBuf ack = ctx.alloc().buffer(TcpAvlCodec.ACK_LENGTH);
+                    TcpAvlCodec.encodeAck(batch.size(), ack);
+                    ctx.writeAndFlush(ack);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.telemask.gateway.ingest;
 
 import dev.telemask.codec.CodecException;
+import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.codec.TcpFrameSplitter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -43,8 +44,9 @@ final class DeviceFrameDecoder extends ByteToMessageDecoder {
             metrics.framingError(e.reason());
             in.skipBytes(in.readableBytes());
             if (e.reason() == CodecException.Reason.BAD_IMEI) {
-                ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(DeviceSession.REJECT))
-                        .addListener(ChannelFutureListener.CLOSE);
+                ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);
+                TcpAvlCodec.encodeHandshakeReply(false, reply);
+                ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
             } else {
                 ctx.close();
             }

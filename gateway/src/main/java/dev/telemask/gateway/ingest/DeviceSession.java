@@ -4,6 +4,7 @@ import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlDecoder;
 import dev.telemask.codec.CodecException;
 import dev.telemask.codec.CommandCodec;
+import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.storage.BatchCallback;
 import dev.telemask.storage.PositionBatch;
 import dev.telemask.storage.StaleSwitchesException;
@@ -29,8 +30,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * it. The batch objects are reused from frame to frame: the writer owns them while a frame is in flight.
  */
 final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchCallback {
-    static final int ACCEPT = 0x01;
-    static final int REJECT = 0x00;
     /** Devices wait for each acknowledgement; a device that pipelines anyway is read no further ahead than this. */
     private static final int MAX_PENDING_FRAMES = 2;
     /** Safety net for a wake-up that raced with parking; the gate normally wakes a parked session at once. */
@@ -48,7 +47,6 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private DeviceContext device;
 
     private final DevicePrivacy privacy;
-    private final AvlBatch batch = new AvlBatch();
     private final PositionBatch positions = new PositionBatch();
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(MAX_PENDING_FRAMES + 1);
     private boolean inFlight;
@@ -118,7 +116,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             services.metrics().reject(IngestMetrics.Reject.UNKNOWN_DEVICE);
             // A metric, not a log line per attempt: an unregistered fleet reconnects all day.
             LOG.log(Level.DEBUG, "device {0} is not registered; refused", imei);
-            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(REJECT)).addListener(ChannelFutureListener.CLOSE);
+            ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);
+            TcpAvlCodec.encodeHandshakeReply(false, reply);
+            ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         device = found.get();
@@ -127,7 +127,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         if (replaced != null) {
             replaced.replacedBy();
         }
-        ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(ACCEPT));
+        ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);
+        TcpAvlCodec.encodeHandshakeReply(true, reply);
+        ctx.writeAndFlush(reply);
         processPending();
         scheduleDeadline();
     }
@@ -220,9 +222,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     }
 
     private void process(ByteBuf frame) {
-        int codecId = frame.getUnsignedByte(frame.readerIndex() + AvlDecoder.TCP_HEADER_LENGTH);
+        AvlBatch batch = DecodedFrames.batch();
         try {
-            if (CommandCodec.isCommandCodec(codecId)) {
+            if (TcpAvlCodec.frameKind(frame) == TcpAvlCodec.FrameKind.COMMAND) {
                 CommandCodec.decode(frame);
                 services.metrics().commandResponse();
                 return;
@@ -377,7 +379,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     }
 
     private void acknowledge() {
-        ctx.writeAndFlush(ctx.alloc().buffer(4).writeInt(frameRecords));
+        ByteBuf ack = ctx.alloc().buffer(TcpAvlCodec.ACK_LENGTH);
+        TcpAvlCodec.encodeAck(frameRecords, ack);
+        ctx.writeAndFlush(ack);
         services.metrics().acknowledged(frameDecodedAt);
     }
 

@@ -50,6 +50,12 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
     private final IngestServices services;
     private final Map<Long, UdpDevice> devices = new HashMap<>();
     private final UdpAvlCodec.Header header = new UdpAvlCodec.Header();
+    /**
+     * The datagram being decoded, reused for every datagram: the privacy engine copies what it keeps into the device's
+     * own ledger, and the writer is handed the device's {@link PositionBatch}, never this, so it is free again as soon
+     * as {@link #handle} returns.
+     */
+    private final AvlBatch batch = new AvlBatch();
     private ChannelHandlerContext ctx;
     private int lookups;
 
@@ -65,7 +71,6 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        AvlBatch batch = new AvlBatch();
         try {
             UdpAvlCodec.decode(packet.content(), header, batch);
         } catch (CodecException e) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlEncoder;
+import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.gateway.DeviceClient;
 import dev.telemask.gateway.Drives;
 import dev.telemask.gateway.GatewayTestBase;
@@ -153,7 +154,7 @@ abstract class HostileDevices extends GatewayTestBase.ForOtherPackages {
     void unknownAndMalformedImeisAreRefused() throws Exception {
         whileAWellBehavedDeviceSends(() -> {
             try (DeviceClient unknown = new DeviceClient(gateway.devicePort())) {
-                assertEquals(0, unknown.handshake(359_999_999_999_998L), "unknown IMEI: 0x00");
+                assertEquals(TcpAvlCodec.HANDSHAKE_REJECTED, unknown.handshake(359_999_999_999_998L), "unknown IMEI: 0x00");
                 assertTrue(unknown.closedByGateway());
             }
             try (DeviceClient letters = new DeviceClient(gateway.devicePort())) {

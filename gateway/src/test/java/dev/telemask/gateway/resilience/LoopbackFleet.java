@@ -1,6 +1,7 @@
 package dev.telemask.gateway.resilience;
 
 import dev.telemask.codec.AvlBatch;
+import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.gateway.DeviceClient;
 import dev.telemask.gateway.Drives;
 import java.io.IOException;
@@ -123,7 +124,7 @@ final class LoopbackFleet implements AutoCloseable {
         try {
             client = new DeviceClient(port.getAsInt());
             client.readTimeout(ackTimeout);
-            if (client.handshake(imei) == 1) {
+            if (client.handshake(imei) == TcpAvlCodec.HANDSHAKE_ACCEPTED) {
                 return client;
             }
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlCodec;
 import dev.telemask.codec.AvlEncoder;
+import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.gateway.DeviceClient;
 import dev.telemask.gateway.Drives;
 import dev.telemask.gateway.GatewayTestBase;
@@ -63,7 +64,7 @@ abstract class SilentSockets extends GatewayTestBase.ForOtherPackages {
                     Duration.ofSeconds(30), () -> "the silent sockets hold " + connections() + " connections");
             try (DeviceClient device = connectFrom(FLEET)) {
                 device.readTimeout(ACK_TIMEOUT);
-                assertEquals(1, device.handshake(imei), "the registered device is accepted during the flood");
+                assertEquals(TcpAvlCodec.HANDSHAKE_ACCEPTED, device.handshake(imei), "the registered device is accepted during the flood");
                 for (int f = 0; f < 20; f++) {
                     AvlBatch frame = Drives.driving(T0 + f * 120_000L, 2);
                     device.sendFrame(frame);
@@ -90,7 +91,7 @@ abstract class SilentSockets extends GatewayTestBase.ForOtherPackages {
         long imei = device(officePolicy);
         try (DeviceClient silent = new DeviceClient(gateway.devicePort());
              DeviceClient device = connectFrom(FLEET)) {
-            assertEquals(1, device.handshake(imei));
+            assertEquals(TcpAvlCodec.HANDSHAKE_ACCEPTED, device.handshake(imei));
             // Bounded wait for the close: the idle timeout (10 minutes) would not close it within the test.
             silent.readTimeout(HANDSHAKE_TIMEOUT.multipliedBy(10));
             assertTrue(silent.closedByGateway(), "the silent socket was closed");
@@ -109,7 +110,7 @@ abstract class SilentSockets extends GatewayTestBase.ForOtherPackages {
         long imei = device(officePolicy);
         try (DeviceClient device = connectFrom(FLEET)) {
             device.readTimeout(ACK_TIMEOUT);
-            assertEquals(1, device.handshake(imei));
+            assertEquals(TcpAvlCodec.HANDSHAKE_ACCEPTED, device.handshake(imei));
             CompletableFuture<Void> flood = CompletableFuture.runAsync(this::udpFlood,
                     runnable -> Thread.ofVirtual().start(runnable));
             int frames = 0;
@@ -124,7 +125,7 @@ abstract class SilentSockets extends GatewayTestBase.ForOtherPackages {
         // The flood's invented IMEIs did not fill the look-up queue that TCP handshakes share.
         try (DeviceClient another = connectFrom(FLEET)) {
             another.readTimeout(ACK_TIMEOUT);
-            assertEquals(1, another.handshake(device(officePolicy)), "a device connecting after the flood is accepted");
+            assertEquals(TcpAvlCodec.HANDSHAKE_ACCEPTED, another.handshake(device(officePolicy)), "a device connecting after the flood is accepted");
         }
         assertTrue(framesRejected() > framesRejectedBefore, "garbage datagrams are counted");
         assertTrue(rejected("unknown_device") + rejected("lookup_busy") + rejected("lookup_failed") > turnedAwayBefore,
