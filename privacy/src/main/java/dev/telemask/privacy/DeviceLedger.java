@@ -33,6 +33,8 @@ public final class DeviceLedger {
     private PendingRecords next = new PendingRecords();
     private PendingRecords tail = new PendingRecords();
     private final Treatments verdicts = new Treatments();
+    /** The raw records of the last frame, for {@link #lastFrame()}; made at the first frame. */
+    private AvlBatch lastFrame;
 
     // The arrays start empty and are allocated on first use: an idle connection holds a ledger too.
     private static final int INITIAL = 64;
@@ -80,6 +82,12 @@ public final class DeviceLedger {
         late = 0;
         resends = 0;
         recentPushedThisFrame = 0;
+        if (frame != null && frame != lastFrame) {
+            if (lastFrame == null) {
+                lastFrame = new AvlBatch();
+            }
+            lastFrame.copyFrom(frame);
+        }
         int flags = ArrivalFlags.of(consent, manualPrivate);
         Consent narrowed = Consent.of(ArrivalFlags.location(consent, flags),
                 ArrivalFlags.driverIdentity(consent, flags), ArrivalFlags.telemetry(consent, flags));
@@ -187,6 +195,15 @@ public final class DeviceLedger {
     /** The frame was not stored: forget what {@link #apply} worked out. */
     public void rolledBack() {
         recentPushedThisFrame = 0;
+    }
+
+    /**
+     * The last frame's records as they arrived, owned by this ledger: a frame the writer refused because the device's
+     * switches changed meanwhile is worked out again from them ({@code apply(..., lastFrame(), ...)} after
+     * {@link #rolledBack()}), whatever became of the caller's batch since.
+     */
+    public AvlBatch lastFrame() {
+        return lastFrame;
     }
 
     /** The records to store for the last frame: decided ones masked, waiting ones raw (treatment SEALED). */

@@ -99,6 +99,11 @@ final class DevicePrivacy {
         return out.size() > 0 || ledger.resolvedCount() > 0 || stateChanged || positions.recordsLastSeen();
     }
 
+    /** The raw records of the last frame masked, kept for {@link #mask} to work them out again. */
+    AvlBatch lastFrame() {
+        return ledger.lastFrame();
+    }
+
     /** The masked frame is committed: its state is now the saved one. */
     void committed() {
         ledger.committed();

@@ -366,7 +366,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             processPending();
             return;
         }
-        if (!privacy.mask(device, frame ? batch : null, positions, System.currentTimeMillis(), services.metrics())) {
+        if (!privacy.mask(device, frame ? privacy.lastFrame() : null, positions, System.currentTimeMillis(),
+                services.metrics())) {
             if (frame) {
                 acknowledge();
             }
