@@ -53,6 +53,17 @@ public final class DeviceState {
     int zoneTrailLatitude;
     int zoneTrailLongitude;
 
+    /**
+     * A state that knows the device had a past but nothing of it (its saved state was lost): every next record
+     * follows a gap, so the engine fails closed until a trip is seen to start.
+     */
+    public static DeviceState unknownPast() {
+        DeviceState state = new DeviceState();
+        state.frontierMillis = 0;
+        state.tripAware = true;
+        return state;
+    }
+
     /** Caches that make the hot path allocation-free; derived, never saved. */
     final LocalClock clock = new LocalClock();
     final GeoGrid.Cache gridCache = new GeoGrid.Cache();

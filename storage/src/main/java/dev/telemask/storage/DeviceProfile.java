@@ -35,4 +35,9 @@ public record DeviceProfile(long imei, long tenantId, boolean restricted, Long p
         return new DeviceProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
                 consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, zones);
     }
+    /** This profile with {@code state} as the engine's saved state (opened from its sealed form). */
+    public DeviceProfile withPrivacyState(byte[] state) {
+        return new DeviceProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
+                consentDriverIdentity, consentTelemetry, state, privateUntilMillis, switchVersion, ownZones);
+    }
 }

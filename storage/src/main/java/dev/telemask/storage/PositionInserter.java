@@ -312,7 +312,7 @@ final class PositionInserter {
     }
 
     /** In batch order, so that of two batches of one device in this transaction the later state wins. */
-    private static void saveDeviceStates(Connection connection, List<PositionBatch> batches) throws SQLException {
+    private void saveDeviceStates(Connection connection, List<PositionBatch> batches) throws SQLException {
         saveLastSeen(connection, batches);
         PreparedStatement update = null;
         try {
@@ -324,7 +324,8 @@ final class PositionInserter {
                     update = connection.prepareStatement(
                             "UPDATE devices SET privacy_state = ?, privacy_state_updated_at = now() WHERE imei = ?");
                 }
-                update.setBytes(1, batch.deviceState());
+                update.setBytes(1, sealer == null ? batch.deviceState()
+                        : sealer.sealDeviceState(batch.imei(), batch.deviceState()));
                 update.setLong(2, batch.imei());
                 update.addBatch();
             }

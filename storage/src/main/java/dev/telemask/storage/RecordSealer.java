@@ -117,6 +117,73 @@ public final class RecordSealer {
         }
     }
 
+    /** First byte of a sealed device state; a state saved in clear starts with its format version (1 to 3). */
+    private static final byte STATE_SEALED = 'S';
+
+    /**
+     * Seals the privacy engine's saved state of device {@code imei}: it holds where the device's newest decided record
+     * was (possibly where a private trip ended), so the database keeps it only sealed. The form: {@code 'S'}, the key
+     * id's length and ASCII, the nonce, the ciphertext with its tag; bound to the device.
+     */
+    public byte[] sealDeviceState(long imei, byte[] state) {
+        String keyId = keys.sealingKeyId();
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        int head = 2 + keyId.length() + NONCE_BYTES;
+        byte[] out = new byte[head + state.length + TAG_BITS / 8];
+        out[0] = STATE_SEALED;
+        out[1] = (byte) keyId.length();
+        for (int i = 0; i < keyId.length(); i++) {
+            out[2 + i] = (byte) keyId.charAt(i);
+        }
+        System.arraycopy(nonce, 0, out, 2 + keyId.length(), NONCE_BYTES);
+        try {
+            Cipher cipher = workspaces.get().cipher;
+            cipher.init(Cipher.ENCRYPT_MODE, keys.sealingKey(), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(stateAad(imei, keyId));
+            cipher.doFinal(state, 0, state.length, out, head);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("sealing failed", e);
+        }
+        return out;
+    }
+
+    /**
+     * The state {@link #sealDeviceState} sealed for device {@code imei}; a state stored in clear (before states were
+     * sealed) is returned as it is, and sealed at the device's next commit.
+     *
+     * @throws SealedRecordException when it does not open: its key is not in the ring, or it was altered or moved
+     */
+    public byte[] openDeviceState(long imei, byte[] stored) {
+        if (stored == null || stored.length == 0 || stored[0] != STATE_SEALED) {
+            return stored;
+        }
+        String what = "saved privacy state of device " + imei;
+        if (stored.length < 2 || stored.length < 2 + (stored[1] & 0xFF) + NONCE_BYTES + TAG_BITS / 8) {
+            throw new SealedRecordException(what + " is too short");
+        }
+        int idLength = stored[1] & 0xFF;
+        String keyId = new String(stored, 2, idLength, java.nio.charset.StandardCharsets.US_ASCII);
+        SecretKey key = keys.key(keyId);
+        int head = 2 + idLength + NONCE_BYTES;
+        try {
+            Cipher cipher = workspaces.get().cipher;
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, 2 + idLength, NONCE_BYTES));
+            cipher.updateAAD(stateAad(imei, keyId));
+            return cipher.doFinal(stored, head, stored.length - head);
+        } catch (AEADBadTagException e) {
+            throw new SealedRecordException(what + " does not open: another key of id '" + keyId + "', altered, or"
+                    + " moved from another device", e);
+        } catch (GeneralSecurityException e) {
+            throw new SealedRecordException(what + " does not open: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] stateAad(long imei, String keyId) {
+        return ("telemask-device-state-v1\u0000" + imei + "\u0000" + keyId)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static int aad(Workspace w, long imei, long deviceTimeMillis, int eventIo, String keyId) {
         byte[] a = w.aad;
         putLong(a, 0, imei);

@@ -49,6 +49,11 @@ public final class SealedStore {
     private record RowKey(long imei, long deviceTimeMillis, int eventIo) {
     }
 
+    /** The sealer this store opens rows with; it also opens the devices' saved privacy states. */
+    public RecordSealer sealer() {
+        return sealer;
+    }
+
     public SealedStore(DataSource dataSource, RecordSealer sealer, MeterRegistry registry) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.sealer = Objects.requireNonNull(sealer, "sealer");

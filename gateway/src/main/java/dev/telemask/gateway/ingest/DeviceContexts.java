@@ -2,11 +2,13 @@ package dev.telemask.gateway.ingest;
 
 import dev.telemask.privacy.CompiledPolicy;
 import dev.telemask.privacy.Consent;
+import dev.telemask.privacy.DeviceState;
 import dev.telemask.privacy.ConsentOverride;
 import dev.telemask.privacy.Policy;
 import dev.telemask.privacy.PolicyJson;
 import dev.telemask.storage.DeviceDirectory;
 import dev.telemask.storage.DeviceProfile;
+import dev.telemask.storage.SealedRecordException;
 import dev.telemask.storage.SealedRecords;
 import dev.telemask.storage.SealedStore;
 import dev.telemask.storage.DeviceZone;
@@ -85,7 +87,7 @@ final class DeviceContexts {
                 if (profile.isEmpty() && register) {
                     profile = Optional.of(directory.registerInQuarantine(imei));
                 }
-                Optional<DeviceContext> context = profile.map(this::contextOf);
+                Optional<DeviceContext> context = profile.map(this::withOpenedState).map(this::contextOf);
                 if (withSealed && sealed != null && context.isPresent()) {
                     SealedRecords records = new SealedRecords();
                     sealed.load(imei, records);
@@ -101,6 +103,22 @@ final class DeviceContexts {
     /** Forgets the compiled versions of a policy, so that its next use compiles the newest. */
     void policyChanged(long policyId) {
         compiled.keySet().removeIf(key -> key.startsWith(policyId + ":"));
+    }
+
+    /**
+     * The profile with its saved privacy state opened. A state that does not open (its key left the ring) gives a
+     * state that knows nothing of the past, so the engine fails closed: private until a trip is seen to start.
+     */
+    private DeviceProfile withOpenedState(DeviceProfile profile) {
+        if (sealed == null || profile.privacyState() == null) {
+            return profile;
+        }
+        try {
+            return profile.withPrivacyState(sealed.sealer().openDeviceState(profile.imei(), profile.privacyState()));
+        } catch (SealedRecordException e) {
+            LOG.log(Level.WARNING, "{0}; its records are private until a trip is seen to start", e.getMessage());
+            return profile.withPrivacyState(DeviceState.unknownPast().save());
+        }
     }
 
     DeviceContext contextOf(DeviceProfile profile) {

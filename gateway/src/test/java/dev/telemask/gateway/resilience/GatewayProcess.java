@@ -44,6 +44,8 @@ final class GatewayProcess implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("TELEMASK_"));
         env.put("TELEMASK_DB_URL", databaseUrl);
+        // The seal key of the test's own gateway on that database (GatewayTestBase): one deployment, one key.
+        env.put("TELEMASK_SEAL_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]));
         env.put("TELEMASK_DEVICE_HOST", "127.0.0.1");
         env.put("TELEMASK_DEVICE_PORT", String.valueOf(port));
         env.put("TELEMASK_DEVICE_UDP_PORT", "-1");

@@ -200,6 +200,8 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         }
         all.append(get("/devices/" + imei + "/trips?" + range));
         all.append(get("/devices/" + imei + "/export"));
+        all.append(get("/devices/" + imei + "/zones"));
+        all.append(get("/policies"));
         return all.toString();
     }
 
@@ -311,6 +313,55 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         List<StoredRow> rows = rows(imei);
         assertPrivate(rows, 3, day.size(), "the trip and the parked vehicle after the button was released");
         assertNowhere(needles(day.subList(3, day.size())), imei, "button released at the destination");
+    }
+
+    // ---- a driver's own zone ------------------------------------------------------------------------
+
+    @Test
+    void aDriversOwnHomeZoneHidesHomeFromTheFleet() throws Exception {
+        long imei = device(policy("driver-zone", OPEN_POLICY_WITH_DEFAULT_TIMING));
+        String driver = new ApiTokens(gateway.dataSource()).create("acme", Role.DRIVER, imei, "driver").token();
+        int homeLat = HOME_LAT + 6_661;
+        int homeLon = HOME_LON + 6_661;
+        HttpResponse<String> placed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + gateway.httpPort() + "/api/v1/devices/" + imei + "/zones"))
+                .header("Authorization", "Bearer " + driver).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"home\", \"latitude\": "
+                        + BigDecimal.valueOf(homeLat, 7) + ", \"longitude\": " + BigDecimal.valueOf(homeLon, 7)
+                        + ", \"radiusMetres\": 300}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, placed.statusCode(), placed.body());
+
+        // Parked at home, then 12 km north-east in about 250 m steps, then parked.
+        List<Point> day = new ArrayList<>();
+        long t = T0 + 18_000_000;
+        for (int i = 0; i < 3; i++) {
+            day.add(new Point(t, homeLat, homeLon, false, false));
+            t += 30_000;
+        }
+        for (int i = 1; i <= 60; i++) {
+            day.add(new Point(t, homeLat + i * 18_000, homeLon + i * 17_000 + i * i * 37, i < 60, false));
+            t += 30_000;
+        }
+        List<List<Point>> frames = new ArrayList<>();
+        for (int from = 0; from < day.size(); from += 5) {
+            frames.add(day.subList(from, Math.min(day.size(), from + 5)));
+        }
+        send(imei, frames);
+
+        List<StoredRow> rows = rows(imei);
+        int visible = 0;
+        for (StoredRow row : rows) {
+            if (row.latitude() != null) {
+                visible++;
+                double north = (row.latitude() - homeLat) / 1e7 * 111_195;
+                double east = (row.longitude() - homeLon) / 1e7 * 111_195 * Math.cos(Math.toRadians(homeLat / 1e7));
+                double metres = Math.hypot(north, east);
+                assertTrue(metres > 300, "visible " + metres + " m from the driver's home");
+            }
+        }
+        assertTrue(visible > 0, "a trip far from home is visible");
+        List<Point> nearHome = day.stream().filter(p -> (p.lat() - homeLat) / 1e7 * 111_195 <= 600).toList();
+        assertNowhere(needles(nearHome), imei, "the driver's own zone");
     }
 
     // ---- restarts ----------------------------------------------------------------------------------
