@@ -29,6 +29,7 @@ public final class PositionWriter implements AutoCloseable {
     private final WriterMetrics metrics;
     private final Runnable capacityFreed;
     private final RecordSealer sealer;
+    private final StoredHorizon horizon = new StoredHorizon();
     private final List<Thread> threads = new ArrayList<>();
 
     private PositionWriter(DataSource dataSource, WriterSettings settings, RecordSealer sealer, MeterRegistry registry,
@@ -116,7 +117,7 @@ public final class PositionWriter implements AutoCloseable {
     }
 
     private void drain() {
-        PositionInserter inserter = new PositionInserter(dataSource, settings.deduplicate(), sealer);
+        PositionInserter inserter = new PositionInserter(dataSource, settings.deduplicate(), sealer, horizon);
         List<PositionBatch> transaction = new ArrayList<>();
         try {
             while (queue.take(transaction, settings.maxTransactionRecords())) {
@@ -144,6 +145,7 @@ public final class PositionWriter implements AutoCloseable {
             metrics.stale(stale.size());
             metrics.committed(result.records(), result.inserted(), System.nanoTime() - start, result.commitNanos());
             metrics.sealed(result.sealed(), result.resolvedDeleted());
+            metrics.copyPath(result.path());
         } catch (Exception | Error e) {
             failure = e;
             FailureCause cause = FailureCause.of(e);
