@@ -36,7 +36,7 @@ abstract class WriterContract extends DatabaseContract {
         Migrations.migrate(dataSource);
         registry = new SimpleMeterRegistry();
         sealer = TestBatches.sealer();
-        writer = PositionWriter.start(dataSource, WriterSettings.defaults(), sealer, registry, () -> { });
+        writer = PositionWriter.start(dataSource, WriterSettings.defaults(), sealer, registry);
         sealedStore = new SealedStore(dataSource, sealer, new SimpleMeterRegistry());
     }
 
@@ -202,7 +202,7 @@ abstract class WriterContract extends DatabaseContract {
     @Test
     void aFailedTransactionFailsItsBatchesAndTheWriterGoesOn() throws Exception {
         try (PositionWriter noDedup = PositionWriter.start(dataSource,
-                WriterSettings.defaults().withThreads(1).withDeduplicate(false), new SimpleMeterRegistry(), () -> { })) {
+                WriterSettings.defaults().withThreads(1).withDeduplicate(false), new SimpleMeterRegistry())) {
             await(submit(noDedup, TestBatches.exact(33L, T0, 5)));
             // Without the dedup step a resend violates the unique key: the batch must fail, never be acked.
             CompletableFuture<Void> resend = submit(noDedup, TestBatches.exact(33L, T0, 5));
@@ -336,7 +336,7 @@ abstract class WriterContract extends DatabaseContract {
     @Test
     void aWriterWithoutASealerFailsABatchWithSealedRecords() throws Exception {
         try (PositionWriter plain = PositionWriter.start(dataSource, WriterSettings.defaults().withThreads(1),
-                new SimpleMeterRegistry(), () -> { })) {
+                new SimpleMeterRegistry())) {
             CompletableFuture<Void> sealed = submit(plain, TestBatches.seal(TestBatches.exact(49L, T0, 2), 1));
             Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(sealed));
             assertTrue(String.valueOf(failure.getCause()).contains("without a RecordSealer"), failure.toString());
