@@ -93,7 +93,7 @@ public final class PositionWriteBenchmark {
     /**
      * The default writer (exactly once: optimistic COPY, deduplicating only resends), with no and with 1 % resent
      * frames, against raw binary COPY into the same indexed table (no dedup: a resend would fail it), at 1,000 and
-     * 10,000 records per transaction with two writers; the three cases alternated, two rounds, in one run.
+     * 10,000 records per transaction with two writers; the three cases alternated, three rounds, in one run.
      */
     private static void compareWithRawCopy(String url, int rows) throws Exception {
         System.out.printf("%d records per case (%d-record frames from %d devices), 2 writers, after a warm-up run%n",
@@ -102,7 +102,7 @@ public final class PositionWriteBenchmark {
         for (int transaction : new int[] {1_000, 10_000}) {
             run(url, Target.DEDUP, 2, transaction, Math.min(rows, 50_000), 0, 1);
             run(url, Target.NO_DEDUP, 2, transaction, Math.min(rows, 50_000), 0, 0);
-            for (int round = 0; round < 2; round++) {
+            for (int round = 0; round < 3; round++) {
                 double raw = run(url, Target.NO_DEDUP, 2, transaction, rows, 0, 0);
                 double writer = run(url, Target.DEDUP, 2, transaction, rows, 0, 0);
                 double resent = run(url, Target.DEDUP, 2, transaction, rows, 0, 1);
