@@ -158,7 +158,7 @@ public final class PositionWriteBenchmark {
             }
             byte[] treatments = treatments(sealedPercent);
             int frames = rows / RECORDS_PER_FRAME;
-            int resendEvery = resentPercent > 0 ? 100 / resentPercent : Integer.MAX_VALUE;
+            int resendEvery = resentPercent > 0 ? 100 / resentPercent : 0;
             int resends = resentPercent > 0 ? (frames + resendEvery - 1) / resendEvery : 0;
             List<PositionBatch> batches = new ArrayList<>(frames);
             for (int i = 0; i < frames; i++) {
@@ -177,7 +177,7 @@ public final class PositionWriteBenchmark {
                 offer(writer, batches.get(i), (b, failure) -> {
                     if (failure != null) {
                         failures.incrementAndGet();
-                    } else if (frame % resendEvery == 0) {
+                    } else if (resendEvery > 0 && frame % resendEvery == 0) {
                         toResend.add(frame);
                     }
                     done.countDown();
