@@ -49,7 +49,7 @@ public final class PositionWriteBenchmark {
     private static final RecordSealer SEALER = new RecordSealer(SealingKeys.of("bench", new byte[32], "a fixed key"));
 
     private enum Target {
-        DEDUP("staging + ON CONFLICT"), NO_DEDUP("COPY into positions"), NO_INDEX_CEILING("COPY, no index");
+        DEDUP("writer, exactly once"), NO_DEDUP("COPY into positions"), NO_INDEX_CEILING("COPY, no index");
 
         final String label;
 
