@@ -191,9 +191,12 @@ final class PositionInserter {
             List<PositionBatch> deduplicated = List.of();
             for (int i = 0, n = batches.size(); i < n; i++) {
                 if (horizon.mayRepeat(batches.get(i))) {
-                    direct = new ArrayList<>(n);
+                    // Rare: split, asking the horizon once per batch.
+                    direct = new ArrayList<>(batches.subList(0, i));
                     deduplicated = new ArrayList<>();
-                    for (PositionBatch batch : batches) {
+                    deduplicated.add(batches.get(i));
+                    for (int j = i + 1; j < n; j++) {
+                        PositionBatch batch = batches.get(j);
                         (horizon.mayRepeat(batch) ? deduplicated : direct).add(batch);
                     }
                     break;
