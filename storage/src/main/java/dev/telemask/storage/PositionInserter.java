@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.Collections;
 import java.util.List;
@@ -22,9 +23,12 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
- * Writes many devices' batches in one transaction: binary COPY into a per-connection staging table, then one
- * {@code INSERT ... ON CONFLICT DO NOTHING} into {@code positions}, so rows already stored by an earlier send are
- * skipped instead of duplicated or failing the transaction. Without deduplication it COPYs into positions directly.
+ * Writes many devices' batches in one transaction, each record into {@code positions} exactly once. Resends are rare,
+ * so it COPYs straight into {@code positions} under a savepoint; only when that meets a row an earlier send stored
+ * (unique violation) does it roll back to the savepoint and take the deduplicating path: binary COPY into a
+ * per-connection staging table, then one {@code INSERT ... ON CONFLICT DO NOTHING}. Batches that {@link StoredHorizon}
+ * guesses to be resends take that path from the start, so one resend does not cost its whole transaction a retry.
+ * Without deduplication it COPYs into positions directly and a resend fails the transaction.
  * Sealed records and resolved sealed keys go, in the same transaction, through a second staging table into
  * {@code sealed_positions}.
  *
@@ -37,6 +41,7 @@ final class PositionInserter {
     private static final int SEALED_FIELDS = 8;
     private static final int OP_INSERT = 0;
     private static final int OP_DELETE = 1;
+    private static final String UNIQUE_VIOLATION = "23505";
 
     /** Physical connections that already have their staging table (a temporary table lives per session). */
     private static final Set<PGConnection> STAGED = Collections.synchronizedSet(
@@ -49,16 +54,32 @@ final class PositionInserter {
     private final boolean deduplicate;
     private final RecordSealer sealer;
     private final BinaryCopyStream copy = new BinaryCopyStream();
+    private final StoredHorizon horizon;
+    private List<PositionBatch> lastWritten;
     private boolean createdStaging;
     private boolean createdSealedStaging;
 
     /** What one committed transaction did. */
     record Result(int records, long inserted, int sealed, long resolvedDeleted, long commitNanos,
-                  Map<PositionBatch, StaleSwitchesException> stale) {
+                  Map<PositionBatch, StaleSwitchesException> stale, CopyPath path) {
     }
 
     /** What {@link #write} did in the caller's transaction. */
-    record Written(int records, long inserted, int sealed, long resolvedDeleted) {
+    record Written(int records, long inserted, int sealed, long resolvedDeleted, CopyPath path) {
+    }
+
+    /** How a transaction's positions reached the table. */
+    enum CopyPath {
+        /** All COPYed straight into positions. */
+        DIRECT,
+        /** Batches guessed to be resends through the staging table, the others straight in. */
+        SPLIT,
+        /** The direct COPY met a stored row and was rolled back; all through the staging table. */
+        FALLBACK;
+
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     PositionInserter(DataSource dataSource, boolean deduplicate) {
@@ -67,6 +88,12 @@ final class PositionInserter {
 
     /** @param sealer seals the batches' {@link dev.telemask.privacy.Treatment#SEALED} records; null: none allowed */
     PositionInserter(DataSource dataSource, boolean deduplicate, RecordSealer sealer) {
+        this(dataSource, deduplicate, sealer, new StoredHorizon());
+    }
+
+    /** @param horizon what the writer's threads have committed, shared among them */
+    PositionInserter(DataSource dataSource, boolean deduplicate, RecordSealer sealer, StoredHorizon horizon) {
+        this.horizon = horizon;
         this.dataSource = dataSource;
         this.deduplicate = deduplicate;
         this.sealer = sealer;
@@ -83,13 +110,13 @@ final class PositionInserter {
                     current = new ArrayList<>(batches);
                     current.removeAll(stale.keySet());
                 }
-                Written written = current.isEmpty() ? new Written(0, 0, 0, 0) : write(connection, current);
+                Written written = current.isEmpty() ? new Written(0, 0, 0, 0, CopyPath.DIRECT) : write(connection, current);
                 saveDeviceStates(connection, current);
                 long commitStart = System.nanoTime();
                 connection.commit();
                 committed(connection);
                 return new Result(written.records(), written.inserted(), written.sealed(), written.resolvedDeleted(),
-                        System.nanoTime() - commitStart, stale);
+                        System.nanoTime() - commitStart, stale, written.path());
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
                 evictIfBroken(connection, e);
@@ -151,21 +178,48 @@ final class PositionInserter {
     Written write(Connection connection, List<PositionBatch> batches) throws SQLException {
         createdStaging = false;
         createdSealedStaging = false;
+        lastWritten = batches;
         PGConnection pg = connection.unwrap(PGConnection.class);
-        String target = deduplicate ? staging(connection, pg) : "positions";
-        CopyManager copyManager = pg.getCopyAPI();
-        copy.start(copyManager.copyIn(
-                "COPY " + target + " (" + PositionRows.COLUMNS + ") FROM STDIN (FORMAT binary)"));
-        int records = 0;
-        try {
-            for (PositionBatch batch : batches) {
-                records += PositionRows.write(batch, copy);
+        int records;
+        long inserted;
+        CopyPath path = CopyPath.DIRECT;
+        if (!deduplicate) {
+            records = copyRows(pg, "positions", batches);
+            inserted = records;
+        } else {
+            List<PositionBatch> direct = batches;
+            List<PositionBatch> deduplicated = List.of();
+            for (int i = 0, n = batches.size(); i < n; i++) {
+                if (horizon.mayRepeat(batches.get(i))) {
+                    // Rare: split, asking the horizon once per batch.
+                    direct = new ArrayList<>(batches.subList(0, i));
+                    deduplicated = new ArrayList<>();
+                    deduplicated.add(batches.get(i));
+                    for (int j = i + 1; j < n; j++) {
+                        PositionBatch batch = batches.get(j);
+                        (horizon.mayRepeat(batch) ? deduplicated : direct).add(batch);
+                    }
+                    break;
+                }
             }
-            copy.finish();
-        } finally {
-            copy.abandon();
+            records = 0;
+            inserted = 0;
+            path = deduplicated.isEmpty() ? CopyPath.DIRECT : CopyPath.SPLIT;
+            if (!direct.isEmpty()) {
+                int copied = copyDirect(connection, pg, direct);
+                if (copied >= 0) {
+                    records = copied;
+                    inserted = copied;
+                } else {
+                    deduplicated = batches; // a stored row was met: all of them the safe way
+                    path = CopyPath.FALLBACK;
+                }
+            }
+            if (!deduplicated.isEmpty()) {
+                records += copyRows(pg, staging(connection, pg), deduplicated);
+                inserted += moveStaged(connection);
+            }
         }
-        long inserted = deduplicate ? moveStaged(connection) : records;
         int sealed = 0;
         long resolvedDeleted = 0;
         if (touchesSealed(batches)) {
@@ -183,7 +237,7 @@ final class PositionInserter {
                 }
             }
         }
-        return new Written(records, inserted, sealed, resolvedDeleted);
+        return new Written(records, inserted, sealed, resolvedDeleted, path);
     }
 
     /** Tells the inserter that the transaction of the last {@link #write} on {@code connection} committed. */
@@ -198,6 +252,10 @@ final class PositionInserter {
         }
         createdStaging = false;
         createdSealedStaging = false;
+        if (lastWritten != null) {
+            horizon.committed(lastWritten);
+            lastWritten = null;
+        }
     }
 
     private static boolean touchesSealed(List<PositionBatch> batches) {
@@ -289,6 +347,50 @@ final class PositionInserter {
             }
         }
         return false;
+    }
+
+    /**
+     * COPYs the batches straight into positions under a savepoint; returns the rows, or -1 (with the savepoint
+     * rolled back, nothing of them written) when one of them is stored already. The savepoint keeps the transaction,
+     * and the device rows it has locked, usable for the fallback.
+     */
+    private int copyDirect(Connection connection, PGConnection pg, List<PositionBatch> batches) throws SQLException {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            int rows = copyRows(pg, "positions", batches);
+            connection.releaseSavepoint(savepoint);
+            return rows;
+        } catch (SQLException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            return -1;
+        }
+    }
+
+    private static boolean isUniqueViolation(SQLException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int copyRows(PGConnection pg, String target, List<PositionBatch> batches) throws SQLException {
+        copy.start(pg.getCopyAPI().copyIn(
+                "COPY " + target + " (" + PositionRows.COLUMNS + ") FROM STDIN (FORMAT binary)"));
+        int records = 0;
+        try {
+            for (int i = 0, n = batches.size(); i < n; i++) {
+                records += PositionRows.write(batches.get(i), copy);
+            }
+            copy.finish();
+        } finally {
+            copy.abandon();
+        }
+        return records;
     }
 
     private String staging(Connection connection, PGConnection pg) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.telemask.storage;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -8,6 +9,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The writer's bounded queue. A batch counts against the limits from {@link #offer} until {@link #release}, i.e.
  * while it waits and while it is being written, because the gateway cannot reuse it before then either.
+ *
+ * <p>Whoever is refused may leave a wake-up here, kept under the same lock as the refusal (as HikariCP's
+ * ConcurrentBag keeps its waiters), so no release between the two can be missed; {@link #release} hands back, in
+ * arrival order, the wake-ups whose batches now fit.
  */
 final class PositionQueue {
     private final ReentrantLock lock = new ReentrantLock();
@@ -19,8 +24,12 @@ final class PositionQueue {
     private int records;
     private long bytes;
     private int waitingRecords;
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private boolean closed;
-    private boolean refusedSinceRelease;
+
+    /** A refused offer's wake-up, with the size of the batch it will offer again. */
+    private record Waiter(Runnable whenRoom, int weight, long bytes) {
+    }
 
     PositionQueue(int maxRecords, long maxBytes) {
         this.maxRecords = maxRecords;
@@ -32,6 +41,11 @@ final class PositionQueue {
      * nothing else is held, so that no frame can be refused forever.
      */
     boolean offer(PositionBatch batch, BatchCallback callback) {
+        return offer(batch, callback, null);
+    }
+
+    /** As {@link #offer(PositionBatch, BatchCallback)}; when refused, keeps {@code whenRoom} (if not null). */
+    boolean offer(PositionBatch batch, BatchCallback callback, Runnable whenRoom) {
         // An empty batch (every record dropped) still occupies a slot: it is completed in order like the others.
         int weight = Math.max(1, batch.records().size());
         long size = batch.estimateBytes();
@@ -41,7 +55,10 @@ final class PositionQueue {
                 throw new IllegalStateException("the position writer is closed");
             }
             if (records > 0 && (records + weight > maxRecords || bytes + size > maxBytes)) {
-                refusedSinceRelease = true;
+                if (whenRoom != null) {
+                    // records > 0: a release is still to come, and it will look at this waiter.
+                    waiters.addLast(new Waiter(whenRoom, weight, size));
+                }
                 return false;
             }
             batch.callback = callback;
@@ -85,15 +102,44 @@ final class PositionQueue {
         }
     }
 
-    /** Frees the capacity of completed batches; true when an offer was refused since the last release. */
-    boolean release(int weight, long size) {
+    /**
+     * Frees the capacity of completed batches and returns the wake-ups to run (outside any lock): the oldest
+     * waiters whose batches fit together in what is free now, at least the first when nothing is held.
+     */
+    List<Runnable> release(int weight, long size) {
         lock.lock();
         try {
             records -= weight;
             bytes -= size;
-            boolean refused = refusedSinceRelease;
-            refusedSinceRelease = false;
-            return refused;
+            List<Runnable> wake = List.of();
+            int wantRecords = 0;
+            long wantBytes = 0;
+            Waiter next;
+            while ((next = waiters.peekFirst()) != null) {
+                boolean fits = records + wantRecords + next.weight() <= maxRecords
+                        && bytes + wantBytes + next.bytes() <= maxBytes;
+                if (!fits && records + wantRecords > 0) {
+                    break;
+                }
+                waiters.pollFirst();
+                wantRecords += next.weight();
+                wantBytes += next.bytes();
+                if (wake.isEmpty()) {
+                    wake = new ArrayList<>();
+                }
+                wake.add(next.whenRoom());
+            }
+            return wake;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wake-ups waiting for room. */
+    int waiters() {
+        lock.lock();
+        try {
+            return waiters.size();
         } finally {
             lock.unlock();
         }
@@ -104,6 +150,7 @@ final class PositionQueue {
         lock.lock();
         try {
             closed = true;
+            waiters.clear(); // offers fail from now on: nobody is to offer again
             notEmpty.signalAll();
         } finally {
             lock.unlock();

@@ -16,54 +16,48 @@ import java.util.Objects;
  * batch's {@link BatchCallback} only once its transaction has committed (or failed), so the gateway acknowledges a
  * device's frame only when its records are stored.
  *
- * <p>Bounded: {@link #offer} returns false when the queue is full, and the gateway stops reading from that socket.
+ * <p>Bounded: {@link #offer} returns false when the queue is full, and the gateway stops reading from that socket
+ * until {@link #offerOrWait}'s wake-up tells it there is room.
  * A failure (database down, restarted, deadlock) fails the batches of that transaction only; the writer threads go
  * on, and the pool replaces broken connections, so writing resumes by itself when the database is back.
  */
-public final class PositionWriter implements AutoCloseable {
+public final class PositionWriter implements PositionSink, AutoCloseable {
     private static final Logger LOG = System.getLogger(PositionWriter.class.getName());
 
     private final DataSource dataSource;
     private final WriterSettings settings;
     private final PositionQueue queue;
     private final WriterMetrics metrics;
-    private final Runnable capacityFreed;
     private final RecordSealer sealer;
+    private final StoredHorizon horizon = new StoredHorizon();
     private final List<Thread> threads = new ArrayList<>();
 
-    private PositionWriter(DataSource dataSource, WriterSettings settings, RecordSealer sealer, MeterRegistry registry,
-                           Runnable capacityFreed) {
+    private PositionWriter(DataSource dataSource, WriterSettings settings, RecordSealer sealer, MeterRegistry registry) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sealer = sealer;
         this.queue = new PositionQueue(settings.maxQueuedRecords(), settings.maxQueuedBytes());
         this.metrics = new WriterMetrics(Objects.requireNonNull(registry, "registry"), queue);
-        this.capacityFreed = Objects.requireNonNull(capacityFreed, "capacityFreed");
     }
 
     /**
      * Starts the writer threads.
      *
-     * @param dataSource    a pool with at least {@code settings.threads()} connections to a migrated database
-     * @param capacityFreed run (on a writer thread, must not block) when capacity frees up after an
-     *                      {@link #offer} was refused: the gateway's cue to resume reading paused sockets
+     * @param dataSource a pool with at least {@code settings.threads()} connections to a migrated database
      */
-    public static PositionWriter start(DataSource dataSource, WriterSettings settings, MeterRegistry registry,
-                                       Runnable capacityFreed) {
-        return start(dataSource, settings, null, registry, capacityFreed);
+    public static PositionWriter start(DataSource dataSource, WriterSettings settings, MeterRegistry registry) {
+        return start(dataSource, settings, null, registry);
     }
 
     /**
      * Starts the writer threads, sealing the batches' {@link dev.telemask.privacy.Treatment#SEALED} records with
      * {@code sealer} (on the writer threads). Without a sealer, a batch with sealed records fails its transaction.
      *
-     * @param dataSource    a pool with at least {@code settings.threads()} connections to a migrated database
-     * @param capacityFreed run (on a writer thread, must not block) when capacity frees up after an
-     *                      {@link #offer} was refused: the gateway's cue to resume reading paused sockets
+     * @param dataSource a pool with at least {@code settings.threads()} connections to a migrated database
      */
     public static PositionWriter start(DataSource dataSource, WriterSettings settings, RecordSealer sealer,
-                                       MeterRegistry registry, Runnable capacityFreed) {
-        PositionWriter writer = new PositionWriter(dataSource, settings, sealer, registry, capacityFreed);
+                                       MeterRegistry registry) {
+        PositionWriter writer = new PositionWriter(dataSource, settings, sealer, registry);
         for (int i = 0; i < settings.threads(); i++) {
             Thread thread = new Thread(writer::drain, "telemask-position-writer-" + i);
             writer.threads.add(thread);
@@ -73,15 +67,24 @@ public final class PositionWriter implements AutoCloseable {
     }
 
     /**
-     * Queues a batch for writing. Returns false, keeping nothing, when the queue is full; the caller should stop
-     * reading from the device and offer again after {@code capacityFreed}. Once accepted, the batch is the
-     * writer's until {@code callback} has run.
+     * {@inheritDoc}
      *
      * @throws IllegalStateException after {@link #close}
      */
+    @Override
     public boolean offer(PositionBatch batch, BatchCallback callback) {
+        return offerOrWait(batch, callback, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException after {@link #close}
+     */
+    @Override
+    public boolean offerOrWait(PositionBatch batch, BatchCallback callback, Runnable whenRoom) {
         Objects.requireNonNull(callback, "callback");
-        boolean accepted = queue.offer(batch, callback);
+        boolean accepted = queue.offer(batch, callback, whenRoom);
         if (!accepted) {
             metrics.rejected();
         }
@@ -116,7 +119,7 @@ public final class PositionWriter implements AutoCloseable {
     }
 
     private void drain() {
-        PositionInserter inserter = new PositionInserter(dataSource, settings.deduplicate(), sealer);
+        PositionInserter inserter = new PositionInserter(dataSource, settings.deduplicate(), sealer, horizon);
         List<PositionBatch> transaction = new ArrayList<>();
         try {
             while (queue.take(transaction, settings.maxTransactionRecords())) {
@@ -144,6 +147,7 @@ public final class PositionWriter implements AutoCloseable {
             metrics.stale(stale.size());
             metrics.committed(result.records(), result.inserted(), System.nanoTime() - start, result.commitNanos());
             metrics.sealed(result.sealed(), result.resolvedDeleted());
+            metrics.copyPath(result.path());
         } catch (Exception | Error e) {
             failure = e;
             FailureCause cause = FailureCause.of(e);
@@ -155,8 +159,12 @@ public final class PositionWriter implements AutoCloseable {
         for (PositionBatch batch : batches) {
             complete(batch, failure != null ? failure : stale.get(batch));
         }
-        if (queue.release(weight, bytes)) {
-            capacityFreed.run();
+        for (Runnable whenRoom : queue.release(weight, bytes)) {
+            try {
+                whenRoom.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "a wake-up threw; the writer goes on", e);
+            }
         }
     }
 

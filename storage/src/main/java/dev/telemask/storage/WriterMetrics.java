@@ -25,6 +25,7 @@ final class WriterMetrics {
     private final Counter sealedResolved;
     private final Counter staleBatches;
     private final Map<FailureCause, Counter> failures = new EnumMap<>(FailureCause.class);
+    private final Map<PositionInserter.CopyPath, Counter> copyPaths = new EnumMap<>(PositionInserter.CopyPath.class);
     private final Map<FailureCause, Counter> failedRecords = new EnumMap<>(FailureCause.class);
 
     WriterMetrics(MeterRegistry registry, PositionQueue queue) {
@@ -51,6 +52,12 @@ final class WriterMetrics {
         sealedResolved = Counter.builder(SealedStore.DELETED_METER).tag("reason", "resolved")
                 .description("Sealed rows deleted: decided (resolved with the records), or expired as private")
                 .register(registry);
+        for (PositionInserter.CopyPath path : PositionInserter.CopyPath.values()) {
+            copyPaths.put(path, Counter.builder("telemask.storage.writer.copies").tag("path", path.tag())
+                    .description("Write transactions by how their positions went in: direct (COPY into positions),"
+                            + " split (guessed resends deduplicated), fallback (met a stored row, all deduplicated)")
+                    .register(registry));
+        }
         for (FailureCause cause : FailureCause.values()) {
             failures.put(cause, Counter.builder("telemask.storage.writer.failures").tag("cause", cause.tag())
                     .description("Failed write transactions").register(registry));
@@ -76,6 +83,10 @@ final class WriterMetrics {
         rowsDuplicate.increment(records - inserted);
         transaction.record(nanos, TimeUnit.NANOSECONDS);
         commit.record(commitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void copyPath(PositionInserter.CopyPath path) {
+        copyPaths.get(path).increment();
     }
 
     void stale(int batches) {

@@ -49,8 +49,7 @@ abstract class DatabaseRestartContract extends DatabaseContract {
     void committedBatchesSurviveAKilledDatabaseAndTheWriterRecoversByItself() throws Exception {
         deadline = System.nanoTime() + DEADLINE_NANOS;
         writer = PositionWriter.start(dataSource,
-                WriterSettings.defaults().withThreads(2).withMaxTransactionRecords(200), new SimpleMeterRegistry(),
-                () -> { });
+                WriterSettings.defaults().withThreads(2).withMaxTransactionRecords(200), new SimpleMeterRegistry());
         try {
             // Load before the kill.
             for (int i = 0; i < 100; i++) {

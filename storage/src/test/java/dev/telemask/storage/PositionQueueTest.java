@@ -24,9 +24,42 @@ class PositionQueueTest {
         assertTrue(queue.take(taken, 100));
         assertEquals(2, taken.size());
         assertFalse(queue.offer(TestBatches.exact(3, 0, 10), IGNORE), "taken batches still count until released");
-        assertTrue(queue.release(20, taken.get(0).queuedBytes + taken.get(1).queuedBytes),
-                "a refused offer is reported on release, so the gateway resumes reading");
+        assertEquals(List.of(), queue.release(20, taken.get(0).queuedBytes + taken.get(1).queuedBytes),
+                "nobody asked to be woken");
         assertTrue(queue.offer(TestBatches.exact(3, 0, 10), IGNORE));
+    }
+
+    @Test
+    void aRefusedOfferThatWaitsIsWokenOnceWhenItsBatchFits() throws InterruptedException {
+        PositionQueue queue = new PositionQueue(25, Long.MAX_VALUE);
+        assertTrue(queue.offer(TestBatches.exact(1, 0, 10), IGNORE));
+        assertTrue(queue.offer(TestBatches.exact(2, 0, 10), IGNORE));
+        Runnable first = () -> { };
+        Runnable second = () -> { };
+        Runnable third = () -> { };
+        assertFalse(queue.offer(TestBatches.exact(3, 0, 10), IGNORE, first));
+        assertFalse(queue.offer(TestBatches.exact(4, 0, 10), IGNORE, second));
+        assertFalse(queue.offer(TestBatches.exact(5, 0, 10), IGNORE, third));
+        assertEquals(3, queue.waiters());
+
+        List<PositionBatch> taken = new ArrayList<>();
+        queue.take(taken, 10);
+        assertEquals(List.of(first), queue.release(10, taken.get(0).queuedBytes),
+                "10 records free: room for the oldest waiter's batch only");
+        assertEquals(2, queue.waiters());
+        taken.clear();
+        queue.take(taken, 10);
+        assertEquals(List.of(second, third), queue.release(10, taken.get(0).queuedBytes),
+                "nothing held: the next ones up to the limit, and at least one");
+        assertEquals(0, queue.waiters());
+        assertEquals(List.of(), queue.release(0, 0), "each waiter is woken once");
+    }
+
+    @Test
+    void anOfferThatIsTakenLeavesNoWaiter() {
+        PositionQueue queue = new PositionQueue(25, Long.MAX_VALUE);
+        assertTrue(queue.offer(TestBatches.exact(1, 0, 10), IGNORE, () -> { }));
+        assertEquals(0, queue.waiters());
     }
 
     @Test

@@ -105,7 +105,7 @@ class PostgresDeviceDirectoryIT extends DatabaseContract {
 
     @Test
     void theWriterSavesTheDeviceStateWithTheRecords() throws Exception {
-        try (PositionWriter writer = PositionWriter.start(dataSource, WriterSettings.defaults(), new SimpleMeterRegistry(), () -> { })) {
+        try (PositionWriter writer = PositionWriter.start(dataSource, WriterSettings.defaults(), new SimpleMeterRegistry())) {
             byte[] state = {1, 2, 3, 4};
             PositionBatch batch = TestBatches.exact(IMEI, WriterContract.T0, 3).deviceState(state);
             WriterContract.await(WriterContract.submit(writer, batch));

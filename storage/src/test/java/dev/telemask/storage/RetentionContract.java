@@ -38,7 +38,7 @@ abstract class RetentionContract extends DatabaseContract {
         execute("TRUNCATE positions");
         ZonedDateTime now = ZonedDateTime.now();
         try (PositionWriter writer = PositionWriter.start(dataSource, WriterSettings.defaults(),
-                new SimpleMeterRegistry(), () -> { })) {
+                new SimpleMeterRegistry())) {
             CompletableFuture.allOf(
                     WriterContract.submit(writer, TestBatches.exact(1, now.minusMonths(13).toInstant().toEpochMilli(),
                             ROWS)),
@@ -125,7 +125,7 @@ abstract class RetentionContract extends DatabaseContract {
         execute("TRUNCATE sealed_positions");
         ZonedDateTime now = ZonedDateTime.now();
         try (PositionWriter writer = PositionWriter.start(dataSource, WriterSettings.defaults(), TestBatches.sealer(),
-                new SimpleMeterRegistry(), () -> { })) {
+                new SimpleMeterRegistry())) {
             long old = now.minusMonths(13).toInstant().toEpochMilli();
             long recent = now.minusHours(1).toInstant().toEpochMilli();
             WriterContract.await(WriterContract.submit(writer, TestBatches.seal(TestBatches.exact(7, old, 2), 0, 1)

@@ -33,8 +33,7 @@ abstract class SealedStoreContract extends DatabaseContract {
         Migrations.migrate(dataSource);
         sealer = TestBatches.sealer();
         registry = new SimpleMeterRegistry();
-        writer = PositionWriter.start(dataSource, WriterSettings.defaults(), sealer, new SimpleMeterRegistry(),
-                () -> { });
+        writer = PositionWriter.start(dataSource, WriterSettings.defaults(), sealer, new SimpleMeterRegistry());
         store = new SealedStore(dataSource, sealer, registry);
     }
 

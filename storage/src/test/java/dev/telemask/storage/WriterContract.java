@@ -36,7 +36,7 @@ abstract class WriterContract extends DatabaseContract {
         Migrations.migrate(dataSource);
         registry = new SimpleMeterRegistry();
         sealer = TestBatches.sealer();
-        writer = PositionWriter.start(dataSource, WriterSettings.defaults(), sealer, registry, () -> { });
+        writer = PositionWriter.start(dataSource, WriterSettings.defaults(), sealer, registry);
         sealedStore = new SealedStore(dataSource, sealer, new SimpleMeterRegistry());
     }
 
@@ -142,6 +142,52 @@ abstract class WriterContract extends DatabaseContract {
     }
 
     @Test
+    void resentAndFreshFramesMixedInOneTransactionAreEachStoredOnce() throws Exception {
+        long tenant = queryLong("INSERT INTO tenants (name) VALUES ('mixed-resends') RETURNING id");
+        execute("INSERT INTO devices (imei, tenant_id) VALUES (60, " + tenant + "), (61, " + tenant + ")");
+        await(submit(writer, TestBatches.exact(60L, T0, 10)));
+        await(submit(writer, TestBatches.exact(61L, T0, 5)));
+
+        // A new inserter knows nothing of what was stored (as after a restart): its direct COPY meets the stored
+        // rows, and the whole transaction goes the deduplicating way, keeping its locks, seals and states.
+        PositionInserter inserter = new PositionInserter(dataSource, true, sealer);
+        PositionBatch freshOther = TestBatches.exact(62L, T0, 10);
+        PositionBatch resent = TestBatches.exact(60L, T0, 10).switchVersion(0);
+        PositionBatch fresh = TestBatches.exact(60L, T0 + 10_000, 10).switchVersion(0);
+        PositionBatch resentAgain = TestBatches.exact(60L, T0, 10);
+        PositionBatch freshWithSeal = TestBatches.seal(TestBatches.exact(61L, T0 + 5_000, 5), 0)
+                .sealed(T0 + 60_000, null).switchVersion(0).deviceState(new byte[] {7}).recordLastSeen();
+        PositionBatch stale = TestBatches.exact(61L, T0 + 20_000, 3).switchVersion(99);
+
+        PositionInserter.Result first = inserter.insert(
+                List.of(freshOther, resent, fresh, resentAgain, freshWithSeal, stale));
+
+        assertEquals(PositionInserter.CopyPath.FALLBACK, first.path());
+        assertEquals(10 + 10 + 4, first.inserted(), "only the fresh records are new rows");
+        assertEquals(20, count("imei = 60"));
+        assertEquals(5 + 4, count("imei = 61"), "the stale batch is left out");
+        assertEquals(10, count("imei = 62"));
+        assertEquals(1, sealedCount(61L));
+        assertEquals(1, first.stale().size());
+        assertTrue(first.stale().containsKey(stale), "the batch masked under an old switch version is failed");
+        assertEquals(1, queryLong("SELECT count(*) FROM devices WHERE imei = 61 AND privacy_state = '\\x07'::bytea"
+                + " AND last_seen_at IS NOT NULL"));
+
+        // Now it knows: a resend next to fresh frames is deduplicated alone, the fresh ones go straight in.
+        PositionInserter.Result second = inserter.insert(List.of(TestBatches.exact(62L, T0, 10),
+                TestBatches.exact(62L, T0 + 10_000, 10), TestBatches.exact(63L, T0, 10)));
+
+        assertEquals(PositionInserter.CopyPath.SPLIT, second.path());
+        assertEquals(20, second.inserted());
+        assertEquals(20, count("imei = 62"));
+        assertEquals(10, count("imei = 63"));
+
+        PositionInserter.Result third = inserter.insert(List.of(TestBatches.exact(63L, T0 + 10_000, 10)));
+        assertEquals(PositionInserter.CopyPath.DIRECT, third.path());
+        assertEquals(20, count("imei = 63"));
+    }
+
+    @Test
     void writesManyDevicesConcurrently() throws Exception {
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int batch = 0; batch < 20; batch++) {
@@ -156,7 +202,7 @@ abstract class WriterContract extends DatabaseContract {
     @Test
     void aFailedTransactionFailsItsBatchesAndTheWriterGoesOn() throws Exception {
         try (PositionWriter noDedup = PositionWriter.start(dataSource,
-                WriterSettings.defaults().withThreads(1).withDeduplicate(false), new SimpleMeterRegistry(), () -> { })) {
+                WriterSettings.defaults().withThreads(1).withDeduplicate(false), new SimpleMeterRegistry())) {
             await(submit(noDedup, TestBatches.exact(33L, T0, 5)));
             // Without the dedup step a resend violates the unique key: the batch must fail, never be acked.
             CompletableFuture<Void> resend = submit(noDedup, TestBatches.exact(33L, T0, 5));
@@ -290,7 +336,7 @@ abstract class WriterContract extends DatabaseContract {
     @Test
     void aWriterWithoutASealerFailsABatchWithSealedRecords() throws Exception {
         try (PositionWriter plain = PositionWriter.start(dataSource, WriterSettings.defaults().withThreads(1),
-                new SimpleMeterRegistry(), () -> { })) {
+                new SimpleMeterRegistry())) {
             CompletableFuture<Void> sealed = submit(plain, TestBatches.seal(TestBatches.exact(49L, T0, 2), 1));
             Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(sealed));
             assertTrue(String.valueOf(failure.getCause()).contains("without a RecordSealer"), failure.toString());

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
  * own and not the simulator's. CPU time is read from /proc, the heap from the gateway's /metrics.
  */
 final class GatewayJvm implements AutoCloseable {
-    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final Process process;
     private final int devicePort;
@@ -94,10 +93,7 @@ final class GatewayJvm implements AutoCloseable {
 
     /** CPU seconds (user + system) the gateway process has used so far. */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-        // Fields after the command name in parentheses, which may contain spaces; utime and stime are 14 and 15.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+        return ProcessCpu.of(process.pid());
     }
 
     /** Graceful stop (SIGTERM: the gateway finishes its writes and ACKs), so that a JFR recording is written. */

@@ -48,7 +48,7 @@ public final class LoadCommand {
                 LoadDatabase.registerDevices(schemaUrl, SimulatorOptions.DEFAULT_IMEI_BASE, total);
                 long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
                 for (int devices : options.steps()) {
-                    LoadStep step = runStep(options, gateway, devices, imeiBase, out);
+                    LoadStep step = runStep(options, gateway, database, devices, imeiBase, out);
                     out.println(step.line());
                     steps.add(step);
                     imeiBase += devices; // fresh devices each step: no step resends another's records
@@ -59,8 +59,8 @@ public final class LoadCommand {
         return steps.stream().allMatch(s -> s.unacknowledged() == 0) ? 0 : 1;
     }
 
-    private static LoadStep runStep(LoadOptions options, GatewayJvm gateway, int devices, long imeiBase,
-                                    PrintStream out) throws Exception {
+    private static LoadStep runStep(LoadOptions options, GatewayJvm gateway, LoadDatabase database, int devices,
+                                    long imeiBase, PrintStream out) throws Exception {
         AtomicLong acked = new AtomicLong();
         SimulatorOptions simulation = SimulatorOptions.builder()
                 .devices(devices).recordsPerSecond(devices * options.ratePerDevice())
@@ -77,6 +77,7 @@ public final class LoadCommand {
         long ackedBefore = acked.get();
         GatewayMetrics before = GatewayMetrics.scrape(gateway.metricsUrl());
         double cpuBefore = gateway.cpuSeconds();
+        double databaseCpuBefore = database.cpuSeconds();
         long windowStart = System.nanoTime();
         long windowEnd = windowStart + options.measure().toNanos();
         double heapMax = before.heapUsedBytes();
@@ -90,13 +91,17 @@ public final class LoadCommand {
             }
         }
         double seconds = (System.nanoTime() - windowStart) / 1e9;
-        double ackedPerSecond = (acked.get() - ackedBefore) / seconds;
-        double cores = (gateway.cpuSeconds() - cpuBefore) / seconds;
+        double gatewayCpu = gateway.cpuSeconds() - cpuBefore;
+        double databaseCpu = database.cpuSeconds() - databaseCpuBefore;
+        long ackedInWindow = acked.get() - ackedBefore;
+        double cores = gatewayCpu / seconds;
+        double ackedPerSecond = ackedInWindow / seconds;
+        double perK = Math.max(1, ackedInWindow) / 1000.0;
 
         SimulationReport result = report.get(options.measure().toSeconds() + 120, TimeUnit.SECONDS);
         return new LoadStep(devices, devices * options.ratePerDevice(), ackedPerSecond, result.latency().p50Ms(),
                 result.latency().p99Ms(), after.ackLatencyMillisSince(before, 0.5),
-                after.ackLatencyMillisSince(before, 0.99), heapMax / MB, cores, result.peakConnected(),
+                after.ackLatencyMillisSince(before, 0.99), heapMax / MB, cores, gatewayCpu / perK, databaseCpu / perK, result.peakConnected(),
                 result.recordsUnacknowledged(), result.timeouts());
     }
 

@@ -49,6 +49,23 @@ final class LoadDatabase implements AutoCloseable {
         return java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
     }
 
+    /**
+     * CPU seconds the database server (postmaster and backends) has used so far, or NaN when it is not one this
+     * run started (an external {@code TSDB_URL}).
+     */
+    double cpuSeconds() {
+        if (stateDir == null) {
+            return Double.NaN;
+        }
+        try {
+            Path pidFile = stateDir.resolve("pgdata").resolve("postmaster.pid");
+            long pid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).strip());
+            return ProcessCpu.ofTree(pid);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** A new schema for this run; the URL makes it the gateway's. */
     String newSchemaUrl() throws Exception {
         String schema = "load_" + System.currentTimeMillis();

@@ -15,28 +15,34 @@ import java.util.Locale;
  * @param gatewayP99Ms       the same, 99th percentile
  * @param heapMaxMb          the most heap in use at the gateway in the window's samples
  * @param gatewayCpuCores    CPU the gateway process used in the window, in cores (2.0 = both cores of a 2-core box)
+ * @param gatewayCpuPerK     gateway CPU seconds per 1,000 acknowledged records in the window
+ * @param databaseCpuPerK    the database server's CPU seconds per 1,000 acknowledged records (NaN: not ours)
  * @param peakConnected      most devices connected at once
  * @param unacknowledged     records sent in the step and never acknowledged
  * @param timeouts           ACK or handshake waits that ran out
  */
 record LoadStep(int devices, double targetPerSecond, double ackedPerSecond, double simulatorP50Ms,
                 double simulatorP99Ms, double gatewayP50Ms, double gatewayP99Ms, double heapMaxMb,
-                double gatewayCpuCores, int peakConnected, long unacknowledged, long timeouts) {
+                double gatewayCpuCores, double gatewayCpuPerK, double databaseCpuPerK, int peakConnected, long unacknowledged, long timeouts) {
 
     String line() {
         return String.format(Locale.ROOT, "%6d devices: %8.0f acked/s of %8.0f asked; ACK p50 %7.1f ms p99 %7.1f ms"
-                        + " (gateway %6.1f / %6.1f ms); gateway heap max %5.0f MB, CPU %.2f cores; peak %d connected,"
+                        + " (gateway %6.1f / %6.1f ms); gateway heap max %5.0f MB, CPU %.2f cores, %.1f µs/record;"
+                        + " database %.1f µs/record; peak %d connected,"
                         + " %d unacknowledged, %d timeouts",
                 devices, ackedPerSecond, targetPerSecond, simulatorP50Ms, simulatorP99Ms, gatewayP50Ms, gatewayP99Ms,
-                heapMaxMb, gatewayCpuCores, peakConnected, unacknowledged, timeouts);
+                heapMaxMb, gatewayCpuCores, gatewayCpuPerK * 1000, databaseCpuPerK * 1000, peakConnected,
+                unacknowledged, timeouts);
     }
 
     String json() {
         return String.format(Locale.ROOT, "{\"devices\":%d,\"targetPerSecond\":%.0f,\"ackedPerSecond\":%.1f,"
                         + "\"simulatorP50Ms\":%.3f,\"simulatorP99Ms\":%.3f,\"gatewayP50Ms\":%.1f,\"gatewayP99Ms\":%.1f,"
-                        + "\"heapMaxMb\":%.1f,\"gatewayCpuCores\":%.3f,\"peakConnected\":%d,\"unacknowledged\":%d,"
+                        + "\"heapMaxMb\":%.1f,\"gatewayCpuCores\":%.3f,\"gatewayCpuSecondsPer1000\":%.5f,"
+                        + "\"databaseCpuSecondsPer1000\":%.5f,\"peakConnected\":%d,\"unacknowledged\":%d,"
                         + "\"timeouts\":%d}",
                 devices, targetPerSecond, ackedPerSecond, simulatorP50Ms, simulatorP99Ms, gatewayP50Ms, gatewayP99Ms,
-                heapMaxMb, gatewayCpuCores, peakConnected, unacknowledged, timeouts);
+                heapMaxMb, gatewayCpuCores, gatewayCpuPerK, databaseCpuPerK, peakConnected, unacknowledged,
+                timeouts);
     }
 }

@@ -63,8 +63,11 @@ class LoadCommandLineTest {
 
     @Test
     void aStepPrintsAsALineAndAsJson() {
-        LoadStep step = new LoadStep(1000, 5000, 4990.5, 3.2, 40.1, 5, 50, 200, 1.25, 1000, 0, 0);
+        LoadStep step = new LoadStep(1000, 5000, 4990.5, 3.2, 40.1, 5, 50, 200, 1.25, 0.004, 0.0061, 1000, 0, 0);
         assertTrue(step.line().contains("1000 devices:     4991 acked/s of     5000 asked"), step.line());
+        assertTrue(step.line().contains("CPU 1.25 cores, 4.0 µs/record; database 6.1 µs/record"), step.line());
+        assertTrue(step.json().contains("\"gatewayCpuSecondsPer1000\":0.00400,\"databaseCpuSecondsPer1000\":0.00610"),
+                step.json());
         assertTrue(step.json().startsWith("{\"devices\":1000,\"targetPerSecond\":5000,\"ackedPerSecond\":4990.5,"), step.json());
     }
 }

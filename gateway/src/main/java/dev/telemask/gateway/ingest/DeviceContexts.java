@@ -32,7 +32,7 @@ import java.util.concurrent.Executor;
  * compiling each policy version once. Zone centres are stored sealed and opened here, in memory only; a device
  * with its driver's own zones gets a policy of its own: the policy's zones and the driver's together.
  */
-final class DeviceContexts {
+final class DeviceContexts implements DeviceLookup {
     private static final Logger LOG = System.getLogger(DeviceContexts.class.getName());
     /** What a device gets when its stored policy cannot be read: nothing that locates or identifies anyone. */
     private static final Consent FAIL_CLOSED = new Consent(false, false, false);
@@ -70,12 +70,13 @@ final class DeviceContexts {
      * registered in quarantine when auto-registration is on. Completes on a database thread; fails when the
      * database cannot be asked.
      */
-    CompletableFuture<Optional<DeviceContext>> connect(long imei) {
+    @Override
+    public CompletableFuture<Optional<DeviceContext>> connect(long imei) {
         return load(imei, autoRegister, true);
     }
 
-    /** The device's current context, or empty when it is no longer registered. */
-    CompletableFuture<Optional<DeviceContext>> reload(long imei) {
+    @Override
+    public CompletableFuture<Optional<DeviceContext>> reload(long imei) {
         return load(imei, false, false);
     }
 

@@ -89,10 +89,9 @@ public final class DeviceIngest implements AutoCloseable {
                 ? SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build()
                 : null;
         IngestMetrics metrics = new IngestMetrics(registry);
-        WriterGate gate = new WriterGate();
         PositionWriter writer = PositionWriter.start(dataSource, new WriterSettings(config.writerThreads(),
                         config.writerQueueRecords(), config.writerQueueBytes(), config.writerTransactionRecords(), true),
-                sealer, registry, gate);
+                sealer, registry);
         ThreadPoolExecutor lookups = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES,
                 new ArrayBlockingQueue<>(MAX_QUEUED_LOOKUPS), r -> {
                     Thread t = new Thread(r, "telemask-device-lookup");
@@ -103,11 +102,12 @@ public final class DeviceIngest implements AutoCloseable {
         DeviceContexts contexts = new DeviceContexts(new DeviceDirectory(dataSource), sealedStore, zones, zoneKey,
                 lookups, config.autoRegister());
         SessionRegistry sessions = new SessionRegistry();
-        IngestServices services = new IngestServices(writer, gate, contexts, sessions, metrics,
+        IngestServices services = new IngestServices(writer, contexts, sessions, metrics,
                 new TcpFrameSplitter(config.maxFrameLength()),
                 new ConnectionCounts(metrics, config.maxConnections(), config.maxConnectionsPerAddress()),
                 new RefusalLog(), config.handshakeTimeout(), config.idleTimeout(), new AtomicBoolean(),
-                new IngestLimits(config.retention(), config.maxFutureSkew(), config.sealedExpiry()));
+                new IngestLimits(config.retention(), config.maxFutureSkew(), config.sealedExpiry()),
+                System::currentTimeMillis);
         ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
 
         EventLoopGroup acceptor = transport.newGroup(1, "telemask-accept");

@@ -19,7 +19,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One device's TCP session: accepts or refuses its handshake, then takes its frames one at a time through decoding,
@@ -32,8 +31,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchCallback {
     /** Devices wait for each acknowledgement; a device that pipelines anyway is read no further ahead than this. */
     private static final int MAX_PENDING_FRAMES = 2;
-    /** Safety net for a wake-up that raced with parking; the gate normally wakes a parked session at once. */
-    private static final long PARKED_RETRY_MILLIS = 50;
     /** How far ahead a clock-only decision may be for a closed session to still make it. */
     private static final long LINGER_MILLIS = 60_000;
 
@@ -50,11 +47,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private final PositionBatch positions = new PositionBatch();
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(MAX_PENDING_FRAMES + 1);
     private boolean inFlight;
+    /** The writer refused the batch: not reading until its queue wakes this session (see {@link #offer}). */
     private boolean parked;
-    /** Whether the safety-net retry timer is pending: one at a time, however often the gate wakes this session. */
-    private boolean retryScheduled;
-    /** Whether this session is in the gate's queue; set here, cleared by the gate's (writer) thread. */
-    final AtomicBoolean atGate = new AtomicBoolean();
+    /** The writer's wake-up for a refused offer; runs on a writer thread, so it only hands over to the event loop. */
+    private final Runnable roomFreed = () -> ctx.executor().execute(this::retryParked);
     private int frameRecords;
     private long frameDecodedAt;
 
@@ -144,7 +140,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             return;
         }
         deadlineScheduled = true;
-        long delay = Math.max(1, deadline - System.currentTimeMillis() + 1);
+        long delay = Math.max(1, deadline - services.clock().getAsLong() + 1);
         ctx.executor().schedule(this::deadlineReached, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -156,7 +152,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         if (inFlight || parked || !pending.isEmpty()) {
             return; // the frame in flight reschedules when it completes
         }
-        if (privacy.mask(device, null, positions, System.currentTimeMillis(), services.metrics())) {
+        if (privacy.mask(device, null, positions, services.clock().getAsLong(), services.metrics())) {
             framelessInFlight = true;
             offer();
         } else {
@@ -249,7 +245,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             acknowledge();
             return;
         }
-        if (!privacy.mask(device, batch, positions, System.currentTimeMillis(), services.metrics())) {
+        if (!privacy.mask(device, batch, positions, services.clock().getAsLong(), services.metrics())) {
             acknowledge(); // nothing to store: every record was a resend or out of the time bounds
             return;
         }
@@ -257,8 +253,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         offer();
     }
 
+    /**
+     * Hands the batch to the writer. When its queue is full, the session stops reading and the queue keeps its
+     * wake-up under the same lock as the refusal, so the session is called back exactly once when room frees.
+     */
     private void offer() {
-        if (services.writer().offer(positions, this)) {
+        if (services.writer().offerOrWait(positions, this, roomFreed)) {
             inFlight = true;
             parked = false;
             return;
@@ -268,23 +268,6 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             services.metrics().paused();
         }
         updateReading();
-        if (atGate.compareAndSet(false, true)) {
-            services.gate().park(this);
-        }
-        if (!retryScheduled) {
-            retryScheduled = true;
-            ctx.executor().schedule(this::retryTimer, PARKED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void retryTimer() {
-        retryScheduled = false;
-        retryParked();
-    }
-
-    /** The writer has room again. Any thread. */
-    void retryOffer() {
-        ctx.executor().execute(this::retryParked);
     }
 
     private void retryParked() {
@@ -366,7 +349,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             processPending();
             return;
         }
-        if (!privacy.mask(device, frame ? privacy.lastFrame() : null, positions, System.currentTimeMillis(),
+        if (!privacy.mask(device, frame ? privacy.lastFrame() : null, positions, services.clock().getAsLong(),
                 services.metrics())) {
             if (frame) {
                 acknowledge();
@@ -425,7 +408,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             return;
         }
         long deadline = privacy.nextDeadlineMillis(device);
-        long delay = deadline - System.currentTimeMillis() + 1;
+        long delay = deadline - services.clock().getAsLong() + 1;
         if (deadline == Long.MAX_VALUE || delay > LINGER_MILLIS) {
             return;
         }
@@ -436,7 +419,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         if (inFlight || services.draining().get() || services.sessions().get(imei) != null) {
             return;
         }
-        if (!privacy.mask(device, null, positions, System.currentTimeMillis(), services.metrics())) {
+        if (!privacy.mask(device, null, positions, services.clock().getAsLong(), services.metrics())) {
             lingerForDecisions();
             return;
         }

@@ -1,16 +1,18 @@
 package dev.telemask.gateway.ingest;
 
 import dev.telemask.codec.TcpFrameSplitter;
-import dev.telemask.storage.PositionWriter;
+import dev.telemask.storage.PositionSink;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * What every device session shares: the writer, the device look-ups, the live sessions and the meters, the
- * connection counts and their limits, and whether the gateway is shutting down (sessions then read no more).
+ * connection counts and their limits, whether the gateway is shutting down (sessions then read no more), and the
+ * gateway's clock (epoch milliseconds) that decides what the privacy engine may decide without a frame.
  */
-record IngestServices(PositionWriter writer, WriterGate gate, DeviceContexts contexts, SessionRegistry sessions,
+record IngestServices(PositionSink writer, DeviceLookup contexts, SessionRegistry sessions,
                       IngestMetrics metrics, TcpFrameSplitter splitter, ConnectionCounts connections,
                       RefusalLog refusals, Duration handshakeTimeout, Duration idleTimeout, AtomicBoolean draining,
-                      IngestLimits limits) {
+                      IngestLimits limits, LongSupplier clock) {
 }

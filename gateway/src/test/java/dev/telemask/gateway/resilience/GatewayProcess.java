@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,7 @@ final class GatewayProcess implements AutoCloseable {
         env.keySet().removeIf(key -> key.startsWith("TELEMASK_"));
         env.put("TELEMASK_DB_URL", databaseUrl);
         // The seal key of the test's own gateway on that database (GatewayTestBase): one deployment, one key.
-        env.put("TELEMASK_SEAL_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        env.put("TELEMASK_SEAL_KEY", Base64.getEncoder().encodeToString(new byte[32]));
         env.put("TELEMASK_DEVICE_HOST", "127.0.0.1");
         env.put("TELEMASK_DEVICE_PORT", String.valueOf(port));
         env.put("TELEMASK_DEVICE_UDP_PORT", "-1");

@@ -1,0 +1,288 @@
+package dev.telemask.gateway.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import dev.telemask.codec.TcpFrameSplitter;
+import dev.telemask.gateway.DeviceClient;
+import dev.telemask.gateway.Drives;
+import dev.telemask.privacy.CompiledPolicy;
+import dev.telemask.privacy.Consent;
+import dev.telemask.privacy.Policy;
+import dev.telemask.storage.BatchCallback;
+import dev.telemask.storage.DeviceProfile;
+import dev.telemask.storage.PositionBatch;
+import dev.telemask.storage.PositionSink;
+import dev.telemask.storage.StaleSwitchesException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** One device's TCP session on an {@link io.netty.channel.embedded.EmbeddedChannel}, without a database. */
+class DeviceSessionTest {
+    private static final long IMEI = 356_307_042_441_013L;
+    private static final long NOW = 1_773_136_800_000L; // 2026-03-10T10:00Z
+    private static final byte[] ZONE_KEY = new byte[32];
+
+    private final AtomicLong clock = new AtomicLong(NOW);
+    private final Sink sink = new Sink();
+    private final Lookup lookup = new Lookup();
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
+    private final IngestServices services = new IngestServices(sink, lookup, sessions, metrics,
+            new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100), new RefusalLog(),
+            Duration.ofSeconds(5), Duration.ofMinutes(10), new AtomicBoolean(),
+            new IngestLimits(Period.ofMonths(12), Duration.ofMinutes(5), Duration.ofDays(7)), clock::get);
+
+    /** What the writer was handed, captured at the offer (the session reuses its batch). */
+    record Offered(int records, int sealed, long switchVersion) {
+        static Offered of(PositionBatch batch) {
+            int sealed = 0;
+            for (int r = 0; r < batch.records().size(); r++) {
+                sealed += batch.isSealed(r) ? 1 : 0;
+            }
+            return new Offered(batch.records().size(), sealed, batch.switchVersion());
+        }
+    }
+
+    /** A writer the test completes by hand; refuses while full and then keeps the wake-up, like the real one. */
+    static final class Sink implements PositionSink {
+        final List<Offered> accepted = new ArrayList<>();
+        int refused;
+        boolean full;
+        Runnable whenRoom;
+        private PositionBatch inFlight;
+        private BatchCallback callback;
+
+        @Override
+        public boolean offer(PositionBatch batch, BatchCallback callback) {
+            return offerOrWait(batch, callback, null);
+        }
+
+        @Override
+        public boolean offerOrWait(PositionBatch batch, BatchCallback callback, Runnable whenRoom) {
+            if (full) {
+                refused++;
+                this.whenRoom = whenRoom;
+                return false;
+            }
+            accepted.add(Offered.of(batch));
+            this.inFlight = batch;
+            this.callback = callback;
+            return true;
+        }
+
+        void complete(Throwable failure) {
+            BatchCallback c = callback;
+            callback = null;
+            c.completed(inFlight, failure);
+        }
+
+        void room() {
+            full = false;
+            Runnable wake = whenRoom;
+            whenRoom = null;
+            wake.run();
+        }
+    }
+
+    /** The device directory: one registered device, whose switches a test may change. */
+    static final class Lookup implements DeviceLookup {
+        final Map<Long, DeviceContext> devices = new HashMap<>();
+
+        @Override
+        public CompletableFuture<Optional<DeviceContext>> connect(long imei) {
+            return CompletableFuture.completedFuture(Optional.ofNullable(devices.get(imei)));
+        }
+
+        @Override
+        public CompletableFuture<Optional<DeviceContext>> reload(long imei) {
+            return connect(imei);
+        }
+    }
+
+    static DeviceContext device(long switchVersion, boolean restricted) {
+        DeviceProfile profile = new DeviceProfile(IMEI, 1, restricted, null, 0, null, null, null, null, null, 0,
+                switchVersion, java.util.List.of());
+        return new DeviceContext(profile, CompiledPolicy.compile(Policy.noOp(), ZONE_KEY), Consent.ALL);
+    }
+
+    private PeerChannel connect() {
+        lookup.devices.put(IMEI, device(0, false));
+        PeerChannel channel = new PeerChannel("10.0.0.7", new DeviceSession(services));
+        channel.writeInbound(new DeviceHandshake(IMEI));
+        channel.runPendingTasks();
+        assertEquals(dev.telemask.codec.TcpAvlCodec.HANDSHAKE_ACCEPTED, reply(channel, 1));
+        return channel;
+    }
+
+    private static void send(PeerChannel channel, long firstMillis, int records) {
+        channel.writeInbound(Unpooled.wrappedBuffer(DeviceClient.frame(Drives.driving(firstMillis, records))));
+    }
+
+    /** {@code n} records of a parked vehicle (ignition and movement off), one minute apart. */
+    private static void sendParked(PeerChannel channel, long firstMillis, int n) {
+        AvlBatch records = new AvlBatch();
+        for (int r = 0; r < n; r++) {
+            records.addRecord(firstMillis + r * 60_000L, 0, 252_560_283, 546_674_250, 120, 0, 9, 0, 0,
+                    AvlBatch.NO_GENERATION);
+            records.addIo(239, 1, 0);
+            records.addIo(240, 1, 0);
+        }
+        channel.writeInbound(Unpooled.wrappedBuffer(DeviceClient.frame(records)));
+    }
+
+    /** The next reply of {@code bytes} bytes the gateway sent, or -1 when there is none. */
+    private static int reply(PeerChannel channel, int bytes) {
+        ByteBuf out = channel.readOutbound();
+        if (out == null) {
+            return -1;
+        }
+        try {
+            assertEquals(bytes, out.readableBytes());
+            return bytes == 1 ? out.readByte() : out.readInt();
+        } finally {
+            out.release();
+        }
+    }
+
+    /** Moves the gateway's clock and the channel's timers on together. */
+    private void advance(PeerChannel channel, Duration by) {
+        clock.addAndGet(by.toMillis());
+        channel.advance(by);
+        channel.runPendingTasks();
+    }
+
+    @Test
+    void acknowledgesAFrameWithItsRecordCountOnlyOnceTheWriterCommittedIt() {
+        PeerChannel channel = connect();
+        send(channel, NOW - 3_600_000, 5);
+        assertEquals(1, sink.accepted.size());
+        assertEquals(5, sink.accepted.get(0).records());
+        assertEquals(-1, reply(channel, 4), "nothing is acknowledged before the commit");
+
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(5, reply(channel, 4));
+        assertTrue(sessions.get(IMEI) != null);
+    }
+
+    @Test
+    void aFailedWriteIsNotAcknowledgedAndTheNextFrameIsTakenOn() {
+        PeerChannel channel = connect();
+        send(channel, NOW - 3_600_000, 3);
+        sink.complete(new SQLException("the database went away", "08006"));
+        channel.runPendingTasks();
+        assertEquals(-1, reply(channel, 4), "the device will resend the frame");
+
+        send(channel, NOW - 3_600_000, 3);
+        assertEquals(2, sink.accepted.size());
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(3, reply(channel, 4));
+    }
+
+    @Test
+    void whenTheWriterIsFullTheSessionStopsReadingUntilTheWriterCallsItBack() {
+        PeerChannel channel = connect();
+        sink.full = true;
+        send(channel, NOW - 3_600_000, 4);
+        assertEquals(1, sink.refused);
+        assertFalse(channel.config().isAutoRead(), "a refused session reads no further");
+
+        advance(channel, Duration.ofSeconds(10));
+        assertEquals(1, sink.refused, "no timer polls the writer: the session waits for its call");
+        assertTrue(sink.accepted.isEmpty());
+
+        sink.room();
+        channel.runPendingTasks();
+        assertEquals(1, sink.accepted.size(), "woken, it offers the same batch again");
+        assertEquals(4, sink.accepted.get(0).records());
+        assertTrue(channel.config().isAutoRead());
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(4, reply(channel, 4));
+    }
+
+    @Test
+    void aBatchMaskedUnderOldSwitchesIsMaskedAgainUnderTheNewOnesAndAcknowledgedOnce() {
+        PeerChannel channel = connect();
+        send(channel, NOW - 3_600_000, 5);
+        assertEquals(0, sink.accepted.get(0).switchVersion());
+
+        lookup.devices.put(IMEI, device(1, false)); // e.g. the driver switched private mode on
+        sink.complete(new StaleSwitchesException(IMEI, 0, 1));
+        channel.runPendingTasks();
+        assertEquals(-1, reply(channel, 4));
+        assertEquals(2, sink.accepted.size(), "masked again and offered again");
+        assertEquals(1, sink.accepted.get(1).switchVersion());
+        assertEquals(5, sink.accepted.get(1).records());
+
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(5, reply(channel, 4));
+        assertEquals(-1, reply(channel, 4), "one acknowledgement per frame");
+    }
+
+    @Test
+    void aDeviceRestrictedMeanwhileIsAcknowledgedWithoutStoringTheFrame() {
+        PeerChannel channel = connect();
+        send(channel, NOW - 3_600_000, 2);
+        lookup.devices.put(IMEI, device(1, true));
+        sink.complete(new StaleSwitchesException(IMEI, 0, 1));
+        channel.runPendingTasks();
+        assertEquals(1, sink.accepted.size());
+        assertEquals(2, reply(channel, 4));
+    }
+
+    /** A new device's first records wait sealed for the anchor delay (5 s); the clock alone then decides them. */
+    @Test
+    void recordsWaitingForTheClockAreDecidedWithoutAFrameAndWithoutAnAcknowledgement() {
+        PeerChannel channel = connect();
+        sendParked(channel, NOW - 120_000, 2);
+        Offered first = sink.accepted.get(0);
+        assertTrue(first.sealed() > 0, "a new device's first records are held sealed: " + first);
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(2, reply(channel, 4));
+
+        advance(channel, Duration.ofSeconds(6));
+        assertEquals(2, sink.accepted.size(), "the clock decided them: a batch without a frame");
+        assertEquals(0, sink.accepted.get(1).sealed());
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(-1, reply(channel, 4), "a batch without a frame is acknowledged to nobody");
+    }
+
+    @Test
+    void afterTheDeviceWentTheSessionStillDecidesWhatOnlyWaitsForTheClock() {
+        PeerChannel channel = connect();
+        sendParked(channel, NOW - 120_000, 2);
+        assertTrue(sink.accepted.get(0).sealed() > 0);
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(2, reply(channel, 4));
+
+        // The device hangs up. (Only the event: closing an EmbeddedChannel would cancel its timers.)
+        channel.pipeline().fireChannelInactive();
+        assertNull(sessions.get(IMEI));
+        advance(channel, Duration.ofSeconds(6));
+        assertEquals(2, sink.accepted.size(), "decided and written after the connection closed");
+        assertEquals(0, sink.accepted.get(1).sealed());
+    }
+}
