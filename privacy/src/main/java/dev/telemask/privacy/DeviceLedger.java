@@ -9,9 +9,10 @@ import java.util.Arrays;
  * (masked), the records that must wait (raw, to be stored {@link Treatment#SEALED sealed}), and the keys of sealed
  * records that are resolved now.
  *
- * <p>Each frame is worked out on copies; {@link #committed()} makes them the device's state once the frame's
- * transaction committed, {@link #rolledBack()} forgets them, so a resent frame is judged exactly as the first send
- * was. What a frame does:
+ * <p>A frame's new records join the pending list at once and the decided ones are masked as copies, so a frame
+ * costs its own records, not the whole backlog; {@link #committed()} then drops what was decided and takes up the
+ * new state once the frame's transaction committed, {@link #rolledBack()} drops the frame's records again, so a
+ * resent frame is judged exactly as the first send was. What a frame does:
  * <ul>
  *   <li>a record outside {@code [minTimeMillis, maxTimeMillis]} (older than retention, or too far ahead of the
  *   gateway's clock) is not stored and counted ({@link #outOfBounds()});</li>
@@ -29,9 +30,9 @@ public final class DeviceLedger {
 
     private final DeviceState state = new DeviceState();
     private final DeviceState working = new DeviceState();
-    private PendingRecords pending = new PendingRecords();
-    private PendingRecords next = new PendingRecords();
-    private PendingRecords tail = new PendingRecords();
+    private final PendingRecords pending = new PendingRecords();
+    /** How many of the pending records the last frame decided: they leave at its commit. */
+    private int decidedThisFrame;
     private final Treatments verdicts = new Treatments();
     /** The raw records of the last frame, for {@link #lastFrame()}; made at the first frame. */
     private AvlBatch lastFrame;
@@ -75,7 +76,6 @@ public final class DeviceLedger {
     public void apply(CompiledPolicy policy, Consent consent, boolean manualPrivate, AvlBatch frame, long nowMillis,
                       long minTimeMillis, long maxTimeMillis, long expiryMillis) {
         working.copyFrom(state);
-        next.copyTail(pending, 0, false);
         out.clear();
         resolvedCount = 0;
         outOfBounds = 0;
@@ -96,7 +96,7 @@ public final class DeviceLedger {
             long time = frame.timestamp(r);
             if (time < minTimeMillis || time > maxTimeMillis) {
                 outOfBounds++;
-            } else if (!working.tripAware && next.size() == 0 && !PolicyEngine.hasTripIo(frame, r)) {
+            } else if (!working.tripAware && pending.size() == 0 && !PolicyEngine.hasTripIo(frame, r)) {
                 int o = append(frame, r);
                 boolean recordPrivate = (flags & ArrivalFlags.MANUAL_PRIVATE) != 0
                         || !narrowed.location() || privateModeOn(policy, frame, r)
@@ -110,29 +110,40 @@ public final class DeviceLedger {
                     int o = append(frame, r);
                     treatments[o] = PolicyEngine.mask(policy, narrowed, working, out, o, true).code();
                 }
-            } else if (!next.add(frame, r, flags, nowMillis, false)) {
+            } else if (!pending.add(frame, r, flags, nowMillis, false)) {
                 resends++;
             }
         }
 
-        int decided = TripDecider.decide(policy, consent, working, next, nowMillis, expiryMillis, verdicts);
-        AvlBatch waiting = next.records();
+        // New records wait in pending itself until the frame's commit (or leave it again at a roll-back).
+        int base = out.size();
+        int decided = TripDecider.decide(policy, consent, working, pending, nowMillis, expiryMillis, out, verdicts);
+        growTo(out.size());
         for (int i = 0; i < decided; i++) {
-            int o = append(waiting, next.slot(i));
-            treatments[o] = verdicts.code(i);
-            remember(next.timeAt(i), next.eventAt(i));
-            if (next.storedAt(i)) {
-                resolve(next.timeAt(i), next.eventAt(i));
+            treatments[base + i] = verdicts.code(i);
+            sealFlags[base + i] = 0;
+            remember(pending.timeAt(i), pending.eventAt(i));
+            if (pending.storedAt(i)) {
+                resolve(pending.timeAt(i), pending.eventAt(i));
             }
         }
-        for (int i = decided, size = next.size(); i < size; i++) {
-            if (!next.storedAt(i)) {
-                int o = append(waiting, next.slot(i));
+        AvlBatch waiting = pending.records();
+        for (int i = decided, size = pending.size(); i < size; i++) {
+            if (!pending.storedAt(i)) {
+                int o = append(waiting, pending.slot(i));
                 treatments[o] = Treatment.SEALED.code();
-                sealFlags[o] = (byte) next.flagsAt(i);
+                sealFlags[o] = (byte) pending.flagsAt(i);
             }
         }
-        tail.copyTail(next, decided, true);
+        decidedThisFrame = decided;
+    }
+
+    private void growTo(int size) {
+        if (treatments.length < size) {
+            int capacity = Math.max(size, treatments.length * 2);
+            treatments = Arrays.copyOf(treatments, capacity);
+            sealFlags = Arrays.copyOf(sealFlags, capacity);
+        }
     }
 
     private boolean privateModeOn(CompiledPolicy policy, AvlBatch batch, int r) {
@@ -184,9 +195,8 @@ public final class DeviceLedger {
     /** The frame's records are stored: what {@link #apply} worked out is now the device's state. */
     public void committed() {
         state.copyFrom(working);
-        PendingRecords swap = pending;
-        pending = tail;
-        tail = swap;
+        pending.keepFrom(decidedThisFrame);
+        decidedThisFrame = 0;
         recentNext = (recentNext + recentPushedThisFrame) % RECENT;
         recentSize = Math.min(RECENT, recentSize + recentPushedThisFrame);
         recentPushedThisFrame = 0;
@@ -194,6 +204,8 @@ public final class DeviceLedger {
 
     /** The frame was not stored: forget what {@link #apply} worked out. */
     public void rolledBack() {
+        pending.dropUnstored();
+        decidedThisFrame = 0;
         recentPushedThisFrame = 0;
     }
 

@@ -13,7 +13,9 @@ import java.util.Arrays;
 public final class PendingRecords {
     // The arrays start empty and are allocated at the first record: an idle connection holds three of these.
     private static final int INITIAL = 16;
-    private final AvlBatch records = new AvlBatch();
+    private AvlBatch records = new AvlBatch();
+    /** What {@link #keepFrom} and {@link #dropUnstored} rebuild into, then swap with; made at first use. */
+    private PendingRecords spare;
     private int[] order = {};
     private byte[] flags = {};
     private long[] receivedAt = {};
@@ -63,6 +65,62 @@ public final class PendingRecords {
         stored[slot] = alreadyStored;
         events[slot] = event;
         return true;
+    }
+
+    /**
+     * What a committed frame leaves: drops the first {@code n} records (decided, their decided form stored) and marks
+     * the rest stored (they were written sealed). Costs nothing when nothing was decided.
+     */
+    public void keepFrom(int n) {
+        if (n == 0) {
+            for (int i = 0, size = size(); i < size; i++) {
+                stored[order[i]] = true;
+            }
+            return;
+        }
+        rebuild(n, false);
+    }
+
+    /** What a frame that was not stored leaves: the records it added (not stored yet) are dropped again. */
+    public void dropUnstored() {
+        for (int i = 0, size = size(); i < size; i++) {
+            if (!stored[order[i]]) {
+                rebuild(0, true);
+                return;
+            }
+        }
+    }
+
+    /** Keeps records {@code from ..} (only the stored ones when {@code storedOnly}), all marked stored. */
+    private void rebuild(int from, boolean storedOnly) {
+        if (spare == null) {
+            spare = new PendingRecords();
+        }
+        spare.clear();
+        for (int i = from, size = size(); i < size; i++) {
+            int slot = order[i];
+            if (!storedOnly || stored[slot]) {
+                spare.add(records, slot, flags[slot], receivedAt[slot], true);
+            }
+        }
+        AvlBatch r = records;
+        records = spare.records;
+        spare.records = r;
+        int[] o = order;
+        order = spare.order;
+        spare.order = o;
+        byte[] f = flags;
+        flags = spare.flags;
+        spare.flags = f;
+        long[] t = receivedAt;
+        receivedAt = spare.receivedAt;
+        spare.receivedAt = t;
+        boolean[] st = stored;
+        stored = spare.stored;
+        spare.stored = st;
+        int[] e = events;
+        events = spare.events;
+        spare.events = e;
     }
 
     /** Copies records {@code from ..} of {@code other} (its order) into this emptied one. */

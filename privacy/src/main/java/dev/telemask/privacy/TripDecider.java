@@ -43,15 +43,15 @@ public final class TripDecider {
     private TripDecider() {}
 
     /**
-     * Decides a prefix of {@code pending} (device-time order) from {@code state}, masking each decided record in
-     * place in {@code pending.records()} and advancing {@code state} past it; {@code out} holds the treatment of
-     * each decided record by its order position. Returns how many were decided.
+     * Decides a prefix of {@code pending} (device-time order) from {@code state}, advancing {@code state} past each
+     * decided record and appending a masked copy of it to {@code decided} ({@code pending} itself is left as it was);
+     * {@code out} holds the treatment of each decided record by its order position. Returns how many were decided.
      *
      * @param nowMillis     the gateway's clock, for the anchor delay and the expiry
      * @param expiryMillis  how long a record may wait undecided
      */
     public static int decide(CompiledPolicy policy, Consent consent, DeviceState state, PendingRecords pending,
-                             long nowMillis, long expiryMillis, Treatments out) {
+                             long nowMillis, long expiryMillis, AvlBatch decided, Treatments out) {
         int n = pending.size();
         out.reset(n);
         AvlBatch batch = pending.records();
@@ -127,7 +127,8 @@ public final class TripDecider {
 
             Consent narrowed = Consent.of(ArrivalFlags.location(consent, flags),
                     ArrivalFlags.driverIdentity(consent, flags), ArrivalFlags.telemetry(consent, flags));
-            out.set(i, PolicyEngine.mask(policy, narrowed, state, batch, r, recordPrivate));
+            int copy = decided.appendRecord(batch, r);
+            out.set(i, PolicyEngine.mask(policy, narrowed, state, decided, copy, recordPrivate));
         }
         return i;
     }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What is stored for a device does not depend on the order its records arrive in: random drives under random
  * policies, sent oldest first in random frames, then the same frames shuffled, newest first, with resends, and
- * across a reconnect (the ledger saved and restored with its sealed records), must leave the same stored rows,
+ * across a reconnect (the ledger saved and restored with its sealed records), with writes that fail and are
+ * resent, must leave the same stored rows,
  * masked fields included, and the same records sealed.
  */
 class TripOrderPropertyTest {
@@ -89,6 +90,11 @@ class TripOrderPropertyTest {
             now += 20;
             AvlBatch copy = new AvlBatch();
             copy.copyFrom(frames.get(f));
+            if (random.nextInt(6) == 0) {
+                // The write of this frame fails: nothing of it is stored, and the device sends it again.
+                ledger.apply(policy, consent, false, copy, now, Long.MIN_VALUE, Long.MAX_VALUE, EXPIRY);
+                ledger.rolledBack();
+            }
             apply(ledger, policy, consent, copy, now, store, sealedOnDisk);
         }
         apply(ledger, policy, consent, null, now + policy.anchorDelayMillis + 1, store, sealedOnDisk);
