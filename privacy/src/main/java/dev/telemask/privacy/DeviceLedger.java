@@ -92,11 +92,17 @@ public final class DeviceLedger {
         Consent narrowed = Consent.of(ArrivalFlags.location(consent, flags),
                 ArrivalFlags.driverIdentity(consent, flags), ArrivalFlags.telemetry(consent, flags));
         int n = frame == null ? 0 : frame.size();
+        // Records are judged on their own only for a device that reports no trips at all, not even later in this
+        // frame (a frame sent newest first may open with records that lack the elements).
+        boolean frameHasTrips = false;
+        for (int r = 0; r < n && !frameHasTrips; r++) {
+            frameHasTrips = PolicyEngine.hasTripIo(frame, r);
+        }
         for (int r = 0; r < n; r++) {
             long time = frame.timestamp(r);
             if (time < minTimeMillis || time > maxTimeMillis) {
                 outOfBounds++;
-            } else if (!working.tripAware && pending.size() == 0 && !PolicyEngine.hasTripIo(frame, r)) {
+            } else if (!working.tripAware && !frameHasTrips && pending.size() == 0) {
                 int o = append(frame, r);
                 boolean recordPrivate = (flags & ArrivalFlags.MANUAL_PRIVATE) != 0
                         || !narrowed.location() || privateModeOn(policy, frame, r)
@@ -108,7 +114,7 @@ public final class DeviceLedger {
                 } else {
                     late++;
                     int o = append(frame, r);
-                    treatments[o] = PolicyEngine.mask(policy, narrowed, working, out, o, true).code();
+                    treatments[o] = PolicyEngine.maskLate(policy, narrowed, out, o).code();
                 }
             } else if (!pending.add(frame, r, flags, nowMillis, false)) {
                 resends++;
@@ -289,6 +295,7 @@ public final class DeviceLedger {
         for (int i = 0, n = pending.size(); i < n; i++) {
             earliestArrival = Math.min(earliestArrival, pending.receivedAtMillis(i));
         }
-        return Math.min(pending.receivedAtMillis(0) + policy.anchorDelayMillis, earliestArrival + expiryMillis);
+        // Only waits the clock can end: the anchor delay the engine last stopped at, and the expiry.
+        return Math.min(verdicts.clockDeadlineMillis(), earliestArrival + expiryMillis);
     }
 }

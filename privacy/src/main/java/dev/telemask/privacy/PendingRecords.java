@@ -32,22 +32,21 @@ public final class PendingRecords {
     }
 
     /**
-     * Adds record {@code r} of {@code from} in device-time order and returns true, or returns false (adding nothing)
-     * when a record with the same device time and event ID is already here: a resend.
+     * Adds record {@code r} of {@code from} in device-time order (then event ID order) and returns true, or returns
+     * false (adding nothing) when a record with the same device time and event ID is already here: a resend.
      */
     public boolean add(AvlBatch from, int r, int arrivalFlags, long receivedAtMillis, boolean alreadyStored) {
         long time = from.timestamp(r);
         int event = from.eventIo(r);
         int n = records.size();
         // Insertion point by time; devices mostly append, so search from the end.
+        // Records of one millisecond go by event ID, not by arrival, so that every arrival order gives one order.
         int at = n;
-        while (at > 0 && timeAt(at - 1) > time) {
+        while (at > 0 && (timeAt(at - 1) > time || (timeAt(at - 1) == time && events[order[at - 1]] > event))) {
             at--;
         }
-        for (int i = at - 1; i >= 0 && timeAt(i) == time; i--) {
-            if (events[order[i]] == event) {
-                return false;
-            }
+        if (at > 0 && timeAt(at - 1) == time && events[order[at - 1]] == event) {
+            return false;
         }
         if (n == order.length) {
             int capacity = Math.max(INITIAL, n * 2);

@@ -138,6 +138,22 @@ public final class PolicyEngine {
         }
     }
 
+    /**
+     * Masks a record that arrived behind the device's decided records: private, fail closed, and judged without
+     * touching the device's state (its zone trail runs in device-time order). Under a policy with privacy zones it is
+     * not stored at all, since its time and mileage could measure the way home, which the engine cannot rule out
+     * without its place in the track.
+     */
+    public static Treatment maskLate(CompiledPolicy policy, Consent consent, AvlBatch batch, int r) {
+        batch.clearLocation(r);
+        filterIo(policy, consent, batch, r, true);
+        if (policy.zones.length > 0) {
+            removeMileage(batch, r);
+            return Treatment.ZONE;
+        }
+        return policy.dropPrivate ? Treatment.DROPPED : Treatment.PRIVATE;
+    }
+
     /** Whether {@code time} (device time) falls outside the policy's business hours. */
     static boolean outsideBusinessHours(CompiledPolicy policy, DeviceState state, long time) {
         return policy.businessMinutes != null

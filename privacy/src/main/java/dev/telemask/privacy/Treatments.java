@@ -12,10 +12,23 @@ public final class Treatments {
     private byte[] codes = new byte[16];
     private int size;
     private final int[] counts = new int[ALL.length];
+    /** When the clock alone could let the engine go on past where it stopped, or {@link Long#MAX_VALUE}. */
+    private long clockDeadlineMillis = Long.MAX_VALUE;
+
     /** Scratch for visiting a batch in device-time order when it does not arrive in that order. */
     int[] order = new int[16];
 
+    /** When the clock alone could let the last decision go further (an anchor delay running out), else MAX. */
+    public long clockDeadlineMillis() {
+        return clockDeadlineMillis;
+    }
+
+    void clockDeadline(long millis) {
+        clockDeadlineMillis = millis;
+    }
+
     void reset(int records) {
+        clockDeadlineMillis = Long.MAX_VALUE;
         if (codes.length < records) {
             codes = new byte[Math.max(records, codes.length * 2)];
             order = new int[codes.length];

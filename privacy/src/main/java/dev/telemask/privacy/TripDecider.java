@@ -39,6 +39,9 @@ public final class TripDecider {
     private static final int CONTINUES = 0;
     private static final int SAME_PLACE = 1;
     private static final int GAP = 2;
+    private static final int TRIP_START = 3;
+    /** The most records a device may have waiting; beyond it the oldest are decided fail-closed. */
+    public static final int MAX_PENDING = 20_000;
 
     private TripDecider() {}
 
@@ -60,17 +63,25 @@ public final class TripDecider {
             int r = pending.slot(i);
             long time = pending.timeAt(i);
             int flags = pending.flagsAt(i);
-            boolean expired = nowMillis - pending.receivedAtMillis(i) >= expiryMillis;
+            // Beyond the cap, the oldest waiting records are decided as if expired: a device cannot make the
+            // gateway hold an unbounded backlog by never letting a grace window close.
+            boolean expired = nowMillis - pending.receivedAtMillis(i) >= expiryMillis || n - i > MAX_PENDING;
             boolean anchorFresh = false;
             boolean anchorClosed = false;
             int continuity = continuity(policy, state, batch, r, time);
-            if (continuity != CONTINUES) {
+            if (continuity != CONTINUES && continuity != TRIP_START) {
                 if (nowMillis - pending.receivedAtMillis(i) < policy.anchorDelayMillis && !expired) {
+                    out.clockDeadline(pending.receivedAtMillis(i) + policy.anchorDelayMillis);
                     break;
                 }
                 anchorFresh = continuity == GAP && state.frontierMillis == DeviceState.NEVER;
                 anchorClosed = continuity == GAP && !anchorFresh;
             }
+            // A device that told us its trip starts here (an ignition or movement event) starts afresh whatever
+            // the gap before; a vehicle that stood at the same place through a gap may have made a round trip
+            // meanwhile, so it stands where a private trip may have ended.
+            boolean tripStartEvent = continuity == TRIP_START;
+            boolean samePlace = continuity == SAME_PLACE;
 
             int inputs = readInputs(policy, batch, r,
                     anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.ignition,
@@ -81,9 +92,9 @@ public final class TripDecider {
             boolean driving = DeviceState.driving(ignition, movement);
             boolean privateNow = privateNow(consent, flags, privateMode);
 
-            boolean inTrip = anchorFresh ? false : anchorClosed ? driving : state.inTrip;
-            boolean tripPrivate = anchorClosed || (!anchorFresh && state.tripPrivate);
-            boolean sticky = anchorClosed || (!anchorFresh && state.sticky);
+            boolean inTrip = anchorFresh || tripStartEvent ? false : anchorClosed ? driving : state.inTrip;
+            boolean tripPrivate = anchorClosed || (!anchorFresh && !tripStartEvent && state.tripPrivate);
+            boolean sticky = anchorClosed || samePlace || (!anchorFresh && state.sticky);
             long tripStart = anchorFresh || anchorClosed ? (driving ? time : DeviceState.NEVER) : state.tripStartMillis;
             boolean recordPrivate;
             if (inTrip) {
@@ -106,7 +117,9 @@ public final class TripDecider {
                 inTrip = true;
                 tripStart = time;
                 sticky = false;
-                tripPrivate = window == 1;
+                // A trip that would start in the very millisecond a private trip ended (a device logging ignition off
+                // and on at once) does not get to publish where that trip ended.
+                tripPrivate = window == 1 || (time == state.frontierMillis && state.sticky);
                 recordPrivate = tripPrivate;
             } else {
                 recordPrivate = privateNow || sticky || PolicyEngine.outsideBusinessHours(policy, state, time);
@@ -146,13 +159,32 @@ public final class TripDecider {
         if (gap <= policy.maxRecordGapMillis) {
             return CONTINUES;
         }
-        if (state.driving() || gap > policy.maxParkedGapMillis) {
+        if (startsTrip(batch, r)) {
+            return TRIP_START;
+        }
+        if (state.driving() || gap > policy.maxParkedGapMillis || drivingRecord(batch, r)) {
             return GAP;
         }
         boolean samePlace = state.frontierFix && PolicyEngine.hasFix(batch, r)
                 && Distance.metres(state.frontierLatitude, state.frontierLongitude, batch.latitude(r),
                 batch.longitude(r)) <= SAME_PLACE_METRES;
         return samePlace ? SAME_PLACE : GAP;
+    }
+
+    /** A record the device logged because ignition or movement came on, driving: a trip starts here by its word. */
+    private static boolean startsTrip(AvlBatch batch, int r) {
+        int event = batch.eventIo(r);
+        if (event != TeltonikaIo.IGNITION && event != TeltonikaIo.MOVEMENT) {
+            return false;
+        }
+        int e = batch.findIo(r, event);
+        return e >= 0 && batch.ioValue(e) != 0 && drivingRecord(batch, r);
+    }
+
+    /** Whether the record's own elements say the vehicle drives (a record without them does not). */
+    private static boolean drivingRecord(AvlBatch batch, int r) {
+        int inputs = readInputs(null, batch, r, DeviceState.UNKNOWN, DeviceState.UNKNOWN, false);
+        return TripRule.driving(ignition(inputs), movement(inputs));
     }
 
     /**
@@ -209,7 +241,7 @@ public final class TripDecider {
             } else if (id == TeltonikaIo.MOVEMENT) {
                 movement = TripRule.state(batch.ioValue(e));
             }
-            if (id == policy.privateModeIoId) {
+            if (policy != null && id == policy.privateModeIoId) {
                 privateMode = batch.ioValue(e) == policy.privateModeValue;
             }
         }

@@ -65,7 +65,7 @@ class TripOrderPropertyTest {
                 }
             }
         }
-        assertTrue(published > 2000 && privateRows > 2000, "both exercised: " + published + " published, "
+        assertTrue(published > 1000 && privateRows > 1000, "both exercised: " + published + " published, "
                 + privateRows + " private");
     }
 
@@ -199,6 +199,7 @@ class TripOrderPropertyTest {
         long time = T0 + random.nextInt(86_400_000);
         int n = 20 + random.nextInt(80);
         boolean driving = random.nextBoolean();
+        boolean wasDriving = false;
         int button = 0;
         double heading = random.nextDouble() * 2 * Math.PI;
         for (int i = 0; i < n; i++) {
@@ -217,9 +218,13 @@ class TripOrderPropertyTest {
                 lon = p[1];
             }
             drive.record(time, lat, lon, 9, driving ? 1 : 0, driving ? 1 : 0, random.nextInt(3) == 0 ? -1 : button);
-            if (random.nextInt(15) == 0) {
+            if (driving != wasDriving && random.nextInt(5) != 0) {
+                // Like an FMB device, mostly: a record logged because ignition changed, which says so.
+                drive.batch.setEventIo(drive.batch.size() - 1, TeltonikaIo.IGNITION);
+            } else if (random.nextInt(15) == 0) {
                 drive.batch.setEventIo(drive.batch.size() - 1, 155);
             }
+            wasDriving = driving;
         }
         return drive.batch;
     }

@@ -70,6 +70,14 @@ abstract class DatabaseContract {
         }
     }
 
+    byte[] queryBytes(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getBytes(1);
+        }
+    }
+
     void execute(String sql) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,8 +171,10 @@ abstract class WriterContract extends DatabaseContract {
         assertEquals(1, sealedCount(61L));
         assertEquals(1, first.stale().size());
         assertTrue(first.stale().containsKey(stale), "the batch masked under an old switch version is failed");
-        assertEquals(1, queryLong("SELECT count(*) FROM devices WHERE imei = 61 AND privacy_state = '\\x07'::bytea"
-                + " AND last_seen_at IS NOT NULL"));
+        assertEquals(1, queryLong("SELECT count(*) FROM devices WHERE imei = 61 AND last_seen_at IS NOT NULL"));
+        byte[] state = queryBytes("SELECT privacy_state FROM devices WHERE imei = 61");
+        assertFalse(java.util.Arrays.equals(new byte[] {7}, state), "the saved state is sealed, not in clear");
+        assertArrayEquals(new byte[] {7}, sealer.openDeviceState(61, state));
 
         // Now it knows: a resend next to fresh frames is deduplicated alone, the fresh ones go straight in.
         PositionInserter.Result second = inserter.insert(List.of(TestBatches.exact(62L, T0, 10),

@@ -2,6 +2,7 @@ package dev.telemask.gateway.ingest;
 
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.privacy.DeviceLedger;
+import dev.telemask.privacy.DeviceState;
 import dev.telemask.privacy.PendingRecords;
 import dev.telemask.privacy.Treatment;
 import dev.telemask.storage.PositionBatch;
@@ -46,9 +47,9 @@ final class DevicePrivacy {
             ledger.restore(saved, sealed);
             committedState = saved;
         } catch (IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "saved privacy state of device {0} is unreadable ({1}); starting afresh",
-                    device.imei(), e.getMessage());
-            ledger.restore(null, sealed);
+            LOG.log(Level.WARNING, "saved privacy state of device {0} is unreadable ({1}); its records are private"
+                    + " until a trip is seen to start", device.imei(), e.getMessage());
+            ledger.restore(DeviceState.unknownPast().save(), sealed);
             committedState = null;
         }
     }

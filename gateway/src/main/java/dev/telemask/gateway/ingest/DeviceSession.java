@@ -33,6 +33,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private static final int MAX_PENDING_FRAMES = 2;
     /** How far ahead a clock-only decision may be for a closed session to still make it. */
     private static final long LINGER_MILLIS = 60_000;
+    /** The shortest wait for a clock-only decision: a deadline that is due but decides nothing must not spin. */
+    private static final long MIN_CLOCK_WAIT_MILLIS = 100;
 
     private static final Logger LOG = System.getLogger(DeviceSession.class.getName());
 
@@ -140,7 +142,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             return;
         }
         deadlineScheduled = true;
-        long delay = Math.max(1, deadline - services.clock().getAsLong() + 1);
+        long delay = Math.max(MIN_CLOCK_WAIT_MILLIS, deadline - services.clock().getAsLong() + 1);
         ctx.executor().schedule(this::deadlineReached, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -412,7 +414,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         if (deadline == Long.MAX_VALUE || delay > LINGER_MILLIS) {
             return;
         }
-        ctx.executor().schedule(this::decideAfterClose, Math.max(1, delay), TimeUnit.MILLISECONDS);
+        ctx.executor().schedule(this::decideAfterClose, Math.max(MIN_CLOCK_WAIT_MILLIS, delay), TimeUnit.MILLISECONDS);
     }
 
     private void decideAfterClose() {

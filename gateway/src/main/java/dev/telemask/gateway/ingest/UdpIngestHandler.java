@@ -183,7 +183,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
             return;
         }
         device.deadlineScheduled = true;
-        long delay = Math.max(1, deadline - System.currentTimeMillis() + 1);
+        long delay = Math.max(100, deadline - System.currentTimeMillis() + 1);
         ctx.executor().schedule(() -> {
             device.deadlineScheduled = false;
             decideByClock(device);
