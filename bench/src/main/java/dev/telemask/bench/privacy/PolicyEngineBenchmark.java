@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -53,7 +54,8 @@ public class PolicyEngineBenchmark {
     private final AvlBatch reversed = reverse(template);
     private final AvlBatch batch = new AvlBatch();
     private final DeviceLedger ledger = new DeviceLedger();
-    private final byte[] tripUnderWay = tripUnderWay();
+    /** Made in {@link #setUp}: it needs the policies below. */
+    private byte[] tripUnderWay;
 
     private final CompiledPolicy noOp = CompiledPolicy.compile(Policy.noOp().withTiming(NO_ANCHOR_DELAY), ZONE_KEY);
     private final CompiledPolicy everyFeature = CompiledPolicy.compile(Policy.noOp()
@@ -90,6 +92,11 @@ public class PolicyEngineBenchmark {
     public AvlBatch copyOnly() {
         batch.copyFrom(template);
         return batch;
+    }
+
+    @Setup
+    public void setUp() {
+        tripUnderWay = tripUnderWay();
     }
 
     private static AvlBatch reverse(AvlBatch in) {
