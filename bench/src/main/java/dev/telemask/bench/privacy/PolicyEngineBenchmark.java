@@ -97,6 +97,7 @@ public class PolicyEngineBenchmark {
     @Setup
     public void setUp() {
         tripUnderWay = tripUnderWay();
+        ledger.restore(tripUnderWay, null);
     }
 
     private static AvlBatch reverse(AvlBatch in) {
@@ -126,10 +127,14 @@ public class PolicyEngineBenchmark {
         return first.savedState();
     }
 
+    /**
+     * One frame through the ledger, then rolled back, so that every invocation meets the same device state (a
+     * roll-back costs what a commit does: dropping the frame's records from the pending list).
+     */
     private Object run(CompiledPolicy policy, Consent consent, AvlBatch frame) {
         batch.copyFrom(frame);
-        ledger.restore(tripUnderWay, null);
         ledger.apply(policy, consent, false, batch, NOW, Long.MIN_VALUE, Long.MAX_VALUE, EXPIRY);
+        ledger.rolledBack();
         return ledger.output();
     }
 
