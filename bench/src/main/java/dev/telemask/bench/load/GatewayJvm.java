@@ -96,6 +96,11 @@ final class GatewayJvm implements AutoCloseable {
         return ProcessCpu.of(process.pid());
     }
 
+    /** CPU seconds used so far by the gateway's live threads, by {@link ProcessCpu#ofThreads group}. */
+    java.util.Map<String, Double> cpuSecondsByThreads() throws IOException {
+        return ProcessCpu.ofThreads(process.pid());
+    }
+
     /** Graceful stop (SIGTERM: the gateway finishes its writes and ACKs), so that a JFR recording is written. */
     @Override
     public void close() throws InterruptedException {

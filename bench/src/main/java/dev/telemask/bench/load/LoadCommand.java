@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,16 +38,17 @@ public final class LoadCommand {
             return 2;
         }
         Path workDir = Path.of("bench", "target", "load").toAbsolutePath();
-        out.printf(Locale.ROOT, "load: steps %s at %.1f records/s per device, frames of %d, warm-up %ds, measured %ds;"
-                        + " %d cores, simulator and gateway share them%n", options.steps(), options.ratePerDevice(),
-                options.recordsPerFrame(), options.warmUp().toSeconds(), options.measure().toSeconds(),
+        out.printf(Locale.ROOT, "load: steps %s at %.1f records/s per device, frames of %d, warm-up %ds, measured %ds,"
+                        + " grace window %s; %d cores, simulator and gateway share them%n", options.steps(),
+                options.ratePerDevice(), options.recordsPerFrame(), options.warmUp().toSeconds(),
+                options.measure().toSeconds(), options.graceWindow() == null ? "default" : options.graceWindow(),
                 Runtime.getRuntime().availableProcessors());
         List<LoadStep> steps = new ArrayList<>();
         try (LoadDatabase database = LoadDatabase.open(options, workDir)) {
             String schemaUrl = database.newSchemaUrl();
             try (GatewayJvm gateway = GatewayJvm.start(options, schemaUrl, workDir)) {
                 int total = options.steps().stream().mapToInt(Integer::intValue).sum();
-                LoadDatabase.registerDevices(schemaUrl, SimulatorOptions.DEFAULT_IMEI_BASE, total);
+                LoadDatabase.registerDevices(schemaUrl, SimulatorOptions.DEFAULT_IMEI_BASE, total, options.graceWindow());
                 long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
                 for (int devices : options.steps()) {
                     LoadStep step = runStep(options, gateway, database, devices, imeiBase, out);
@@ -77,6 +80,7 @@ public final class LoadCommand {
         long ackedBefore = acked.get();
         GatewayMetrics before = GatewayMetrics.scrape(gateway.metricsUrl());
         double cpuBefore = gateway.cpuSeconds();
+        Map<String, Double> threadsBefore = gateway.cpuSecondsByThreads();
         double databaseCpuBefore = database.cpuSeconds();
         long windowStart = System.nanoTime();
         long windowEnd = windowStart + options.measure().toNanos();
@@ -92,16 +96,18 @@ public final class LoadCommand {
         }
         double seconds = (System.nanoTime() - windowStart) / 1e9;
         double gatewayCpu = gateway.cpuSeconds() - cpuBefore;
+        Map<String, Double> threadsPerK = new LinkedHashMap<>(gateway.cpuSecondsByThreads());
         double databaseCpu = database.cpuSeconds() - databaseCpuBefore;
         long ackedInWindow = acked.get() - ackedBefore;
         double cores = gatewayCpu / seconds;
         double ackedPerSecond = ackedInWindow / seconds;
         double perK = Math.max(1, ackedInWindow) / 1000.0;
+        threadsPerK.replaceAll((group, used) -> (used - threadsBefore.getOrDefault(group, 0.0)) / perK);
 
         SimulationReport result = report.get(options.measure().toSeconds() + 120, TimeUnit.SECONDS);
         return new LoadStep(devices, devices * options.ratePerDevice(), ackedPerSecond, result.latency().p50Ms(),
                 result.latency().p99Ms(), after.ackLatencyMillisSince(before, 0.5),
-                after.ackLatencyMillisSince(before, 0.99), heapMax / MB, cores, gatewayCpu / perK, databaseCpu / perK, result.peakConnected(),
+                after.ackLatencyMillisSince(before, 0.99), heapMax / MB, cores, gatewayCpu / perK, threadsPerK, databaseCpu / perK, result.peakConnected(),
                 result.recordsUnacknowledged(), result.timeouts());
     }
 

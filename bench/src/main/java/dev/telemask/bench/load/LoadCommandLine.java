@@ -19,6 +19,8 @@ public final class LoadCommandLine {
               --gateway-heap SIZE     the gateway JVM's -Xmx (default 512m)
               --profile FILE          record a JFR profile of the gateway into FILE
               --tsdb-script PATH      deploy/local/timescaledb.sh, started unless TSDB_URL is set
+              --grace-window D        the devices' private-trip grace window (default: the policy default, 2m;
+                                      0s measures trips in progress, where no record waits sealed)
             The gateway runs in its own JVM against TimescaleDB (TSDB_URL, or the local script's); the simulator
             runs in this JVM on the same machine. One line per step, then the steps as JSON.""";
 
@@ -35,6 +37,7 @@ public final class LoadCommandLine {
         String heap = "512m";
         Path profile = null;
         Path script = Path.of("deploy/local/timescaledb.sh");
+        Duration graceWindow = null;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
@@ -51,11 +54,12 @@ public final class LoadCommandLine {
                 case "--gateway-heap" -> heap = value;
                 case "--profile" -> profile = Path.of(value);
                 case "--tsdb-script" -> script = Path.of(value);
+                case "--grace-window" -> graceWindow = SimulatorCommandLine.duration(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
         return new LoadOptions(steps, rate, recordsPerFrame, warmUp, measure, jar, heap, profile, script,
-                databaseUrl == null || databaseUrl.isBlank() ? null : databaseUrl.strip());
+                databaseUrl == null || databaseUrl.isBlank() ? null : databaseUrl.strip(), graceWindow);
     }
 
     private static List<Integer> steps(String value) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,13 +74,19 @@ final class LoadDatabase implements AutoCloseable {
         return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema + ",public";
     }
 
-    /** Registers devices {@code imeiBase .. imeiBase + count - 1} under an open policy; the schema must be migrated. */
-    static void registerDevices(String schemaUrl, long imeiBase, int count) throws Exception {
+    /**
+     * Registers devices {@code imeiBase .. imeiBase + count - 1} under an open policy (with {@code graceWindow}, or the
+     * default when null); the schema must be migrated.
+     */
+    static void registerDevices(String schemaUrl, long imeiBase, int count, Duration graceWindow) throws Exception {
+        String privateTrips = graceWindow == null ? ""
+                : ", \"privateTrips\": {\"graceWindow\": \"" + graceWindow + "\"}";
         execute(schemaUrl,
                 "INSERT INTO tenants (name) VALUES ('load')",
                 "INSERT INTO policies (tenant_id, name) SELECT id, 'open' FROM tenants WHERE name = 'load'",
                 "INSERT INTO policy_versions (policy_id, version, document, created_by) SELECT id, 1, '{\"version\": 1,"
-                        + " \"consent\": {\"location\": true, \"driverIdentity\": true, \"telemetry\": true}}', 'load'"
+                        + " \"consent\": {\"location\": true, \"driverIdentity\": true, \"telemetry\": true}" + privateTrips
+                        + "}', 'load'"
                         + " FROM policies WHERE name = 'open'",
                 "INSERT INTO devices (imei, tenant_id, policy_id) SELECT " + imeiBase + " + i, t.id, p.id"
                         + " FROM generate_series(0, " + (count - 1) + ") AS i, tenants t, policies p"

@@ -18,10 +18,12 @@ import java.util.List;
  * @param profile          where the gateway writes a JFR recording of the whole run, or null for none
  * @param databaseScript   deploy/local/timescaledb.sh, used when TSDB_URL is not set
  * @param databaseUrl      TSDB_URL when set: a TimescaleDB to use as it is
+ * @param graceWindow      the devices' policy's private-trip grace window (records of a trip's first minutes wait
+ *                         sealed for it), or null for the policy default
  */
 public record LoadOptions(List<Integer> steps, double ratePerDevice, int recordsPerFrame, Duration warmUp,
                           Duration measure, Path gatewayJar, String gatewayHeap, Path profile, Path databaseScript,
-                          String databaseUrl) {
+                          String databaseUrl, Duration graceWindow) {
     public LoadOptions {
         steps = List.copyOf(steps);
         if (steps.isEmpty() || steps.stream().anyMatch(n -> n <= 0)) {
@@ -35,6 +37,9 @@ public record LoadOptions(List<Integer> steps, double ratePerDevice, int records
         }
         if (warmUp.isNegative() || measure.isZero() || measure.isNegative()) {
             throw new IllegalArgumentException("--warm-up must not be negative and --measure must be positive");
+        }
+        if (graceWindow != null && graceWindow.isNegative()) {
+            throw new IllegalArgumentException("--grace-window must not be negative");
         }
     }
 

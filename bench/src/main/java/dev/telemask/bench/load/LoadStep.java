@@ -1,6 +1,8 @@
 package dev.telemask.bench.load;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one step of a load run measured. Rates, the gateway-side latency, heap and CPU are over the measured window
@@ -16,6 +18,7 @@ import java.util.Locale;
  * @param heapMaxMb          the most heap in use at the gateway in the window's samples
  * @param gatewayCpuCores    CPU the gateway process used in the window, in cores (2.0 = both cores of a 2-core box)
  * @param gatewayCpuPerK     gateway CPU seconds per 1,000 acknowledged records in the window
+ * @param gatewayThreadsPerK the same by thread group (io, writer, jit, gc, other; threads alive at the window's end)
  * @param databaseCpuPerK    the database server's CPU seconds per 1,000 acknowledged records (NaN: not ours)
  * @param peakConnected      most devices connected at once
  * @param unacknowledged     records sent in the step and never acknowledged
@@ -23,26 +26,34 @@ import java.util.Locale;
  */
 record LoadStep(int devices, double targetPerSecond, double ackedPerSecond, double simulatorP50Ms,
                 double simulatorP99Ms, double gatewayP50Ms, double gatewayP99Ms, double heapMaxMb,
-                double gatewayCpuCores, double gatewayCpuPerK, double databaseCpuPerK, int peakConnected, long unacknowledged, long timeouts) {
+                double gatewayCpuCores, double gatewayCpuPerK, Map<String, Double> gatewayThreadsPerK, double databaseCpuPerK, int peakConnected, long unacknowledged, long timeouts) {
 
     String line() {
         return String.format(Locale.ROOT, "%6d devices: %8.0f acked/s of %8.0f asked; ACK p50 %7.1f ms p99 %7.1f ms"
-                        + " (gateway %6.1f / %6.1f ms); gateway heap max %5.0f MB, CPU %.2f cores, %.1f µs/record;"
+                        + " (gateway %6.1f / %6.1f ms); gateway heap max %5.0f MB, CPU %.2f cores, %.1f µs/record (%s);"
                         + " database %.1f µs/record; peak %d connected,"
                         + " %d unacknowledged, %d timeouts",
                 devices, ackedPerSecond, targetPerSecond, simulatorP50Ms, simulatorP99Ms, gatewayP50Ms, gatewayP99Ms,
-                heapMaxMb, gatewayCpuCores, gatewayCpuPerK * 1000, databaseCpuPerK * 1000, peakConnected,
-                unacknowledged, timeouts);
+                heapMaxMb, gatewayCpuCores, gatewayCpuPerK * 1000, threads(" ", "%s %.1f"), databaseCpuPerK * 1000,
+                peakConnected, unacknowledged, timeouts);
+    }
+
+    private String threads(String separator, String format) {
+        return gatewayThreadsPerK.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, format, e.getKey(), e.getValue() * 1000))
+                .collect(Collectors.joining(separator));
     }
 
     String json() {
         return String.format(Locale.ROOT, "{\"devices\":%d,\"targetPerSecond\":%.0f,\"ackedPerSecond\":%.1f,"
                         + "\"simulatorP50Ms\":%.3f,\"simulatorP99Ms\":%.3f,\"gatewayP50Ms\":%.1f,\"gatewayP99Ms\":%.1f,"
                         + "\"heapMaxMb\":%.1f,\"gatewayCpuCores\":%.3f,\"gatewayCpuSecondsPer1000\":%.5f,"
+                        + "\"gatewayThreadMicrosPerRecord\":{%s},"
                         + "\"databaseCpuSecondsPer1000\":%.5f,\"peakConnected\":%d,\"unacknowledged\":%d,"
                         + "\"timeouts\":%d}",
                 devices, targetPerSecond, ackedPerSecond, simulatorP50Ms, simulatorP99Ms, gatewayP50Ms, gatewayP99Ms,
-                heapMaxMb, gatewayCpuCores, gatewayCpuPerK, databaseCpuPerK, peakConnected, unacknowledged,
+                heapMaxMb, gatewayCpuCores, gatewayCpuPerK, threads(",", "\"%s\":%.2f"), databaseCpuPerK, peakConnected,
+                unacknowledged,
                 timeouts);
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** CPU seconds (user + system) of a process, or of a server and its worker processes, read from /proc. */
 final class ProcessCpu {
@@ -40,6 +42,52 @@ final class ProcessCpu {
             }
         }
         return ticks / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /**
+     * What the threads of JVM {@code pid} have used so far, by what they do: {@code io} (Netty's event loops: decode,
+     * privacy engine, ACK), {@code writer} (sealing, COPY, SQL), {@code jit} (the compilers), {@code gc} (the
+     * collector and VM operations) and {@code other}. Threads that ended are not counted, so read it for a window in
+     * which the threads of interest live throughout.
+     */
+    static Map<String, Double> ofThreads(long pid) throws IOException {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        for (String group : THREAD_GROUPS) {
+            seconds.put(group, 0.0);
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double used = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS_PER_SECOND;
+                    seconds.merge(threadGroup(name), used, Double::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // The thread ended while we looked.
+                }
+            }
+        }
+        return seconds;
+    }
+
+    static final String[] THREAD_GROUPS = {"io", "writer", "jit", "gc", "other"};
+
+    /** The group of a thread by its kernel name (the first 15 characters of its Java name). */
+    static String threadGroup(String name) {
+        if (name.startsWith("telemask-io")) {
+            return "io";
+        }
+        if (name.startsWith("telemask-positi")) {
+            return "writer";
+        }
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+            return "jit";
+        }
+        if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")) {
+            return "gc";
+        }
+        return "other";
     }
 
     /** The fields after the command name (which may hold spaces): [0] is the state, [1] ppid, [11] utime. */

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LoadCommandLineTest {
@@ -19,15 +21,16 @@ class LoadCommandLineTest {
         assertEquals("512m", options.gatewayHeap());
         assertNull(options.profile());
         assertNull(options.databaseUrl());
+        assertNull(options.graceWindow());
     }
 
     @Test
     void readsEveryOption() {
         LoadOptions options = LoadCommandLine.parse(" jdbc:postgresql://db/x ", "--steps", "10, 20", "--rate-per-device", "0.5",
                 "--records-per-frame", "3", "--warm-up", "5s", "--measure", "1m", "--gateway-jar", "g.jar",
-                "--gateway-heap", "1g", "--profile", "p.jfr", "--tsdb-script", "t.sh");
+                "--gateway-heap", "1g", "--profile", "p.jfr", "--tsdb-script", "t.sh", "--grace-window", "0s");
         assertEquals(new LoadOptions(List.of(10, 20), 0.5, 3, Duration.ofSeconds(5), Duration.ofMinutes(1),
-                Path.of("g.jar"), "1g", Path.of("p.jfr"), Path.of("t.sh"), "jdbc:postgresql://db/x"), options);
+                Path.of("g.jar"), "1g", Path.of("p.jfr"), Path.of("t.sh"), "jdbc:postgresql://db/x", Duration.ZERO), options);
     }
 
     @Test
@@ -37,6 +40,7 @@ class LoadCommandLineTest {
         assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--measure", "0s"));
         assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--bogus", "1"));
         assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--steps"));
+        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--grace-window", "-1s"));
     }
 
     @Test
@@ -63,10 +67,15 @@ class LoadCommandLineTest {
 
     @Test
     void aStepPrintsAsALineAndAsJson() {
-        LoadStep step = new LoadStep(1000, 5000, 4990.5, 3.2, 40.1, 5, 50, 200, 1.25, 0.004, 0.0061, 1000, 0, 0);
+        Map<String, Double> threads = new LinkedHashMap<>();
+        threads.put("io", 0.0025);
+        threads.put("writer", 0.0015);
+        LoadStep step = new LoadStep(1000, 5000, 4990.5, 3.2, 40.1, 5, 50, 200, 1.25, 0.004, threads, 0.0061, 1000, 0,
+                0);
         assertTrue(step.line().contains("1000 devices:     4991 acked/s of     5000 asked"), step.line());
-        assertTrue(step.line().contains("CPU 1.25 cores, 4.0 µs/record; database 6.1 µs/record"), step.line());
-        assertTrue(step.json().contains("\"gatewayCpuSecondsPer1000\":0.00400,\"databaseCpuSecondsPer1000\":0.00610"),
+        assertTrue(step.line().contains("CPU 1.25 cores, 4.0 µs/record (io 2.5 writer 1.5); database 6.1 µs/record"), step.line());
+        assertTrue(step.json().contains("\"gatewayCpuSecondsPer1000\":0.00400,\"gatewayThreadMicrosPerRecord\":{\"io\":2.50,\"writer\":1.50},"
+                        + "\"databaseCpuSecondsPer1000\":0.00610"),
                 step.json());
         assertTrue(step.json().startsWith("{\"devices\":1000,\"targetPerSecond\":5000,\"ackedPerSecond\":4990.5,"), step.json());
     }
