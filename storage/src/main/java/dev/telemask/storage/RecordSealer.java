@@ -16,18 +16,24 @@ import javax.crypto.spec.GCMParameterSpec;
  * the ring's sealing key, and opens it again. The row's key (device, device time, event IO) and the key id are the
  * cipher's associated data, so a blob moved to another row, or relabelled with another key id, does not open.
  *
- * <p>Stored form: version (1 byte), nonce (12 random bytes), ciphertext and 16-byte tag. The key id goes in the
- * row beside it. Thread-safe: each thread keeps its own cipher and buffer.
+ * <p>Stored form: version 2 (1 byte), the epoch id (8 bytes, see {@link SealingEpochs}: the cipher key is the
+ * epoch's subkey of the ring key), nonce (12 random bytes), ciphertext and 16-byte tag. The ring key's id goes in
+ * the row beside it. Version 1 blobs (no epoch: sealed under the ring key itself) still open. Thread-safe: each
+ * thread keeps its own cipher and buffer.
  */
 public final class RecordSealer {
-    private static final byte VERSION = 1;
+    private static final byte VERSION_RING_KEY = 1;
+    private static final byte VERSION = 2;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final int HEADER = 1 + NONCE_BYTES;
+    private static final int EPOCH_BYTES = 8;
+    private static final int HEADER_RING_KEY = 1 + NONCE_BYTES;
+    private static final int HEADER = 1 + EPOCH_BYTES + NONCE_BYTES;
     /** Fixed part of the plaintext: version, flags, location-cleared, time, nine ints, element count. */
     private static final int FIXED_PLAIN = 3 + 8 + 9 * 4 + 4;
 
     private final SealingKeys keys;
+    private final SealingEpochs epochs;
     private final SecureRandom random = new SecureRandom();
     private final ThreadLocal<Workspace> workspaces;
 
@@ -49,7 +55,13 @@ public final class RecordSealer {
     }
 
     public RecordSealer(SealingKeys keys) {
+        this(keys, new SealingEpochs(keys));
+    }
+
+    /** With the epochs given, for tests of the change of epoch. */
+    RecordSealer(SealingKeys keys, SealingEpochs epochs) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.epochs = Objects.requireNonNull(epochs, "epochs");
         this.workspaces = ThreadLocal.withInitial(Workspace::new);
     }
 
@@ -62,14 +74,15 @@ public final class RecordSealer {
     public byte[] seal(long imei, AvlBatch batch, int r, int flags) {
         Workspace w = workspaces.get();
         encode(w, batch, r, flags);
-        String keyId = keys.sealingKeyId();
-        int aadLength = aad(w, imei, batch.timestamp(r), batch.eventIo(r), keyId);
+        SealingEpochs.Epoch epoch = epochs.forOneSeal();
+        int aadLength = aad(w, imei, batch.timestamp(r), batch.eventIo(r), epoch.keyId());
         random.nextBytes(w.nonce);
         byte[] out = new byte[HEADER + w.length + TAG_BITS / 8];
         out[0] = VERSION;
-        System.arraycopy(w.nonce, 0, out, 1, NONCE_BYTES);
+        putLong(out, 1, epoch.id());
+        System.arraycopy(w.nonce, 0, out, 1 + EPOCH_BYTES, NONCE_BYTES);
         try {
-            w.cipher.init(Cipher.ENCRYPT_MODE, keys.sealingKey(), new GCMParameterSpec(TAG_BITS, w.nonce));
+            w.cipher.init(Cipher.ENCRYPT_MODE, epoch.key(), new GCMParameterSpec(TAG_BITS, w.nonce));
             w.cipher.updateAAD(w.aad, 0, aadLength);
             int n = w.cipher.doFinal(w.plain, 0, w.length, out, HEADER);
             if (n != out.length - HEADER) {
@@ -92,18 +105,21 @@ public final class RecordSealer {
     public int open(long imei, long deviceTimeMillis, int eventIo, String keyId, byte[] sealed, AvlBatch into) {
         String row = "sealed record of device " + imei + " at " + java.time.Instant.ofEpochMilli(deviceTimeMillis)
                 + " (event " + eventIo + ", key '" + keyId + "')";
-        SecretKey key = keys.key(keyId);
-        if (sealed == null || sealed.length < HEADER + TAG_BITS / 8 || sealed[0] != VERSION) {
+        int header = sealed == null || sealed.length == 0 ? 0
+                : sealed[0] == VERSION ? HEADER : sealed[0] == VERSION_RING_KEY ? HEADER_RING_KEY : 0;
+        if (header == 0 || sealed.length < header + TAG_BITS / 8) {
             throw new SealedRecordException(row + " is not in a sealed form this gateway knows");
         }
+        SecretKey key = header == HEADER ? epochs.key(keyId, getLong(sealed, 1)) : keys.key(keyId);
         Workspace w = workspaces.get();
-        int plainLength = sealed.length - HEADER - TAG_BITS / 8;
+        int plainLength = sealed.length - header - TAG_BITS / 8;
         ensure(w, plainLength);
         int aadLength = aad(w, imei, deviceTimeMillis, eventIo, keyId);
         try {
-            w.cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
+            w.cipher.init(Cipher.DECRYPT_MODE, key,
+                    new GCMParameterSpec(TAG_BITS, sealed, header - NONCE_BYTES, NONCE_BYTES));
             w.cipher.updateAAD(w.aad, 0, aadLength);
-            w.length = w.cipher.doFinal(sealed, HEADER, sealed.length - HEADER, w.plain, 0);
+            w.length = w.cipher.doFinal(sealed, header, sealed.length - header, w.plain, 0);
         } catch (AEADBadTagException e) {
             throw new SealedRecordException(row + " does not open: sealed with another key of that id, altered,"
                     + " or moved from another row", e);
@@ -117,29 +133,36 @@ public final class RecordSealer {
         }
     }
 
-    /** First byte of a sealed device state; a state saved in clear starts with its format version (1 to 3). */
-    private static final byte STATE_SEALED = 'S';
+    /**
+     * First byte of a device state sealed under the ring key itself (still opened); a state saved in clear starts
+     * with its format version (1 to 3).
+     */
+    private static final byte STATE_SEALED_RING_KEY = 'S';
+    /** First byte of a device state sealed under an epoch's subkey. */
+    private static final byte STATE_SEALED = 'E';
 
     /**
      * Seals the privacy engine's saved state of device {@code imei}: it holds where the device's newest decided record
-     * was (possibly where a private trip ended), so the database keeps it only sealed. The form: {@code 'S'}, the key
-     * id's length and ASCII, the nonce, the ciphertext with its tag; bound to the device.
+     * was (possibly where a private trip ended), so the database keeps it only sealed. The form: {@code 'E'}, the key
+     * id's length and ASCII, the epoch id (8 bytes), the nonce, the ciphertext with its tag; bound to the device.
      */
     public byte[] sealDeviceState(long imei, byte[] state) {
-        String keyId = keys.sealingKeyId();
+        SealingEpochs.Epoch epoch = epochs.forOneSeal();
+        String keyId = epoch.keyId();
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
-        int head = 2 + keyId.length() + NONCE_BYTES;
+        int head = 2 + keyId.length() + EPOCH_BYTES + NONCE_BYTES;
         byte[] out = new byte[head + state.length + TAG_BITS / 8];
         out[0] = STATE_SEALED;
         out[1] = (byte) keyId.length();
         for (int i = 0; i < keyId.length(); i++) {
             out[2 + i] = (byte) keyId.charAt(i);
         }
-        System.arraycopy(nonce, 0, out, 2 + keyId.length(), NONCE_BYTES);
+        putLong(out, 2 + keyId.length(), epoch.id());
+        System.arraycopy(nonce, 0, out, 2 + keyId.length() + EPOCH_BYTES, NONCE_BYTES);
         try {
             Cipher cipher = workspaces.get().cipher;
-            cipher.init(Cipher.ENCRYPT_MODE, keys.sealingKey(), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, epoch.key(), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(stateAad(imei, keyId));
             cipher.doFinal(state, 0, state.length, out, head);
         } catch (GeneralSecurityException e) {
@@ -155,20 +178,22 @@ public final class RecordSealer {
      * @throws SealedRecordException when it does not open: its key is not in the ring, or it was altered or moved
      */
     public byte[] openDeviceState(long imei, byte[] stored) {
-        if (stored == null || stored.length == 0 || stored[0] != STATE_SEALED) {
+        if (stored == null || stored.length == 0 || (stored[0] != STATE_SEALED && stored[0] != STATE_SEALED_RING_KEY)) {
             return stored;
         }
         String what = "saved privacy state of device " + imei;
-        if (stored.length < 2 || stored.length < 2 + (stored[1] & 0xFF) + NONCE_BYTES + TAG_BITS / 8) {
+        int epochBytes = stored[0] == STATE_SEALED ? EPOCH_BYTES : 0;
+        if (stored.length < 2 || stored.length < 2 + (stored[1] & 0xFF) + epochBytes + NONCE_BYTES + TAG_BITS / 8) {
             throw new SealedRecordException(what + " is too short");
         }
         int idLength = stored[1] & 0xFF;
         String keyId = new String(stored, 2, idLength, java.nio.charset.StandardCharsets.US_ASCII);
-        SecretKey key = keys.key(keyId);
-        int head = 2 + idLength + NONCE_BYTES;
+        SecretKey key = epochBytes == 0 ? keys.key(keyId) : epochs.key(keyId, getLong(stored, 2 + idLength));
+        int head = 2 + idLength + epochBytes + NONCE_BYTES;
         try {
             Cipher cipher = workspaces.get().cipher;
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, 2 + idLength, NONCE_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, head - NONCE_BYTES,
+                    NONCE_BYTES));
             cipher.updateAAD(stateAad(imei, keyId));
             return cipher.doFinal(stored, head, stored.length - head);
         } catch (AEADBadTagException e) {

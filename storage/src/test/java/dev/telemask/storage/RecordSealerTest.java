@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -134,5 +135,84 @@ class RecordSealerTest {
         SealedRecordException gone = assertThrows(SealedRecordException.class,
                 () -> oldLineRemoved.open(IMEI, T0, 0, "2026a", old, new AvlBatch()));
         assertTrue(gone.getMessage().contains("removed"), gone.getMessage());
+    }
+
+    @Test
+    void eachEpochSealsAtMostItsShareAndEveryEpochOpensOnAnotherInstance() {
+        SealingKeys keys = SealingKeys.parse(List.of(line("k1", 1)), "test keys");
+        RecordSealer sealer = new RecordSealer(keys, new SealingEpochs(keys, 3));
+        AvlBatch batch = new AvlBatch();
+        Random random = new Random(7);
+        List<byte[]> blobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            SealedRecordsFixture.randomRecord(random, batch, T0 + i * 1000L);
+            blobs.add(sealer.seal(IMEI, batch, i, i));
+        }
+        java.util.Set<Long> epochs = new java.util.HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            epochs.add(java.nio.ByteBuffer.wrap(blobs.get(i), 1, 8).getLong());
+            if (i % 3 != 0) {
+                assertEquals(java.nio.ByteBuffer.wrap(blobs.get(i - 1), 1, 8).getLong(),
+                        java.nio.ByteBuffer.wrap(blobs.get(i), 1, 8).getLong(), "seal " + i + " shares its epoch");
+            }
+        }
+        assertEquals(4, epochs.size(), "ten seals at three an epoch");
+        RecordSealer other = new RecordSealer(keys); // another gateway instance: derives every epoch's key again
+        for (int i = 0; i < 10; i++) {
+            AvlBatch opened = new AvlBatch();
+            assertEquals(i, other.open(IMEI, batch.timestamp(i), batch.eventIo(i), "k1", blobs.get(i), opened));
+            assertEquals(SealedRecordsFixture.describe(batch, i), SealedRecordsFixture.describe(opened, 0));
+        }
+        byte[] moved = blobs.get(4).clone();
+        moved[3] ^= 1; // another epoch id: another key
+        assertThrows(SealedRecordException.class,
+                () -> other.open(IMEI, batch.timestamp(4), batch.eventIo(4), "k1", moved, new AvlBatch()));
+    }
+
+    @Test
+    void recordsAndStatesSealedUnderTheRingKeyItselfStillOpen() throws Exception {
+        SealingKeys keys = SealingKeys.parse(List.of(line("k1", 1)), "test keys");
+        RecordSealer sealer = new RecordSealer(keys);
+        AvlBatch batch = new AvlBatch();
+        batch.addRecord(T0, 0, 250_000_000, 540_000_000, 3, 4, 5, 6, 0, AvlBatch.NO_GENERATION);
+        byte[] blob = sealer.seal(IMEI, batch, 0, 5);
+        // The first form: version 1, nonce, and the same plaintext sealed under the ring key, row key as AAD.
+        byte[] aad = java.nio.ByteBuffer.allocate(22).putLong(IMEI).putLong(T0).putInt(0).put("k1".getBytes()).array();
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        long epoch = java.nio.ByteBuffer.wrap(blob, 1, 8).getLong();
+        cipher.init(javax.crypto.Cipher.DECRYPT_MODE, new SealingEpochs(keys).key("k1", epoch),
+                new javax.crypto.spec.GCMParameterSpec(128, blob, 9, 12));
+        cipher.updateAAD(aad);
+        byte[] plain = cipher.doFinal(blob, 21, blob.length - 21);
+        byte[] nonce = new byte[12];
+        new Random(3).nextBytes(nonce);
+        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, keys.key("k1"), new javax.crypto.spec.GCMParameterSpec(128, nonce));
+        cipher.updateAAD(aad);
+        byte[] sealedV1 = cipher.doFinal(plain);
+        byte[] v1 = new byte[13 + sealedV1.length];
+        v1[0] = 1;
+        System.arraycopy(nonce, 0, v1, 1, 12);
+        System.arraycopy(sealedV1, 0, v1, 13, sealedV1.length);
+        AvlBatch opened = new AvlBatch();
+        assertEquals(5, sealer.open(IMEI, T0, 0, "k1", v1, opened));
+        assertEquals(540_000_000, opened.latitude(0));
+
+        byte[] state = {3, 1, 2, 3, 4};
+        new Random(4).nextBytes(nonce);
+        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, keys.key("k1"), new javax.crypto.spec.GCMParameterSpec(128, nonce));
+        cipher.updateAAD(("telemask-device-state-v1\u0000" + IMEI + "\u0000k1").getBytes());
+        byte[] sealedState = cipher.doFinal(state);
+        byte[] ringKeyState = new byte[2 + 2 + 12 + sealedState.length];
+        ringKeyState[0] = 'S';
+        ringKeyState[1] = 2;
+        ringKeyState[2] = 'k';
+        ringKeyState[3] = '1';
+        System.arraycopy(nonce, 0, ringKeyState, 4, 12);
+        System.arraycopy(sealedState, 0, ringKeyState, 16, sealedState.length);
+        assertArrayEquals(state, sealer.openDeviceState(IMEI, ringKeyState));
+        byte[] resealed = sealer.sealDeviceState(IMEI, state);
+        assertEquals('E', resealed[0]);
+        assertArrayEquals(state, new RecordSealer(keys).openDeviceState(IMEI, resealed));
+        assertThrows(SealedRecordException.class, () -> sealer.openDeviceState(IMEI + 1, resealed));
     }
 }
