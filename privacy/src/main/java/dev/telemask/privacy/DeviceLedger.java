@@ -273,6 +273,27 @@ public final class DeviceLedger {
         return working.save();
     }
 
+    /**
+     * Masks a position the device states outside its records, at gateway time {@code nowMillis} (its answer to a
+     * command such as {@code getgps}, put as record {@code r} of {@code position}), and returns what was done. Such a
+     * position is of now, and now is decided only when the committed records reach it: it is private (its location
+     * cleared) when the driver's switch or missing consent says so, when records wait undecided (the start of a trip
+     * that may yet be private), when the newest decided record is more than a record gap old (the records since have
+     * not arrived), when that record was private (a private trip, the place one ended, private mode) or outside
+     * business hours. Otherwise it is masked as a record of the current trip would be (zones, grid), on a copy of
+     * the state: the answer changes nothing the records decide.
+     */
+    public Treatment maskStatedPosition(CompiledPolicy policy, Consent consent, boolean manualPrivate,
+                                        AvlBatch position, int r, long nowMillis) {
+        boolean undecided = pending.size() > 0 || state.frontierMillis == DeviceState.NEVER
+                || nowMillis - state.frontierMillis > policy.maxRecordGapMillis;
+        boolean statedPrivate = manualPrivate || !consent.location() || undecided || state.tripPrivate || state.sticky
+                || state.privateMode || PolicyEngine.outsideBusinessHours(policy, state, nowMillis);
+        DeviceState scratch = new DeviceState();
+        scratch.copyFrom(state);
+        return PolicyEngine.mask(policy, consent, scratch, position, r, statedPrivate);
+    }
+
     /** The committed state (for tests and diagnostics). */
     public DeviceState state() {
         return state;
