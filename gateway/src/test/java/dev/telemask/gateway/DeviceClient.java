@@ -3,6 +3,8 @@ package dev.telemask.gateway;
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlCodec;
 import dev.telemask.codec.AvlEncoder;
+import dev.telemask.codec.CommandCodec;
+import dev.telemask.codec.CommandMessage;
 import dev.telemask.codec.TcpAvlCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -69,6 +71,24 @@ public final class DeviceClient implements AutoCloseable {
         byte[] ack = new byte[TcpAvlCodec.ACK_LENGTH];
         in.readFully(ack);
         return TcpAvlCodec.readAck(Unpooled.wrappedBuffer(ack));
+    }
+
+    /** The next frame from the gateway, read as a command (Codec 12). */
+    public CommandMessage readCommand() throws IOException {
+        byte[] header = new byte[8];
+        in.readFully(header);
+        int length = Unpooled.wrappedBuffer(header).getInt(4);
+        byte[] frame = java.util.Arrays.copyOf(header, 8 + length + 4);
+        in.readFully(frame, 8, length + 4);
+        return CommandCodec.decode(Unpooled.wrappedBuffer(frame));
+    }
+
+    /** Answers a command as a Teltonika device does: a Codec 12 response carrying {@code text}. */
+    public void answerCommand(String text) throws IOException {
+        ByteBuf buf = Unpooled.buffer();
+        CommandCodec.encode(new CommandMessage(CommandMessage.CODEC_12, CommandMessage.TYPE_RESPONSE, -1, null,
+                text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), buf);
+        send(ByteBufUtil.getBytes(buf));
     }
 
     /** True when the gateway closed the connection (after reading whatever it still sent). */

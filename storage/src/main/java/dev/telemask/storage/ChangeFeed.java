@@ -11,8 +11,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Tells a gateway instance which devices and policies changed, as they are committed by anyone (the triggers of
- * migration V3 NOTIFY on {@value #CHANNEL}). Holds one connection LISTENing on its own thread; when that connection
+ * Tells a gateway instance which devices and policies changed, and for which devices a command was queued, as
+ * they are committed by anyone (the triggers of migrations V3 and V17 NOTIFY on {@value #CHANNEL}). Holds one connection LISTENing on its own thread; when that connection
  * is lost, notifications may have been missed, so after reconnecting it reports {@link Listener#everythingChanged}.
  */
 public final class ChangeFeed implements AutoCloseable {
@@ -27,6 +27,10 @@ public final class ChangeFeed implements AutoCloseable {
         void deviceChanged(long imei);
 
         void policyChanged(long policyId);
+
+        /** A command was queued for device {@code imei} (migration V17). */
+        default void commandQueued(long imei) {
+        }
 
         /** Called after the feed (re)connected: anything may have changed meanwhile. */
         void everythingChanged();
@@ -96,6 +100,7 @@ public final class ChangeFeed implements AutoCloseable {
             switch (payload.substring(0, Math.max(colon, 0))) {
                 case "device" -> listener.deviceChanged(id);
                 case "policy" -> listener.policyChanged(id);
+                case "command" -> listener.commandQueued(id);
                 default -> LOG.log(Level.WARNING, "unknown change notification {0}", payload);
             }
         } catch (NumberFormatException e) {

@@ -117,7 +117,9 @@ public final class RetentionJob {
                 OffsetDateTime cutoff = cutoff(connection);
                 long chunks = mode == Mode.DROP_CHUNKS ? dropChunks(connection, cutoff) : 0;
                 long rows = mode == Mode.DELETE_ROWS ? deleteRows(connection, cutoff, "positions") : 0;
-                return new Outcome(true, chunks, rows, deleteRows(connection, cutoff, "sealed_positions"));
+                long sealed = deleteRows(connection, cutoff, "sealed_positions");
+                deleteCommands(connection, cutoff);
+                return new Outcome(true, chunks, rows, sealed);
             } finally {
                 try (Statement st = connection.createStatement()) {
                     st.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
@@ -189,6 +191,14 @@ public final class RetentionJob {
             } while (n == DELETE_BATCH_ROWS);
         }
         return deleted;
+    }
+
+    /** Commands and their answers (which may state where a device was) go with the positions of their time. */
+    private static void deleteCommands(Connection connection, OffsetDateTime cutoff) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("DELETE FROM device_commands WHERE created_at < ?")) {
+            st.setObject(1, cutoff);
+            st.executeUpdate();
+        }
     }
 
     private static boolean queryBoolean(Connection connection, String sql) throws SQLException {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.ConsentLog;
 import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.DeviceCommand;
+import dev.telemask.storage.query.DeviceCommands;
 import dev.telemask.storage.query.DeviceRegistry;
 import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.PositionQuery;
@@ -36,6 +38,7 @@ final class DataSubjectResource {
     private final DeviceAccess access;
     private final AuditTrail audit;
     private final Clock clock;
+    private final DeviceCommands commands;
 
     DataSubjectResource(DataSource dataSource, DeviceRegistry devices, PositionQuery positions, PolicyStore policies,
                         ConsentLog consent, AuditLog auditLog, DeviceAccess access, AuditTrail audit, Clock clock) {
@@ -48,6 +51,7 @@ final class DataSubjectResource {
         this.access = access;
         this.audit = audit;
         this.clock = clock;
+        this.commands = new DeviceCommands(dataSource);
     }
 
     void register(Router router, Set<Role> admins) {
@@ -86,6 +90,11 @@ final class DataSubjectResource {
             g.writeNumberField("heldUndecided", positions.heldUndecided(device.imei()));
             g.writeArrayFieldStart("trips");
             TrackResource.writeTrips(positions, device.imei(), ALL_TIME, g);
+            g.writeEndArray();
+            g.writeArrayFieldStart("commands");
+            for (DeviceCommand command : commands.list(caller.tenantId(), device.imei(), Integer.MAX_VALUE)) {
+                g.writeTree(CommandResource.json(command));
+            }
             g.writeEndArray();
             g.writeArrayFieldStart("audit");
             auditLog.stream(caller.tenantId(), ALL_TIME, AuditTrail.target(device.imei()), null, 0,

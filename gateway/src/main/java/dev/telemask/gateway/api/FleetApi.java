@@ -3,6 +3,7 @@ package dev.telemask.gateway.api;
 import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.ConsentLog;
 import dev.telemask.storage.SealedZones;
+import dev.telemask.storage.query.DeviceCommands;
 import dev.telemask.storage.query.DeviceRegistry;
 import dev.telemask.storage.query.DeviceZoneStore;
 import dev.telemask.storage.query.PolicyStore;
@@ -101,6 +102,7 @@ public final class FleetApi implements AutoCloseable {
         new DataSubjectResource(dataSource, devices, positions, policies, consent, auditLog, access, audit, clock)
                 .register(router, ADMINS);
         new AuditResource(auditLog, clock).register(router, ADMINS);
+        new CommandResource(new DeviceCommands(dataSource), access, audit, clock).register(router, ADMINS);
         new OpenApiResource().register(router);
     }
 

@@ -100,6 +100,16 @@ final class DevicePrivacy {
         return out.size() > 0 || ledger.resolvedCount() > 0 || stateChanged || positions.recordsLastSeen();
     }
 
+    /**
+     * Masks a position the device states now (an answer to a command), as {@link DeviceLedger#maskStatedPosition}
+     * does under the device's policy and switches at {@code nowMillis}; changes nothing the records decide.
+     */
+    Treatment maskStatedPosition(DeviceContext device, AvlBatch position, long nowMillis) {
+        long until = device.profile().privateUntilMillis();
+        boolean manualPrivate = until != 0 && nowMillis < until;
+        return ledger.maskStatedPosition(device.policy(), device.consent(), manualPrivate, position, 0, nowMillis);
+    }
+
     /** The raw records of the last frame masked, kept for {@link #mask} to work them out again. */
     AvlBatch lastFrame() {
         return ledger.lastFrame();

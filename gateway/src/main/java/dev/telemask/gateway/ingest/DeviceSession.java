@@ -4,6 +4,7 @@ import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlDecoder;
 import dev.telemask.codec.CodecException;
 import dev.telemask.codec.CommandCodec;
+import dev.telemask.codec.CommandMessage;
 import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.storage.BatchCallback;
 import dev.telemask.storage.PositionBatch;
@@ -46,6 +47,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private DeviceContext device;
 
     private final DevicePrivacy privacy;
+    /** The device's commands; made once the device is accepted. */
+    private CommandRelay commands;
     private final PositionBatch positions = new PositionBatch();
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(MAX_PENDING_FRAMES + 1);
     private boolean inFlight;
@@ -128,6 +131,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);
         TcpAvlCodec.encodeHandshakeReply(true, reply);
         ctx.writeAndFlush(reply);
+        commands = new CommandRelay(ctx, services.commands(), services.metrics(), imei);
+        commands.poll();
         processPending();
         scheduleDeadline();
     }
@@ -168,6 +173,15 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             if (!closed) {
                 services.metrics().replaced();
                 ctx.close();
+            }
+        });
+    }
+
+    /** A command was queued for the device (on any instance). Any thread. */
+    void commandQueued() {
+        ctx.executor().execute(() -> {
+            if (!closed && commands != null) {
+                commands.poll();
             }
         });
     }
@@ -223,8 +237,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         AvlBatch batch = DecodedFrames.batch();
         try {
             if (TcpAvlCodec.frameKind(frame) == TcpAvlCodec.FrameKind.COMMAND) {
-                CommandCodec.decode(frame);
-                services.metrics().commandResponse();
+                CommandMessage message = CommandCodec.decode(frame);
+                commands.received(message, (text, revealsLocation) -> CommandAnswer.of(text, revealsLocation,
+                        privacy, device, services.clock().getAsLong()));
                 return;
             }
             AvlDecoder.decodeTcpFrame(frame, batch);
@@ -386,6 +401,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        if (commands != null) {
+            commands.closed();
+        }
         if (device != null) {
             services.sessions().remove(imei, this);
         }

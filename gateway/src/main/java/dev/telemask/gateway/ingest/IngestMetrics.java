@@ -33,6 +33,8 @@ public final class IngestMetrics {
     private final Counter outOfBounds;
     private final Counter lateRecords;
     private final Counter commandResponses;
+    private final Counter commandsSent;
+    private final MeterRegistry commandRegistry;
     private final Counter writeFailures;
     private final Counter pauses;
     private final Counter takeovers;
@@ -71,6 +73,9 @@ public final class IngestMetrics {
                 .register(registry);
         commandResponses = Counter.builder("telemask.command.responses")
                 .description("Codec 12/13/14 messages received from devices").register(registry);
+        commandsSent = Counter.builder("telemask.commands.sent")
+                .description("Commands sent to devices over their connections").register(registry);
+        commandRegistry = registry;
         writeFailures = Counter.builder("telemask.frames.unacknowledged")
                 .description("Frames not acknowledged because their write failed; the device resends them")
                 .register(registry);
@@ -138,6 +143,16 @@ public final class IngestMetrics {
 
     void commandResponse() {
         commandResponses.increment();
+    }
+
+    void commandSent() {
+        commandsSent.increment();
+    }
+
+    /** An answer matched to its command and stored as {@code treatment} (as-sent, exact, coarsened, withheld). */
+    void commandAnswered(String treatment) {
+        Counter.builder("telemask.commands.answers").description("Answers to commands, by how they were stored")
+                .tag("treatment", treatment).register(commandRegistry).increment();
     }
 
     void writeFailed() {

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * Brings changes of devices, policies and consent to the connected sessions of this instance: each affected
  * session's device is looked up again and handed over to its event loop; UDP devices are looked up again at
- * their next datagram.
+ * their next datagram. A command queued for a device connected here is sent by its session.
  */
 final class LiveChanges implements ChangeFeed.Listener {
     private static final Logger LOG = System.getLogger(LiveChanges.class.getName());
@@ -48,12 +48,22 @@ final class LiveChanges implements ChangeFeed.Listener {
     }
 
     @Override
+    public void commandQueued(long imei) {
+        DeviceSession session = sessions.get(imei);
+        if (session != null) {
+            session.commandQueued();
+        }
+    }
+
+    @Override
     public void everythingChanged() {
         if (udp != null) {
             udp.forgetAll();
         }
         for (DeviceSession session : sessions.all()) {
             reload(session);
+            // A command may have been queued while the feed was away.
+            session.commandQueued();
         }
     }
 

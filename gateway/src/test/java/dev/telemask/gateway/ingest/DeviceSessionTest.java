@@ -47,7 +47,8 @@ class DeviceSessionTest {
     private final IngestServices services = new IngestServices(sink, lookup, sessions, metrics,
             new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100), new RefusalLog(),
             Duration.ofSeconds(5), Duration.ofMinutes(10), new AtomicBoolean(),
-            new IngestLimits(Period.ofMonths(12), Duration.ofMinutes(5), Duration.ofDays(7)), clock::get);
+            new IngestLimits(Period.ofMonths(12), Duration.ofMinutes(5), Duration.ofDays(7)), clock::get,
+            CommandQueue.NONE);
 
     /** What the writer was handed, captured at the offer (the session reuses its batch). */
     record Offered(int records, int sealed, long switchVersion) {

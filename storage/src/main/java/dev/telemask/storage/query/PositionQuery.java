@@ -135,13 +135,18 @@ public final class PositionQuery {
              PreparedStatement sealed = connection.prepareStatement("DELETE FROM sealed_positions"
                      + " WHERE imei = ? AND device_time >= ? AND device_time < ?");
              PreparedStatement trips = connection.prepareStatement(
-                     "DELETE FROM trips WHERE imei = ? AND started_at >= ? AND started_at < ?")) {
+                     "DELETE FROM trips WHERE imei = ? AND started_at >= ? AND started_at < ?");
+             // Answers to commands may state where the device was.
+             PreparedStatement commands = connection.prepareStatement(
+                     "DELETE FROM device_commands WHERE imei = ? AND created_at >= ? AND created_at < ?")) {
             bindWindow(positions, imei, window);
             long erased = positions.executeLargeUpdate();
             bindWindow(sealed, imei, window);
             erased += sealed.executeLargeUpdate();
             bindWindow(trips, imei, window);
             trips.executeUpdate();
+            bindWindow(commands, imei, window);
+            commands.executeUpdate();
             return erased;
         }
     }

@@ -1,0 +1,56 @@
+package dev.telemask.gateway.ingest;
+
+import dev.telemask.codec.AvlBatch;
+import dev.telemask.privacy.Treatment;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The answer to a command as it is stored. The answer to a command that does not reveal where the device is stays as
+ * the device sent it. One that does is a position of now, masked as the device's policy would mask a record of now
+ * ({@link DevicePrivacy#maskStatedPosition}, which withholds it while anything up to now is undecided): a stated
+ * position ({@code Lat:… Long:…}) is kept as sent when such a record would be stored exact, replaced by its cell's
+ * coordinates alone when it would be coarsened, and withheld otherwise; an answer that locates the device without
+ * stating a position (the serving cell of {@code getstatus}, IO values) is kept only when a record would be stored
+ * exact, and withheld otherwise.
+ *
+ * @param text      what is stored
+ * @param treatment {@code as-sent} (not a locating command), {@code exact}, {@code coarsened} or {@code withheld}
+ */
+record CommandAnswer(String text, String treatment) {
+    static final String WITHHELD = "withheld: the device's privacy policy does not let its position of now show";
+    private static final Pattern LATITUDE = Pattern.compile("(?i)\\bLat(?:itude)?:\\s*(-?\\d{1,3}(?:\\.\\d+)?)");
+    private static final Pattern LONGITUDE = Pattern.compile("(?i)\\bLon(?:g|gitude)?:\\s*(-?\\d{1,3}(?:\\.\\d+)?)");
+    private static final int SATELLITES_OF_A_FIX = 9;
+
+    static CommandAnswer of(String answer, boolean revealsLocation, DevicePrivacy privacy, DeviceContext device,
+                            long nowMillis) {
+        if (!revealsLocation) {
+            return new CommandAnswer(answer, "as-sent");
+        }
+        Matcher lat = LATITUDE.matcher(answer);
+        Matcher lon = LONGITUDE.matcher(answer);
+        boolean statesPosition = lat.find() && lon.find();
+        AvlBatch position = new AvlBatch();
+        int latE7 = statesPosition ? e7(lat.group(1)) : 0;
+        int lonE7 = statesPosition ? e7(lon.group(1)) : 0;
+        // Without a stated position the record has no fix: the engine then judges it where the last fix was.
+        position.addRecord(nowMillis, 0, lonE7, latE7, 0, 0, statesPosition ? SATELLITES_OF_A_FIX : 0, 0, 0,
+                AvlBatch.NO_GENERATION);
+        Treatment treatment = privacy.maskStatedPosition(device, position, nowMillis);
+        if (treatment == Treatment.EXACT) {
+            return new CommandAnswer(answer, "exact");
+        }
+        if (treatment == Treatment.COARSENED && statesPosition && !position.isLocationCleared(0)) {
+            return new CommandAnswer(String.format(Locale.ROOT, "Lat:%.7f Long:%.7f (the policy's grid cell)",
+                    position.latitude(0) / 1e7, position.longitude(0) / 1e7), "coarsened");
+        }
+        return new CommandAnswer(WITHHELD, "withheld");
+    }
+
+    private static int e7(String degrees) {
+        double value = Double.parseDouble(degrees);
+        return (int) Math.round(Math.max(-180, Math.min(180, value)) * 1e7);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.telemask.gateway.ingest;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What the gateway knows of a Teltonika command's text: whether it may be sent at all (printable ASCII, one line,
+ * short), its name (the first word, lower case, which allow-lists name), and whether its answer reveals where the
+ * device is (a position, or the cell it is in), so that the answer is masked by the device's policy.
+ */
+public final class DeviceCommandText {
+    /** Codec 12 carries more, but Teltonika's commands and their parameters are short. */
+    public static final int MAX_LENGTH = 256;
+    /** Answers that state a position ({@code getgps}, {@code ggps}) or the serving cell ({@code getstatus}, IO). */
+    private static final Set<String> REVEAL_LOCATION = Set.of("getgps", "ggps", "getstatus", "getio", "readio");
+
+    private DeviceCommandText() {}
+
+    /** Why {@code text} cannot be sent, or null when it can. */
+    public static String problem(String text) {
+        if (text.isBlank()) {
+            return "must not be blank";
+        }
+        if (text.length() > MAX_LENGTH) {
+            return "must be at most " + MAX_LENGTH + " characters, was " + text.length();
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return "must be printable ASCII on one line (character " + (i + 1) + " is not)";
+            }
+        }
+        return null;
+    }
+
+    /** The command's name: its first word in lower case. */
+    public static String name(String text) {
+        String trimmed = text.strip();
+        int space = trimmed.indexOf(' ');
+        return (space < 0 ? trimmed : trimmed.substring(0, space)).toLowerCase(Locale.ROOT);
+    }
+
+    public static boolean revealsLocation(String name) {
+        return REVEAL_LOCATION.contains(name);
+    }
+}
