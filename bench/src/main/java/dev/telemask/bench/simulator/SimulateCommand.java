@@ -42,6 +42,7 @@ public final class SimulateCommand {
                 report.recordsAcked(), report.recordsSent(), report.recordsUnacknowledged(), report.ackedPerSecond(),
                 report.latency().p50Ms(), report.latency().p95Ms(), report.latency().p99Ms(), report.latency().maxMs(),
                 report.rejects(), report.timeouts(), report.framesResent(), report.reconnects());
+        report.refusalSummary().ifPresent(out::println);
         out.println(report.toJson());
         out.flush();
         reported.countDown();
