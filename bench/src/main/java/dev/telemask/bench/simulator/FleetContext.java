@@ -14,13 +14,27 @@ final class FleetContext {
     final FleetCounters counters;
     private final DeviceConnector connector;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
+    private final Runnable everyDeviceRefused;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
 
-    FleetContext(SimulatorOptions options, FleetCounters counters, DeviceConnector connector) {
+    /** @param everyDeviceRefused run once when the gateway has refused every device: nothing is left to send */
+    FleetContext(SimulatorOptions options, FleetCounters counters, DeviceConnector connector,
+                 Runnable everyDeviceRefused) {
         this.options = options;
         this.counters = counters;
         this.connector = connector;
+        this.everyDeviceRefused = everyDeviceRefused;
+    }
+
+    /** The gateway refused a device's handshake; the device gives up. */
+    void deviceRefused(long imei) {
+        counters.rejects.increment();
+        options.listener().deviceRejected(imei);
+        if (refused.incrementAndGet() == options.devices()) {
+            everyDeviceRefused.run();
+        }
     }
 
     ChannelFuture connect(EventLoop loop, SimulatedDevice device) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs a fleet of simulated Teltonika devices against one gateway: ramps the connections up, lets every device send
  * Codec 8E frames for the duration, drains the frames still in flight, and reports what was sent and acknowledged.
- * A run always ends: after the duration plus at most the drain timeout.
+ * A run always ends: after the duration plus at most the drain timeout, or as soon as the gateway has refused every
+ * device.
  */
 public final class FleetSimulator {
     /** Records start this long before the run, so that simulated time stays in the past for long runs. */
@@ -49,7 +50,7 @@ public final class FleetSimulator {
                 options.devices());
         long drainedAt;
         try (DeviceConnector connector = new DeviceConnector(options)) {
-            FleetContext fleet = new FleetContext(options, counters, connector);
+            FleetContext fleet = new FleetContext(options, counters, connector, this::stop);
             List<SimulatedDevice> devices = startDevices(connector, fleet);
             awaitSendingPhase(sampler, start);
             CompletableFuture<Void> drained = fleet.startDraining();

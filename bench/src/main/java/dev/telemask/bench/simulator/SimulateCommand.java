@@ -9,15 +9,33 @@ import java.util.concurrent.TimeUnit;
 public final class SimulateCommand {
     private SimulateCommand() {}
 
-    /** Runs the command and returns its exit code: 0 all acknowledged, 1 not, 2 bad arguments. */
+    /**
+     * Runs the command and returns its exit code: 0 all acknowledged, 1 not, 2 bad arguments or a registration that
+     * could not be done (devices of another fleet among them).
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        SimulatorOptions options;
+        SimulateArguments arguments;
         try {
-            options = SimulatorCommandLine.parse(args);
+            arguments = SimulatorCommandLine.parseCommand(System.getenv("TELEMASK_TOKEN"), args);
         } catch (IllegalArgumentException e) {
             err.println("telemask simulate: " + e.getMessage());
             err.println(SimulatorCommandLine.USAGE);
             return 2;
+        }
+        SimulatorOptions options = arguments.fleet();
+        if (arguments.registration().isPresent()) {
+            RegistrationTarget target = arguments.registration().get();
+            try {
+                FleetRegistration.Outcome outcome = new FleetRegistration(target)
+                        .register(options.imei(0), options.devices());
+                out.println(outcome.summary() + " at " + target.api());
+                if (!outcome.otherFleet().isEmpty()) {
+                    return 2;
+                }
+            } catch (FleetRegistration.RegistrationException e) {
+                err.println("telemask simulate: " + e.getMessage());
+                return 2;
+            }
         }
         out.printf(Locale.ROOT, "simulating %d devices (IMEI %d..%d) at %.0f records/s in frames of %d for %ds against %s:%d%s%n",
                 options.devices(), options.imei(0), options.imei(options.devices() - 1), options.recordsPerSecond(),
@@ -42,6 +60,7 @@ public final class SimulateCommand {
                 report.recordsAcked(), report.recordsSent(), report.recordsUnacknowledged(), report.ackedPerSecond(),
                 report.latency().p50Ms(), report.latency().p95Ms(), report.latency().p99Ms(), report.latency().maxMs(),
                 report.rejects(), report.timeouts(), report.framesResent(), report.reconnects());
+        report.refusalSummary().ifPresent(out::println);
         out.println(report.toJson());
         out.flush();
         reported.countDown();

@@ -107,8 +107,7 @@ final class SimulatedDevice {
         cancel(replyTimeout);
         if (!accept) {
             // The IMEI is not registered: it never will be during this run, so its frame is lost.
-            fleet.counters.rejects.increment();
-            fleet.options.listener().deviceRejected(imei);
+            fleet.deviceRefused(imei);
             dropPendingFrame();
             finish();
             return;

@@ -1,10 +1,13 @@
 package dev.telemask.bench.simulator;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 
-/** Parses the arguments of {@code telemask simulate} into {@link SimulatorOptions}. */
+/** Parses the arguments of {@code telemask simulate} into {@link SimulateArguments}. */
 public final class SimulatorCommandLine {
     public static final String USAGE = """
             usage: telemask simulate --devices N --rate R --duration D --host H --port P [options]
@@ -21,17 +24,37 @@ public final class SimulatorCommandLine {
               --drain T              after the duration, how long to wait for outstanding ACKs (default 60s)
               --report-interval T    period of the progress lines (default 5s)
               --seed S               seeds the routes (default 1)
+              --register             register the fleet's IMEIs through the fleet API before driving them; devices
+                                     already in the fleet are left as they are, ones of another fleet are reported
+              --api URL              the gateway's HTTP address for --register (default http://HOST:8080)
+              --token T              an admin token of the fleet to register into (default $TELEMASK_TOKEN)
             The last line printed is the report as JSON. Exit code 0 when every record sent was acknowledged.""";
 
     private SimulatorCommandLine() {}
 
-    /** Throws {@link IllegalArgumentException} with a message fit for the user on any bad argument. */
+    /** The fleet's options alone; throws {@link IllegalArgumentException} with a message fit for the user. */
     public static SimulatorOptions parse(String... args) {
+        return parseCommand(null, args).fleet();
+    }
+
+    /**
+     * Every argument, {@code --register} included; {@code environmentToken} is {@code $TELEMASK_TOKEN} (or null).
+     * Throws {@link IllegalArgumentException} with a message fit for the user on any bad argument.
+     */
+    public static SimulateArguments parseCommand(String environmentToken, String... args) {
         SimulatorOptions.Builder options = SimulatorOptions.builder();
+        boolean register = false;
+        String api = null;
+        String token = environmentToken == null || environmentToken.isBlank() ? null : environmentToken;
+        String host = "127.0.0.1";
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--tls")) {
                 options.tls(true);
+                continue;
+            }
+            if (name.equals("--register")) {
+                register = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -42,7 +65,9 @@ public final class SimulatorCommandLine {
                 case "--devices" -> options.devices(integer(name, value));
                 case "--rate" -> options.recordsPerSecond(decimal(name, value));
                 case "--duration" -> options.duration(duration(name, value));
-                case "--host" -> options.host(value);
+                case "--host" -> options.host(host = value);
+                case "--api" -> api = value;
+                case "--token" -> token = value;
                 case "--port" -> options.port(integer(name, value));
                 case "--records-per-frame" -> options.recordsPerFrame(integer(name, value));
                 case "--imei-base" -> options.imeiBase(longInteger(name, value));
@@ -54,7 +79,32 @@ public final class SimulatorCommandLine {
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
-        return options.build();
+        SimulatorOptions fleet = options.build();
+        if (!register) {
+            if (api != null) {
+                throw new IllegalArgumentException("--api is only for --register");
+            }
+            return new SimulateArguments(fleet, Optional.empty());
+        }
+        if (token == null) {
+            throw new IllegalArgumentException("--register needs an admin token of the fleet: --token T (or"
+                    + " TELEMASK_TOKEN), e.g. from ./telemask token create --tenant demo --role admin");
+        }
+        return new SimulateArguments(fleet, Optional.of(new RegistrationTarget(apiAddress(api, host), token)));
+    }
+
+    private static URI apiAddress(String api, String host) {
+        String text = api != null ? api : "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":8080";
+        try {
+            URI uri = new URI(text);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new URISyntaxException(text, "not an http(s) address");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("--api wants the gateway's HTTP address like http://127.0.0.1:8080, got '"
+                    + text + "'");
+        }
     }
 
     /** A duration such as {@code 500ms}, {@code 90s}, {@code 5m} or {@code 1h}; a bare number means seconds. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -55,5 +56,38 @@ class SimulatorCommandLineTest {
     private static void assertMessage(String expected, String... args) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimulatorCommandLine.parse(args));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void registerTakesTheTokenAndDefaultsTheApiToTheDeviceHost() {
+        SimulateArguments arguments = SimulatorCommandLine.parseCommand(null, "--register", "--token", "tm_abc",
+                "--host", "10.0.0.7", "--devices", "5");
+
+        assertEquals(5, arguments.fleet().devices());
+        RegistrationTarget target = arguments.registration().orElseThrow();
+        assertEquals(URI.create("http://10.0.0.7:8080"), target.api());
+        assertEquals("tm_abc", target.token());
+    }
+
+    @Test
+    void registerTakesAnApiAddressAndTheTokenFromTheEnvironment() {
+        RegistrationTarget target = SimulatorCommandLine.parseCommand("tm_env", "--register", "--api",
+                "https://gw.example.org:8443").registration().orElseThrow();
+
+        assertEquals(URI.create("https://gw.example.org:8443"), target.api());
+        assertEquals("tm_env", target.token());
+        assertTrue(SimulatorCommandLine.parseCommand("tm_env").registration().isEmpty(), "no --register, no registration");
+    }
+
+    @Test
+    void registerWithoutTokenOrWithABadApiSaysWhatIsMissing() {
+        IllegalArgumentException noToken = assertThrows(IllegalArgumentException.class,
+                () -> SimulatorCommandLine.parseCommand(null, "--register"));
+        assertTrue(noToken.getMessage().contains("--register needs an admin token of the fleet: --token T"),
+                noToken.getMessage());
+        IllegalArgumentException badApi = assertThrows(IllegalArgumentException.class,
+                () -> SimulatorCommandLine.parseCommand(null, "--register", "--token", "t", "--api", "127.0.0.1:8080"));
+        assertTrue(badApi.getMessage().contains("--api wants the gateway's HTTP address"), badApi.getMessage());
+        assertMessage("--api is only for --register", "--api", "http://127.0.0.1:8080");
     }
 }

@@ -17,6 +17,7 @@ public final class TokenCommand {
             usage: telemask token create --tenant T --role admin|viewer|driver [--device IMEI] [--name N]
                    telemask token revoke ID|PREFIX
                    telemask token list --tenant T
+            Each also takes --config FILE (as serve does) and --init (create the embedded database if there is none).
             """;
 
     private TokenCommand() {

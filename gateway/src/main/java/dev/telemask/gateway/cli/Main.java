@@ -25,13 +25,15 @@ public final class Main {
     private static final String USAGE = """
             usage: telemask <command> [arguments]
               serve   [--config FILE]   run the gateway (device TCP/UDP port, HTTP port); embedded database by default
-              migrate [--config FILE]   apply the database migrations and exit
+              migrate [--config FILE] [--init]
+                                        apply the database migrations and exit
               decode  [FILE]            decode hex-encoded Teltonika TCP frames (one per line, FILE or stdin) to NDJSON
-              token create --tenant T --role admin|viewer|driver [--device IMEI] [--name N]
+              token create --tenant T --role admin|viewer|driver [--device IMEI] [--name N] [--config FILE] [--init]
               token list --tenant T | token revoke ID|PREFIX
                                         API tokens (shown once; only a hash is stored)
             Configuration: telemask.properties in the working directory if present, or --config FILE, then
-            TELEMASK_* environment variables (see the README).
+            TELEMASK_* environment variables (see the README). migrate and token use the database serve uses with
+            the same configuration (also while serve runs); they create no embedded database unless given --init.
             """;
     private static final Path DEFAULT_CONFIG = Path.of("telemask.properties");
 
@@ -52,7 +54,7 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "serve" -> serve(config(args));
-                case "migrate" -> migrate(config(args));
+                case "migrate" -> migrate(args);
                 case "decode" -> decode(args);
                 case "token" -> token(args);
                 case "help", "--help", "-h" -> {
@@ -123,7 +125,13 @@ public final class Main {
         return 0;
     }
 
-    private static int migrate(GatewayConfig config) {
+    private static int migrate(String[] args) {
+        ToolArguments arguments = ToolArguments.parse(args, 1);
+        if (!arguments.rest().isEmpty()) {
+            throw new ConfigException("unexpected argument '" + arguments.rest().getFirst()
+                    + "'; usage: telemask migrate [--config FILE] [--init]");
+        }
+        GatewayConfig config = toolConfig(arguments, "migrate");
         try (StorageDatabase database = StorageDatabase.open(databaseSettings(config))) {
             int applied = Migrations.migrate(database.dataSource());
             System.out.println("telemask: " + applied + " migrations applied");
@@ -134,17 +142,31 @@ public final class Main {
         }
     }
 
-    /** Token commands run against the configured (or embedded) database, migrating it first. */
+    /**
+     * Token commands run against the database {@code serve} uses with the same configuration (the embedded one also
+     * while {@code serve} runs it), migrating it first.
+     */
     private static int token(String[] args) {
-        GatewayConfig config = ConfigLoader.load(Files.isRegularFile(DEFAULT_CONFIG) ? DEFAULT_CONFIG : null,
-                System.getenv(), Map.of());
+        ToolArguments arguments = ToolArguments.parse(args, 1);
+        GatewayConfig config = toolConfig(arguments, "token");
         try (StorageDatabase database = StorageDatabase.open(databaseSettings(config))) {
             Migrations.migrate(database.dataSource());
-            return TokenCommand.run(args, database.dataSource(), System.out);
+            return TokenCommand.run(arguments.rest().toArray(String[]::new), database.dataSource(), System.out);
         } catch (RuntimeException e) {
             System.err.println("telemask: token: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The configuration {@code serve} would read here, refused when it names an embedded database not made yet. */
+    private static GatewayConfig toolConfig(ToolArguments arguments, String command) {
+        Path file = arguments.configFile();
+        if (file == null && Files.isRegularFile(DEFAULT_CONFIG)) {
+            file = DEFAULT_CONFIG;
+        }
+        GatewayConfig config = ConfigLoader.load(file, System.getenv(), Map.of());
+        ExistingDatabase.require(config, arguments.init(), command);
+        return config;
     }
 
     private static DatabaseSettings databaseSettings(GatewayConfig config) {

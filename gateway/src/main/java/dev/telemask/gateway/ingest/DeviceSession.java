@@ -115,8 +115,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         }
         if (found.isEmpty()) {
             services.metrics().reject(IngestMetrics.Reject.UNKNOWN_DEVICE);
-            // A metric, not a log line per attempt: an unregistered fleet reconnects all day.
-            LOG.log(Level.DEBUG, "device {0} is not registered; refused", imei);
+            // The first refusal of each IMEI is logged; the metric counts every attempt (a fleet reconnects all day).
+            if (ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress remote) {
+                services.refusals().unregistered(remote.getAddress(), imei);
+            }
             ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);
             TcpAvlCodec.encodeHandshakeReply(false, reply);
             ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);

@@ -82,7 +82,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         UdpDevice device = devices.computeIfAbsent(imei, k -> new UdpDevice(services.limits()));
         if (device.context == null || device.stale) {
             if (!device.loading && !device.inFlight) {
-                load(imei, device);
+                load(imei, device, packet.sender());
             }
             return; // unacknowledged: the device sends it again, by then we know it
         }
@@ -92,7 +92,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         handle(device, batch, header.packetId(), header.avlPacketId(), packet.sender());
     }
 
-    private void load(long imei, UdpDevice device) {
+    private void load(long imei, UdpDevice device, InetSocketAddress sender) {
         if (lookups >= MAX_LOOKUPS) {
             services.metrics().reject(IngestMetrics.Reject.LOOKUP_BUSY);
             forgetUnknown(imei, device);
@@ -111,6 +111,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
                 }
                 if (found.isEmpty()) {
                     services.metrics().reject(IngestMetrics.Reject.UNKNOWN_DEVICE);
+                    services.refusals().unregistered(sender.getAddress(), imei);
                     devices.remove(imei);
                     return;
                 }

@@ -44,8 +44,10 @@ class DeviceSessionTest {
     private final Lookup lookup = new Lookup();
     private final SessionRegistry sessions = new SessionRegistry();
     private final IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
+    private final List<String> refusalLines = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final IngestServices services = new IngestServices(sink, lookup, sessions, metrics,
-            new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100), new RefusalLog(),
+            new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100),
+            new RefusalLog(System::nanoTime, refusalLines::add),
             Duration.ofSeconds(5), Duration.ofMinutes(10), new AtomicBoolean(),
             new IngestLimits(Period.ofMonths(12), Duration.ofMinutes(5), Duration.ofDays(7)), clock::get,
             CommandQueue.NONE);
@@ -167,6 +169,20 @@ class DeviceSessionTest {
         clock.addAndGet(by.toMillis());
         channel.advance(by);
         channel.runPendingTasks();
+    }
+
+    @Test
+    void anUnregisteredDeviceIsRefusedAndItsFirstRefusalLoggedWithItsAddress() {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            PeerChannel channel = new PeerChannel("10.0.0.7", new DeviceSession(services));
+            channel.writeInbound(new DeviceHandshake(IMEI));
+            channel.runPendingTasks();
+            assertEquals(dev.telemask.codec.TcpAvlCodec.HANDSHAKE_REJECTED, reply(channel, 1));
+            assertFalse(channel.isActive(), "closed after the refusal");
+        }
+        assertEquals(List.of("refused device connection from 10.0.0.7: IMEI " + IMEI + " is not registered; register"
+                + " it with POST /api/v1/devices (or set device.auto-register=true to park unknown devices in"
+                + " quarantine)"), refusalLines, "one line for the IMEI, not one per attempt");
     }
 
     @Test

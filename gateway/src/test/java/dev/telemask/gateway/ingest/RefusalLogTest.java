@@ -45,4 +45,41 @@ class RefusalLogTest {
         assertEquals("refused device connection from 192.168.0.1: why", lines.getLast(),
                 "stale addresses make room again");
     }
+
+    @Test
+    void everyUnregisteredImeiGetsOneLineWithItsAddressAndWhatToDo() {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            for (long imei = 350000000000000L; imei < 350000000000005L; imei++) {
+                log.unregistered(PeerChannel.ip("127.0.0.1"), imei);
+            }
+        }
+        assertEquals(5, lines.size(), "one line per IMEI, not per attempt: " + lines);
+        assertEquals("refused device connection from 127.0.0.1: IMEI 350000000000000 is not registered; register it"
+                + " with POST /api/v1/devices (or set device.auto-register=true to park unknown devices in quarantine)",
+                lines.getFirst());
+        assertTrue(lines.get(4).contains("IMEI 350000000000004 "), lines.get(4));
+
+        now += RefusalLog.IMEI_INTERVAL.toNanos() - 1;
+        log.unregistered(PeerChannel.ip("127.0.0.1"), 350000000000000L);
+        assertEquals(5, lines.size(), "quiet for an hour");
+        now += 1;
+        log.unregistered(PeerChannel.ip("127.0.0.1"), 350000000000000L);
+        assertEquals(6, lines.size(), "named again after an hour");
+    }
+
+    @Test
+    void manyNewImeisFallBackToOneLinePerAddress() {
+        for (long i = 0; i < RefusalLog.IMEI_LINES_PER_INTERVAL + 1000; i++) {
+            log.unregistered(PeerChannel.ip("10.0.0.9"), 350000000000000L + i);
+        }
+        assertEquals(RefusalLog.IMEI_LINES_PER_INTERVAL + 1, lines.size(),
+                "the budget of IMEI lines, then the address's own line: " + lines.getLast());
+        assertTrue(lines.getLast().startsWith("refused device connection from 10.0.0.9: IMEI "), lines.getLast());
+
+        now += MINUTE;
+        log.unregistered(PeerChannel.ip("10.0.0.9"), 359999999999999L);
+        assertEquals("refused device connection from 10.0.0.9: IMEI 359999999999999 is not registered; register it"
+                + " with POST /api/v1/devices (or set device.auto-register=true to park unknown devices in quarantine)",
+                lines.getLast(), "a new interval has a new budget");
+    }
 }
