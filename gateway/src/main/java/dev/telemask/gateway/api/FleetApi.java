@@ -103,6 +103,7 @@ public final class FleetApi implements AutoCloseable {
                 .register(router, ADMINS);
         new AuditResource(auditLog, clock).register(router, ADMINS);
         new CommandResource(new DeviceCommands(dataSource), access, audit, clock).register(router, ADMINS);
+        new TokenResource(tokens, audit).register(router, ADMINS);
         new OpenApiResource().register(router);
     }
 

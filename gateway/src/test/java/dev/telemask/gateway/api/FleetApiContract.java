@@ -654,6 +654,56 @@ abstract class FleetApiContract {
     }
 
     @Test
+    void adminsMakeExpiringTokensShownOnceListThemAndRevokeThem() {
+        Fleet f = fleet("tokens");
+        Fleet other = fleet("tokens-other");
+        ApiTestServer.Response made = server.send("POST", f.admin(), "/api/v1/tokens",
+                "{\"name\": \"dispatch desk\", \"role\": \"viewer\", \"expiresIn\": \"P30D\"}");
+        assertEquals(201, made.status(), made.body());
+        String secret = made.json().get("token").asText();
+        long id = made.json().get("id").asLong();
+        assertTrue(secret.startsWith("tmk_"));
+        assertEquals(200, server.get(secret, "/api/v1/devices").status(), "the new token works");
+        assertEquals(403, server.send("POST", secret, "/api/v1/tokens", "{\"name\": \"x\", \"role\": \"admin\"}")
+                .status(), "a viewer makes no tokens");
+
+        JsonNode listed = server.get(f.admin(), "/api/v1/tokens").json().get("items");
+        JsonNode entry = null;
+        for (JsonNode t : listed) {
+            if (t.get("id").asLong() == id) {
+                entry = t;
+            }
+        }
+        assertTrue(entry != null && entry.get("live").asBoolean() && entry.get("expiresAt").isTextual(), listed.toString());
+        assertFalse(listed.toString().contains(secret.substring(12)), "a listing never holds a secret");
+        assertFalse(server.get(other.admin(), "/api/v1/tokens").body().contains("dispatch desk"),
+                "another fleet does not see them");
+        assertEquals(404, server.send("DELETE", other.admin(), "/api/v1/tokens/" + id, null).status(),
+                "nor revokes them");
+
+        assertBadRequest(server.send("POST", f.admin(), "/api/v1/tokens",
+                "{\"name\": \"d\", \"role\": \"driver\"}"), "device");
+        assertBadRequest(server.send("POST", f.admin(), "/api/v1/tokens",
+                "{\"name\": \"d\", \"role\": \"viewer\", \"expiresIn\": \"P2Y\"}"), "expiresIn");
+        assertBadRequest(server.send("POST", f.admin(), "/api/v1/tokens", "{\"role\": \"viewer\"}"), "name");
+        assertBadRequest(server.send("POST", f.admin(), "/api/v1/tokens",
+                "{\"name\": \"d\", \"role\": \"driver\", \"device\": \"" + other.imei() + "\"}"), "device");
+
+        assertEquals(204, server.send("DELETE", f.admin(), "/api/v1/tokens/" + id, null).status());
+        assertEquals(401, server.get(secret, "/api/v1/devices").status(), "a revoked token is refused");
+        assertEquals(404, server.send("DELETE", f.admin(), "/api/v1/tokens/" + id, null).status());
+        JsonNode shortLived = server.send("POST", f.admin(), "/api/v1/tokens",
+                "{\"name\": \"short\", \"role\": \"viewer\"}").json();
+        assertEquals(200, server.get(shortLived.get("token").asText(), "/api/v1/devices").status());
+        server.execute("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = "
+                + shortLived.get("id").asLong());
+        assertEquals(401, server.get(shortLived.get("token").asText(), "/api/v1/devices").status(),
+                "an expired token is refused");
+        assertTrue(server.queryString("SELECT string_agg(action, ',') FROM audit_log WHERE actor IS NOT NULL"
+                + " AND target = 'token:" + id + "'").contains("token.revoke"));
+    }
+
+    @Test
     void anotherTenantsDeviceIsIndistinguishableFromAMissingOne() {
         Fleet a = fleet("tenant-a");
         Fleet b = fleet("tenant-b");

@@ -1,0 +1,127 @@
+package dev.telemask.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+/**
+ * {@code /tokens}: the fleet's API tokens, for its admins. A token is shown once, when it is made; only its hash is
+ * stored. Every token made here expires (at most a year ahead); creating and revoking are audited.
+ */
+final class TokenResource {
+    static final Duration DEFAULT_EXPIRY = Duration.ofDays(90);
+    static final Duration MAX_EXPIRY = Duration.ofDays(366);
+    private static final int MAX_NAME = 100;
+
+    private final ApiTokens tokens;
+    private final AuditTrail audit;
+
+    TokenResource(ApiTokens tokens, AuditTrail audit) {
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    void register(Router router, Set<Role> admins) {
+        router.add("GET", "/tokens", admins, this::list)
+                .add("POST", "/tokens", admins, this::create)
+                .add("DELETE", "/tokens/{id}", admins, this::revoke);
+    }
+
+    private void list(ApiRequest request) throws SQLException {
+        ArrayNode items = ApiRequest.JSON.createArrayNode();
+        for (ApiTokens.Listed token : tokens.list(request.caller().tenantId())) {
+            ObjectNode json = items.addObject();
+            json.put("id", token.id());
+            json.put("name", token.name());
+            json.put("role", token.role().dbName());
+            json.put("device", token.device() == null ? null : Long.toString(token.device()));
+            json.put("prefix", token.prefix());
+            json.put("createdAt", token.createdAt().toString());
+            json.put("expiresAt", token.expiresAt() == null ? null : token.expiresAt().toString());
+            json.put("revokedAt", token.revokedAt() == null ? null : token.revokedAt().toString());
+            json.put("live", token.live());
+        }
+        request.respond(200, ApiRequest.JSON.createObjectNode().set("items", items));
+    }
+
+    private void create(ApiRequest request) throws SQLException {
+        JsonNode body = request.jsonBody();
+        JsonNode nameNode = body.get("name");
+        if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isBlank()
+                || nameNode.asText().length() > MAX_NAME) {
+            throw ApiError.badRequest("name", "is required: 1 to " + MAX_NAME + " characters saying who uses it");
+        }
+        JsonNode roleNode = body.get("role");
+        Role role = roleNode != null && roleNode.isTextual() ? Role.parse(roleNode.asText()) : null;
+        if (role == null) {
+            throw ApiError.badRequest("role", "is required: admin, viewer or driver");
+        }
+        JsonNode deviceNode = body.get("device");
+        Long device = null;
+        if (deviceNode != null && !deviceNode.isNull()) {
+            device = DeviceAccess.parseImei("device", deviceNode.isIntegralNumber() || deviceNode.isTextual()
+                    ? deviceNode.asText() : "?");
+        }
+        if ((role == Role.DRIVER) != (device != null)) {
+            throw ApiError.badRequest("device", role == Role.DRIVER
+                    ? "is required for a driver token: the IMEI of the driver's vehicle"
+                    : "is only for driver tokens");
+        }
+        Duration expiresIn = expiry(body.get("expiresIn"));
+        Caller caller = request.caller();
+        ApiTokens.Created created;
+        try {
+            created = tokens.create(caller.tenantId(), role, device, nameNode.asText().strip(), expiresIn);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("device", e.getMessage());
+        }
+        ObjectNode details = ApiRequest.JSON.createObjectNode().put("role", role.dbName())
+                .put("expiresAt", created.expiresAt().toString());
+        audit.change(caller, "token.create", "token:" + created.id(), details);
+        ObjectNode json = ApiRequest.JSON.createObjectNode();
+        json.put("id", created.id());
+        json.put("token", created.token());
+        json.put("prefix", created.prefix());
+        json.put("name", nameNode.asText().strip());
+        json.put("role", role.dbName());
+        json.put("device", device == null ? null : Long.toString(device));
+        json.put("expiresAt", created.expiresAt().toString());
+        request.respond(201, json);
+    }
+
+    private static Duration expiry(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return DEFAULT_EXPIRY;
+        }
+        Duration expiry;
+        try {
+            expiry = node.isTextual() ? Duration.parse(node.asText()) : null;
+        } catch (DateTimeParseException e) {
+            expiry = null;
+        }
+        if (expiry == null || expiry.isNegative() || expiry.isZero() || expiry.compareTo(MAX_EXPIRY) > 0) {
+            throw ApiError.badRequest("expiresIn", "must be an ISO-8601 duration above zero and at most "
+                    + MAX_EXPIRY.toDays() + " days, e.g. \"P90D\"");
+        }
+        return expiry;
+    }
+
+    private void revoke(ApiRequest request) throws SQLException {
+        long id;
+        try {
+            id = Long.parseLong(request.pathParameter("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("id", "must be a token id (a number)");
+        }
+        Caller caller = request.caller();
+        if (!tokens.revoke(caller.tenantId(), id)) {
+            throw ApiError.notFound("live token " + id);
+        }
+        audit.change(caller, "token.revoke", "token:" + id, null);
+        request.respondEmpty(204);
+    }
+}
