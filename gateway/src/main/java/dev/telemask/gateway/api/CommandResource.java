@@ -10,7 +10,6 @@ import dev.telemask.storage.query.DeviceCommands;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -59,7 +58,7 @@ final class CommandResource {
         if (problem != null) {
             throw ApiError.badRequest("text", problem);
         }
-        Duration expiry = expiry(body.get("expiresIn"));
+        Duration expiry = RangeParameters.duration("expiresIn", body.get("expiresIn"), DEFAULT_EXPIRY, MAX_EXPIRY);
         Caller caller = request.caller();
         String name = DeviceCommandText.name(text);
         Set<String> allowed = commands.allowed(caller.tenantId());
@@ -73,22 +72,6 @@ final class CommandResource {
         request.respond(202, json(queued));
     }
 
-    private static Duration expiry(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return DEFAULT_EXPIRY;
-        }
-        Duration expiry;
-        try {
-            expiry = node.isTextual() ? Duration.parse(node.asText()) : null;
-        } catch (DateTimeParseException e) {
-            expiry = null;
-        }
-        if (expiry == null || expiry.isNegative() || expiry.isZero() || expiry.compareTo(MAX_EXPIRY) > 0) {
-            throw ApiError.badRequest("expiresIn", "must be an ISO-8601 duration above zero and at most "
-                    + MAX_EXPIRY.toDays() + " days, e.g. \"PT1H\"");
-        }
-        return expiry;
-    }
 
     private void list(ApiRequest request) throws SQLException {
         Device device = access.require(request);

@@ -105,6 +105,28 @@ final class RangeParameters {
     }
 
     /** A value quoted back to the client, cut so that a huge parameter does not make a huge error. */
+    /**
+     * A body's duration field {@code name} (ISO-8601, e.g. {@code "PT1H"}), {@code fallback} when absent; 400 unless
+     * it is above zero and at most {@code max}.
+     */
+    static Duration duration(String name, com.fasterxml.jackson.databind.JsonNode node, Duration fallback,
+                             Duration max) {
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        Duration value;
+        try {
+            value = node.isTextual() ? Duration.parse(node.asText()) : null;
+        } catch (java.time.format.DateTimeParseException e) {
+            value = null;
+        }
+        if (value == null || value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
+            throw ApiError.badRequest(name, "must be an ISO-8601 duration above zero and at most " + max.toDays()
+                    + " days, e.g. \"" + fallback + "\"");
+        }
+        return value;
+    }
+
     static String shortened(String value) {
         return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "...";
     }

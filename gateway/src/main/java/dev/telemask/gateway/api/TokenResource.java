@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /**
@@ -71,7 +70,7 @@ final class TokenResource {
                     ? "is required for a driver token: the IMEI of the driver's vehicle"
                     : "is only for driver tokens");
         }
-        Duration expiresIn = expiry(body.get("expiresIn"));
+        Duration expiresIn = RangeParameters.duration("expiresIn", body.get("expiresIn"), DEFAULT_EXPIRY, MAX_EXPIRY);
         Caller caller = request.caller();
         ApiTokens.Created created;
         try {
@@ -93,22 +92,6 @@ final class TokenResource {
         request.respond(201, json);
     }
 
-    private static Duration expiry(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return DEFAULT_EXPIRY;
-        }
-        Duration expiry;
-        try {
-            expiry = node.isTextual() ? Duration.parse(node.asText()) : null;
-        } catch (DateTimeParseException e) {
-            expiry = null;
-        }
-        if (expiry == null || expiry.isNegative() || expiry.isZero() || expiry.compareTo(MAX_EXPIRY) > 0) {
-            throw ApiError.badRequest("expiresIn", "must be an ISO-8601 duration above zero and at most "
-                    + MAX_EXPIRY.toDays() + " days, e.g. \"P90D\"");
-        }
-        return expiry;
-    }
 
     private void revoke(ApiRequest request) throws SQLException {
         long id;
