@@ -44,8 +44,8 @@ abstract class CommandsContract extends GatewayTestBase {
     void startTheOtherInstanceAndSignIn() throws Exception {
         other = startAnotherGateway();
         ApiTokens tokens = new ApiTokens(gateway.dataSource());
-        admin = tokens.create("acme", Role.ADMIN, null, "ops").token();
-        viewer = tokens.create("acme", Role.VIEWER, null, "dispatch").token();
+        admin = tokens.create("acme", Role.ADMIN, null, "ops", null).token();
+        viewer = tokens.create("acme", Role.VIEWER, null, "dispatch", null).token();
     }
 
     @AfterAll

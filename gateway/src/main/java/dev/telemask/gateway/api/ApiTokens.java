@@ -46,14 +46,16 @@ public final class ApiTokens {
     }
 
     /**
-     * Makes a token for the tenant (created if missing). A driver token needs the tenant's device it is bound to.
+     * Makes a token of the fleet named {@code tenantName}, expiring {@code expiresIn} after now (null: never).
      *
-     * @throws IllegalArgumentException when the role and device do not fit, or the device is not the tenant's
+     * @throws IllegalArgumentException when there is no such fleet, the role and device do not fit, or the device is
+     *                                  not the fleet's
      */
-    public Created create(String tenantName, Role role, Long device, String name) throws SQLException {
-        requireDeviceFits(role, device, "--device IMEI");
-        return Transaction.run(dataSource, c -> insert(c, tenant(c, tenantName), role, device, name, null,
-                "tenant " + tenantName));
+    public Created create(String tenantName, Role role, Long device, String name, Duration expiresIn)
+            throws SQLException {
+        requireDeviceFits(role, device, "a device");
+        return Transaction.run(dataSource, c -> insert(c, tenant(c, tenantName), role, device, name, expiresIn,
+                "fleet " + tenantName));
     }
 
     /**
@@ -192,11 +194,12 @@ public final class ApiTokens {
     }
 
     private static long tenant(Connection c, String name) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("INSERT INTO tenants (name) VALUES (?)"
-                + " ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id")) {
+        try (PreparedStatement st = c.prepareStatement("SELECT id FROM tenants WHERE name = ?")) {
             st.setString(1, name);
             try (ResultSet rs = st.executeQuery()) {
-                rs.next();
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("no fleet '" + name + "'");
+                }
                 return rs.getLong(1);
             }
         }

@@ -1,5 +1,14 @@
 package dev.telemask.gateway.cli;
 
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlDecoder;
 import dev.telemask.codec.CodecException;
@@ -12,11 +21,27 @@ import java.io.PrintStream;
  * {@code telemask decode [FILE]}: reads hex-encoded TCP AVL frames, one per line, and prints each record as a JSON
  * line, or one error line per frame that fails. Blank lines and lines starting with {@code #} are skipped.
  */
-final class DecodeCommand {
+@Command(name = "decode", mixinStandardHelpOptions = true,
+        description = "Decode hex-encoded Teltonika TCP frames (one per line) to NDJSON, one line per record or"
+                + " per failing frame.")
+final class DecodeCommand implements Callable<Integer> {
     /** A line that is not an even number of hex digits. */
     static final String BAD_HEX = "BAD_HEX";
 
-    private DecodeCommand() {}
+    @ParentCommand
+    Main main;
+
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "the frames (default, or '-': standard input)")
+    Path file;
+
+    @Override
+    public Integer call() throws IOException {
+        try (BufferedReader in = file != null && !file.toString().equals("-")
+                ? Files.newBufferedReader(file, StandardCharsets.US_ASCII)
+                : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII))) {
+            return run(in, main.out);
+        }
+    }
 
     /** Returns the exit status: 0 when every frame decoded, 1 otherwise. */
     static int run(BufferedReader in, PrintStream out) throws IOException {

@@ -26,7 +26,7 @@ final class ExistingDatabase {
                 + " working directory " + Path.of("").toAbsolutePath() + "). Run './telemask " + command
                 + "' in the directory where './telemask serve' runs, with the same --config FILE or TELEMASK_*"
                 + " variables as the gateway (TELEMASK_DB_EMBEDDED_DIR names the data directory, TELEMASK_DB_URL an"
-                + " external database); or add " + ToolArguments.INIT + " to create a new embedded database here.");
+                + " external database); or add " + "--init" + " to create a new embedded database here.");
     }
 
     /** A PostgreSQL data directory has its {@code PG_VERSION} from {@code initdb} on. */

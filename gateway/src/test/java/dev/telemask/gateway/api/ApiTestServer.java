@@ -143,7 +143,8 @@ final class ApiTestServer implements AutoCloseable {
     /** A token for the tenant (created when missing); {@code device} for a driver. */
     String token(String tenant, Role role, Long device) {
         try {
-            return new ApiTokens(dataSource).create(tenant, role, device, role.dbName() + "-test").token();
+            tenant(tenant);
+            return new ApiTokens(dataSource).create(tenant, role, device, role.dbName() + "-test", null).token();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

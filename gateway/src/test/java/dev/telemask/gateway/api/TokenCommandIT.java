@@ -1,20 +1,22 @@
 package dev.telemask.gateway.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.gateway.cli.Main;
+import dev.telemask.gateway.cli.ToolDatabases;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** {@code telemask token ...} against a real database, and the tokens it makes against the API. */
+/** {@code telemask tenant ...} and {@code telemask token ...} against a real database, and their tokens at the API. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TokenCommandIT {
     ApiTestServer server;
@@ -32,53 +34,90 @@ class TokenCommandIT {
 
     int run(String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int code = TokenCommand.run(args, server.dataSource, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ToolDatabases theServers = (config, init, command) -> new ToolDatabases.Opened() {
+            @Override
+            public DataSource dataSource() {
+                return server.dataSource;
+            }
+
+            @Override
+            public int migrationsApplied() {
+                return 0;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        int code = Main.run(theServers, out, out, args);
         output = bytes.toString(StandardCharsets.UTF_8);
         return code;
     }
 
     @Test
-    void createsATenantAndATokenThatWorksUntilRevoked() {
-        assertEquals(0, run("create", "--tenant", "acme", "--role",
-                "admin", "--name", "ops"));
+    void aFleetIsCreatedExplicitlyAndItsTokenWorksUntilRevoked() {
+        assertEquals(2, run("token", "create", "--tenant", "acme", "--role", "admin", "--name", "ops"));
+        assertTrue(output.contains("no fleet 'acme'; create it first: ./telemask tenant create acme"), output);
+        assertEquals(0, server.queryLong("SELECT count(*) FROM tenants WHERE name = 'acme'"), "no fleet by accident");
+
+        assertEquals(0, run("tenant", "create", "acme"));
+        assertEquals(1, run("tenant", "create", "acme"), "a fleet of that name exists");
+        assertEquals(2, run("tenant", "create", "no spaces"));
+        assertEquals(0, run("token", "create", "--tenant", "acme", "--role", "admin", "--name", "ops"));
         String token = output.lines().findFirst().orElseThrow();
         assertTrue(token.startsWith(ApiTokens.SCHEME), output);
-        assertEquals(1, server.queryLong("SELECT count(*) FROM tenants WHERE name = 'acme'"));
+        assertTrue(output.contains("expires "), output);
         assertEquals(0, server.queryLong("SELECT count(*) FROM api_tokens t WHERE position('"
                 + token.substring(ApiTokens.SCHEME.length()) + "' IN t::text) > 0"), "the clear token is not stored");
+        assertEquals(1, server.queryLong("SELECT count(*) FROM api_tokens WHERE expires_at > now() + interval '89 days'"
+                + " AND expires_at < now() + interval '91 days' AND name = 'ops'"), "90 days unless told");
         assertEquals(200, server.get(token, "/api/v1/devices").status());
 
-        assertEquals(0, run("list", "--tenant", "acme"));
+        assertEquals(0, run("token", "list", "--tenant", "acme"));
         assertTrue(output.contains("\tadmin\t-\tops\t"), output);
         assertFalse(output.contains(token), "listing never shows a secret");
+        assertEquals(0, run("tenant", "list"));
+        assertTrue(output.contains("acme\t0\t1\t"), output);
 
-        assertEquals(0, run("revoke", token.substring(0, 12)));
+        assertEquals(0, run("token", "revoke", token.substring(0, 12)));
         assertEquals(401, server.get(token, "/api/v1/devices").status());
-        assertEquals(1, run("revoke", token.substring(0, 12)), "nothing left to revoke");
+        assertEquals(1, run("token", "revoke", token.substring(0, 12)), "nothing left to revoke");
     }
 
     @Test
-    void aDriverTokenIsBoundToADeviceOfItsTenant() {
+    void aDriverTokenIsBoundToADeviceOfItsFleet() {
         server.device("fleet-d", 356_307_042_441_013L);
-        assertEquals(2, run("create", "--tenant", "fleet-d", "--role", "driver"));
-        assertTrue(output.contains("--device"), output);
-        assertEquals(2, run("create", "--tenant", "fleet-d", "--role", "driver", "--device", "123"));
-        assertEquals(2, run("create", "--tenant", "other", "--role", "driver", "--device", "356307042441013"));
-        assertEquals(2, run("create", "--tenant", "fleet-d", "--role", "viewer", "--device", "356307042441013"));
-        assertEquals(0, run("create", "--tenant", "fleet-d", "--role", "driver", "--device", "356307042441013"));
+        server.tenant("other");
+        assertEquals(2, run("token", "create", "--tenant", "fleet-d", "--role", "driver"));
+        assertTrue(output.contains("a device"), output);
+        assertEquals(2, run("token", "create", "--tenant", "fleet-d", "--role", "driver", "--device", "123"));
+        assertEquals(2, run("token", "create", "--tenant", "other", "--role", "driver", "--device", "356307042441013"));
+        assertEquals(2, run("token", "create", "--tenant", "fleet-d", "--role", "viewer", "--device", "356307042441013"));
+        assertEquals(0, run("token", "create", "--tenant", "fleet-d", "--role", "driver", "--device", "356307042441013",
+                "--expires-in", "PT8H"));
         String token = output.lines().findFirst().orElseThrow();
         assertEquals(200, server.get(token, "/api/v1/devices/356307042441013/positions").status());
         long id = server.queryLong("SELECT max(id) FROM api_tokens");
-        assertEquals(0, run("revoke", Long.toString(id)));
+        assertEquals(0, run("token", "revoke", Long.toString(id)));
     }
 
     @Test
-    void usageErrorsExitTwo() {
+    void everyCommandHasHelpAndUsageErrorsExitTwo() {
+        for (String[] help : new String[][] {{"--help"}, {"help"}, {"serve", "--help"}, {"migrate", "--help"},
+                {"decode", "--help"}, {"tenant", "--help"}, {"tenant", "create", "--help"}, {"token", "--help"},
+                {"token", "create", "--help"}, {"token", "list", "--help"}, {"token", "revoke", "--help"}}) {
+            assertEquals(0, run(help), String.join(" ", help) + ": " + output);
+            assertTrue(output.contains("Usage: telemask"), String.join(" ", help) + ": " + output);
+        }
+        assertTrue(run("--help") == 0 && output.contains("tenant") && output.contains("simulate"), output);
         assertEquals(2, run());
-        assertEquals(2, run("create", "--tenant", "x", "--role", "root"));
-        assertEquals(2, run("create", "--role", "admin"));
+        assertEquals(2, run("token", "create", "--tenant", "x", "--role", "root"));
+        assertEquals(2, run("token", "create", "--role", "admin"));
+        assertTrue(output.contains("--tenant"), "the missing option is named: " + output);
         assertEquals(2, run("frobnicate"));
-        assertEquals(2, run("list", "--tenant"));
-        assertEquals(0, run("token", "list", "--tenant", "acme"), "the word token may be passed on");
+        assertEquals(2, run("token", "list", "--tenant"));
+        assertEquals(2, run("token", "create", "--tenant", "x", "--role", "admin", "--expires-in", "P2Y"));
+        assertEquals(2, run("token", "create", "--tenant", "x", "--role", "admin", "--expires-in", "soon"));
     }
 }

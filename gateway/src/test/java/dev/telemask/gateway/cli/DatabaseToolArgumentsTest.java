@@ -28,15 +28,19 @@ class DatabaseToolArgumentsTest {
     Path directory;
 
     @Test
-    void configAndInitAreTakenOutOfTheToolsOwnArguments() {
-        ToolArguments arguments = ToolArguments.parse(new String[] {"token", "create", "--config", "gw.properties",
-                "--tenant", "demo", "--init", "--role", "admin"}, 1);
-
-        assertEquals(Path.of("gw.properties"), arguments.configFile());
-        assertTrue(arguments.init());
-        assertEquals(List.of("create", "--tenant", "demo", "--role", "admin"), arguments.rest());
-        assertFalse(ToolArguments.parse(new String[] {"migrate"}, 1).init());
-        assertThrows(ConfigException.class, () -> ToolArguments.parse(new String[] {"migrate", "--config"}, 1));
+    void configAndInitReachTheDatabaseOfEveryTool() {
+        List<String> asked = new java.util.ArrayList<>();
+        ToolDatabases recording = (config, init, command) -> {
+            asked.add(command + " " + config + " " + init);
+            throw new ConfigException("stop here");
+        };
+        java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+        assertEquals(2, Main.run(recording, quiet, quiet, "token", "create", "--config", "gw.properties", "--tenant",
+                "demo", "--init", "--role", "admin"));
+        assertEquals(2, Main.run(recording, quiet, quiet, "migrate"));
+        assertEquals(2, Main.run(recording, quiet, quiet, "tenant", "list", "--config", "x.properties"));
+        assertEquals(List.of("token gw.properties true", "migrate null false", "tenant x.properties false"), asked);
+        assertEquals(2, Main.run(recording, quiet, quiet, "migrate", "--config"), "--config needs a file");
     }
 
     @Test
@@ -67,15 +71,10 @@ class DatabaseToolArgumentsTest {
     void theTokenCommandReadsServesConfigFileAndCreatesNoDatabase() throws IOException {
         Path data = directory.resolve("data/postgres");
         Path file = Files.writeString(directory.resolve("gateway.properties"), "db.embedded-dir=" + data + "\n");
-        PrintStream original = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = Main.run(new String[] {"token", "list", "--tenant", "demo", "--config", file.toString()});
-        } finally {
-            System.setErr(original);
-        }
+        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int exit = Main.run(ToolDatabases.CONFIGURED, errors, errors, "token", "list", "--tenant", "demo", "--config",
+                file.toString());
 
         assertEquals(2, exit);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("no embedded database at " + data), err.toString());

@@ -75,8 +75,8 @@ class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
     void seed() throws Exception {
         imei = device(policy("field-staff", FIELD_STAFF_POLICY));
         ApiTokens tokens = new ApiTokens(gateway.dataSource());
-        adminToken = tokens.create("acme", Role.ADMIN, null, "console-admin").token();
-        driverToken = tokens.create("acme", Role.DRIVER, imei, "console-driver").token();
+        adminToken = tokens.create("acme", Role.ADMIN, null, "console-admin", null).token();
+        driverToken = tokens.create("acme", Role.DRIVER, imei, "console-driver", null).token();
 
         // Yesterday, so the day is whole and well inside retention.
         day = LocalDate.now(ZoneOffset.UTC).minusDays(1);

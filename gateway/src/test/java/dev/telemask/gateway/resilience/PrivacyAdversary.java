@@ -73,7 +73,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
     @BeforeAll
     void listen() throws Exception {
         java.util.logging.Logger.getLogger("").addHandler(capture);
-        token = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "adversary").token();
+        token = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "adversary", null).token();
     }
 
     @AfterAll
@@ -320,7 +320,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
     @Test
     void aDriversOwnHomeZoneHidesHomeFromTheFleet() throws Exception {
         long imei = device(policy("driver-zone", OPEN_POLICY_WITH_DEFAULT_TIMING));
-        String driver = new ApiTokens(gateway.dataSource()).create("acme", Role.DRIVER, imei, "driver").token();
+        String driver = new ApiTokens(gateway.dataSource()).create("acme", Role.DRIVER, imei, "driver", null).token();
         int homeLat = HOME_LAT + 6_661;
         int homeLon = HOME_LON + 6_661;
         HttpResponse<String> placed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"

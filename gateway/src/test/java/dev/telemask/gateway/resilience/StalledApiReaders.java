@@ -61,9 +61,9 @@ abstract class StalledApiReaders extends GatewayTestBase.ForOtherPackages {
                 + (TRACK_ROWS - 1) + ") i, LATERAL (SELECT TIMESTAMPTZ '" + start + "' + i * INTERVAL '10 seconds'"
                 + " AS t) x");
         ApiTokens tokens = new ApiTokens(gateway.dataSource());
-        String driver = tokens.create("acme", Role.DRIVER, big, "stalling-driver").token();
-        String viewer = tokens.create("acme", Role.VIEWER, null, "stalling-viewer").token();
-        String admin = tokens.create("acme", Role.ADMIN, null, "ops").token();
+        String driver = tokens.create("acme", Role.DRIVER, big, "stalling-driver", null).token();
+        String viewer = tokens.create("acme", Role.VIEWER, null, "stalling-viewer", null).token();
+        String admin = tokens.create("acme", Role.ADMIN, null, "ops", null).token();
         String track = "/api/v1/devices/" + big + "/positions?limit=" + TRACK_ROWS + "&from=" + start + "&to="
                 + start.plus(Duration.ofDays(12));
 

@@ -1,0 +1,72 @@
+package dev.telemask.gateway.cli;
+
+import dev.telemask.storage.query.Tenants;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code telemask tenant create|list}: fleets are made explicitly, never by a mistyped name elsewhere. */
+@Command(name = "tenant", mixinStandardHelpOptions = true, description = "Fleets (tenants): create, list.",
+        subcommands = {TenantCommands.Create.class, TenantCommands.ListAll.class})
+final class TenantCommands {
+    /** Letters, digits, '.', '_' and '-', starting with a letter or digit. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    @ParentCommand
+    Main main;
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a fleet.")
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        TenantCommands parent;
+
+        @Mixin
+        DatabaseTool database;
+
+        @Parameters(paramLabel = "NAME", description = "the fleet's name: letters, digits, '.', '_', '-'")
+        String name;
+
+        @Override
+        public Integer call() throws SQLException {
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("a fleet's name is 1 to 64 letters, digits, '.', '_' or '-',"
+                        + " starting with a letter or digit; got '" + name + "'");
+            }
+            Main main = parent.main;
+            try (ToolDatabases.Opened opened = main.databases.open(database.configFile, database.init, "tenant")) {
+                if (new Tenants(opened.dataSource()).create(name).isEmpty()) {
+                    main.out.println("telemask tenant: a fleet named '" + name + "' exists already");
+                    return 1;
+                }
+            }
+            main.out.println("created fleet " + name + "; its first admin token: ./telemask token create --tenant "
+                    + name + " --role admin --name NAME");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the fleets.")
+    static final class ListAll implements Callable<Integer> {
+        @ParentCommand
+        TenantCommands parent;
+
+        @Mixin
+        DatabaseTool database;
+
+        @Override
+        public Integer call() throws SQLException {
+            Main main = parent.main;
+            try (ToolDatabases.Opened opened = main.databases.open(database.configFile, database.init, "tenant")) {
+                main.out.println("name\tdevices\tlive tokens\tcreated");
+                for (Tenants.Tenant t : new Tenants(opened.dataSource()).list()) {
+                    main.out.println(t.name() + "\t" + t.devices() + "\t" + t.liveTokens() + "\t" + t.createdAt());
+                }
+            }
+            return 0;
+        }
+    }
+}
