@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.WeakHashMap;
 
@@ -112,6 +113,7 @@ final class PositionInserter {
                 }
                 Written written = current.isEmpty() ? new Written(0, 0, 0, 0, CopyPath.DIRECT) : write(connection, current);
                 saveDeviceStates(connection, current);
+                announce(connection, current);
                 long commitStart = System.nanoTime();
                 connection.commit();
                 committed(connection);
@@ -439,6 +441,15 @@ final class PositionInserter {
                 update.close();
             }
         }
+    }
+
+    /** Tells listening consoles, at commit, which devices may have a new latest position. */
+    private static void announce(Connection connection, List<PositionBatch> batches) throws SQLException {
+        Set<Long> imeis = new LinkedHashSet<>();
+        for (PositionBatch batch : batches) {
+            imeis.add(batch.imei());
+        }
+        PositionNotices.announce(connection, imeis);
     }
 
     private static void saveLastSeen(Connection connection, List<PositionBatch> batches) throws SQLException {
