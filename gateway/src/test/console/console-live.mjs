@@ -19,6 +19,7 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking
   '--disable-sync', '--no-first-run'];
 
 const result = { consoleErrors: [], screenshots: [] };
+let admin = null;
 const context = await chromium.launchPersistentContext(mkdtempSync(join(plan.outDir, 'profile-')), {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
@@ -53,7 +54,7 @@ try {
     };
   });
 
-  const admin = await signIn(plan.adminToken);
+  admin = await signIn(plan.adminToken);
   await admin.waitForSelector('body[data-live="live"]');
   const movingPin = `#fleet-map .live-pin [data-imei="${plan.moving.imei}"]`;
   await admin.waitForSelector(movingPin);
@@ -124,6 +125,8 @@ try {
   result.movedFound = plan.movedNeedles.filter((needle) => adminLive.includes(needle));
 } catch (failure) {
   result.failure = String(failure?.stack ?? failure);
+  // What the admin's page had received, to tell a late event from a missing or different one.
+  result.adminLive = await admin?.evaluate(() => window.__live).catch(() => null);
 } finally {
   await context.close();
 }

@@ -1,5 +1,5 @@
-// The fleet's devices: label or IMEI, what the live feed says now (online or not, private or where), when it was
-// last heard of, and the name of its policy. Every value goes in as text (el() builds nodes, never HTML).
+// The fleet's devices: label or IMEI with its policy's name, what the live feed says now (online or not, private
+// or on the map), and when it was last heard of. Every value goes in as text (el() builds nodes, never HTML).
 
 import { el, fill, formatTime } from './dom.js';
 
@@ -11,13 +11,12 @@ export function renderDevices(tbody, devices, policyNames, onPick) {
     const policy = device.policyId == null ? 'none' : policyNames.get(device.policyId) ?? `policy ${device.policyId}`;
     const row = el('tr', { 'data-imei': device.imei, tabindex: 0, class: device.online ? 'online' : 'offline' },
       el('td', {}, el('strong', { class: 'label' }, device.label ?? device.imei), el('br'),
-        el('small', {}, device.imei),
+        el('small', {}, `${device.imei} · ${policy}`),
         device.restricted ? el('span', { class: 'tag' }, 'restricted') : null,
         isPrivate(device) ? el('span', { class: 'tag private' }, 'private mode') : null),
       el('td', {}, el('span', { class: `state ${device.online ? 'online' : 'offline'}` },
         device.online ? 'online' : 'offline'), el('br'), now(device)),
-      el('td', {}, formatTime(lastSeen(device))),
-      el('td', {}, policy));
+      el('td', { class: 'seen' }, formatTime(lastSeen(device))));
     const pick = () => onPick(device);
     row.addEventListener('click', pick);
     row.addEventListener('keydown', (event) => {
@@ -30,7 +29,7 @@ export function renderDevices(tbody, devices, policyNames, onPick) {
       }
     });
     return row;
-  }) : el('tr', {}, el('td', { class: 'empty', colspan: 4 }, 'No device matches.')));
+  }) : el('tr', {}, el('td', { class: 'empty', colspan: 3 }, 'No device matches.')));
 }
 
 /** What the newest stored record says, in words: no coordinate is ever written out. */

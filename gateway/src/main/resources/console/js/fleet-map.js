@@ -11,6 +11,8 @@ const CELL = { className: 'live-cell', color: '#92400e', weight: 1, fillOpacity:
 export class FleetMap {
   constructor(container, { tileUrl, tileAttribution }, onOpen) {
     this.map = L.map(container, { keyboard: true }).setView(...HOME);
+    // Leaflet measures its box once; the page's grid resizes it as the list fills, so it measures again.
+    new ResizeObserver(() => this.map.invalidateSize()).observe(container);
     addTiles(this.map, tileUrl, tileAttribution);
     this.markers = new Map(); // imei -> { marker, cell }
     this.onOpen = onOpen;

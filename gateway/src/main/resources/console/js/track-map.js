@@ -15,6 +15,7 @@ export class TrackMap {
   constructor(container, { tileUrl, tileAttribution }) {
     this.map = L.map(container, { preferCanvas: false }).setView(...HOME);
     addTiles(this.map, tileUrl, tileAttribution);
+    new ResizeObserver(() => this.map.invalidateSize()).observe(container);
     this.layers = L.featureGroup().addTo(this.map);
   }
 
