@@ -8,8 +8,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Announces which devices have new stored records, on channel {@value #CHANNEL}: the writer NOTIFYs inside its
- * transaction, so PostgreSQL delivers the notice at commit (never for a rollback) to every gateway instance that
+ * Announces which devices have new stored records, on channel {@value #CHANNEL}: the writer NOTIFYs right after
+ * its records' commit (so never for a rollback), and PostgreSQL delivers the notice to every gateway instance that
  * listens. A notice carries IMEIs only, comma-separated, never a coordinate or a time: a reader looks the rows up
  * through the ordinary, tenant-scoped queries.
  */
