@@ -34,7 +34,27 @@ try {
     (route) => route.abort('internetdisconnected'));
   context.on('response', (response) => {
     result.responses++;
-    bodies.push(response.text().catch(() => ''));
+    // The live stream never ends while its page is open: the page's own copy of it is searched instead.
+    if (!response.url().includes('/fleet/live')) bodies.push(response.text().catch(() => ''));
+  });
+  await context.addInitScript(() => {
+    window.__live = '';
+    const original = window.fetch;
+    window.fetch = async (...args) => {
+      const response = await original(...args);
+      if (!String(args[0]?.url ?? args[0]).includes('/fleet/live') || !response.body) return response;
+      const [copy, page] = response.body.tee();
+      (async () => {
+        const reader = copy.getReader();
+        const decoder = new TextDecoder();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          window.__live += decoder.decode(value, { stream: true });
+        }
+      })();
+      return new Response(page, { status: response.status, statusText: response.statusText, headers: response.headers });
+    };
   });
 
   const admin = await signIn(plan.adminToken);
@@ -55,7 +75,7 @@ try {
   await exportDevice(admin);
   await eraseShownDay(admin);
   result.screenshots.push(await shot(admin, 'console-admin-after.png', { fullPage: true }));
-  const adminPage = await admin.content();
+  const adminPage = await admin.content() + await admin.evaluate(() => window.__live);
 
   const driver = await signIn(plan.driverToken);
   await driver.waitForSelector('#driver:not([hidden]) #private-switch[aria-checked="false"]');
@@ -63,7 +83,7 @@ try {
   await driver.waitForSelector('#private-switch[aria-checked="true"]');
   result.privateUntilText = await driver.locator('#private-until').innerText();
   result.screenshots.push(await shot(driver, 'console-driver.png'));
-  const driverPage = await driver.content();
+  const driverPage = await driver.content() + await driver.evaluate(() => window.__live);
 
   // Everything the browser was sent or shows, searched for any coordinate of the private trip.
   const everything = [adminPage, driverPage, ...(await Promise.all(bodies))].join('\n');

@@ -32,7 +32,7 @@ fi
 command -v node >/dev/null || skip "node is not installed (the browser script runs on Node.js)"
 command -v npm >/dev/null || skip "npm is not installed (it installs playwright-core)"
 
-cp "$here/package.json" "$here/package-lock.json" "$here/console-e2e.mjs" "$dir/"
+cp "$here/package.json" "$here/package-lock.json" "$here"/*.mjs "$dir/"
 if ! cmp -s "$here/package-lock.json" "$dir/node_modules/.package-lock.json.installed" 2>/dev/null; then
   # playwright-core has no install script and downloads no browser; the variable is belt and braces.
   if ! (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund \

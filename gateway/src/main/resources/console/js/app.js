@@ -1,17 +1,23 @@
-// The fleet console: signs in with a token, then shows the fleet, one device's masked track and trips, and
-// what the token's role may do with it. Everything comes from the fleet API, under the token's own rules.
+// The fleet console: signs in with a token, then shows the fleet live (every device at its newest masked
+// position, updated as records are committed), one device's masked day of track and trips, and what the token's
+// role may do with it. Everything comes from the fleet API, under the token's own rules.
 
 import { $, fill } from './dom.js';
 import { Api, ApiFailure } from './api.js';
 import { session } from './session.js';
-import { renderDevices, markSelected } from './device-list.js';
+import { renderDevices, markSelected, matching, isOnline } from './device-list.js';
+import { FleetMap } from './fleet-map.js';
+import { LiveFeed } from './live-feed.js';
 import { renderTrips } from './trip-list.js';
 import { TrackMap } from './track-map.js';
 import { PrivateSwitch } from './private-switch.js';
 import { AdminPanel } from './admin-panel.js';
 import { defaultDays, toWindow } from './day-range.js';
 
-const state = { api: null, role: null, policies: new Map(), device: null, map: null };
+const state = {
+  api: null, role: null, policies: new Map(), device: null, map: null, devices: [], live: new Map(), fleet: null,
+};
+let listPending = false;
 
 async function start() {
   $('#sign-in').addEventListener('submit', (event) => {
@@ -19,6 +25,7 @@ async function start() {
     signIn($('#token').value.trim());
   });
   $('#sign-out').addEventListener('click', () => {
+    state.feed?.stop();
     session.signOut();
     window.location.reload();
   });
@@ -52,10 +59,19 @@ async function signIn(token) {
   $('#who').textContent = `signed in as ${state.role}`;
   document.body.dataset.role = state.role;
   const config = await fetch('/console/config.json').then((r) => r.json());
+  state.fleet = new FleetMap($('#fleet-map'), config, (imei) => {
+    const device = state.devices.find((d) => d.imei === imei);
+    if (device) pick(device);
+  });
   state.map = new TrackMap($('#map'), config);
+  $('#device-search').addEventListener('input', () => renderList());
+  $('#device-filter').addEventListener('change', () => renderList());
   state.switch = new PrivateSwitch(api, (device) => { state.device = device; showDevices(); });
   state.admin = state.role === 'admin' ? new AdminPanel(api, () => showTrack()) : null;
   await showDevices();
+  state.feed = new LiveFeed(token, { onDevice: liveDevice, onState: liveState }).start();
+  // Online means heard of within minutes: recount as time passes, without waiting for the next event.
+  setInterval(() => renderList(), 30_000);
   const only = state.devices.length === 1 ? state.devices[0] : null;
   const asked = new URLSearchParams(window.location.search).get('device');
   const first = state.devices.find((d) => d.imei === asked) ?? only;
@@ -67,15 +83,72 @@ async function showDevices() {
     const { policies } = await state.api.get('/policies');
     state.policies = new Map(policies.map((p) => [p.id, p]));
   }
-  state.devices = (await state.api.get('/devices')).devices;
+  state.devices = (await state.api.get('/devices')).devices.map((d) => ({ ...d, ...state.live.get(d.imei) }));
+  renderList();
+}
+
+/** One device's newest state from the live feed; an older position (out of order) never replaces a newer one. */
+function liveDevice(event) {
+  const known = state.live.get(event.imei) ?? {};
+  const newer = !known.position || !event.position
+    || Date.parse(event.position.time) >= Date.parse(known.position.time);
+  const live = {
+    ...known,
+    ...(event.label === undefined ? {} : { label: event.label }),
+    lastSeenAt: event.lastSeenAt ?? known.lastSeenAt,
+    position: newer ? (event.position ?? known.position) : known.position,
+  };
+  state.live.set(event.imei, live);
+  let device = state.devices.find((d) => d.imei === event.imei);
+  if (!device) {
+    device = { imei: event.imei, policyId: null }; // registered after the list was read
+    state.devices.push(device);
+  }
+  Object.assign(device, live);
+  device.online = isOnline(device);
+  state.fleet.show(device, gridOf(device));
+  scheduleList();
+}
+
+function liveState(status, detail) {
+  const text = { live: 'live', reconnecting: 'reconnecting…', stopped: 'stopped' }[status] ?? status;
+  $('#live-status').textContent = detail && status !== 'live' ? `${text} (${detail})` : text;
+  document.body.dataset.live = status;
+}
+
+function gridOf(device) {
+  return state.policies.get(device.policyId)?.document?.coarsening?.gridMetres;
+}
+
+/** Renders the list at most once a frame however many events arrive. */
+function scheduleList() {
+  if (listPending) return;
+  listPending = true;
+  requestAnimationFrame(() => {
+    listPending = false;
+    renderList();
+    state.fleet.fitOnce();
+  });
+}
+
+function renderList() {
   const names = new Map([...state.policies].map(([id, p]) => [id, p.name]));
-  renderDevices($('#devices tbody'), state.devices, names, pick);
+  for (const device of state.devices) device.online = isOnline(device);
+  const shown = matching(state.devices, $('#device-search').value, $('#device-filter').value);
+  const online = state.devices.filter((d) => d.online).length;
+  $('#device-count').textContent = `${state.devices.length} · ${online} online`;
+  const focused = document.activeElement?.closest?.('#devices tbody tr')?.dataset.imei;
+  renderDevices($('#devices tbody'), shown, names, pick);
   if (state.device) markSelected($('#devices tbody'), state.device.imei);
+  // Keyboard users keep their place while the list refreshes under them.
+  if (focused) $(`#devices tbody tr[data-imei="${focused}"]`)?.focus();
 }
 
 async function pick(device) {
   state.device = device;
   markSelected($('#devices tbody'), device.imei);
+  $('#track-card').hidden = false;
+  state.fleet.focus(device.imei);
   $('#device-title').textContent = `Track of ${device.label ?? device.imei}`;
   $('#driver').hidden = state.role !== 'driver';
   $('#admin').hidden = state.role !== 'admin';

@@ -3,6 +3,7 @@
 
 import { el } from './dom.js';
 import { cellBounds } from './coarse-grid.js';
+import { addTiles } from './fleet-map.js';
 
 const BUSINESS_LINE = { className: 'business-trip', color: '#1d4ed8', weight: 4, opacity: 0.85 };
 const COARSE_CELL = { className: 'coarse-cell', color: '#b45309', weight: 1, fillOpacity: 0.25 };
@@ -13,9 +14,8 @@ const HOME = [[54.6872, 25.2797], 12]; // where the map looks before any track i
 export class TrackMap {
   constructor(container, { tileUrl, tileAttribution }) {
     this.map = L.map(container, { preferCanvas: false }).setView(...HOME);
-    if (tileUrl) {
-      L.tileLayer(tileUrl, { maxZoom: 19, attribution: asHtml(tileAttribution ?? '') }).addTo(this.map);
-    }
+    addTiles(this.map, tileUrl, tileAttribution);
+    new ResizeObserver(() => this.map.invalidateSize()).observe(container);
     this.layers = L.featureGroup().addTo(this.map);
   }
 
@@ -72,9 +72,4 @@ export class TrackMap {
   resize() {
     this.map.invalidateSize();
   }
-}
-
-/** Text made safe for Leaflet's attribution, which it sets as HTML. */
-function asHtml(text) {
-  return el('span', {}, text).innerHTML;
 }

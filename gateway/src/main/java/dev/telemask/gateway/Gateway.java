@@ -2,9 +2,11 @@ package dev.telemask.gateway;
 
 import dev.telemask.gateway.api.ApiSettings;
 import dev.telemask.gateway.api.FleetApi;
+import dev.telemask.gateway.api.LiveSettings;
 import dev.telemask.gateway.config.ConfigException;
 import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
+import dev.telemask.gateway.http.ConsoleAssets;
 import dev.telemask.gateway.http.HttpEndpoint;
 import dev.telemask.gateway.ingest.DeviceIngest;
 import dev.telemask.gateway.ingest.ExpiredAsPrivate;
@@ -126,11 +128,13 @@ public final class Gateway implements AutoCloseable {
         if (config.httpPort() >= 0) {
             api = new FleetApi(vertx, database.apiDataSource(), registry, Clock.systemUTC(), sealedZones,
                     ApiSettings.forPool(config.apiWriteTimeout(), config.apiHeavyReadsPerToken(),
-                            config.apiHeavyReadsPerFleet(), config.apiPoolSize()));
+                            config.apiHeavyReadsPerFleet(), config.apiPoolSize()),
+                    LiveSettings.withClients(config.apiLiveClients()));
+            ingest.watchPositions(api.liveFleet());
             EmbeddedSupervisor watched = supervisor;
             http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry,
                     database.apiDataSource(), () -> watched == null || watched.isUp(), config.metricsToken(),
-                    api::handle);
+                    api::handle, ConsoleAssets.of(config.consoleTileUrl(), config.consoleTileAttribution()));
         }
     }
 

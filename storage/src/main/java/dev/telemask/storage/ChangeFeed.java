@@ -14,6 +14,8 @@ import org.postgresql.PGNotification;
  * Tells a gateway instance which devices and policies changed, and for which devices a command was queued, as
  * they are committed by anyone (the triggers of migrations V3 and V17 NOTIFY on {@value #CHANNEL}). Holds one connection LISTENing on its own thread; when that connection
  * is lost, notifications may have been missed, so after reconnecting it reports {@link Listener#everythingChanged}.
+ * The same connection also LISTENs on {@link PositionNotices#CHANNEL}, for whoever {@link #watchPositions watches}
+ * the devices' new positions (the fleet console's live map).
  */
 public final class ChangeFeed implements AutoCloseable {
     public static final String CHANNEL = "telemask_changes";
@@ -36,7 +38,16 @@ public final class ChangeFeed implements AutoCloseable {
         void everythingChanged();
     }
 
+    /** Receives the IMEIs of committed positions on the feed's thread; must not block for long. */
+    public interface PositionListener {
+        void positionsStored(long[] imeis);
+
+        /** Called after the feed reconnected: notices may have been missed meanwhile. */
+        void positionsMissed();
+    }
+
     private final DataSource dataSource;
+    private volatile PositionListener positions;
     private final Listener listener;
     private final Thread thread;
     private volatile boolean closed;
@@ -63,15 +74,24 @@ public final class ChangeFeed implements AutoCloseable {
                 c.setAutoCommit(true);
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + CHANNEL);
+                    st.execute("LISTEN " + PositionNotices.CHANNEL);
                 }
                 listener.everythingChanged();
+                PositionListener watcher = positions;
+                if (watcher != null) {
+                    watcher.positionsMissed();
+                }
                 backoff = 100;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                     if (notifications != null) {
                         for (PGNotification n : notifications) {
-                            dispatch(n.getParameter());
+                            if (PositionNotices.CHANNEL.equals(n.getName())) {
+                                dispatchPositions(n.getParameter());
+                            } else {
+                                dispatch(n.getParameter());
+                            }
                         }
                     }
                 }
@@ -90,6 +110,18 @@ public final class ChangeFeed implements AutoCloseable {
             } finally {
                 connection = null;
             }
+        }
+    }
+
+    /** Hands the IMEIs of every later position notice to {@code listener} (one at a time: it replaces any other). */
+    public void watchPositions(PositionListener listener) {
+        this.positions = listener;
+    }
+
+    private void dispatchPositions(String payload) {
+        PositionListener watcher = positions;
+        if (watcher != null) {
+            watcher.positionsStored(PositionNotices.parse(payload));
         }
     }
 

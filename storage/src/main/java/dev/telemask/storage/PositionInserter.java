@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.WeakHashMap;
 
@@ -35,6 +36,8 @@ import java.util.WeakHashMap;
  * <p>One per writer thread (it keeps a COPY buffer).
  */
 final class PositionInserter {
+    private static final System.Logger LOG = System.getLogger(PositionInserter.class.getName());
+
     static final String STAGING_TABLE = "positions_staging";
     static final String SEALED_STAGING = "sealed_staging";
     static final String SEALED_COLUMNS = "imei, device_time, event_io, received_at, expires_at, key_id, sealed";
@@ -61,7 +64,7 @@ final class PositionInserter {
 
     /** What one committed transaction did. */
     record Result(int records, long inserted, int sealed, long resolvedDeleted, long commitNanos,
-                  Map<PositionBatch, StaleSwitchesException> stale, CopyPath path) {
+                  Map<PositionBatch, StaleSwitchesException> stale, CopyPath path, boolean announced) {
     }
 
     /** What {@link #write} did in the caller's transaction. */
@@ -115,8 +118,9 @@ final class PositionInserter {
                 long commitStart = System.nanoTime();
                 connection.commit();
                 committed(connection);
+                long commitNanos = System.nanoTime() - commitStart;
                 return new Result(written.records(), written.inserted(), written.sealed(), written.resolvedDeleted(),
-                        System.nanoTime() - commitStart, stale, written.path());
+                        commitNanos, stale, written.path(), announce(connection, current));
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
                 evictIfBroken(connection, e);
@@ -438,6 +442,41 @@ final class PositionInserter {
             if (update != null) {
                 update.close();
             }
+        }
+    }
+
+    /**
+     * Tells listening consoles which devices may have a new latest position, after the records' commit and in a
+     * transaction of its own: PostgreSQL serialises the commits of notifying transactions under one lock held
+     * through the commit's WAL flush, so a notice inside the write transaction would queue the writers' fsyncs
+     * behind each other. The notice's transaction commits asynchronously (it stores nothing worth an fsync), so it
+     * holds that lock only briefly. Returns false when it failed: the records are stored all the same (a live map
+     * misses this update until the device's next one).
+     */
+    private static boolean announce(Connection connection, List<PositionBatch> batches) {
+        if (batches.isEmpty()) {
+            return true;
+        }
+        Set<Long> imeis = new LinkedHashSet<>();
+        for (PositionBatch batch : batches) {
+            imeis.add(batch.imei());
+        }
+        try {
+            try (Statement st = connection.createStatement()) {
+                st.execute("SET LOCAL synchronous_commit = off");
+            }
+            PositionNotices.announce(connection, imeis);
+            connection.commit();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "committed records of {0} devices but could not announce them: {1}",
+                    imeis.size(), e.toString());
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // The connection is broken; the pool finds out when it is next validated.
+            }
+            return false;
         }
     }
 

@@ -148,6 +148,7 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
             metrics.committed(result.records(), result.inserted(), System.nanoTime() - start, result.commitNanos());
             metrics.sealed(result.sealed(), result.resolvedDeleted());
             metrics.copyPath(result.path());
+            metrics.announced(result.announced());
         } catch (Exception | Error e) {
             failure = e;
             FailureCause cause = FailureCause.of(e);

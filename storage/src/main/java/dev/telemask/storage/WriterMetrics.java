@@ -24,11 +24,15 @@ final class WriterMetrics {
     private final Counter sealedWritten;
     private final Counter sealedResolved;
     private final Counter staleBatches;
+    private final Counter noticesFailed;
     private final Map<FailureCause, Counter> failures = new EnumMap<>(FailureCause.class);
     private final Map<PositionInserter.CopyPath, Counter> copyPaths = new EnumMap<>(PositionInserter.CopyPath.class);
     private final Map<FailureCause, Counter> failedRecords = new EnumMap<>(FailureCause.class);
 
     WriterMetrics(MeterRegistry registry, PositionQueue queue) {
+        noticesFailed = Counter.builder("telemask.storage.writer.notices.failed")
+                .description("Committed transactions whose devices could not be announced to live maps")
+                .register(registry);
         transactionRecords = DistributionSummary.builder("telemask.storage.writer.transaction.records")
                 .description("Records per write transaction (the batch size the database sees)")
                 .baseUnit("records").publishPercentileHistogram().register(registry);
@@ -87,6 +91,12 @@ final class WriterMetrics {
 
     void copyPath(PositionInserter.CopyPath path) {
         copyPaths.get(path).increment();
+    }
+
+    void announced(boolean announced) {
+        if (!announced) {
+            noticesFailed.increment();
+        }
     }
 
     void stale(int batches) {

@@ -121,6 +121,19 @@ final class ApiRequest {
         return stream;
     }
 
+    /** The bearer token the call was made with (already checked), or null. */
+    String bearerToken() {
+        String header = request.getHeader("Authorization");
+        return header == null || header.length() < 7 ? null : header.substring(7).trim();
+    }
+
+    /** Starts a live (server-sent events) answer, written by the returned client from any thread. */
+    LiveClient openLive(String token, int maxBufferBytes) {
+        answered = true;
+        status = 200;
+        return new LiveClient(request.response(), context, caller, token, maxBufferBytes);
+    }
+
     /** True once an answer has begun: an error can then only cut the connection. */
     boolean answered() {
         return answered;

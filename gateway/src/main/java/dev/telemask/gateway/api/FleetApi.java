@@ -6,6 +6,7 @@ import dev.telemask.storage.SealedZones;
 import dev.telemask.storage.query.DeviceCommands;
 import dev.telemask.storage.query.DeviceRegistry;
 import dev.telemask.storage.query.DeviceZoneStore;
+import dev.telemask.storage.query.LatestPositions;
 import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.PositionQuery;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +66,8 @@ public final class FleetApi implements AutoCloseable {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("telemask-api-", 0).factory());
 
+    private final LiveFleet live;
+
     /** The API with the default limits ({@link ApiSettings#defaults()}). */
     public FleetApi(Vertx vertx, DataSource dataSource, MeterRegistry registry, Clock clock, SealedZones zones) {
         this(vertx, dataSource, registry, clock, zones, ApiSettings.defaults());
@@ -76,6 +79,12 @@ public final class FleetApi implements AutoCloseable {
      */
     public FleetApi(Vertx vertx, DataSource dataSource, MeterRegistry registry, Clock clock, SealedZones zones,
                     ApiSettings settings) {
+        this(vertx, dataSource, registry, clock, zones, settings, LiveSettings.defaults());
+    }
+
+    /** The same, with the live stream's bounds. */
+    public FleetApi(Vertx vertx, DataSource dataSource, MeterRegistry registry, Clock clock, SealedZones zones,
+                    ApiSettings settings, LiveSettings liveSettings) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -105,6 +114,8 @@ public final class FleetApi implements AutoCloseable {
         new CommandResource(new DeviceCommands(dataSource), access, audit, clock).register(router, ADMINS);
         new TokenResource(tokens, audit).register(router, ADMINS);
         new OpenApiResource().register(router);
+        live = new LiveFleet(vertx, new LatestPositions(dataSource), tokens, registry, liveSettings);
+        router.add("GET", "/fleet/live", EVERYONE, request -> live.serve(request, request.bearerToken(), audit));
     }
 
     /**
@@ -128,6 +139,14 @@ public final class FleetApi implements AutoCloseable {
                 executor.execute(() -> serve(request, context, found, body, start));
             }
         }
+    }
+
+    /**
+     * Where this instance's live streams learn of committed positions: give it to the instance's
+     * {@link dev.telemask.storage.ChangeFeed#watchPositions}.
+     */
+    public dev.telemask.storage.ChangeFeed.PositionListener liveFleet() {
+        return live;
     }
 
     /** Heavy reads under way now. */
@@ -249,6 +268,7 @@ public final class FleetApi implements AutoCloseable {
     /** Stops taking work; calls under way finish on their own threads. */
     @Override
     public void close() {
+        live.close();
         executor.shutdown();
     }
 }

@@ -64,6 +64,9 @@ public final class ConfigLoader {
         d.put("api.heavy-reads-per-token", "2");
         d.put("api.heavy-reads-per-fleet", "4");
         d.put("metrics.token", "");
+        d.put("api.live-clients", "200");
+        d.put("console.tile-url", "");
+        d.put("console.tile-attribution", "");
         return Map.copyOf(d);
     }
 
@@ -162,7 +165,10 @@ public final class ConfigLoader {
                 values.duration("api.write-timeout"),
                 values.integer("api.heavy-reads-per-token"),
                 values.integer("api.heavy-reads-per-fleet"),
-                values.text("metrics.token"));
+                values.text("metrics.token"),
+                values.integer("api.live-clients"),
+                values.text("console.tile-url"),
+                values.text("console.tile-attribution"));
     }
 
     /** Typed access with error messages that name the key. */

@@ -45,7 +45,10 @@ public record GatewayConfig(
         Duration apiWriteTimeout,
         int apiHeavyReadsPerToken,
         int apiHeavyReadsPerFleet,
-        String metricsToken) {
+        String metricsToken,
+        int apiLiveClients,
+        String consoleTileUrl,
+        String consoleTileAttribution) {
 
     public GatewayConfig {
         requirePort("device.port", devicePort);
@@ -89,6 +92,9 @@ public record GatewayConfig(
                 || apiWriteTimeout.isNegative() || apiWriteTimeout.isZero()) {
             throw new ConfigException("api.statement-timeout and api.idle-in-transaction-timeout must not be negative"
                     + " (PT0S: none), api.write-timeout must be positive");
+        }
+        if (apiLiveClients < 1) {
+            throw new ConfigException("api.live-clients must be at least 1, was " + apiLiveClients);
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new ConfigException("retention.period must be positive, was " + retention);

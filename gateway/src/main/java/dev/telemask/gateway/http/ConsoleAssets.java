@@ -22,10 +22,8 @@ import java.util.regex.Pattern;
  * gateway jar, so the console needs nothing at run time but this process (and, for a background map, the tiles).
  */
 public final class ConsoleAssets {
-    public static final String DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
-    public static final String DEFAULT_TILE_ATTRIBUTION = "© OpenStreetMap contributors";
-    /** The environment variable that points the map at another tile server (or "none" for no tiles). */
-    public static final String TILE_URL_VARIABLE = "TELEMASK_CONSOLE_TILE_URL";
+    /** The configuration key of the map's tile URL template; unset (or "none"): no tiles, a plain grid. */
+    public static final String TILE_URL_KEY = "console.tile-url";
 
     private static final String ROOT = "console/";
     private static final String PREFIX = "/console/";
@@ -55,13 +53,24 @@ public final class ConsoleAssets {
                 + " frame-ancestors 'none'";
     }
 
-    /** The tile source named by {@value #TILE_URL_VARIABLE}, OpenStreetMap's when unset, none when "none". */
-    public static ConsoleAssets fromEnvironment() {
-        String url = System.getenv(TILE_URL_VARIABLE);
-        if (url == null || url.isBlank()) {
-            return new ConsoleAssets(DEFAULT_TILE_URL, DEFAULT_TILE_ATTRIBUTION);
+    /**
+     * The console with the configured tile source ({@value #TILE_URL_KEY}); none when unset or "none", so that a
+     * gateway sends its users' browsers to no third party unless told to.
+     */
+    public static ConsoleAssets of(String tileUrl, String tileAttribution) {
+        if (tileUrl == null || tileUrl.isBlank() || tileUrl.strip().equals("none")) {
+            return none();
         }
-        return url.strip().equals("none") ? new ConsoleAssets(null, null) : new ConsoleAssets(url.strip(), "");
+        try {
+            return new ConsoleAssets(tileUrl.strip(), tileAttribution);
+        } catch (IllegalArgumentException e) {
+            throw new dev.telemask.gateway.config.ConfigException(e.getMessage());
+        }
+    }
+
+    /** The console on a plain grid, with no tiles. */
+    public static ConsoleAssets none() {
+        return new ConsoleAssets(null, null);
     }
 
     /** True for the paths this serves: hand them to {@link #handle}. */
@@ -148,7 +157,7 @@ public final class ConsoleAssets {
             String host = uri.getHost().replace("SUBDOMAIN", "*");
             return " " + uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(TILE_URL_VARIABLE + " is not a tile URL template: " + tileUrl, e);
+            throw new IllegalArgumentException(TILE_URL_KEY + " is not a tile URL template: " + tileUrl, e);
         }
     }
 }

@@ -42,7 +42,14 @@ public final class HttpEndpoint implements AutoCloseable {
                                      DataSource dataSource, BooleanSupplier serverUp, String metricsToken,
                                      Handler<HttpServerRequest> api)
             throws Exception {
-        ConsoleAssets console = ConsoleAssets.fromEnvironment();
+        return start(vertx, host, port, registry, dataSource, serverUp, metricsToken, api, ConsoleAssets.none());
+    }
+
+    /** The same, serving the fleet console with {@code console}'s map settings. */
+    public static HttpEndpoint start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
+                                     DataSource dataSource, BooleanSupplier serverUp, String metricsToken,
+                                     Handler<HttpServerRequest> api, ConsoleAssets console)
+            throws Exception {
         byte[] token = metricsToken == null ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                         .setMaxInitialLineLength(FleetApi.MAX_REQUEST_LINE))

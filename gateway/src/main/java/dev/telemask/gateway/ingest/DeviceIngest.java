@@ -142,6 +142,11 @@ public final class DeviceIngest implements AutoCloseable {
                 config.shutdownTimeout(), sealedStore);
     }
 
+    /** Hands the IMEIs of every committed position, from any instance, to {@code listener} (the live map's). */
+    public void watchPositions(ChangeFeed.PositionListener listener) {
+        changes.watchPositions(listener);
+    }
+
     /** The store of sealed records, or null when nothing may be sealed (no sealer given). */
     public SealedStore sealedStore() {
         return sealedStore;

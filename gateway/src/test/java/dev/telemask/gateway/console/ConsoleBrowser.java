@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs console-e2e.mjs (Playwright driving Debian's Chromium) in the folder that src/test/console/setup.sh
+ * Runs a browser script (Playwright driving Debian's Chromium) in the folder that src/test/console/setup.sh
  * prepared, and returns the JSON it prints. When the set-up could not install a browser, the test is aborted
  * (reported as skipped) with the set-up's reason, never passed.
  */
@@ -39,13 +39,18 @@ final class ConsoleBrowser {
                 "the browser set-up has not run: bash gateway/src/test/console/setup.sh " + dir);
     }
 
-    /** Runs the script with {@code plan} and returns its result document. */
+    /** Runs console-e2e.mjs with {@code plan} and returns its result document. */
     JsonNode run(Map<String, Object> plan) throws Exception {
-        Path planFile = dir.resolve("plan.json");
+        return run("console-e2e.mjs", plan);
+    }
+
+    /** Runs {@code script} (one of src/test/console/*.mjs) with {@code plan} and returns its result document. */
+    JsonNode run(String script, Map<String, Object> plan) throws Exception {
+        Path planFile = dir.resolve(script + ".plan.json");
         Files.write(planFile, JSON.writeValueAsBytes(plan));
-        Path out = dir.resolve("result.json");
-        Path log = dir.resolve("browser.log");
-        Process process = new ProcessBuilder("node", "console-e2e.mjs", planFile.toString())
+        Path out = dir.resolve(script + ".result.json");
+        Path log = dir.resolve(script + ".log");
+        Process process = new ProcessBuilder("node", script, planFile.toString())
                 .directory(dir.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(log.toFile())

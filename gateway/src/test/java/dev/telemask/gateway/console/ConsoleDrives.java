@@ -31,6 +31,21 @@ final class ConsoleDrives {
         return trip(startMillis, PRIVATE_LATITUDE, PRIVATE_LONGITUDE, 11_000, 13_000, 1);
     }
 
+    /** A trip like the business one, from another place; private when {@code privateMode} is 1. */
+    static AvlBatch tripFrom(long startMillis, int latitude, int longitude, int privateMode) {
+        return trip(startMillis, latitude, longitude, 20_000, 30_000, privateMode);
+    }
+
+    /** What the trip from a place looks like in any text the browser gets (degrees, cut to 4 decimals). */
+    static List<String> needlesOf(int latitude, int longitude) {
+        List<String> needles = new ArrayList<>();
+        for (int r = 0; r <= RECORDS_PER_TRIP; r++) {
+            needles.add(degrees(latitude + r * 20_000));
+            needles.add(degrees(longitude + r * 30_000));
+        }
+        return needles;
+    }
+
     /** What the private trip's coordinates look like in any text the browser gets: none may appear. */
     static List<String> privateNeedles() {
         List<String> needles = new ArrayList<>();

@@ -27,7 +27,7 @@ public final class PositionQuery {
     private static final String AFTER = " AND (device_time > ? OR (device_time = ? AND event_io < ?))";
     private static final String UP_TO = " AND (device_time < ? OR (device_time = ? AND event_io >= ?))";
     private static final String IN_WINDOW = " FROM positions WHERE imei = ? AND device_time >= ? AND device_time < ?";
-    private static final String COLUMNS = "SELECT imei, device_time, receive_time, priority, latitude, longitude,"
+    static final String COLUMNS = "SELECT imei, device_time, receive_time, priority, latitude, longitude,"
             + " altitude, angle, satellites, speed, event_io, io, treatment";
 
     /** Where a page of a paginated read ends: its last row, and whether more rows follow in the window. */
@@ -151,7 +151,8 @@ public final class PositionQuery {
         }
     }
 
-    private static StoredPosition row(ResultSet rs) throws SQLException {
+    /** The row of a {@code SELECT} of {@link #COLUMNS}' columns in their order, from column 1. */
+    static StoredPosition row(ResultSet rs) throws SQLException {
         Integer latitude = nullableInt(rs, 5);
         Integer longitude = nullableInt(rs, 6);
         GeoPoint point = latitude == null || longitude == null ? null : new GeoPoint(latitude, longitude);

@@ -1,0 +1,46 @@
+package dev.telemask.gateway.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.storage.query.LatestPositions;
+import dev.telemask.storage.query.StoredPosition;
+
+/**
+ * One device's state on the live map as a server-sent event: its label, when it was last heard of, and its newest
+ * stored row exactly as the positions API answers it (time, treatment, and a point only when one is stored: a
+ * private record has none, a coarsened one its cell's), never more.
+ */
+final class LiveEvent {
+    private LiveEvent() {
+    }
+
+    /** The {@code position} event of a device, ready to write. */
+    static String of(LatestPositions.Latest latest) {
+        ObjectNode data = ApiRequest.JSON.createObjectNode();
+        data.put("imei", Long.toString(latest.imei()));
+        if (latest.label() != null) {
+            data.put("label", latest.label());
+        }
+        if (latest.lastSeen() != null) {
+            data.put("lastSeenAt", latest.lastSeen().toString());
+        }
+        StoredPosition p = latest.position();
+        if (p != null) {
+            ObjectNode position = data.putObject("position");
+            position.put("time", p.deviceTime().toString());
+            position.put("receivedAt", p.receiveTime().toString());
+            position.put("treatment", PositionJson.treatment(p.treatment()));
+            if (p.point() != null) {
+                position.put("latitude", p.point().latitude());
+                position.put("longitude", p.point().longitude());
+                if (p.speed() != null) {
+                    position.put("speed", p.speed());
+                }
+                if (p.angle() != null) {
+                    position.put("angle", p.angle());
+                }
+            }
+        }
+        // JSON has no raw line breaks (they are escaped in strings), so one data line holds the whole document.
+        return "event: position\ndata: " + data + "\n\n";
+    }
+}

@@ -1,0 +1,224 @@
+package dev.telemask.gateway.api;
+
+import dev.telemask.storage.ChangeFeed;
+import dev.telemask.storage.query.LatestPositions;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The live fleet map's server side: the open {@code GET /fleet/live} streams of this instance, and the devices
+ * whose positions were committed since they were last sent. Commit notices ({@link ChangeFeed.PositionListener})
+ * arrive from every instance's writers through PostgreSQL; they name IMEIs only. One thread reads the newest stored
+ * row of the noticed devices through the ordinary query, once per device however many notices came meanwhile, and
+ * sends it to the streams whose callers may see that device.
+ */
+public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseable {
+    private static final Logger LOG = System.getLogger(LiveFleet.class.getName());
+    private static final String HEARTBEAT = ": heartbeat\n\n";
+
+    private final Vertx vertx;
+    private final LatestPositions latest;
+    private final ApiTokens tokens;
+    private final MeterRegistry registry;
+    private final LiveSettings settings;
+    private final Set<LiveClient> clients = ConcurrentHashMap.newKeySet();
+    private final Set<Long> noticed = ConcurrentHashMap.newKeySet();
+    private final BlockingQueue<Boolean> wake = new LinkedBlockingQueue<>(1);
+    private volatile boolean everything;
+    private volatile boolean closed;
+    private final Thread sender;
+    private final long heartbeatTimer;
+    private final long recheckTimer;
+
+    LiveFleet(Vertx vertx, LatestPositions latest, ApiTokens tokens, MeterRegistry registry, LiveSettings settings) {
+        this.vertx = vertx;
+        this.latest = latest;
+        this.tokens = tokens;
+        this.registry = registry;
+        this.settings = settings;
+        Gauge.builder("telemask.api.live.clients", clients, Set::size)
+                .description("Live fleet streams open on this instance").register(registry);
+        this.sender = Thread.ofVirtual().name("telemask-live-fleet").start(this::sendNoticed);
+        this.heartbeatTimer = vertx.setPeriodic(settings.heartbeat().toMillis(), id -> heartbeat());
+        this.recheckTimer = vertx.setPeriodic(settings.recheck().toMillis(),
+                id -> Thread.ofVirtual().name("telemask-live-recheck").start(this::recheckTokens));
+    }
+
+    /** Streams open now. */
+    int clients() {
+        return clients.size();
+    }
+
+    @Override
+    public void positionsStored(long[] imeis) {
+        if (clients.isEmpty()) {
+            return; // nobody watches on this instance: nothing to read
+        }
+        for (long imei : imeis) {
+            noticed.add(imei);
+        }
+        wake.offer(Boolean.TRUE);
+    }
+
+    @Override
+    public void positionsMissed() {
+        everything = true;
+        wake.offer(Boolean.TRUE);
+    }
+
+    /**
+     * Serves one stream on the request's own (virtual) thread until it ends: admits it within the bound, sends the
+     * caller's fleet as it is now, then leaves the updates to the sender thread.
+     */
+    void serve(ApiRequest request, String token, AuditTrail audit) throws SQLException, InterruptedException {
+        LiveClient client;
+        synchronized (clients) {
+            if (clients.size() >= settings.maxClients()) {
+                registry.counter("telemask.api.live.refused").increment();
+                throw ApiError.unavailable("too many live streams on this instance (" + settings.maxClients()
+                        + "); try again later or another instance");
+            }
+            client = request.openLive(token, settings.maxBufferBytes());
+            // Registered before the snapshot is read: a position committed meanwhile is sent (perhaps twice, and
+            // the console keeps the newer by device time), never lost.
+            clients.add(client);
+        }
+        try {
+            client.open();
+            long devices = sendFleet(client);
+            Caller caller = client.caller();
+            if (caller.role() == Role.DRIVER) {
+                audit.device(caller, "live.read", caller.device(), null, devices);
+            } else {
+                audit.change(caller, "live.read", "fleet", ApiRequest.JSON.createObjectNode()
+                        .put("devices", devices).put("role", caller.role().dbName()));
+            }
+            LiveClient.End end = client.ended().join();
+            registry.counter("telemask.api.live.closed", "reason", end.name().toLowerCase(java.util.Locale.ROOT))
+                    .increment();
+        } finally {
+            client.end(LiveClient.End.CLIENT_CLOSED);
+            clients.remove(client);
+        }
+    }
+
+    /** Every device the client may see, as stored now; returns how many. */
+    private long sendFleet(LiveClient client) throws SQLException {
+        Caller caller = client.caller();
+        if (caller.role() == Role.DRIVER) {
+            List<LatestPositions.Latest> own = latest.of(List.of(caller.device()));
+            own.stream().filter(l -> client.sees(l.tenantId(), l.imei())).forEach(l -> client.send(LiveEvent.of(l)));
+            return own.size();
+        }
+        long sent = 0;
+        long after = 0;
+        while (true) {
+            List<LatestPositions.Latest> page = latest.ofTenant(caller.tenantId(), after);
+            for (LatestPositions.Latest l : page) {
+                client.send(LiveEvent.of(l));
+            }
+            sent += page.size();
+            if (page.size() < LatestPositions.MAX_DEVICES) {
+                return sent;
+            }
+            after = page.get(page.size() - 1).imei();
+        }
+    }
+
+    private void sendNoticed() {
+        while (!closed) {
+            try {
+                wake.take();
+                if (closed) {
+                    return;
+                }
+                if (everything) {
+                    everything = false;
+                    noticed.clear();
+                    for (LiveClient client : List.copyOf(clients)) {
+                        sendFleet(client);
+                    }
+                    continue;
+                }
+                List<Long> imeis = new ArrayList<>(LatestPositions.MAX_DEVICES);
+                for (Long imei : noticed) {
+                    noticed.remove(imei);
+                    imeis.add(imei);
+                    if (imeis.size() == LatestPositions.MAX_DEVICES) {
+                        wake.offer(Boolean.TRUE); // the rest in the next round
+                        break;
+                    }
+                }
+                send(latest.of(imeis));
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException | RuntimeException e) {
+                // The database is away: the devices stay unsent until their next notice, or the feed's reconnect.
+                registry.counter("telemask.api.live.read.failed").increment();
+                LOG.log(Level.WARNING, "live fleet could not read the newest positions: {0}", e.toString());
+            }
+        }
+    }
+
+    private void send(List<LatestPositions.Latest> rows) {
+        for (LatestPositions.Latest row : rows) {
+            String event = null;
+            for (LiveClient client : clients) {
+                if (client.sees(row.tenantId(), row.imei())) {
+                    event = event == null ? LiveEvent.of(row) : event;
+                    client.send(event); // a client it cuts is counted when its stream ends
+                }
+            }
+        }
+        registry.counter("telemask.api.live.devices.sent").increment(rows.size());
+    }
+
+    private void heartbeat() {
+        for (LiveClient client : clients) {
+            client.send(HEARTBEAT);
+        }
+    }
+
+    /** Ends the streams whose token was revoked or expired since they opened. */
+    private void recheckTokens() {
+        Set<String> checked = new HashSet<>();
+        Set<String> invalid = new HashSet<>();
+        for (LiveClient client : List.copyOf(clients)) {
+            String token = client.token();
+            try {
+                if (checked.add(token) && tokens.authenticate(token).isEmpty()) {
+                    invalid.add(token);
+                }
+            } catch (SQLException e) {
+                LOG.log(Level.WARNING, "live fleet could not check a stream's token: {0}", e.toString());
+                return;
+            }
+            if (invalid.contains(token)) {
+                client.end(LiveClient.End.TOKEN_INVALID);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        vertx.cancelTimer(heartbeatTimer);
+        vertx.cancelTimer(recheckTimer);
+        sender.interrupt();
+        for (LiveClient client : clients) {
+            client.end(LiveClient.End.SHUTDOWN);
+        }
+    }
+}
