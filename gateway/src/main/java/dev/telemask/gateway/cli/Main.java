@@ -5,6 +5,7 @@ import dev.telemask.gateway.api.TokenCommand;
 import dev.telemask.gateway.config.ConfigException;
 import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
+import dev.telemask.gateway.logging.LogbackSetup;
 import dev.telemask.storage.ApiPoolSettings;
 import dev.telemask.storage.DatabaseSettings;
 import dev.telemask.storage.Migrations;
@@ -12,6 +13,7 @@ import dev.telemask.storage.StorageDatabase;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** The {@code telemask} command line: one sub-command per job. */
 public final class Main {
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
     private static final String USAGE = """
             usage: telemask <command> [arguments]
               serve   [--config FILE]   run the gateway (device TCP/UDP port, HTTP port); embedded database by default
@@ -38,9 +41,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s: %5$s%6$s%n");
-        }
         System.exit(run(args));
     }
 
@@ -90,7 +90,9 @@ public final class Main {
         if (file == null && Files.isRegularFile(DEFAULT_CONFIG)) {
             file = DEFAULT_CONFIG;
         }
-        return ConfigLoader.load(file, System.getenv(), Map.of());
+        GatewayConfig config = ConfigLoader.load(file, System.getenv(), Map.of());
+        LogbackSetup.apply(config.log());
+        return config;
     }
 
     private static int serve(GatewayConfig config) {
@@ -101,12 +103,12 @@ public final class Main {
             System.err.println("telemask: the gateway could not start: " + e);
             return 1;
         }
-        System.out.printf("telemask: devices on tcp/%d udp/%d%s, HTTP on %d, database %s%n", gateway.devicePort(),
-                gateway.udpPort(), config.tlsEnabled() ? " (TLS)" : "", gateway.httpPort(),
-                config.embeddedDatabase() ? "embedded in " + config.embeddedDataDirectory() : config.databaseUrl());
+        LOG.log(Level.INFO, "telemask {0} serving: devices on tcp/{1} udp/{2}{3}, HTTP{4} on {5}", version(),
+                port(gateway.devicePort()), port(gateway.udpPort()), config.tlsEnabled() ? " (TLS)" : "",
+                config.httpTlsEnabled() ? "S" : "", port(gateway.httpPort()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("telemask: shutting down");
+            LOG.log(Level.INFO, "shutting down");
             try {
                 gateway.close();
             } catch (Exception e) {
@@ -121,6 +123,17 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The jar's version (its manifest), or "dev" when run from classes. */
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /** A port as the log line shows it: "off" for a listener turned off. */
+    private static String port(int port) {
+        return port < 0 ? "off" : Integer.toString(port);
     }
 
     private static int migrate(GatewayConfig config) {

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.lang.System.Logger;
+import java.net.InetSocketAddress;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -112,8 +113,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         }
         if (found.isEmpty()) {
             services.metrics().reject(IngestMetrics.Reject.UNKNOWN_DEVICE);
-            // A metric, not a log line per attempt: an unregistered fleet reconnects all day.
+            // A metric for every attempt, and a WARN line at most once a minute per address: an unregistered fleet
+            // reconnects all day.
             LOG.log(Level.DEBUG, "device {0} is not registered; refused", imei);
+            if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+                services.refusals().refused(remote.getAddress(), "IMEI " + imei + " is not registered");
+            }
             ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);
             TcpAvlCodec.encodeHandshakeReply(false, reply);
             ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
@@ -232,6 +237,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             // Not acknowledged: after a CRC error the device sends the frame again.
             services.metrics().framingError(e.reason());
             LOG.log(Level.DEBUG, "device {0}: frame refused: {1}", imei, e.getMessage());
+            if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+                services.malformedFrames().refused(remote.getAddress(), "device " + imei + ": " + e.getMessage()
+                        + "; not acknowledged");
+            }
             return;
         }
         int n = batch.size();

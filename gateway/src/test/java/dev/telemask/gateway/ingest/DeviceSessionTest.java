@@ -45,7 +45,7 @@ class DeviceSessionTest {
     private final SessionRegistry sessions = new SessionRegistry();
     private final IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
     private final IngestServices services = new IngestServices(sink, lookup, sessions, metrics,
-            new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100), new RefusalLog(),
+            new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100), new RefusalLog(), RefusalLog.malformedFrames(),
             Duration.ofSeconds(5), Duration.ofMinutes(10), new AtomicBoolean(),
             new IngestLimits(Period.ofMonths(12), Duration.ofMinutes(5), Duration.ofDays(7)), clock::get);
 
