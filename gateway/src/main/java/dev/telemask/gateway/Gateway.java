@@ -114,7 +114,6 @@ public final class Gateway implements AutoCloseable {
         });
         long every = config.retentionInterval().toMillis();
         retention.scheduleWithFixedDelay(() -> runRetention(job), every, every, TimeUnit.MILLISECONDS);
-        LOG.log(Level.INFO, "retention {0} by {1}", config.retention(), job.mode());
 
         // Ingest and API on separate pools: no HTTP client can hold a connection a writer or a look-up needs.
         ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, new RecordSealer(sealingKeys), sealedZones,

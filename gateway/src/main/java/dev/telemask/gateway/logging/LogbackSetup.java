@@ -11,6 +11,8 @@ import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import dev.telemask.storage.EmbeddedDatabase;
+import java.io.FilterOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -59,7 +61,8 @@ public final class LogbackSetup {
         appender.setContext(context);
         appender.setName(settings.format() == LogSettings.Format.JSON ? "json" : "text");
         appender.setEncoder(encoder);
-        appender.setOutputStream(out);
+        // A reconfiguration stops this appender, which closes its stream: standard error must stay open.
+        appender.setOutputStream(new Unclosed(out));
         appender.addFilter(new ExpectedFailures());
         appender.start();
 
@@ -89,6 +92,23 @@ public final class LogbackSetup {
         text.setPattern(TEXT_PATTERN);
         text.start();
         return text;
+    }
+
+    /** {@code out}, but closing only flushes it. */
+    private static final class Unclosed extends FilterOutputStream {
+        Unclosed(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
     }
 
     /**

@@ -67,6 +67,22 @@ class LogbackSetupTest {
     }
 
     @Test
+    void aReconfigurationLeavesTheStreamOpen() {
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.io.OutputStream stream = new java.io.FilterOutputStream(out) {
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+        LogbackSetup.apply(context, LogSettings.DEFAULT, stream);
+        LogbackSetup.apply(context, LogSettings.DEFAULT, stream);
+        assertFalse(closed.get(), "standard error outlives the first configuration");
+        context.getLogger("x").info("after");
+        assertTrue(written().contains("after"), written());
+    }
+
+    @Test
     void databaseSetUpDetailIsQuietUnlessAskedFor() {
         LogbackSetup.apply(context, LogSettings.DEFAULT, out);
         context.getLogger("org.flywaydb.core.internal.command.DbMigrate").info("Migrating schema to version 1");
