@@ -210,6 +210,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDirectory
                     + " (is another Telemask using it?)", e);
+        } catch (IllegalStateException e) {
+            // The jar carries the binaries of the platform it was built on only, the container image none.
+            throw new IllegalStateException("no embedded PostgreSQL for " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch") + " in this build: set db.url to a PostgreSQL or TimescaleDB"
+                    + " database (" + e.getMessage() + ")", e);
         }
     }
 
