@@ -6,6 +6,7 @@ import dev.telemask.gateway.config.ConfigException;
 import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.gateway.http.HttpEndpoint;
+import dev.telemask.gateway.http.HttpsCertificate;
 import dev.telemask.gateway.ingest.DeviceIngest;
 import dev.telemask.gateway.ingest.ExpiredAsPrivate;
 import dev.telemask.storage.ApiPoolSettings;
@@ -129,7 +130,8 @@ public final class Gateway implements AutoCloseable {
             EmbeddedSupervisor watched = supervisor;
             http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry,
                     database.apiDataSource(), () -> watched == null || watched.isUp(), config.metricsToken(),
-                    api::handle);
+                    api::handle, config.httpTlsEnabled() ? new HttpsCertificate(config.httpTlsCertificate(),
+                            config.httpTlsKey(), config.httpTlsReloadInterval()) : null);
         }
     }
 
