@@ -16,7 +16,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -138,5 +144,48 @@ class HttpsIT extends GatewayTestBase {
                 return false;
             }
         }, Duration.ofSeconds(20), () -> "the first certificate is served again");
+    }
+
+    @Test
+    void aPairThatDoesNotLoadLeavesThePreviousInService() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                if (event.getLevel() == ch.qos.logback.classic.Level.WARN) {
+                    warnings.add(event.getFormattedMessage());
+                }
+            }
+        };
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.telemask.gateway.http.HttpsCertificate");
+        capture.setContext(logger.getLoggerContext());
+        capture.start();
+        logger.addAppender(capture);
+        try {
+            assertEquals("CN=first", servedSubject());
+            // The new certificate before its key: a mismatched pair on disk.
+            Files.copy(SECOND.toTempCertChainPem().toPath(), CERTIFICATE, StandardCopyOption.REPLACE_EXISTING);
+            Eventually.holds(() -> warnings.stream().anyMatch(w -> w.contains("the key is not the certificate's")),
+                    Duration.ofSeconds(20), () -> "a WARN line about the mismatched pair: " + warnings);
+            assertEquals("CN=first", servedSubject(), "the previous pair still serves");
+            Files.copy(SECOND.toTempPrivateKeyPem().toPath(), KEY, StandardCopyOption.REPLACE_EXISTING);
+            Eventually.holds(() -> {
+                try {
+                    return servedSubject().equals("CN=second");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(20), () -> "the completed pair is served");
+        } finally {
+            logger.detachAppender(capture);
+            install(FIRST);
+            Eventually.holds(() -> {
+                try {
+                    return servedSubject().equals("CN=first");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(20), () -> "the first certificate is served again");
+        }
     }
 }

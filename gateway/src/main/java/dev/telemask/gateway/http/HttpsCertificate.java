@@ -1,6 +1,7 @@
 package dev.telemask.gateway.http;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
@@ -10,22 +11,35 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 
 /**
- * The HTTP port's certificate and key (PEM files), and their reload: every {@code interval} the files' modification
- * times and sizes are compared with those last loaded, and a change is handed to the running server, which serves
- * new connections with it. A pair that does not load (e.g. the certificate replaced, the key not yet) leaves the
- * previous one in service and is tried again at the next check.
+ * The HTTP port's certificate and key (PEM files), and their reload: every {@code interval} both files are read and
+ * compared with those last loaded, and a changed pair is handed to the running server, which serves new connections
+ * with it. The server is given the bytes that were checked, not the paths, so a file written meanwhile cannot slip
+ * in. A pair that does not load (a file missing or not PEM, or the certificate replaced and its key not yet) leaves
+ * the previous one in service and is tried again at the next check.
  */
 public final class HttpsCertificate {
     private static final Logger LOG = System.getLogger(HttpsCertificate.class.getName());
 
+    /** The two files' contents. */
+    private record Pair(byte[] certificate, byte[] key) {
+        boolean sameAs(Pair other) {
+            return other != null && Arrays.equals(certificate, other.certificate) && Arrays.equals(key, other.key);
+        }
+
+        PemKeyCertOptions options() {
+            return new PemKeyCertOptions().setCertValue(Buffer.buffer(certificate)).setKeyValue(Buffer.buffer(key));
+        }
+    }
+
     private final Path certificate;
     private final Path key;
     private final Duration interval;
-    /** The files' state when last loaded into the server. */
-    private volatile List<Object> loaded;
+    /** What the server serves; an update in flight is not started twice. */
+    private volatile Pair loaded;
+    private volatile boolean updating;
     private long timer = -1;
 
     /**
@@ -39,14 +53,15 @@ public final class HttpsCertificate {
         this.interval = interval;
     }
 
-    /** What the server is started with; notes the files' state as loaded. */
-    PemKeyCertOptions keyCertOptions() {
-        loaded = fileState();
-        return pem();
-    }
-
-    private PemKeyCertOptions pem() {
-        return new PemKeyCertOptions().setCertPath(certificate.toString()).setKeyPath(key.toString());
+    /** What the server is started with; a pair that does not load stops the start with the reason. */
+    PemKeyCertOptions keyCertOptions() throws IOException {
+        Pair pair = new Pair(Files.readAllBytes(certificate), Files.readAllBytes(key));
+        String mismatch = KeyPairCheck.mismatch(pair.certificate(), pair.key());
+        if (mismatch != null) {
+            throw new IllegalStateException("HTTPS certificate " + certificate + " with key " + key + ": " + mismatch);
+        }
+        loaded = pair;
+        return pair.options();
     }
 
     /** Starts checking the files for {@code server}. */
@@ -63,29 +78,39 @@ public final class HttpsCertificate {
     }
 
     private void reloadIfChanged(HttpServer server) {
-        List<Object> now = fileState();
-        if (now.equals(loaded)) {
+        if (updating) {
             return;
         }
-        // force: the options name the same files as before, which Vert.x would otherwise take for no change.
-        server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(pem()), true).onComplete(result -> {
+        Pair now;
+        try {
+            now = new Pair(Files.readAllBytes(certificate), Files.readAllBytes(key));
+        } catch (IOException e) {
+            notLoaded(e.toString());
+            return;
+        }
+        if (now.sameAs(loaded)) {
+            return;
+        }
+        String mismatch = KeyPairCheck.mismatch(now.certificate(), now.key());
+        if (mismatch != null) {
+            notLoaded(mismatch);
+            return;
+        }
+        updating = true;
+        // force: Vert.x would otherwise compare the options and might take the new pair for no change.
+        server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(now.options()), true).onComplete(result -> {
+            updating = false;
             if (result.succeeded()) {
                 loaded = now;
                 LOG.log(Level.INFO, "HTTPS certificate reloaded from {0}", certificate);
             } else {
-                LOG.log(Level.WARNING, "HTTPS certificate {0} with key {1} does not load ({2}); still serving the"
-                        + " previous one, trying again in {3}", certificate, key, result.cause().toString(), interval);
+                notLoaded(result.cause().toString());
             }
         });
     }
 
-    /** Modification time and size of both files; an unreadable file counts as a change to try. */
-    private List<Object> fileState() {
-        try {
-            return List.of(Files.getLastModifiedTime(certificate), Files.size(certificate),
-                    Files.getLastModifiedTime(key), Files.size(key));
-        } catch (IOException e) {
-            return List.of(e.toString());
-        }
+    private void notLoaded(String why) {
+        LOG.log(Level.WARNING, "HTTPS certificate {0} with key {1} does not load ({2}); still serving the previous"
+                + " one, trying again in {3}", certificate, key, why, interval);
     }
 }

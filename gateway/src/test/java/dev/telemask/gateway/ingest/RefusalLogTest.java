@@ -45,4 +45,18 @@ class RefusalLogTest {
         assertEquals("refused device connection from 192.168.0.1: why", lines.getLast(),
                 "stale addresses make room again");
     }
+
+    @Test
+    void malformedFramesHaveTheirOwnLinesAndCounts() {
+        RefusalLog malformed = RefusalLog.malformedFrames(() -> now, lines::add);
+        log.refused(PeerChannel.ip("10.0.0.1"), "connection limit");
+        malformed.refused(PeerChannel.ip("10.0.0.1"), "CRC mismatch");
+        malformed.refused(PeerChannel.ip("10.0.0.1"), "CRC mismatch");
+        now += MINUTE;
+        malformed.refused(PeerChannel.ip("10.0.0.1"), "bad preamble");
+        assertEquals(List.of("refused device connection from 10.0.0.1: connection limit",
+                "malformed frame from 10.0.0.1: CRC mismatch",
+                "malformed frame from 10.0.0.1: bad preamble (1 more malformed frames since the last line)"), lines,
+                "a refusal does not use up the address's malformed-frame line, nor the reverse");
+    }
 }
