@@ -25,6 +25,7 @@ import ch.qos.logback.core.AppenderBase;
 import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +63,16 @@ class HttpsIT extends GatewayTestBase {
         Files.move(DIR.resolve("next.key"), KEY, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.move(DIR.resolve("next.crt"), CERTIFICATE, StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @AfterAll
+    void removeFiles() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(DIR)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(DIR);
     }
 
     @Override

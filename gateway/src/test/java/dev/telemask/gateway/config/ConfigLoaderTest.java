@@ -79,6 +79,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void httpsNeedsBothFiles() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("TELEMASK_HTTP_TLS_CERTIFICATE", "/etc/telemask/http.crt"), Map.of()));
+        assertEquals("http.tls.certificate and http.tls.key go together: set both or neither", e.getMessage());
+        GatewayConfig config = ConfigLoader.load(null, Map.of("TELEMASK_HTTP_TLS_CERTIFICATE", "/etc/telemask/http.crt",
+                "TELEMASK_HTTP_TLS_KEY", "/etc/telemask/http.key"), Map.of());
+        assertTrue(config.httpTlsEnabled());
+        assertEquals(Duration.ofSeconds(10), config.httpTlsReloadInterval());
+    }
+
+    @Test
     void environmentNamesFollowTheKeys() {
         assertEquals("TELEMASK_DEVICE_MAX_FRAME_LENGTH", ConfigLoader.environmentName("device.max-frame-length"));
         assertEquals("TELEMASK_DEVICE_TLS_CERTIFICATE", ConfigLoader.environmentName("device.tls.certificate"));
