@@ -157,4 +157,21 @@ class KubernetesManifestsTest {
     private static String name(JsonNode doc) {
         return doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
     }
+
+    @Test
+    void theIngressExampleEndsTlsInFrontOfTheHttpService() throws IOException {
+        List<JsonNode> docs = DeployFiles.yamlDocuments(FOLDER.resolve("ingress/ingress.yaml"));
+        assertEquals(1, docs.size());
+        JsonNode spec = docs.getFirst().path("spec");
+        assertEquals("Ingress", docs.getFirst().path("kind").asText());
+        String host = spec.path("rules").get(0).path("host").asText();
+        assertEquals(List.of(host), DeployFiles.JSON.convertValue(spec.path("tls").get(0).path("hosts"), List.class),
+                "the rule's host is the certificate's");
+        JsonNode backend = spec.path("rules").get(0).path("http").path("paths").get(0).path("backend").path("service");
+        JsonNode http = byKindAndName.get("Service/" + backend.path("name").asText());
+        assertTrue(http != null, "the backend is a Service of deploy/kubernetes: " + backend);
+        Set<String> ports = new TreeSet<>();
+        http.path("spec").path("ports").forEach(p -> ports.add(p.path("name").asText()));
+        assertTrue(ports.contains(backend.path("port").path("name").asText()), "the backend port is the Service's");
+    }
 }

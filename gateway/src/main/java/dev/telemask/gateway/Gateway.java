@@ -8,6 +8,7 @@ import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.gateway.http.ConsoleAssets;
 import dev.telemask.gateway.http.HttpEndpoint;
+import dev.telemask.gateway.http.HttpsCertificate;
 import dev.telemask.gateway.ingest.DeviceIngest;
 import dev.telemask.gateway.ingest.ExpiredAsPrivate;
 import dev.telemask.storage.ApiPoolSettings;
@@ -116,7 +117,6 @@ public final class Gateway implements AutoCloseable {
         });
         long every = config.retentionInterval().toMillis();
         retention.scheduleWithFixedDelay(() -> runRetention(job), every, every, TimeUnit.MILLISECONDS);
-        LOG.log(Level.INFO, "retention {0} by {1}", config.retention(), job.mode());
 
         // Ingest and API on separate pools: no HTTP client can hold a connection a writer or a look-up needs.
         ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, new RecordSealer(sealingKeys), sealedZones,
@@ -134,7 +134,9 @@ public final class Gateway implements AutoCloseable {
             EmbeddedSupervisor watched = supervisor;
             http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry,
                     database.apiDataSource(), () -> watched == null || watched.isUp(), config.metricsToken(),
-                    api::handle, ConsoleAssets.of(config.consoleTileUrl(), config.consoleTileAttribution()));
+                    api::handle, ConsoleAssets.of(config.consoleTileUrl(), config.consoleTileAttribution()),
+                    config.httpTlsEnabled() ? new HttpsCertificate(config.httpTlsCertificate(), config.httpTlsKey(),
+                            config.httpTlsReloadInterval()) : null);
         }
     }
 

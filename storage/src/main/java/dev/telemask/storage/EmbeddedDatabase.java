@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.MDC;
 
 /**
  * A PostgreSQL server the gateway runs itself (zonky's embedded binaries) when no database is configured. Its data
@@ -15,6 +16,9 @@ import java.nio.file.Path;
  * full-page writes on), so that a commit, and the ACK sent after it, survives a crash or a power cut.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
+    /** The MDC key under which an expected failure is logged by a library; the gateway's logging drops it. */
+    public static final String EXPECTED_FAILURE = "telemask.expected-failure";
+
     private static final java.time.Duration STARTUP_WAIT = java.time.Duration.ofSeconds(60);
     private final Path dataDirectory;
     private final int port;
@@ -206,6 +210,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDirectory
                     + " (is another Telemask using it?)", e);
+        } catch (IllegalStateException e) {
+            // The jar carries the binaries of the platform it was built on only, the container image none.
+            throw new IllegalStateException("no embedded PostgreSQL for " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch") + " in this build: set db.url to a PostgreSQL or TimescaleDB"
+                    + " database (" + e.getMessage() + ")", e);
         }
     }
 
@@ -224,18 +233,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /**
      * zonky's close() runs {@code pg_ctl stop}, which fails on a dead server and is logged by zonky as an error with
      * a stack trace; what matters is that close() releases zonky's lock on the data directory, without which no new
-     * server starts on it. That one expected failure is kept out of the log (zonky logs through SLF4J, which the
-     * gateway binds to java.util.logging).
+     * server starts on it. That one expected failure is marked with the MDC key {@link #EXPECTED_FAILURE}, which the
+     * gateway's logging drops (zonky logs through SLF4J on the calling thread).
      */
     private void stopDeadServer() {
-        java.util.logging.Logger zonky = java.util.logging.Logger.getLogger(EmbeddedPostgres.class.getName());
-        java.util.logging.Filter previous = zonky.getFilter();
-        zonky.setFilter(entry -> !String.valueOf(entry.getMessage()).startsWith("Could not stop postmaster")
-                && (previous == null || previous.isLoggable(entry)));
-        try {
+        try (MDC.MDCCloseable expected = MDC.putCloseable(EXPECTED_FAILURE, "stop of a dead embedded PostgreSQL")) {
             stopServer();
-        } finally {
-            zonky.setFilter(previous);
         }
     }
 

@@ -41,9 +41,6 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s: %5$s%6$s%n");
-        }
         System.exit(run(ToolDatabases.CONFIGURED, System.out, System.err, args));
     }
 

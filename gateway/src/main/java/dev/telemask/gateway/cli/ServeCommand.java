@@ -2,6 +2,8 @@ package dev.telemask.gateway.cli;
 
 import dev.telemask.gateway.Gateway;
 import dev.telemask.gateway.config.GatewayConfig;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +16,8 @@ import picocli.CommandLine.ParentCommand;
         description = "Run the gateway: the device TCP/UDP port, the HTTP port (API, console, metrics); the"
                 + " embedded database unless db.url is configured.")
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = System.getLogger(ServeCommand.class.getName());
+
     @ParentCommand
     Main main;
 
@@ -31,12 +35,13 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("telemask: the gateway could not start: " + e);
             return 1;
         }
-        main.out.printf("telemask: devices on tcp/%d udp/%d%s, HTTP on %d, database %s%n", gateway.devicePort(),
-                gateway.udpPort(), config.tlsEnabled() ? " (TLS)" : "", gateway.httpPort(),
-                config.embeddedDatabase() ? "embedded in " + config.embeddedDataDirectory() : config.databaseUrl());
+        LOG.log(Level.INFO, "telemask {0} serving: devices on tcp/{1} udp/{2}{3}, HTTP{4} on {5}, database {6}",
+                Version.number(), port(gateway.devicePort()), port(gateway.udpPort()),
+                config.tlsEnabled() ? " (TLS)" : "", config.httpTlsEnabled() ? "S" : "", port(gateway.httpPort()),
+                config.embeddedDatabase() ? "embedded in " + config.embeddedDataDirectory() : "at db.url");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            main.out.println("telemask: shutting down");
+            LOG.log(Level.INFO, "shutting down");
             try {
                 gateway.close();
             } catch (Exception e) {
@@ -51,5 +56,10 @@ final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** A port as the log line shows it: "off" for a listener turned off. */
+    private static String port(int port) {
+        return port < 0 ? "off" : Integer.toString(port);
     }
 }

@@ -2,6 +2,7 @@ package dev.telemask.gateway.cli;
 
 import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
+import dev.telemask.gateway.logging.LogbackSetup;
 import dev.telemask.storage.ApiPoolSettings;
 import dev.telemask.storage.DatabaseSettings;
 import dev.telemask.storage.Migrations;
@@ -40,13 +41,18 @@ public interface ToolDatabases {
      */
     Opened open(Path configFile, boolean init, String command);
 
-    /** The configuration {@code serve} reads: {@code configFile}, else the working directory's file, then the environment. */
+    /**
+     * The configuration {@code serve} reads: {@code configFile}, else the working directory's file, then the
+     * environment; its log settings take effect.
+     */
     static GatewayConfig configuration(Path configFile) {
         Path file = configFile;
         if (file == null && Files.isRegularFile(DEFAULT_CONFIG)) {
             file = DEFAULT_CONFIG;
         }
-        return ConfigLoader.load(file, System.getenv(), Map.of());
+        GatewayConfig config = ConfigLoader.load(file, System.getenv(), Map.of());
+        LogbackSetup.apply(config.log());
+        return config;
     }
 
     /** The databases of the configuration, as {@code serve} would open them. */

@@ -1,5 +1,6 @@
 package dev.telemask.gateway.config;
 
+import dev.telemask.gateway.logging.LogSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +14,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Reads {@link GatewayConfig}: built-in defaults, then a properties file, then environment variables, the later
  * winning. The environment variable of key {@code device.max-frame-length} is {@code TELEMASK_DEVICE_MAX_FRAME_LENGTH}.
- * Unknown keys in the file are an error (a typo must not silently leave a default in force).
+ * Unknown keys in the file are an error (a typo must not silently leave a default in force). Besides the fixed keys,
+ * {@code log.level.NAME} sets the level of logger or package NAME; its variable {@code TELEMASK_LOG_LEVEL_DEV_TELEMASK}
+ * names the package in lower case with dots for underscores.
  */
 public final class ConfigLoader {
+    /** The prefix of the keys that set one logger's level. */
+    static final String LOGGER_LEVEL = "log.level.";
+    private static final String LOGGER_LEVEL_ENVIRONMENT = environmentName(LOGGER_LEVEL);
+
     /** Every key with its default; "" means "not set". The README documents each. */
     static final Map<String, String> DEFAULTS = defaults();
 
@@ -41,6 +49,9 @@ public final class ConfigLoader {
         d.put("device.auto-register", "false");
         d.put("http.host", "0.0.0.0");
         d.put("http.port", "8080");
+        d.put("http.tls.certificate", "");
+        d.put("http.tls.key", "");
+        d.put("http.tls.reload-interval", "PT10S");
         d.put("db.url", "");
         d.put("db.user", "");
         d.put("db.password", "");
@@ -67,6 +78,8 @@ public final class ConfigLoader {
         d.put("api.live-clients", "200");
         d.put("console.tile-url", "");
         d.put("console.tile-attribution", "");
+        d.put("log.format", "text");
+        d.put("log.level", "info");
         return Map.copyOf(d);
     }
 
@@ -94,6 +107,13 @@ public final class ConfigLoader {
                 values.put(key, env.strip());
             }
         }
+        environment.forEach((name, value) -> {
+            if (name.startsWith(LOGGER_LEVEL_ENVIRONMENT) && name.length() > LOGGER_LEVEL_ENVIRONMENT.length()) {
+                String logger = name.substring(LOGGER_LEVEL_ENVIRONMENT.length()).toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
+                values.put(LOGGER_LEVEL + logger, value.strip());
+            }
+        });
         overrides.forEach((key, value) -> {
             requireKnown(key, "override");
             values.put(key, value);
@@ -122,7 +142,7 @@ public final class ConfigLoader {
     }
 
     private static void requireKnown(String key, String where) {
-        if (!DEFAULTS.containsKey(key)) {
+        if (!DEFAULTS.containsKey(key) && !(key.startsWith(LOGGER_LEVEL) && key.length() > LOGGER_LEVEL.length())) {
             throw new ConfigException("unknown configuration key '" + key + "' in " + where + "; known keys: " + keys());
         }
     }
@@ -143,6 +163,9 @@ public final class ConfigLoader {
                 values.bool("device.auto-register"),
                 values.text("http.host"),
                 values.integer("http.port"),
+                values.path("http.tls.certificate"),
+                values.path("http.tls.key"),
+                values.duration("http.tls.reload-interval"),
                 values.text("db.url"),
                 values.text("db.user"),
                 values.text("db.password"),
@@ -168,7 +191,19 @@ public final class ConfigLoader {
                 values.text("metrics.token"),
                 values.integer("api.live-clients"),
                 values.text("console.tile-url"),
-                values.text("console.tile-attribution"));
+                values.text("console.tile-attribution"),
+                logSettings(values));
+    }
+
+    private static LogSettings logSettings(Values values) {
+        Map<String, String> loggers = new TreeMap<>();
+        values.map().forEach((key, value) -> {
+            if (key.startsWith(LOGGER_LEVEL)) {
+                loggers.put(key.substring(LOGGER_LEVEL.length()), value);
+            }
+        });
+        return new LogSettings(LogSettings.format(values.required("log.format"), "log.format"),
+                values.required("log.level"), loggers);
     }
 
     /** Typed access with error messages that name the key. */
@@ -225,7 +260,7 @@ public final class ConfigLoader {
             }
         }
 
-        private String required(String key) {
+        String required(String key) {
             String value = text(key);
             if (value == null) {
                 throw new ConfigException(key + " must be set");

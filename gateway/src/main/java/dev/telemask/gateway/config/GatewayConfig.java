@@ -1,5 +1,6 @@
 package dev.telemask.gateway.config;
 
+import dev.telemask.gateway.logging.LogSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
@@ -23,6 +24,9 @@ public record GatewayConfig(
         boolean autoRegister,
         String httpHost,
         int httpPort,
+        Path httpTlsCertificate,
+        Path httpTlsKey,
+        Duration httpTlsReloadInterval,
         String databaseUrl,
         String databaseUser,
         String databasePassword,
@@ -48,7 +52,8 @@ public record GatewayConfig(
         String metricsToken,
         int apiLiveClients,
         String consoleTileUrl,
-        String consoleTileAttribution) {
+        String consoleTileAttribution,
+        LogSettings log) {
 
     public GatewayConfig {
         requirePort("device.port", devicePort);
@@ -56,6 +61,13 @@ public record GatewayConfig(
         requirePort("http.port", httpPort);
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new ConfigException("device.tls.certificate and device.tls.key go together: set both or neither");
+        }
+        if ((httpTlsCertificate == null) != (httpTlsKey == null)) {
+            throw new ConfigException("http.tls.certificate and http.tls.key go together: set both or neither");
+        }
+        if (httpTlsReloadInterval.isNegative()) {
+            throw new ConfigException("http.tls.reload-interval must not be negative (PT0S: never), was "
+                    + httpTlsReloadInterval);
         }
         if (sealedExpiry.isNegative() || sealedExpiry.isZero()) {
             throw new ConfigException("privacy.sealed-expiry must be positive, was " + sealedExpiry);
@@ -110,6 +122,11 @@ public record GatewayConfig(
 
     public boolean tlsEnabled() {
         return tlsCertificate != null;
+    }
+
+    /** Whether the HTTP port speaks HTTPS. */
+    public boolean httpTlsEnabled() {
+        return httpTlsCertificate != null;
     }
 
     public boolean embeddedDatabase() {

@@ -16,17 +16,24 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
- * The HTTP port: Prometheus metrics (behind a bearer token when one is configured), liveness and readiness without
+ * The HTTP port (HTTPS when given a certificate, with HSTS): Prometheus metrics (behind a bearer token when one is configured), liveness and readiness without
  * a token, everything under {@code /api/v1/} handed to the fleet API, and the fleet console's page and assets at
  * {@code /}.
  */
 public final class HttpEndpoint implements AutoCloseable {
     private static final String JSON = "application/json";
 
-    private final HttpServer server;
+    /** HTTPS only, for a year: a browser that once reached the console over HTTPS never tries plain HTTP. */
+    static final String HSTS = "max-age=31536000";
 
-    private HttpEndpoint(HttpServer server) {
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final HttpsCertificate https;
+
+    private HttpEndpoint(Vertx vertx, HttpServer server, HttpsCertificate https) {
+        this.vertx = vertx;
         this.server = server;
+        this.https = https;
     }
 
     /**
@@ -37,26 +44,32 @@ public final class HttpEndpoint implements AutoCloseable {
      *                     at once, where a connection attempt would take the pool's timeout to fail)
      * @param metricsToken the bearer token {@code /metrics} requires; null: none
      * @param api          serves {@code /api/v1/...}; null answers those with 404
+     * @param console      the fleet console's assets and map settings
+     * @param https        the certificate for HTTPS, reloaded when its files change; null: plain HTTP
      */
     public static HttpEndpoint start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
                                      DataSource dataSource, BooleanSupplier serverUp, String metricsToken,
-                                     Handler<HttpServerRequest> api)
-            throws Exception {
-        return start(vertx, host, port, registry, dataSource, serverUp, metricsToken, api, ConsoleAssets.none());
-    }
-
-    /** The same, serving the fleet console with {@code console}'s map settings. */
-    public static HttpEndpoint start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
-                                     DataSource dataSource, BooleanSupplier serverUp, String metricsToken,
-                                     Handler<HttpServerRequest> api, ConsoleAssets console)
+                                     Handler<HttpServerRequest> api, ConsoleAssets console, HttpsCertificate https)
             throws Exception {
         byte[] token = metricsToken == null ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-                        .setMaxInitialLineLength(FleetApi.MAX_REQUEST_LINE))
-                .requestHandler(request -> route(vertx, request, registry, dataSource, serverUp, token, api, console))
+        HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(FleetApi.MAX_REQUEST_LINE);
+        if (https != null) {
+            options.setSsl(true).setKeyCertOptions(https.keyCertOptions());
+        }
+        boolean hsts = https != null;
+        HttpServer server = vertx.createHttpServer(options)
+                .requestHandler(request -> {
+                    if (hsts) {
+                        request.response().putHeader("Strict-Transport-Security", HSTS);
+                    }
+                    route(vertx, request, registry, dataSource, serverUp, token, api, console);
+                })
                 .listen(port, host)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        return new HttpEndpoint(server);
+        if (https != null) {
+            https.watch(vertx, server);
+        }
+        return new HttpEndpoint(vertx, server, https);
     }
 
     private static void route(Vertx vertx, HttpServerRequest request, PrometheusMeterRegistry registry,
@@ -150,6 +163,9 @@ public final class HttpEndpoint implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (https != null) {
+            https.stop(vertx);
+        }
         server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -18,11 +19,13 @@ import java.util.List;
 final class DeviceFrameDecoder extends ByteToMessageDecoder {
     private final TcpFrameSplitter splitter;
     private final IngestMetrics metrics;
+    private final RefusalLog malformed;
     private boolean handshakeDone;
 
-    DeviceFrameDecoder(TcpFrameSplitter splitter, IngestMetrics metrics) {
+    DeviceFrameDecoder(TcpFrameSplitter splitter, IngestMetrics metrics, RefusalLog malformed) {
         this.splitter = splitter;
         this.metrics = metrics;
+        this.malformed = malformed;
     }
 
     @Override
@@ -42,6 +45,10 @@ final class DeviceFrameDecoder extends ByteToMessageDecoder {
             }
         } catch (CodecException e) {
             metrics.framingError(e.reason());
+            if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+                malformed.refused(remote.getAddress(), (handshakeDone ? "" : "handshake: ") + e.getMessage()
+                        + "; connection closed");
+            }
             in.skipBytes(in.readableBytes());
             if (e.reason() == CodecException.Reason.BAD_IMEI) {
                 ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);

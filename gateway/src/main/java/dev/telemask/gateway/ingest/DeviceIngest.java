@@ -106,7 +106,7 @@ public final class DeviceIngest implements AutoCloseable {
         IngestServices services = new IngestServices(writer, contexts, sessions, metrics,
                 new TcpFrameSplitter(config.maxFrameLength()),
                 new ConnectionCounts(metrics, config.maxConnections(), config.maxConnectionsPerAddress()),
-                new RefusalLog(), config.handshakeTimeout(), config.idleTimeout(), new AtomicBoolean(),
+                new RefusalLog(), RefusalLog.malformedFrames(), config.handshakeTimeout(), config.idleTimeout(), new AtomicBoolean(),
                 new IngestLimits(config.retention(), config.maxFutureSkew(), config.sealedExpiry()),
                 System::currentTimeMillis, new StoredCommandQueue(new DeviceCommands(dataSource), lookups));
         ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);

@@ -48,7 +48,8 @@ public final class DeviceServer {
                         if (tls != null) {
                             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
                         }
-                        pipeline.addLast("frames", new DeviceFrameDecoder(services.splitter(), services.metrics()));
+                        pipeline.addLast("frames", new DeviceFrameDecoder(services.splitter(), services.metrics(),
+                                services.malformedFrames()));
                         // Its clock starts when the connection does, so it covers a stalled TLS handshake too.
                         pipeline.addLast("handshake-deadline", new HandshakeDeadline(services.handshakeTimeout(),
                                 services.metrics(), services.refusals()));

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.lang.System.Logger;
+import java.net.InetSocketAddress;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -249,6 +250,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             // Not acknowledged: after a CRC error the device sends the frame again.
             services.metrics().framingError(e.reason());
             LOG.log(Level.DEBUG, "device {0}: frame refused: {1}", imei, e.getMessage());
+            if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+                services.malformedFrames().refused(remote.getAddress(), "device " + imei + ": " + e.getMessage()
+                        + "; not acknowledged");
+            }
             return;
         }
         int n = batch.size();

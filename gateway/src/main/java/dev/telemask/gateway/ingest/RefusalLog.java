@@ -11,10 +11,11 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * WARN lines about device connections the gateway turned away, with the source address, at most one per address
- * per minute: an operator sees who is knocking, and a flood cannot flood the log. A device that is not registered
- * gets its own line, once per IMEI per hour, so that every device of a fleet nobody registered yet is named (many
- * of them share one address behind a NAT or an APN). The metrics count every refusal. Any thread.
+ * WARN lines about device connections the gateway turned away (or, in a second instance, frames it could not
+ * read), with the source address, at most one per address per minute: an operator sees who is knocking, and a flood
+ * cannot flood the log. A device that is not registered gets its own line, once per IMEI per hour, so that every
+ * device of a fleet nobody registered yet is named (many of them share one address behind a NAT or an APN). The
+ * metrics count every refusal. Any thread.
  */
 final class RefusalLog {
     static final Duration INTERVAL = Duration.ofMinutes(1);
@@ -33,6 +34,8 @@ final class RefusalLog {
     private record Logged(long atNanos, int suppressed) {
     }
 
+    private final String event;
+    private final String events;
     private final LongSupplier nanoClock;
     private final Consumer<String> sink;
     private final long intervalNanos = INTERVAL.toNanos();
@@ -52,12 +55,27 @@ final class RefusalLog {
 
     /** With a test's clock and destination of the lines. */
     RefusalLog(LongSupplier nanoClock, Consumer<String> sink) {
+        this("refused device connection", "refusals", nanoClock, sink);
+    }
+
+    /** Lines "malformed frame from ADDRESS: why", e.g. a CRC error or a bad preamble. */
+    static RefusalLog malformedFrames() {
+        return malformedFrames(System::nanoTime, line -> LOG.log(Level.WARNING, line));
+    }
+
+    static RefusalLog malformedFrames(LongSupplier nanoClock, Consumer<String> sink) {
+        return new RefusalLog("malformed frame", "malformed frames", nanoClock, sink);
+    }
+
+    private RefusalLog(String event, String events, LongSupplier nanoClock, Consumer<String> sink) {
+        this.event = event;
+        this.events = events;
         this.nanoClock = nanoClock;
         this.sink = sink;
         this.imeiWindowStart = nanoClock.getAsLong();
     }
 
-    /** A connection from {@code source} was refused; {@code why} completes "refused device connection from …: ". */
+    /** A connection (or frame) from {@code source} was refused; {@code why} completes "refused device connection from …: ". */
     void refused(InetAddress source, String why) {
         long now = nanoClock.getAsLong();
         int[] unlogged = {-1}; // set when this refusal gets a line: the refusals it summarises
@@ -74,8 +92,8 @@ final class RefusalLog {
         }
         String from = addresses.containsKey(source) ? source.getHostAddress()
                 : source.getHostAddress() + " and other addresses";
-        sink.accept("refused device connection from " + from + ": " + why
-                + (unlogged[0] > 0 ? " (" + unlogged[0] + " more refusals since the last line)" : ""));
+        sink.accept(event + " from " + from + ": " + why
+                + (unlogged[0] > 0 ? " (" + unlogged[0] + " more " + events + " since the last line)" : ""));
     }
 
     /**

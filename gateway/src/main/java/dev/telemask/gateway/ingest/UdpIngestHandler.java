@@ -75,6 +75,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
             UdpAvlCodec.decode(packet.content(), header, batch);
         } catch (CodecException e) {
             services.metrics().framingError(e.reason());
+            services.malformedFrames().refused(packet.sender().getAddress(), "UDP datagram: " + e.getMessage());
             return;
         }
         services.metrics().frame(batch.codec(), batch.size());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.telemask.gateway.logging.LogSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,42 @@ class ConfigLoaderTest {
         assertEquals(9100, config.httpPort());
         assertEquals(5000, config.writerQueueRecords());
         assertEquals("jdbc:postgresql://db/telemask", config.databaseUrl());
+    }
+
+    @Test
+    void logFormatAndLevelsComeFromFileAndEnvironment() throws Exception {
+        Path file = dir.resolve("telemask.properties");
+        Files.writeString(file, "log.format=json\nlog.level.dev.telemask.gateway.ingest.RefusalLog=error\n");
+        GatewayConfig config = ConfigLoader.load(file, Map.of("TELEMASK_LOG_LEVEL", "WARN",
+                "TELEMASK_LOG_LEVEL_DEV_TELEMASK_STORAGE", "debug"), Map.of());
+        assertEquals(LogSettings.Format.JSON, config.log().format());
+        assertEquals("warn", config.log().level());
+        assertEquals(Map.of("dev.telemask.storage", "debug", "dev.telemask.gateway.ingest.RefusalLog", "error"),
+                config.log().loggers());
+
+        GatewayConfig defaults = ConfigLoader.load(null, Map.of(), Map.of());
+        assertEquals(LogSettings.DEFAULT, defaults.log());
+    }
+
+    @Test
+    void aBadLogLevelOrFormatNamesItsKey() {
+        ConfigException level = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("TELEMASK_LOG_LEVEL_ORG_FLYWAYDB", "loud"), Map.of()));
+        assertTrue(level.getMessage().startsWith("log.level.org.flywaydb must be one of"), level.getMessage());
+        ConfigException format = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
+                Map.of("log.format", "xml")));
+        assertEquals("log.format must be text or json, was 'xml'", format.getMessage());
+    }
+
+    @Test
+    void httpsNeedsBothFiles() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("TELEMASK_HTTP_TLS_CERTIFICATE", "/etc/telemask/http.crt"), Map.of()));
+        assertEquals("http.tls.certificate and http.tls.key go together: set both or neither", e.getMessage());
+        GatewayConfig config = ConfigLoader.load(null, Map.of("TELEMASK_HTTP_TLS_CERTIFICATE", "/etc/telemask/http.crt",
+                "TELEMASK_HTTP_TLS_KEY", "/etc/telemask/http.key"), Map.of());
+        assertTrue(config.httpTlsEnabled());
+        assertEquals(Duration.ofSeconds(10), config.httpTlsReloadInterval());
     }
 
     @Test

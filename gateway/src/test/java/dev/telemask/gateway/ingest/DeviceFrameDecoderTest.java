@@ -14,13 +14,17 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The pipeline's first handler: handshake, then frames, and what bad framing does to the connection. */
 class DeviceFrameDecoderTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final EmbeddedChannel channel = new EmbeddedChannel(
-            new DeviceFrameDecoder(new TcpFrameSplitter(1024), new IngestMetrics(registry)));
+    private final List<String> lines = new ArrayList<>();
+    private final EmbeddedChannel channel = new PeerChannel("203.0.113.7",
+            new DeviceFrameDecoder(new TcpFrameSplitter(1024), new IngestMetrics(registry),
+                    RefusalLog.malformedFrames(() -> 0L, lines::add)));
 
     private static ByteBuf handshake() {
         ByteBuf buf = Unpooled.buffer();
@@ -52,6 +56,7 @@ class DeviceFrameDecoderTest {
         }
         assertNull(channel.readInbound());
         assertTrue(channel.isActive());
+        assertEquals(List.of(), lines, "well-formed frames log nothing");
     }
 
     @Test
@@ -62,6 +67,8 @@ class DeviceFrameDecoderTest {
         reply.release();
         assertFalse(channel.isActive());
         assertEquals(1, registry.get("telemask.frames.rejected").tag("reason", "bad_imei").counter().count());
+        assertEquals(1, lines.size());
+        assertTrue(lines.getFirst().startsWith("malformed frame from 203.0.113.7: handshake: "), lines.getFirst());
     }
 
     @Test
@@ -80,5 +87,8 @@ class DeviceFrameDecoderTest {
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {'G', 'E', 'T', ' '}));
         assertFalse(channel.isActive());
         assertEquals(1, registry.get("telemask.frames.rejected").tag("reason", "bad_preamble").counter().count());
+        assertEquals(1, lines.size(), "one WARN line, with the source address");
+        assertTrue(lines.getFirst().startsWith("malformed frame from 203.0.113.7: "), lines.getFirst());
+        assertTrue(lines.getFirst().endsWith("; connection closed"), lines.getFirst());
     }
 }

@@ -47,7 +47,7 @@ class DeviceSessionTest {
     private final List<String> refusalLines = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final IngestServices services = new IngestServices(sink, lookup, sessions, metrics,
             new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100),
-            new RefusalLog(System::nanoTime, refusalLines::add),
+            new RefusalLog(System::nanoTime, refusalLines::add), RefusalLog.malformedFrames(),
             Duration.ofSeconds(5), Duration.ofMinutes(10), new AtomicBoolean(),
             new IngestLimits(Period.ofMonths(12), Duration.ofMinutes(5), Duration.ofDays(7)), clock::get,
             CommandQueue.NONE);

@@ -82,4 +82,18 @@ class RefusalLogTest {
                 + " with POST /api/v1/devices (or set device.auto-register=true to park unknown devices in quarantine)",
                 lines.getLast(), "a new interval has a new budget");
     }
+
+    @Test
+    void malformedFramesHaveTheirOwnLinesAndCounts() {
+        RefusalLog malformed = RefusalLog.malformedFrames(() -> now, lines::add);
+        log.refused(PeerChannel.ip("10.0.0.1"), "connection limit");
+        malformed.refused(PeerChannel.ip("10.0.0.1"), "CRC mismatch");
+        malformed.refused(PeerChannel.ip("10.0.0.1"), "CRC mismatch");
+        now += MINUTE;
+        malformed.refused(PeerChannel.ip("10.0.0.1"), "bad preamble");
+        assertEquals(List.of("refused device connection from 10.0.0.1: connection limit",
+                "malformed frame from 10.0.0.1: CRC mismatch",
+                "malformed frame from 10.0.0.1: bad preamble (1 more malformed frames since the last line)"), lines,
+                "a refusal does not use up the address's malformed-frame line, nor the reverse");
+    }
 }

@@ -26,8 +26,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.AppenderBase;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,32 +56,30 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
-    private final Handler capture = new Handler() {
+    /** Every line the gateway logs (through System.Logger or SLF4J, both ending in Logback) while the tests run. */
+    private final AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
         @Override
-        public void publish(LogRecord record) {
-            log.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters())
-                    + " " + (record.getThrown() == null ? "" : record.getThrown().toString()));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
+        protected void append(ILoggingEvent event) {
+            IThrowableProxy thrown = event.getThrowableProxy();
+            log.add(event.getFormattedMessage() + " " + java.util.Arrays.toString(event.getArgumentArray()) + " "
+                    + (thrown == null ? "" : thrown.getClassName() + ": " + thrown.getMessage()));
         }
     };
     private String token;
 
     @BeforeAll
     void listen() throws Exception {
-        java.util.logging.Logger.getLogger("").addHandler(capture);
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        capture.setContext(root.getLoggerContext());
+        capture.start();
+        root.addAppender(capture);
         token = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "adversary", null).token();
     }
 
     @AfterAll
     void stopListening() {
-        java.util.logging.Logger.getLogger("").removeHandler(capture);
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(capture);
+        capture.stop();
     }
 
     // ---- drives ------------------------------------------------------------------------------------
