@@ -10,7 +10,10 @@ import static dev.telemask.codec.CodecException.Reason.UNKNOWN_CODEC;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Decodes AVL data (Codec 8, 8 Extended and 16) into an {@link AvlBatch}. The buffer's indices are never moved
@@ -26,6 +29,10 @@ public final class AvlDecoder {
     public static final int TCP_CRC_LENGTH = 4;
     /** Codec ID and the two record counts: the least AVL data there is. */
     public static final int MIN_DATA_LENGTH = 3;
+
+    private static final VarHandle CHAR_BE = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private static final int GPS_AND_HEADER_LENGTH = 8 + 1 + 4 + 4 + 2 + 2 + 1 + 2;
 
@@ -259,15 +266,15 @@ public final class AvlDecoder {
     }
 
     private static int u16(byte[] a, int at) {
-        return ((a[at] & 0xFF) << 8) | (a[at + 1] & 0xFF);
+        return (char) CHAR_BE.get(a, at);
     }
 
     private static int s32(byte[] a, int at) {
-        return (a[at] << 24) | ((a[at + 1] & 0xFF) << 16) | ((a[at + 2] & 0xFF) << 8) | (a[at + 3] & 0xFF);
+        return (int) INT_BE.get(a, at);
     }
 
     private static long s64(byte[] a, int at) {
-        return ((long) s32(a, at) << 32) | (s32(a, at + 4) & 0xFFFF_FFFFL);
+        return (long) LONG_BE.get(a, at);
     }
 
     /** Throws TRUNCATED unless {@code bytes} bytes from {@code pos} lie before {@code limit}. */
