@@ -53,7 +53,10 @@ public final class Crc16Ibm {
             int low = (int) w ^ crc;
             crc = rest ^ T[15 * 256 + (low & 0xFF)] ^ T[14 * 256 + ((low >>> 8) & 0xFF)];
         }
-        return tail(a, i, end, crc);
+        for (; i < end; i++) {
+            crc = (crc >>> 8) ^ T[(crc ^ a[i]) & 0xFF];
+        }
+        return crc;
     }
 
     /** CRC of {@code length} bytes of {@code buf} starting at absolute {@code index}; indices unchanged. */
@@ -84,14 +87,6 @@ public final class Crc16Ibm {
                 ^ T[9 * 256 + ((int) (low >>> 48) & 0xFF)] ^ T[8 * 256 + (int) (low >>> 56)];
         int w = (int) low ^ crc;
         return (fromHigh ^ fromLow) ^ T[15 * 256 + (w & 0xFF)] ^ T[14 * 256 + ((w >>> 8) & 0xFF)];
-    }
-
-    private static int tail(byte[] bytes, int from, int end, int crc) {
-        int c = crc;
-        for (int i = from; i < end; i++) {
-            c = (c >>> 8) ^ T[(c ^ bytes[i]) & 0xFF];
-        }
-        return c;
     }
 
     /** The textbook bit-by-bit form, kept as the reference the fast form is tested against. */
