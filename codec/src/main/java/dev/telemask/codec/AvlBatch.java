@@ -48,11 +48,12 @@ public final class AvlBatch {
     private int[] ioCount = EMPTY_INT;
 
     private int elements;
-    // ioId and ioValue are package-private: the decoder fills a whole IO group in place (see appendElements).
+    // ioId, ioWidth, ioValue and ioRemoved are package-private: the decoder fills a whole IO group in place (see
+    // appendElements).
     int[] ioId = EMPTY_INT;
-    private byte[] ioWidth = EMPTY_BYTE;
+    byte[] ioWidth = EMPTY_BYTE;
     long[] ioValue = EMPTY_LONG;
-    private boolean[] ioRemoved = EMPTY_BOOLEAN;
+    boolean[] ioRemoved = EMPTY_BOOLEAN;
     /** For NX elements: offset into {@link #nx}, and the length is in {@link #ioValue}. */
     private int[] nxOffset = EMPTY_INT;
 
@@ -147,8 +148,8 @@ public final class AvlBatch {
 
     /**
      * Appends {@code n} elements to the last record without setting them and returns the index of the first: the
-     * decoder fills {@link #ioId} and {@link #ioValue} itself and calls {@link #markFixed}: one capacity check and one
-     * count update for a whole IO group instead of one per element.
+     * decoder fills {@link #ioId}, {@link #ioWidth}, {@link #ioValue} and {@link #ioRemoved} itself: one capacity
+     * check and one count update for a whole IO group instead of one per element.
      */
     int appendElements(int n) {
         int e = elements;
@@ -158,15 +159,6 @@ public final class AvlBatch {
         elements = e + n;
         ioCount[size - 1] += n;
         return e;
-    }
-
-    /** Sets elements {@code from .. to - 1} to fixed width {@code width}, not removed; after {@link #appendElements}. */
-    void markFixed(int from, int to, int width) {
-        byte w = (byte) width;
-        for (int e = from; e < to; e++) {
-            ioWidth[e] = w;
-            ioRemoved[e] = false;
-        }
     }
 
     /** Makes this batch an exact copy of {@code other}, reusing this batch's arrays where they suffice. */

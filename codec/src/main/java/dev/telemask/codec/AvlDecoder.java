@@ -10,14 +10,18 @@ import static dev.telemask.codec.CodecException.Reason.UNKNOWN_CODEC;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Decodes AVL data (Codec 8, 8 Extended and 16) into an {@link AvlBatch}. The buffer's indices are never moved
  * and nothing outside the given range is read. A direct buffer's bytes are first copied, in one bulk copy, into
  * a per-thread scratch array: reading fields from a byte array is several times faster than a bounds- and
- * reference-checked getter call per field. (Plain shifts rather than byte-array VarHandles: a VarHandle call that
- * the JIT does not inline in a large method boxes its value.)
+ * reference-checked getter call per field. Multi-byte fields are read with byte-array VarHandles (one load and a
+ * byte swap); such a call boxes its value if the JIT does not inline it, so the benchmark's allocation figure is
+ * the check that it does.
  */
 public final class AvlDecoder {
     /** Preamble (4 zero bytes) and data length (4 bytes) in front of a TCP frame's data. */
@@ -26,6 +30,10 @@ public final class AvlDecoder {
     public static final int TCP_CRC_LENGTH = 4;
     /** Codec ID and the two record counts: the least AVL data there is. */
     public static final int MIN_DATA_LENGTH = 3;
+
+    private static final VarHandle CHAR_BE = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private static final int GPS_AND_HEADER_LENGTH = 8 + 1 + 4 + 4 + 2 + 2 + 1 + 2;
 
@@ -197,10 +205,37 @@ public final class AvlDecoder {
         p += countWidth;
         int r = batch.addRecord(timestamp, priority, longitude, latitude, altitude, angle, satellites, speed, eventIo, generation);
 
-        p = group(a, p, limit, toOffset, batch, idWidth, countWidth, 1);
-        p = group(a, p, limit, toOffset, batch, idWidth, countWidth, 2);
-        p = group(a, p, limit, toOffset, batch, idWidth, countWidth, 4);
-        p = group(a, p, limit, toOffset, batch, idWidth, countWidth, 8);
+        for (int width = 1; width <= 8; width <<= 1) {
+            need(p, countWidth, limit, toOffset);
+            int n = countWidth == 1 ? a[p] & 0xFF : u16(a, p);
+            p += countWidth;
+            if (n != 0) {
+                need(p, (long) n * (idWidth + width), limit, toOffset);
+                // The group's elements straight into the batch's arrays, here rather than in a method of their
+                // own: such a method is compiled on its own first and then is too big to inline, and a call per
+                // group measured a third of the parsing time. The switch on the width goes the same way for every
+                // element of a group, which the branch predictor learns.
+                int from = batch.appendElements(n);
+                int to = from + n;
+                int[] ids = batch.ioId;
+                long[] values = batch.ioValue;
+                byte[] widths = batch.ioWidth;
+                boolean[] removed = batch.ioRemoved;
+                for (int e = from; e < to; e++) {
+                    ids[e] = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
+                    p += idWidth;
+                    values[e] = switch (width) {
+                        case 1 -> a[p] & 0xFF;
+                        case 2 -> u16(a, p);
+                        case 4 -> s32(a, p) & 0xFFFF_FFFFL;
+                        default -> s64(a, p);
+                    };
+                    widths[e] = (byte) width;
+                    removed[e] = false;
+                    p += width;
+                }
+            }
+        }
         if (codec.hasVariableLengthElements()) {
             p = variableLengthGroup(a, p, limit, toOffset, batch);
         }
@@ -213,71 +248,6 @@ public final class AvlDecoder {
     private static CodecException ioCountMismatch(long recordOffset, long totalOffset, int announced, int held) {
         return new CodecException(COUNT_MISMATCH, totalOffset,
                 "record at offset " + recordOffset + " announces " + announced + " IO elements, holds " + held);
-    }
-
-    /** One fixed-width IO group: its count, then its elements, straight into the batch's arrays. */
-    private static int group(byte[] a, int pos, int limit, long toOffset, AvlBatch batch, int idWidth, int countWidth,
-                             int width) {
-        need(pos, countWidth, limit, toOffset);
-        int n = countWidth == 1 ? a[pos] & 0xFF : u16(a, pos);
-        int p = pos + countWidth;
-        need(p, (long) n * (idWidth + width), limit, toOffset);
-        if (n == 0) {
-            return p;
-        }
-        int e = batch.appendElements(n);
-        return switch (width) {
-            case 1 -> elements1(a, p, batch, e, e + n, idWidth);
-            case 2 -> elements2(a, p, batch, e, e + n, idWidth);
-            case 4 -> elements4(a, p, batch, e, e + n, idWidth);
-            default -> elements8(a, p, batch, e, e + n, idWidth);
-        };
-    }
-
-    // One small loop per width, each small enough to inline, with the width a constant in it.
-
-    private static int elements1(byte[] a, int p, AvlBatch batch, int from, int to, int idWidth) {
-        int[] ids = batch.ioId;
-        long[] values = batch.ioValue;
-        for (int e = from; e < to; e++, p += idWidth + 1) {
-            ids[e] = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
-            values[e] = a[p + idWidth] & 0xFF;
-        }
-        batch.markFixed(from, to, 1);
-        return p;
-    }
-
-    private static int elements2(byte[] a, int p, AvlBatch batch, int from, int to, int idWidth) {
-        int[] ids = batch.ioId;
-        long[] values = batch.ioValue;
-        for (int e = from; e < to; e++, p += idWidth + 2) {
-            ids[e] = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
-            values[e] = u16(a, p + idWidth);
-        }
-        batch.markFixed(from, to, 2);
-        return p;
-    }
-
-    private static int elements4(byte[] a, int p, AvlBatch batch, int from, int to, int idWidth) {
-        int[] ids = batch.ioId;
-        long[] values = batch.ioValue;
-        for (int e = from; e < to; e++, p += idWidth + 4) {
-            ids[e] = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
-            values[e] = s32(a, p + idWidth) & 0xFFFF_FFFFL;
-        }
-        batch.markFixed(from, to, 4);
-        return p;
-    }
-
-    private static int elements8(byte[] a, int p, AvlBatch batch, int from, int to, int idWidth) {
-        int[] ids = batch.ioId;
-        long[] values = batch.ioValue;
-        for (int e = from; e < to; e++, p += idWidth + 8) {
-            ids[e] = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
-            values[e] = s64(a, p + idWidth);
-        }
-        batch.markFixed(from, to, 8);
-        return p;
     }
 
     private static int variableLengthGroup(byte[] a, int pos, int limit, long toOffset, AvlBatch batch) {
@@ -297,15 +267,15 @@ public final class AvlDecoder {
     }
 
     private static int u16(byte[] a, int at) {
-        return ((a[at] & 0xFF) << 8) | (a[at + 1] & 0xFF);
+        return (char) CHAR_BE.get(a, at);
     }
 
     private static int s32(byte[] a, int at) {
-        return (a[at] << 24) | ((a[at + 1] & 0xFF) << 16) | ((a[at + 2] & 0xFF) << 8) | (a[at + 3] & 0xFF);
+        return (int) INT_BE.get(a, at);
     }
 
     private static long s64(byte[] a, int at) {
-        return ((long) s32(a, at) << 32) | (s32(a, at + 4) & 0xFFFF_FFFFL);
+        return (long) LONG_BE.get(a, at);
     }
 
     /** Throws TRUNCATED unless {@code bytes} bytes from {@code pos} lie before {@code limit}. */
