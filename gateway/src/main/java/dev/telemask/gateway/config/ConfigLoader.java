@@ -25,6 +25,7 @@ import java.util.TreeSet;
  * names the package in lower case with dots for underscores.
  */
 public final class ConfigLoader {
+    private static final System.Logger LOG = System.getLogger(ConfigLoader.class.getName());
     /** The prefix of the keys that set one logger's level. */
     static final String LOGGER_LEVEL = "log.level.";
     private static final String LOGGER_LEVEL_ENVIRONMENT = environmentName(LOGGER_LEVEL);
@@ -114,11 +115,64 @@ public final class ConfigLoader {
                 values.put(LOGGER_LEVEL + logger, value.strip());
             }
         });
+        for (String unknown : unknownVariables(environment)) {
+            LOG.log(System.Logger.Level.WARNING, unknown);
+        }
         overrides.forEach((key, value) -> {
             requireKnown(key, "override");
             values.put(key, value);
         });
         return build(values);
+    }
+
+    /** Variables of the {@code telemask} script and tools, not of the gateway's configuration. */
+    private static final java.util.Set<String> TOOL_VARIABLES = java.util.Set.of("TELEMASK_JAVA_HOME",
+            "TELEMASK_JAVA_OPTS", "TELEMASK_SKIP_BUILD", "TELEMASK_CACHE", "TELEMASK_TOKEN");
+
+    /**
+     * One warning per {@code TELEMASK_*} variable that sets nothing (a typo such as {@code TELEMASK_HTTP_PROT} would
+     * otherwise be ignored in silence), naming the nearest variable that does.
+     */
+    static java.util.List<String> unknownVariables(Map<String, String> environment) {
+        java.util.List<String> known = DEFAULTS.keySet().stream().map(ConfigLoader::environmentName).toList();
+        return environment.keySet().stream().sorted()
+                .filter(name -> name.startsWith("TELEMASK_") && !known.contains(name) && !TOOL_VARIABLES.contains(name)
+                        && !(name.startsWith(LOGGER_LEVEL_ENVIRONMENT) && name.length() > LOGGER_LEVEL_ENVIRONMENT.length()))
+                .map(name -> "environment variable " + name + " sets nothing and is ignored; did you mean "
+                        + nearest(name, known) + "?")
+                .toList();
+    }
+
+    private static String nearest(String name, java.util.List<String> known) {
+        String best = known.getFirst();
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int distance = editDistance(name, candidate);
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** {@code device.max-frame-length} → {@code TELEMASK_DEVICE_MAX_FRAME_LENGTH}. */

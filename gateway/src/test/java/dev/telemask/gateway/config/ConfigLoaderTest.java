@@ -120,4 +120,13 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(), overrides));
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
     }
+
+    @Test
+    void aMistypedVariableIsNamedWithTheOneItProbablyMeant() {
+        java.util.List<String> warnings = ConfigLoader.unknownVariables(Map.of("TELEMASK_HTTP_PROT", "9090",
+                "TELEMASK_HTTP_PORT", "8081", "TELEMASK_JAVA_HOME", "/opt/jdk", "TELEMASK_LOG_LEVEL_DEV_TELEMASK", "debug",
+                "PATH", "/usr/bin"));
+        assertEquals(java.util.List.of("environment variable TELEMASK_HTTP_PROT sets nothing and is ignored; did you"
+                + " mean TELEMASK_HTTP_PORT?"), warnings);
+    }
 }
