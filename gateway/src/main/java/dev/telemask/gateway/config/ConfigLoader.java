@@ -127,7 +127,7 @@ public final class ConfigLoader {
 
     /** Variables of the {@code telemask} script and tools, not of the gateway's configuration. */
     private static final java.util.Set<String> TOOL_VARIABLES = java.util.Set.of("TELEMASK_JAVA_HOME",
-            "TELEMASK_JAVA_OPTS", "TELEMASK_SKIP_BUILD", "TELEMASK_CACHE", "TELEMASK_TOKEN");
+            "TELEMASK_JAVA_OPTS", "TELEMASK_SKIP_BUILD", "TELEMASK_CACHE", "TELEMASK_TOKEN", "TELEMASK_IMAGE");
 
     /**
      * One warning per {@code TELEMASK_*} variable that sets nothing (a typo such as {@code TELEMASK_HTTP_PROT} would
