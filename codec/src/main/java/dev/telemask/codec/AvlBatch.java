@@ -30,7 +30,7 @@ public final class AvlBatch {
     private static final boolean[] EMPTY_BOOLEAN = {};
     private static final byte[] EMPTY_BYTE = {};
 
-    private AvlCodec codec;
+    private AvlCodecId codec;
     private int size;
 
     private long[] timestamp = EMPTY_LONG;
@@ -68,11 +68,11 @@ public final class AvlBatch {
         nxSize = 0;
     }
 
-    public AvlCodec codec() {
+    public AvlCodecId codec() {
         return codec;
     }
 
-    public void codec(AvlCodec codec) {
+    public void codec(AvlCodecId codec) {
         this.codec = codec;
     }
 

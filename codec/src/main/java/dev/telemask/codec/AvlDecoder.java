@@ -153,7 +153,7 @@ public final class AvlDecoder {
             throw new CodecException(TRUNCATED, baseOffset + length, "AVL data of " + length + " bytes is too short");
         }
         int codecId = a[index] & 0xFF;
-        AvlCodec codec = AvlCodec.byId(codecId);
+        AvlCodecId codec = AvlCodecId.byId(codecId);
         if (codec == null) {
             throw new CodecException(UNKNOWN_CODEC, baseOffset, "codec ID 0x" + Integer.toHexString(codecId) + " is not AVL data");
         }
@@ -180,7 +180,7 @@ public final class AvlDecoder {
      * Decodes the record at {@code pos} into {@code batch} and returns the index after it. Exceptions are built in
      * methods of their own: their message code would make the hot methods too large for the JIT to inline.
      */
-    private static int decodeRecord(byte[] a, int pos, int limit, long toOffset, AvlCodec codec, AvlBatch batch) {
+    private static int decodeRecord(byte[] a, int pos, int limit, long toOffset, AvlCodecId codec, AvlBatch batch) {
         int idWidth = codec.ioIdWidth();
         int countWidth = codec.countWidth();
         need(pos, GPS_AND_HEADER_LENGTH + idWidth + (codec.hasGenerationType() ? 1 : 0) + countWidth, limit, toOffset);

@@ -20,7 +20,7 @@ public final class AvlEncoder {
     }
 
     /** Writes a whole TCP frame (preamble, data length, data, CRC) of every record in {@code batch}. */
-    public static void encodeTcpFrame(AvlBatch batch, AvlCodec codec, ByteBuf out) {
+    public static void encodeTcpFrame(AvlBatch batch, AvlCodecId codec, ByteBuf out) {
         out.writeInt(0);
         int lengthIndex = out.writerIndex();
         out.writeInt(0);
@@ -35,7 +35,7 @@ public final class AvlEncoder {
      * Writes a UDP AVL datagram: length, packet ID, the unused packet-type byte (0x01), AVL packet ID, IMEI and
      * the AVL data.
      */
-    public static void encodeUdpDatagram(AvlBatch batch, AvlCodec codec, int packetId, int avlPacketId, long imei, ByteBuf out) {
+    public static void encodeUdpDatagram(AvlBatch batch, AvlCodecId codec, int packetId, int avlPacketId, long imei, ByteBuf out) {
         int lengthIndex = out.writerIndex();
         out.writeShort(0);
         out.writeShort(packetId);
@@ -47,7 +47,7 @@ public final class AvlEncoder {
     }
 
     /** Writes AVL data: codec ID, record count, the records, record count. */
-    public static void encodeData(AvlBatch batch, AvlCodec codec, ByteBuf out) {
+    public static void encodeData(AvlBatch batch, AvlCodecId codec, ByteBuf out) {
         if (batch.size() > 255) {
             throw new IllegalArgumentException("a frame holds at most 255 records, batch has " + batch.size());
         }
@@ -59,7 +59,7 @@ public final class AvlEncoder {
         out.writeByte(batch.size());
     }
 
-    private static void encodeRecord(AvlBatch batch, int r, AvlCodec codec, ByteBuf out) {
+    private static void encodeRecord(AvlBatch batch, int r, AvlCodecId codec, ByteBuf out) {
         out.writeLong(batch.timestamp(r));
         out.writeByte(batch.priority(r));
         out.writeInt(batch.longitude(r));
@@ -83,7 +83,7 @@ public final class AvlEncoder {
         }
     }
 
-    private static void writeGroup(AvlBatch batch, int r, AvlCodec codec, int width, ByteBuf out) {
+    private static void writeGroup(AvlBatch batch, int r, AvlCodecId codec, int width, ByteBuf out) {
         int n = countOfWidth(batch, r, width);
         if (width == AvlBatch.WIDTH_VARIABLE) {
             out.writeShort(n);
@@ -118,7 +118,7 @@ public final class AvlEncoder {
         return n;
     }
 
-    private static void writeId(AvlCodec codec, int id, ByteBuf out) {
+    private static void writeId(AvlCodecId codec, int id, ByteBuf out) {
         if (codec.ioIdWidth() == 1) {
             if (id > 0xFF) {
                 throw new IllegalArgumentException("codec " + codec.label() + " carries 1-byte IO IDs, got " + id);
@@ -129,7 +129,7 @@ public final class AvlEncoder {
         }
     }
 
-    private static void writeCount(AvlCodec codec, int count, ByteBuf out) {
+    private static void writeCount(AvlCodecId codec, int count, ByteBuf out) {
         if (codec.countWidth() == 1) {
             if (count > 0xFF) {
                 throw new IllegalArgumentException("codec " + codec.label() + " carries at most 255 IO elements per group");

@@ -63,7 +63,7 @@ final class Batches {
         assertArrayEquals(ByteBufUtil.decodeHexDump(expectedHex.replaceAll("\\s", "")), bytes(actual));
     }
 
-    static ByteBuf tcpFrame(AvlBatch batch, AvlCodec codec) {
+    static ByteBuf tcpFrame(AvlBatch batch, AvlCodecId codec) {
         ByteBuf out = Unpooled.buffer();
         AvlEncoder.encodeTcpFrame(batch, codec, out);
         return out;

@@ -48,7 +48,7 @@ class DocumentationExamplesTest {
     @Test
     void codec8FirstExampleHasEveryWidth() {
         decode("000000000000003608010000016B40D8EA30010000000000000000000000000000000105021503010101425E0F01F10000601A014E0000000000000000010000C7CF");
-        assertEquals(AvlCodec.CODEC_8, batch.codec());
+        assertEquals(AvlCodecId.CODEC_8, batch.codec());
         assertEquals(1, batch.size());
         assertRecord(0, "2019-06-10T10:04:46Z", 1, 0, 0, 0, 0, 0, 0, 1, AvlBatch.NO_GENERATION,
                 "21/1=3 1/1=1 66/2=24079 241/4=24602 78/8=0 ");
@@ -72,7 +72,7 @@ class DocumentationExamplesTest {
     @Test
     void codec8Extended() {
         decode("000000000000004A8E010000016B412CEE000100000000000000000000000000000000010005000100010100010011001D00010010015E2C880002000B000000003544C87A000E000000001DD7E06A00000100002994");
-        assertEquals(AvlCodec.CODEC_8E, batch.codec());
+        assertEquals(AvlCodecId.CODEC_8E, batch.codec());
         assertEquals(1, batch.size());
         assertRecord(0, "2019-06-10T11:36:32Z", 1, 0, 0, 0, 0, 0, 0, 1, AvlBatch.NO_GENERATION,
                 "1/1=1 17/2=29 16/4=22949000 11/8=893700218 14/8=500686954 ");
@@ -92,7 +92,7 @@ class DocumentationExamplesTest {
     @Test
     void codec16CarriesGenerationType() {
         decode("000000000000005F10020000016BDBC7833000000000000000000000000000000000000B05040200010000030002000B00270042563A00000000016BDBC7871800000000000000000000000000000000000B05040200010000030002000B00260042563A00000200005FB3");
-        assertEquals(AvlCodec.CODEC_16, batch.codec());
+        assertEquals(AvlCodecId.CODEC_16, batch.codec());
         assertEquals(2, batch.size());
         assertRecord(0, "2019-07-10T12:06:54Z", 0, 0, 0, 0, 0, 0, 0, 11, 5, "1/1=0 3/1=0 11/2=39 66/2=22074 ");
         assertRecord(1, "2019-07-10T12:06:55Z", 0, 0, 0, 0, 0, 0, 0, 11, 5, "1/1=0 3/1=0 11/2=38 66/2=22074 ");

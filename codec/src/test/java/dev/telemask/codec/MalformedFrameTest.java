@@ -72,7 +72,7 @@ class MalformedFrameTest {
         TcpFrameSplitter splitter = new TcpFrameSplitter(4096);
         int valid = 0;
         for (int i = 0; i < 20_000; i++) {
-            AvlCodec codec = AvlCodec.values()[i % 3];
+            AvlCodecId codec = AvlCodecId.values()[i % 3];
             byte[] frame = bytes(Batches.tcpFrame(batches.next(codec, 4), codec));
             byte[] mutated = Mutations.mutate(frame, random);
             if (random.nextBoolean() && mutated.length > 12) {
@@ -102,7 +102,7 @@ class MalformedFrameTest {
         RandomBatches batches = new RandomBatches(0xD06);
         UdpAvlCodec.Header header = new UdpAvlCodec.Header();
         for (int i = 0; i < 5_000; i++) {
-            AvlCodec codec = AvlCodec.values()[i % 3];
+            AvlCodecId codec = AvlCodecId.values()[i % 3];
             ByteBuf datagram = Unpooled.buffer();
             AvlEncoder.encodeUdpDatagram(batches.next(codec, 3), codec, i, i & 0xFF, 352_093_081_452_251L, datagram);
             try {

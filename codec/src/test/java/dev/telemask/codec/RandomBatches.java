@@ -10,7 +10,7 @@ final class RandomBatches {
         this.random = new Random(seed);
     }
 
-    AvlBatch next(AvlCodec codec, int maxRecords) {
+    AvlBatch next(AvlCodecId codec, int maxRecords) {
         AvlBatch batch = new AvlBatch();
         batch.codec(codec);
         int records = random.nextInt(maxRecords + 1);
@@ -20,7 +20,7 @@ final class RandomBatches {
         return batch;
     }
 
-    private void addRecord(AvlBatch batch, AvlCodec codec) {
+    private void addRecord(AvlBatch batch, AvlCodecId codec) {
         int maxId = codec.ioIdWidth() == 1 ? 0xFF : 0xFFFF;
         batch.addRecord(
                 pick(0L, Long.MAX_VALUE, Long.MIN_VALUE, -1L, 1_560_161_086_000L + random.nextInt(1_000_000_000)),

@@ -16,8 +16,8 @@ class RoundTripTest {
     private static final int CASES = 400;
 
     @ParameterizedTest
-    @EnumSource(AvlCodec.class)
-    void tcpFramesRoundTrip(AvlCodec codec) {
+    @EnumSource(AvlCodecId.class)
+    void tcpFramesRoundTrip(AvlCodecId codec) {
         RandomBatches random = new RandomBatches(0x7E17 + codec.id());
         AvlBatch decoded = new AvlBatch();
         for (int i = 0; i < CASES; i++) {
@@ -32,8 +32,8 @@ class RoundTripTest {
     }
 
     @ParameterizedTest
-    @EnumSource(AvlCodec.class)
-    void udpDatagramsRoundTrip(AvlCodec codec) {
+    @EnumSource(AvlCodecId.class)
+    void udpDatagramsRoundTrip(AvlCodecId codec) {
         RandomBatches random = new RandomBatches(0x0DB + codec.id());
         AvlBatch decoded = new AvlBatch();
         UdpAvlCodec.Header header = new UdpAvlCodec.Header();
@@ -57,7 +57,7 @@ class RoundTripTest {
         batch.addIo(205, 4, 12345);
         batch.removeIo(batch.findIo(0, 205));
         AvlBatch decoded = new AvlBatch();
-        AvlDecoder.decodeTcpFrame(tcpFrame(batch, AvlCodec.CODEC_8E), decoded);
+        AvlDecoder.decodeTcpFrame(tcpFrame(batch, AvlCodecId.CODEC_8E), decoded);
         assertEquals(1, decoded.ioCount(0));
         assertEquals(-1, decoded.findIo(0, 205));
         assertEquals(1, decoded.ioValue(decoded.findIo(0, 239)));
@@ -68,16 +68,16 @@ class RoundTripTest {
         AvlBatch batch = new AvlBatch();
         batch.addRecord(0, 0, 0, 0, 0, 0, 0, 0, 0, AvlBatch.NO_GENERATION);
         batch.addIo(300, 1, 1);
-        assertThrows(IllegalArgumentException.class, () -> tcpFrame(batch, AvlCodec.CODEC_8));
+        assertThrows(IllegalArgumentException.class, () -> tcpFrame(batch, AvlCodecId.CODEC_8));
         AvlBatch nx = new AvlBatch();
         nx.addRecord(0, 0, 0, 0, 0, 0, 0, 0, 0, AvlBatch.NO_GENERATION);
         nx.addNx(10, new byte[] {1}, 0, 1);
-        assertThrows(IllegalArgumentException.class, () -> tcpFrame(nx, AvlCodec.CODEC_16));
+        assertThrows(IllegalArgumentException.class, () -> tcpFrame(nx, AvlCodecId.CODEC_16));
     }
 
     @Test
     void copyFromMakesAnIndependentEqualBatch() {
-        AvlBatch original = new RandomBatches(42).next(AvlCodec.CODEC_8E, 40);
+        AvlBatch original = new RandomBatches(42).next(AvlCodecId.CODEC_8E, 40);
         AvlBatch copy = new AvlBatch();
         copy.copyFrom(original);
         assertSameRecords(original, copy);

@@ -38,7 +38,7 @@ class TcpAvlCodecTest {
         AvlBatch records = new AvlBatch();
         records.addRecord(1_560_161_086_000L, 1, 0, 0, 0, 0, 0, 0, 1, AvlBatch.NO_GENERATION);
         records.addIo(21, 1, 3);
-        AvlEncoder.encodeTcpFrame(records, AvlCodec.CODEC_8, avl);
+        AvlEncoder.encodeTcpFrame(records, AvlCodecId.CODEC_8, avl);
         ByteBuf command = Unpooled.buffer();
         CommandCodec.encode(CommandMessage.command("getinfo"), command);
         assertEquals(TcpAvlCodec.FrameKind.AVL, TcpAvlCodec.frameKind(avl));

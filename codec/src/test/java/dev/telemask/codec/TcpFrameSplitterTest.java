@@ -25,7 +25,7 @@ class TcpFrameSplitterTest {
         AvlEncoder.encodeHandshake(IMEI, stream);
         RandomBatches random = new RandomBatches(7);
         for (int i = 0; i < 40; i++) {
-            AvlCodec codec = AvlCodec.values()[i % 3];
+            AvlCodecId codec = AvlCodecId.values()[i % 3];
             ByteBuf frame = Batches.tcpFrame(random.next(codec, 5), codec);
             frames.add(bytes(frame));
             stream.writeBytes(frame);

@@ -1,7 +1,7 @@
 package dev.telemask.deploy;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -56,7 +56,7 @@ final class Tracker implements AutoCloseable {
             batch.addIo(16, 4, 1_000_000 + r * 900L); // odometer
         }
         ByteBuf frame = Unpooled.buffer();
-        AvlEncoder.encodeTcpFrame(batch, AvlCodec.CODEC_8E, frame);
+        AvlEncoder.encodeTcpFrame(batch, AvlCodecId.CODEC_8E, frame);
         out.write(ByteBufUtil.getBytes(frame));
         out.flush();
         return in.readInt();

@@ -1,7 +1,7 @@
 package dev.telemask.gateway;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
 import dev.telemask.codec.CommandCodec;
 import dev.telemask.codec.CommandMessage;
@@ -57,7 +57,7 @@ public final class DeviceClient implements AutoCloseable {
 
     public static byte[] frame(AvlBatch batch) {
         ByteBuf buf = Unpooled.buffer();
-        AvlEncoder.encodeTcpFrame(batch, AvlCodec.CODEC_8E, buf);
+        AvlEncoder.encodeTcpFrame(batch, AvlCodecId.CODEC_8E, buf);
         return ByteBufUtil.getBytes(buf);
     }
 

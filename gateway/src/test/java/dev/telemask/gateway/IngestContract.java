@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
 import dev.telemask.codec.TcpAvlCodec;
 import io.netty.buffer.ByteBuf;
@@ -168,7 +168,7 @@ abstract class IngestContract extends GatewayTestBase {
     void aUdpDatagramIsAcknowledgedAfterItsRecordsAreStored() throws Exception {
         long imei = device(officePolicy);
         ByteBuf buf = Unpooled.buffer();
-        AvlEncoder.encodeUdpDatagram(Drives.driving(T0, 3), AvlCodec.CODEC_8E, 0xCAFE, 7, imei, buf);
+        AvlEncoder.encodeUdpDatagram(Drives.driving(T0, 3), AvlCodecId.CODEC_8E, 0xCAFE, 7, imei, buf);
         byte[] datagram = ByteBufUtil.getBytes(buf);
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             socket.setSoTimeout(1_000);

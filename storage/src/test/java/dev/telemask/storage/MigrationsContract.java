@@ -32,10 +32,12 @@ abstract class MigrationsContract extends DatabaseContract {
     @Test
     void createsEveryTable() throws SQLException {
         for (String table : List.of("tenants", "policies", "policy_versions", "devices", "consent_history",
-                "api_tokens", "audit_log", "trips", "positions")) {
+                "api_tokens", "audit_log", "positions", "device_commands", "allowed_commands")) {
             assertTrue(exists("SELECT 1 FROM information_schema.tables"
                     + " WHERE table_schema = current_schema() AND table_name = '" + table + "'"), table);
         }
+        assertTrue(!exists("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema()"
+                + " AND table_name = 'trips'"), "trips are cut from positions when read, never stored");
     }
 
     @Test

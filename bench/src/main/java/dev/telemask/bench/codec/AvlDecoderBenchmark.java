@@ -1,7 +1,7 @@
 package dev.telemask.bench.codec;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlDecoder;
 import dev.telemask.codec.AvlEncoder;
 import io.netty.buffer.ByteBuf;
@@ -40,12 +40,12 @@ public class AvlDecoderBenchmark {
 
     @Setup(Level.Trial)
     public void encode() {
-        codec8OneRecord = frame(SampleFrames.codec8(1), AvlCodec.CODEC_8);
-        codec8TenRecords = frame(SampleFrames.codec8(10), AvlCodec.CODEC_8);
-        codec8ExtendedTenRecords = frame(SampleFrames.codec8Extended(10), AvlCodec.CODEC_8E);
+        codec8OneRecord = frame(SampleFrames.codec8(1), AvlCodecId.CODEC_8);
+        codec8TenRecords = frame(SampleFrames.codec8(10), AvlCodecId.CODEC_8);
+        codec8ExtendedTenRecords = frame(SampleFrames.codec8Extended(10), AvlCodecId.CODEC_8E);
     }
 
-    private static ByteBuf frame(AvlBatch records, AvlCodec codec) {
+    private static ByteBuf frame(AvlBatch records, AvlCodecId codec) {
         ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer();
         AvlEncoder.encodeTcpFrame(records, codec, frame);
         return frame;

@@ -1,6 +1,6 @@
 package dev.telemask.bench.codec;
 
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
 import dev.telemask.codec.TcpFrameSplitter;
 import io.netty.buffer.ByteBuf;
@@ -40,7 +40,7 @@ public class TcpFrameSplitterBenchmark {
     public void encode() {
         stream = PooledByteBufAllocator.DEFAULT.directBuffer();
         for (int i = 0; i < FRAMES; i++) {
-            AvlEncoder.encodeTcpFrame(SampleFrames.codec8Extended(10), AvlCodec.CODEC_8E, stream);
+            AvlEncoder.encodeTcpFrame(SampleFrames.codec8Extended(10), AvlCodecId.CODEC_8E, stream);
         }
     }
 

@@ -3,7 +3,7 @@ package dev.telemask.bench.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
 import dev.telemask.gateway.Gateway;
 import dev.telemask.gateway.api.ApiTokens;
@@ -122,7 +122,7 @@ public final class LiveLatency {
                 insert.executeBatch();
             }
         }
-        return new ApiTokens(gateway.dataSource()).create("bench", Role.VIEWER, null, "live-latency").token();
+        return new ApiTokens(gateway.dataSource()).create("bench", Role.VIEWER, null, "live-latency", java.time.Duration.ofHours(1)).token();
     }
 
     /** One device: a record every period, driving east, until the end; each acknowledgement's time kept. */
@@ -147,7 +147,7 @@ public final class LiveLatency {
                 batch.addIo(239, 1, 1);
                 batch.addIo(240, 1, 1);
                 ByteBuf frame = Unpooled.buffer();
-                AvlEncoder.encodeTcpFrame(batch, AvlCodec.CODEC_8E, frame);
+                AvlEncoder.encodeTcpFrame(batch, AvlCodecId.CODEC_8E, frame);
                 out.write(ByteBufUtil.getBytes(frame));
                 in.readInt();
                 String key = imei + "@" + Instant.ofEpochMilli(time);

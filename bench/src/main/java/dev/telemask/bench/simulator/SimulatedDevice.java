@@ -1,7 +1,7 @@
 package dev.telemask.bench.simulator;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 final class SimulatedDevice {
     private static final long MIN_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
-    private static final AvlCodec CODEC = AvlCodec.CODEC_8E;
+    private static final AvlCodecId CODEC = AvlCodecId.CODEC_8E;
 
     private final long imei;
     private final EventLoop loop;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlDecoder;
 import dev.telemask.codec.AvlEncoder;
 import io.netty.buffer.ByteBuf;
@@ -109,7 +109,7 @@ class SimulatedVehicleTest {
 
     private static ByteBuf encode(AvlBatch batch) {
         ByteBuf frame = Unpooled.buffer();
-        AvlEncoder.encodeTcpFrame(batch, AvlCodec.CODEC_8E, frame);
+        AvlEncoder.encodeTcpFrame(batch, AvlCodecId.CODEC_8E, frame);
         return frame;
     }
 

@@ -1,6 +1,6 @@
 package dev.telemask.gateway.ingest;
 
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.CodecException;
 import dev.telemask.privacy.Treatment;
 import io.micrometer.core.instrument.Counter;
@@ -24,8 +24,8 @@ public final class IngestMetrics {
     }
 
     private final AtomicInteger connections = new AtomicInteger();
-    private final Map<AvlCodec, Counter> frames = new EnumMap<>(AvlCodec.class);
-    private final Map<AvlCodec, Counter> records = new EnumMap<>(AvlCodec.class);
+    private final Map<AvlCodecId, Counter> frames = new EnumMap<>(AvlCodecId.class);
+    private final Map<AvlCodecId, Counter> records = new EnumMap<>(AvlCodecId.class);
     private final Counter[] treated = new Counter[Treatment.values().length];
     private final Map<CodecException.Reason, Counter> badFrames = new EnumMap<>(CodecException.Reason.class);
     private final Map<Reject, Counter> rejects = new EnumMap<>(Reject.class);
@@ -44,7 +44,7 @@ public final class IngestMetrics {
     public IngestMetrics(MeterRegistry registry) {
         Gauge.builder("telemask.connections", connections, AtomicInteger::get)
                 .description("Device connections open now").register(registry);
-        for (AvlCodec codec : AvlCodec.values()) {
+        for (AvlCodecId codec : AvlCodecId.values()) {
             frames.put(codec, Counter.builder("telemask.frames").tag("codec", codec.label())
                     .description("AVL frames decoded").register(registry));
             records.put(codec, Counter.builder("telemask.records").tag("codec", codec.label())
@@ -106,7 +106,7 @@ public final class IngestMetrics {
         return connections.get();
     }
 
-    void frame(AvlCodec codec, int recordCount) {
+    void frame(AvlCodecId codec, int recordCount) {
         frames.get(codec).increment();
         records.get(codec).increment(recordCount);
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
 import dev.telemask.codec.TcpFrameSplitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,7 +37,7 @@ class DeviceFrameDecoderTest {
         batch.addRecord(1_560_161_086_000L, 1, 0, 0, 0, 0, 0, 0, 1, AvlBatch.NO_GENERATION);
         batch.addIo(239, 1, 1);
         ByteBuf buf = Unpooled.buffer();
-        AvlEncoder.encodeTcpFrame(batch, AvlCodec.CODEC_8E, buf);
+        AvlEncoder.encodeTcpFrame(batch, AvlCodecId.CODEC_8E, buf);
         return buf;
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.codec.AvlCodec;
+import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
 import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.gateway.DeviceClient;
@@ -145,7 +145,7 @@ abstract class SilentSockets extends GatewayTestBase.ForOtherPackages {
                     random.nextBytes(datagram);
                 } else {
                     ByteBuf buf = Unpooled.buffer();
-                    AvlEncoder.encodeUdpDatagram(records, AvlCodec.CODEC_8E, i & 0xFFFF, i & 0xFF,
+                    AvlEncoder.encodeUdpDatagram(records, AvlCodecId.CODEC_8E, i & 0xFFFF, i & 0xFF,
                             359_000_000_000_000L + i, buf);
                     datagram = ByteBufUtil.getBytes(buf);
                 }

@@ -137,7 +137,6 @@ public final class DeviceRegistry {
         }
         long positions = deleteByImei(c, "DELETE FROM positions WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM sealed_positions WHERE imei = ?", imei);
-        deleteByImei(c, "DELETE FROM trips WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM consent_history WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM devices WHERE imei = ?", imei);
         return positions;

@@ -134,8 +134,6 @@ public final class PositionQuery {
         try (PreparedStatement positions = connection.prepareStatement("DELETE" + IN_WINDOW);
              PreparedStatement sealed = connection.prepareStatement("DELETE FROM sealed_positions"
                      + " WHERE imei = ? AND device_time >= ? AND device_time < ?");
-             PreparedStatement trips = connection.prepareStatement(
-                     "DELETE FROM trips WHERE imei = ? AND started_at >= ? AND started_at < ?");
              // Answers to commands may state where the device was.
              PreparedStatement commands = connection.prepareStatement(
                      "DELETE FROM device_commands WHERE imei = ? AND created_at >= ? AND created_at < ?")) {
@@ -143,8 +141,6 @@ public final class PositionQuery {
             long erased = positions.executeLargeUpdate();
             bindWindow(sealed, imei, window);
             erased += sealed.executeLargeUpdate();
-            bindWindow(trips, imei, window);
-            trips.executeUpdate();
             bindWindow(commands, imei, window);
             commands.executeUpdate();
             return erased;

@@ -1,7 +1,7 @@
 package dev.telemask.codec;
 
-/** The AVL data codecs Telemask decodes, with their wire IDs and how their IO section is laid out. */
-public enum AvlCodec {
+/** The ids of the AVL data codecs Telemask decodes (the byte after the data length), and how each lays out its IO. */
+public enum AvlCodecId {
     /** Codec 8: 1-byte IO IDs and counts. */
     CODEC_8(0x08, "8", 1, 1, false, false),
     /** Codec 8 Extended: 2-byte IO IDs and counts, variable-length (NX) elements. */
@@ -16,7 +16,7 @@ public enum AvlCodec {
     private final boolean variableLengthElements;
     private final boolean generationType;
 
-    AvlCodec(int id, String label, int ioIdWidth, int countWidth, boolean variableLengthElements, boolean generationType) {
+    AvlCodecId(int id, String label, int ioIdWidth, int countWidth, boolean variableLengthElements, boolean generationType) {
         this.id = id;
         this.label = label;
         this.ioIdWidth = ioIdWidth;
@@ -54,7 +54,7 @@ public enum AvlCodec {
     }
 
     /** The codec for a wire ID, or {@code null} when it is not an AVL data codec. */
-    public static AvlCodec byId(int id) {
+    public static AvlCodecId byId(int id) {
         return switch (id) {
             case 0x08 -> CODEC_8;
             case 0x8E -> CODEC_8E;
