@@ -28,6 +28,10 @@ public final class ChangeFeed implements AutoCloseable {
 
         void policyChanged(long policyId);
 
+        /** A fleet's geofences changed. */
+        default void geofencesChanged(long tenantId) {
+        }
+
         /** Called after the feed (re)connected: anything may have changed meanwhile. */
         void everythingChanged();
     }
@@ -96,6 +100,7 @@ public final class ChangeFeed implements AutoCloseable {
             switch (payload.substring(0, Math.max(colon, 0))) {
                 case "device" -> listener.deviceChanged(id);
                 case "policy" -> listener.policyChanged(id);
+                case "tenant" -> listener.geofencesChanged(id);
                 default -> LOG.log(Level.WARNING, "unknown change notification {0}", payload);
             }
         } catch (NumberFormatException e) {

@@ -192,6 +192,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         return imei;
     }
 
+    /** The device's fleet, -1 before it is known. */
+    long tenantId() {
+        DeviceContext current = device;
+        return current == null ? -1 : current.profile().tenantId();
+    }
+
     Long policyId() {
         DeviceContext current = device;
         return current == null ? null : current.profile().policyId();
