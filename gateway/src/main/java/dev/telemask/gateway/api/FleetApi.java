@@ -5,6 +5,8 @@ import dev.telemask.storage.query.ConsentLog;
 import dev.telemask.storage.SealedZones;
 import dev.telemask.storage.query.DeviceRegistry;
 import dev.telemask.storage.query.DeviceZoneStore;
+import dev.telemask.storage.query.EventQuery;
+import dev.telemask.storage.query.GeofenceStore;
 import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.PositionQuery;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -101,6 +103,8 @@ public final class FleetApi implements AutoCloseable {
         new DataSubjectResource(dataSource, devices, positions, policies, consent, auditLog, access, audit, clock)
                 .register(router, ADMINS);
         new AuditResource(auditLog, clock).register(router, ADMINS);
+        new GeofenceResource(new GeofenceStore(dataSource), audit).register(router, MANAGERS, ADMINS);
+        new EventResource(new EventQuery(dataSource), access, audit, clock).register(router, MANAGERS);
         new OpenApiResource().register(router);
     }
 
