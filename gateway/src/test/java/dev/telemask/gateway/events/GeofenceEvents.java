@@ -10,7 +10,9 @@ import dev.telemask.gateway.DeviceClient;
 import dev.telemask.gateway.GatewayTestBase;
 import dev.telemask.gateway.api.ApiTokens;
 import dev.telemask.gateway.api.Role;
+import dev.telemask.gateway.resilience.Eventually;
 import java.net.URI;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -56,7 +58,8 @@ public abstract class GeofenceEvents extends GatewayTestBase.ForOtherPackages {
     void geofences() throws Exception {
         admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "events-admin").token();
         policy = policy("events", "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true,"
-                + " \"telemetry\": true}, \"privateTrips\": {\"graceWindow\": \"PT0S\"},"
+                + " \"telemetry\": true}, \"privateTrips\": {\"graceWindow\": \"PT0S\","
+                + " \"anchorDelay\": \"PT10S\"},"
                 + " \"events\": {\"overspeedKmh\": 100}}");
         depot = circle("depot", DEPOT);
         yard = circle("yard", YARD);
@@ -88,9 +91,19 @@ public abstract class GeofenceEvents extends GatewayTestBase.ForOtherPackages {
         long imei = device(policy);
         List<Point> day = day();
         try (DeviceClient device = connectAccepted(imei)) {
-            for (int to = day.size(); to > 0; to -= 5) {
-                send(device, records(day, Math.max(0, to - 5), to, true));
+            // The morning in the depot arrives first; then the day's drives as a backlog, newest frame first, as a
+            // device sends them after a while without a network; then the evening.
+            send(device, records(day, 0, 5, false));
+            assertEquals(List.of(name("geofence_enter", depot)), events(imei));
+            int evening = day.size() - 5;
+            send(device, records(day, evening - 5, evening, true));
+            assertTrue(sealed(imei) > 0, "the last trip's end waits sealed for the rest of its trip");
+            assertEquals(List.of(name("geofence_enter", depot)), storedEvents(imei),
+                    "a sealed record gives nothing until it is decided");
+            for (int to = evening - 5; to > 5; to -= 5) {
+                send(device, records(day, Math.max(5, to - 5), to, true));
             }
+            send(device, records(day, evening, day.size(), false));
         }
         assertEquals(expected(), events(imei));
     }
@@ -171,21 +184,40 @@ public abstract class GeofenceEvents extends GatewayTestBase.ForOtherPackages {
                 + imei + "'") >= pages, "each read is audited");
     }
 
+    /**
+     * The day's events. The policy keeps a parked vehicle's later reports private (they would tell where a trip
+     * begins), so after the first report in the depot the whereabouts are unknown until the trip's first record,
+     * which shows the vehicle in the depot again; parked in the yard (where the private trip begins) and the private
+     * trip give nothing, not even the yard's exit; the business trip back gives what its records show.
+     */
     private List<String> expected() {
-        return List.of(name("geofence_enter", depot), // parked in the depot
-                name("ignition_on", 0), name("geofence_exit", depot), name("overspeed", 0),
-                name("geofence_enter", yard), name("ignition_off", 0),
-                // the private trip and where it ended: nothing; then the business trip back as its records show it
+        return List.of(name("geofence_enter", depot),
+                name("geofence_enter", depot), name("ignition_on", 0), name("geofence_exit", depot),
+                name("overspeed", 0), name("geofence_enter", yard),
                 name("ignition_on", 0), name("geofence_enter", customer), name("geofence_exit", customer),
-                name("geofence_enter", yard), name("geofence_exit", yard), name("geofence_enter", depot),
-                name("ignition_off", 0));
+                name("geofence_enter", yard), name("geofence_exit", yard), name("geofence_enter", depot));
     }
 
     private static String name(String kind, long geofence) {
         return geofence == 0 ? kind : kind + ":" + geofence;
     }
 
+    /**
+     * The device's events once none of its records waits sealed: a new device's first records, and records whose
+     * earlier part has not arrived, wait for the policy's anchor delay.
+     */
     private List<String> events(long imei) throws Exception {
+        Eventually.holds(() -> {
+            try {
+                return sealed(imei) == 0;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Duration.ofSeconds(60), () -> "records of device " + imei + " still sealed");
+        return storedEvents(imei);
+    }
+
+    private List<String> storedEvents(long imei) throws Exception {
         List<String> events = new ArrayList<>();
         try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT kind, geofence_id FROM device_events WHERE imei = " + imei

@@ -5,13 +5,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Bounded polling for something asynchronous that has no event to wait on (a counter, a database row). */
-final class Eventually {
+public final class Eventually {
     private static final long POLL_MILLIS = 20;
 
     private Eventually() {}
 
     /** Returns as soon as {@code condition} holds; fails with {@code why} when {@code within} runs out first. */
-    static void holds(BooleanSupplier condition, Duration within, Supplier<String> why) {
+    public static void holds(BooleanSupplier condition, Duration within, Supplier<String> why) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
