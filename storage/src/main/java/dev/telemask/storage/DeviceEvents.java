@@ -13,10 +13,23 @@ import java.util.List;
  * when the record it came from is (a resend gives the same key and is skipped).
  */
 final class DeviceEvents {
-    static final String INSERT = "INSERT INTO device_events (tenant_id, imei, device_time, event_io, kind,"
+    /**
+     * Stores one event and, only when it is new (a resend inserts nothing), one outbox row per webhook of the
+     * device's fleet that subscribes to its kind. The payload is the event as the API shows it, nothing more.
+     */
+    static final String INSERT = "WITH e AS (INSERT INTO device_events (tenant_id, imei, device_time, event_io, kind,"
             + " geofence_id, latitude, longitude, speed, treatment, received_at)"
             + " SELECT d.tenant_id, d.imei, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM devices d WHERE d.imei = ?"
-            + " ON CONFLICT DO NOTHING";
+            + " ON CONFLICT DO NOTHING"
+            + " RETURNING id, tenant_id, imei, device_time, kind, geofence_id, latitude, longitude, speed, treatment)"
+            + " INSERT INTO webhook_deliveries (webhook_id, tenant_id, imei, payload)"
+            + " SELECT w.id, e.tenant_id, e.imei, jsonb_build_object('type', 'event', 'event', jsonb_strip_nulls("
+            + "jsonb_build_object('id', e.id::text, 'imei', e.imei::text, 'kind', e.kind,"
+            + " 'deviceTime', to_char(e.device_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+            + " 'geofence', NULLIF(e.geofence_id, 0)::text, 'latitude', e.latitude / 1e7, 'longitude',"
+            + " e.longitude / 1e7, 'speed', e.speed, 'treatment',"
+            + " CASE e.treatment WHEN 0 THEN 'exact' WHEN 1 THEN 'coarsened' ELSE 'private' END)))::text"
+            + " FROM e JOIN webhooks w ON w.tenant_id = e.tenant_id AND e.kind = ANY (w.kinds)";
 
     private DeviceEvents() {
     }

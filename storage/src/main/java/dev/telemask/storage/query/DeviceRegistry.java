@@ -139,6 +139,7 @@ public final class DeviceRegistry {
         deleteByImei(c, "DELETE FROM sealed_positions WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM trips WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM device_events WHERE imei = ?", imei);
+        deleteByImei(c, "DELETE FROM webhook_deliveries WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM consent_history WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM devices WHERE imei = ?", imei);
         return positions;
