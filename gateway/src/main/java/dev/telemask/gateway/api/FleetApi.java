@@ -7,6 +7,7 @@ import dev.telemask.storage.query.DeviceRegistry;
 import dev.telemask.storage.query.DeviceZoneStore;
 import dev.telemask.storage.query.EventQuery;
 import dev.telemask.storage.query.GeofenceStore;
+import dev.telemask.storage.query.WebhookStore;
 import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.PositionQuery;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -105,6 +106,7 @@ public final class FleetApi implements AutoCloseable {
         new AuditResource(auditLog, clock).register(router, ADMINS);
         new GeofenceResource(new GeofenceStore(dataSource), audit).register(router, MANAGERS, ADMINS);
         new EventResource(new EventQuery(dataSource), access, audit, clock).register(router, MANAGERS);
+        new WebhookResource(new WebhookStore(dataSource), audit).register(router, ADMINS);
         new OpenApiResource().register(router);
     }
 

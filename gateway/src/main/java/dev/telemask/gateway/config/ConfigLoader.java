@@ -64,6 +64,9 @@ public final class ConfigLoader {
         d.put("api.heavy-reads-per-token", "2");
         d.put("api.heavy-reads-per-fleet", "4");
         d.put("metrics.token", "");
+        d.put("webhooks.max-attempts", "10");
+        d.put("webhooks.retry-backoff", "PT10S");
+        d.put("webhooks.timeout", "PT10S");
         return Map.copyOf(d);
     }
 
@@ -162,7 +165,10 @@ public final class ConfigLoader {
                 values.duration("api.write-timeout"),
                 values.integer("api.heavy-reads-per-token"),
                 values.integer("api.heavy-reads-per-fleet"),
-                values.text("metrics.token"));
+                values.text("metrics.token"),
+                values.integer("webhooks.max-attempts"),
+                values.duration("webhooks.retry-backoff"),
+                values.duration("webhooks.timeout"));
     }
 
     /** Typed access with error messages that name the key. */

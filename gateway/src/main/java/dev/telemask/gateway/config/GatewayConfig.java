@@ -45,7 +45,10 @@ public record GatewayConfig(
         Duration apiWriteTimeout,
         int apiHeavyReadsPerToken,
         int apiHeavyReadsPerFleet,
-        String metricsToken) {
+        String metricsToken,
+        int webhookMaxAttempts,
+        Duration webhookRetryBackoff,
+        Duration webhookTimeout) {
 
     public GatewayConfig {
         requirePort("device.port", devicePort);
@@ -92,6 +95,11 @@ public record GatewayConfig(
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new ConfigException("retention.period must be positive, was " + retention);
+        }
+        if (webhookMaxAttempts < 1 || webhookRetryBackoff.isNegative() || webhookRetryBackoff.isZero()
+                || webhookTimeout.isNegative() || webhookTimeout.isZero()) {
+            throw new ConfigException("webhooks.max-attempts, webhooks.retry-backoff and webhooks.timeout must be"
+                    + " positive");
         }
     }
 
