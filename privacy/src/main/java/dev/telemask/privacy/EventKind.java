@@ -8,7 +8,16 @@ public enum EventKind {
     GEOFENCE_EXIT,
     IGNITION_ON,
     IGNITION_OFF,
-    OVERSPEED;
+    OVERSPEED,
+    /** A device's connection was accepted (gateway time; no record, no position). */
+    DEVICE_ONLINE,
+    /** A device's connection ended without a newer one taking over (gateway time). */
+    DEVICE_OFFLINE;
+
+    /** The wire names, for messages that list them. */
+    public static String wireNames() {
+        return String.join(", ", java.util.Arrays.stream(values()).map(EventKind::wireName).toList());
+    }
 
     /** The name in the API and the database: {@code geofence_enter}. */
     public String wireName() {

@@ -54,8 +54,8 @@ final class EventResource {
         }
         String kind = request.query("kind");
         if (kind != null && EventKind.ofWireName(kind) == null) {
-            throw ApiError.badRequest("kind", "one of geofence_enter, geofence_exit, ignition_on, ignition_off,"
-                    + " overspeed; got \"" + RangeParameters.shortened(kind) + "\"");
+            throw ApiError.badRequest("kind", "one of " + EventKind.wireNames() + "; got \"" + RangeParameters.shortened(kind)
+                    + "\"");
         }
         TimeWindow window = RangeParameters.window(request, clock, DEFAULT_SPAN, MAX_SPAN);
         int limit = RangeParameters.limit(request, DEFAULT_LIMIT, MAX_LIMIT);

@@ -167,15 +167,14 @@ final class WebhookResource {
 
     private static List<String> kinds(JsonNode node) {
         if (node == null || !node.isArray() || node.isEmpty()) {
-            throw ApiError.badRequest("kinds", "is required, a non-empty list of event kinds (geofence_enter,"
-                    + " geofence_exit, ignition_on, ignition_off, overspeed)");
+            throw ApiError.badRequest("kinds", "is required, a non-empty list of event kinds ("
+                    + EventKind.wireNames() + ")");
         }
         Set<String> kinds = new LinkedHashSet<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode kind = node.get(i);
             if (!kind.isTextual() || EventKind.ofWireName(kind.asText()) == null) {
-                throw ApiError.badRequest("kinds[" + i + "]", "not an event kind: geofence_enter, geofence_exit,"
-                        + " ignition_on, ignition_off or overspeed");
+                throw ApiError.badRequest("kinds[" + i + "]", "not an event kind: " + EventKind.wireNames());
             }
             kinds.add(kind.asText());
         }

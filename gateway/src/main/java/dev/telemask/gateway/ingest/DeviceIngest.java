@@ -3,6 +3,7 @@ package dev.telemask.gateway.ingest;
 import dev.telemask.codec.TcpFrameSplitter;
 import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.storage.ChangeFeed;
+import dev.telemask.storage.ConnectionEventWriter;
 import dev.telemask.storage.DeviceDirectory;
 import dev.telemask.storage.PositionWriter;
 import dev.telemask.storage.RecordSealer;
@@ -107,7 +108,7 @@ public final class DeviceIngest implements AutoCloseable {
                 new ConnectionCounts(metrics, config.maxConnections(), config.maxConnectionsPerAddress()),
                 new RefusalLog(), config.handshakeTimeout(), config.idleTimeout(), new AtomicBoolean(),
                 new IngestLimits(config.retention(), config.maxFutureSkew(), config.sealedExpiry()),
-                System::currentTimeMillis);
+                System::currentTimeMillis, new ConnectionEvents(new ConnectionEventWriter(dataSource), lookups));
         ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
 
         EventLoopGroup acceptor = transport.newGroup(1, "telemask-accept");

@@ -46,6 +46,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private DeviceContext device;
 
     private final DevicePrivacy privacy;
+    /** When this connection's device came online (gateway clock), for its offline event. */
+    private long onlineAtMillis;
     private final PositionBatch positions = new PositionBatch();
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(MAX_PENDING_FRAMES + 1);
     private boolean inFlight;
@@ -125,6 +127,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         if (replaced != null) {
             replaced.replacedBy();
         }
+        onlineAtMillis = services.clock().getAsLong();
+        services.connectionEvents().online(imei, onlineAtMillis);
         ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);
         TcpAvlCodec.encodeHandshakeReply(true, reply);
         ctx.writeAndFlush(reply);
@@ -393,6 +397,11 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         if (device != null) {
+            // A device that connected again (here or elsewhere) is not offline: only the newest connection says so;
+            // nor is one whose gateway is shutting down (it reconnects to another instance).
+            if (services.sessions().get(imei) == this && !services.draining().get()) {
+                services.connectionEvents().offline(imei, services.clock().getAsLong(), onlineAtMillis);
+            }
             services.sessions().remove(imei, this);
         }
         ByteBuf frame;

@@ -14,5 +14,13 @@ import java.util.function.LongSupplier;
 record IngestServices(PositionSink writer, DeviceLookup contexts, SessionRegistry sessions,
                       IngestMetrics metrics, TcpFrameSplitter splitter, ConnectionCounts connections,
                       RefusalLog refusals, Duration handshakeTimeout, Duration idleTimeout, AtomicBoolean draining,
-                      IngestLimits limits, LongSupplier clock) {
+                      IngestLimits limits, LongSupplier clock, ConnectionEvents connectionEvents) {
+    /** Services that record no connection events. */
+    IngestServices(PositionSink writer, DeviceLookup contexts, SessionRegistry sessions, IngestMetrics metrics,
+                   TcpFrameSplitter splitter, ConnectionCounts connections, RefusalLog refusals,
+                   Duration handshakeTimeout, Duration idleTimeout, AtomicBoolean draining, IngestLimits limits,
+                   LongSupplier clock) {
+        this(writer, contexts, sessions, metrics, splitter, connections, refusals, handshakeTimeout, idleTimeout,
+                draining, limits, clock, ConnectionEvents.NONE);
+    }
 }

@@ -84,6 +84,8 @@ public abstract class GeofenceEvents extends GatewayTestBase.ForOtherPackages {
         }
         assertEquals(expected(), events(imei));
         assertApiListsThem(imei);
+        Eventually.holds(() -> connectionEvents(imei).equals(List.of("device_online", "device_offline")),
+                Duration.ofSeconds(30), () -> "connection events " + connectionEvents(imei));
     }
 
     @Test
@@ -217,11 +219,25 @@ public abstract class GeofenceEvents extends GatewayTestBase.ForOtherPackages {
         return storedEvents(imei);
     }
 
+    private List<String> connectionEvents(long imei) {
+        List<String> kinds = new ArrayList<>();
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT kind FROM device_events WHERE imei = " + imei
+                     + " AND kind LIKE 'device_%' ORDER BY device_time, id")) {
+            while (rs.next()) {
+                kinds.add(rs.getString(1));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return kinds;
+    }
+
     private List<String> storedEvents(long imei) throws Exception {
         List<String> events = new ArrayList<>();
         try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT kind, geofence_id FROM device_events WHERE imei = " + imei
-                     + " ORDER BY device_time, id")) {
+                     + " AND kind NOT LIKE 'device_%' ORDER BY device_time, id")) {
             while (rs.next()) {
                 events.add(name(rs.getString(1), rs.getLong(2)));
             }

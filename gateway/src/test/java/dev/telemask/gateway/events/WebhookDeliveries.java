@@ -219,7 +219,8 @@ public abstract class WebhookDeliveries extends GatewayTestBase.ForOtherPackages
     private List<Long> eventIds(long imei) {
         List<Long> ids = new java.util.ArrayList<>();
         try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id FROM device_events WHERE imei = " + imei)) {
+             ResultSet rs = st.executeQuery("SELECT id FROM device_events WHERE imei = " + imei
+                     + " AND kind NOT LIKE 'device_%'")) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
             }
