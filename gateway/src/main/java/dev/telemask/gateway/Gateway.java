@@ -124,7 +124,7 @@ public final class Gateway implements AutoCloseable {
         retention.scheduleWithFixedDelay(() -> expireSealed(ingest.sealedStore(), expired), SEALED_EXPIRY_EVERY_SECONDS,
                 SEALED_EXPIRY_EVERY_SECONDS, TimeUnit.SECONDS);
         // Own threads and the API's pool: a slow receiver never holds anything ingest needs.
-        webhooks = dev.telemask.gateway.webhook.WebhookDelivery.start(database.apiDataSource(), config.webhookMaxAttempts(),
+        webhooks = dev.telemask.gateway.webhook.WebhookDelivery.start(database.apiDataSource(), fieldSealer, config.webhookMaxAttempts(),
                 config.webhookRetryBackoff(), config.webhookTimeout(), registry);
         vertx = Vertx.vertx();
         if (config.httpPort() >= 0) {

@@ -18,14 +18,26 @@ import javax.sql.DataSource;
  * tried again) and recording what became of each.
  */
 public final class WebhookOutbox {
-    /** A claimed delivery with what it takes to send it. */
+    /** A claimed delivery with what it takes to send it; {@code secret} null when it does not open. */
     public record Due(long id, long webhookId, String url, String secret, String payload, int attempts) {
     }
 
     private final DataSource dataSource;
+    private final FieldSealer sealer;
 
-    public WebhookOutbox(DataSource dataSource) {
+    /** Opens the webhooks' secrets with {@code sealer}. */
+    public WebhookOutbox(DataSource dataSource, FieldSealer sealer) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.sealer = Objects.requireNonNull(sealer, "sealer");
+    }
+
+    private String opened(long tenantId, String sealed) {
+        try {
+            return new String(sealer.open(dev.telemask.storage.query.WebhookStore.secretContext(tenantId), sealed),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (SealedRecordException e) {
+            return null;
+        }
     }
 
     /** Claims at most {@code limit} due deliveries for {@code lease}: no other worker takes them meanwhile. */
@@ -38,13 +50,13 @@ public final class WebhookOutbox {
                     + " FROM webhooks w WHERE w.id = d.webhook_id AND d.id IN (SELECT id FROM webhook_deliveries"
                     + " WHERE state = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT ?"
                     + " FOR UPDATE SKIP LOCKED)"
-                    + " RETURNING d.id, d.webhook_id, w.url, w.secret, d.payload, d.attempts")) {
+                    + " RETURNING d.id, d.webhook_id, w.url, w.secret, d.payload, d.attempts, w.tenant_id")) {
                 st.setDouble(1, lease.toMillis() / 1000.0);
                 st.setInt(2, limit);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        due.add(new Due(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getInt(6)));
+                        due.add(new Due(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                                opened(rs.getLong(7), rs.getString(4)), rs.getString(5), rs.getInt(6)));
                     }
                 }
                 c.commit();

@@ -106,7 +106,7 @@ public final class FleetApi implements AutoCloseable {
         new AuditResource(auditLog, clock).register(router, ADMINS);
         new GeofenceResource(new GeofenceStore(dataSource), audit).register(router, MANAGERS, ADMINS);
         new EventResource(new EventQuery(dataSource), access, audit, clock).register(router, MANAGERS);
-        new WebhookResource(new WebhookStore(dataSource), audit).register(router, ADMINS);
+        new WebhookResource(new WebhookStore(dataSource, zones.sealer()), audit).register(router, ADMINS);
         new OpenApiResource().register(router);
     }
 

@@ -1,5 +1,6 @@
 package dev.telemask.gateway.webhook;
 
+import dev.telemask.storage.FieldSealer;
 import dev.telemask.storage.WebhookOutbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -47,9 +48,9 @@ public final class WebhookDelivery implements AutoCloseable {
     private final AtomicLong lagMillis = new AtomicLong();
     private volatile boolean closed;
 
-    private WebhookDelivery(DataSource dataSource, int maxAttempts, Duration backoff, Duration timeout,
+    private WebhookDelivery(DataSource dataSource, FieldSealer sealer, int maxAttempts, Duration backoff, Duration timeout,
                             MeterRegistry registry) {
-        this.outbox = new WebhookOutbox(dataSource);
+        this.outbox = new WebhookOutbox(dataSource, sealer);
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
         this.timeout = timeout;
@@ -67,10 +68,10 @@ public final class WebhookDelivery implements AutoCloseable {
         this.poller.setDaemon(true);
     }
 
-    /** Starts delivering from {@code dataSource}'s outbox. */
-    public static WebhookDelivery start(DataSource dataSource, int maxAttempts, Duration backoff, Duration timeout,
-                                        MeterRegistry registry) {
-        WebhookDelivery delivery = new WebhookDelivery(dataSource, maxAttempts, backoff, timeout, registry);
+    /** Starts delivering from {@code dataSource}'s outbox; webhook secrets are opened with {@code sealer}. */
+    public static WebhookDelivery start(DataSource dataSource, FieldSealer sealer, int maxAttempts, Duration backoff,
+                                        Duration timeout, MeterRegistry registry) {
+        WebhookDelivery delivery = new WebhookDelivery(dataSource, sealer, maxAttempts, backoff, timeout, registry);
         delivery.poller.start();
         return delivery;
     }
@@ -108,6 +109,9 @@ public final class WebhookDelivery implements AutoCloseable {
     private void deliver(WebhookOutbox.Due due) {
         String error;
         try {
+            if (due.secret() == null) {
+                throw new IllegalStateException("the webhook's secret does not open with this gateway's seal keys");
+            }
             long timestamp = Instant.now().getEpochSecond();
             HttpRequest request = HttpRequest.newBuilder(URI.create(due.url())).timeout(timeout)
                     .header("Content-Type", "application/json")

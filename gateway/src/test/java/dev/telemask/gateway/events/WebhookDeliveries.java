@@ -172,6 +172,8 @@ public abstract class WebhookDeliveries extends GatewayTestBase.ForOtherPackages
         HttpResponse<String> listed = send("GET", "/webhooks", null, admin);
         assertEquals(200, listed.statusCode());
         assertTrue(!listed.body().contains("whsec_"), "a secret is shown once: " + listed.body());
+        assertEquals(0, count("SELECT count(*) FROM webhooks WHERE secret LIKE '%whsec_%'"),
+                "the database holds secrets only sealed");
     }
 
     private void hook(HttpExchange exchange) throws IOException {

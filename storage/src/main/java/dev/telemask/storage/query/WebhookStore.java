@@ -27,9 +27,17 @@ public final class WebhookStore {
     }
 
     private final DataSource dataSource;
+    private final dev.telemask.storage.FieldSealer sealer;
 
-    public WebhookStore(DataSource dataSource) {
+    /** Secrets are stored sealed with {@code sealer} (the deployment's seal key): a dump cannot forge deliveries. */
+    public WebhookStore(DataSource dataSource, dev.telemask.storage.FieldSealer sealer) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.sealer = Objects.requireNonNull(sealer, "sealer");
+    }
+
+    /** The sealing context of a fleet's webhook secrets. */
+    public static String secretContext(long tenantId) {
+        return "webhook-secret:" + tenantId;
     }
 
     /** Adds a webhook and returns its id, or -1 when the fleet has the most it may have. */
@@ -54,7 +62,8 @@ public final class WebhookStore {
                 st.setLong(1, tenantId);
                 st.setString(2, url);
                 st.setArray(3, c.createArrayOf("text", kinds.toArray()));
-                st.setString(4, secret);
+                st.setString(4, sealer.seal(secretContext(tenantId),
+                        secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 st.setString(5, createdBy);
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();
