@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
 /**
  * What every device session shares: the writer, the device look-ups, the live sessions and the meters, the
  * connection counts and their limits, whether the gateway is shutting down (sessions then read no more), and the
- * gateway's clock (epoch milliseconds) that decides what the privacy engine may decide without a frame.
+ * gateway's clock (epoch milliseconds) that decides what the privacy engine may decide without a frame, and where
+ * devices' online and offline events go.
  */
 record IngestServices(PositionSink writer, DeviceLookup contexts, SessionRegistry sessions,
                       IngestMetrics metrics, TcpFrameSplitter splitter, ConnectionCounts connections,
