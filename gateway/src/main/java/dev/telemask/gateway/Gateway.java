@@ -62,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     private StorageDatabase database;
     private EmbeddedSupervisor supervisor;
     private DeviceIngest ingest;
+    private dev.telemask.gateway.webhook.WebhookDelivery webhooks;
     private ScheduledExecutorService retention;
     private Vertx vertx;
     private FleetApi api;
@@ -124,6 +125,9 @@ public final class Gateway implements AutoCloseable {
         ExpiredAsPrivate expired = new ExpiredAsPrivate(zoneKey);
         retention.scheduleWithFixedDelay(() -> expireSealed(ingest.sealedStore(), expired), SEALED_EXPIRY_EVERY_SECONDS,
                 SEALED_EXPIRY_EVERY_SECONDS, TimeUnit.SECONDS);
+        // Own threads and the API's pool: a slow receiver never holds anything ingest needs.
+        webhooks = dev.telemask.gateway.webhook.WebhookDelivery.start(database.apiDataSource(), fieldSealer, config.webhookMaxAttempts(),
+                config.webhookRetryBackoff(), config.webhookTimeout(), registry);
         vertx = Vertx.vertx();
         if (config.httpPort() >= 0) {
             api = new FleetApi(vertx, database.apiDataSource(), registry, Clock.systemUTC(), sealedZones,
@@ -256,6 +260,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (ingest != null) {
             ingest.close();
+        }
+        if (webhooks != null) {
+            webhooks.close();
         }
         if (retention != null) {
             retention.shutdownNow();

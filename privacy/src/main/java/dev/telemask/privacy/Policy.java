@@ -12,6 +12,7 @@ import java.util.List;
  * @param timing            how records are read as trips: grace window and the gaps taken as continuous
  * @param driverZoneMinRadiusMetres the smallest radius a driver's own zone has in the engine (a smaller one is
  *                          enlarged to it), and the smallest the API accepts from a driver
+ * @param overspeedKmh      the speed above which an exact record raises an overspeed event, 0 when off
  */
 public record Policy(
         int version,
@@ -24,7 +25,8 @@ public record Policy(
         List<PrivacyZone> zones,
         IoSelection keptIo,
         TripTiming timing,
-        int driverZoneMinRadiusMetres) {
+        int driverZoneMinRadiusMetres,
+        int overspeedKmh) {
 
     /** Teltonika's private-mode element (AVL ID 391, "Private Business Status": 1 means private). */
     public static final int DEFAULT_PRIVATE_MODE_IO = 391;
@@ -34,6 +36,20 @@ public record Policy(
         zones = List.copyOf(zones);
         timing = timing == null ? TripTiming.DEFAULT : timing;
         driverZoneMinRadiusMetres = Math.max(driverZoneMinRadiusMetres, PrivacyZone.MIN_RADIUS_METRES);
+    }
+
+    /** A policy without overspeed events. */
+    public Policy(int version, Consent consent, int privateModeIoId, long privateModeValue, BusinessSchedule schedule,
+                  PrivateRecordHandling privateRecords, int coarseningMetres, List<PrivacyZone> zones,
+                  IoSelection keptIo, TripTiming timing, int driverZoneMinRadiusMetres) {
+        this(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords, coarseningMetres, zones,
+                keptIo, timing, driverZoneMinRadiusMetres, 0);
+    }
+
+    /** The same policy with overspeed events above {@code kmh} (0: none). */
+    public Policy withOverspeedKmh(int kmh) {
+        return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
+                coarseningMetres, zones, keptIo, timing, driverZoneMinRadiusMetres, kmh);
     }
 
     /** The same policy with the smallest driver zone radius the engine allows. */
@@ -46,7 +62,7 @@ public record Policy(
 
     public Policy withDriverZoneMinRadiusMetres(int value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, zones, keptIo, timing, value);
+                coarseningMetres, zones, keptIo, timing, value, overspeedKmh);
     }
 
     /** The same policy without trip timing given: {@link TripTiming#DEFAULT}. */
@@ -59,7 +75,7 @@ public record Policy(
 
     public Policy withTiming(TripTiming value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, zones, keptIo, value, driverZoneMinRadiusMetres);
+                coarseningMetres, zones, keptIo, value, driverZoneMinRadiusMetres, overspeedKmh);
     }
 
     /** The policy that changes nothing: full consent, no schedule, no coarsening, no zones, every IO kept. */
@@ -70,36 +86,36 @@ public record Policy(
 
     public Policy withConsent(Consent value) {
         return new Policy(version, value, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, zones, keptIo, timing, driverZoneMinRadiusMetres);
+                coarseningMetres, zones, keptIo, timing, driverZoneMinRadiusMetres, overspeedKmh);
     }
 
     public Policy withSchedule(BusinessSchedule value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, value, privateRecords,
-                coarseningMetres, zones, keptIo, timing, driverZoneMinRadiusMetres);
+                coarseningMetres, zones, keptIo, timing, driverZoneMinRadiusMetres, overspeedKmh);
     }
 
     public Policy withCoarseningMetres(int value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                value, zones, keptIo, timing, driverZoneMinRadiusMetres);
+                value, zones, keptIo, timing, driverZoneMinRadiusMetres, overspeedKmh);
     }
 
     public Policy withZones(List<PrivacyZone> value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, value, keptIo, timing, driverZoneMinRadiusMetres);
+                coarseningMetres, value, keptIo, timing, driverZoneMinRadiusMetres, overspeedKmh);
     }
 
     public Policy withKeptIo(IoSelection value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, privateRecords,
-                coarseningMetres, zones, value, timing, driverZoneMinRadiusMetres);
+                coarseningMetres, zones, value, timing, driverZoneMinRadiusMetres, overspeedKmh);
     }
 
     public Policy withPrivateMode(int ioId, long value) {
         return new Policy(version, consent, ioId, value, schedule, privateRecords, coarseningMetres, zones, keptIo,
-                timing, driverZoneMinRadiusMetres);
+                timing, driverZoneMinRadiusMetres, overspeedKmh);
     }
 
     public Policy withPrivateRecords(PrivateRecordHandling value) {
         return new Policy(version, consent, privateModeIoId, privateModeValue, schedule, value,
-                coarseningMetres, zones, keptIo, timing, driverZoneMinRadiusMetres);
+                coarseningMetres, zones, keptIo, timing, driverZoneMinRadiusMetres, overspeedKmh);
     }
 }

@@ -32,12 +32,16 @@ import java.util.Set;
  *   "coarsening": { "gridMetres": 500 },            // or "off"
  *   "zones": [ { "name": "home", "latitude": 52.52, "longitude": 13.40, "radiusMetres": 300 } ],
  *   "driverZones": { "minRadiusMetres": 300 },      // the smallest zone a driver may set for their device
- *   "io": { "keep": "all" } }                        // or { "keep": [16, 239, 240] }
+ *   "io": { "keep": "all" },                         // or { "keep": [16, 239, 240] }
+ *   "events": { "overspeedKmh": 110 } }              // optional; no overspeed events without it
  * }</pre>
  */
 public final class PolicyJson {
     public static final int MIN_GRID_METRES = 100;
     public static final int MAX_GRID_METRES = 100_000;
+    /** Bounds of {@code events.overspeedKmh}: a Teltonika speed is whole km/h, and none drives faster. */
+    public static final int MIN_OVERSPEED_KMH = 5;
+    public static final int MAX_OVERSPEED_KMH = 400;
     private static final int MAX_ZONES = 100;
     private static final int MAX_NAME_LENGTH = 100;
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -105,6 +109,9 @@ public final class PolicyJson {
             ArrayNode keep = io.putArray("keep");
             policy.keptIo().ids().forEach(keep::add);
         }
+        if (policy.overspeedKmh() > 0) {
+            root.putObject("events").put("overspeedKmh", policy.overspeedKmh());
+        }
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -120,7 +127,8 @@ public final class PolicyJson {
             if (!root.isObject()) {
                 throw new PolicyValidationException(List.of(new PolicyError("$", "must be a JSON object")));
             }
-            allowOnly(root, "", "version", "consent", "privateTrips", "coarsening", "zones", "driverZones", "io");
+            allowOnly(root, "", "version", "consent", "privateTrips", "coarsening", "zones", "driverZones", "io",
+                    "events");
             int version = (int) integer(root, "", "version", 1, Integer.MAX_VALUE, null);
             Consent consent = consent(root.get("consent"));
             JsonNode trips = root.path("privateTrips");
@@ -151,11 +159,21 @@ public final class PolicyJson {
             List<PrivacyZone> zones = zones(root.path("zones"));
             int driverZoneMin = driverZones(root.path("driverZones"));
             IoSelection keep = io(root.path("io"));
+            int overspeed = events(root.path("events"));
             if (!errors.isEmpty()) {
                 throw new PolicyValidationException(errors);
             }
             return new Policy(version, consent, privateModeId, privateModeValue, schedule, handling, grid, zones, keep,
-                    timing, driverZoneMin);
+                    timing, driverZoneMin, overspeed);
+        }
+
+        /** The overspeed threshold in km/h, 0 when the document sets none. */
+        private int events(JsonNode node) {
+            if (node.isMissingNode() || !isObject(node, "events")) {
+                return 0;
+            }
+            allowOnly(node, "events.", "overspeedKmh");
+            return (int) integer(node, "events.", "overspeedKmh", MIN_OVERSPEED_KMH, MAX_OVERSPEED_KMH, 0L);
         }
 
         private Consent consent(JsonNode node) {

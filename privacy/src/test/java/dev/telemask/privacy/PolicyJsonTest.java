@@ -31,6 +31,21 @@ class PolicyJsonTest {
     }
 
     @Test
+    void theOverspeedThresholdIsReadValidatedAndWrittenBack() {
+        String base = "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true,"
+                + " \"telemetry\": true}";
+        Policy policy = PolicyJson.parse(base + ", \"events\": {\"overspeedKmh\": 110}}");
+        assertEquals(110, policy.overspeedKmh());
+        assertEquals(policy, PolicyJson.parse(PolicyJson.toJson(policy)));
+        assertEquals(0, PolicyJson.parse(base + "}").overspeedKmh());
+        PolicyValidationException e = assertThrows(PolicyValidationException.class,
+                () -> PolicyJson.parse(base + ", \"events\": {\"overspeedKmh\": 1000, \"x\": 1}}"));
+        assertTrue(e.errors().contains(new PolicyError("events.overspeedKmh", "must be between 5 and 400")),
+                e.getMessage());
+        assertTrue(e.errors().contains(new PolicyError("events.x", "unknown field")), e.getMessage());
+    }
+
+    @Test
     void aPolicyWithEveryFeatureRoundTrips() {
         Policy policy = everythingOn();
         assertEquals(policy, PolicyJson.parse(PolicyJson.toJson(policy)));

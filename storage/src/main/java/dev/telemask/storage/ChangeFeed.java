@@ -34,6 +34,10 @@ public final class ChangeFeed implements AutoCloseable {
         default void commandQueued(long imei) {
         }
 
+        /** A fleet's geofences changed. */
+        default void geofencesChanged(long tenantId) {
+        }
+
         /** Called after the feed (re)connected: anything may have changed meanwhile. */
         void everythingChanged();
     }
@@ -133,6 +137,7 @@ public final class ChangeFeed implements AutoCloseable {
                 case "device" -> listener.deviceChanged(id);
                 case "policy" -> listener.policyChanged(id);
                 case "command" -> listener.commandQueued(id);
+                case "tenant" -> listener.geofencesChanged(id);
                 default -> LOG.log(Level.WARNING, "unknown change notification {0}", payload);
             }
         } catch (NumberFormatException e) {

@@ -114,4 +114,23 @@ public final class DeviceDirectory {
         boolean value = rs.getBoolean(column);
         return rs.wasNull() ? null : value;
     }
+
+    /** The fleet's business geofences, for the event detector. */
+    public java.util.List<dev.telemask.privacy.Geofence> geofences(long tenantId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return dev.telemask.storage.query.GeofenceStore.list(connection, tenantId);
+        }
+    }
+
+    /** The event detector's saved state of the device, or null when none was saved. */
+    public byte[] eventState(long imei) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement st = connection.prepareStatement(
+                     "SELECT state FROM device_event_state WHERE imei = ?")) {
+            st.setLong(1, imei);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
+    }
 }

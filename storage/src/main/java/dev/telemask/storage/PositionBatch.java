@@ -28,6 +28,8 @@ public final class PositionBatch {
     private long[] resolvedTimes;
     private int[] resolvedEventIos;
     private int resolvedCount;
+    private java.util.List<dev.telemask.privacy.DeviceEvent> events = java.util.List.of();
+    private byte[] eventState;
 
     // Set by the writer while the batch is queued, so that queuing allocates nothing per batch.
     BatchCallback callback;
@@ -64,7 +66,29 @@ public final class PositionBatch {
         this.sealFlags = null;
         this.sealedUntilMillis = 0;
         this.resolvedCount = 0;
+        this.events = java.util.List.of();
+        this.eventState = null;
         return this;
+    }
+
+    /**
+     * The events computed from this batch's decided records and the event detector's state after them, written in
+     * the records' transaction (null state: leave the saved one). The list is read when the batch is written.
+     */
+    public PositionBatch events(java.util.List<dev.telemask.privacy.DeviceEvent> computed, byte[] state) {
+        this.events = Objects.requireNonNull(computed, "computed");
+        this.eventState = state;
+        return this;
+    }
+
+    /** The events to store with this batch. */
+    public java.util.List<dev.telemask.privacy.DeviceEvent> events() {
+        return events;
+    }
+
+    /** The event detector's state to save with this batch, or null to leave it. */
+    public byte[] eventState() {
+        return eventState;
     }
 
     /**

@@ -115,6 +115,7 @@ final class PositionInserter {
                 }
                 Written written = current.isEmpty() ? new Written(0, 0, 0, 0, CopyPath.DIRECT) : write(connection, current);
                 saveDeviceStates(connection, current);
+                DeviceEvents.save(connection, current);
                 long commitStart = System.nanoTime();
                 connection.commit();
                 committed(connection);

@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * Removes positions, and sealed (undecided) rows, older than the retention period (12 months by default). On a TimescaleDB build with
- * {@code add_retention_policy} the database does it itself; otherwise the gateway schedules {@link #runOnce}
+ * {@code add_retention_policy} the database does it itself; events (a plain table) always go by batched DELETEs; otherwise the gateway schedules {@link #runOnce}
  * (hourly is plenty), which drops whole chunks on TimescaleDB or deletes rows in bounded batches on plain
  * PostgreSQL. With several gateway instances, a PostgreSQL advisory lock lets exactly one of them work at a time.
  */
@@ -117,9 +117,11 @@ public final class RetentionJob {
                 OffsetDateTime cutoff = cutoff(connection);
                 long chunks = mode == Mode.DROP_CHUNKS ? dropChunks(connection, cutoff) : 0;
                 long rows = mode == Mode.DELETE_ROWS ? deleteRows(connection, cutoff, "positions") : 0;
-                long sealed = deleteRows(connection, cutoff, "sealed_positions");
+                long sealedRows = deleteRows(connection, cutoff, "sealed_positions");
+                // Events are kept as long as the positions they came from.
+                deleteRows(connection, cutoff, "device_events");
                 deleteCommands(connection, cutoff);
-                return new Outcome(true, chunks, rows, sealed);
+                return new Outcome(true, chunks, rows, sealedRows);
             } finally {
                 try (Statement st = connection.createStatement()) {
                     st.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");

@@ -36,6 +36,11 @@ public final class SealedZones {
         this.sealer = Objects.requireNonNull(sealer, "sealer");
     }
 
+    /** The deployment's field sealer this store seals with; other secrets kept in the database use it too. */
+    public FieldSealer sealer() {
+        return sealer;
+    }
+
     /** A new zone id: random, so that it says nothing about the zone. */
     public static String newId() {
         byte[] bytes = new byte[9];

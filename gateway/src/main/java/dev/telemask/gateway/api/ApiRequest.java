@@ -89,6 +89,11 @@ final class ApiRequest {
 
     /** Answers with a JSON document. */
     void respond(int status, Object document) {
+        respond(status, document, Map.of());
+    }
+
+    /** Answers with a JSON document and extra headers. */
+    void respond(int status, Object document, Map<String, String> headers) {
         byte[] bytes;
         try {
             bytes = JSON.writeValueAsBytes(document);
@@ -98,8 +103,10 @@ final class ApiRequest {
         answered = true;
         this.status = status;
         Buffer buffer = Buffer.buffer(bytes);
-        context.runOnContext(v -> request.response().setStatusCode(status)
-                .putHeader("Content-Type", "application/json").end(buffer));
+        context.runOnContext(v -> {
+            headers.forEach(request.response()::putHeader);
+            request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(buffer);
+        });
     }
 
     /** Answers with no body. */

@@ -18,8 +18,11 @@ final class DeviceAccess {
 
     /** The device of the path's {@code {imei}}; 400 for a malformed IMEI, 404 when the caller cannot see it. */
     Device require(ApiRequest request) throws SQLException {
-        long imei = parseImei("imei", request.pathParameter("imei"));
-        Caller caller = request.caller();
+        return find(request.caller(), parseImei("imei", request.pathParameter("imei")));
+    }
+
+    /** The device {@code imei} as {@code caller} may see it; 404 when it cannot. */
+    Device find(Caller caller, long imei) throws SQLException {
         if (caller.role() == Role.DRIVER && caller.device() != imei) {
             throw notFound(imei);
         }

@@ -81,6 +81,9 @@ public final class ConfigLoader {
         d.put("console.tile-attribution", "");
         d.put("log.format", "text");
         d.put("log.level", "info");
+        d.put("webhooks.max-attempts", "10");
+        d.put("webhooks.retry-backoff", "PT10S");
+        d.put("webhooks.timeout", "PT10S");
         return Map.copyOf(d);
     }
 
@@ -246,7 +249,10 @@ public final class ConfigLoader {
                 values.integer("api.live-clients"),
                 values.text("console.tile-url"),
                 values.text("console.tile-attribution"),
-                logSettings(values));
+                logSettings(values),
+                values.integer("webhooks.max-attempts"),
+                values.duration("webhooks.retry-backoff"),
+                values.duration("webhooks.timeout"));
     }
 
     private static LogSettings logSettings(Values values) {

@@ -53,7 +53,10 @@ public record GatewayConfig(
         int apiLiveClients,
         String consoleTileUrl,
         String consoleTileAttribution,
-        LogSettings log) {
+        LogSettings log,
+        int webhookMaxAttempts,
+        Duration webhookRetryBackoff,
+        Duration webhookTimeout) {
 
     public GatewayConfig {
         requirePort("device.port", devicePort);
@@ -110,6 +113,11 @@ public record GatewayConfig(
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new ConfigException("retention.period must be positive, was " + retention);
+        }
+        if (webhookMaxAttempts < 1 || webhookRetryBackoff.isNegative() || webhookRetryBackoff.isZero()
+                || webhookTimeout.isNegative() || webhookTimeout.isZero()) {
+            throw new ConfigException("webhooks.max-attempts, webhooks.retry-backoff and webhooks.timeout must be"
+                    + " positive");
         }
     }
 

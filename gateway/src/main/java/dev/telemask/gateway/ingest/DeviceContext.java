@@ -2,20 +2,32 @@ package dev.telemask.gateway.ingest;
 
 import dev.telemask.privacy.CompiledPolicy;
 import dev.telemask.privacy.Consent;
+import dev.telemask.privacy.Geofence;
 import dev.telemask.storage.DeviceProfile;
 import dev.telemask.storage.SealedRecords;
+import java.util.List;
 
 /**
- * A registered device as the ingest path uses it: its profile, its compiled policy, the consent in force and, when
- * it was looked up for a (re)connect, its sealed records (else null).
+ * A registered device as the ingest path uses it: its profile, its compiled policy, the consent in force, its
+ * fleet's geofences and, when it was looked up for a (re)connect, its sealed records and its event detector's saved
+ * state (else null).
  */
-record DeviceContext(DeviceProfile profile, CompiledPolicy policy, Consent consent, SealedRecords sealed) {
+record DeviceContext(DeviceProfile profile, CompiledPolicy policy, Consent consent, SealedRecords sealed,
+                     List<Geofence> geofences, byte[] eventState) {
+    DeviceContext {
+        geofences = geofences == null ? List.of() : List.copyOf(geofences);
+    }
+
     DeviceContext(DeviceProfile profile, CompiledPolicy policy, Consent consent) {
-        this(profile, policy, consent, null);
+        this(profile, policy, consent, null, List.of(), null);
     }
 
     DeviceContext withSealed(SealedRecords records) {
-        return new DeviceContext(profile, policy, consent, records);
+        return new DeviceContext(profile, policy, consent, records, geofences, eventState);
+    }
+
+    DeviceContext withEvents(List<Geofence> fences, byte[] state) {
+        return new DeviceContext(profile, policy, consent, sealed, fences, state);
     }
 
     long imei() {

@@ -45,6 +45,8 @@ final class DeviceContexts implements DeviceLookup {
     private final boolean autoRegister;
     private final CompiledPolicy noPolicy;
     private final Map<String, CompiledPolicy> compiled = new ConcurrentHashMap<>();
+    /** Each fleet's geofences, read once and forgotten when the fleet changes them. */
+    private final Map<Long, List<dev.telemask.privacy.Geofence>> geofences = new ConcurrentHashMap<>();
 
     DeviceContexts(DeviceDirectory directory, byte[] zoneKey, Executor database, boolean autoRegister) {
         this(directory, null, null, zoneKey, database, autoRegister);
@@ -89,6 +91,16 @@ final class DeviceContexts implements DeviceLookup {
                     profile = Optional.of(directory.registerInQuarantine(imei));
                 }
                 Optional<DeviceContext> context = profile.map(this::withOpenedState).map(this::contextOf);
+                if (context.isPresent()) {
+                    long tenant = context.get().profile().tenantId();
+                    List<dev.telemask.privacy.Geofence> fences = geofences.get(tenant);
+                    if (fences == null) {
+                        fences = directory.geofences(tenant);
+                        geofences.put(tenant, fences);
+                    }
+                    context = Optional.of(context.get().withEvents(fences,
+                            withSealed ? directory.eventState(imei) : null));
+                }
                 if (withSealed && sealed != null && context.isPresent()) {
                     SealedRecords records = new SealedRecords();
                     sealed.load(imei, records);
@@ -99,6 +111,16 @@ final class DeviceContexts implements DeviceLookup {
                 throw new CompletionException(e);
             }
         }, database);
+    }
+
+    /** Forgets a fleet's geofences, so that its devices' next lookup reads them again. */
+    void geofencesChanged(long tenantId) {
+        geofences.remove(tenantId);
+    }
+
+    /** Forgets every fleet's geofences (the change feed may have missed a change). */
+    void forgetGeofences() {
+        geofences.clear();
     }
 
     /** Forgets the compiled versions of a policy, so that its next use compiles the newest. */

@@ -4,6 +4,7 @@ import dev.telemask.codec.TcpFrameSplitter;
 import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.storage.ChangeFeed;
 import dev.telemask.storage.query.DeviceCommands;
+import dev.telemask.storage.ConnectionEventWriter;
 import dev.telemask.storage.DeviceDirectory;
 import dev.telemask.storage.PositionWriter;
 import dev.telemask.storage.RecordSealer;
@@ -106,9 +107,11 @@ public final class DeviceIngest implements AutoCloseable {
         IngestServices services = new IngestServices(writer, contexts, sessions, metrics,
                 new TcpFrameSplitter(config.maxFrameLength()),
                 new ConnectionCounts(metrics, config.maxConnections(), config.maxConnectionsPerAddress()),
-                new RefusalLog(), RefusalLog.malformedFrames(), config.handshakeTimeout(), config.idleTimeout(), new AtomicBoolean(),
+                new RefusalLog(), RefusalLog.malformedFrames(), config.handshakeTimeout(), config.idleTimeout(),
+                new AtomicBoolean(),
                 new IngestLimits(config.retention(), config.maxFutureSkew(), config.sealedExpiry()),
-                System::currentTimeMillis, new StoredCommandQueue(new DeviceCommands(dataSource), lookups));
+                System::currentTimeMillis, new StoredCommandQueue(new DeviceCommands(dataSource), lookups),
+                new ConnectionEvents(new ConnectionEventWriter(dataSource), lookups));
         ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
 
         EventLoopGroup acceptor = transport.newGroup(1, "telemask-accept");

@@ -2,7 +2,9 @@ package dev.telemask.gateway.ingest;
 
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.privacy.DeviceLedger;
+import dev.telemask.privacy.DeviceEvent;
 import dev.telemask.privacy.DeviceState;
+import dev.telemask.privacy.EventDetector;
 import dev.telemask.privacy.PendingRecords;
 import dev.telemask.privacy.Treatment;
 import dev.telemask.storage.PositionBatch;
@@ -27,9 +29,13 @@ final class DevicePrivacy {
     private static final long LAST_SEEN_EVERY_MILLIS = 60_000;
 
     private final DeviceLedger ledger = new DeviceLedger();
+    /** Events from the decided records only, in step with the ledger: committed and rolled back with it. */
+    private final EventDetector events = new EventDetector();
     private final IngestLimits limits;
     private byte[] committedState;
     private byte[] stateOfFrame;
+    private byte[] committedEventState;
+    private byte[] eventStateOfFrame;
     private final int[] counts = new int[TREATMENTS.length];
     /** When the device's last-seen time was last written, and the receive time of the frame in flight. */
     private long lastSeenSavedMillis;
@@ -43,6 +49,8 @@ final class DevicePrivacy {
     void restore(DeviceContext device) {
         byte[] saved = device.profile().privacyState();
         PendingRecords sealed = pendingOf(device.sealed());
+        events.restore(device.eventState());
+        committedEventState = device.eventState();
         try {
             ledger.restore(saved, sealed);
             committedState = saved;
@@ -88,16 +96,24 @@ final class DevicePrivacy {
         metrics.late(ledger.late());
         stateOfFrame = ledger.savedState();
         boolean stateChanged = !Arrays.equals(stateOfFrame, committedState);
+        java.util.List<DeviceEvent> computed = events.detect(out, codes, device.geofences(),
+                device.policy().policy().overspeedKmh());
+        byte[] eventState = events.savedState();
+        boolean eventStateChanged = !Arrays.equals(eventState, committedEventState);
+        metrics.events(computed.size());
         positions.set(device.imei(), receivedAtMillis, out, codes)
                 .sealed(receivedAtMillis + limits.sealedExpiry().toMillis(), ledger.sealFlags())
                 .resolved(ledger.resolvedTimes(), ledger.resolvedEvents(), ledger.resolvedCount())
                 .deviceState(stateChanged ? stateOfFrame : null)
-                .switchVersion(device.profile().switchVersion());
+                .switchVersion(device.profile().switchVersion())
+                .events(computed, eventStateChanged ? eventState : null);
+        eventStateOfFrame = eventState;
         frameReceivedMillis = receivedAtMillis;
         if (frame != null && receivedAtMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS) {
             positions.recordLastSeen();
         }
-        return out.size() > 0 || ledger.resolvedCount() > 0 || stateChanged || positions.recordsLastSeen();
+        return out.size() > 0 || ledger.resolvedCount() > 0 || stateChanged || eventStateChanged
+                || positions.recordsLastSeen();
     }
 
     /**
@@ -119,6 +135,8 @@ final class DevicePrivacy {
     void committed() {
         ledger.committed();
         committedState = stateOfFrame;
+        events.committed();
+        committedEventState = eventStateOfFrame;
         if (frameReceivedMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS) {
             lastSeenSavedMillis = frameReceivedMillis;
         }
@@ -127,6 +145,7 @@ final class DevicePrivacy {
     /** The masked frame was not stored: forget what it did to the state. */
     void rollBack() {
         ledger.rolledBack();
+        events.rolledBack();
     }
 
     /** When the clock alone could decide a waiting record (gateway time), or {@link Long#MAX_VALUE}. */

@@ -50,6 +50,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private final DevicePrivacy privacy;
     /** The device's commands; made once the device is accepted. */
     private CommandRelay commands;
+    /** When this connection's device came online (gateway clock), for its offline event. */
+    private long onlineAtMillis;
     private final PositionBatch positions = new PositionBatch();
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(MAX_PENDING_FRAMES + 1);
     private boolean inFlight;
@@ -131,6 +133,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         if (replaced != null) {
             replaced.replacedBy();
         }
+        onlineAtMillis = services.clock().getAsLong();
+        services.connectionEvents().online(imei, onlineAtMillis);
         ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);
         TcpAvlCodec.encodeHandshakeReply(true, reply);
         ctx.writeAndFlush(reply);
@@ -207,6 +211,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
 
     long imei() {
         return imei;
+    }
+
+    /** The device's fleet, -1 before it is known. */
+    long tenantId() {
+        DeviceContext current = device;
+        return current == null ? -1 : current.profile().tenantId();
     }
 
     Long policyId() {
@@ -412,6 +422,11 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             commands.closed();
         }
         if (device != null) {
+            // A device that connected again (here or elsewhere) is not offline: only the newest connection says so;
+            // nor is one whose gateway is shutting down (it reconnects to another instance).
+            if (services.sessions().get(imei) == this && !services.draining().get()) {
+                services.connectionEvents().offline(imei, services.clock().getAsLong(), onlineAtMillis);
+            }
             services.sessions().remove(imei, this);
         }
         ByteBuf frame;

@@ -32,6 +32,7 @@ public final class IngestMetrics {
     private final Counter restrictedRecords;
     private final Counter outOfBounds;
     private final Counter lateRecords;
+    private final Counter events;
     private final Counter commandResponses;
     private final Counter commandsSent;
     private final MeterRegistry commandRegistry;
@@ -68,6 +69,9 @@ public final class IngestMetrics {
         outOfBounds = Counter.builder("telemask.records.unstored").tag("reason", "out_of_time_bounds")
                 .description("Records acknowledged and not stored: older than retention or too far ahead of the"
                         + " gateway's clock").register(registry);
+        events = Counter.builder("telemask.events.computed")
+                .description("Events computed from decided records (a frame written again after a failure counts again)")
+                .register(registry);
         lateRecords = Counter.builder("telemask.records.late")
                 .description("Records that arrived behind already decided ones and were stored private (fail closed)")
                 .register(registry);
@@ -128,6 +132,12 @@ public final class IngestMetrics {
     void outOfBounds(int recordCount) {
         if (recordCount > 0) {
             outOfBounds.increment(recordCount);
+        }
+    }
+
+    void events(int count) {
+        if (count > 0) {
+            events.increment(count);
         }
     }
 

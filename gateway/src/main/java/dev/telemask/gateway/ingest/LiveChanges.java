@@ -56,7 +56,21 @@ final class LiveChanges implements ChangeFeed.Listener {
     }
 
     @Override
+    public void geofencesChanged(long tenantId) {
+        contexts.geofencesChanged(tenantId);
+        if (udp != null) {
+            udp.forgetAll();
+        }
+        for (DeviceSession session : sessions.all()) {
+            if (session.tenantId() == tenantId) {
+                reload(session);
+            }
+        }
+    }
+
+    @Override
     public void everythingChanged() {
+        contexts.forgetGeofences();
         if (udp != null) {
             udp.forgetAll();
         }

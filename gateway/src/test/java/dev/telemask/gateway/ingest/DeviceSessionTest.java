@@ -50,7 +50,7 @@ class DeviceSessionTest {
             new RefusalLog(System::nanoTime, refusalLines::add), RefusalLog.malformedFrames(),
             Duration.ofSeconds(5), Duration.ofMinutes(10), new AtomicBoolean(),
             new IngestLimits(Period.ofMonths(12), Duration.ofMinutes(5), Duration.ofDays(7)), clock::get,
-            CommandQueue.NONE);
+            CommandQueue.NONE, ConnectionEvents.NONE);
 
     /** What the writer was handed, captured at the offer (the session reuses its batch). */
     record Offered(int records, int sealed, long switchVersion) {

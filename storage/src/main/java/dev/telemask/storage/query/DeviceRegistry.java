@@ -123,7 +123,7 @@ public final class DeviceRegistry {
 
     /**
      * Deletes the device with everything stored about it but the audit trail (positions, sealed undecided records,
-     * trips, consent history, driver tokens), in one transaction. Returns the number of positions deleted, or -1
+     * trips, events, consent history, driver tokens), in one transaction. Returns the number of positions deleted, or -1
      * when there is no such device in the tenant.
      */
     public long delete(long tenantId, long imei) throws SQLException {
@@ -137,6 +137,8 @@ public final class DeviceRegistry {
         }
         long positions = deleteByImei(c, "DELETE FROM positions WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM sealed_positions WHERE imei = ?", imei);
+        deleteByImei(c, "DELETE FROM device_events WHERE imei = ?", imei);
+        deleteByImei(c, "DELETE FROM webhook_deliveries WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM consent_history WHERE imei = ?", imei);
         deleteByImei(c, "DELETE FROM devices WHERE imei = ?", imei);
         return positions;

@@ -1,0 +1,58 @@
+package dev.telemask.storage;
+
+import dev.telemask.privacy.EventKind;
+import dev.telemask.privacy.Treatment;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Writes a device's online and offline events with their webhook deliveries, in one statement. They come from
+ * connections, not records: gateway time, no position.
+ */
+public final class ConnectionEventWriter {
+    /** An offline event is written only when no newer online event exists: a reconnection elsewhere won. */
+    private static final String OFFLINE = DeviceEvents.INSERT.replace("FROM devices d WHERE d.imei = ?",
+            "FROM devices d WHERE d.imei = ? AND NOT EXISTS (SELECT 1 FROM device_events x WHERE x.imei = d.imei"
+                    + " AND x.kind = 'device_online' AND x.device_time > ?)");
+
+    private final DataSource dataSource;
+
+    public ConnectionEventWriter(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** The device connected at {@code atMillis}. */
+    public void online(long imei, long atMillis) throws SQLException {
+        write(DeviceEvents.INSERT, imei, EventKind.DEVICE_ONLINE, atMillis, null);
+    }
+
+    /** The connection that came online at {@code onlineAtMillis} ended at {@code atMillis}. */
+    public void offline(long imei, long atMillis, long onlineAtMillis) throws SQLException {
+        write(OFFLINE, imei, EventKind.DEVICE_OFFLINE, atMillis, onlineAtMillis);
+    }
+
+    private void write(String sql, long imei, EventKind kind, long atMillis, Long onlineAtMillis)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setTimestamp(1, new Timestamp(atMillis));
+            st.setInt(2, 0);
+            st.setString(3, kind.wireName());
+            st.setLong(4, 0);
+            st.setNull(5, Types.INTEGER);
+            st.setNull(6, Types.INTEGER);
+            st.setNull(7, Types.INTEGER);
+            st.setShort(8, Treatment.EXACT.code());
+            st.setTimestamp(9, new Timestamp(atMillis));
+            st.setLong(10, imei);
+            if (onlineAtMillis != null) {
+                st.setTimestamp(11, new Timestamp(onlineAtMillis));
+            }
+            st.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.telemask.storage;
+
+import dev.telemask.privacy.DeviceEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.List;
+
+/**
+ * Writes batches' events and the event detector's state in the writer's transaction: an event is stored exactly
+ * when the record it came from is (a resend gives the same key and is skipped).
+ */
+final class DeviceEvents {
+    /**
+     * Stores one event and, only when it is new (a resend inserts nothing), one outbox row per webhook of the
+     * device's fleet that subscribes to its kind. The payload is the event as the API shows it, nothing more.
+     */
+    static final String INSERT = "WITH e AS (INSERT INTO device_events (tenant_id, imei, device_time, event_io, kind,"
+            + " geofence_id, latitude, longitude, speed, treatment, received_at)"
+            + " SELECT d.tenant_id, d.imei, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM devices d WHERE d.imei = ?"
+            + " ON CONFLICT DO NOTHING"
+            + " RETURNING id, tenant_id, imei, device_time, kind, geofence_id, latitude, longitude, speed, treatment)"
+            + " INSERT INTO webhook_deliveries (webhook_id, tenant_id, imei, payload)"
+            + " SELECT w.id, e.tenant_id, e.imei, jsonb_build_object('type', 'event', 'event', jsonb_strip_nulls("
+            + "jsonb_build_object('id', e.id::text, 'imei', e.imei::text, 'kind', e.kind,"
+            + " 'deviceTime', to_char(e.device_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+            + " 'geofence', NULLIF(e.geofence_id, 0)::text, 'latitude', e.latitude / 1e7, 'longitude',"
+            + " e.longitude / 1e7, 'speed', e.speed, 'treatment',"
+            + " CASE e.treatment WHEN 0 THEN 'exact' WHEN 1 THEN 'coarsened' ELSE 'private' END)))::text"
+            + " FROM e JOIN webhooks w ON w.tenant_id = e.tenant_id AND e.kind = ANY (w.kinds)";
+
+    private DeviceEvents() {
+    }
+
+    /** Inserts the batches' events and saves their states, in batch order. */
+    static void save(Connection connection, List<PositionBatch> batches) throws SQLException {
+        PreparedStatement insert = null;
+        PreparedStatement state = null;
+        try {
+            for (PositionBatch batch : batches) {
+                for (DeviceEvent event : batch.events()) {
+                    if (insert == null) {
+                        insert = connection.prepareStatement(INSERT);
+                    }
+                    bind(insert, batch, event);
+                    insert.addBatch();
+                }
+                if (batch.eventState() != null) {
+                    if (state == null) {
+                        state = connection.prepareStatement("INSERT INTO device_event_state (imei, state)"
+                                + " SELECT imei, ? FROM devices WHERE imei = ?"
+                                + " ON CONFLICT (imei) DO UPDATE SET state = EXCLUDED.state, updated_at = now()");
+                    }
+                    state.setBytes(1, batch.eventState());
+                    state.setLong(2, batch.imei());
+                    state.addBatch();
+                }
+            }
+            if (insert != null) {
+                insert.executeBatch();
+            }
+            if (state != null) {
+                state.executeBatch();
+            }
+        } finally {
+            if (insert != null) {
+                insert.close();
+            }
+            if (state != null) {
+                state.close();
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement st, PositionBatch batch, DeviceEvent event) throws SQLException {
+        st.setTimestamp(1, new Timestamp(event.deviceTimeMillis()));
+        st.setInt(2, event.eventIo());
+        st.setString(3, event.kind().wireName());
+        st.setLong(4, event.geofenceId());
+        setInt(st, 5, event.latitudeE7());
+        setInt(st, 6, event.longitudeE7());
+        setInt(st, 7, event.speedKmh());
+        st.setShort(8, event.treatment().code());
+        st.setTimestamp(9, new Timestamp(batch.receivedAtMillis()));
+        st.setLong(10, batch.imei());
+    }
+
+    private static void setInt(PreparedStatement st, int index, Integer value) throws SQLException {
+        if (value == null) {
+            st.setNull(index, Types.INTEGER);
+        } else {
+            st.setInt(index, value);
+        }
+    }
+}
