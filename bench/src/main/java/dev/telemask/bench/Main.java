@@ -2,10 +2,13 @@ package dev.telemask.bench;
 
 import dev.telemask.bench.idle.IdleConnectionsBenchmark;
 import dev.telemask.bench.load.LoadCommand;
+import dev.telemask.bench.load.LoadCommandLine;
 import dev.telemask.bench.query.TrackQueryBenchmark;
 import dev.telemask.bench.simulator.SimulateCommand;
+import dev.telemask.bench.simulator.SimulatorCommandLine;
 import dev.telemask.bench.storage.PositionWriteBenchmark;
 import dev.telemask.bench.zone.ZoneAttack;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +39,46 @@ public final class Main {
 
     private Main() {}
 
+    static String usage() {
+        return "usage: telemask bench <" + String.join("|", SUITES.keySet().stream().sorted().toList())
+                + "> [JMH options, e.g. -f 1 -wi 2 -i 3; -h lists them]\n"
+                + "       telemask bench storage JDBC_URL [ROWS] [sealed]\n"
+                + "       telemask bench query JDBC_URL [DEVICES] [INTERVAL] [QUERIES]\n"
+                + "       telemask bench zone-attack [--homes N] [--trips N] [--seed S]\n"
+                + "       telemask bench idle-connections [N]\n"
+                + "       telemask simulate --devices N --rate R --duration D --host H --port P [options]  (--help)\n"
+                + "       telemask load [--steps 1000,5000,10000] [--rate-per-device 5] [options]  (--help)\n";
+    }
+
+    /**
+     * Answers {@code --help} (or {@code -h}, or {@code help}) of the simulator, the load test and the benchmarks with
+     * their usage on {@code out}, and returns 0; returns -1 when {@code args} asks for no help. A JMH suite's own
+     * options ({@code bench decoder -h}) are JMH's to answer.
+     */
+    static int help(String[] args, PrintStream out) {
+        boolean asked = args.length > 0 && Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"));
+        if (args.length > 0 && args[0].equals("simulate") && asked) {
+            out.println(SimulatorCommandLine.USAGE);
+            return 0;
+        }
+        if (args.length > 0 && args[0].equals("load") && asked) {
+            out.println(LoadCommandLine.USAGE);
+            return 0;
+        }
+        boolean benchHelp = args.length > 0 && args[0].equals("bench")
+                && args.length > 1 && (args[1].equals("--help") || args[1].equals("-h") || args[1].equals("help"));
+        if (benchHelp || (args.length > 0 && (args[0].equals("--help") || args[0].equals("help")))) {
+            out.print(usage());
+            return 0;
+        }
+        return -1;
+    }
+
     public static void main(String[] args) throws Exception {
+        int help = help(args, System.out);
+        if (help >= 0) {
+            System.exit(help);
+        }
         if (args.length > 0 && args[0].equals("simulate")) {
             System.exit(SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
@@ -56,14 +98,7 @@ public final class Main {
             return;
         }
         if (args.length < 2 || !args[0].equals("bench") || !SUITES.containsKey(args[1])) {
-            System.err.println("usage: telemask bench <" + String.join("|", SUITES.keySet().stream().sorted().toList())
-                    + "> [JMH options, e.g. -f 1 -wi 2 -i 3]");
-            System.err.println("       telemask bench storage JDBC_URL [ROWS] [sealed]");
-            System.err.println("       telemask bench query JDBC_URL [DEVICES] [INTERVAL] [QUERIES]");
-            System.err.println("       telemask bench zone-attack [--homes N] [--trips N] [--seed S]");
-            System.err.println("       telemask bench idle-connections [N]");
-            System.err.println("       telemask simulate --devices N --rate R --duration D --host H --port P [options]");
-            System.err.println("       telemask load [--steps 1000,5000,10000] [--rate-per-device 5] [options]");
+            System.err.print(usage());
             System.exit(2);
         }
         List<String> jmh = new ArrayList<>(List.of(SUITES.get(args[1]), "-prof", "gc"));
