@@ -45,8 +45,8 @@ abstract class LiveFleetContract extends GatewayTestBase.ForOtherPackages {
     @BeforeAll
     void tokens() throws Exception {
         tokens = new ApiTokens(gateway.dataSource());
-        adminToken = tokens.create("acme", Role.ADMIN, null, "live-admin").token();
-        viewerToken = tokens.create("acme", Role.VIEWER, null, "live-viewer").token();
+        adminToken = tokens.create("acme", Role.ADMIN, null, "live-admin", null).token();
+        viewerToken = tokens.create("acme", Role.VIEWER, null, "live-viewer", null).token();
     }
 
     @Test
@@ -82,7 +82,7 @@ abstract class LiveFleetContract extends GatewayTestBase.ForOtherPackages {
     void aPrivateRecordShowsAsPrivateWithoutCoordinatesAndADriverSeesOnlyItsDevice() throws Exception {
         long imei = device(officePolicy);
         long neighbour = device(officePolicy);
-        String driverToken = tokens.create("acme", Role.DRIVER, imei, "live-driver").token();
+        String driverToken = tokens.create("acme", Role.DRIVER, imei, "live-driver", null).token();
         try (LiveStream driver = new LiveStream(gateway.httpPort(), driverToken);
              LiveStream viewer = new LiveStream(gateway.httpPort(), viewerToken)) {
             driver.await(imei, e -> true, WITHIN);

@@ -83,8 +83,8 @@ class ConsoleLiveBrowserIT extends GatewayTestBase.ForOtherPackages {
         markup = labelled(open, "Van 9");
         labelled(open, "Spare tracker");
         ApiTokens tokens = new ApiTokens(gateway.dataSource());
-        adminToken = tokens.create("acme", Role.ADMIN, null, "live-admin").token();
-        viewerToken = tokens.create("acme", Role.VIEWER, null, "live-viewer").token();
+        adminToken = tokens.create("acme", Role.ADMIN, null, "live-admin", null).token();
+        viewerToken = tokens.create("acme", Role.VIEWER, null, "live-viewer", null).token();
 
         now = System.currentTimeMillis();
         long earlier = now - 30 * ConsoleDrives.MINUTE;
