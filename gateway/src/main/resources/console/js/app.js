@@ -106,7 +106,10 @@ async function showDevices() {
 }
 
 /** A device was registered or changed: the list is read again, and a changed shown device shown again. */
-async function deviceChanged(imei) {
+async function deviceChanged({ imei, label }) {
+  // The live feed's copy of the label is older than the API's answer to the change.
+  const live = state.live.get(imei);
+  if (live && 'label' in live) live.label = label;
   await showDevices();
   const changed = state.devices.find((d) => d.imei === imei);
   if (changed && state.device?.imei === imei) await pick(changed);

@@ -7,7 +7,7 @@ import { confirmAction } from './confirm.js';
 import { clearFieldErrors, showFieldErrors } from './field-errors.js';
 
 export class DeviceAdmin {
-  /** onChanged(imei or null): the fleet's devices changed; the list is read again. */
+  /** onChanged(device): a device was registered or changed, as the API answered; onRemoved(imei). */
   constructor(api, onChanged, onRemoved) {
     this.api = api;
     this.onChanged = onChanged;
@@ -60,7 +60,7 @@ export class DeviceAdmin {
     if (f.policyId.value) body.policyId = Number(f.policyId.value);
     const device = await this.api.post('/devices', body);
     this.register.reset();
-    await this.onChanged(device.imei);
+    await this.onChanged(device);
     return `Registered ${device.label ?? device.imei}.`;
   }
 
@@ -70,7 +70,7 @@ export class DeviceAdmin {
       label: f.label.value.trim() || null,
       policyId: f.policyId.value ? Number(f.policyId.value) : null,
     });
-    await this.onChanged(device.imei);
+    await this.onChanged(device);
     return `Saved ${device.label ?? device.imei}.`;
   }
 

@@ -78,7 +78,8 @@ export class TokenAdmin {
     fill($('#tokens tbody'), items.map((token) => {
       const state = token.live ? 'live' : token.revokedAt ? 'revoked' : 'expired';
       return el('tr', { 'data-token': token.id, class: state },
-        el('td', {}, token.name), el('td', {}, token.role), el('td', {}, token.device ?? ''),
+        el('td', {}, token.name, this.isOwn(token) ? el('span', { class: 'tag' }, 'this page') : null),
+        el('td', {}, token.role), el('td', {}, token.device ?? ''),
         el('td', {}, el('code', {}, token.prefix)), el('td', {}, formatTime(token.createdAt)),
         el('td', {}, formatTime(token.expiresAt)), el('td', {}, state),
         el('td', {}, token.live ? el('button', { type: 'button', class: 'danger',
@@ -86,9 +87,15 @@ export class TokenAdmin {
     }));
   }
 
+  /** The token this page is signed in with (its prefix is the start of the secret). */
+  isOwn(token) {
+    return token.live && this.api.token.startsWith(token.prefix);
+  }
+
   async revoke(token) {
     const question = `Revoke the ${token.role} token “${token.name}” (${token.prefix}…)? Whoever uses it is`
-      + ' refused from now on, and its open live maps close.';
+      + ' refused from now on, and its open live maps close.'
+      + (this.isOwn(token) ? ' It is the token this page is signed in with: the page stops working.' : '');
     if (!await confirmAction(question)) return;
     try {
       await this.api.delete(`/tokens/${token.id}`);
