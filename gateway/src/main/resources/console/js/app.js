@@ -15,6 +15,7 @@ import { AdminPanel } from './admin-panel.js';
 import { DeviceAdmin } from './device-admin.js';
 import { PolicyForm } from './policy-form.js';
 import { TokenAdmin } from './token-admin.js';
+import { DriverZones } from './driver-zones.js';
 import { defaultDays, toWindow } from './day-range.js';
 
 const state = {
@@ -71,6 +72,7 @@ async function signIn(token) {
   $('#device-filter').addEventListener('change', () => renderList());
   state.switch = new PrivateSwitch(api, (device) => { state.device = device; showDevices(); });
   state.admin = state.role === 'admin' ? new AdminPanel(api, () => showTrack()) : null;
+  state.driverZones = state.role === 'driver' ? new DriverZones(api, config) : null;
   // Only an admin's page has the controls that change the fleet (the API refuses them to others anyway).
   if (state.role === 'admin') {
     state.devicesAdmin = new DeviceAdmin(api, deviceChanged, deviceRemoved);
@@ -196,7 +198,12 @@ async function pick(device) {
   $('#device-title').textContent = `Track of ${device.label ?? device.imei}`;
   $('#driver').hidden = state.role !== 'driver';
   $('#admin').hidden = state.role !== 'admin';
-  if (state.role === 'driver') state.switch.show(device);
+  if (state.role === 'driver') {
+    state.switch.show(device);
+    state.driverZones.show(device).catch((failure) => {
+      $('#driver-status').textContent = `Cannot read your zones: ${failure.message}`;
+    });
+  }
   state.devicesAdmin?.show(device);
   await showTrack();
 }

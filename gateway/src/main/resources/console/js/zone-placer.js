@@ -24,6 +24,10 @@ export class ZonePlacer {
     return Number.isFinite(value) && value > 0 ? value : 0;
   }
 
+  lookAt(latitude, longitude) {
+    this.map.setView([latitude, longitude], 14);
+  }
+
   /** Places the pending centre where the map is centred (the keyboard's way: pan with the arrows, then this). */
   placeAtCentre() {
     this.place(this.map.getCenter());
