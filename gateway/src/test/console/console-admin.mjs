@@ -106,6 +106,13 @@ async function registerDevice(page) {
 /** A grace window above the API's limit: its reason beside the field; then good values and a zone: version 2. */
 async function editPolicy(page) {
   const form = page.locator('#policy-form');
+  // A new policy under a name the fleet already has: the API's 409 beside the name field.
+  await page.selectOption('#policy-pick', 'new');
+  await form.locator('[name="name"]').fill('field-staff');
+  await page.click('#policy-save');
+  const taken = form.locator('.field-error[data-error-for="name"]');
+  await taken.waitFor();
+  result.nameTakenError = await taken.innerText();
   await page.selectOption('#policy-pick', String(plan.policyId));
   result.policyFormBefore = {
     grid: await form.locator('[name="gridMetres"]').inputValue(),

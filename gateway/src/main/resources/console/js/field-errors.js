@@ -1,7 +1,7 @@
-// Shows the API's validation answer beside the fields it names. A 400 names one field (`parameter`) or several
-// (`errors[].parameter`, e.g. "document.privateTrips.graceWindow"); each reason goes next to the control whose
-// data-field is that path (or the nearest enclosing one: "…days.monday[0]" lands on the Monday field), and what
-// names no control goes to the form's own message. Reasons are text, never markup.
+// Shows the API's validation answer beside the fields it names. A 400 (or a 409: a value already taken) names one
+// field (`parameter`) or several (`errors[].parameter`, e.g. "document.privateTrips.graceWindow"); each reason goes
+// next to the control whose data-field is that path (or the nearest enclosing one: "…days.monday[0]" lands on the
+// Monday field), and what names no control goes to the form's own message. Reasons are text, never markup.
 
 import { $, el } from './dom.js';
 import { ApiFailure } from './api.js';
@@ -24,7 +24,8 @@ export function clearFieldErrors(form) {
 export function showFieldErrors(form, failure, prefix = '') {
   clearFieldErrors(form);
   const general = $('.form-error', form);
-  if (!(failure instanceof ApiFailure) || failure.status !== 400 || !failure.body) {
+  // 400 names bad values, 409 a value already taken (a policy's name, an IMEI of another fleet).
+  if (!(failure instanceof ApiFailure) || ![400, 409].includes(failure.status) || !failure.body) {
     general.textContent = `Failed: ${failure.message}`;
     return 0;
   }

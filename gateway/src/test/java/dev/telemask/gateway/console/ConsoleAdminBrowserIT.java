@@ -99,7 +99,9 @@ class ConsoleAdminBrowserIT extends GatewayTestBase.ForOtherPackages {
         assertTrue(result.get("registeredRow").asText().contains("field-staff"), "its policy is listed");
         assertEquals(0, result.get("registeredLabelMarkup").asInt(), "the label's markup is not parsed");
 
-        // Policy: the form read the stored document; the API's reason for the grace window beside that field.
+        // Policy: a new one under a taken name is refused beside the name field.
+        assertTrue(result.get("nameTakenError").asText().contains("already has a policy named"), result.toString());
+        // The form read the stored document; the API's reason for the grace window beside that field.
         assertEquals("200", result.get("policyFormBefore").get("grid").asText(), result.toString());
         assertTrue(result.get("policyFormBefore").get("zones").get(0).asText().contains("centre sealed"),
                 result.get("policyFormBefore").toString());
