@@ -2,10 +2,10 @@
 // what it saw. The Java test seeds the gateway, runs this, and asserts on the result.
 //
 //   node console-e2e.mjs <plan.json>
-// plan: { baseUrl, adminToken, driverToken, imei, day, consentReason, privateNeedles: [...], businessNeedles: [...],
-//         outDir }
+// plan: { baseUrl, adminToken, driverToken, imei, day, consentReason, driverZoneName, privateNeedles: [...],
+//         businessNeedles: [...], outDir }
 // As the admin it also grants one consent flag, exports the device (reading the downloaded file) and erases the
-// shown day; as the driver it switches private mode on.
+// shown day; as the driver it switches private mode on and places a zone of its own on the map.
 // Every wait is for a selector or a state of the page, bounded by Playwright's timeouts: no fixed sleeps.
 
 import { chromium } from 'playwright-core';
@@ -84,6 +84,7 @@ try {
   result.privateUntilText = await driver.locator('#private-until').innerText();
   result.screenshots.push(await shot(driver, 'console-driver.png'));
   const driverPage = await driver.content() + await driver.evaluate(() => window.__live);
+  await placeDriverZone(driver);
 
   // Everything the browser was sent or shows, searched for any coordinate of the private trip.
   const everything = [adminPage, driverPage, ...(await Promise.all(bodies))].join('\n');
@@ -150,6 +151,44 @@ async function eraseShownDay(page) {
   await page.locator('#audit tbody td:nth-child(3)', { hasText: /^erase$/ }).first().waitFor();
   result.eraseMessage = await page.locator('#admin-status').innerText();
   result.trackStatusAfterErase = await page.locator('#track-status').innerText();
+}
+
+/**
+ * The driver places a zone of their own on the map; after a reload it is listed by name and radius, drawn nowhere,
+ * and its centre is in neither the page nor any answer the page received.
+ */
+async function placeDriverZone(page) {
+  await page.waitForSelector('#driver-zones li');
+  await page.locator('#driver-zone-map').click({ position: { x: 100, y: 80 } });
+  await page.waitForSelector('#driver-zone-map path.pending-zone');
+  await page.fill('#driver-zone-form [name="name"]', plan.driverZoneName);
+  await page.fill('#driver-zone-radius', '200');
+  const saving = page.waitForRequest((r) => r.method() === 'POST'
+    && new URL(r.url()).pathname === `/api/v1/devices/${plan.imei}/zones`);
+  await page.click('#driver-zone-save');
+  const sent = (await saving).postDataJSON();
+  await page.locator('#driver-zones li.zone', { hasText: plan.driverZoneName }).waitFor();
+  result.driverZoneSent = sent;
+  result.driverZoneDrawingsAfterSave = await page.locator('#driver-zone-map .leaflet-overlay-pane path').count();
+  const after = [];
+  const collect = (response) => {
+    if (!response.url().includes('/fleet/live')) after.push(response.text().catch(() => ''));
+  };
+  page.on('response', collect);
+  await page.reload();
+  await page.waitForSelector('#driver:not([hidden])');
+  await page.locator('#driver-zones li.zone', { hasText: plan.driverZoneName }).waitFor();
+  await page.waitForSelector('body[data-track="shown"]');
+  result.driverZonesAfterReload = await page.locator('#driver-zones li.zone').allInnerTexts();
+  result.driverZoneMarkup = await page.locator('#driver-zones li.zone b').count();
+  result.driverZoneDrawingsAfterReload = await page
+    .locator('#driver-zone-map .leaflet-overlay-pane path, #map path.privacy-zone').count();
+  const text = [await page.content(), await page.evaluate(() => window.__live), ...(await Promise.all(after))]
+    .join('\n');
+  page.off('response', collect);
+  result.driverResponsesAfterReload = after.length;
+  result.driverZoneNeedles = [sent.latitude, sent.longitude].flatMap((value) => [String(value), value.toFixed(4)]);
+  result.driverZoneCentreFound = result.driverZoneNeedles.filter((needle) => text.includes(needle));
 }
 
 /** Answers the page's confirmation dialog with yes; returns its question and the response it let through. */

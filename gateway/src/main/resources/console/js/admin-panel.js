@@ -1,5 +1,5 @@
-// What only an admin sees of a device: consent and its history (and changing it), the policy document, export and
-// erase (each confirmed first), and the fleet's audit log.
+// What only an admin sees of a device: consent and its history (and changing it), the driver's own zones (by name
+// and radius), the policy document, export and erase (each confirmed first), and the fleet's audit log.
 
 import { $, el, fill, formatTime } from './dom.js';
 import { confirmAction } from './confirm.js';
@@ -34,11 +34,15 @@ export class AdminPanel {
   async show(device, policy, range) {
     this.device = device;
     this.range = range;
-    const [consent] = await Promise.all([
+    const [consent, { zones }] = await Promise.all([
       this.api.get(`/devices/${device.imei}/consent`),
+      this.api.get(`/devices/${device.imei}/zones`),
       this.showAudit(),
     ]);
     this.showConsent(consent);
+    // Only the driver places these; everyone else sees that they exist, by name and radius.
+    fill($('#device-zones'), zones.length ? zones.map((zone) => el('li', { class: 'flag' },
+      `${zone.name ?? 'unnamed'}: ${zone.radiusMetres} m`)) : el('li', {}, 'none'));
     $('#policy-name').textContent = policy ? `“${policy.name}”, version ${policy.version}` : '(none assigned)';
     $('#policy-document').textContent = policy ? JSON.stringify(policy.document, null, 2) : '';
   }

@@ -36,6 +36,7 @@ export class Api {
   get(path, query) { return this.request('GET', path, { query }); }
   post(path, body, query) { return this.request('POST', path, { body, query }); }
   put(path, body) { return this.request('PUT', path, { body }); }
+  patch(path, body) { return this.request('PATCH', path, { body }); }
   delete(path) { return this.request('DELETE', path); }
 
   /** Every position of a window, page by page (the API caps a page; a day of 1 s records is 86,400). */

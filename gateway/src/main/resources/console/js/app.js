@@ -12,6 +12,10 @@ import { renderTrips } from './trip-list.js';
 import { TrackMap } from './track-map.js';
 import { PrivateSwitch } from './private-switch.js';
 import { AdminPanel } from './admin-panel.js';
+import { DeviceAdmin } from './device-admin.js';
+import { PolicyForm } from './policy-form.js';
+import { TokenAdmin } from './token-admin.js';
+import { DriverZones } from './driver-zones.js';
 import { defaultDays, toWindow } from './day-range.js';
 
 const state = {
@@ -68,7 +72,19 @@ async function signIn(token) {
   $('#device-filter').addEventListener('change', () => renderList());
   state.switch = new PrivateSwitch(api, (device) => { state.device = device; showDevices(); });
   state.admin = state.role === 'admin' ? new AdminPanel(api, () => showTrack()) : null;
+  state.driverZones = state.role === 'driver' ? new DriverZones(api, config) : null;
+  // Only an admin's page has the controls that change the fleet (the API refuses them to others anyway).
+  if (state.role === 'admin') {
+    state.devicesAdmin = new DeviceAdmin(api, deviceChanged, deviceRemoved);
+    state.policyForm = new PolicyForm(api, config, policySaved);
+    state.tokens = new TokenAdmin(api);
+    $('#manage').hidden = false;
+  }
   await showDevices();
+  if (state.policyForm) {
+    state.policyForm.setPolicies([...state.policies.values()]);
+    await state.tokens.list();
+  }
   state.feed = new LiveFeed(token, { onDevice: liveDevice, onState: liveState }).start();
   // Online means heard of within minutes: recount as time passes, without waiting for the next event.
   setInterval(() => renderList(), 30_000);
@@ -85,6 +101,36 @@ async function showDevices() {
   }
   state.devices = (await state.api.get('/devices')).devices.map((d) => ({ ...d, ...state.live.get(d.imei) }));
   renderList();
+  if (state.devicesAdmin) {
+    state.devicesAdmin.setPolicies([...state.policies.values()]);
+    state.tokens.setDevices(state.devices);
+  }
+}
+
+/** A device was registered or changed: the list is read again, and a changed shown device shown again. */
+async function deviceChanged({ imei, label }) {
+  // The live feed's copy of the label is older than the API's answer to the change.
+  const live = state.live.get(imei);
+  if (live && 'label' in live) live.label = label;
+  await showDevices();
+  const changed = state.devices.find((d) => d.imei === imei);
+  if (changed && state.device?.imei === imei) await pick(changed);
+}
+
+async function deviceRemoved(imei) {
+  state.live.delete(imei);
+  state.fleet.remove(imei);
+  state.device = null;
+  $('#track-card').hidden = true;
+  $('#admin').hidden = true;
+  await showDevices();
+}
+
+/** A policy was saved: everything that shows policies reads them again, and the form shows the saved version. */
+async function policySaved(saved) {
+  await showDevices();
+  state.policyForm.setPolicies([...state.policies.values()], saved.id);
+  if (state.device) await pick(state.devices.find((d) => d.imei === state.device.imei) ?? state.device);
 }
 
 /** One device's newest state from the live feed; an older position (out of order) never replaces a newer one. */
@@ -152,7 +198,13 @@ async function pick(device) {
   $('#device-title').textContent = `Track of ${device.label ?? device.imei}`;
   $('#driver').hidden = state.role !== 'driver';
   $('#admin').hidden = state.role !== 'admin';
-  if (state.role === 'driver') state.switch.show(device);
+  if (state.role === 'driver') {
+    state.switch.show(device);
+    state.driverZones.show(device).catch((failure) => {
+      $('#driver-status').textContent = `Cannot read your zones: ${failure.message}`;
+    });
+  }
+  state.devicesAdmin?.show(device);
   await showTrack();
 }
 

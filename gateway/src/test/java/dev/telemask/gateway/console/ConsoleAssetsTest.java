@@ -12,7 +12,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 /** The console's files over real HTTP: what is served, with which headers, and what is refused. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleAssetsTest {
+    private static final Pattern IMPORT = Pattern.compile("^import .* from '\\./([a-z-]+\\.js)';$", Pattern.MULTILINE);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Vertx vertx;
     private HttpServer server;
@@ -49,6 +57,26 @@ class ConsoleAssetsTest {
                 .startsWith("text/javascript"), "modules need a JavaScript type");
         assertTrue(get("GET", "/console/vendor/leaflet/leaflet.js").body().contains("Leaflet"));
         assertEquals(200, get("GET", "/console/vendor/leaflet/images/marker-icon.png").statusCode());
+    }
+
+    @Test
+    void servesEveryModuleThePageImports() throws Exception {
+        Deque<String> pending = new ArrayDeque<>(List.of("app.js"));
+        Set<String> seen = new HashSet<>();
+        while (!pending.isEmpty()) {
+            String module = pending.pop();
+            if (!seen.add(module)) {
+                continue;
+            }
+            HttpResponse<String> response = get("GET", "/console/js/" + module);
+            assertEquals(200, response.statusCode(), () -> module + " is imported but not served");
+            Matcher imports = IMPORT.matcher(response.body());
+            while (imports.find()) {
+                pending.push(imports.group(1));
+            }
+        }
+        assertTrue(seen.containsAll(List.of("policy-form.js", "token-admin.js", "device-admin.js",
+                "driver-zones.js", "zone-placer.js", "field-errors.js")), seen::toString);
     }
 
     @Test

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * trip, nothing the browser receives or shows holds a coordinate of the private trip, and the driver's switch
  * reaches the API. The admin also grants a consent flag (it reaches the history), downloads the export (business
  * positions in it, no private coordinate) and erases the shown day, which holds the private trip (the rows go, the
- * erasure's audit row stays). Screenshots land in target/console-e2e.
+ * erasure's audit row stays). The driver places a zone of its own on the map; after a reload it is listed by name
+ * and radius, and its centre is nowhere in the page. Screenshots land in target/console-e2e.
  */
 class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
     private static final int GRID_METRES = 200;
@@ -53,6 +54,7 @@ class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Markup on purpose: the console must show it as text. */
     private static final String CONSENT_REASON = "e2e: driver agreed <i>in writing</i>";
+    private static final String DRIVER_ZONE = "<b>home</b>";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ConsoleBrowser browser =
@@ -110,6 +112,7 @@ class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
                 "imei", Long.toString(imei),
                 "day", day.toString(),
                 "consentReason", CONSENT_REASON,
+                "driverZoneName", DRIVER_ZONE,
                 "privateNeedles", ConsoleDrives.privateNeedles(),
                 "businessNeedles", ConsoleDrives.businessNeedles(GRID_METRES),
                 "outDir", browser.dir().toString()));
@@ -175,6 +178,24 @@ class ConsoleBrowserIT extends GatewayTestBase.ForOtherPackages {
         assertEquals(0, positionsBetween(dayStart, dayEnd), "no position of the erased range is left");
         assertEquals(1, auditRows("erase", "{\"from\": \"" + dayStart + "\", \"to\": \"" + dayEnd + "\", \"rows\": "
                 + storedThatDay + "}"), "the erasure's audit row, with its range and row count");
+
+        // The driver's own zone: placed on the map, then listed by name and radius only, its centre nowhere.
+        JsonNode sent = result.get("driverZoneSent");
+        assertTrue(sent.get("latitude").isNumber() && sent.get("longitude").isNumber(), sent.toString());
+        assertEquals(200, sent.get("radiusMetres").asInt(), sent.toString());
+        assertEquals(0, result.get("driverZoneDrawingsAfterSave").asInt(), "nothing drawn where it was placed");
+        assertEquals(0, result.get("driverZoneDrawingsAfterReload").asInt(), "no zone drawn after the reload");
+        assertEquals(1, result.get("driverZonesAfterReload").size(), result.toString());
+        String listed = result.get("driverZonesAfterReload").get(0).asText();
+        assertTrue(listed.contains(DRIVER_ZONE) && listed.contains("200 m, centre sealed"), listed);
+        assertEquals(0, result.get("driverZoneMarkup").asInt(), "the zone's name is text");
+        assertTrue(result.get("driverResponsesAfterReload").asInt() > 3, "the check saw the API's answers");
+        assertEquals(List.of(), JSON.convertValue(result.get("driverZoneCentreFound"), List.class),
+                "the zone's centre (" + result.get("driverZoneNeedles") + ") is nowhere after the reload");
+        JsonNode zones = JSON.readTree(api("GET", "/devices/" + imei + "/zones", null)).get("zones");
+        assertEquals(1, zones.size(), zones.toString());
+        assertEquals(DRIVER_ZONE, zones.get(0).get("name").asText());
+        assertEquals("sealed", zones.get(0).get("centre").asText());
 
         for (JsonNode screenshot : result.get("screenshots")) {
             assertTrue(Files.size(Path.of(screenshot.asText())) > 10_000, "screenshot taken: " + screenshot);
