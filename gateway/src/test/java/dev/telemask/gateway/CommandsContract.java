@@ -105,6 +105,10 @@ abstract class CommandsContract extends GatewayTestBase {
         call("POST", "/devices/" + imei + "/commands", admin, "{\"text\": \"getinfo\\u0000\"}", 400);
         call("POST", "/devices/" + imei + "/commands", admin, "{\"text\": \"getinfo\", \"expiresIn\": \"P30D\"}", 400);
         call("PUT", "/commands/allowed", admin, "{\"commands\": [\"CPU RESET\"]}", 400);
+        JsonNode reconfigure = call("PUT", "/commands/allowed", admin, "{\"commands\": [\"getinfo\", \"setparam\"]}",
+                400);
+        assertTrue(reconfigure.toString().contains("'setparam' is not a command the gateway sends"),
+                "a command that could point the device's data past the privacy engine is never sent: " + reconfigure);
         assertEquals(0, count("SELECT count(*) FROM device_commands WHERE imei = " + imei), "nothing refused is queued");
     }
 
@@ -129,6 +133,12 @@ abstract class CommandsContract extends GatewayTestBase {
                 device.sendFrame(Drives.driving(System.currentTimeMillis() - 130_000, 3));
                 assertEquals(3, device.readAck());
                 assertWithheld(ask(device, switched));
+                // An answer that states a position is masked as one, whatever the command asked.
+                long info = call("POST", "/devices/" + switched + "/commands", admin, "{\"text\": \"getinfo\"}", 202)
+                        .get("id").asLong();
+                assertEquals("getinfo", new String(device.readCommand().payload(), StandardCharsets.US_ASCII));
+                device.answerCommand(GPS_ANSWER);
+                assertWithheld(answered(switched, info));
             }
 
             // No record decided yet: nothing says the vehicle is not on a private trip.

@@ -294,6 +294,28 @@ public final class DeviceLedger {
         return PolicyEngine.mask(policy, consent, scratch, position, r, statedPrivate);
     }
 
+    /**
+     * Whether the device's coming online or going offline at gateway time {@code nowMillis} must not be told: the
+     * moment a tracker that sleeps while parked wakes is the moment its vehicle leaves, so it is hidden wherever the
+     * vehicle's place is hidden: by the driver's switch or missing location consent, when the newest decided record
+     * was private (a private trip, parked where one ended, private mode) or in a privacy zone, when the newest waiting
+     * record lies in a zone's hidden disc, when waiting records may yet be dropped as private, and outside business
+     * hours. (Otherwise it tells no more than the times of private records, which are stored.)
+     */
+    public boolean presenceHidden(CompiledPolicy policy, Consent consent, boolean manualPrivate, long nowMillis) {
+        if (manualPrivate || !consent.location() || state.tripPrivate || state.sticky || state.privateMode
+                || state.lastFixInZone || PolicyEngine.outsideBusinessHours(policy, state, nowMillis)) {
+            return true;
+        }
+        int newest = pending.size() - 1;
+        if (newest < 0) {
+            return false;
+        }
+        AvlBatch waiting = pending.records();
+        int slot = pending.slot(newest);
+        return policy.dropPrivate || policy.inZone(waiting.latitude(slot), waiting.longitude(slot));
+    }
+
     /** The committed state (for tests and diagnostics). */
     public DeviceState state() {
         return state;

@@ -89,7 +89,8 @@ public final class EventDetector {
         }
         for (int r = 0, size = records.size(); r < size; r++) {
             byte t = treatments[r];
-            if (t != Treatment.SEALED.code() && t != Treatment.DROPPED.code()) {
+            // A dropped record is a private one not stored: it tells nothing, and it ends what was known.
+            if (t != Treatment.SEALED.code()) {
                 order[n++] = r;
             }
         }
@@ -116,7 +117,7 @@ public final class EventDetector {
     }
 
     private void judge(AvlBatch records, int r, Treatment treatment, List<Geofence> geofences, int overspeedKmh) {
-        if (treatment == Treatment.PRIVATE || treatment == Treatment.ZONE) {
+        if (treatment == Treatment.PRIVATE || treatment == Treatment.ZONE || treatment == Treatment.DROPPED) {
             working.located = false;
             working.inside = new long[0];
             working.ignition = IGNITION_UNKNOWN;

@@ -24,7 +24,7 @@ class EventDetectorTest {
                 speed, 0, AvlBatch.NO_GENERATION);
         records.addIo(TeltonikaIo.IGNITION, 1, ignition);
         int r = records.size() - 1;
-        if (treatment == Treatment.PRIVATE || treatment == Treatment.ZONE) {
+        if (treatment == Treatment.PRIVATE || treatment == Treatment.ZONE || treatment == Treatment.DROPPED) {
             records.clearLocation(r);
         } else if (treatment == Treatment.COARSENED) {
             records.clearMotion(r);
@@ -73,6 +73,18 @@ class EventDetectorTest {
         // No exit from the depot (it would time the private trip), no ignition off or on from the private trip,
         // the public trip's ignition on as its first record shows it.
         assertEquals(List.of("geofence_enter:1", "ignition_on", "geofence_enter:2"), names(events));
+    }
+
+    @Test
+    void aPrivateTripWhoseRecordsAreDroppedEndsWhatWasKnownToo() {
+        EventDetector detector = new EventDetector();
+        record(54.70, 0, 0, Treatment.EXACT); // parked in the depot
+        record(54.70, 20, 1, Treatment.DROPPED); // a private trip under "privateRecords": "drop"
+        record(OPEN_ROAD, 0, 0, Treatment.DROPPED);
+        record(OPEN_ROAD, 20, 1, Treatment.EXACT);
+        assertEquals(List.of("geofence_enter:1", "ignition_on"),
+                names(detector.detect(records, treatments(), FENCES, 110)),
+                "no exit from the depot, which would time the private trip");
     }
 
     @Test

@@ -111,4 +111,25 @@ class StatedPositionTest {
         assertNotEquals(Drive.e7(LAT), answer.latitude(0));
         assertEquals(0, answer.speed(0));
     }
+
+    @Test
+    void presenceIsHiddenWhereverThePlaceIs() {
+        long now = at("2026-06-02T08:00:30");
+        DeviceLedger publicTrip = after(open, Drive.in("Europe/Berlin").fix("2026-06-02T08:00", 52.50, 13.38, 1, 1));
+        assertEquals(false, publicTrip.presenceHidden(open, Consent.ALL, false, now), "the control");
+        assertEquals(true, publicTrip.presenceHidden(open, Consent.ALL, true, now), "the driver's switch");
+        assertEquals(true, publicTrip.presenceHidden(open, Consent.of(false, true, true), false, now));
+
+        DeviceLedger parkedAfterPrivate = after(open, Drive.in("Europe/Berlin")
+                .fixWithPrivateMode("2026-06-02T18:00", 52.50, 13.38, 1, 1, 1)
+                .fix("2026-06-02T18:05", LAT, LON, 0, 0).fix("2026-06-02T18:20", LAT, LON, 0, 0));
+        assertEquals(true, parkedAfterPrivate.presenceHidden(open, Consent.ALL, false, at("2026-06-03T07:30")),
+                "a tracker waking where a private trip ended tells when the vehicle leaves");
+
+        CompiledPolicy home = CompiledPolicy.compile(Policy.noOp().withTiming(Ledgers.CONTINUOUS)
+                .withZones(java.util.List.of(new PrivacyZone("home", LAT, LON, 200))), KEY);
+        DeviceLedger parkedAtHome = after(home, Drive.in("Europe/Berlin").fix("2026-06-02T18:00", LAT, LON, 0, 0));
+        assertEquals(true, parkedAtHome.presenceHidden(home, Consent.ALL, false, at("2026-06-03T07:30")),
+                "nor when it leaves a privacy zone");
+    }
 }

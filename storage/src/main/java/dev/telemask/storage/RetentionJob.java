@@ -118,8 +118,9 @@ public final class RetentionJob {
                 long chunks = mode == Mode.DROP_CHUNKS ? dropChunks(connection, cutoff) : 0;
                 long rows = mode == Mode.DELETE_ROWS ? deleteRows(connection, cutoff, "positions") : 0;
                 long sealedRows = deleteRows(connection, cutoff, "sealed_positions");
-                // Events are kept as long as the positions they came from.
+                // Events and their deliveries are kept as long as the positions they came from.
                 deleteRows(connection, cutoff, "device_events");
+                deleteRows(connection, cutoff, "webhook_deliveries");
                 deleteCommands(connection, cutoff);
                 return new Outcome(true, chunks, rows, sealedRows);
             } finally {

@@ -62,7 +62,7 @@ final class CommandResource {
         Caller caller = request.caller();
         String name = DeviceCommandText.name(text);
         Set<String> allowed = commands.allowed(caller.tenantId());
-        if (!allowed.contains(name)) {
+        if (!allowed.contains(name) || !DeviceCommandText.SENDABLE.contains(name)) {
             throw ApiError.forbidden("command '" + name + "' is not on this fleet's allow-list " + allowed
                     + "; an admin can change it with PUT /commands/allowed");
         }
@@ -113,6 +113,11 @@ final class CommandResource {
             if (!name.isTextual() || !COMMAND_NAME.matcher(name.asText()).matches()) {
                 throw ApiError.badRequest("commands", "each must be a command name of 1 to 32 lower-case letters,"
                         + " digits or underscores, got " + name);
+            }
+            if (!DeviceCommandText.SENDABLE.contains(name.asText())) {
+                throw ApiError.badRequest("commands", "'" + name.asText() + "' is not a command the gateway sends;"
+                        + " it sends only " + new TreeSet<>(DeviceCommandText.SENDABLE) + " (none that reconfigures"
+                        + " the device, which could send its positions past the privacy engine)");
             }
             names.add(name.asText());
         }

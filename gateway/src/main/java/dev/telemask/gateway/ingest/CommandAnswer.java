@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * The answer to a command as it is stored. The answer to a command that does not reveal where the device is stays as
- * the device sent it. One that does is a position of now, masked as the device's policy would mask a record of now
+ * the device sent it, unless it states a position after all. One that does is a position of now, masked as the device's policy would mask a record of now
  * ({@link DevicePrivacy#maskStatedPosition}, which withholds it while anything up to now is undecided): a stated
  * position ({@code Lat:… Long:…}) is kept as sent when such a record would be stored exact, replaced by its cell's
  * coordinates alone when it would be coarsened, and withheld otherwise; an answer that locates the device without
@@ -26,12 +26,13 @@ record CommandAnswer(String text, String treatment) {
 
     static CommandAnswer of(String answer, boolean revealsLocation, DevicePrivacy privacy, DeviceContext device,
                             long nowMillis) {
-        if (!revealsLocation) {
-            return new CommandAnswer(answer, "as-sent");
-        }
         Matcher lat = LATITUDE.matcher(answer);
         Matcher lon = LONGITUDE.matcher(answer);
         boolean statesPosition = lat.find() && lon.find();
+        // Whatever was asked, an answer that states a position is masked as one.
+        if (!revealsLocation && !statesPosition) {
+            return new CommandAnswer(answer, "as-sent");
+        }
         AvlBatch position = new AvlBatch();
         int latE7 = statesPosition ? e7(lat.group(1)) : 0;
         int lonE7 = statesPosition ? e7(lon.group(1)) : 0;

@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends one connected device its queued commands, one at a time (a Codec 12 answer carries no id, so answers are
- * matched to commands in order), and stores each answer as {@link CommandAnswer} masks it. A command that went out
- * is never sent again, even when its connection closes before the answer: it may have been carried out. Runs on
- * the connection's event loop.
+ * matched to commands in order), and stores each answer as {@link CommandAnswer} masks it. After a command went
+ * unanswered, answers can no longer be matched with certainty, so the connection sends no more commands and stores
+ * no more answers. A command that went out is never sent again, even when its connection closes before the answer:
+ * it may have been carried out. Runs on the connection's event loop.
  */
 final class CommandRelay {
     /** Answers are stored as text; a device could send anything. */
@@ -32,6 +33,11 @@ final class CommandRelay {
     /** A command was queued while a claim was under way: look again after it. */
     private boolean lookAgain;
     private boolean closed;
+    /**
+     * A command went unanswered: an answer that comes now could be its answer late or the next one's, so no further
+     * command goes over this connection (the device's next connection starts in step).
+     */
+    private boolean outOfStep;
 
     CommandRelay(ChannelHandlerContext ctx, CommandQueue queue, IngestMetrics metrics, long imei) {
         this.ctx = ctx;
@@ -42,7 +48,7 @@ final class CommandRelay {
 
     /** Sends the device's next queued command, if any and none waits for its answer. */
     void poll() {
-        if (closed || outstanding != null) {
+        if (closed || outstanding != null || outOfStep) {
             return;
         }
         if (claiming) {
@@ -88,9 +94,11 @@ final class CommandRelay {
     }
 
     private void unanswered() {
-        // The database marks it unanswered at the next claim; the next command may go.
+        // The database marks it unanswered at the next claim, made by the device's next connection.
         outstanding = null;
-        poll();
+        outOfStep = true;
+        LOG.log(Level.INFO, "device {0}: no answer to a command in {1}; its further commands wait for its next"
+                + " connection", imei, StoredCommandQueue.ANSWER_TIMEOUT);
     }
 
     /** A Codec 12/13/14 message from the device; {@code mask} turns an answer into what is stored. */

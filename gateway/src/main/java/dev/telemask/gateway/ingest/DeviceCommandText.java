@@ -4,15 +4,24 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What the gateway knows of a Teltonika command's text: whether it may be sent at all (printable ASCII, one line,
- * short), its name (the first word, lower case, which allow-lists name), and whether its answer reveals where the
- * device is (a position, or the cell it is in), so that the answer is masked by the device's policy.
+ * What the gateway knows of a Teltonika command's text: whether it may be sent at all (one of {@link #SENDABLE},
+ * printable ASCII, one line, short), its name (the first word, lower case, which allow-lists name), and whether its
+ * answer reveals where the device is (a position, or the cell it is in), so that the answer is masked by the
+ * device's policy.
  */
 public final class DeviceCommandText {
     /** Codec 12 carries more, but Teltonika's commands and their parameters are short. */
     public static final int MAX_LENGTH = 256;
     /** Answers that state a position ({@code getgps}, {@code ggps}) or the serving cell ({@code getstatus}, IO). */
     private static final Set<String> REVEAL_LOCATION = Set.of("getgps", "ggps", "getstatus", "getio", "readio");
+    /**
+     * The only commands the gateway sends, whatever a fleet allows: ones that read the device's state or restart it.
+     * Never one that configures it ({@code setparam} could point its data at another server, or turn on SMS
+     * position reports, past the privacy engine), nor one that reads its configuration ({@code getparam} holds
+     * device-side geozones).
+     */
+    public static final Set<String> SENDABLE = Set.of("getinfo", "getver", "getstatus", "getgps", "ggps", "getio",
+            "readio", "getrecord", "cpureset");
 
     private DeviceCommandText() {}
 

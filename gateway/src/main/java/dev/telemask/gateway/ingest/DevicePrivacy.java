@@ -126,6 +126,14 @@ final class DevicePrivacy {
         return ledger.maskStatedPosition(device.policy(), device.consent(), manualPrivate, position, 0, nowMillis);
     }
 
+    /** Whether the device's coming online or going offline now must not be told ({@link DeviceLedger#presenceHidden}). */
+    boolean presenceHidden(DeviceContext device, long nowMillis) {
+        long until = device.profile().privateUntilMillis();
+        boolean manualPrivate = until != 0 && nowMillis < until;
+        return device.restricted()
+                || ledger.presenceHidden(device.policy(), device.consent(), manualPrivate, nowMillis);
+    }
+
     /** The raw records of the last frame masked, kept for {@link #mask} to work them out again. */
     AvlBatch lastFrame() {
         return ledger.lastFrame();

@@ -134,7 +134,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             replaced.replacedBy();
         }
         onlineAtMillis = services.clock().getAsLong();
-        services.connectionEvents().online(imei, onlineAtMillis);
+        if (!privacy.presenceHidden(device, onlineAtMillis)) {
+            services.connectionEvents().online(imei, onlineAtMillis);
+        }
         ByteBuf reply = ctx.alloc().buffer(TcpAvlCodec.HANDSHAKE_REPLY_LENGTH);
         TcpAvlCodec.encodeHandshakeReply(true, reply);
         ctx.writeAndFlush(reply);
@@ -424,8 +426,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         if (device != null) {
             // A device that connected again (here or elsewhere) is not offline: only the newest connection says so;
             // nor is one whose gateway is shutting down (it reconnects to another instance).
-            if (services.sessions().get(imei) == this && !services.draining().get()) {
-                services.connectionEvents().offline(imei, services.clock().getAsLong(), onlineAtMillis);
+            long now = services.clock().getAsLong();
+            if (services.sessions().get(imei) == this && !services.draining().get()
+                    && !privacy.presenceHidden(device, now)) {
+                services.connectionEvents().offline(imei, now, onlineAtMillis);
             }
             services.sessions().remove(imei, this);
         }

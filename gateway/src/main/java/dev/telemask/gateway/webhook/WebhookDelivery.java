@@ -117,7 +117,7 @@ public final class WebhookDelivery implements AutoCloseable {
                     .header("Content-Type", "application/json")
                     .header(WebhookSignature.DELIVERY_HEADER, Long.toString(due.id()))
                     .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                    .header(WebhookSignature.HEADER, WebhookSignature.sign(due.secret(), timestamp, due.payload()))
+                    .header(WebhookSignature.HEADER, WebhookSignature.sign(due.secret(), timestamp, due.id(), due.payload()))
                     .POST(HttpRequest.BodyPublishers.ofString(due.payload())).build();
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 == 2) {

@@ -560,6 +560,17 @@ abstract class FleetApiContract {
     void erasureRemovesTheRowsAndKeepsAnAuditRow() {
         Fleet f = fleet("erase");
         new StoredTrack(server, f.imei(), DAY).businessTrip(48_1000000).businessTrip(48_2000000);
+        long tenant = server.tenant(f.name());
+        long hook = server.queryLong("INSERT INTO webhooks (tenant_id, url, kinds, secret, created_by) VALUES ("
+                + tenant + ", 'https://hooks.example.org/x', '{geofence_enter}', 'sealed', 'test') RETURNING id");
+        for (String time : new String[] {"2026-03-09T06:01:00Z", "2026-03-09T07:00:00Z"}) {
+            server.execute("INSERT INTO device_events (tenant_id, imei, device_time, event_io, kind, latitude,"
+                    + " longitude, treatment, received_at) VALUES (" + tenant + ", " + f.imei() + ", '" + time
+                    + "', 0, 'geofence_enter', 481000000, 110000000, 0, now())");
+            server.execute("INSERT INTO webhook_deliveries (webhook_id, tenant_id, imei, device_time, payload)"
+                    + " VALUES (" + hook + ", " + tenant + ", " + f.imei() + ", '" + time
+                    + "', '{\"latitude\": 48.1}')");
+        }
         String path = "/api/v1/devices/" + f.imei() + "/erase";
         ApiTestServer.Response erased = server.send("POST", f.admin(),
                 path + "?from=2026-03-09T06:00:00Z&to=2026-03-09T06:04:00Z", null);
@@ -568,6 +579,11 @@ abstract class FleetApiContract {
         assertEquals(4, server.queryLong("SELECT count(*) FROM positions WHERE imei = " + f.imei()));
         assertEquals(0, server.queryLong("SELECT count(*) FROM positions WHERE imei = " + f.imei()
                 + " AND device_time < '2026-03-09T06:04:00Z'"));
+        assertEquals(1, server.queryLong("SELECT count(*) FROM device_events WHERE imei = " + f.imei()),
+                "the erased range's events go with its positions");
+        assertEquals(0, server.queryLong("SELECT count(*) FROM webhook_deliveries WHERE imei = " + f.imei()
+                + " AND device_time < '2026-03-09T06:04:00Z'"), "and their deliveries, which hold their positions");
+        assertEquals(1, server.queryLong("SELECT count(*) FROM webhook_deliveries WHERE imei = " + f.imei()));
         assertEquals("4", server.queryString("SELECT details->>'rows' FROM audit_log WHERE action = 'erase'"
                 + " AND target = 'device:" + f.imei() + "'"));
         assertBadRequest(server.send("POST", f.admin(), path + "?to=2026-03-09T06:04:00Z", null), "from");

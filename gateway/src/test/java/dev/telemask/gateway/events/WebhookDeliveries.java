@@ -205,7 +205,8 @@ public abstract class WebhookDeliveries extends GatewayTestBase.ForOtherPackages
         bodies.put(exchange, body);
         String timestamp = exchange.getRequestHeaders().getFirst(WebhookSignature.TIMESTAMP_HEADER);
         String signature = exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER);
-        String expected = WebhookSignature.sign(secrets.get(path), Long.parseLong(timestamp),
+        String delivery = exchange.getRequestHeaders().getFirst(WebhookSignature.DELIVERY_HEADER);
+        String expected = WebhookSignature.sign(secrets.get(path), Long.parseLong(timestamp), Long.parseLong(delivery),
                 new String(body, StandardCharsets.UTF_8));
         if (!expected.equals(signature)) {
             badSignatures.add(path + " " + signature);

@@ -7,16 +7,18 @@ import org.junit.jupiter.api.Test;
 
 class WebhookSignatureTest {
     @Test
-    void signsTimestampDotBodyWithHmacSha256() {
-        // printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac whsec_test
-        assertEquals("sha256=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789",
-                WebhookSignature.sign("whsec_test", 1_700_000_000L, "{\"a\":1}"));
+    void signsTimestampDotDeliveryDotBodyWithHmacSha256() {
+        // printf '1700000000.42.{"a":1}' | openssl dgst -sha256 -hmac whsec_test
+        assertEquals("sha256=e77f8655a2c6097497ab8c83e308d0a0c0a9630717c13fbf08876991c2f1e19a",
+                WebhookSignature.sign("whsec_test", 1_700_000_000L, 42, "{\"a\":1}"));
     }
 
     @Test
-    void theTimestampAndTheSecretAreSigned() {
-        String signature = WebhookSignature.sign("whsec_test", 1_700_000_000L, "{}");
-        assertNotEquals(signature, WebhookSignature.sign("whsec_test", 1_700_000_001L, "{}"));
-        assertNotEquals(signature, WebhookSignature.sign("whsec_other", 1_700_000_000L, "{}"));
+    void theTimestampTheDeliveryAndTheSecretAreSigned() {
+        String signature = WebhookSignature.sign("whsec_test", 1_700_000_000L, 42, "{}");
+        assertNotEquals(signature, WebhookSignature.sign("whsec_test", 1_700_000_001L, 42, "{}"));
+        assertNotEquals(signature, WebhookSignature.sign("whsec_test", 1_700_000_000L, 43, "{}"),
+                "a delivery replayed under another id does not verify");
+        assertNotEquals(signature, WebhookSignature.sign("whsec_other", 1_700_000_000L, 42, "{}"));
     }
 }

@@ -134,15 +134,23 @@ public final class PositionQuery {
         try (PreparedStatement positions = connection.prepareStatement("DELETE" + IN_WINDOW);
              PreparedStatement sealed = connection.prepareStatement("DELETE FROM sealed_positions"
                      + " WHERE imei = ? AND device_time >= ? AND device_time < ?");
-             // Answers to commands may state where the device was.
+             // Answers to commands may state where the device was; events and their deliveries where it went.
              PreparedStatement commands = connection.prepareStatement(
-                     "DELETE FROM device_commands WHERE imei = ? AND created_at >= ? AND created_at < ?")) {
+                     "DELETE FROM device_commands WHERE imei = ? AND created_at >= ? AND created_at < ?");
+             PreparedStatement events = connection.prepareStatement(
+                     "DELETE FROM device_events WHERE imei = ? AND device_time >= ? AND device_time < ?");
+             PreparedStatement deliveries = connection.prepareStatement(
+                     "DELETE FROM webhook_deliveries WHERE imei = ? AND device_time >= ? AND device_time < ?")) {
             bindWindow(positions, imei, window);
             long erased = positions.executeLargeUpdate();
             bindWindow(sealed, imei, window);
             erased += sealed.executeLargeUpdate();
             bindWindow(commands, imei, window);
             commands.executeUpdate();
+            bindWindow(events, imei, window);
+            events.executeUpdate();
+            bindWindow(deliveries, imei, window);
+            deliveries.executeUpdate();
             return erased;
         }
     }
