@@ -68,7 +68,8 @@ final class WebhookResource {
             throw ApiError.conflict(null, "your fleet has " + WebhookStore.MAX_WEBHOOKS_PER_FLEET
                     + " webhooks, the most it may have; delete one first");
         }
-        ObjectNode details = ApiRequest.JSON.createObjectNode().put("url", url);
+        // Its host only: a receiver's path or query may be a secret of its own (capability URLs).
+        ObjectNode details = ApiRequest.JSON.createObjectNode().put("host", java.net.URI.create(url).getHost());
         kinds.forEach(details.putArray("kinds")::add);
         audit.change(caller, "webhook.create", "webhook:" + id, details);
         ObjectNode answer = ApiRequest.JSON.createObjectNode().put("id", Long.toString(id)).put("url", url);
@@ -145,6 +146,11 @@ final class WebhookResource {
             }
         } else if (!scheme.equals("https")) {
             throw ApiError.badRequest("url", "must be https://");
+        } else {
+            String refused = dev.telemask.gateway.webhook.WebhookTarget.refusal(uri);
+            if (refused != null) {
+                throw ApiError.badRequest("url", "must reach a public address (" + refused + ")");
+            }
         }
         return uri.toString();
     }

@@ -112,6 +112,10 @@ public final class WebhookDelivery implements AutoCloseable {
             if (due.secret() == null) {
                 throw new IllegalStateException("the webhook's secret does not open with this gateway's seal keys");
             }
+            String refused = WebhookTarget.refusal(URI.create(due.url()));
+            if (refused != null) {
+                throw new RefusedTarget(refused);
+            }
             long timestamp = Instant.now().getEpochSecond();
             HttpRequest request = HttpRequest.newBuilder(URI.create(due.url())).timeout(timeout)
                     .header("Content-Type", "application/json")
@@ -129,8 +133,16 @@ public final class WebhookDelivery implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return; // the lease runs out and another attempt is made
+        } catch (RefusedTarget e) {
+            error = "not delivered: " + e.getMessage();
+        } catch (java.net.http.HttpTimeoutException e) {
+            error = "no answer in time";
+        } catch (javax.net.ssl.SSLException e) {
+            error = "TLS failed";
         } catch (Exception e) {
-            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            // No more than this: an error's detail (refused, reset, no route) would map the receiver's network.
+            error = "connection failed";
+            LOG.log(Level.DEBUG, "webhook delivery {0}: {1}", due.id(), e.toString());
         }
         failed.increment();
         try {
@@ -148,6 +160,15 @@ public final class WebhookDelivery implements AutoCloseable {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "webhook delivery {0}: outcome not recorded ({1}); tried again after its lease",
                     due.id(), e.toString());
+        }
+    }
+
+    /** The webhook's host is not one deliveries may go to now. */
+    private static final class RefusedTarget extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RefusedTarget(String why) {
+            super(why, null, false, false);
         }
     }
 

@@ -167,6 +167,13 @@ public abstract class WebhookDeliveries extends GatewayTestBase.ForOtherPackages
         assertTrue(plain.body().contains("loopback"), plain.body());
         assertEquals(400, send("POST", "/webhooks", "{\"url\": \"https://example.com/hook\", \"kinds\":"
                 + " [\"teleport\"]}", admin).statusCode());
+        for (String inside : new String[] {"https://169.254.169.254/latest", "https://10.0.0.1/hook",
+                "https://127.0.0.1:" + gateway.httpPort() + "/api/v1/devices"}) {
+            HttpResponse<String> internal = send("POST", "/webhooks", "{\"url\": \"" + inside + "\", \"kinds\":"
+                    + " [\"overspeed\"]}", admin);
+            assertEquals(400, internal.statusCode(), inside + ": " + internal.body());
+            assertTrue(internal.body().contains("public address"), internal.body());
+        }
         String viewer = new ApiTokens(gateway.dataSource()).create("acme", Role.VIEWER, null, "hooks-viewer", null).token();
         assertEquals(403, send("GET", "/webhooks", null, viewer).statusCode());
         HttpResponse<String> listed = send("GET", "/webhooks", null, admin);
