@@ -458,9 +458,16 @@ final class PositionInserter {
         if (batches.isEmpty()) {
             return true;
         }
+        // Only devices with a row in positions now: a batch of sealed, zone-hidden or dropped records, or of a
+        // device's state alone, must not tell a watching console that (and when) the device is active.
         Set<Long> imeis = new LinkedHashSet<>();
         for (PositionBatch batch : batches) {
-            imeis.add(batch.imei());
+            if (batch.storedCount() > 0) {
+                imeis.add(batch.imei());
+            }
+        }
+        if (imeis.isEmpty()) {
+            return true;
         }
         try {
             try (Statement st = connection.createStatement()) {
