@@ -115,6 +115,8 @@ final class DataSubjectResource {
         long erased = Transaction.run(dataSource, c -> {
             long rows = PositionQuery.erase(c, device.imei(), window);
             audit.device(c, request.caller(), "erase", device.imei(), window, rows);
+            // Delivered at commit: live maps read the device's newest row again, so an erased one leaves them too.
+            dev.telemask.storage.PositionNotices.announce(c, java.util.List.of(device.imei()));
             return rows;
         });
         request.respond(200, ApiRequest.JSON.createObjectNode().put("imei", Long.toString(device.imei()))

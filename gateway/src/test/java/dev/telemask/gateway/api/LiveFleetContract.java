@@ -75,6 +75,16 @@ abstract class LiveFleetContract extends GatewayTestBase.ForOtherPackages {
             assertTrue(event.has("lastSeenAt"), event.toString());
             assertTrue(stream.events().stream().filter(e -> e.get("imei").asLong() == quiet).count() == 1,
                     "a device without new records is sent once, in the fleet's first state");
+
+            // An erasure takes the erased position off the maps that show it, at once.
+            int seen = stream.events().size();
+            HttpResponse<String> erased = send("POST", "/devices/" + imei + "/erase?from="
+                    + Instant.ofEpochMilli(start - 60_000L) + "&to=" + Instant.ofEpochMilli(start + 3 * 60_000L),
+                    adminToken);
+            assertEquals(200, erased.statusCode(), erased.body());
+            JsonNode after = stream.awaitAfter(seen, imei, e -> true, WITHIN);
+            assertFalse(after.has("position"), "nothing of the device is left: " + after);
+            assertFalse(after.toString().contains("54.667"), after.toString());
         }
     }
 
@@ -188,6 +198,13 @@ abstract class LiveFleetContract extends GatewayTestBase.ForOtherPackages {
                 }
             }
         }
+    }
+
+    private HttpResponse<String> send(String method, String path, String token) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.httpPort() + "/api/v1" + path))
+                .header("Authorization", "Bearer " + token).method(method, HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {

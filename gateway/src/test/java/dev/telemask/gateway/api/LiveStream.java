@@ -70,9 +70,15 @@ final class LiveStream implements AutoCloseable {
 
     /** The first event (old or new) of the device that matches {@code test}; fails after {@code within}. */
     synchronized JsonNode await(long imei, Predicate<JsonNode> test, Duration within) throws InterruptedException {
+        return awaitAfter(0, imei, test, within);
+    }
+
+    /** The same among the events received after the first {@code skipped}. */
+    synchronized JsonNode awaitAfter(int skipped, long imei, Predicate<JsonNode> test, Duration within)
+            throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
-            for (JsonNode event : events) {
+            for (JsonNode event : events.subList(Math.min(skipped, events.size()), events.size())) {
                 if (event.get("imei").asText().equals(Long.toString(imei)) && test.test(event)) {
                     return event;
                 }
