@@ -89,6 +89,24 @@ public abstract class GeofenceEvents extends GatewayTestBase.ForOtherPackages {
     }
 
     @Test
+    void aRestrictedDeviceComingAndGoingIsNotTold() throws Exception {
+        long imei = device(policy);
+        execute("UPDATE devices SET restricted = true WHERE imei = " + imei);
+        try (DeviceClient device = connectAccepted(imei)) {
+            send(device, records(day(), 0, 5, false));
+        }
+        // Lifted: its next connection is told; the restricted one before it never is.
+        execute("UPDATE devices SET restricted = false WHERE imei = " + imei);
+        try (DeviceClient device = connectAccepted(imei)) {
+            send(device, records(day(), 5, 10, false));
+        }
+        Eventually.holds(() -> connectionEvents(imei).size() >= 2, Duration.ofSeconds(30),
+                () -> "connection events " + connectionEvents(imei));
+        assertEquals(List.of("device_online", "device_offline"), connectionEvents(imei),
+                "only the unrestricted connection's");
+    }
+
+    @Test
     void newestFirstTheSealedPartGivesItsEventsWhenDecided() throws Exception {
         long imei = device(policy);
         List<Point> day = day();
