@@ -17,17 +17,31 @@ final class Cursor {
     }
 
     static String encode(PositionKey key) {
-        Instant t = key.deviceTime();
-        String clear = VERSION + ":" + t.getEpochSecond() + ":" + t.getNano() + ":" + key.eventIo();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(clear.getBytes(StandardCharsets.US_ASCII));
+        return encode(VERSION, key.deviceTime(), key.eventIo());
     }
 
     /** The key in {@code cursor}; 400 naming the parameter when it is not one this API made. */
     static PositionKey decode(String cursor) {
+        return decode(VERSION, cursor, (time, tail) -> new PositionKey(time, Math.toIntExact(tail)));
+    }
+
+    /** Makes a key of a device time and a number (an event ID, a row id) from a decoded cursor. */
+    interface KeyOf<K> {
+        K of(Instant time, long tail);
+    }
+
+    /** A cursor of layout {@code version}: a device time and a number. */
+    static String encode(String version, Instant t, long tail) {
+        String clear = version + ":" + t.getEpochSecond() + ":" + t.getNano() + ":" + tail;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(clear.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The key in a cursor of layout {@code version}; 400 naming the parameter when it is not one this API made. */
+    static <K> K decode(String version, String cursor, KeyOf<K> key) {
         try {
             String clear = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
             String[] parts = clear.split(":");
-            if (parts.length != 4 || !parts[0].equals(VERSION)) {
+            if (parts.length != 4 || !parts[0].equals(version)) {
                 throw new IllegalArgumentException("unknown cursor layout");
             }
             long nanos = Long.parseLong(parts[2]);
@@ -38,7 +52,7 @@ final class Cursor {
             if (t.isBefore(RangeParameters.EARLIEST) || t.isAfter(RangeParameters.LATEST)) {
                 throw new IllegalArgumentException("time out of range");
             }
-            return new PositionKey(t, Integer.parseInt(parts[3]));
+            return key.of(t, Long.parseLong(parts[3]));
         } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
             throw ApiError.badRequest("cursor", "not a cursor returned by this API");
         }
