@@ -5,6 +5,7 @@ import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +28,8 @@ public final class IdleConnectionsBenchmark {
 
     private IdleConnectionsBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    /** Measures {@code n} idle connections and prints the heap per connection on {@code out}. */
+    public static void run(int n, PrintStream out) throws Exception {
         Path dir = Files.createTempDirectory("telemask-idle");
         Map<String, String> settings = new HashMap<>(Map.of(
                 "device.host", "127.0.0.1", "device.port", "0", "device.udp-port", "0", "http.port", "-1",
@@ -43,16 +44,16 @@ public final class IdleConnectionsBenchmark {
                     "-Xmx256m", "-cp", System.getProperty("java.class.path"), IdleDevices.class.getName(),
                     String.valueOf(gateway.devicePort()), String.valueOf(IMEI_BASE), String.valueOf(n))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(devices.getInputStream(), StandardCharsets.UTF_8))) {
-                String line = out.readLine();
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(devices.getInputStream(), StandardCharsets.UTF_8))) {
+                String line = reader.readLine();
                 if (line == null || !line.startsWith("accepted ")) {
                     throw new IllegalStateException("the devices did not connect: " + line);
                 }
                 int accepted = Integer.parseInt(line.substring("accepted ".length()).trim());
                 long with = heapAfterGc();
-                System.out.printf("idle connections: %,d accepted of %,d%n", accepted, n);
-                System.out.printf("heap used after GC: %,d bytes before, %,d bytes with them%n", before, with);
-                System.out.printf("heap per idle connection: %,d bytes%n", (with - before) / Math.max(1, accepted));
+                out.printf("idle connections: %,d accepted of %,d%n", accepted, n);
+                out.printf("heap used after GC: %,d bytes before, %,d bytes with them%n", before, with);
+                out.printf("heap per idle connection: %,d bytes%n", (with - before) / Math.max(1, accepted));
                 devices.getOutputStream().close(); // the devices disconnect and their JVM ends
                 devices.waitFor();
             }

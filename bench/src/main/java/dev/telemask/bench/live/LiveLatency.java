@@ -16,6 +16,7 @@ import org.HdrHistogram.Histogram;
 
 import java.io.DataInputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +44,7 @@ import java.util.stream.Stream;
  * (b) arrival minus the gateway's receive time of the record (an upper bound: receipt, masking, queue and commit
  * included). Runs for a fixed time and stops by itself; prints one JSON document.
  *
- * <pre>java -cp bench/target/telemask-bench.jar dev.telemask.bench.live.LiveLatency [devices] [seconds] [every-ms]</pre>
+ * <pre>telemask bench live-latency [DEVICES] [SECONDS] [EVERY_MS]</pre>
  */
 public final class LiveLatency {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,14 +60,12 @@ public final class LiveLatency {
     private final AtomicLong acknowledged = new AtomicLong();
     private volatile boolean measuring;
 
-    public static void main(String[] args) throws Exception {
-        int devices = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
-        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
-        int everyMillis = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
-        new LiveLatency().run(devices, seconds, everyMillis);
+    /** Runs {@code devices} devices for {@code seconds}, each reporting every {@code everyMillis}; JSON on {@code out}. */
+    public static void run(int devices, int seconds, int everyMillis, PrintStream out) throws Exception {
+        new LiveLatency().measure(devices, seconds, everyMillis, out);
     }
 
-    private void run(int devices, int seconds, int everyMillis) throws Exception {
+    private void measure(int devices, int seconds, int everyMillis, PrintStream out) throws Exception {
         Path dir = Files.createTempDirectory("telemask-live-latency");
         try (Gateway gateway = Gateway.start(ConfigLoader.load(null, Map.of(), Map.of(
                 "device.host", "127.0.0.1", "device.port", "0", "device.udp-port", "-1",
@@ -100,7 +99,7 @@ public final class LiveLatency {
             stream.body().close();
             http.shutdownNow();
             reader.join(5_000);
-            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of(
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of(
                     "devices", devices, "seconds", seconds, "everyMillis", everyMillis,
                     "acknowledgedRecords", acknowledged.get(),
                     "ackToConsoleMs", summary(afterAck), "receiptToConsoleMs", summary(afterReceipt))));

@@ -1,5 +1,7 @@
 package dev.telemask.bench.load;
 
+import dev.telemask.bench.DurationConverter;
+import dev.telemask.bench.HelpOption;
 import dev.telemask.bench.simulator.FleetSimulator;
 import dev.telemask.bench.simulator.SimulationReport;
 import dev.telemask.bench.simulator.SimulatorOptions;
@@ -11,32 +13,102 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code telemask load ...}: the end-to-end load test. Starts TimescaleDB and the gateway in its own JVM, registers
  * the devices, and runs the fleet simulator in this JVM step by step (e.g. 1k, 5k, 10k connections), measuring each
  * step after its warm-up.
  */
-public final class LoadCommand {
+@Command(name = "load", sortOptions = false,
+        description = "The end-to-end load test: the gateway in its own JVM against TimescaleDB (TSDB_URL, or the"
+                + " local script's), the fleet simulator in this JVM on the same machine, step by step.",
+        footer = {"", "One line per step, then the steps as JSON. Exit code 0 when every record was acknowledged."})
+public final class LoadCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
     private static final int MB = 1 << 20;
 
-    private LoadCommand() {}
+    private final Map<String, String> environment;
+    private final PrintStream out;
 
-    /** Runs the load test; returns 0 when every step ran and every record was acknowledged, 1 if not, 2 on bad arguments. */
-    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        LoadOptions options;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--steps", paramLabel = "N,N,...", split = "\\s*,\\s*", defaultValue = "1000,5000,10000",
+            description = "connections of each step (default: ${DEFAULT-VALUE})")
+    List<Integer> steps;
+
+    @Option(names = "--rate-per-device", paramLabel = "R", defaultValue = "5",
+            description = "records/s each device sends (default: ${DEFAULT-VALUE}: 50,000/s at 10,000 devices)")
+    double ratePerDevice;
+
+    @Option(names = "--records-per-frame", paramLabel = "K", defaultValue = "5",
+            description = "records per Codec 8E frame, 1..255 (default: ${DEFAULT-VALUE})")
+    int recordsPerFrame;
+
+    @Option(names = "--warm-up", paramLabel = "D", defaultValue = "20s", converter = DurationConverter.class,
+            description = "unmeasured start of each step (default: ${DEFAULT-VALUE})")
+    Duration warmUp;
+
+    @Option(names = "--measure", paramLabel = "D", defaultValue = "40s", converter = DurationConverter.class,
+            description = "measured window of each step (default: ${DEFAULT-VALUE})")
+    Duration measure;
+
+    @Option(names = "--gateway-jar", paramLabel = "PATH", defaultValue = "gateway/target/telemask.jar",
+            description = "the packaged gateway (default: ${DEFAULT-VALUE})")
+    Path gatewayJar;
+
+    @Option(names = "--gateway-heap", paramLabel = "SIZE", defaultValue = "512m",
+            description = "the gateway JVM's -Xmx (default: ${DEFAULT-VALUE})")
+    String gatewayHeap;
+
+    @Option(names = "--profile", paramLabel = "FILE", description = "record a JFR profile of the gateway into FILE")
+    Path profile;
+
+    @Option(names = "--tsdb-script", paramLabel = "PATH", defaultValue = "deploy/local/timescaledb.sh",
+            description = "the local TimescaleDB script, started unless TSDB_URL is set (default: ${DEFAULT-VALUE})")
+    Path tsdbScript;
+
+    @Option(names = "--grace-window", paramLabel = "D", converter = DurationConverter.class,
+            description = "the devices' private-trip grace window (default: the policy default, 2m; 0s measures"
+                    + " trips in progress, where no record waits sealed)")
+    Duration graceWindow;
+
+    /** {@code environment} gives {@code TSDB_URL}; progress and results go to {@code out}. */
+    public LoadCommand(Map<String, String> environment, PrintStream out) {
+        this.environment = environment;
+        this.out = out;
+    }
+
+    /** What the parsed options ask for; throws {@link ParameterException} naming the option on a bad value. */
+    LoadOptions options() {
+        String databaseUrl = environment.get("TSDB_URL");
         try {
-            options = LoadCommandLine.parse(System.getenv("TSDB_URL"), args);
+            return new LoadOptions(steps, ratePerDevice, recordsPerFrame, warmUp, measure, gatewayJar, gatewayHeap,
+                    profile, tsdbScript, databaseUrl == null || databaseUrl.isBlank() ? null : databaseUrl.strip(),
+                    graceWindow);
         } catch (IllegalArgumentException e) {
-            err.println("telemask load: " + e.getMessage());
-            err.println(LoadCommandLine.USAGE);
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** Runs the load test; returns 0 when every step ran and every record was acknowledged, 1 if not. */
+    @Override
+    public Integer call() throws Exception {
+        LoadOptions options = options();
         Path workDir = Path.of("bench", "target", "load").toAbsolutePath();
         out.printf(Locale.ROOT, "load: steps %s at %.1f records/s per device, frames of %d, warm-up %ds, measured %ds,"
                         + " grace window %s; %d cores, simulator and gateway share them%n", options.steps(),

@@ -27,7 +27,7 @@ public record LoadOptions(List<Integer> steps, double ratePerDevice, int records
     public LoadOptions {
         steps = List.copyOf(steps);
         if (steps.isEmpty() || steps.stream().anyMatch(n -> n <= 0)) {
-            throw new IllegalArgumentException("steps must be positive device counts, got " + steps);
+            throw new IllegalArgumentException("--steps must be positive device counts, got " + steps);
         }
         if (ratePerDevice <= 0) {
             throw new IllegalArgumentException("--rate-per-device must be positive, got " + ratePerDevice);
@@ -36,7 +36,7 @@ public record LoadOptions(List<Integer> steps, double ratePerDevice, int records
             throw new IllegalArgumentException("--records-per-frame must be 1..255, got " + recordsPerFrame);
         }
         if (warmUp.isNegative() || measure.isZero() || measure.isNegative()) {
-            throw new IllegalArgumentException("--warm-up must not be negative and --measure must be positive");
+            throw new IllegalArgumentException("--warm-up must not be negative and --measure must be positive, got " + warmUp + " and " + measure);
         }
         if (graceWindow != null && graceWindow.isNegative()) {
             throw new IllegalArgumentException("--grace-window must not be negative");

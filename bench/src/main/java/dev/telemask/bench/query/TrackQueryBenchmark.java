@@ -18,8 +18,7 @@ import java.util.List;
  * of one device-day and one device-month read through the API's own {@link PositionQuery}. A plain main rather than
  * JMH: the unit is a database round trip of milliseconds, and the load before it takes minutes.
  *
- * <pre>java -cp bench/target/telemask-bench.jar dev.telemask.bench.query.TrackQueryBenchmark
- *     JDBC_URL [DEVICES=1000] [INTERVAL=30m] [QUERIES=200]</pre>
+ * <pre>telemask bench query JDBC_URL [DEVICES=1000] [INTERVAL=30m] [QUERIES=200]</pre>
  */
 public final class TrackQueryBenchmark {
     private static final int LOAD_THREADS = 2;
@@ -28,17 +27,9 @@ public final class TrackQueryBenchmark {
     private TrackQueryBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String url = args.length > 0 ? args[0] : System.getenv("TSDB_URL");
-        if (url == null) {
-            System.err.println("usage: TrackQueryBenchmark JDBC_URL [DEVICES=1000] [INTERVAL=30m] [QUERIES=200]"
-                    + "  (or set TSDB_URL)");
-            System.exit(2);
-        }
-        int devices = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-        Duration interval = args.length > 2 ? interval(args[2]) : Duration.ofMinutes(30);
-        int queries = args.length > 3 ? Integer.parseInt(args[3]) : 200;
-        run(url, new SyntheticFleetYear(devices, interval), queries, System.out);
+    /** Loads (what is missing of) a year of {@code devices} devices reporting every {@code interval}, then queries. */
+    public static void run(String url, int devices, Duration interval, int queries, PrintStream out) throws Exception {
+        run(url, new SyntheticFleetYear(devices, interval), queries, out);
     }
 
     static void run(String url, SyntheticFleetYear year, int queries, PrintStream out) throws Exception {
@@ -117,21 +108,6 @@ public final class TrackQueryBenchmark {
         } catch (SQLException e) {
             return false; // plain PostgreSQL: no timescaledb_information schema
         }
-    }
-
-    /** "30m", "30s", "1h", or plain seconds. */
-    static Duration interval(String text) {
-        char unit = text.charAt(text.length() - 1);
-        if (Character.isDigit(unit)) {
-            return Duration.ofSeconds(Long.parseLong(text));
-        }
-        long amount = Long.parseLong(text.substring(0, text.length() - 1));
-        return switch (unit) {
-            case 's' -> Duration.ofSeconds(amount);
-            case 'm' -> Duration.ofMinutes(amount);
-            case 'h' -> Duration.ofHours(amount);
-            default -> throw new IllegalArgumentException("interval: expected e.g. 30s, 30m or 1h, not " + text);
-        };
     }
 
     private static void execute(HikariDataSource pool, String sql) throws SQLException {

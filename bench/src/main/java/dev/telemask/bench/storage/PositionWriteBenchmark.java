@@ -40,7 +40,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>With {@code optimistic}, it compares the default writer, with no and with 1 % resent frames, against raw binary
  * COPY into the same indexed table, at 1,000 and 10,000 records per transaction.
  *
- * <pre>java -cp bench/target/telemask-bench.jar dev.telemask.bench.storage.PositionWriteBenchmark JDBC_URL [ROWS] [sealed|optimistic]</pre>
+ * <pre>telemask bench storage JDBC_URL [ROWS] [writers|sealed|optimistic]</pre>
  */
 public final class PositionWriteBenchmark {
     private static final int RECORDS_PER_FRAME = 10;
@@ -61,18 +61,16 @@ public final class PositionWriteBenchmark {
     private PositionWriteBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String url = args.length > 0 ? args[0] : System.getenv("TSDB_URL");
-        if (url == null) {
-            System.err.println("usage: PositionWriteBenchmark JDBC_URL [ROWS]  (or set TSDB_URL)");
-            System.exit(2);
-        }
-        int rows = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
-        if (args.length > 2 && args[2].equals("sealed")) {
+    /** What {@link #run} compares: every writer set-up, sealed against plain rows, or the writer against raw COPY. */
+    public enum Comparison { WRITERS, SEALED, OPTIMISTIC }
+
+    /** Runs {@code comparison} with {@code rows} rows per case against the TimescaleDB at {@code url}. */
+    public static void run(String url, int rows, Comparison comparison) throws Exception {
+        if (comparison == Comparison.SEALED) {
             compareSealed(url, rows);
             return;
         }
-        if (args.length > 2 && args[2].equals("optimistic")) {
+        if (comparison == Comparison.OPTIMISTIC) {
             compareWithRawCopy(url, rows);
             return;
         }

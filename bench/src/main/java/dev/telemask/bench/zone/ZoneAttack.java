@@ -1,7 +1,6 @@
 package dev.telemask.bench.zone;
 
 import java.io.PrintStream;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -72,23 +71,8 @@ public final class ZoneAttack {
                 sorted(reckoned), sorted(cells));
     }
 
-    public static void main(String[] args) {
-        int homes = 100;
-        int trips = 50;
-        long seed = new SecureRandom().nextLong();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--homes" -> homes = Integer.parseInt(args[i + 1]);
-                case "--trips" -> trips = Integer.parseInt(args[i + 1]);
-                case "--seed" -> seed = Long.parseLong(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: telemask bench zone-attack [--homes N] [--trips N] [--seed S]");
-            }
-        }
-        print(System.out, homes, trips, seed);
-    }
-
-    static void print(PrintStream out, int homes, int trips, long seed) {
+    /** Runs every scenario and prints each estimator's miss distances on {@code out}. */
+    public static void print(PrintStream out, int homes, int trips, long seed) {
         out.printf("zone attack: %d homes, %d trips leaving and %d arriving each (half straight streets, half curvy"
                 + " roads), seed %d%n", homes, trips, trips, seed);
         out.println("miss distance from home, metres: median / 10th percentile / homes found within the radius");

@@ -5,17 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
+/** The options of {@code telemask load}, and the figures a step reports. */
 class LoadCommandLineTest {
+    private static LoadOptions parse(String databaseUrl, String... args) {
+        Map<String, String> environment = databaseUrl == null ? Map.of() : Map.of("TSDB_URL", databaseUrl);
+        LoadCommand command = new LoadCommand(environment, new PrintStream(PrintStream.nullOutputStream()));
+        new CommandLine(command).parseArgs(args);
+        return command.options();
+    }
+
     @Test
     void defaultsAimAtTenThousandConnectionsAndFiftyThousandRecordsASecond() {
-        LoadOptions options = LoadCommandLine.parse(null);
+        LoadOptions options = parse(null);
         assertEquals(List.of(1_000, 5_000, 10_000), options.steps());
         assertEquals(50_000, options.maxDevices() * options.ratePerDevice());
         assertEquals("512m", options.gatewayHeap());
@@ -26,7 +37,7 @@ class LoadCommandLineTest {
 
     @Test
     void readsEveryOption() {
-        LoadOptions options = LoadCommandLine.parse(" jdbc:postgresql://db/x ", "--steps", "10, 20", "--rate-per-device", "0.5",
+        LoadOptions options = parse(" jdbc:postgresql://db/x ", "--steps", "10, 20", "--rate-per-device", "0.5",
                 "--records-per-frame", "3", "--warm-up", "5s", "--measure", "1m", "--gateway-jar", "g.jar",
                 "--gateway-heap", "1g", "--profile", "p.jfr", "--tsdb-script", "t.sh", "--grace-window", "0s");
         assertEquals(new LoadOptions(List.of(10, 20), 0.5, 3, Duration.ofSeconds(5), Duration.ofMinutes(1),
@@ -35,12 +46,12 @@ class LoadCommandLineTest {
 
     @Test
     void refusesWhatCannotRun() {
-        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--steps", "0"));
-        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--rate-per-device", "fast"));
-        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--measure", "0s"));
-        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--bogus", "1"));
-        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--steps"));
-        assertThrows(IllegalArgumentException.class, () -> LoadCommandLine.parse(null, "--grace-window", "-1s"));
+        assertThrows(ParameterException.class, () -> parse(null, "--steps", "0"));
+        assertThrows(ParameterException.class, () -> parse(null, "--rate-per-device", "fast"));
+        assertThrows(ParameterException.class, () -> parse(null, "--measure", "0s"));
+        assertThrows(ParameterException.class, () -> parse(null, "--bogus", "1"));
+        assertThrows(ParameterException.class, () -> parse(null, "--steps"));
+        assertThrows(ParameterException.class, () -> parse(null, "--grace-window", "-1s"));
     }
 
     @Test

@@ -3,10 +3,12 @@ package dev.telemask.bench.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.telemask.bench.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -24,9 +26,9 @@ class SimulateCommandTest {
         try (FakeTeltonikaServer server = new FakeTeltonikaServer(
                 new FakeTeltonikaServer.Behaviour(everyImei, false, false, true))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int exit = SimulateCommand.run(new String[] {"--devices", "5", "--rate", "50", "--duration", "1h",
-                    "--port", Integer.toString(server.port()), "--report-interval", "1h"},
-                    new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            int exit = Main.run(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err, "simulate",
+                    "--devices", "5", "--rate", "50", "--duration", "1h", "--port", Integer.toString(server.port()),
+                    "--report-interval", "1h");
 
             List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
             assertEquals(1, exit);
