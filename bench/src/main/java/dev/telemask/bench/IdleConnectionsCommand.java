@@ -2,17 +2,19 @@ package dev.telemask.bench;
 
 import dev.telemask.bench.idle.IdleConnectionsBenchmark;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code telemask bench idle-connections [N]}: the gateway's heap per idle device connection. */
 @Command(name = "idle-connections",
-        description = "Heap per idle device connection: N devices connect, are accepted and stay silent; the"
-                + " gateway's heap after full collections before and with them.")
+        description = "Heap per idle device connection: the packaged gateway in its own JVM, N devices connect, are"
+                + " accepted and stay silent; the gateway's heap after full collections before and with them.")
 final class IdleConnectionsCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
@@ -26,6 +28,10 @@ final class IdleConnectionsCommand implements Callable<Integer> {
             description = "idle connections (default: ${DEFAULT-VALUE})")
     int connections;
 
+    @Option(names = "--gateway-jar", paramLabel = "PATH", defaultValue = "gateway/target/telemask.jar",
+            description = "the packaged gateway, run in its own JVM (default: ${DEFAULT-VALUE})")
+    Path gatewayJar;
+
     IdleConnectionsCommand(PrintStream out) {
         this.out = out;
     }
@@ -33,7 +39,7 @@ final class IdleConnectionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Positive.require(spec, "N", connections);
-        IdleConnectionsBenchmark.run(connections, out);
+        IdleConnectionsBenchmark.run(connections, gatewayJar, out);
         return 0;
     }
 }

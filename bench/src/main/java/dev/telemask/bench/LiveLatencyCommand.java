@@ -2,17 +2,20 @@ package dev.telemask.bench;
 
 import dev.telemask.bench.live.LiveLatency;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code telemask bench live-latency [DEVICES] [SECONDS] [EVERY_MS]}: commit-to-console latency of the live fleet. */
 @Command(name = "live-latency",
-        description = "How long a committed position takes to reach a console on GET /fleet/live: DEVICES devices"
-                + " each sending a record every EVERY_MS for SECONDS; prints one JSON document.")
+        description = "How long a committed position takes to reach a console on GET /fleet/live: the packaged"
+                + " gateway in its own JVM, DEVICES devices each sending a record every EVERY_MS for SECONDS; prints"
+                + " one JSON document.")
 final class LiveLatencyCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
@@ -34,6 +37,10 @@ final class LiveLatencyCommand implements Callable<Integer> {
             description = "each device's reporting period in milliseconds (default: ${DEFAULT-VALUE})")
     int everyMillis;
 
+    @Option(names = "--gateway-jar", paramLabel = "PATH", defaultValue = "gateway/target/telemask.jar",
+            description = "the packaged gateway, run in its own JVM (default: ${DEFAULT-VALUE})")
+    Path gatewayJar;
+
     LiveLatencyCommand(PrintStream out) {
         this.out = out;
     }
@@ -43,7 +50,7 @@ final class LiveLatencyCommand implements Callable<Integer> {
         Positive.require(spec, "DEVICES", devices);
         Positive.require(spec, "SECONDS", seconds);
         Positive.require(spec, "EVERY_MS", everyMillis);
-        LiveLatency.run(devices, seconds, everyMillis, out);
+        LiveLatency.run(devices, seconds, everyMillis, gatewayJar, out);
         return 0;
     }
 }

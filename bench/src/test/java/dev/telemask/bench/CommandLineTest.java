@@ -42,7 +42,7 @@ class CommandLineTest {
         assertHelp("Usage: telemask bench storage", "JDBC_URL", "bench", "storage", "--help");
         assertHelp("Usage: telemask bench query", "INTERVAL", "bench", "query", "--help");
         assertHelp("Usage: telemask bench zone-attack", "--homes", "bench", "zone-attack", "--help");
-        assertHelp("Usage: telemask bench idle-connections", "idle connections", "bench", "idle-connections", "--help");
+        assertHelp("Usage: telemask bench idle-connections", "--gateway-jar", "bench", "idle-connections", "--help");
         assertHelp("Usage: telemask bench live-latency", "EVERY_MS", "bench", "live-latency", "--help");
         assertHelp("Usage: telemask", "simulate", "--help");
     }

@@ -10,6 +10,7 @@ import dev.telemask.codec.CommandMessage;
 import dev.telemask.gateway.api.ApiTokens;
 import dev.telemask.gateway.api.Role;
 import dev.telemask.gateway.resilience.Eventually;
+import dev.telemask.simulator.DeviceClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

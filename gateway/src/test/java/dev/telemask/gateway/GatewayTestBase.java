@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
+import dev.telemask.simulator.DeviceClient;
 import dev.telemask.storage.IoElementsFormat;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -8,6 +8,7 @@ import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
 import dev.telemask.codec.TcpAvlCodec;
+import dev.telemask.simulator.DeviceClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -2,31 +2,21 @@ package dev.telemask.bench.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telemask.bench.load.GatewayJvm;
+import dev.telemask.bench.load.LoadDatabase;
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.codec.AvlCodecId;
-import dev.telemask.codec.AvlEncoder;
-import dev.telemask.gateway.Gateway;
-import dev.telemask.gateway.api.ApiTokens;
-import dev.telemask.gateway.api.Role;
-import dev.telemask.gateway.config.ConfigLoader;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import dev.telemask.codec.TcpAvlCodec;
+import dev.telemask.simulator.DeviceClient;
+import dev.telemask.storage.EmbeddedDatabase;
 import org.HdrHistogram.Histogram;
 
-import java.io.DataInputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,9 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Measures how long a committed position takes to reach a console: one gateway in this JVM on its embedded
- * PostgreSQL, N devices each sending one record every few seconds over TCP, and one {@code GET /fleet/live} client.
- * For every event after the first state it records (a) event arrival minus the device's acknowledgement (the
+ * Measures how long a committed position takes to reach a console: the packaged gateway in its own JVM on an embedded
+ * PostgreSQL this JVM starts, N devices each sending one record every few seconds over TCP, and one
+ * {@code GET /fleet/live} client. For every event after the first state it records (a) event arrival minus the device's acknowledgement (the
  * acknowledgement follows the commit, so this is commit-to-console less the acknowledgement's own way back) and
  * (b) arrival minus the gateway's receive time of the record (an upper bound: receipt, masking, queue and commit
  * included). Runs for a fixed time and stops by itself; prints one JSON document.
@@ -48,9 +38,8 @@ import java.util.stream.Stream;
  */
 public final class LiveLatency {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String POLICY = "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true,"
-            + " \"telemetry\": true}, \"privateTrips\": {\"graceWindow\": \"PT0S\", \"anchorDelay\": \"PT0S\"}}";
     private static final long FIRST_IMEI = 351_000_000_000_000L;
+    private static final String GATEWAY_HEAP = "512m";
 
     private final Map<String, Long> ackNanos = new ConcurrentHashMap<>();
     /** Events that came before their acknowledgement (both follow the commit): the console was not later. */
@@ -60,21 +49,27 @@ public final class LiveLatency {
     private final AtomicLong acknowledged = new AtomicLong();
     private volatile boolean measuring;
 
-    /** Runs {@code devices} devices for {@code seconds}, each reporting every {@code everyMillis}; JSON on {@code out}. */
-    public static void run(int devices, int seconds, int everyMillis, PrintStream out) throws Exception {
-        new LiveLatency().measure(devices, seconds, everyMillis, out);
+    /**
+     * Runs {@code devices} devices for {@code seconds} against the gateway of {@code gatewayJar}, each reporting every
+     * {@code everyMillis}; the JSON on {@code out}.
+     */
+    public static void run(int devices, int seconds, int everyMillis, Path gatewayJar, PrintStream out)
+            throws Exception {
+        new LiveLatency().measure(devices, seconds, everyMillis, gatewayJar, out);
     }
 
-    private void measure(int devices, int seconds, int everyMillis, PrintStream out) throws Exception {
+    private void measure(int devices, int seconds, int everyMillis, Path gatewayJar, PrintStream out)
+            throws Exception {
         Path dir = Files.createTempDirectory("telemask-live-latency");
-        try (Gateway gateway = Gateway.start(ConfigLoader.load(null, Map.of(), Map.of(
-                "device.host", "127.0.0.1", "device.port", "0", "device.udp-port", "-1",
-                "http.host", "127.0.0.1", "http.port", "0", "device.max-connections-per-address", "0",
-                "db.embedded-dir", dir.resolve("db").toString())))) {
-            String token = seed(gateway, devices);
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("db"));
+             GatewayJvm gateway = GatewayJvm.start(gatewayJar, GATEWAY_HEAP, null, devices + 100, database.jdbcUrl(),
+                     dir)) {
+            // Trips published at once (no grace window, no anchor delay): every position is a live event.
+            LoadDatabase.registerDevices(database.jdbcUrl(), FIRST_IMEI, devices, Duration.ZERO, Duration.ZERO);
+            String token = gateway.createToken("load", "viewer");
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + gateway.httpPort() + "/api/v1/fleet/live")).header("Authorization", "Bearer " + token)
+            HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(gateway.httpAddress()
+                            + "/api/v1/fleet/live")).header("Authorization", "Bearer " + token)
                     .build(), HttpResponse.BodyHandlers.ofLines());
             Thread reader = Thread.ofVirtual().start(() -> {
                 try {
@@ -106,33 +101,10 @@ public final class LiveLatency {
         }
     }
 
-    private static String seed(Gateway gateway, int devices) throws Exception {
-        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("INSERT INTO tenants (name) VALUES ('bench')");
-            st.execute("INSERT INTO policies (tenant_id, name) SELECT id, 'open' FROM tenants WHERE name = 'bench'");
-            st.execute("INSERT INTO policy_versions (policy_id, version, document, created_by) SELECT id, 1, '"
-                    + POLICY + "', 'bench' FROM policies WHERE name = 'open'");
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO devices (imei, tenant_id, policy_id)"
-                    + " SELECT ?, t.id, p.id FROM tenants t JOIN policies p ON p.tenant_id = t.id WHERE t.name = 'bench'")) {
-                for (int i = 0; i < devices; i++) {
-                    insert.setLong(1, FIRST_IMEI + i);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
-        return new ApiTokens(gateway.dataSource()).create("bench", Role.VIEWER, null, "live-latency", java.time.Duration.ofHours(1)).token();
-    }
-
     /** One device: a record every period, driving east, until the end; each acknowledgement's time kept. */
     private void drive(int port, long imei, long offsetMillis, int everyMillis, long end) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            OutputStream out = socket.getOutputStream();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            ByteBuf handshake = Unpooled.buffer();
-            AvlEncoder.encodeHandshake(imei, handshake);
-            out.write(ByteBufUtil.getBytes(handshake));
-            if (in.readUnsignedByte() != 1) {
+        try (DeviceClient device = new DeviceClient(port)) {
+            if (!TcpAvlCodec.isAccepted(device.handshake(imei))) {
                 throw new IllegalStateException("device " + imei + " refused");
             }
             Thread.sleep(offsetMillis); // the devices' phases, spread over the period: a schedule, not a wait
@@ -145,10 +117,8 @@ public final class LiveLatency {
                         120, 90, 9, 40, 0, AvlBatch.NO_GENERATION);
                 batch.addIo(239, 1, 1);
                 batch.addIo(240, 1, 1);
-                ByteBuf frame = Unpooled.buffer();
-                AvlEncoder.encodeTcpFrame(batch, AvlCodecId.CODEC_8E, frame);
-                out.write(ByteBufUtil.getBytes(frame));
-                in.readInt();
+                device.sendFrame(batch);
+                device.readAck();
                 String key = imei + "@" + Instant.ofEpochMilli(time);
                 if (eventNanos.remove(key) != null) {
                     record(afterAck, 0);

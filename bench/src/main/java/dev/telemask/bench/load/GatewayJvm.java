@@ -16,50 +16,71 @@ import java.util.concurrent.TimeUnit;
  * The gateway under test in its own JVM ({@code java -jar telemask.jar serve}), so that its heap and CPU are its
  * own and not the simulator's. CPU time is read from /proc, the heap from the gateway's /metrics.
  */
-final class GatewayJvm implements AutoCloseable {
+public final class GatewayJvm implements AutoCloseable {
+    private static final int HEAP_SAMPLES = 3;
 
     private final Process process;
     private final int devicePort;
     private final int httpPort;
     private final Path log;
+    private final Path jar;
+    private final String databaseUrl;
+    private final Path workDir;
 
-    private GatewayJvm(Process process, int devicePort, int httpPort, Path log) {
+    private GatewayJvm(Process process, int devicePort, int httpPort, Path log, Path jar, String databaseUrl,
+                       Path workDir) {
         this.process = process;
         this.devicePort = devicePort;
         this.httpPort = httpPort;
         this.log = log;
+        this.jar = jar;
+        this.databaseUrl = databaseUrl;
+        this.workDir = workDir;
     }
 
-    static GatewayJvm start(LoadOptions options, String databaseUrl, Path workDir) throws Exception {
-        if (!Files.isRegularFile(options.gatewayJar())) {
-            throw new IllegalStateException(options.gatewayJar() + " not found: build it with ./mvnw -B package -DskipTests");
+    /**
+     * Starts {@code java -Xmx<heap> -jar <jar> serve} in {@code workDir} against the database at {@code databaseUrl}
+     * (the gateway migrates it), devices and HTTP on free ports of 127.0.0.1, at most {@code maxConnections} device
+     * connections and no per-address limit; a JFR recording into {@code profile} unless it is null. Returns once the
+     * device port accepts connections.
+     */
+    public static GatewayJvm start(Path jar, String heap, Path profile, int maxConnections, String databaseUrl,
+                                   Path workDir) throws Exception {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " not found: build it with ./mvnw -B package -DskipTests");
         }
         Files.createDirectories(workDir);
         Path log = workDir.resolve("gateway.log");
         int devicePort = freePort();
         int httpPort = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + options.gatewayHeap(), "-XX:+UseParallelGC"));
-        if (options.profile() != null) {
-            command.add("-XX:StartFlightRecording=filename=" + options.profile().toAbsolutePath() + ",settings=profile");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseParallelGC"));
+        if (profile != null) {
+            command.add("-XX:StartFlightRecording=filename=" + profile.toAbsolutePath() + ",settings=profile");
         }
-        command.addAll(List.of("-jar", options.gatewayJar().toAbsolutePath().toString(), "serve"));
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "serve"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(new File(log.toString()));
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(key -> key.startsWith("TELEMASK_"));
-        env.put("TELEMASK_DB_URL", databaseUrl);
+        Map<String, String> env = gatewayEnvironment(builder, databaseUrl);
         env.put("TELEMASK_DEVICE_HOST", "127.0.0.1");
         env.put("TELEMASK_DEVICE_PORT", String.valueOf(devicePort));
         env.put("TELEMASK_DEVICE_UDP_PORT", "-1");
         env.put("TELEMASK_HTTP_HOST", "127.0.0.1");
         env.put("TELEMASK_HTTP_PORT", String.valueOf(httpPort));
-        env.put("TELEMASK_DEVICE_MAX_CONNECTIONS", String.valueOf(options.maxDevices() + 1_000));
+        env.put("TELEMASK_DEVICE_MAX_CONNECTIONS", String.valueOf(maxConnections));
         // The simulated fleet connects from one address, which a real fleet does not.
         env.put("TELEMASK_DEVICE_MAX_CONNECTIONS_PER_ADDRESS", "0");
-        GatewayJvm gateway = new GatewayJvm(builder.start(), devicePort, httpPort, log);
+        GatewayJvm gateway = new GatewayJvm(builder.start(), devicePort, httpPort, log, jar, databaseUrl, workDir);
         gateway.awaitListening(120);
         return gateway;
+    }
+
+    /** The gateway's environment: no TELEMASK_* of the caller's, and the database at {@code databaseUrl}. */
+    private static Map<String, String> gatewayEnvironment(ProcessBuilder builder, String databaseUrl) {
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(key -> key.startsWith("TELEMASK_"));
+        env.put("TELEMASK_DB_URL", databaseUrl);
+        return env;
     }
 
     private static int freePort() throws IOException {
@@ -83,12 +104,53 @@ final class GatewayJvm implements AutoCloseable {
         throw new IllegalStateException("the gateway does not listen on " + devicePort + " after " + seconds + "s; see " + log);
     }
 
-    int devicePort() {
+    public int devicePort() {
         return devicePort;
     }
 
+    /** The gateway's HTTP address, e.g. {@code http://127.0.0.1:41234}. */
+    public String httpAddress() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
     String metricsUrl() {
-        return "http://127.0.0.1:" + httpPort + "/metrics";
+        return httpAddress() + "/metrics";
+    }
+
+    /**
+     * A new API token of fleet {@code tenant} with {@code role}, made by the gateway jar's own {@code token create}
+     * on the gateway's database.
+     */
+    public String createToken(String tenant, String role) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                jar.toAbsolutePath().toString(), "token", "create", "--tenant", tenant, "--role", role)
+                .directory(workDir.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        gatewayEnvironment(builder, databaseUrl);
+        Process tool = builder.start();
+        String printed = new String(tool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!tool.waitFor(2, TimeUnit.MINUTES) || tool.exitValue() != 0 || printed.isBlank()) {
+            throw new IllegalStateException("telemask token create failed; see " + log);
+        }
+        return printed.lines().findFirst().orElseThrow().strip();
+    }
+
+    /**
+     * The gateway's heap in use after full collections ({@code jcmd <pid> GC.run}, read back from its /metrics): the
+     * least of three, so that a collection still settling does not count.
+     */
+    public double heapUsedBytesAfterGc() throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        double least = Double.MAX_VALUE;
+        for (int i = 0; i < HEAP_SAMPLES; i++) {
+            Process gc = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!gc.waitFor(2, TimeUnit.MINUTES) || gc.exitValue() != 0) {
+                throw new IllegalStateException(jcmd + " " + process.pid() + " GC.run failed (a JDK, not a JRE, runs"
+                        + " the bench)");
+            }
+            least = Math.min(least, GatewayMetrics.scrape(metricsUrl()).heapUsedBytes());
+        }
+        return least;
     }
 
     /** CPU seconds (user + system) the gateway process has used so far. */

@@ -2,9 +2,9 @@ package dev.telemask.bench.load;
 
 import dev.telemask.bench.DurationConverter;
 import dev.telemask.bench.HelpOption;
-import dev.telemask.bench.simulator.FleetSimulator;
-import dev.telemask.bench.simulator.SimulationReport;
-import dev.telemask.bench.simulator.SimulatorOptions;
+import dev.telemask.simulator.FleetSimulator;
+import dev.telemask.simulator.SimulationReport;
+import dev.telemask.simulator.SimulatorOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,9 +118,11 @@ public final class LoadCommand implements Callable<Integer> {
         List<LoadStep> steps = new ArrayList<>();
         try (LoadDatabase database = LoadDatabase.open(options, workDir)) {
             String schemaUrl = database.newSchemaUrl();
-            try (GatewayJvm gateway = GatewayJvm.start(options, schemaUrl, workDir)) {
+            try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(),
+                    options.profile(), options.maxDevices() + 1_000, schemaUrl, workDir)) {
                 int total = options.steps().stream().mapToInt(Integer::intValue).sum();
-                LoadDatabase.registerDevices(schemaUrl, SimulatorOptions.DEFAULT_IMEI_BASE, total, options.graceWindow());
+                LoadDatabase.registerDevices(schemaUrl, SimulatorOptions.DEFAULT_IMEI_BASE, total, options.graceWindow(),
+                        null);
                 long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
                 for (int devices : options.steps()) {
                     LoadStep step = runStep(options, gateway, database, devices, imeiBase, out);

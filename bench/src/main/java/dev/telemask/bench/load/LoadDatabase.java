@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The TimescaleDB of a load run: TSDB_URL as given, or one that deploy/local/timescaledb.sh starts in the run's own
  * state directory (and stops afterwards). Each run gets a fresh schema with a tenant, an open policy and the devices.
  */
-final class LoadDatabase implements AutoCloseable {
+public final class LoadDatabase implements AutoCloseable {
     private final String baseUrl;
     private final Path script;
     private final Path stateDir;
@@ -75,12 +77,21 @@ final class LoadDatabase implements AutoCloseable {
     }
 
     /**
-     * Registers devices {@code imeiBase .. imeiBase + count - 1} under an open policy (with {@code graceWindow}, or the
-     * default when null); the schema must be migrated.
+     * Registers devices {@code imeiBase .. imeiBase + count - 1} of fleet {@code load} under an open policy (with the
+     * private trips' {@code graceWindow} and {@code anchorDelay}, each the default when null); the schema must be
+     * migrated.
      */
-    static void registerDevices(String schemaUrl, long imeiBase, int count, Duration graceWindow) throws Exception {
-        String privateTrips = graceWindow == null ? ""
-                : ", \"privateTrips\": {\"graceWindow\": \"" + graceWindow + "\"}";
+    public static void registerDevices(String schemaUrl, long imeiBase, int count, Duration graceWindow,
+                                       Duration anchorDelay) throws Exception {
+        List<String> tripSettings = new ArrayList<>();
+        if (graceWindow != null) {
+            tripSettings.add("\"graceWindow\": \"" + graceWindow + "\"");
+        }
+        if (anchorDelay != null) {
+            tripSettings.add("\"anchorDelay\": \"" + anchorDelay + "\"");
+        }
+        String privateTrips = tripSettings.isEmpty() ? ""
+                : ", \"privateTrips\": {" + String.join(", ", tripSettings) + "}";
         execute(schemaUrl,
                 "INSERT INTO tenants (name) VALUES ('load')",
                 "INSERT INTO policies (tenant_id, name) SELECT id, 'open' FROM tenants WHERE name = 'load'",

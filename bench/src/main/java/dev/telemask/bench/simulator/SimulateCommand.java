@@ -1,5 +1,10 @@
 package dev.telemask.bench.simulator;
 
+import dev.telemask.simulator.FleetRegistration;
+import dev.telemask.simulator.RegistrationTarget;
+import dev.telemask.simulator.SimulatorOptions;
+import dev.telemask.simulator.FleetSimulator;
+import dev.telemask.simulator.SimulationReport;
 import dev.telemask.bench.DurationConverter;
 import dev.telemask.bench.HelpOption;
 import dev.telemask.codec.Imei;

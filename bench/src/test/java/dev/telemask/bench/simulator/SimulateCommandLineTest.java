@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.telemask.simulator.RegistrationTarget;
+import dev.telemask.simulator.SimulatorOptions;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;

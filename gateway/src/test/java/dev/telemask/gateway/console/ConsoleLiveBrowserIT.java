@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlEncoder;
-import dev.telemask.gateway.DeviceClient;
+import dev.telemask.simulator.DeviceClient;
 import dev.telemask.gateway.GatewayTestBase;
 import dev.telemask.gateway.TestDatabase;
 import dev.telemask.gateway.api.ApiTokens;

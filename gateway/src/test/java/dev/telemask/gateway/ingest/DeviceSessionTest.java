@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.TcpFrameSplitter;
-import dev.telemask.gateway.DeviceClient;
+import dev.telemask.simulator.DeviceClient;
 import dev.telemask.gateway.Drives;
 import dev.telemask.privacy.CompiledPolicy;
 import dev.telemask.privacy.Consent;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlEncoder;
 import dev.telemask.codec.TcpAvlCodec;
-import dev.telemask.gateway.DeviceClient;
+import dev.telemask.simulator.DeviceClient;
 import dev.telemask.gateway.Drives;
 import dev.telemask.gateway.GatewayTestBase;
 import io.netty.buffer.ByteBuf;

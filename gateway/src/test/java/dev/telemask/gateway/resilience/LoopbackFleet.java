@@ -2,7 +2,7 @@ package dev.telemask.gateway.resilience;
 
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.TcpAvlCodec;
-import dev.telemask.gateway.DeviceClient;
+import dev.telemask.simulator.DeviceClient;
 import dev.telemask.gateway.Drives;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,7 +21,8 @@ import java.util.function.IntSupplier;
  * Test devices that behave like real ones on a flaky link: each on its own virtual thread with a blocking socket,
  * sending a frame, waiting for its ACK, and on a missing ACK (timeout, dropped connection) reconnecting and sending
  * the same frame again. Records every record sent and every record acknowledged, per device, so a test can compare
- * them with the database. The gateway simulator in {@code bench} cannot be used here: bench depends on gateway.
+ * them with the database. Not the simulator module's {@code FleetSimulator}: these tests need every record's fate per
+ * device, a gateway that moves between ports, and ACKs lost on purpose, which a load generator does not keep or do.
  */
 final class LoopbackFleet implements AutoCloseable {
     /** Pause between failed connection attempts: pacing of a device, not synchronisation of the test. */

@@ -1,7 +1,7 @@
 package dev.telemask.gateway.resilience;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.gateway.DeviceClient;
+import dev.telemask.simulator.DeviceClient;
 import dev.telemask.gateway.Drives;
 import java.io.IOException;
 import java.util.HashSet;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
-import dev.telemask.gateway.DeviceClient;
+import dev.telemask.simulator.DeviceClient;
 import dev.telemask.gateway.GatewayTestBase;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
 import dev.telemask.codec.TcpAvlCodec;
-import dev.telemask.gateway.DeviceClient;
+import dev.telemask.simulator.DeviceClient;
 import dev.telemask.gateway.Drives;
 import dev.telemask.gateway.GatewayTestBase;
 import io.netty.buffer.ByteBuf;
