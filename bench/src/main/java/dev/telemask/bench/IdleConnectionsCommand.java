@@ -2,12 +2,10 @@ package dev.telemask.bench;
 
 import dev.telemask.bench.idle.IdleConnectionsBenchmark;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -28,9 +26,8 @@ final class IdleConnectionsCommand implements Callable<Integer> {
             description = "idle connections (default: ${DEFAULT-VALUE})")
     int connections;
 
-    @Option(names = "--gateway-jar", paramLabel = "PATH", defaultValue = "gateway/target/telemask.jar",
-            description = "the packaged gateway, run in its own JVM (default: ${DEFAULT-VALUE})")
-    Path gatewayJar;
+    @Mixin
+    GatewayJarOption gatewayJar;
 
     IdleConnectionsCommand(PrintStream out) {
         this.out = out;
@@ -39,7 +36,7 @@ final class IdleConnectionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Positive.require(spec, "N", connections);
-        IdleConnectionsBenchmark.run(connections, gatewayJar, out);
+        IdleConnectionsBenchmark.run(connections, gatewayJar.path, out);
         return 0;
     }
 }

@@ -2,12 +2,10 @@ package dev.telemask.bench;
 
 import dev.telemask.bench.live.LiveLatency;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -37,9 +35,8 @@ final class LiveLatencyCommand implements Callable<Integer> {
             description = "each device's reporting period in milliseconds (default: ${DEFAULT-VALUE})")
     int everyMillis;
 
-    @Option(names = "--gateway-jar", paramLabel = "PATH", defaultValue = "gateway/target/telemask.jar",
-            description = "the packaged gateway, run in its own JVM (default: ${DEFAULT-VALUE})")
-    Path gatewayJar;
+    @Mixin
+    GatewayJarOption gatewayJar;
 
     LiveLatencyCommand(PrintStream out) {
         this.out = out;
@@ -50,7 +47,7 @@ final class LiveLatencyCommand implements Callable<Integer> {
         Positive.require(spec, "DEVICES", devices);
         Positive.require(spec, "SECONDS", seconds);
         Positive.require(spec, "EVERY_MS", everyMillis);
-        LiveLatency.run(devices, seconds, everyMillis, gatewayJar, out);
+        LiveLatency.run(devices, seconds, everyMillis, gatewayJar.path, out);
         return 0;
     }
 }

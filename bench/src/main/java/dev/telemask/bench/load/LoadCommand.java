@@ -1,6 +1,7 @@
 package dev.telemask.bench.load;
 
 import dev.telemask.bench.DurationConverter;
+import dev.telemask.bench.GatewayJarOption;
 import dev.telemask.bench.HelpOption;
 import dev.telemask.simulator.FleetSimulator;
 import dev.telemask.simulator.SimulationReport;
@@ -67,9 +68,8 @@ public final class LoadCommand implements Callable<Integer> {
             description = "measured window of each step (default: ${DEFAULT-VALUE})")
     Duration measure;
 
-    @Option(names = "--gateway-jar", paramLabel = "PATH", defaultValue = "gateway/target/telemask.jar",
-            description = "the packaged gateway (default: ${DEFAULT-VALUE})")
-    Path gatewayJar;
+    @Mixin
+    GatewayJarOption gatewayJar;
 
     @Option(names = "--gateway-heap", paramLabel = "SIZE", defaultValue = "512m",
             description = "the gateway JVM's -Xmx (default: ${DEFAULT-VALUE})")
@@ -95,11 +95,11 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** What the parsed options ask for; throws {@link ParameterException} naming the option on a bad value. */
     LoadOptions options() {
-        String databaseUrl = environment.get("TSDB_URL");
+        String url = environment.get("TSDB_URL");
+        String databaseUrl = url == null || url.isBlank() ? null : url.strip();
         try {
-            return new LoadOptions(steps, ratePerDevice, recordsPerFrame, warmUp, measure, gatewayJar, gatewayHeap,
-                    profile, tsdbScript, databaseUrl == null || databaseUrl.isBlank() ? null : databaseUrl.strip(),
-                    graceWindow);
+            return new LoadOptions(steps, ratePerDevice, recordsPerFrame, warmUp, measure, gatewayJar.path,
+                    gatewayHeap, profile, tsdbScript, databaseUrl, graceWindow);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

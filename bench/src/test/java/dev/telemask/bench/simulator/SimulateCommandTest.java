@@ -3,11 +3,11 @@ package dev.telemask.bench.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.telemask.simulator.SimulatorOptions;
-import dev.telemask.simulator.SimulationReport;
-import dev.telemask.simulator.LatencySummary;
-import dev.telemask.simulator.FakeTeltonikaServer;
 import dev.telemask.bench.Main;
+import dev.telemask.simulator.FakeTeltonikaServer;
+import dev.telemask.simulator.LatencySummary;
+import dev.telemask.simulator.SimulationReport;
+import dev.telemask.simulator.SimulatorOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
