@@ -30,7 +30,8 @@ final class JmhSuiteCommand implements Callable<Integer> {
     static CommandLine commandLine(String name, String benchmarks, String description) {
         CommandLine cli = new CommandLine(new JmhSuiteCommand(benchmarks));
         cli.getCommandSpec().name(name).usageMessage().description(description)
-                .customSynopsis("telemask bench " + name + " [--help] [JMH options, e.g. -f 1 -wi 2 -i 3; -h lists them]");
+                .customSynopsis("telemask bench " + name
+                        + " [--help] [JMH options, e.g. -f 1 -wi 2 -i 3; -h lists them]");
         return cli;
     }
 

@@ -23,7 +23,8 @@ final class ZoneAttackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--homes", paramLabel = "N", defaultValue = "100", description = "homes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--homes", paramLabel = "N", defaultValue = "100",
+            description = "homes (default: ${DEFAULT-VALUE})")
     int homes;
 
     @Option(names = "--trips", paramLabel = "N", defaultValue = "50",

@@ -31,7 +31,8 @@ public final class IdleConnectionsBenchmark {
                 double with = gateway.heapUsedBytesAfterGc();
                 out.printf("idle connections: %,d accepted of %,d%n", devices.accepted(), n);
                 out.printf("gateway heap used after GC: %,.0f bytes before, %,.0f bytes with them%n", before, with);
-                out.printf("heap per idle connection: %,.0f bytes%n", (with - before) / Math.max(1, devices.accepted()));
+                out.printf("heap per idle connection: %,.0f bytes%n",
+                        (with - before) / Math.max(1, devices.accepted()));
             }
         }
     }

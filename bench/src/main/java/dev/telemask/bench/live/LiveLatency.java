@@ -29,10 +29,10 @@ import java.util.stream.Stream;
 /**
  * Measures how long a committed position takes to reach a console: the packaged gateway in its own JVM on an embedded
  * PostgreSQL this JVM starts, N devices each sending one record every few seconds over TCP, and one
- * {@code GET /fleet/live} client. For every event after the first state it records (a) event arrival minus the device's acknowledgement (the
- * acknowledgement follows the commit, so this is commit-to-console less the acknowledgement's own way back) and
- * (b) arrival minus the gateway's receive time of the record (an upper bound: receipt, masking, queue and commit
- * included). Runs for a fixed time and stops by itself; prints one JSON document.
+ * {@code GET /fleet/live} client. For every event after the first state it records (a) event arrival minus the
+ * device's acknowledgement (the acknowledgement follows the commit, so this is commit-to-console less the
+ * acknowledgement's own way back) and (b) arrival minus the gateway's receive time of the record (an upper bound:
+ * receipt, masking, queue and commit included). Runs for a fixed time and stops by itself; prints one JSON document.
  *
  * <pre>telemask bench live-latency [DEVICES] [SECONDS] [EVERY_MS]</pre>
  */

@@ -48,8 +48,8 @@ public final class LoadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--steps", paramLabel = "N,N,...", split = "\\s*,\\s*", defaultValue = "1000,5000,10000",
-            description = "connections of each step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", paramLabel = "N", split = "\\s*,\\s*", splitSynopsisLabel = ",",
+            defaultValue = "1000,5000,10000", description = "connections of each step (default: ${DEFAULT-VALUE})")
     List<Integer> steps;
 
     @Option(names = "--rate-per-device", paramLabel = "R", defaultValue = "5",
@@ -121,8 +121,8 @@ public final class LoadCommand implements Callable<Integer> {
             try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(),
                     options.profile(), options.maxDevices() + 1_000, schemaUrl, workDir)) {
                 int total = options.steps().stream().mapToInt(Integer::intValue).sum();
-                LoadDatabase.registerDevices(schemaUrl, SimulatorOptions.DEFAULT_IMEI_BASE, total, options.graceWindow(),
-                        null);
+                LoadDatabase.registerDevices(schemaUrl, SimulatorOptions.DEFAULT_IMEI_BASE, total,
+                        options.graceWindow(), null);
                 long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
                 for (int devices : options.steps()) {
                     LoadStep step = runStep(options, gateway, database, devices, imeiBase, out);
