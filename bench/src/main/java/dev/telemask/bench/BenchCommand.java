@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code telemask bench <name>}: one sub-command per benchmark. */
-@Command(name = "bench", description = "Run a benchmark.",
+@Command(name = "bench", description = "Run a benchmark.", subcommands = CommandLine.HelpCommand.class,
         footer = {"", "JMH suites take JMH's options after their name (-h lists them); every other benchmark has"
                 + " --help."})
 final class BenchCommand implements Callable<Integer> {

@@ -37,6 +37,8 @@ class CommandLineTest {
         assertHelp("Usage: telemask load", "--grace-window", "load", "--help");
         assertHelp("Usage: telemask bench", "zone-attack", "bench", "--help");
         assertTrue(out.contains("idle-connections") && out.contains("decoder") && out.contains("live-latency"), out);
+        assertHelp("Usage: telemask bench", "live-latency", "bench", "help");
+        assertHelp("Usage: telemask bench query", "INTERVAL", "bench", "help", "query");
         assertHelp("Usage: telemask bench decoder", "JMH options", "bench", "decoder", "--help");
         assertHelp("Usage: telemask bench privacy", "JMH options", "bench", "privacy", "--help");
         assertHelp("Usage: telemask bench storage", "JDBC_URL", "bench", "storage", "--help");
