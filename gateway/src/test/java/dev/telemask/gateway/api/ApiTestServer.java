@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The fleet API over real HTTP for integration tests: a fresh, migrated schema on a JVM-wide embedded PostgreSQL,
- * and a Vert.x HTTP server on 127.0.0.1 (a free port) that hands {@code /api/v1} to {@link FleetApi}, as the
- * gateway's server does.
+ * and a Vert.x HTTP server on 127.0.0.1 (a free port) whose router has {@link FleetApi}'s routes, as the gateway's
+ * server has.
  */
 final class ApiTestServer implements AutoCloseable {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
@@ -65,9 +65,11 @@ final class ApiTestServer implements AutoCloseable {
         this.dataSource = dataSource;
         this.vertx = Vertx.vertx();
         this.api = new FleetApi(vertx, dataSource, registry, clock, ZONES);
+        io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+        api.mount(router);
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
                         .setMaxInitialLineLength(FleetApi.MAX_REQUEST_LINE))
-                .requestHandler(api::handle);
+                .requestHandler(router);
         server.listen().toCompletionStage().toCompletableFuture().join();
     }
 

@@ -102,7 +102,14 @@ abstract class FleetApiContract {
         ApiTestServer.Response unknown = server.get(f.admin(), "/api/v1/nothing-here");
         assertEquals(404, unknown.status());
         assertEquals("not_found", unknown.json().get("error").asText());
-        assertEquals(405, server.send("PUT", f.admin(), "/api/v1/devices", "{}").status());
+        ApiTestServer.Response wrongMethod = server.send("PUT", f.admin(), "/api/v1/devices", "{}");
+        assertEquals(405, wrongMethod.status());
+        assertEquals("method_not_allowed", wrongMethod.json().get("error").asText());
+        assertEquals("GET, POST", wrongMethod.headers().firstValue("Allow").orElse(null));
+        assertEquals("no-store", wrongMethod.headers().firstValue("Cache-Control").orElse(null));
+        assertEquals("DELETE, GET, PATCH", server.send("PUT", f.admin(), "/api/v1/devices/" + f.imei(), "{}")
+                .headers().firstValue("Allow").orElse(null));
+        assertEquals(404, server.get(f.admin(), "/api/v2/devices").status());
         assertEquals(200, server.get(null, "/api/v1/openapi.json").status(), "the description needs no token");
     }
 
@@ -154,6 +161,7 @@ abstract class FleetApiContract {
         ApiTestServer.Response big = server.send("POST", f.admin(), "/api/v1/devices",
                 "{\"label\": \"" + "x".repeat(FleetApi.MAX_BODY_BYTES) + "\"}");
         assertEquals(413, big.status());
+        assertEquals("payload_too_large", big.json().get("error").asText());
     }
 
     /** A home nobody may read back: 52.5123456, 13.4234567. */
