@@ -103,6 +103,8 @@ class ConsoleAssetsTest {
         HttpResponse<String> post = get("POST", "/");
         assertEquals(405, post.statusCode());
         assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(null));
+        assertEquals(404, get("POST", "/elsewhere").statusCode(), "only the console's paths are the console's");
+        assertEquals(404, get("GET", "/index.html").statusCode());
     }
 
     private HttpResponse<String> get(String method, String path) throws Exception {
