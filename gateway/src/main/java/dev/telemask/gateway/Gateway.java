@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
             EmbeddedSupervisor watched = supervisor;
             http = HttpEndpoint.start(vertx, config.httpHost(), config.httpPort(), registry,
                     database.apiDataSource(), () -> watched == null || watched.isUp(), config.metricsToken(),
-                    api::handle, ConsoleAssets.of(config.consoleTileUrl(), config.consoleTileAttribution()),
+                    api::mount, ConsoleAssets.of(config.consoleTileUrl(), config.consoleTileAttribution()),
                     config.httpTlsEnabled() ? new HttpsCertificate(config.httpTlsCertificate(), config.httpTlsKey(),
                             config.httpTlsReloadInterval()) : null);
         }

@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * {@code /events}: the fleet's events (geofence enter/exit, ignition, overspeed), optionally of one device and one
- * kind, time-bounded and paged like a track ({@code cursor}, {@code X-Next-Cursor}). Each read is audited.
+ * kind, time-bounded and paged like a track ({@code cursor}, {@code X-Next-Cursor}), as JSON, GeoJSON or CSV like a
+ * track ({@code format}). Each read is audited.
  */
 final class EventResource {
     static final Duration DEFAULT_SPAN = Duration.ofDays(1);
@@ -60,6 +61,7 @@ final class EventResource {
         TimeWindow window = RangeParameters.window(request, clock, DEFAULT_SPAN, MAX_SPAN);
         int limit = RangeParameters.limit(request, DEFAULT_LIMIT, MAX_LIMIT);
         String cursor = request.query("cursor");
+        TrackFormat format = EventFormat.parse(request.query("format"));
         EventQuery.EventKey after = cursor == null ? null : EventCursor.decode(cursor);
         EventQuery.Page page = events.page(caller.tenantId(), window, imei, kind, after, limit);
         String next = null;
@@ -67,14 +69,6 @@ final class EventResource {
             StoredEvent last = page.events().getLast();
             next = EventCursor.encode(new EventQuery.EventKey(last.deviceTime(), last.id()));
         }
-        ObjectNode body = ApiRequest.JSON.createObjectNode();
-        body.put("from", window.from().toString());
-        body.put("to", window.to().toString());
-        ArrayNode items = body.putArray("events");
-        for (StoredEvent event : page.events()) {
-            items.add(json(event));
-        }
-        body.put("nextCursor", next);
         // Audited before the answer goes out, so that whoever has the answer finds its audit row.
         if (imei != null) {
             audit.device(caller, "events.read", imei, window, (long) page.events().size());
@@ -84,11 +78,34 @@ final class EventResource {
                     .put("role", caller.role().dbName());
             audit.change(caller, "events.read", "fleet", details);
         }
-        if (next != null) {
-            request.respond(200, body, Map.of("X-Next-Cursor", next));
-        } else {
-            request.respond(200, body);
+        Map<String, String> headers = next == null ? Map.of() : Map.of("X-Next-Cursor", next);
+        switch (format) {
+            // Closed only once written whole: a failure half-way cuts the stream rather than ending it as complete.
+            case GEOJSON -> {
+                ResponseStream out = request.stream(200, format.contentType(), null, headers);
+                EventFormat.geoJson(out, page.events(), next);
+                out.close();
+            }
+            case CSV -> {
+                ResponseStream out = request.stream(200, format.contentType(), "attachment; filename=\"events.csv\"",
+                        headers);
+                EventFormat.csv(out, page.events());
+                out.close();
+            }
+            default -> request.respond(200, document(window, page, next), headers);
         }
+    }
+
+    private static ObjectNode document(TimeWindow window, EventQuery.Page page, String next) {
+        ObjectNode body = ApiRequest.JSON.createObjectNode();
+        body.put("from", window.from().toString());
+        body.put("to", window.to().toString());
+        ArrayNode items = body.putArray("events");
+        for (StoredEvent event : page.events()) {
+            items.add(json(event));
+        }
+        body.put("nextCursor", next);
+        return body;
     }
 
     /** An event as the API and webhooks show it: only what the record it came from kept. */

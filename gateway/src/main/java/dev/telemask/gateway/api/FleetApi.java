@@ -15,16 +15,18 @@ import dev.telemask.storage.query.PositionQuery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -32,9 +34,9 @@ import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 
 /**
- * The fleet API: serves every path under {@value #PREFIX}. The gateway's HTTP server hands such requests to
- * {@link #handle}; routing and token checks happen here, and each call then runs on a virtual thread of its own,
- * so JDBC never blocks an event loop. Database concurrency is bounded by the API's own connection pool, heavy reads
+ * The fleet API: serves every path under {@value #PREFIX}. {@link #mount} puts its routes on the gateway's Vert.x Web
+ * router; token and role checks happen here, and each call runs on a virtual thread of its own, so JDBC never blocks
+ * an event loop. Database concurrency is bounded by the API's own connection pool, heavy reads
  * (tracks, trips, exports) further per token and per fleet; a streamed answer whose client stops reading is cut
  * after the write timeout. Every answer says {@code Cache-Control: no-store} and {@code nosniff}: they carry
  * locations and personal data that no cache may keep.
@@ -59,6 +61,8 @@ public final class FleetApi implements AutoCloseable {
     private static final Set<String> HEAVY = Set.of("GET /devices/{imei}/positions", "GET /devices/{imei}/trips",
             "GET /devices/{imei}/export");
     private static final System.Logger LOG = System.getLogger(FleetApi.class.getName());
+    /** The routing context's key of when the call came in, for the request metric. */
+    private static final String START = "telemask.api.start";
 
     private final Vertx vertx;
     private final ApiTokens tokens;
@@ -125,26 +129,55 @@ public final class FleetApi implements AutoCloseable {
     }
 
     /**
-     * Serves one request whose path starts with {@value #PREFIX}. Call it from the server's request handler itself,
-     * on the request's event loop and before any asynchronous step, so that it sees the body from its first byte.
+     * Puts the API on {@code web}: its routes under {@value #PREFIX}, then JSON answers for what they do not serve
+     * under {@code /api/}: 405 with {@code Allow} for a path served with other methods, else 404. Mount it before any
+     * catch-all route of {@code web}. Bodies are buffered up to {@link #MAX_BODY_BYTES} (larger: 413) before the
+     * call, which then runs on a virtual thread of its own, so JDBC never blocks an event loop.
      */
-    public void handle(HttpServerRequest request) {
-        Context context = vertx.getOrCreateContext();
-        long start = System.nanoTime();
-        String path = request.path();
-        String method = request.method().name();
-        request.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
-        Router.Lookup lookup = path.startsWith(PREFIX + "/")
-                ? router.find(method, path.substring(PREFIX.length())) : new Router.NoSuchPath();
-        switch (lookup) {
-            case Router.NoSuchPath ignored -> answerError(request, ApiError.notFound("path " + path), "unmatched", start);
-            case Router.WrongMethod ignored ->
-                    answerError(request, ApiError.methodNotAllowed(method, path), "unmatched", start);
-            case Router.Found found -> {
-                Future<Buffer> body = hasBody(request.method()) ? readBody(request) : Future.succeededFuture();
-                executor.execute(() -> serve(request, context, found, body, start));
+    public void mount(io.vertx.ext.web.Router web) {
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setMergeFormAttributes(false);
+        web.route("/api/*").handler(ctx -> {
+            ctx.put(START, System.nanoTime());
+            ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
+            ctx.next();
+        });
+        for (Router.Route route : router.routes()) {
+            Route served = web.route(HttpMethod.valueOf(route.method()), PREFIX + route.webPath());
+            if (hasBody(HttpMethod.valueOf(route.method()))) {
+                served.handler(body);
             }
+            served.handler(ctx -> dispatch(ctx, route)).failureHandler(ctx -> refuse(ctx, route));
         }
+        // After every route: a path some route serves, with a method none of them takes.
+        router.methodsByTemplate().forEach((template, methods) -> web.route(PREFIX + Router.webPath(template))
+                .handler(ctx -> {
+                    ctx.response().putHeader("Allow", String.join(", ", methods));
+                    answerError(ctx, ApiError.methodNotAllowed(ctx.request().method().name(), ctx.request().path()),
+                            "unmatched");
+                }));
+        web.route("/api/*").handler(ctx -> answerError(ctx, ApiError.notFound("path " + ctx.request().path()),
+                "unmatched"));
+        // A path whose escapes do not decode fails while it is matched, before any route has it.
+        web.errorHandler(400, ctx -> answerError(ctx,
+                ApiError.badRequest(null, "the path or query string is not properly percent-encoded"), "unmatched"));
+    }
+
+    /** Hands a matched call, its body read, to a virtual thread. */
+    private void dispatch(RoutingContext ctx, Router.Route route) {
+        Context context = vertx.getOrCreateContext();
+        Buffer content = hasBody(ctx.request().method()) ? ctx.body().buffer() : null;
+        Map<String, String> parameters = Map.copyOf(ctx.pathParams());
+        long start = ctx.get(START);
+        executor.execute(() -> serve(ctx.request(), context, route, parameters, content, start));
+    }
+
+    /** Answers a call that failed before its handler ran: a body over the limit, or one that could not be read. */
+    private void refuse(RoutingContext ctx, Router.Route route) {
+        ApiError error = ctx.statusCode() == 413
+                ? ApiError.tooLarge("the body is larger than " + MAX_BODY_BYTES + " bytes")
+                : ctx.failure() != null ? ErrorMapping.map(ctx.failure(), route.method() + " " + route.template())
+                : ApiError.badRequest("body", "the body could not be read");
+        answerError(ctx, error, route.template());
     }
 
     /**
@@ -165,9 +198,8 @@ public final class FleetApi implements AutoCloseable {
         return router.routes();
     }
 
-    private void serve(HttpServerRequest request, Context context, Router.Found found, Future<Buffer> body,
-                       long start) {
-        Router.Route route = found.route();
+    private void serve(HttpServerRequest request, Context context, Router.Route route, Map<String, String> parameters,
+                       Buffer content, long start) {
         String name = route.method() + " " + route.template();
         ApiRequest api = null;
         int status = 0;
@@ -180,8 +212,7 @@ public final class FleetApi implements AutoCloseable {
             if (caller != null && HEAVY.contains(name)) {
                 permit = heavyReads.acquire(caller);
             }
-            Buffer content = body.toCompletionStage().toCompletableFuture().join();
-            api = new ApiRequest(request, context, caller, found.parameters(), content, settings.writeTimeout());
+            api = new ApiRequest(request, context, caller, parameters, content, settings.writeTimeout());
             route.handler().handle(api);
             status = api.status();
         } catch (Throwable failure) {
@@ -226,9 +257,10 @@ public final class FleetApi implements AutoCloseable {
                 .orElseThrow(() -> ApiError.unauthorized("the token is unknown, revoked or expired"));
     }
 
-    private void answerError(HttpServerRequest request, ApiError error, String route, long start) {
-        writeError(request, error);
-        record(request.method().name(), route, error.status(), start);
+    private void answerError(RoutingContext ctx, ApiError error, String route) {
+        Long start = ctx.get(START);
+        writeError(ctx.request(), error);
+        record(ctx.request().method().name(), route, error.status(), start == null ? System.nanoTime() : start);
     }
 
     private static void writeError(HttpServerRequest request, ApiError error) {
@@ -253,22 +285,6 @@ public final class FleetApi implements AutoCloseable {
 
     private static boolean hasBody(HttpMethod method) {
         return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
-    }
-
-    /** Buffers the body up to {@link #MAX_BODY_BYTES}; larger fails with 413, and the rest is read and dropped. */
-    private static Future<Buffer> readBody(HttpServerRequest request) {
-        Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer();
-        request.handler(chunk -> {
-            if (body.length() + chunk.length() > MAX_BODY_BYTES) {
-                promise.tryFail(ApiError.tooLarge("the body is larger than " + MAX_BODY_BYTES + " bytes"));
-            } else if (!promise.future().isComplete()) {
-                body.appendBuffer(chunk);
-            }
-        });
-        request.endHandler(v -> promise.tryComplete(body));
-        request.exceptionHandler(promise::tryFail);
-        return promise.future();
     }
 
     /** Stops taking work; calls under way finish on their own threads. */

@@ -1,12 +1,17 @@
 package dev.telemask.gateway.api;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
-/** The API's route table, matched by hand: a method and a path template of literal and {@code {name}} segments. */
+/**
+ * The API's route table as the resources declare it: a method, a path template of literal and {@code {name}}
+ * segments, and the roles that may call it. {@link FleetApi#mount} puts the routes on a Vert.x Web router, which
+ * matches them.
+ */
 final class Router {
     /** Serves one route on a blocking thread. */
     @FunctionalInterface
@@ -16,22 +21,10 @@ final class Router {
 
     /** One route; {@code roles} empty means no token is needed. */
     record Route(String method, String template, Set<Role> roles, Handler handler) {
-        String[] segments() {
-            return template.substring(1).split("/", -1);
+        /** The template in Vert.x Web's notation: {@code /devices/{imei}} is {@code /devices/:imei}. */
+        String webPath() {
+            return Router.webPath(template);
         }
-    }
-
-    /** The outcome of matching a request. */
-    sealed interface Lookup permits Found, NoSuchPath, WrongMethod {
-    }
-
-    record Found(Route route, Map<String, String> parameters) implements Lookup {
-    }
-
-    record NoSuchPath() implements Lookup {
-    }
-
-    record WrongMethod() implements Lookup {
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -45,41 +38,16 @@ final class Router {
         return List.copyOf(routes);
     }
 
-    /** Matches {@code path} (below the API's prefix, starting with {@code /}). */
-    Lookup find(String method, String path) {
-        if (!path.startsWith("/")) {
-            return new NoSuchPath();
-        }
-        String[] given = path.substring(1).split("/", -1);
-        boolean pathKnown = false;
+    /** Each path template with the methods served on it, for the {@code Allow} header of a 405. */
+    Map<String, Set<String>> methodsByTemplate() {
+        Map<String, Set<String>> methods = new TreeMap<>();
         for (Route route : routes) {
-            Map<String, String> parameters = match(route.segments(), given);
-            if (parameters != null) {
-                if (route.method().equals(method)) {
-                    return new Found(route, parameters);
-                }
-                pathKnown = true;
-            }
+            methods.computeIfAbsent(route.template(), t -> new TreeSet<>()).add(route.method());
         }
-        return pathKnown ? new WrongMethod() : new NoSuchPath();
+        return methods;
     }
 
-    private static Map<String, String> match(String[] template, String[] given) {
-        if (template.length != given.length) {
-            return null;
-        }
-        Map<String, String> parameters = new HashMap<>();
-        for (int i = 0; i < template.length; i++) {
-            String t = template[i];
-            if (t.startsWith("{") && t.endsWith("}")) {
-                if (given[i].isEmpty()) {
-                    return null;
-                }
-                parameters.put(t.substring(1, t.length() - 1), given[i]);
-            } else if (!t.equals(given[i])) {
-                return null;
-            }
-        }
-        return parameters;
+    static String webPath(String template) {
+        return template.replaceAll("\\{([A-Za-z0-9_]+)}", ":$1");
     }
 }

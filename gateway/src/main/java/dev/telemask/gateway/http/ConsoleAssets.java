@@ -1,20 +1,18 @@
 package dev.telemask.gateway.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Serves the fleet console: {@code /} is its page, {@code /console/...} its scripts and styles, Leaflet from the
@@ -25,26 +23,17 @@ public final class ConsoleAssets {
     /** The configuration key of the map's tile URL template; unset (or "none"): no tiles, a plain grid. */
     public static final String TILE_URL_KEY = "console.tile-url";
 
-    private static final String ROOT = "console/";
+    private static final String ROOT = "console";
     private static final String PREFIX = "/console/";
     private static final String LEAFLET_PREFIX = PREFIX + "vendor/leaflet/";
-    // Only plain names: no "..", no encoded tricks, nothing that could climb out of the console's folders.
-    private static final Pattern SAFE_PATH = Pattern.compile("(?:[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*/)*"
-            + "[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)+");
-    private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8", "css", "text/css; charset=utf-8",
-            "js", "text/javascript; charset=utf-8", "mjs", "text/javascript; charset=utf-8",
-            "json", "application/json", "png", "image/png", "svg", "image/svg+xml", "map", "application/json");
 
     private final String leafletRoot;
     private final Buffer config;
     private final String contentSecurityPolicy;
-    // Assets are a few small class-path files that never change while the process runs: read once, kept.
-    private final Map<String, Optional<Buffer>> cache = new ConcurrentHashMap<>();
 
     /** @param tileUrl a Leaflet tile URL template ({@code {s} {z} {x} {y}}), or null for a map without tiles */
     public ConsoleAssets(String tileUrl, String tileAttribution) {
-        this.leafletRoot = "META-INF/resources/webjars/leaflet/" + leafletVersion() + "/dist/";
+        this.leafletRoot = "META-INF/resources/webjars/leaflet/" + leafletVersion() + "/dist";
         this.config = Buffer.buffer(new ObjectMapper().createObjectNode()
                 .put("tileUrl", tileUrl == null ? "" : tileUrl)
                 .put("tileAttribution", tileAttribution == null ? "" : tileAttribution).toString());
@@ -73,63 +62,43 @@ public final class ConsoleAssets {
         return new ConsoleAssets(null, null);
     }
 
-    /** True for the paths this serves: hand them to {@link #handle}. */
-    public static boolean serves(String path) {
-        return path.equals("/") || path.startsWith(PREFIX);
+    /**
+     * Puts the console's routes on {@code router}: GET and HEAD only (anything else is a 405), a 404 in plain text for
+     * what is not a file of the console. Files are served by Vert.x's {@link StaticHandler} from the class path (Vert.x
+     * looks in the working directory first, which is the gateway's own: it reads its configuration there too), which
+     * normalises the path and serves nothing outside the console's folders, no hidden file and no directory listing.
+     */
+    public void mount(Router router) {
+        Handler<RoutingContext> headers = ctx -> {
+            if (ctx.request().method() != HttpMethod.GET && ctx.request().method() != HttpMethod.HEAD) {
+                ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end();
+                return;
+            }
+            ctx.response()
+                    // Served from the jar: a new gateway version brings new files, so always revalidate.
+                    .putHeader("Cache-Control", "no-cache")
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Content-Security-Policy", contentSecurityPolicy);
+            ctx.next();
+        };
+        router.route("/").handler(headers).handler(files(ROOT).setIndexPage("index.html"));
+        router.route(PREFIX + "*").handler(headers);
+        router.route(PREFIX + "config.json").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json").end(config));
+        router.route(LEAFLET_PREFIX + "*").handler(files(leafletRoot));
+        router.route(PREFIX + "*").handler(files(ROOT));
+        router.route("/").handler(ConsoleAssets::notFound);
+        router.route(PREFIX + "*").handler(ConsoleAssets::notFound);
     }
 
-    public void handle(HttpServerRequest request) {
-        HttpServerResponse response = request.response();
-        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
-            response.setStatusCode(405).putHeader("Allow", "GET, HEAD").end();
-            return;
-        }
-        String path = request.path();
-        if (path.equals(PREFIX + "config.json")) {
-            send(request, "json", config);
-            return;
-        }
-        String resource = resource(path);
-        Optional<Buffer> body = resource == null ? Optional.empty() : cache.computeIfAbsent(resource, this::load);
-        if (body.isEmpty()) {
-            response.setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8").end("not found");
-            return;
-        }
-        send(request, resource.substring(resource.lastIndexOf('.') + 1), body.get());
+    private static StaticHandler files(String root) {
+        // Caching off: no max-age, the no-cache above stands. Text files are UTF-8 whatever the platform's default.
+        return StaticHandler.create(root).setCachingEnabled(false).setDefaultContentEncoding("UTF-8")
+                .setDirectoryListing(false).setIncludeHidden(false).setEnableRangeSupport(false);
     }
 
-    /** The class-path resource of a request path, or null when it names none that may be served. */
-    private String resource(String path) {
-        if (path.equals("/")) {
-            return ROOT + "index.html";
-        }
-        String rest = path.substring(PREFIX.length());
-        if (!SAFE_PATH.matcher(rest).matches()) {
-            return null;
-        }
-        return path.startsWith(LEAFLET_PREFIX) ? leafletRoot + path.substring(LEAFLET_PREFIX.length()) : ROOT + rest;
-    }
-
-    private void send(HttpServerRequest request, String extension, Buffer body) {
-        HttpServerResponse response = request.response()
-                .putHeader("Content-Type", TYPES.getOrDefault(extension, "application/octet-stream"))
-                // Served from the jar: a new gateway version brings new files, so always revalidate.
-                .putHeader("Cache-Control", "no-cache")
-                .putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("Content-Security-Policy", contentSecurityPolicy);
-        if (request.method() == HttpMethod.HEAD) {
-            response.putHeader("Content-Length", Integer.toString(body.length())).end();
-        } else {
-            response.end(body);
-        }
-    }
-
-    private Optional<Buffer> load(String resource) {
-        try (InputStream in = ConsoleAssets.class.getClassLoader().getResourceAsStream(resource)) {
-            return in == null ? Optional.empty() : Optional.of(Buffer.buffer(in.readAllBytes()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resource + " from the class path", e);
-        }
+    private static void notFound(RoutingContext ctx) {
+        ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8").end("not found");
     }
 
     /** Leaflet's version, from the webjar's own Maven metadata, so the pom is the one place that names it. */

@@ -2,17 +2,19 @@ package dev.telemask.gateway.http;
 
 import dev.telemask.gateway.api.FleetApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
 import java.sql.Connection;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -43,27 +45,51 @@ public final class HttpEndpoint implements AutoCloseable {
      * @param serverUp     whether the embedded database's server runs (a supervised one that died answers not ready
      *                     at once, where a connection attempt would take the pool's timeout to fail)
      * @param metricsToken the bearer token {@code /metrics} requires; null: none
-     * @param api          serves {@code /api/v1/...}; null answers those with 404
+     * @param api          puts the fleet API's routes ({@code /api/...}) on the server's router; null answers those
+     *                     with 404
      * @param console      the fleet console's assets and map settings
      * @param https        the certificate for HTTPS, reloaded when its files change; null: plain HTTP
      */
     public static HttpEndpoint start(Vertx vertx, String host, int port, PrometheusMeterRegistry registry,
                                      DataSource dataSource, BooleanSupplier serverUp, String metricsToken,
-                                     Handler<HttpServerRequest> api, ConsoleAssets console, HttpsCertificate https)
+                                     Consumer<Router> api, ConsoleAssets console, HttpsCertificate https)
             throws Exception {
         byte[] token = metricsToken == null ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
         HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(FleetApi.MAX_REQUEST_LINE);
         if (https != null) {
             options.setSsl(true).setKeyCertOptions(https.keyCertOptions());
         }
-        boolean hsts = https != null;
-        HttpServer server = vertx.createHttpServer(options)
-                .requestHandler(request -> {
-                    if (hsts) {
-                        request.response().putHeader("Strict-Transport-Security", HSTS);
-                    }
-                    route(vertx, request, registry, dataSource, serverUp, token, api, console);
-                })
+        Router router = Router.router(vertx);
+        if (https != null) {
+            router.route().handler(ctx -> {
+                ctx.response().putHeader("Strict-Transport-Security", HSTS);
+                ctx.next();
+            });
+        }
+        if (api != null) {
+            api.accept(router);
+        } else {
+            router.route("/api/*").handler(ctx -> reply(ctx, 404,
+                    "{\"error\":\"not_found\",\"message\":\"no API on this instance\"}"));
+        }
+        console.mount(router);
+        router.get("/metrics").handler(ctx -> metrics(vertx, ctx, registry, token));
+        router.get("/health/live").handler(ctx -> reply(ctx, 200, "{\"status\":\"UP\"}"));
+        router.get("/health/ready").handler(ctx -> vertx.executeBlocking(
+                () -> serverUp.getAsBoolean() && databaseAnswers(dataSource)).onComplete(result -> {
+                    boolean ready = result.succeeded() && result.result();
+                    reply(ctx, ready ? 200 : 503, ready ? "{\"status\":\"UP\"}"
+                            : "{\"status\":\"DOWN\",\"reason\":\"the database does not answer\"}");
+                }));
+        router.route().handler(ctx -> {
+            if (ctx.request().method() != HttpMethod.GET) {
+                reply(ctx, 405, "{\"error\":\"method_not_allowed\",\"message\":\"only GET here\"}");
+            } else {
+                reply(ctx, 404, "{\"error\":\"not_found\",\"message\":\"no such path: "
+                        + escape(ctx.request().path()) + "\"}");
+            }
+        });
+        HttpServer server = vertx.createHttpServer(options).requestHandler(router)
                 .listen(port, host)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (https != null) {
@@ -72,53 +98,21 @@ public final class HttpEndpoint implements AutoCloseable {
         return new HttpEndpoint(vertx, server, https);
     }
 
-    private static void route(Vertx vertx, HttpServerRequest request, PrometheusMeterRegistry registry,
-                              DataSource dataSource, BooleanSupplier serverUp, byte[] metricsToken,
-                              Handler<HttpServerRequest> api,
-                              ConsoleAssets console) {
-        String path = request.path();
-        if (ConsoleAssets.serves(path)) {
-            console.handle(request);
+    private static void metrics(Vertx vertx, RoutingContext ctx, PrometheusMeterRegistry registry, byte[] token) {
+        if (!authorised(ctx.request(), token)) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            reply(ctx, 401, "{\"error\":\"unauthorized\",\"message\":\"send the metrics token:"
+                    + " Authorization: Bearer ...\"}");
             return;
         }
-        if (path.startsWith("/api/")) {
-            if (api != null) {
-                api.handle(request);
+        vertx.executeBlocking(registry::scrape).onComplete(result -> {
+            if (result.succeeded()) {
+                ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff")
+                        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(result.result());
             } else {
-                reply(request, 404, "{\"error\":\"not_found\",\"message\":\"no API on this instance\"}");
+                reply(ctx, 500, "{\"error\":\"metrics_unavailable\"}");
             }
-            return;
-        }
-        request.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
-        if (request.method() != HttpMethod.GET) {
-            reply(request, 405, "{\"error\":\"method_not_allowed\",\"message\":\"only GET here\"}");
-            return;
-        }
-        switch (path) {
-            case "/metrics" -> {
-                if (!authorised(request, metricsToken)) {
-                    request.response().putHeader("WWW-Authenticate", "Bearer");
-                    reply(request, 401, "{\"error\":\"unauthorized\",\"message\":\"send the metrics token:"
-                            + " Authorization: Bearer ...\"}");
-                    return;
-                }
-                vertx.executeBlocking(registry::scrape).onComplete(result -> {
-                    if (result.succeeded()) {
-                        request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                                .end(result.result());
-                    } else {
-                        reply(request, 500, "{\"error\":\"metrics_unavailable\"}");
-                    }
-                });
-            }
-            case "/health/live" -> reply(request, 200, "{\"status\":\"UP\"}");
-            case "/health/ready" -> vertx.executeBlocking(() -> serverUp.getAsBoolean() && databaseAnswers(dataSource)).onComplete(result -> {
-                boolean ready = result.succeeded() && result.result();
-                reply(request, ready ? 200 : 503, ready ? "{\"status\":\"UP\"}"
-                        : "{\"status\":\"DOWN\",\"reason\":\"the database does not answer\"}");
-            });
-            default -> reply(request, 404, "{\"error\":\"not_found\",\"message\":\"no such path: " + escape(path) + "\"}");
-        }
+        });
     }
 
     /** True when no token is configured, or the request carries it; compared in constant time. */
@@ -141,8 +135,9 @@ public final class HttpEndpoint implements AutoCloseable {
         }
     }
 
-    private static void reply(HttpServerRequest request, int status, String json) {
-        request.response().setStatusCode(status).putHeader("Content-Type", JSON).end(json);
+    private static void reply(RoutingContext ctx, int status, String json) {
+        ctx.response().setStatusCode(status).putHeader("Cache-Control", "no-store")
+                .putHeader("X-Content-Type-Options", "nosniff").putHeader("Content-Type", JSON).end(json);
     }
 
     private static String escape(String text) {

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The fleet API over real HTTP for integration tests: a fresh, migrated schema on a JVM-wide embedded PostgreSQL,
- * and a Vert.x HTTP server on 127.0.0.1 (a free port) that hands {@code /api/v1} to {@link FleetApi}, as the
- * gateway's server does.
+ * and a Vert.x HTTP server on 127.0.0.1 (a free port) whose router has {@link FleetApi}'s routes, as the gateway's
+ * server has.
  */
 final class ApiTestServer implements AutoCloseable {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
@@ -61,27 +61,38 @@ final class ApiTestServer implements AutoCloseable {
         }
     }
 
-    private ApiTestServer(HikariDataSource dataSource, Clock clock) {
+    private ApiTestServer(HikariDataSource dataSource, Clock clock,
+                          java.util.function.BiConsumer<Vertx, io.vertx.ext.web.Router> before) {
         this.dataSource = dataSource;
         this.vertx = Vertx.vertx();
         this.api = new FleetApi(vertx, dataSource, registry, clock, ZONES);
+        io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+        before.accept(vertx, router);
+        api.mount(router);
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
                         .setMaxInitialLineLength(FleetApi.MAX_REQUEST_LINE))
-                .requestHandler(api::handle);
+                .requestHandler(router);
         server.listen().toCompletionStage().toCompletableFuture().join();
     }
 
     /** The API on the embedded PostgreSQL. */
     static ApiTestServer start(Clock clock) {
-        return start(clock, embedded().jdbcUrl());
+        return start(clock, embedded().jdbcUrl(), (vertx, router) -> { });
     }
 
     /** The API on the TimescaleDB the build started (or TSDB_URL); aborts the test, i.e. skips it, when none. */
     static ApiTestServer startOnTimescale(Clock clock) {
-        return start(clock, TestDatabase.timescaleUrl());
+        return start(clock, TestDatabase.timescaleUrl(), (vertx, router) -> { });
     }
 
-    private static ApiTestServer start(Clock clock, String url) {
+    /** The same, with {@code before} given the server's router to put routes of a test's own ahead of the API's. */
+    static ApiTestServer start(Clock clock, boolean timescale,
+                               java.util.function.BiConsumer<Vertx, io.vertx.ext.web.Router> before) {
+        return start(clock, timescale ? TestDatabase.timescaleUrl() : embedded().jdbcUrl(), before);
+    }
+
+    private static ApiTestServer start(Clock clock, String url,
+                                       java.util.function.BiConsumer<Vertx, io.vertx.ext.web.Router> before) {
         String schema = "api_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
         try (HikariDataSource admin = StorageDatabase.pool(url, null, null, 1);
              Connection c = admin.getConnection(); Statement st = c.createStatement()) {
@@ -93,7 +104,7 @@ final class ApiTestServer implements AutoCloseable {
         HikariDataSource dataSource = StorageDatabase.pool(url + (url.contains("?") ? "&" : "?") + "currentSchema="
                 + schema + ",public", null, null, 8);
         Migrations.migrate(dataSource);
-        return new ApiTestServer(dataSource, clock);
+        return new ApiTestServer(dataSource, clock, before);
     }
 
     private static synchronized EmbeddedDatabase embedded() {

@@ -102,7 +102,14 @@ abstract class FleetApiContract {
         ApiTestServer.Response unknown = server.get(f.admin(), "/api/v1/nothing-here");
         assertEquals(404, unknown.status());
         assertEquals("not_found", unknown.json().get("error").asText());
-        assertEquals(405, server.send("PUT", f.admin(), "/api/v1/devices", "{}").status());
+        ApiTestServer.Response wrongMethod = server.send("PUT", f.admin(), "/api/v1/devices", "{}");
+        assertEquals(405, wrongMethod.status());
+        assertEquals("method_not_allowed", wrongMethod.json().get("error").asText());
+        assertEquals("GET, POST", wrongMethod.headers().firstValue("Allow").orElse(null));
+        assertEquals("no-store", wrongMethod.headers().firstValue("Cache-Control").orElse(null));
+        assertEquals("DELETE, GET, PATCH", server.send("PUT", f.admin(), "/api/v1/devices/" + f.imei(), "{}")
+                .headers().firstValue("Allow").orElse(null));
+        assertEquals(404, server.get(f.admin(), "/api/v2/devices").status());
         assertEquals(200, server.get(null, "/api/v1/openapi.json").status(), "the description needs no token");
     }
 
@@ -154,6 +161,57 @@ abstract class FleetApiContract {
         ApiTestServer.Response big = server.send("POST", f.admin(), "/api/v1/devices",
                 "{\"label\": \"" + "x".repeat(FleetApi.MAX_BODY_BYTES) + "\"}");
         assertEquals(413, big.status());
+        assertEquals("payload_too_large", big.json().get("error").asText());
+    }
+
+    @Test
+    void eventsAreServedAsJsonGeoJsonAndCsvLikeATrack() throws Exception {
+        Fleet f = fleet("eventformats");
+        long tenant = server.tenant(f.name());
+        server.execute("INSERT INTO device_events (tenant_id, imei, device_time, event_io, kind, latitude, longitude,"
+                + " speed, treatment, received_at) VALUES (" + tenant + ", " + f.imei() + ", '2026-03-09T06:01:00Z',"
+                + " 239, 'overspeed', 525010000, 134000000, 120, 0, now()), (" + tenant + ", " + f.imei()
+                + ", '2026-03-09T07:00:00Z', 0, 'device_online', NULL, NULL, NULL, 0, now())");
+        String viewer = server.token(f.name(), Role.VIEWER, null);
+        String events = "/api/v1/events?" + RANGE + "&device=" + f.imei();
+
+        ApiTestServer.Response json = server.get(viewer, events);
+        assertEquals(200, json.status(), json.body());
+        assertEquals(2, json.json().get("events").size());
+        assertEquals(json.json(), server.get(viewer, events + "&format=json").json());
+
+        ApiTestServer.Response geo = server.get(viewer, events + "&format=geojson");
+        assertEquals(200, geo.status(), geo.body());
+        assertEquals("application/geo+json", geo.headers().firstValue("Content-Type").orElse(null));
+        JsonNode features = geo.json().get("features");
+        assertEquals("FeatureCollection", geo.json().get("type").asText());
+        assertEquals(2, features.size());
+        assertEquals("[13.4,52.501]", features.get(0).get("geometry").get("coordinates").toString());
+        assertEquals("overspeed", features.get(0).get("properties").get("kind").asText());
+        assertEquals(120, features.get(0).get("properties").get("speed").asInt());
+        assertFalse(features.get(0).get("properties").has("latitude"), "coordinates only in the geometry");
+        assertTrue(features.get(1).get("geometry").isNull(), "an event without a position has no geometry");
+        assertEquals(json.json().get("events").get(1).get("id"), features.get(1).get("properties").get("id"));
+
+        ApiTestServer.Response csv = server.get(viewer, events + "&format=csv");
+        assertEquals(200, csv.status(), csv.body());
+        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"), csv.headers().toString());
+        assertTrue(csv.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+        String first = json.json().get("events").get(0).get("id").asText();
+        String second = json.json().get("events").get(1).get("id").asText();
+        assertEquals(EventFormat.CSV_HEADER
+                + first + "," + f.imei() + ",overspeed,2026-03-09T06:01:00Z,,52.501,13.4,120,exact\r\n"
+                + second + "," + f.imei() + ",device_online,2026-03-09T07:00:00Z,,,,,exact\r\n", csv.body());
+
+        ApiTestServer.Response page = server.get(viewer, events + "&format=csv&limit=1");
+        String cursor = page.headers().firstValue("X-Next-Cursor").orElseThrow();
+        assertTrue(page.body().contains(",overspeed,") && !page.body().contains("device_online"), page.body());
+        ApiTestServer.Response rest = server.get(viewer, events + "&format=csv&limit=1&cursor=" + cursor);
+        assertTrue(rest.body().contains(",device_online,"), rest.body());
+        assertTrue(rest.headers().firstValue("X-Next-Cursor").isEmpty(), "the last page");
+
+        assertBadRequest(server.get(viewer, events + "&format=gpx"), "format");
+        assertBadRequest(server.get(viewer, events + "&format=xml"), "format");
     }
 
     /** A home nobody may read back: 52.5123456, 13.4234567. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.telemask.gateway.http.ConsoleAssets;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +38,9 @@ class ConsoleAssetsTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         ConsoleAssets assets = new ConsoleAssets("https://{s}.tiles.example.org/{z}/{x}/{y}.png", "Example <tiles>");
-        server = vertx.createHttpServer().requestHandler(assets::handle).listen(0, "127.0.0.1")
+        Router router = Router.router(vertx);
+        assets.mount(router);
+        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -95,7 +98,13 @@ class ConsoleAssetsTest {
         assertEquals(404, get("GET", "/console/%2e%2e/%2e%2e/etc/passwd").statusCode());
         assertEquals(404, get("GET", "/console/vendor/leaflet/../../../../../META-INF/MANIFEST.MF").statusCode());
         assertEquals(404, get("GET", "/console/nothing.js").statusCode());
-        assertEquals(405, get("POST", "/").statusCode());
+        assertEquals(404, get("GET", "/console/js/.hidden.js").statusCode());
+        assertEquals(404, get("GET", "/console/js/").statusCode(), "no directory listing");
+        HttpResponse<String> post = get("POST", "/");
+        assertEquals(405, post.statusCode());
+        assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(null));
+        assertEquals(404, get("POST", "/elsewhere").statusCode(), "only the console's paths are the console's");
+        assertEquals(404, get("GET", "/index.html").statusCode());
     }
 
     private HttpResponse<String> get(String method, String path) throws Exception {
