@@ -256,8 +256,9 @@ async function signIn(token) {
   });
   page.on('pageerror', (error) => result.consoleErrors.push(String(error)));
   await page.goto(plan.baseUrl + '/');
+  await page.click('#token-option summary'); // a token is the page's second way in, after the password
   await page.fill('#token', token);
-  await page.click('#sign-in button[type="submit"]');
+  await page.click('#token-sign-in button[type="submit"]');
   await page.waitForSelector('#console:not([hidden])');
   return page;
 }

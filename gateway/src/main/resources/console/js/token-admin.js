@@ -89,7 +89,7 @@ export class TokenAdmin {
 
   /** The token this page is signed in with (its prefix is the start of the secret). */
   isOwn(token) {
-    return token.live && this.api.token.startsWith(token.prefix);
+    return token.live && Boolean(this.api.token?.startsWith(token.prefix));
   }
 
   async revoke(token) {
