@@ -102,7 +102,7 @@ final class UserCommands {
                 return firstLine(Files.newBufferedReader(passwordFile, StandardCharsets.UTF_8), "--password-file");
             }
             Console console = System.console();
-            if (console != null) {
+            if (interactive(console)) {
                 char[] first = console.readPassword("Password for %s: ", username);
                 char[] again = console.readPassword("The same again: ");
                 if (first == null || again == null || !new String(first).equals(new String(again))) {
@@ -112,6 +112,21 @@ final class UserCommands {
             }
             return firstLine(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
                     "standard input");
+        }
+
+        /**
+         * True when {@code console} is a terminal a person types at. From Java 22 on, a console exists even when
+         * standard input is a pipe (then the password comes from the pipe); Java 21 has none then.
+         */
+        private static boolean interactive(Console console) {
+            if (console == null) {
+                return false;
+            }
+            try {
+                return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+            } catch (ReflectiveOperationException e) {
+                return true;
+            }
         }
 
         private static String firstLine(BufferedReader reader, String source) throws IOException {
