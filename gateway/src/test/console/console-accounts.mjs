@@ -7,28 +7,15 @@
 // plan: { baseUrl, fleet, username, password, newUser, newPassword, outDir }
 // Every wait is for a selector or a state of the page, bounded by Playwright's timeouts: no fixed sleeps.
 
-import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { launchOffline } from './console-browser.mjs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const TIMEOUT = 30_000;
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
 
 const result = { consoleErrors: [], screenshots: [], lockout: [] };
-const context = await chromium.launchPersistentContext(mkdtempSync(join(plan.outDir, 'profile-')), {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: FLAGS,
-  viewport: { width: 1360, height: 900 },
-  timezoneId: 'UTC',
-  locale: 'en-GB',
-});
-context.setDefaultTimeout(TIMEOUT);
+const context = await launchOffline(plan.outDir);
 try {
-  await context.route((url) => !url.host.startsWith('127.0.0.1') && !url.host.startsWith('localhost'),
-    (route) => route.abort('internetdisconnected'));
   const page = await open();
 
   // A wrong password: refused in the form, nothing shown of the fleet.

@@ -5,12 +5,13 @@
 import { $, el, fill, formatTime } from './dom.js';
 import { confirmAction } from './confirm.js';
 import { clearFieldErrors, showFieldErrors } from './field-errors.js';
+import { VehicleChoice } from './vehicle-choice.js';
 
 export class TokenAdmin {
   constructor(api) {
     this.api = api;
     this.form = $('#token-form');
-    this.form.elements.role.addEventListener('change', () => this.showDeviceChoice());
+    this.vehicles = new VehicleChoice(this.form);
     this.form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearFieldErrors(this.form);
@@ -26,14 +27,7 @@ export class TokenAdmin {
 
   /** The vehicles a driver token may be bound to. */
   setDevices(devices) {
-    const select = this.form.elements.device;
-    const chosen = select.value;
-    fill(select, devices.map((d) => el('option', { value: d.imei }, d.label ? `${d.label} (${d.imei})` : d.imei)));
-    if (devices.some((d) => d.imei === chosen)) select.value = chosen;
-  }
-
-  showDeviceChoice() {
-    this.form.elements.device.disabled = this.form.elements.role.value !== 'driver';
+    this.vehicles.setDevices(devices);
   }
 
   async create() {
@@ -42,7 +36,7 @@ export class TokenAdmin {
     if (f.role.value === 'driver') body.device = f.device.value;
     const created = await this.api.post('/tokens', body);
     this.form.reset();
-    this.showDeviceChoice();
+    this.vehicles.update();
     $('#token-secret-value').value = created.token;
     $('#token-copy-status').textContent = '';
     $('#token-secret').hidden = false;

@@ -5,6 +5,7 @@
 import { $, el, fill, formatTime } from './dom.js';
 import { confirmAction } from './confirm.js';
 import { clearFieldErrors, showFieldErrors } from './field-errors.js';
+import { VehicleChoice } from './vehicle-choice.js';
 
 const ROLES = ['viewer', 'admin', 'driver'];
 
@@ -15,7 +16,7 @@ export class UserAdmin {
     this.ownId = ownId;
     this.devices = [];
     this.form = $('#user-form');
-    this.form.elements.role.addEventListener('change', () => this.showDeviceChoice());
+    this.vehicles = new VehicleChoice(this.form);
     this.form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearFieldErrors(this.form);
@@ -30,14 +31,7 @@ export class UserAdmin {
   /** The vehicles a driver may be bound to. */
   setDevices(devices) {
     this.devices = devices;
-    const select = this.form.elements.device;
-    const chosen = select.value;
-    fill(select, devices.map((d) => el('option', { value: d.imei }, d.label ? `${d.label} (${d.imei})` : d.imei)));
-    if (devices.some((d) => d.imei === chosen)) select.value = chosen;
-  }
-
-  showDeviceChoice() {
-    this.form.elements.device.disabled = this.form.elements.role.value !== 'driver';
+    this.vehicles.setDevices(devices);
   }
 
   async create() {
@@ -46,7 +40,7 @@ export class UserAdmin {
     if (f.role.value === 'driver') body.device = f.device.value;
     const created = await this.api.post('/users', body);
     this.form.reset();
-    this.showDeviceChoice();
+    this.vehicles.update();
     this.status(`User “${created.username}” made (${created.role}). Hand the password over safely.`);
     await this.list();
   }

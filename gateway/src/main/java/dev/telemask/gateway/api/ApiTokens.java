@@ -47,12 +47,8 @@ public final class ApiTokens {
      */
     public Created create(String tenantName, Role role, Long device, String name, Duration expiresIn)
             throws SQLException {
-        requireDeviceFits(role, device);
-        String token = newToken();
-        String prefix = token.substring(0, PREFIX_LENGTH);
-        ApiTokenStore.Inserted stored = store.insert(tenantName, role.dbName(), device, nameOr(name, role),
-                hash(token), prefix, expiresIn);
-        return new Created(stored.id(), stored.tenantId(), token, prefix, stored.expiresAt());
+        return make(role, device, (hash, prefix) -> store.insert(tenantName, role.dbName(), device,
+                nameOr(name, role), hash, prefix, expiresIn));
     }
 
     /**
@@ -62,11 +58,20 @@ public final class ApiTokens {
      * @throws IllegalArgumentException when the role and device do not fit, or the device is not the tenant's
      */
     public Created create(long tenantId, Role role, Long device, String name, Duration expiresIn) throws SQLException {
+        return make(role, device, (hash, prefix) -> store.insert(tenantId, role.dbName(), device,
+                nameOr(name, role), hash, prefix, expiresIn));
+    }
+
+    /** Stores a token's hash and prefix. */
+    private interface Insert {
+        ApiTokenStore.Inserted insert(byte[] hash, String prefix) throws SQLException;
+    }
+
+    private static Created make(Role role, Long device, Insert insert) throws SQLException {
         requireDeviceFits(role, device);
         String token = newToken();
         String prefix = token.substring(0, PREFIX_LENGTH);
-        ApiTokenStore.Inserted stored = store.insert(tenantId, role.dbName(), device, nameOr(name, role),
-                hash(token), prefix, expiresIn);
+        ApiTokenStore.Inserted stored = insert.insert(hash(token), prefix);
         return new Created(stored.id(), stored.tenantId(), token, prefix, stored.expiresAt());
     }
 

@@ -53,7 +53,7 @@ final class UserResource {
             throw ApiError.badRequest("username", e.getMessage());
         }
         String password = newPassword(body, "password");
-        RoleAndDevice role = roleAndDevice(body);
+        RoleAndDevice role = RoleAndDevice.of(body, "user");
         Caller caller = request.caller();
         Optional<Long> id;
         try {
@@ -71,7 +71,7 @@ final class UserResource {
 
     private void update(ApiRequest request) throws SQLException {
         long id = id(request);
-        RoleAndDevice role = roleAndDevice(request.jsonBody());
+        RoleAndDevice role = RoleAndDevice.of(request.jsonBody(), "user");
         Caller caller = request.caller();
         boolean changed;
         try {
@@ -99,45 +99,26 @@ final class UserResource {
     }
 
     private void unlock(ApiRequest request) throws SQLException {
-        long id = id(request);
-        Caller caller = request.caller();
-        if (!users.unlock(caller.tenantId(), id)) {
-            throw ApiError.notFound("user " + id);
-        }
-        audit.change(caller, "user.unlock", PasswordSignIn.userTarget(id), null);
-        request.respondEmpty(204);
+        change(request, "user.unlock", users::unlock);
     }
 
     private void delete(ApiRequest request) throws SQLException {
+        change(request, "user.delete", users::delete);
+    }
+
+    /** A change of the caller's tenant's user {@code id}; false when there is no such user. */
+    private interface UserChange {
+        boolean apply(long tenantId, long id) throws SQLException;
+    }
+
+    private void change(ApiRequest request, String action, UserChange change) throws SQLException {
         long id = id(request);
         Caller caller = request.caller();
-        if (!users.delete(caller.tenantId(), id)) {
+        if (!change.apply(caller.tenantId(), id)) {
             throw ApiError.notFound("user " + id);
         }
-        audit.change(caller, "user.delete", PasswordSignIn.userTarget(id), null);
+        audit.change(caller, action, PasswordSignIn.userTarget(id), null);
         request.respondEmpty(204);
-    }
-
-    private record RoleAndDevice(Role role, Long device) {
-    }
-
-    private static RoleAndDevice roleAndDevice(JsonNode body) {
-        JsonNode roleNode = body.get("role");
-        Role role = roleNode != null && roleNode.isTextual() ? Role.parse(roleNode.asText()) : null;
-        if (role == null) {
-            throw ApiError.badRequest("role", "is required: admin, viewer or driver");
-        }
-        JsonNode deviceNode = body.get("device");
-        Long device = null;
-        if (deviceNode != null && !deviceNode.isNull()) {
-            device = DeviceAccess.parseImei("device", deviceNode.isIntegralNumber() || deviceNode.isTextual()
-                    ? deviceNode.asText() : "?");
-        }
-        if ((role == Role.DRIVER) != (device != null)) {
-            throw ApiError.badRequest("device", role == Role.DRIVER
-                    ? "is required for a driver: the IMEI of the driver's vehicle" : "is only for drivers");
-        }
-        return new RoleAndDevice(role, device);
     }
 
     private static String newPassword(JsonNode body, String field) {

@@ -62,17 +62,8 @@ final class UserCommands {
 
         @Override
         public Integer call() throws SQLException, IOException {
-            Role parsed = Role.parse(role);
-            if (parsed == null) {
-                throw new IllegalArgumentException("--role must be admin, viewer or driver, got '" + role + "'");
-            }
-            Long imei = null;
-            if (device != null) {
-                if (!device.matches("[0-9]{15}")) {
-                    throw new IllegalArgumentException("--device must be an IMEI of 15 digits, got '" + device + "'");
-                }
-                imei = Long.parseLong(device);
-            }
+            Role parsed = RoleOption.role(role);
+            Long imei = RoleOption.device(device);
             if ((parsed == Role.DRIVER) != (imei != null)) {
                 throw new IllegalArgumentException(parsed == Role.DRIVER ? "a driver needs --device IMEI"
                         : "--device is only for drivers");

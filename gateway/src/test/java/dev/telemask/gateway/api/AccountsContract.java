@@ -1,29 +1,20 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.opentest4j.TestAbortedException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Console accounts over HTTP on a real database: sign-in and its cookie, sessions that act like tokens in their own
@@ -31,36 +22,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * administration and its audit. Sign-ins from 127.0.0.1 here stay below the per-address lock-out (20 failures), which
  * its own test meets on a server of its own.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AccountsContract {
+abstract class AccountsContract extends ApiServerContract {
     private static final String PASSWORD = "correct horse battery";
-    private static final AtomicLong IMEIS = new AtomicLong(356_307_042_450_000L);
-
-    ApiTestServer server;
-    private String unavailable;
-
-    abstract ApiTestServer start(Clock clock);
-
-    @BeforeAll
-    void startServer() {
-        try {
-            server = start(Clock.fixed(Instant.parse("2026-03-10T12:00:00Z"), ZoneOffset.UTC));
-        } catch (TestAbortedException e) {
-            unavailable = e.getMessage();
-        }
-    }
-
-    @BeforeEach
-    void requireServer() {
-        assumeTrue(unavailable == null, unavailable);
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /** A call's answer; {@code session} the cookie's value it set, if any. */
     record Answer(int status, String body, java.net.http.HttpHeaders headers) {
@@ -85,17 +48,6 @@ abstract class AccountsContract {
 
     /** A signed-in browser: its cookie and CSRF token. */
     record Session(String cookie, String csrf) {
-    }
-
-    /** A fleet with an admin token and a device. */
-    record Fleet(String name, String admin, long imei) {
-    }
-
-    Fleet fleet(String prefix) {
-        String name = prefix + "-" + IMEIS.incrementAndGet();
-        long imei = IMEIS.incrementAndGet();
-        server.device(name, imei);
-        return new Fleet(name, server.token(name, Role.ADMIN, null), imei);
     }
 
     /** A user made by the fleet's admin through the API; returns its id. */

@@ -73,11 +73,7 @@ public final class ApiTokenStore {
             st.setString(2, name);
             st.setString(3, role);
             st.setBytes(4, hash);
-            if (device == null) {
-                st.setNull(5, Types.BIGINT);
-            } else {
-                st.setLong(5, device);
-            }
+            setDevice(st, 5, device);
             st.setString(6, prefix);
             if (expiresIn == null) {
                 st.setNull(7, Types.DOUBLE);
@@ -179,6 +175,14 @@ public final class ApiTokenStore {
                 }
                 return rs.getLong(1);
             }
+        }
+    }
+
+    static void setDevice(PreparedStatement st, int index, Long device) throws SQLException {
+        if (device == null) {
+            st.setNull(index, Types.BIGINT);
+        } else {
+            st.setLong(index, device);
         }
     }
 

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.function.IntFunction;
 import javax.sql.DataSource;
 
 import static dev.telemask.storage.query.ApiTokenStore.device;
+import static dev.telemask.storage.query.ApiTokenStore.setDevice;
 import static dev.telemask.storage.query.PositionQuery.instant;
 
 /**
@@ -239,14 +239,6 @@ public final class UserStore {
     private static void requireDevice(Connection c, long tenantId, Long device) throws SQLException {
         if (device != null && !Tenants.hasDevice(c, tenantId, device)) {
             throw new IllegalArgumentException("this fleet has no device " + device);
-        }
-    }
-
-    private static void setDevice(PreparedStatement st, int index, Long device) throws SQLException {
-        if (device == null) {
-            st.setNull(index, Types.BIGINT);
-        } else {
-            st.setLong(index, device);
         }
     }
 
