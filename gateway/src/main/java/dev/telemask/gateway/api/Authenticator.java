@@ -48,7 +48,7 @@ final class Authenticator {
         if (cookie == null) {
             throw ApiError.unauthorized("sign in (POST /api/v1/session) or send a token: Authorization: Bearer tmk_...");
         }
-        Caller caller = session(cookie.getValue())
+        Caller caller = session(cookie.getValue(), true)
                 .orElseThrow(() -> ApiError.unauthorized("the session has ended; sign in again"));
         if (changesState(request.method()) && !csrfMatches(cookie.getValue(), request.getHeader(CSRF_HEADER))) {
             throw ApiError.forbidden("a call signed in by cookie that changes anything needs the " + CSRF_HEADER
@@ -59,15 +59,16 @@ final class Authenticator {
 
     /** The caller a credential (a token or a session id) stands for now, or empty: for streams that outlive a call. */
     Optional<Caller> recheck(String credential) throws SQLException {
-        return credential != null && credential.startsWith(SESSION_SCHEME) ? session(credential)
+        return credential != null && credential.startsWith(SESSION_SCHEME) ? session(credential, false)
                 : tokens.authenticate(credential);
     }
 
-    private Optional<Caller> session(String id) throws SQLException {
+    /** The caller of session {@code id}; {@code use} counts the call as the session's use (idle expiry). */
+    private Optional<Caller> session(String id, boolean use) throws SQLException {
         if (id == null || !id.startsWith(SESSION_SCHEME)) {
             return Optional.empty();
         }
-        return sessions.live(hash(id)).map(s -> new Caller(s.userId(), s.username(), s.tenantId(),
+        return (use ? sessions.live(hash(id)) : sessions.check(hash(id))).map(s -> new Caller(s.userId(), s.username(), s.tenantId(),
                 Role.parse(s.role()), s.device(), true));
     }
 

@@ -62,6 +62,18 @@ public final class SessionStore {
 
     /** Whom the live session with this hash stands for (and notes its use), or empty. */
     public Optional<SignedIn> live(byte[] hash) throws SQLException {
+        return find(hash, true);
+    }
+
+    /**
+     * Whom the live session with this hash stands for, without counting it as used: for a stream's periodic check,
+     * which must not keep an unattended page's session alive.
+     */
+    public Optional<SignedIn> check(byte[] hash) throws SQLException {
+        return find(hash, false);
+    }
+
+    private Optional<SignedIn> find(byte[] hash, boolean use) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             SignedIn signedIn;
             boolean stale;
@@ -82,7 +94,7 @@ public final class SessionStore {
                     stale = rs.getBoolean(9);
                 }
             }
-            if (stale) {
+            if (use && stale) {
                 try (PreparedStatement st = c.prepareStatement("UPDATE user_sessions SET last_seen_at = now()"
                         + " WHERE id = ?")) {
                     st.setLong(1, signedIn.sessionId());
