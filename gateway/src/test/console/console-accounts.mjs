@@ -1,10 +1,10 @@
 // Drives the console's password sign-in in Debian's headless Chromium for ConsoleAccountsBrowserIT, and prints one
 // JSON document of what it saw: a wrong password refused, the right one signs in (an HttpOnly, SameSite=Strict
 // cookie the page's script cannot read), the fleet shown, still signed in after a reload, a user made in the page,
-// signed out (the old session refused by the API), then a user's wrong passwords until the account locks.
+// the admin's own password changed, signed out (the old session refused by the API), then a user's wrong passwords until the account locks.
 //
 //   node console-accounts.mjs <plan.json>
-// plan: { baseUrl, fleet, username, password, newUser, newPassword, outDir }
+// plan: { baseUrl, fleet, username, password, changedPassword, newUser, newPassword, outDir }
 // Every wait is for a selector or a state of the page, bounded by Playwright's timeouts: no fixed sleeps.
 
 import { launchOffline } from './console-browser.mjs';
@@ -56,6 +56,22 @@ try {
   await row.waitFor();
   result.newUserRow = await row.innerText();
   result.newUserRole = await row.locator('select').inputValue();
+
+  // The admin's own password: the wrong current one is refused beside its field, then it changes.
+  await page.click('#own-password-area summary');
+  const own = page.locator('#own-password');
+  await own.locator('[name="currentPassword"]').fill('not my password');
+  await own.locator('[name="newPassword"]').fill(plan.changedPassword);
+  await own.locator('button[type="submit"]').click();
+  const wrongCurrent = own.locator('.field-error[data-error-for="currentPassword"]');
+  await wrongCurrent.waitFor();
+  result.wrongCurrentPassword = await wrongCurrent.innerText();
+  await own.locator('[name="currentPassword"]').fill(plan.password);
+  await own.locator('[name="newPassword"]').fill(plan.changedPassword);
+  await own.locator('button[type="submit"]').click();
+  await page.waitForSelector('#own-password-status:has-text("Password changed")');
+  result.passwordChanged = await page.locator('#own-password-status').innerText();
+  result.stillSignedIn = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
 
   // Sign out: the page returns to the sign-in form, and the API refuses the old session.
   await page.click('#sign-out');

@@ -4,7 +4,7 @@
 
 import { $, el, fill, formatTime } from './dom.js';
 import { confirmAction } from './confirm.js';
-import { clearFieldErrors, showFieldErrors } from './field-errors.js';
+import { onSubmitShowingErrors } from './field-errors.js';
 import { VehicleChoice } from './vehicle-choice.js';
 
 export class TokenAdmin {
@@ -12,15 +12,7 @@ export class TokenAdmin {
     this.api = api;
     this.form = $('#token-form');
     this.vehicles = new VehicleChoice(this.form);
-    this.form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      clearFieldErrors(this.form);
-      try {
-        await this.create();
-      } catch (failure) {
-        showFieldErrors(this.form, failure);
-      }
-    });
+    onSubmitShowingErrors(this.form, () => this.create());
     $('#token-copy').addEventListener('click', () => this.copy());
     $('#token-done').addEventListener('click', () => this.forget());
   }

@@ -4,7 +4,7 @@
 
 import { $, el, fill, formatTime } from './dom.js';
 import { confirmAction } from './confirm.js';
-import { clearFieldErrors, showFieldErrors } from './field-errors.js';
+import { onSubmitShowingErrors } from './field-errors.js';
 import { VehicleChoice } from './vehicle-choice.js';
 
 const ROLES = ['viewer', 'admin', 'driver'];
@@ -17,15 +17,7 @@ export class UserAdmin {
     this.devices = [];
     this.form = $('#user-form');
     this.vehicles = new VehicleChoice(this.form);
-    this.form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      clearFieldErrors(this.form);
-      try {
-        await this.create();
-      } catch (failure) {
-        showFieldErrors(this.form, failure);
-      }
-    });
+    onSubmitShowingErrors(this.form, () => this.create());
   }
 
   /** The vehicles a driver may be bound to. */

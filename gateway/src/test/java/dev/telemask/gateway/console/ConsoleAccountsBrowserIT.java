@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The console's password sign-in in headless Chromium, against a real gateway: a wrong password is refused, the
  * right one shows the fleet with a cookie the page's script cannot read, a reload keeps the session, an admin makes
- * a user in the page, sign-out ends the session on the server, and wrong passwords lock the account out.
+ * a user in the page, the admin changes their own password, sign-out ends the session on the server, and wrong
+ * passwords lock the account out.
  */
 class ConsoleAccountsBrowserIT extends GatewayTestBase.ForOtherPackages {
     private static final String PASSWORD = "a console admin's passphrase";
@@ -55,6 +56,7 @@ class ConsoleAccountsBrowserIT extends GatewayTestBase.ForOtherPackages {
                 "fleet", "acme",
                 "username", "Ada",
                 "password", PASSWORD,
+                "changedPassword", "the admin's second passphrase",
                 "newUser", NEW_USER,
                 "newPassword", "the new viewer's passphrase",
                 "outDir", browser.dir().toString()));
@@ -79,6 +81,11 @@ class ConsoleAccountsBrowserIT extends GatewayTestBase.ForOtherPackages {
         assertTrue(result.get("newUserRow").asText().contains(NEW_USER), result.get("newUserRow").asText());
         assertEquals("viewer", result.get("newUserRole").asText());
         assertEquals(1, auditRows("user.create", "user:ada"), "made through the page, by the signed-in admin");
+
+        assertEquals("is not your current password", result.get("wrongCurrentPassword").asText());
+        assertEquals("Password changed; your other sessions ended.", result.get("passwordChanged").asText());
+        assertEquals(200, result.get("stillSignedIn").asInt(), "the session that changed the password goes on");
+        assertEquals(1, auditRows("user.password.change", "user:ada"));
 
         assertEquals(401, result.get("afterSignOut").asInt(), "the session ended on the server");
         assertFalse(result.get("cookieAfterSignOut").asBoolean(), "the cookie is removed");
