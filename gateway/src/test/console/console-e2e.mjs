@@ -8,30 +8,16 @@
 // shown day; as the driver it switches private mode on and places a zone of its own on the map.
 // Every wait is for a selector or a state of the page, bounded by Playwright's timeouts: no fixed sleeps.
 
-import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { launchOffline } from './console-browser.mjs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const TIMEOUT = 30_000;
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
 
 const result = { responses: 0, consoleErrors: [], screenshots: [] };
 const bodies = []; // every response body the console received, as text
-const context = await chromium.launchPersistentContext(mkdtempSync(join(plan.outDir, 'profile-')), {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true, // Playwright passes --headless itself
-  args: FLAGS,
-  viewport: { width: 1360, height: 900 },
-  timezoneId: 'UTC',
-  locale: 'en-GB',
-});
-context.setDefaultTimeout(TIMEOUT);
+const context = await launchOffline(plan.outDir);
 try {
-  // Offline: no tile ever arrives, so the track must draw on the plain background.
-  await context.route((url) => !url.host.startsWith('127.0.0.1') && !url.host.startsWith('localhost'),
-    (route) => route.abort('internetdisconnected'));
   context.on('response', (response) => {
     result.responses++;
     // The live stream never ends while its page is open: the page's own copy of it is searched instead.
@@ -210,8 +196,9 @@ async function signIn(token) {
   });
   page.on('pageerror', (error) => result.consoleErrors.push(String(error)));
   await page.goto(`${plan.baseUrl}/?device=${plan.imei}&from=${plan.day}&to=${plan.day}`);
+  await page.click('#token-option summary'); // a token is the page's second way in, after the password
   await page.fill('#token', token);
-  await page.click('#sign-in button[type="submit"]');
+  await page.click('#token-sign-in button[type="submit"]');
   await page.waitForSelector('#console:not([hidden])');
   return page;
 }

@@ -8,30 +8,17 @@
 //         rawCoarseNeedles: [...], movedNeedles: [...], searchText, outDir }
 // Every wait is for a selector or a state of the page, bounded by Playwright's timeouts: no fixed sleeps.
 
-import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { launchOffline, TIMEOUT } from './console-browser.mjs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
 
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const TIMEOUT = 30_000;
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
 
 const result = { consoleErrors: [], screenshots: [] };
 let admin = null;
-const context = await chromium.launchPersistentContext(mkdtempSync(join(plan.outDir, 'profile-')), {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: FLAGS,
-  viewport: { width: 1360, height: 900 },
-  timezoneId: 'UTC',
-  locale: 'en-GB',
-});
-context.setDefaultTimeout(TIMEOUT);
+const context = await launchOffline(plan.outDir);
 try {
-  await context.route((url) => !url.host.startsWith('127.0.0.1') && !url.host.startsWith('localhost'),
-    (route) => route.abort('internetdisconnected'));
   // Keeps a copy of every byte of the live stream the page reads, for the leak checks.
   await context.addInitScript(() => {
     window.__live = '';
@@ -167,8 +154,9 @@ async function signIn(token) {
   });
   page.on('pageerror', (error) => result.consoleErrors.push(String(error)));
   await page.goto(`${plan.baseUrl}/`);
+  await page.click('#token-option summary'); // a token is the page's second way in, after the password
   await page.fill('#token', token);
-  await page.click('#sign-in button[type="submit"]');
+  await page.click('#token-sign-in button[type="submit"]');
   await page.waitForSelector('#console:not([hidden])');
   return page;
 }

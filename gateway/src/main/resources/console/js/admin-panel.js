@@ -90,9 +90,9 @@ export class AdminPanel {
   async export() {
     const imei = this.device.imei;
     if (!await confirmAction(`Download everything stored about device ${imei}? The export is audited.`)) return null;
-    // A plain link cannot carry the bearer token, so the console fetches the document and hands it over as a file.
+    // A plain link cannot carry a bearer token, so the console fetches the document and hands it over as a file.
     const response = await fetch(`/api/v1/devices/${imei}/export`,
-      { headers: { Authorization: `Bearer ${this.api.token}` } });
+      { headers: this.api.authHeaders() });
     if (!response.ok) throw new Error(`export failed: HTTP ${response.status}`);
     const url = URL.createObjectURL(await response.blob());
     const link = el('a', { href: url, download: `${imei}-export.json` });

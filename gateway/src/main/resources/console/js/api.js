@@ -1,4 +1,5 @@
-// The console's only way to the data: the fleet API under /api/v1, with the signed-in token. Nothing here
+// The console's only way to the data: the fleet API under /api/v1, signed in by the session cookie (with the
+// session's CSRF token on every call that changes anything) or by a pasted token. Nothing here
 // knows more than the API tells any other client.
 
 const BASE = '/api/v1';
@@ -13,8 +14,15 @@ export class ApiFailure extends Error {
 }
 
 export class Api {
-  constructor(token) {
+  /** `token` for a pasted API token; otherwise the browser's session cookie, and its `csrf` token. */
+  constructor({ token = null, csrf = null } = {}) {
     this.token = token;
+    this.csrf = csrf;
+  }
+
+  /** The headers that authenticate a read: the token's (a session's cookie goes by itself). */
+  authHeaders() {
+    return this.token ? { Authorization: `Bearer ${this.token}` } : {};
   }
 
   async request(method, path, { query, body } = {}) {
@@ -22,8 +30,9 @@ export class Api {
     for (const [name, value] of Object.entries(query ?? {})) {
       if (value !== null && value !== undefined) url.searchParams.set(name, value);
     }
-    const headers = { Authorization: `Bearer ${this.token}`, Accept: 'application/json' };
+    const headers = { ...this.authHeaders(), Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (!this.token && method !== 'GET' && this.csrf) headers['X-CSRF-Token'] = this.csrf;
     const response = await fetch(url, {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store',
     });
@@ -51,15 +60,8 @@ export class Api {
     return all;
   }
 
-  /**
-   * What this token may do. The API has no "who am I", so the console asks what an admin, then a viewer, may
-   * read: the audit log only answers admins, policies only fleet managers. Neither read is audited.
-   */
-  async role() {
-    if (await this.allowed('/audit', { limit: 1 })) return 'admin';
-    if (await this.allowed('/policies')) return 'viewer';
-    return 'driver';
-  }
+  /** Who is signed in: kind (session or token), role, and for a session the fleet, username and CSRF token. */
+  whoAmI() { return this.get('/session'); }
 
   async allowed(path, query) {
     try {

@@ -1,6 +1,6 @@
-// The fleet console: signs in with a token, then shows the fleet live (every device at its newest masked
-// position, updated as records are committed), one device's masked day of track and trips, and what the token's
-// role may do with it. Everything comes from the fleet API, under the token's own rules.
+// The fleet console: signs in with fleet, username and password (or a pasted token), then shows the fleet live
+// (every device at its newest masked position, updated as records are committed), one device's masked day of
+// track and trips, and what the caller's role may do with it. Everything comes from the fleet API, under its rules.
 
 import { $, fill } from './dom.js';
 import { Api, ApiFailure } from './api.js';
@@ -15,6 +15,8 @@ import { AdminPanel } from './admin-panel.js';
 import { DeviceAdmin } from './device-admin.js';
 import { PolicyForm } from './policy-form.js';
 import { TokenAdmin } from './token-admin.js';
+import { UserAdmin } from './user-admin.js';
+import { OwnPassword } from './own-password.js';
 import { DriverZones } from './driver-zones.js';
 import { defaultDays, toWindow } from './day-range.js';
 
@@ -26,13 +28,13 @@ let listPending = false;
 async function start() {
   $('#sign-in').addEventListener('submit', (event) => {
     event.preventDefault();
-    signIn($('#token').value.trim());
+    signInWithPassword();
   });
-  $('#sign-out').addEventListener('click', () => {
-    state.feed?.stop();
-    session.signOut();
-    window.location.reload();
+  $('#token-sign-in').addEventListener('submit', (event) => {
+    event.preventDefault();
+    signInWithToken($('#token').value.trim());
   });
+  $('#sign-out').addEventListener('click', () => signOut());
   $('#range').addEventListener('submit', (event) => {
     event.preventDefault();
     if (state.device) showTrack();
@@ -41,27 +43,89 @@ async function start() {
   const query = new URLSearchParams(window.location.search);
   $('#from').value = query.get('from') ?? days.fromDay;
   $('#to').value = query.get('to') ?? days.toDay;
-  if (session.token()) await signIn(session.token());
+  if (session.token()) {
+    await signInWithToken(session.token());
+    return;
+  }
+  // A session cookie from an earlier sign-in in this browser: the API says whether it still holds.
+  try {
+    const me = await new Api().whoAmI();
+    await enter(new Api({ csrf: me.csrfToken }), me);
+  } catch (failure) {
+    if (!(failure instanceof ApiFailure && failure.status === 401)) {
+      $('#sign-in-error').textContent = `Cannot reach the gateway: ${failure.message}`;
+    }
+  }
 }
 
-async function signIn(token) {
-  const api = new Api(token);
+async function signInWithPassword() {
+  const form = $('#sign-in');
+  const body = {
+    tenant: form.elements.tenant.value.trim(),
+    username: form.elements.username.value.trim(),
+    password: form.elements.password.value,
+  };
+  $('#sign-in-error').textContent = '';
+  let me;
   try {
-    state.role = await api.role();
+    me = await new Api().post('/session', body);
+  } catch (failure) {
+    form.elements.password.value = '';
+    $('#sign-in-error').textContent = signInRefusal(failure);
+    document.body.dataset.signIn = failure instanceof ApiFailure ? String(failure.status) : 'failed';
+    return;
+  }
+  form.elements.password.value = '';
+  await enter(new Api({ csrf: me.csrfToken }), me);
+}
+
+function signInRefusal(failure) {
+  if (!(failure instanceof ApiFailure)) return `Cannot sign in: ${failure.message}`;
+  return {
+    401: 'The fleet, username or password is wrong.',
+    423: 'Too many failed sign-ins: this account is locked for now. Try again later, or ask an admin to unlock it.',
+    429: 'Too many failed sign-ins from here: try again later.',
+  }[failure.status] ?? `Cannot sign in: ${failure.message}`;
+}
+
+async function signInWithToken(token) {
+  const api = new Api({ token });
+  let me;
+  try {
+    me = await api.whoAmI();
   } catch (failure) {
     session.signOut();
-    $('#sign-in-error').textContent = failure instanceof ApiFailure && failure.status === 401
+    $('#token-sign-in-error').textContent = failure instanceof ApiFailure && failure.status === 401
       ? 'That token is unknown, revoked or expired.' : `Cannot sign in: ${failure.message}`;
     return;
   }
   session.signIn(token);
+  await enter(api, me);
+}
+
+async function signOut() {
+  state.feed?.stop();
+  if (session.token()) {
+    session.signOut();
+  } else {
+    // The session ends on the server: the cookie, if kept anywhere, no longer signs anyone in.
+    await state.api?.delete('/session').catch(() => {});
+  }
+  window.location.replace(window.location.pathname);
+}
+
+async function enter(api, me) {
+  state.role = me.role;
   state.api = api;
-  $('#sign-in').hidden = true;
+  $('#sign-in-area').hidden = true;
   $('#console').hidden = false;
   $('#sign-out').hidden = false;
   $('#who').hidden = false;
-  $('#who').textContent = `signed in as ${state.role}`;
+  $('#who').textContent = me.kind === 'session'
+    ? `${me.username} · ${me.role} · fleet ${me.tenant}` : `signed in as ${me.role} (token ${me.name})`;
   document.body.dataset.role = state.role;
+  document.body.dataset.signedIn = me.kind;
+  if (me.kind === 'session') state.ownPassword = new OwnPassword(api);
   const config = await fetch('/console/config.json').then((r) => r.json());
   state.fleet = new FleetMap($('#fleet-map'), config, (imei) => {
     const device = state.devices.find((d) => d.imei === imei);
@@ -78,14 +142,16 @@ async function signIn(token) {
     state.devicesAdmin = new DeviceAdmin(api, deviceChanged, deviceRemoved);
     state.policyForm = new PolicyForm(api, config, policySaved);
     state.tokens = new TokenAdmin(api);
+    state.users = new UserAdmin(api, me.kind === 'session' ? me.userId : null);
     $('#manage').hidden = false;
   }
   await showDevices();
   if (state.policyForm) {
     state.policyForm.setPolicies([...state.policies.values()]);
     await state.tokens.list();
+    await state.users.list();
   }
-  state.feed = new LiveFeed(token, { onDevice: liveDevice, onState: liveState }).start();
+  state.feed = new LiveFeed(api, { onDevice: liveDevice, onState: liveState }).start();
   // Online means heard of within minutes: recount as time passes, without waiting for the next event.
   setInterval(() => renderList(), 30_000);
   const only = state.devices.length === 1 ? state.devices[0] : null;
@@ -104,6 +170,7 @@ async function showDevices() {
   if (state.devicesAdmin) {
     state.devicesAdmin.setPolicies([...state.policies.values()]);
     state.tokens.setDevices(state.devices);
+    state.users.setDevices(state.devices);
   }
 }
 

@@ -6,6 +6,19 @@
 import { $, el } from './dom.js';
 import { ApiFailure } from './api.js';
 
+/** On submit, runs `action` with the form's old messages gone; a refusal's reasons show beside their fields. */
+export function onSubmitShowingErrors(form, action) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    try {
+      await action();
+    } catch (failure) {
+      showFieldErrors(form, failure);
+    }
+  });
+}
+
 /** Removes every message a previous answer left in `form`. */
 export function clearFieldErrors(form) {
   for (const node of form.querySelectorAll('.field-error')) node.remove();

@@ -1,5 +1,6 @@
-// The fleet's live positions: GET /api/v1/fleet/live read with fetch(), so the token travels in the
-// Authorization header as on every other call (EventSource cannot send headers, and a token never goes into a
+// The fleet's live positions: GET /api/v1/fleet/live read with fetch(), so a pasted token travels in the
+// Authorization header as on every other call, or the session cookie goes along (EventSource cannot send headers,
+// and a token never goes into a
 // URL). Parses the server-sent events and reconnects with a growing pause when the stream ends or breaks.
 
 const PATH = '/api/v1/fleet/live';
@@ -7,8 +8,8 @@ const MAX_PAUSE_MS = 30_000;
 
 export class LiveFeed {
   /** onDevice(event) for every `position` event; onState('live' | 'reconnecting' | 'stopped', detail). */
-  constructor(token, { onDevice, onState }) {
-    this.token = token;
+  constructor(api, { onDevice, onState }) {
+    this.api = api;
     this.onDevice = onDevice;
     this.onState = onState;
     this.controller = null;
@@ -33,13 +34,13 @@ export class LiveFeed {
       this.controller = new AbortController();
       try {
         const response = await fetch(PATH, {
-          headers: { Authorization: `Bearer ${this.token}`, Accept: 'text/event-stream' },
+          headers: { ...this.api.authHeaders(), Accept: 'text/event-stream' },
           cache: 'no-store',
           signal: this.controller.signal,
         });
         if (response.status === 401) {
           this.stopped = true;
-          this.onState('stopped', 'the token is no longer valid');
+          this.onState('stopped', 'the sign-in is no longer valid');
           return;
         }
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);

@@ -4,36 +4,22 @@
 
 import { $, el, fill, formatTime } from './dom.js';
 import { confirmAction } from './confirm.js';
-import { clearFieldErrors, showFieldErrors } from './field-errors.js';
+import { onSubmitShowingErrors } from './field-errors.js';
+import { VehicleChoice } from './vehicle-choice.js';
 
 export class TokenAdmin {
   constructor(api) {
     this.api = api;
     this.form = $('#token-form');
-    this.form.elements.role.addEventListener('change', () => this.showDeviceChoice());
-    this.form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      clearFieldErrors(this.form);
-      try {
-        await this.create();
-      } catch (failure) {
-        showFieldErrors(this.form, failure);
-      }
-    });
+    this.vehicles = new VehicleChoice(this.form);
+    onSubmitShowingErrors(this.form, () => this.create());
     $('#token-copy').addEventListener('click', () => this.copy());
     $('#token-done').addEventListener('click', () => this.forget());
   }
 
   /** The vehicles a driver token may be bound to. */
   setDevices(devices) {
-    const select = this.form.elements.device;
-    const chosen = select.value;
-    fill(select, devices.map((d) => el('option', { value: d.imei }, d.label ? `${d.label} (${d.imei})` : d.imei)));
-    if (devices.some((d) => d.imei === chosen)) select.value = chosen;
-  }
-
-  showDeviceChoice() {
-    this.form.elements.device.disabled = this.form.elements.role.value !== 'driver';
+    this.vehicles.setDevices(devices);
   }
 
   async create() {
@@ -42,7 +28,7 @@ export class TokenAdmin {
     if (f.role.value === 'driver') body.device = f.device.value;
     const created = await this.api.post('/tokens', body);
     this.form.reset();
-    this.showDeviceChoice();
+    this.vehicles.update();
     $('#token-secret-value').value = created.token;
     $('#token-copy-status').textContent = '';
     $('#token-secret').hidden = false;
@@ -89,7 +75,7 @@ export class TokenAdmin {
 
   /** The token this page is signed in with (its prefix is the start of the secret). */
   isOwn(token) {
-    return token.live && this.api.token.startsWith(token.prefix);
+    return token.live && Boolean(this.api.token?.startsWith(token.prefix));
   }
 
   async revoke(token) {

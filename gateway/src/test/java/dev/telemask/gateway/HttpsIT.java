@@ -129,6 +129,31 @@ class HttpsIT extends GatewayTestBase {
     }
 
     @Test
+    void theSessionCookieIsSecureOverHttps() throws Exception {
+        javax.sql.DataSource dataSource = gateway.dataSource();
+        dev.telemask.storage.query.Tenants tenants = new dev.telemask.storage.query.Tenants(dataSource);
+        long tenant = tenants.create("https-fleet").orElseGet(() -> {
+            try {
+                return tenants.find("https-fleet").orElseThrow();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String hash = new dev.telemask.gateway.account.PasswordHashes(
+                new dev.telemask.gateway.account.PasswordHashes.Parameters(64, 1, 1)).hash("over tls only please");
+        new dev.telemask.storage.query.UserStore(dataSource).insert(tenant, "tls-admin", "admin", null, hash);
+        HttpResponse<String> signedIn = client().send(HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + gateway.httpPort() + "/api/v1/session"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\": \"https-fleet\", \"username\": \"tls-admin\","
+                        + " \"password\": \"over tls only please\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, signedIn.statusCode(), signedIn.body());
+        String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(List.of(cookie.split(";\\s*")).contains("Secure"),
+                "Secure over TLS: " + cookie);
+    }
+
+    @Test
     void plainHttpGetsNoAnswer() {
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         assertThrows(IOException.class, () -> plain.send(HttpRequest.newBuilder(

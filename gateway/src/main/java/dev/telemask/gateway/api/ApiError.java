@@ -74,6 +74,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(429, "too_many_requests", null, reason, List.of(), retryAfterSeconds);
     }
 
+    /** The account is locked out for now (423); try again after {@code retryAfterSeconds}. */
+    public static ApiError locked(String reason, int retryAfterSeconds) {
+        return new ApiError(423, "locked", null, reason, List.of(), retryAfterSeconds);
+    }
+
     /** Something went wrong on our side; the details are in the log, not in the answer. */
     public static ApiError internal() {
         return new ApiError(500, "internal", null, "internal error");

@@ -134,6 +134,28 @@ final class ApiRequest {
         return header == null || header.length() < 7 ? null : header.substring(7).trim();
     }
 
+    /** The credential the call was made with: the bearer token, else the session cookie's value; or null. */
+    String credential() {
+        String token = bearerToken();
+        return token != null ? token : cookie(Authenticator.COOKIE);
+    }
+
+    /** The value of the request's cookie {@code name}, or null. */
+    String cookie(String name) {
+        io.vertx.core.http.Cookie cookie = request.getCookie(name);
+        return cookie == null ? null : cookie.getValue();
+    }
+
+    /** The address the call came from (the peer of the connection). */
+    String remoteHost() {
+        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    }
+
+    /** True when the call came over TLS: cookies set in the answer are then marked Secure. */
+    boolean secure() {
+        return request.isSSL();
+    }
+
     /** Starts a live (server-sent events) answer, written by the returned client from any thread. */
     LiveClient openLive(String token, int maxBufferBytes) {
         answered = true;

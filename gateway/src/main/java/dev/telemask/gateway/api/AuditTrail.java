@@ -44,6 +44,12 @@ final class AuditTrail {
         log.record(caller.tenantId(), caller.actor(), action, target, details == null ? null : details.toString());
     }
 
+    /** A row about a sign-in to the tenant, by whoever tried ({@code actor}), e.g. a failure. */
+    void account(long tenantId, String actor, String action, String target, ObjectNode details)
+            throws SQLException {
+        log.record(tenantId, actor, action, target, details == null ? null : details.toString());
+    }
+
     static String target(long imei) {
         return "device:" + imei;
     }

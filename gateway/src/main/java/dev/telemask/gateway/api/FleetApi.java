@@ -12,6 +12,10 @@ import dev.telemask.storage.query.GeofenceStore;
 import dev.telemask.storage.query.WebhookStore;
 import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.PositionQuery;
+import dev.telemask.storage.query.SessionStore;
+import dev.telemask.storage.query.Tenants;
+import dev.telemask.storage.query.UserStore;
+import dev.telemask.gateway.account.PasswordHashes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
@@ -65,7 +69,7 @@ public final class FleetApi implements AutoCloseable {
     private static final String START = "telemask.api.start";
 
     private final Vertx vertx;
-    private final ApiTokens tokens;
+    private final Authenticator authenticator;
     private final MeterRegistry registry;
     private final Router router = new Router();
     private final ApiSettings settings;
@@ -98,7 +102,9 @@ public final class FleetApi implements AutoCloseable {
         this.heavyReads = new HeavyReads(settings, registry);
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(clock, "clock");
-        this.tokens = new ApiTokens(dataSource);
+        ApiTokens tokens = new ApiTokens(dataSource);
+        SessionStore sessions = new SessionStore(dataSource, SessionResource.IDLE, SessionResource.LONGEST);
+        this.authenticator = new Authenticator(tokens, sessions);
         DeviceRegistry devices = new DeviceRegistry(dataSource);
         PositionQuery positions = new PositionQuery(dataSource);
         PolicyStore policies = new PolicyStore(dataSource);
@@ -123,9 +129,15 @@ public final class FleetApi implements AutoCloseable {
         new GeofenceResource(new GeofenceStore(dataSource), audit).register(router, MANAGERS, ADMINS);
         new EventResource(new EventQuery(dataSource), access, audit, clock).register(router, MANAGERS);
         new WebhookResource(new WebhookStore(dataSource, zones.sealer()), audit).register(router, ADMINS);
+        UserStore users = new UserStore(dataSource);
+        PasswordHashes hashes = new PasswordHashes(PasswordHashes.Parameters.OWASP);
+        PasswordSignIn signIn = new PasswordSignIn(users, sessions, new Tenants(dataSource), hashes, audit, registry,
+                clock);
+        new SessionResource(signIn, sessions, users, hashes, audit).register(router, EVERYONE);
+        new UserResource(users, hashes, audit).register(router, ADMINS);
         new OpenApiResource().register(router);
-        live = new LiveFleet(vertx, new LatestPositions(dataSource), tokens, registry, liveSettings);
-        router.add("GET", "/fleet/live", EVERYONE, request -> live.serve(request, request.bearerToken(), audit));
+        live = new LiveFleet(vertx, new LatestPositions(dataSource), authenticator, registry, liveSettings);
+        router.add("GET", "/fleet/live", EVERYONE, request -> live.serve(request, request.credential(), audit));
     }
 
     /**
@@ -205,7 +217,7 @@ public final class FleetApi implements AutoCloseable {
         int status = 0;
         HeavyReads.Permit permit = null;
         try {
-            Caller caller = route.roles().isEmpty() ? null : authenticate(request);
+            Caller caller = route.roles().isEmpty() ? null : authenticator.authenticate(request);
             if (caller != null && !route.roles().contains(caller.role())) {
                 throw ApiError.forbidden("a " + caller.role().dbName() + " token may not " + name);
             }
@@ -246,15 +258,6 @@ public final class FleetApi implements AutoCloseable {
             context.runOnContext(v -> writeError(request, error));
         }
         return error.status();
-    }
-
-    private Caller authenticate(HttpServerRequest request) throws java.sql.SQLException {
-        String header = request.getHeader("Authorization");
-        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ApiError.unauthorized("send a token: Authorization: Bearer tmk_...");
-        }
-        return tokens.authenticate(header.substring(7).trim())
-                .orElseThrow(() -> ApiError.unauthorized("the token is unknown, revoked or expired"));
     }
 
     private void answerError(RoutingContext ctx, ApiError error, String route) {

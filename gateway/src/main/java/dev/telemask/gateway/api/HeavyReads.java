@@ -16,7 +16,7 @@ final class HeavyReads {
     static final int RETRY_AFTER_SECONDS = 2;
 
     private final ApiSettings settings;
-    private final Map<Long, Integer> byToken = new HashMap<>();
+    private final Map<String, Integer> byToken = new HashMap<>();
     private final Map<Long, Integer> byFleet = new HashMap<>();
     private final MeterRegistry registry;
     private int total;
@@ -58,7 +58,7 @@ final class HeavyReads {
     }
 
     private synchronized String tryTake(Caller caller) {
-        if (byToken.getOrDefault(caller.tokenId(), 0) >= settings.heavyReadsPerToken()) {
+        if (byToken.getOrDefault(caller.actor(), 0) >= settings.heavyReadsPerToken()) {
             return "token";
         }
         if (byFleet.getOrDefault(caller.tenantId(), 0) >= settings.heavyReadsPerFleet()) {
@@ -67,14 +67,14 @@ final class HeavyReads {
         if (total >= settings.heavyReadsTotal()) {
             return "total";
         }
-        byToken.merge(caller.tokenId(), 1, Integer::sum);
+        byToken.merge(caller.actor(), 1, Integer::sum);
         byFleet.merge(caller.tenantId(), 1, Integer::sum);
         total++;
         return null;
     }
 
     private synchronized void release(Caller caller) {
-        byToken.computeIfPresent(caller.tokenId(), (k, n) -> n == 1 ? null : n - 1);
+        byToken.computeIfPresent(caller.actor(), (k, n) -> n == 1 ? null : n - 1);
         byFleet.computeIfPresent(caller.tenantId(), (k, n) -> n == 1 ? null : n - 1);
         total--;
     }

@@ -30,7 +30,7 @@ public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseab
 
     private final Vertx vertx;
     private final LatestPositions latest;
-    private final ApiTokens tokens;
+    private final Authenticator tokens;
     private final MeterRegistry registry;
     private final LiveSettings settings;
     private final Set<LiveClient> clients = ConcurrentHashMap.newKeySet();
@@ -42,7 +42,7 @@ public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseab
     private final long heartbeatTimer;
     private final long recheckTimer;
 
-    LiveFleet(Vertx vertx, LatestPositions latest, ApiTokens tokens, MeterRegistry registry, LiveSettings settings) {
+    LiveFleet(Vertx vertx, LatestPositions latest, Authenticator tokens, MeterRegistry registry, LiveSettings settings) {
         this.vertx = vertx;
         this.latest = latest;
         this.tokens = tokens;
@@ -198,7 +198,7 @@ public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseab
         for (LiveClient client : List.copyOf(clients)) {
             String token = client.token();
             try {
-                if (checked.add(token) && tokens.authenticate(token).isEmpty()) {
+                if (checked.add(token) && tokens.recheck(token).isEmpty()) {
                     invalid.add(token);
                 }
             } catch (SQLException e) {

@@ -54,22 +54,9 @@ final class TokenResource {
                 || nameNode.asText().length() > MAX_NAME) {
             throw ApiError.badRequest("name", "is required: 1 to " + MAX_NAME + " characters saying who uses it");
         }
-        JsonNode roleNode = body.get("role");
-        Role role = roleNode != null && roleNode.isTextual() ? Role.parse(roleNode.asText()) : null;
-        if (role == null) {
-            throw ApiError.badRequest("role", "is required: admin, viewer or driver");
-        }
-        JsonNode deviceNode = body.get("device");
-        Long device = null;
-        if (deviceNode != null && !deviceNode.isNull()) {
-            device = DeviceAccess.parseImei("device", deviceNode.isIntegralNumber() || deviceNode.isTextual()
-                    ? deviceNode.asText() : "?");
-        }
-        if ((role == Role.DRIVER) != (device != null)) {
-            throw ApiError.badRequest("device", role == Role.DRIVER
-                    ? "is required for a driver token: the IMEI of the driver's vehicle"
-                    : "is only for driver tokens");
-        }
+        RoleAndDevice roleAndDevice = RoleAndDevice.of(body, "token");
+        Role role = roleAndDevice.role();
+        Long device = roleAndDevice.device();
         Duration expiresIn = RangeParameters.duration("expiresIn", body.get("expiresIn"), DEFAULT_EXPIRY, MAX_EXPIRY);
         Caller caller = request.caller();
         ApiTokens.Created created;

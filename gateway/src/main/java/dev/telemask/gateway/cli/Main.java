@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "telemask", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "The Telemask privacy gateway for Teltonika trackers.",
         subcommands = {ServeCommand.class, MigrateCommand.class, TenantCommands.class, TokenCommands.class,
+                UserCommands.class,
                 DecodeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Configuration: telemask.properties in the working directory if present, or --config FILE, then"
-                + " TELEMASK_* environment variables (see the README). migrate, tenant and token use the database"
+                + " TELEMASK_* environment variables (see the README). migrate, tenant, token and user use the database"
                 + " serve uses with the same configuration (also while serve runs); they create no embedded database"
                 + " unless given --init.",
                 "The fleet simulator, load test and benchmarks: ./telemask simulate|load|bench --help."})

@@ -43,8 +43,9 @@ final class TenantCommands {
                     return 1;
                 }
             }
-            main.out.println("created fleet " + name + "; its first admin token: ./telemask token create --tenant "
-                    + name + " --role admin --name NAME");
+            main.out.println("created fleet " + name + "; its first admin: ./telemask user create --tenant " + name
+                    + " --username NAME --role admin (or a token: ./telemask token create --tenant " + name
+                    + " --role admin --name NAME)");
             return 0;
         }
     }

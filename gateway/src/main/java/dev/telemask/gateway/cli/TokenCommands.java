@@ -51,17 +51,8 @@ final class TokenCommands {
 
         @Override
         public Integer call() throws SQLException {
-            Role parsed = Role.parse(role);
-            if (parsed == null) {
-                throw new IllegalArgumentException("--role must be admin, viewer or driver, got '" + role + "'");
-            }
-            Long imei = null;
-            if (device != null) {
-                if (!device.matches("[0-9]{15}")) {
-                    throw new IllegalArgumentException("--device must be an IMEI of 15 digits, got '" + device + "'");
-                }
-                imei = Long.parseLong(device);
-            }
+            Role parsed = RoleOption.role(role);
+            Long imei = RoleOption.device(device);
             if (expiresIn.isNegative() || expiresIn.isZero() || expiresIn.compareTo(MAX_EXPIRY) > 0) {
                 throw new IllegalArgumentException("--expires-in must be above zero and at most P366D");
             }

@@ -1,79 +1,30 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.opentest4j.TestAbortedException;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The fleet API over HTTP on a real database: every endpoint's happy path and its errors, roles, tenant isolation,
- * audit. When the database is not there (no TimescaleDB), every test is reported skipped with the reason.
+ * audit.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FleetApiContract {
-    static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
+abstract class FleetApiContract extends ApiServerContract {
     static final Instant DAY = Instant.parse("2026-03-09T06:00:00Z");
     static final String RANGE = "from=2026-03-09T00:00:00Z&to=2026-03-10T00:00:00Z";
     private static final String POLICY = """
             {"version": 1, "consent": {"location": true, "driverIdentity": false, "telemetry": true},
              "coarsening": {"gridMetres": 500}}""";
-    private static final AtomicLong IMEIS = new AtomicLong(356_307_042_440_000L);
-
-    ApiTestServer server;
-    private String unavailable;
-
-    abstract ApiTestServer start(Clock clock);
-
-    @BeforeAll
-    void startServer() {
-        try {
-            server = start(Clock.fixed(NOW, ZoneOffset.UTC));
-        } catch (TestAbortedException e) {
-            unavailable = e.getMessage();
-        }
-    }
-
-    @BeforeEach
-    void requireServer() {
-        assumeTrue(unavailable == null, unavailable);
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    /** A tenant with an admin token and one device. */
-    record Fleet(String name, String admin, long imei) {
-    }
-
-    Fleet fleet(String prefix) {
-        String name = prefix + "-" + IMEIS.incrementAndGet();
-        long imei = IMEIS.incrementAndGet();
-        server.device(name, imei);
-        return new Fleet(name, server.token(name, Role.ADMIN, null), imei);
-    }
 
     static String imei(long imei) {
         return Long.toString(imei);

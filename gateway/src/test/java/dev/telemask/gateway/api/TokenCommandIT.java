@@ -103,10 +103,47 @@ class TokenCommandIT {
     }
 
     @Test
+    void theFirstAdminIsMadeWithAPasswordFromAFileAndSignsIn() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("telemask-password", ".txt");
+        try {
+            java.nio.file.Files.writeString(file, "the first admin's passphrase\n");
+            assertEquals(2, run("user", "create", "--tenant", "nowhere", "--username", "root", "--role", "admin",
+                    "--password-file", file.toString()));
+            assertTrue(output.contains("no fleet 'nowhere'"), output);
+            server.tenant("boot");
+            assertEquals(2, run("user", "create", "--tenant", "boot", "--username", "root", "--role", "admin",
+                    "--password", "on the command line"), "no password on the command line: " + output);
+            assertEquals(2, run("user", "create", "--tenant", "boot", "--username", "root", "--role", "driver",
+                    "--password-file", file.toString()));
+            assertTrue(output.contains("--device"), output);
+            java.nio.file.Files.writeString(file, "short\n");
+            assertEquals(2, run("user", "create", "--tenant", "boot", "--username", "root", "--role", "admin",
+                    "--password-file", file.toString()));
+            assertTrue(output.contains("12 to 256 characters"), output);
+            java.nio.file.Files.writeString(file, "the first admin's passphrase\n");
+            assertEquals(0, run("user", "create", "--tenant", "boot", "--username", "Root@Example.com", "--role",
+                    "admin", "--password-file", file.toString()));
+            assertTrue(output.contains("created user root@example.com (admin) in fleet boot"), output);
+            assertEquals(1, run("user", "create", "--tenant", "boot", "--username", "root@example.com", "--role",
+                    "viewer", "--password-file", file.toString()), "the name is taken: " + output);
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        java.net.http.HttpResponse<String> signedIn = server.client().send(java.net.http.HttpRequest.newBuilder(
+                        server.uri("/api/v1/session")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"tenant\": \"boot\", \"username\":"
+                        + " \"root@example.com\", \"password\": \"the first admin's passphrase\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, signedIn.statusCode(), signedIn.body());
+        assertTrue(signedIn.body().contains("\"role\":\"admin\""), signedIn.body());
+    }
+
+    @Test
     void everyCommandHasHelpAndUsageErrorsExitTwo() {
         for (String[] help : new String[][] {{"--help"}, {"help"}, {"serve", "--help"}, {"migrate", "--help"},
                 {"decode", "--help"}, {"tenant", "--help"}, {"tenant", "create", "--help"}, {"token", "--help"},
-                {"token", "create", "--help"}, {"token", "list", "--help"}, {"token", "revoke", "--help"}}) {
+                {"token", "create", "--help"}, {"token", "list", "--help"}, {"token", "revoke", "--help"},
+                {"user", "--help"}, {"user", "create", "--help"}}) {
             assertEquals(0, run(help), String.join(" ", help) + ": " + output);
             assertTrue(output.contains("Usage: telemask"), String.join(" ", help) + ": " + output);
         }

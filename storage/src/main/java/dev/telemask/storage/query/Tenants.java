@@ -44,6 +44,17 @@ public final class Tenants {
         }
     }
 
+    /** True when the tenant has the device {@code imei}. */
+    static boolean hasDevice(Connection c, long tenantId, long imei) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM devices WHERE imei = ? AND tenant_id = ?")) {
+            st.setLong(1, imei);
+            st.setLong(2, tenantId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     public List<Tenant> list() throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement("SELECT t.id, t.name, t.created_at,"

@@ -1,0 +1,193 @@
+package dev.telemask.storage.query;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+import static dev.telemask.storage.query.PositionQuery.instant;
+
+/**
+ * The fleet API's tokens as stored: the SHA-256 of each secret (never the secret), its clear prefix, role, driver's
+ * device and expiry. Expiry is judged on the database's clock.
+ */
+public final class ApiTokenStore {
+    /** A token just stored. */
+    public record Inserted(long id, long tenantId, Instant expiresAt) {
+    }
+
+    /** A token as listed: never its hash. */
+    public record StoredToken(long id, String name, String role, Long device, String prefix, Instant createdAt,
+                              Instant revokedAt, Instant expiresAt, boolean live) {
+    }
+
+    /** Whom a live token stands for. */
+    public record Holder(long id, String name, long tenantId, String role, Long device) {
+    }
+
+    private final DataSource dataSource;
+
+    public ApiTokenStore(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /**
+     * Stores a token of the fleet named {@code tenantName}.
+     *
+     * @throws IllegalArgumentException when there is no such fleet or the device is not the fleet's
+     */
+    public Inserted insert(String tenantName, String role, Long device, String name, byte[] hash, String prefix,
+                           Duration expiresIn) throws SQLException {
+        return Transaction.run(dataSource, c -> insert(c, tenant(c, tenantName), role, device, name, hash, prefix,
+                expiresIn, "fleet " + tenantName));
+    }
+
+    /**
+     * Stores a token of the tenant {@code tenantId}, expiring {@code expiresIn} after now (null: never).
+     *
+     * @throws IllegalArgumentException when the device is not the tenant's
+     */
+    public Inserted insert(long tenantId, String role, Long device, String name, byte[] hash, String prefix,
+                           Duration expiresIn) throws SQLException {
+        return Transaction.run(dataSource, c -> insert(c, tenantId, role, device, name, hash, prefix, expiresIn,
+                "this fleet"));
+    }
+
+    private static Inserted insert(Connection c, long tenantId, String role, Long device, String name, byte[] hash,
+                                   String prefix, Duration expiresIn, String tenantName) throws SQLException {
+        if (device != null && !Tenants.hasDevice(c, tenantId, device)) {
+            throw new IllegalArgumentException(tenantName + " has no device " + device);
+        }
+        try (PreparedStatement st = c.prepareStatement("INSERT INTO api_tokens"
+                + " (tenant_id, name, role, token_hash, imei, token_prefix, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?)) RETURNING id, expires_at")) {
+            st.setLong(1, tenantId);
+            st.setString(2, name);
+            st.setString(3, role);
+            st.setBytes(4, hash);
+            setDevice(st, 5, device);
+            st.setString(6, prefix);
+            if (expiresIn == null) {
+                st.setNull(7, Types.DOUBLE);
+            } else {
+                st.setDouble(7, expiresIn.toMillis() / 1000.0);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return new Inserted(rs.getLong(1), tenantId, instant(rs, 2));
+            }
+        }
+    }
+
+    /** Revokes the tenant's live token {@code id}; false when the tenant has no such live token. */
+    public boolean revoke(long tenantId, long id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("UPDATE api_tokens SET revoked_at = now()"
+                     + " WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL")) {
+            st.setLong(1, id);
+            st.setLong(2, tenantId);
+            return st.executeUpdate() > 0;
+        }
+    }
+
+    /** Revokes the live token with this id; false when none is live. */
+    public boolean revokeById(long id) throws SQLException {
+        return revokeWhere("id = ?", st -> st.setLong(1, id));
+    }
+
+    /** Revokes the live token with this clear prefix; false when none is live. */
+    public boolean revokeByPrefix(String prefix) throws SQLException {
+        return revokeWhere("token_prefix = ?", st -> st.setString(1, prefix));
+    }
+
+    private boolean revokeWhere(String where, Binding binding) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("UPDATE api_tokens SET revoked_at = now() WHERE " + where
+                     + " AND revoked_at IS NULL")) {
+            binding.bind(st);
+            return st.executeUpdate() > 0;
+        }
+    }
+
+    /** The tenant's tokens, revoked ones included; empty when there is no such tenant. */
+    public List<StoredToken> list(String tenantName) throws SQLException {
+        return list("n.name = ?", st -> st.setString(1, tenantName));
+    }
+
+    /** The tenant's tokens, revoked and expired ones included. */
+    public List<StoredToken> list(long tenantId) throws SQLException {
+        return list("t.tenant_id = ?", st -> st.setLong(1, tenantId));
+    }
+
+    private interface Binding {
+        void bind(PreparedStatement st) throws SQLException;
+    }
+
+    private List<StoredToken> list(String where, Binding binding) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT t.id, t.name, t.role, t.imei, t.token_prefix,"
+                     + " t.created_at, t.revoked_at, t.expires_at,"
+                     + " t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())"
+                     + " FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id"
+                     + " WHERE " + where + " ORDER BY t.id")) {
+            binding.bind(st);
+            List<StoredToken> tokens = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    tokens.add(new StoredToken(rs.getLong(1), rs.getString(2), rs.getString(3), device(rs, 4),
+                            rs.getString(5), instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getBoolean(9)));
+                }
+            }
+            return tokens;
+        }
+    }
+
+    /** Whom the live (not revoked, not expired) token with this hash stands for, or empty. */
+    public Optional<Holder> live(byte[] hash) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT id, name, tenant_id, role, imei FROM api_tokens"
+                     + " WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())")) {
+            st.setBytes(1, hash);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Holder(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                        device(rs, 5)));
+            }
+        }
+    }
+
+    private static long tenant(Connection c, String name) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT id FROM tenants WHERE name = ?")) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("no fleet '" + name + "'");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    static void setDevice(PreparedStatement st, int index, Long device) throws SQLException {
+        if (device == null) {
+            st.setNull(index, Types.BIGINT);
+        } else {
+            st.setLong(index, device);
+        }
+    }
+
+    static Long device(ResultSet rs, int column) throws SQLException {
+        long imei = rs.getLong(column);
+        return rs.wasNull() ? null : imei;
+    }
+}
