@@ -96,6 +96,8 @@ public final class KafkaForwarder implements AutoCloseable {
         properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "telemask-gateway");
         properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // The client logs each failed reconnection: while Kafka is down, at most one line per 10 s.
+        properties.putIfAbsent(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
