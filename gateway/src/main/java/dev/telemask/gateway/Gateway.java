@@ -132,6 +132,8 @@ public final class Gateway implements AutoCloseable {
         if (config.kafka().enabled()) {
             kafka = dev.telemask.gateway.forward.KafkaForwarder.start(database.apiDataSource(), config.kafka(),
                     registry);
+            LOG.log(Level.INFO, "forwarding masked positions to Kafka topic {0} and events to {1} at {2}",
+                    config.kafka().topic(), config.kafka().eventsTopicOrTopic(), config.kafka().bootstrapServers());
         }
         vertx = Vertx.vertx();
         if (config.httpPort() >= 0) {
