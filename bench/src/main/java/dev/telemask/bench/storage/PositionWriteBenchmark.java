@@ -40,13 +40,15 @@ import java.util.concurrent.locks.LockSupport;
  * <p>With {@code optimistic}, it compares the default writer, with no and with 1 % resent frames, against raw binary
  * COPY into the same indexed table, at 1,000 and 10,000 records per transaction.
  *
- * <pre>java -cp bench/target/telemask-bench.jar dev.telemask.bench.storage.PositionWriteBenchmark JDBC_URL [ROWS] [sealed|optimistic]</pre>
+ * <p>With {@code forwarding}, see {@link ForwardingBenchmark}.
+ *
+ * <pre>java -cp bench/target/telemask-bench.jar dev.telemask.bench.storage.PositionWriteBenchmark JDBC_URL [ROWS] [sealed|optimistic|forwarding]</pre>
  */
 public final class PositionWriteBenchmark {
-    private static final int RECORDS_PER_FRAME = 10;
-    private static final int DEVICES = 1_000;
+    static final int RECORDS_PER_FRAME = 10;
+    static final int DEVICES = 1_000;
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
-    private static final RecordSealer SEALER = new RecordSealer(SealingKeys.of("bench", new byte[32], "a fixed key"));
+    static final RecordSealer SEALER = new RecordSealer(SealingKeys.of("bench", new byte[32], "a fixed key"));
 
     private enum Target {
         DEDUP("writer, exactly once"), NO_DEDUP("COPY into positions"), NO_INDEX_CEILING("COPY, no index");
@@ -70,6 +72,10 @@ public final class PositionWriteBenchmark {
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
         if (args.length > 2 && args[2].equals("sealed")) {
             compareSealed(url, rows);
+            return;
+        }
+        if (args.length > 2 && args[2].equals("forwarding")) {
+            ForwardingBenchmark.compare(url, rows);
             return;
         }
         if (args.length > 2 && args[2].equals("optimistic")) {
@@ -218,7 +224,7 @@ public final class PositionWriteBenchmark {
         return treatments;
     }
 
-    private static void offer(PositionWriter writer, PositionBatch batch, BatchCallback callback) {
+    static void offer(PositionWriter writer, PositionBatch batch, BatchCallback callback) {
         while (!writer.offer(batch, callback)) {
             LockSupport.parkNanos(20_000); // the queue is full: the database is the bottleneck
         }
@@ -246,7 +252,7 @@ public final class PositionWriteBenchmark {
     }
 
     /** Frame {@code i}: device {@code i % DEVICES}'s {@code i / DEVICES}-th frame. */
-    private static PositionBatch frame(int i, byte[] treatments) {
+    static PositionBatch frame(int i, byte[] treatments) {
         long t0 = 1_767_225_600_000L;
         long imei = 350_000_000_000_000L + i % DEVICES;
         long first = t0 + (long) (i / DEVICES) * RECORDS_PER_FRAME * 1000L;
@@ -263,7 +269,7 @@ public final class PositionWriteBenchmark {
         return new PositionBatch(imei, first + 20_000, records, treatments).sealed(first + 86_400_000L, null);
     }
 
-    private static void execute(HikariDataSource pool, String sql) throws SQLException {
+    static void execute(HikariDataSource pool, String sql) throws SQLException {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);
         }
