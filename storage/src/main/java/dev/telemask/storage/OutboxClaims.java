@@ -75,11 +75,14 @@ final class OutboxClaims {
         void read(ResultSet rs) throws SQLException;
     }
 
-    /** How long {@code sink}'s oldest pending row has waited, zero when none waits. */
+    /**
+     * How long {@code sink}'s oldest pending row has waited, zero when none waits: the first by id, so that a backlog
+     * is not read whole (ids follow insertion, so this is the oldest but for rows of concurrent transactions).
+     */
     static Duration lag(DataSource dataSource, String sink) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) FROM webhook_deliveries"
-                        + " WHERE sink = ? AND state = 'pending'")) {
+                "SELECT COALESCE((SELECT EXTRACT(EPOCH FROM now() - created_at) FROM webhook_deliveries"
+                        + " WHERE sink = ? AND state = 'pending' ORDER BY id LIMIT 1), 0)")) {
             st.setString(1, sink);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();

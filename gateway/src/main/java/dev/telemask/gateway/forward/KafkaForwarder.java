@@ -43,7 +43,7 @@ public final class KafkaForwarder implements AutoCloseable {
     public static final String TYPE_HEADER = "telemask-type";
     private static final Logger LOG = System.getLogger(KafkaForwarder.class.getName());
     private static final String SINK = "kafka";
-    private static final int BATCH = 500;
+    private static final int BATCH = 2_000;
     private static final long IDLE_POLL_MILLIS = 200;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** Longer than a send can take (max.block.ms plus delivery.timeout.ms), so a row is never sent twice at once. */
