@@ -61,6 +61,7 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
     private InProcessKafka kafka;
     private HttpServer receiver;
     private String secret;
+    private String admin;
     private long policy;
     /** Per IMEI: device time to the delivery ids that brought it, from Kafka and from the webhook. */
     private final Map<String, Map<Instant, Set<String>>> fromKafka = new ConcurrentHashMap<>();
@@ -84,8 +85,7 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/positions", this::hook);
         receiver.start();
-        String admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "forward-admin", null)
-                .token();
+        admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "forward-admin", null).token();
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + gateway.httpPort() + "/api/v1/webhooks")).header("Authorization", "Bearer " + admin)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
@@ -165,6 +165,13 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
         assertEquals(masked.size(), count("SELECT count(*) FROM webhook_deliveries WHERE sink = 'webhook' AND imei = "
                 + imei), "one outbox row per stored masked position, none for the resends");
         assertEquals(List.of(), problems);
+        HttpResponse<String> erased = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.httpPort() + "/api/v1/devices/" + imei + "/erase?from=" + Instant.ofEpochMilli(T0)
+                + "&to=" + Instant.ofEpochMilli(T0 + 86_400_000L))).header("Authorization", "Bearer " + admin)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, erased.statusCode(), erased.body());
+        assertEquals(0, count("SELECT count(*) FROM webhook_deliveries WHERE imei = " + imei),
+                "erasing the positions erases their deliveries");
     }
 
     /** Each position came under one delivery id (redelivery of the same id is allowed, a second id is not). */
