@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -56,11 +58,15 @@ public final class KafkaForwarder implements AutoCloseable {
     private final Counter forwarded;
     private final Counter failed;
     private final AtomicLong lagMillis = new AtomicLong();
-    private final Thread poller;
+    private final ScheduledThreadPoolExecutor poller = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform()
+            .name("telemask-kafka-forwarder").daemon(true).factory());
+    /** Rounds in a row that failed; only the poller thread touches it. */
+    private int failures;
     private volatile boolean closed;
 
     private KafkaForwarder(DataSource dataSource, KafkaForwarding settings, MeterRegistry registry) {
         this.outbox = new KafkaOutbox(dataSource);
+        this.poller.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.topic = settings.topic();
         this.eventsTopic = settings.eventsTopicOrTopic();
         this.producer = new KafkaProducer<>(producerProperties(settings), new StringSerializer(),
@@ -71,14 +77,12 @@ public final class KafkaForwarder implements AutoCloseable {
                 .description("Sends the sink did not acknowledge (tried again later)").register(registry);
         Gauge.builder("telemask.forward.lag.seconds", lagMillis, v -> v.get() / 1000.0).tag("sink", SINK)
                 .description("Age of the oldest row still to forward to the sink").register(registry);
-        this.poller = new Thread(this::run, "telemask-kafka-forwarder");
-        this.poller.setDaemon(true);
     }
 
     /** Starts forwarding {@code dataSource}'s outbox to the Kafka of {@code settings}. */
     public static KafkaForwarder start(DataSource dataSource, KafkaForwarding settings, MeterRegistry registry) {
         KafkaForwarder forwarder = new KafkaForwarder(dataSource, settings, registry);
-        forwarder.poller.start();
+        forwarder.poller.execute(forwarder::poll);
         return forwarder;
     }
 
@@ -109,32 +113,24 @@ public final class KafkaForwarder implements AutoCloseable {
         return properties;
     }
 
-    private void run() {
-        int failures = 0;
-        while (!closed) {
-            try {
-                List<KafkaOutbox.Pending> due = outbox.claim(BATCH, LEASE);
-                boolean sentAll = forward(due);
-                lagMillis.set(outbox.lag().toMillis());
-                if (sentAll) {
-                    failures = 0;
-                    if (due.size() < BATCH) {
-                        pause(IDLE_POLL_MILLIS);
-                    }
-                } else {
-                    failures++;
-                    pause(backoff(failures).toMillis());
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                if (closed) {
-                    return;
-                }
-                failures++;
-                LOG.log(failures == 1 ? Level.WARNING : Level.DEBUG, "Kafka outbox unavailable: {0}", e.toString());
-                pause(backoff(failures).toMillis());
-            }
+    /** One round: claims and sends a batch, then schedules the next, sooner when there is more to send. */
+    private void poll() {
+        long delay;
+        try {
+            List<KafkaOutbox.Pending> due = outbox.claim(BATCH, LEASE);
+            boolean sentAll = forward(due);
+            lagMillis.set(outbox.lag().toMillis());
+            failures = sentAll ? 0 : failures + 1;
+            delay = !sentAll ? backoff(failures).toMillis() : due.size() < BATCH ? IDLE_POLL_MILLIS : 0;
+        } catch (Exception e) {
+            failures++;
+            LOG.log(failures == 1 ? Level.WARNING : Level.DEBUG, "Kafka outbox unavailable: {0}", e.toString());
+            delay = backoff(failures).toMillis();
+        }
+        try {
+            poller.schedule(this::poll, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closed meanwhile: no next round.
         }
     }
 
@@ -196,25 +192,23 @@ public final class KafkaForwarder implements AutoCloseable {
         return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
     }
 
-    private void pause(long millis) {
-        try {
-            // Polling the outbox: there is nothing to wait on between polls.
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
-    }
-
+    /**
+     * Stops forwarding: a round in progress may finish; one waiting on a broker that is away is cut short (its rows
+     * stay in the outbox for the next start or another instance).
+     */
     @Override
     public void close() {
         closed = true;
-        poller.interrupt();
+        poller.shutdown();
         try {
-            poller.join(15_000);
+            if (!poller.awaitTermination(2, TimeUnit.SECONDS)) {
+                producer.close(Duration.ZERO);
+                poller.awaitTermination(15, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        poller.shutdownNow();
         producer.close(Duration.ofSeconds(5));
     }
 }
