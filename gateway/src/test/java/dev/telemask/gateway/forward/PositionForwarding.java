@@ -112,12 +112,12 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
         kafka.stopBroker();
         try {
             try (DeviceClient device = connectAccepted(imei)) {
-                sendAndAck(device, Drives.driving(T0, 5));
-                sendAndAck(device, Drives.privateMode(T0 + 10 * 60_000L, 5));
+                sendAcknowledged(device, Drives.driving(T0, 5));
+                sendAcknowledged(device, Drives.privateMode(T0 + 10 * 60_000L, 5));
             }
             Map<Instant, Integer> stored = settled(imei);
             assertTrue(stored.values().stream().anyMatch(t -> t == 2), "a private trip was stored: " + stored);
-            assertTrue(count("SELECT count(*) FROM webhook_deliveries WHERE sink = 'kafka' AND state = 'pending'"
+            assertTrue(queryNumber("SELECT count(*) FROM webhook_deliveries WHERE sink = 'kafka' AND state = 'pending'"
                     + " AND imei = " + imei) > 0, "the rows wait in the outbox while Kafka is down");
         } finally {
             kafka.startBroker();
@@ -143,12 +143,12 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
         long imei = device(policy);
         AvlBatch first = Drives.driving(T0 + 3_600_000L, 6);
         try (DeviceClient device = connectAccepted(imei)) {
-            sendAndAck(device, first);
-            sendAndAck(device, first); // the device did not see the ACK and sends the frame again
-            sendAndAck(device, Drives.privateMode(T0 + 3_600_000L + 10 * 60_000L, 4));
+            sendAcknowledged(device, first);
+            sendAcknowledged(device, first); // the device did not see the ACK and sends the frame again
+            sendAcknowledged(device, Drives.privateMode(T0 + 3_600_000L + 10 * 60_000L, 4));
         }
         try (DeviceClient device = connectAccepted(imei)) {
-            sendAndAck(device, first);
+            sendAcknowledged(device, first);
         }
         Map<Instant, Integer> stored = settled(imei);
         Set<Instant> masked = masked(stored);
@@ -157,12 +157,12 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
             consumeKafka();
             return received(fromWebhook, imei).keySet().equals(masked)
                     && received(fromKafka, imei).keySet().equals(masked)
-                    && count("SELECT count(*) FROM webhook_deliveries WHERE state = 'pending' AND imei = " + imei) == 0;
+                    && queryNumber("SELECT count(*) FROM webhook_deliveries WHERE state = 'pending' AND imei = " + imei) == 0;
         }, Duration.ofSeconds(90), () -> "webhook has " + received(fromWebhook, imei).keySet() + ", Kafka "
                 + received(fromKafka, imei).keySet() + ", stored " + stored);
         assertOneDeliveryEach(received(fromWebhook, imei));
         assertOneDeliveryEach(received(fromKafka, imei));
-        assertEquals(masked.size(), count("SELECT count(*) FROM webhook_deliveries WHERE sink = 'webhook' AND imei = "
+        assertEquals(masked.size(), queryNumber("SELECT count(*) FROM webhook_deliveries WHERE sink = 'webhook' AND imei = "
                 + imei), "one outbox row per stored masked position, none for the resends");
         assertEquals(List.of(), problems);
         HttpResponse<String> erased = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
@@ -170,7 +170,7 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
                 + "&to=" + Instant.ofEpochMilli(T0 + 86_400_000L))).header("Authorization", "Bearer " + admin)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, erased.statusCode(), erased.body());
-        assertEquals(0, count("SELECT count(*) FROM webhook_deliveries WHERE imei = " + imei),
+        assertEquals(0, queryNumber("SELECT count(*) FROM webhook_deliveries WHERE imei = " + imei),
                 "erasing the positions erases their deliveries");
     }
 
@@ -241,16 +241,4 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
         return out;
     }
 
-    private long count(String sql) {
-        try {
-            return insertReturningId(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sendAndAck(DeviceClient device, AvlBatch frame) throws Exception {
-        device.sendFrame(frame);
-        assertEquals(frame.size(), device.readAck());
-    }
 }
