@@ -63,6 +63,7 @@ public final class Gateway implements AutoCloseable {
     private EmbeddedSupervisor supervisor;
     private DeviceIngest ingest;
     private dev.telemask.gateway.webhook.WebhookDelivery webhooks;
+    private dev.telemask.gateway.forward.KafkaForwarder kafka;
     private ScheduledExecutorService retention;
     private Vertx vertx;
     private FleetApi api;
@@ -128,6 +129,12 @@ public final class Gateway implements AutoCloseable {
         // Own threads and the API's pool: a slow receiver never holds anything ingest needs.
         webhooks = dev.telemask.gateway.webhook.WebhookDelivery.start(database.apiDataSource(), fieldSealer, config.webhookMaxAttempts(),
                 config.webhookRetryBackoff(), config.webhookTimeout(), registry);
+        if (config.kafka().enabled()) {
+            kafka = dev.telemask.gateway.forward.KafkaForwarder.start(database.apiDataSource(), config.kafka(),
+                    registry);
+            LOG.log(Level.INFO, "forwarding masked positions to Kafka topic {0} and events to {1} at {2}",
+                    config.kafka().topic(), config.kafka().eventsTopicOrTopic(), config.kafka().bootstrapServers());
+        }
         vertx = Vertx.vertx();
         if (config.httpPort() >= 0) {
             api = new FleetApi(vertx, database.apiDataSource(), registry, Clock.systemUTC(), sealedZones,
@@ -263,6 +270,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (webhooks != null) {
             webhooks.close();
+        }
+        if (kafka != null) {
+            kafka.close();
         }
         if (retention != null) {
             retention.shutdownNow();

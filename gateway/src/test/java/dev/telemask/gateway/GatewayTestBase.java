@@ -139,6 +139,21 @@ public abstract class GatewayTestBase {
         }
     }
 
+    /** {@link #insertReturningId}'s number without a checked exception, for polled conditions. */
+    protected long queryNumber(String sql) {
+        try {
+            return insertReturningId(sql);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends the frame and checks that the gateway acknowledged all its records. */
+    protected static void sendAcknowledged(DeviceClient device, dev.telemask.codec.AvlBatch frame) throws Exception {
+        device.sendFrame(frame);
+        assertEquals(frame.size(), device.readAck());
+    }
+
     protected void execute(String sql) throws Exception {
         try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);

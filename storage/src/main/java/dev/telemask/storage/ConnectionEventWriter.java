@@ -21,9 +21,16 @@ public final class ConnectionEventWriter {
                     + " AND x.kind = 'device_online' AND x.device_time > ?)");
 
     private final DataSource dataSource;
+    private final boolean kafka;
 
     public ConnectionEventWriter(DataSource dataSource) {
+        this(dataSource, false);
+    }
+
+    /** With {@code kafka}, each event also gets an outbox row for the Kafka sink. */
+    public ConnectionEventWriter(DataSource dataSource, boolean kafka) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.kafka = kafka;
     }
 
     /** The device connected at {@code atMillis}. */
@@ -49,9 +56,11 @@ public final class ConnectionEventWriter {
             st.setShort(8, Treatment.EXACT.code());
             st.setTimestamp(9, new Timestamp(atMillis));
             st.setLong(10, imei);
+            int next = 11;
             if (onlineAtMillis != null) {
-                st.setTimestamp(11, new Timestamp(onlineAtMillis));
+                st.setTimestamp(next++, new Timestamp(onlineAtMillis));
             }
+            st.setBoolean(next, kafka);
             st.executeUpdate();
         }
     }

@@ -15,27 +15,31 @@ import java.util.List;
 final class DeviceEvents {
     /**
      * Stores one event and, only when it is new (a resend inserts nothing), one outbox row per webhook of the
-     * device's fleet that subscribes to its kind. The payload is the event as the API shows it, nothing more.
+     * device's fleet that subscribes to its kind, and one for the Kafka sink when the last parameter is true. The
+     * payload is the event as the API shows it, nothing more.
      */
     static final String INSERT = "WITH e AS (INSERT INTO device_events (tenant_id, imei, device_time, event_io, kind,"
             + " geofence_id, latitude, longitude, speed, treatment, received_at)"
             + " SELECT d.tenant_id, d.imei, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM devices d WHERE d.imei = ?"
             + " ON CONFLICT DO NOTHING"
-            + " RETURNING id, tenant_id, imei, device_time, kind, geofence_id, latitude, longitude, speed, treatment)"
-            + " INSERT INTO webhook_deliveries (webhook_id, tenant_id, imei, device_time, payload)"
-            + " SELECT w.id, e.tenant_id, e.imei, e.device_time, jsonb_build_object('type', 'event', 'event', jsonb_strip_nulls("
-            + "jsonb_build_object('id', e.id::text, 'imei', e.imei::text, 'kind', e.kind,"
+            + " RETURNING id, tenant_id, imei, device_time, kind, geofence_id, latitude, longitude, speed, treatment),"
+            + " p AS (SELECT e.tenant_id, e.imei, e.device_time, e.kind, jsonb_build_object('type', 'event', 'event',"
+            + " jsonb_strip_nulls(jsonb_build_object('id', e.id::text, 'imei', e.imei::text, 'kind', e.kind,"
             + " 'deviceTime', to_char(e.device_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
             + " 'geofence', NULLIF(e.geofence_id, 0)::text, 'latitude', e.latitude / 1e7, 'longitude',"
             + " e.longitude / 1e7, 'speed', e.speed, 'treatment',"
-            + " CASE e.treatment WHEN 0 THEN 'exact' WHEN 1 THEN 'coarsened' ELSE 'private' END)))::text"
-            + " FROM e JOIN webhooks w ON w.tenant_id = e.tenant_id AND e.kind = ANY (w.kinds)";
+            + " CASE e.treatment WHEN 0 THEN 'exact' WHEN 1 THEN 'coarsened' ELSE 'private' END)))::text AS payload"
+            + " FROM e)"
+            + " INSERT INTO webhook_deliveries (sink, webhook_id, tenant_id, imei, device_time, payload)"
+            + " SELECT 'webhook', w.id, p.tenant_id, p.imei, p.device_time, p.payload"
+            + " FROM p JOIN webhooks w ON w.tenant_id = p.tenant_id AND p.kind = ANY (w.kinds)"
+            + " UNION ALL SELECT 'kafka', NULL, p.tenant_id, p.imei, p.device_time, p.payload FROM p WHERE ?";
 
     private DeviceEvents() {
     }
 
-    /** Inserts the batches' events and saves their states, in batch order. */
-    static void save(Connection connection, List<PositionBatch> batches) throws SQLException {
+    /** Inserts the batches' events (with Kafka outbox rows when {@code kafka}) and saves their states, in order. */
+    static void save(Connection connection, List<PositionBatch> batches, boolean kafka) throws SQLException {
         PreparedStatement insert = null;
         PreparedStatement state = null;
         try {
@@ -45,6 +49,7 @@ final class DeviceEvents {
                         insert = connection.prepareStatement(INSERT);
                     }
                     bind(insert, batch, event);
+                    insert.setBoolean(11, kafka);
                     insert.addBatch();
                 }
                 if (batch.eventState() != null) {

@@ -58,17 +58,23 @@ final class PositionInserter {
     private final RecordSealer sealer;
     private final BinaryCopyStream copy = new BinaryCopyStream();
     private final StoredHorizon horizon;
+    private final boolean kafka;
     private List<PositionBatch> lastWritten;
+    /** Whether a fleet of the current transaction's devices subscribes webhooks to positions. */
+    private boolean subscribed;
     private boolean createdStaging;
     private boolean createdSealedStaging;
 
     /** What one committed transaction did. */
     record Result(int records, long inserted, int sealed, long resolvedDeleted, long commitNanos,
-                  Map<PositionBatch, StaleSwitchesException> stale, CopyPath path, boolean announced) {
+                  Map<PositionBatch, StaleSwitchesException> stale, CopyPath path, boolean announced, long queued) {
     }
 
-    /** What {@link #write} did in the caller's transaction. */
-    record Written(int records, long inserted, int sealed, long resolvedDeleted, CopyPath path) {
+    /** What {@link #write} did in the caller's transaction; {@code queued}: outbox rows for new positions. */
+    record Written(int records, long inserted, int sealed, long resolvedDeleted, CopyPath path, long queued) {
+        Written(int records, long inserted, int sealed, long resolvedDeleted, CopyPath path) {
+            this(records, inserted, sealed, resolvedDeleted, path, 0);
+        }
     }
 
     /** How a transaction's positions reached the table. */
@@ -78,7 +84,9 @@ final class PositionInserter {
         /** Batches guessed to be resends through the staging table, the others straight in. */
         SPLIT,
         /** The direct COPY met a stored row and was rolled back; all through the staging table. */
-        FALLBACK;
+        FALLBACK,
+        /** Forwarded: all through the staging table, whose newly stored rows queue their outbox rows. */
+        FORWARDED;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -96,6 +104,13 @@ final class PositionInserter {
 
     /** @param horizon what the writer's threads have committed, shared among them */
     PositionInserter(DataSource dataSource, boolean deduplicate, RecordSealer sealer, StoredHorizon horizon) {
+        this(dataSource, deduplicate, sealer, horizon, false);
+    }
+
+    /** @param kafka queue every newly stored exact or coarsened position, and every event, for the Kafka sink */
+    PositionInserter(DataSource dataSource, boolean deduplicate, RecordSealer sealer, StoredHorizon horizon,
+                     boolean kafka) {
+        this.kafka = kafka;
         this.horizon = horizon;
         this.dataSource = dataSource;
         this.deduplicate = deduplicate;
@@ -108,6 +123,7 @@ final class PositionInserter {
             connection.setAutoCommit(false);
             try {
                 Map<PositionBatch, StaleSwitchesException> stale = lockAndCheckSwitches(connection, batches);
+                subscribed = batches.isEmpty() || kafka ? false : subscribesToPositions(connection, batches);
                 List<PositionBatch> current = batches;
                 if (!stale.isEmpty()) {
                     current = new ArrayList<>(batches);
@@ -115,13 +131,13 @@ final class PositionInserter {
                 }
                 Written written = current.isEmpty() ? new Written(0, 0, 0, 0, CopyPath.DIRECT) : write(connection, current);
                 saveDeviceStates(connection, current);
-                DeviceEvents.save(connection, current);
+                DeviceEvents.save(connection, current, kafka);
                 long commitStart = System.nanoTime();
                 connection.commit();
                 committed(connection);
                 long commitNanos = System.nanoTime() - commitStart;
                 return new Result(written.records(), written.inserted(), written.sealed(), written.resolvedDeleted(),
-                        commitNanos, stale, written.path(), announce(connection, current));
+                        commitNanos, stale, written.path(), announce(connection, current), written.queued());
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
                 evictIfBroken(connection, e);
@@ -187,8 +203,17 @@ final class PositionInserter {
         PGConnection pg = connection.unwrap(PGConnection.class);
         int records;
         long inserted;
+        long queued = 0;
         CopyPath path = CopyPath.DIRECT;
-        if (!deduplicate) {
+        if (kafka || subscribed) {
+            // Only the staged path knows which rows are new (a resend must queue nothing): one INSERT ... SELECT
+            // stores them and queues their outbox rows, whatever the number of records.
+            records = copyRows(pg, staging(connection, pg), batches);
+            long[] moved = moveStagedAndQueue(connection);
+            inserted = moved[0];
+            queued = moved[1];
+            path = CopyPath.FORWARDED;
+        } else if (!deduplicate) {
             records = copyRows(pg, "positions", batches);
             inserted = records;
         } else {
@@ -242,7 +267,7 @@ final class PositionInserter {
                 }
             }
         }
-        return new Written(records, inserted, sealed, resolvedDeleted, path);
+        return new Written(records, inserted, sealed, resolvedDeleted, path, queued);
     }
 
     /** Tells the inserter that the transaction of the last {@link #write} on {@code connection} committed. */
@@ -409,6 +434,51 @@ final class PositionInserter {
             }
         }
         return STAGING_TABLE;
+    }
+
+    /**
+     * Whether a fleet of the batches' devices has a webhook subscribing to positions: one query per transaction,
+     * answered from the webhooks' tenant index, in the transaction that writes the rows.
+     */
+    private static boolean subscribesToPositions(Connection connection, List<PositionBatch> batches)
+            throws SQLException {
+        Long[] imeis = new Long[batches.size()];
+        for (int i = 0; i < imeis.length; i++) {
+            imeis[i] = batches.get(i).imei();
+        }
+        try (PreparedStatement st = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM webhooks w"
+                + " WHERE 'position' = ANY (w.kinds) AND w.tenant_id IN (SELECT tenant_id FROM devices"
+                + " WHERE imei = ANY (?)))")) {
+            st.setArray(1, connection.createArrayOf("bigint", imeis));
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Moves the staged rows into positions and queues, for each one newly stored and not private (exact or
+     * coarsened), an outbox row per webhook of its fleet subscribing to positions and, with Kafka, one for the Kafka
+     * sink. The row holds the position's key only. Returns the rows stored and the outbox rows queued.
+     */
+    private long[] moveStagedAndQueue(Connection connection) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("WITH stored AS (INSERT INTO positions ("
+                + PositionRows.COLUMNS + ") SELECT " + PositionRows.COLUMNS + " FROM " + STAGING_TABLE
+                + " ON CONFLICT DO NOTHING RETURNING imei, device_time, event_io, treatment),"
+                + " forwarded AS (SELECT s.imei, s.device_time, s.event_io, d.tenant_id FROM stored s"
+                + " JOIN devices d ON d.imei = s.imei WHERE s.treatment IN (0, 1)),"
+                + " queued AS (INSERT INTO webhook_deliveries (sink, webhook_id, tenant_id, imei, device_time, event_io)"
+                + " SELECT 'webhook', w.id, f.tenant_id, f.imei, f.device_time, f.event_io FROM forwarded f"
+                + " JOIN webhooks w ON w.tenant_id = f.tenant_id AND 'position' = ANY (w.kinds)"
+                + " UNION ALL SELECT 'kafka', NULL, f.tenant_id, f.imei, f.device_time, f.event_io FROM forwarded f"
+                + " WHERE ? ORDER BY 4, 5 RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM stored), (SELECT count(*) FROM queued)")) {
+            st.setBoolean(1, kafka);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
     }
 
     private static long moveStaged(Connection connection) throws SQLException {

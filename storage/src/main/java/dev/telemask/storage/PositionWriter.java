@@ -29,10 +29,13 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
     private final PositionQueue queue;
     private final WriterMetrics metrics;
     private final RecordSealer sealer;
+    private final boolean kafka;
     private final StoredHorizon horizon = new StoredHorizon();
     private final List<Thread> threads = new ArrayList<>();
 
-    private PositionWriter(DataSource dataSource, WriterSettings settings, RecordSealer sealer, MeterRegistry registry) {
+    private PositionWriter(DataSource dataSource, WriterSettings settings, RecordSealer sealer, boolean kafka,
+                           MeterRegistry registry) {
+        this.kafka = kafka;
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sealer = sealer;
@@ -57,7 +60,17 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
      */
     public static PositionWriter start(DataSource dataSource, WriterSettings settings, RecordSealer sealer,
                                        MeterRegistry registry) {
-        PositionWriter writer = new PositionWriter(dataSource, settings, sealer, registry);
+        return start(dataSource, settings, sealer, false, registry);
+    }
+
+    /**
+     * As {@link #start(DataSource, WriterSettings, RecordSealer, MeterRegistry)}; with {@code kafka}, every newly
+     * stored exact or coarsened position and every event also gets an outbox row for the Kafka sink, in its
+     * transaction.
+     */
+    public static PositionWriter start(DataSource dataSource, WriterSettings settings, RecordSealer sealer,
+                                       boolean kafka, MeterRegistry registry) {
+        PositionWriter writer = new PositionWriter(dataSource, settings, sealer, kafka, registry);
         for (int i = 0; i < settings.threads(); i++) {
             Thread thread = new Thread(writer::drain, "telemask-position-writer-" + i);
             writer.threads.add(thread);
@@ -119,7 +132,7 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
     }
 
     private void drain() {
-        PositionInserter inserter = new PositionInserter(dataSource, settings.deduplicate(), sealer, horizon);
+        PositionInserter inserter = new PositionInserter(dataSource, settings.deduplicate(), sealer, horizon, kafka);
         List<PositionBatch> transaction = new ArrayList<>();
         try {
             while (queue.take(transaction, settings.maxTransactionRecords())) {
@@ -148,6 +161,7 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
             metrics.committed(result.records(), result.inserted(), System.nanoTime() - start, result.commitNanos());
             metrics.sealed(result.sealed(), result.resolvedDeleted());
             metrics.copyPath(result.path());
+            metrics.queued(result.queued());
             metrics.announced(result.announced());
         } catch (Exception | Error e) {
             failure = e;

@@ -1,8 +1,9 @@
 package dev.telemask.storage;
 
+import dev.telemask.storage.query.PositionQuery;
+import dev.telemask.storage.query.StoredPosition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -18,9 +19,17 @@ import javax.sql.DataSource;
  * tried again) and recording what became of each.
  */
 public final class WebhookOutbox {
-    /** A claimed delivery with what it takes to send it; {@code secret} null when it does not open. */
-    public record Due(long id, long webhookId, String url, String secret, String payload, int attempts) {
+    /**
+     * A claimed delivery with what it takes to send it; {@code secret} null when it does not open. An event's
+     * delivery has its {@code payload}; a position's has none, but the {@code position} stored now (null when it was
+     * erased meanwhile: nothing to send).
+     */
+    public record Due(long id, long webhookId, String url, String secret, String payload, int attempts,
+                      boolean ofPosition, StoredPosition position) {
     }
+
+    private static final String CLAIM = OutboxClaims.claim("webhook", " FROM webhooks w", " w.id = d.webhook_id AND",
+            "d.webhook_id", "w.url", "w.secret", "w.tenant_id");
 
     private final DataSource dataSource;
     private final FieldSealer sealer;
@@ -43,30 +52,11 @@ public final class WebhookOutbox {
     /** Claims at most {@code limit} due deliveries for {@code lease}: no other worker takes them meanwhile. */
     public List<Due> claim(int limit, Duration lease) throws SQLException {
         List<Due> due = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement("UPDATE webhook_deliveries d"
-                    + " SET next_attempt_at = now() + make_interval(secs => ?)"
-                    + " FROM webhooks w WHERE w.id = d.webhook_id AND d.id IN (SELECT id FROM webhook_deliveries"
-                    + " WHERE state = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT ?"
-                    + " FOR UPDATE SKIP LOCKED)"
-                    + " RETURNING d.id, d.webhook_id, w.url, w.secret, d.payload, d.attempts, w.tenant_id")) {
-                st.setDouble(1, lease.toMillis() / 1000.0);
-                st.setInt(2, limit);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        due.add(new Due(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                                opened(rs.getLong(7), rs.getString(4)), rs.getString(5), rs.getInt(6)));
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        int own = OutboxClaims.OWN;
+        OutboxClaims.run(dataSource, CLAIM, limit, lease, rs -> due.add(new Due(rs.getLong(OutboxClaims.ID),
+                rs.getLong(own), rs.getString(own + 1), opened(rs.getLong(own + 3), rs.getString(own + 2)),
+                rs.getString(OutboxClaims.PAYLOAD), rs.getInt(OutboxClaims.ATTEMPTS),
+                rs.getObject(OutboxClaims.KEY_EVENT_IO) != null, PositionQuery.rowOrNull(rs))));
         return due;
     }
 
@@ -74,6 +64,11 @@ public final class WebhookOutbox {
     public void delivered(long id) throws SQLException {
         update("UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = now(),"
                 + " last_error = NULL WHERE id = ? AND state = 'pending'", id, null, null);
+    }
+
+    /** The delivery's position is no longer stored (erased while it waited): there is nothing to send. */
+    public void discard(long id) throws SQLException {
+        OutboxClaims.discard(dataSource, List.of(id));
     }
 
     /** The attempt failed: try again at {@code next}, or, when null, give up (dead letter). */
@@ -87,14 +82,9 @@ public final class WebhookOutbox {
         }
     }
 
-    /** How long the oldest pending delivery has waited, zero when none waits. */
+    /** How long the oldest pending webhook delivery has waited, zero when none waits. */
     public Duration lag() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) FROM webhook_deliveries"
-                        + " WHERE state = 'pending'"); ResultSet rs = st.executeQuery()) {
-            rs.next();
-            return Duration.ofMillis(Math.max(0, (long) (rs.getDouble(1) * 1000)));
-        }
+        return OutboxClaims.lag(dataSource, "webhook");
     }
 
     private void update(String sql, long id, String error, Instant next) throws SQLException {

@@ -25,6 +25,7 @@ final class WriterMetrics {
     private final Counter sealedResolved;
     private final Counter staleBatches;
     private final Counter noticesFailed;
+    private final Counter queued;
     private final Map<FailureCause, Counter> failures = new EnumMap<>(FailureCause.class);
     private final Map<PositionInserter.CopyPath, Counter> copyPaths = new EnumMap<>(PositionInserter.CopyPath.class);
     private final Map<FailureCause, Counter> failedRecords = new EnumMap<>(FailureCause.class);
@@ -59,9 +60,13 @@ final class WriterMetrics {
         for (PositionInserter.CopyPath path : PositionInserter.CopyPath.values()) {
             copyPaths.put(path, Counter.builder("telemask.storage.writer.copies").tag("path", path.tag())
                     .description("Write transactions by how their positions went in: direct (COPY into positions),"
-                            + " split (guessed resends deduplicated), fallback (met a stored row, all deduplicated)")
+                            + " split (guessed resends deduplicated), fallback (met a stored row, all deduplicated),"
+                            + " forwarded (all deduplicated, new rows queued for forwarding)")
                     .register(registry));
         }
+        queued = Counter.builder("telemask.storage.writer.forward.queued")
+                .description("Outbox rows queued for newly stored positions (webhooks subscribing to positions, Kafka)")
+                .register(registry);
         for (FailureCause cause : FailureCause.values()) {
             failures.put(cause, Counter.builder("telemask.storage.writer.failures").tag("cause", cause.tag())
                     .description("Failed write transactions").register(registry));
@@ -87,6 +92,10 @@ final class WriterMetrics {
         rowsDuplicate.increment(records - inserted);
         transaction.record(nanos, TimeUnit.NANOSECONDS);
         commit.record(commitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void queued(long rows) {
+        queued.increment(rows);
     }
 
     void copyPath(PositionInserter.CopyPath path) {

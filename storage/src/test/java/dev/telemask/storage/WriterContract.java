@@ -364,4 +364,45 @@ abstract class WriterContract extends DatabaseContract {
         });
         return elements;
     }
+
+    @Test
+    void forwardingQueuesOneRowPerNewMaskedPositionAndNoneForPrivateSealedOrResentRecords() throws Exception {
+        long imei = 356_307_042_441_300L;
+        long tenant = queryLong("INSERT INTO tenants (name) VALUES ('forwarded') RETURNING id");
+        execute("INSERT INTO devices (imei, tenant_id) VALUES (" + imei + ", " + tenant + ")");
+        await(submit(writer, TestBatches.exact(imei, T0 + 5_000_000, 3)));
+        assertEquals(0, queryLong("SELECT count(*) FROM webhook_deliveries WHERE imei = " + imei),
+                "no Kafka and no position webhook: nothing queued");
+        execute("INSERT INTO webhooks (tenant_id, url, kinds, secret, created_by) VALUES (" + tenant
+                + ", 'https://example.com/hook', ARRAY['position'], 'sealed', 'test')");
+        PositionWriter forwarding = PositionWriter.start(dataSource, WriterSettings.defaults(), sealer, true,
+                new SimpleMeterRegistry());
+        try {
+            byte[] treatments = {Treatment.EXACT.code(), Treatment.PRIVATE.code(), Treatment.COARSENED.code(),
+                    Treatment.ZONE.code(), Treatment.SEALED.code()};
+            for (int send = 0; send < 2; send++) { // the second send is the device resending the frame
+                PositionBatch batch = TestBatches.exact(imei, T0 + 6_000_000, 5);
+                await(submit(forwarding, batch.set(imei, batch.receivedAtMillis(), batch.records(), treatments)));
+            }
+        } finally {
+            forwarding.close();
+        }
+        for (String sink : new String[] {"webhook", "kafka"}) {
+            assertEquals(List.of(T0 + 6_000_000, T0 + 6_002_000), longs("SELECT (extract(epoch FROM device_time)"
+                    + " * 1000)::bigint FROM webhook_deliveries WHERE payload IS NULL AND event_io = 0 AND imei = "
+                    + imei + " AND sink = '" + sink + "' ORDER BY device_time"), sink + ": the exact and the coarsened"
+                    + " record, once");
+        }
+    }
+
+    private List<Long> longs(String sql) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
 }

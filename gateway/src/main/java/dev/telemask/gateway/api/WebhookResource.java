@@ -24,6 +24,8 @@ import java.util.Set;
  * the signing secret is shown once, when the webhook is made. Endpoints are HTTPS, or HTTP on a loopback address.
  */
 final class WebhookResource {
+    /** The kind that subscribes to every stored exact or coarsened position of the fleet. */
+    private static final String POSITION_KIND = "position";
     private static final int MAX_URL_LENGTH = 2_000;
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1_000;
@@ -174,13 +176,15 @@ final class WebhookResource {
     private static List<String> kinds(JsonNode node) {
         if (node == null || !node.isArray() || node.isEmpty()) {
             throw ApiError.badRequest("kinds", "is required, a non-empty list of event kinds ("
-                    + EventKind.wireNames() + ")");
+                    + EventKind.wireNames() + ") or " + POSITION_KIND);
         }
         Set<String> kinds = new LinkedHashSet<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode kind = node.get(i);
-            if (!kind.isTextual() || EventKind.ofWireName(kind.asText()) == null) {
-                throw ApiError.badRequest("kinds[" + i + "]", "not an event kind: " + EventKind.wireNames());
+            if (!kind.isTextual() || EventKind.ofWireName(kind.asText()) == null
+                    && !POSITION_KIND.equals(kind.asText())) {
+                throw ApiError.badRequest("kinds[" + i + "]", "not an event kind (" + EventKind.wireNames() + ") or "
+                        + POSITION_KIND);
             }
             kinds.add(kind.asText());
         }

@@ -84,6 +84,10 @@ public final class ConfigLoader {
         d.put("webhooks.max-attempts", "10");
         d.put("webhooks.retry-backoff", "PT10S");
         d.put("webhooks.timeout", "PT10S");
+        d.put("forward.kafka.bootstrap-servers", "");
+        d.put("forward.kafka.topic", "telemask.positions");
+        d.put("forward.kafka.events-topic", "");
+        d.put("forward.kafka.properties-file", "");
         return Map.copyOf(d);
     }
 
@@ -252,7 +256,9 @@ public final class ConfigLoader {
                 logSettings(values),
                 values.integer("webhooks.max-attempts"),
                 values.duration("webhooks.retry-backoff"),
-                values.duration("webhooks.timeout"));
+                values.duration("webhooks.timeout"),
+                new KafkaForwarding(values.text("forward.kafka.bootstrap-servers"), values.required("forward.kafka.topic"),
+                        values.text("forward.kafka.events-topic"), values.path("forward.kafka.properties-file")));
     }
 
     private static LogSettings logSettings(Values values) {

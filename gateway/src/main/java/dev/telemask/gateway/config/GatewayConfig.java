@@ -56,7 +56,8 @@ public record GatewayConfig(
         LogSettings log,
         int webhookMaxAttempts,
         Duration webhookRetryBackoff,
-        Duration webhookTimeout) {
+        Duration webhookTimeout,
+        KafkaForwarding kafka) {
 
     public GatewayConfig {
         requirePort("device.port", devicePort);

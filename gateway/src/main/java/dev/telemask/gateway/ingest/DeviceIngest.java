@@ -93,7 +93,7 @@ public final class DeviceIngest implements AutoCloseable {
         IngestMetrics metrics = new IngestMetrics(registry);
         PositionWriter writer = PositionWriter.start(dataSource, new WriterSettings(config.writerThreads(),
                         config.writerQueueRecords(), config.writerQueueBytes(), config.writerTransactionRecords(), true),
-                sealer, registry);
+                sealer, config.kafka().enabled(), registry);
         ThreadPoolExecutor lookups = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES,
                 new ArrayBlockingQueue<>(MAX_QUEUED_LOOKUPS), r -> {
                     Thread t = new Thread(r, "telemask-device-lookup");
@@ -111,7 +111,7 @@ public final class DeviceIngest implements AutoCloseable {
                 new AtomicBoolean(),
                 new IngestLimits(config.retention(), config.maxFutureSkew(), config.sealedExpiry()),
                 System::currentTimeMillis, new StoredCommandQueue(new DeviceCommands(dataSource), lookups),
-                new ConnectionEvents(new ConnectionEventWriter(dataSource), lookups));
+                new ConnectionEvents(new ConnectionEventWriter(dataSource, config.kafka().enabled()), lookups));
         ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
 
         EventLoopGroup acceptor = transport.newGroup(1, "telemask-accept");

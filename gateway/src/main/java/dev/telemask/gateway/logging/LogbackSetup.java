@@ -28,13 +28,14 @@ public final class LogbackSetup {
 
     /**
      * Libraries whose INFO lines are set-up detail (the embedded server's initdb output, migration steps, pool
-     * start): shown only when asked for, e.g. {@code log.level.org.flywaydb=info}. The gateway says in its own
+     * start, the Kafka producer's configuration): shown only when asked for, e.g. {@code log.level.org.flywaydb=info}. The gateway says in its own
      * lines which database it uses and how many migrations it applied.
      */
     static final Map<String, String> QUIET = Map.of(
             "io.zonky.test", "warn",
             "org.flywaydb", "warn",
-            "com.zaxxer.hikari", "warn");
+            "com.zaxxer.hikari", "warn",
+            "org.apache.kafka", "warn");
 
     private LogbackSetup() {}
 

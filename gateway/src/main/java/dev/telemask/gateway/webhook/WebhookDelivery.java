@@ -1,5 +1,6 @@
 package dev.telemask.gateway.webhook;
 
+import dev.telemask.gateway.api.ForwardedPosition;
 import dev.telemask.storage.FieldSealer;
 import dev.telemask.storage.WebhookOutbox;
 import io.micrometer.core.instrument.Counter;
@@ -116,13 +117,21 @@ public final class WebhookDelivery implements AutoCloseable {
             if (refused != null) {
                 throw new RefusedTarget(refused);
             }
+            String body = due.payload();
+            if (due.ofPosition()) {
+                if (due.position() == null) {
+                    outbox.discard(due.id()); // erased while it waited: nothing of it may be sent
+                    return;
+                }
+                body = ForwardedPosition.json(due.position());
+            }
             long timestamp = Instant.now().getEpochSecond();
             HttpRequest request = HttpRequest.newBuilder(URI.create(due.url())).timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header(WebhookSignature.DELIVERY_HEADER, Long.toString(due.id()))
                     .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                    .header(WebhookSignature.HEADER, WebhookSignature.sign(due.secret(), timestamp, due.id(), due.payload()))
-                    .POST(HttpRequest.BodyPublishers.ofString(due.payload())).build();
+                    .header(WebhookSignature.HEADER, WebhookSignature.sign(due.secret(), timestamp, due.id(), body))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 == 2) {
                 outbox.delivered(due.id());

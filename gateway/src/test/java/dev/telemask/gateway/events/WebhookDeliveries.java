@@ -106,13 +106,13 @@ public abstract class WebhookDeliveries extends GatewayTestBase.ForOtherPackages
         long imei = device(policy);
         try (DeviceClient device = connectAccepted(imei)) {
             for (int from = 0; from < 15; from += 5) {
-                send(device, drive(from, from + 5));
+                sendAcknowledged(device, drive(from, from + 5));
             }
         }
         restartGateway();
         try (DeviceClient device = connectAccepted(imei)) {
             for (int from = 15; from < 35; from += 5) {
-                send(device, drive(from, from + 5));
+                sendAcknowledged(device, drive(from, from + 5));
             }
         }
         Set<Long> stored = new HashSet<>();
@@ -140,7 +140,7 @@ public abstract class WebhookDeliveries extends GatewayTestBase.ForOtherPackages
         long imei = device(policy);
         try (DeviceClient device = connectAccepted(imei)) {
             for (int from = 0; from < 15; from += 5) {
-                send(device, drive(from, from + 5));
+                sendAcknowledged(device, drive(from, from + 5));
             }
         }
         Eventually.holds(() -> count("SELECT count(*) FROM device_events WHERE kind = 'ignition_on' AND imei = "
@@ -250,16 +250,7 @@ public abstract class WebhookDeliveries extends GatewayTestBase.ForOtherPackages
     }
 
     private long count(String sql) {
-        try {
-            return insertReturningId(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void send(DeviceClient device, AvlBatch frame) throws Exception {
-        device.sendFrame(frame);
-        assertEquals(frame.size(), device.readAck());
+        return queryNumber(sql);
     }
 
     private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {

@@ -155,6 +155,20 @@ public final class PositionQuery {
         }
     }
 
+    /**
+     * A subquery of the stored row at the key that the SQL expressions {@code imei}, {@code deviceTime} and
+     * {@code eventIo} name, for a {@code LEFT JOIN LATERAL} whose columns come first; read with {@link #rowOrNull}.
+     */
+    public static String rowAt(String imei, String deviceTime, String eventIo) {
+        return COLUMNS + " FROM positions WHERE imei = " + imei + " AND device_time = " + deviceTime
+                + " AND event_io = " + eventIo;
+    }
+
+    /** The row {@link #rowAt} joined, from column 1; null when there is none (erased, or past retention). */
+    public static StoredPosition rowOrNull(ResultSet rs) throws SQLException {
+        return rs.getObject(1) == null ? null : row(rs);
+    }
+
     /** The row of a {@code SELECT} of {@link #COLUMNS}' columns in their order, from column 1. */
     static StoredPosition row(ResultSet rs) throws SQLException {
         Integer latitude = nullableInt(rs, 5);

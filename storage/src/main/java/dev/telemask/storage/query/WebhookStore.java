@@ -14,6 +14,14 @@ import javax.sql.DataSource;
 
 /** A fleet's webhook endpoints and their deliveries, as the API manages and shows them. */
 public final class WebhookStore {
+    /**
+     * A position's delivery holds only the position's key (it is read when sent): the list shows that key, not the
+     * position.
+     */
+    private static final String POSITION_REFERENCE = "jsonb_build_object('type', 'position', 'imei', imei::text,"
+            + " 'time', to_char(device_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+            + " 'eventIo', event_io)::text";
+
     /** Webhooks per fleet: each event is written to the outbox once per subscribed webhook. */
     public static final int MAX_WEBHOOKS_PER_FLEET = 20;
 
@@ -116,7 +124,8 @@ public final class WebhookStore {
             }
             List<Delivery> deliveries = new ArrayList<>();
             try (PreparedStatement st = c.prepareStatement("SELECT id, state, attempts, next_attempt_at, last_error,"
-                    + " created_at, delivered_at, payload FROM webhook_deliveries WHERE webhook_id = ?"
+                    + " created_at, delivered_at, COALESCE(payload, " + POSITION_REFERENCE + ") FROM webhook_deliveries"
+                    + " WHERE webhook_id = ?"
                     + (state == null ? "" : " AND state = ?") + " ORDER BY id LIMIT ?")) {
                 int i = 1;
                 st.setLong(i++, webhookId);

@@ -1,0 +1,244 @@
+package dev.telemask.gateway.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.telemask.codec.AvlBatch;
+import dev.telemask.simulator.DeviceClient;
+import dev.telemask.gateway.Drives;
+import dev.telemask.gateway.GatewayTestBase;
+import dev.telemask.gateway.api.ApiTokens;
+import dev.telemask.gateway.api.Role;
+import dev.telemask.gateway.resilience.Eventually;
+import dev.telemask.gateway.webhook.WebhookSignature;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Masked positions are forwarded exactly as stored: Kafka receives every exact and coarsened position (and no private
+ * one) that the gateway acknowledged while the broker was down, once it is back, keyed by IMEI with the delivery id
+ * in a header; a webhook subscribing to positions receives exactly the stored masked positions, signed; a resent
+ * frame forwards nothing twice.
+ */
+public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackages {
+    private static final String POSITIONS = "telemask.positions";
+    private static final String EVENTS = "telemask.events";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Coarsened to a 500 m grid; the device's private-mode button makes a trip private. */
+    private static final String POLICY = "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true,"
+            + " \"telemetry\": true}, \"coarsening\": {\"gridMetres\": 500}, \"privateTrips\": {\"graceWindow\":"
+            + " \"PT0S\"}}";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private InProcessKafka kafka;
+    private HttpServer receiver;
+    private String secret;
+    private String admin;
+    private long policy;
+    /** Per IMEI: device time to the delivery ids that brought it, from Kafka and from the webhook. */
+    private final Map<String, Map<Instant, Set<String>>> fromKafka = new ConcurrentHashMap<>();
+    private final Map<String, Map<Instant, Set<String>>> fromWebhook = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> kafkaBodies = new ConcurrentHashMap<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected Map<String, String> gatewayConfiguration() {
+        try {
+            kafka = InProcessKafka.start(POSITIONS, EVENTS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the in-process Kafka did not start", e);
+        }
+        return Map.of("forward.kafka.bootstrap-servers", kafka.bootstrapServers(), "forward.kafka.topic", POSITIONS,
+                "forward.kafka.events-topic", EVENTS, "webhooks.retry-backoff", "PT0.2S", "webhooks.timeout", "PT2S");
+    }
+
+    @BeforeAll
+    void receiverAndWebhook() throws Exception {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/positions", this::hook);
+        receiver.start();
+        admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "forward-admin", null).token();
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + gateway.httpPort() + "/api/v1/webhooks")).header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"url\": \"http://127.0.0.1:" + receiver.getAddress().getPort() + "/positions\","
+                                + " \"kinds\": [\"position\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        secret = JSON.readTree(created.body()).get("secret").asText();
+        policy = policy("forwarded", POLICY);
+    }
+
+    @AfterAll
+    void stopKafkaAndReceiver() throws Exception {
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void kafkaReceivesEveryMaskedPositionAcknowledgedWhileItWasDown() throws Exception {
+        long imei = device(policy);
+        kafka.stopBroker();
+        try {
+            try (DeviceClient device = connectAccepted(imei)) {
+                sendAcknowledged(device, Drives.driving(T0, 5));
+                sendAcknowledged(device, Drives.privateMode(T0 + 10 * 60_000L, 5));
+            }
+            Map<Instant, Integer> stored = settled(imei);
+            assertTrue(stored.values().stream().anyMatch(t -> t == 2), "a private trip was stored: " + stored);
+            assertTrue(queryNumber("SELECT count(*) FROM webhook_deliveries WHERE sink = 'kafka' AND state = 'pending'"
+                    + " AND imei = " + imei) > 0, "the rows wait in the outbox while Kafka is down");
+        } finally {
+            kafka.startBroker();
+        }
+        Map<Instant, Integer> stored = settled(imei);
+        Set<Instant> masked = masked(stored);
+        assertTrue(!masked.isEmpty(), "positions to forward: " + stored);
+        Eventually.holds(() -> {
+            consumeKafka();
+            return received(fromKafka, imei).keySet().equals(masked);
+        }, Duration.ofSeconds(120), () -> "Kafka has " + received(fromKafka, imei).keySet() + ", stored " + stored);
+        assertOneDeliveryEach(received(fromKafka, imei));
+        for (Instant time : masked) {
+            JsonNode position = kafkaBodies.get(imei + "@" + time).get("position");
+            assertEquals(stored.get(time) == 0 ? "exact" : "coarsened", position.get("treatment").asText());
+            assertNotNull(position.get("latitude"), "a forwarded position has its (coarsened) point");
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void aPositionWebhookReceivesExactlyTheStoredMaskedPositionsAndAResendForwardsNothingTwice() throws Exception {
+        long imei = device(policy);
+        AvlBatch first = Drives.driving(T0 + 3_600_000L, 6);
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, first);
+            sendAcknowledged(device, first); // the device did not see the ACK and sends the frame again
+            sendAcknowledged(device, Drives.privateMode(T0 + 3_600_000L + 10 * 60_000L, 4));
+        }
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, first);
+        }
+        Map<Instant, Integer> stored = settled(imei);
+        Set<Instant> masked = masked(stored);
+        assertTrue(!masked.isEmpty() && masked.size() < stored.size(), "masked and private rows: " + stored);
+        Eventually.holds(() -> {
+            consumeKafka();
+            return received(fromWebhook, imei).keySet().equals(masked)
+                    && received(fromKafka, imei).keySet().equals(masked)
+                    && queryNumber("SELECT count(*) FROM webhook_deliveries WHERE state = 'pending' AND imei = " + imei) == 0;
+        }, Duration.ofSeconds(90), () -> "webhook has " + received(fromWebhook, imei).keySet() + ", Kafka "
+                + received(fromKafka, imei).keySet() + ", stored " + stored);
+        assertOneDeliveryEach(received(fromWebhook, imei));
+        assertOneDeliveryEach(received(fromKafka, imei));
+        assertEquals(masked.size(), queryNumber("SELECT count(*) FROM webhook_deliveries WHERE sink = 'webhook' AND imei = "
+                + imei), "one outbox row per stored masked position, none for the resends");
+        assertEquals(List.of(), problems);
+        HttpResponse<String> erased = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.httpPort() + "/api/v1/devices/" + imei + "/erase?from=" + Instant.ofEpochMilli(T0)
+                + "&to=" + Instant.ofEpochMilli(T0 + 86_400_000L))).header("Authorization", "Bearer " + admin)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, erased.statusCode(), erased.body());
+        assertEquals(0, queryNumber("SELECT count(*) FROM webhook_deliveries WHERE imei = " + imei),
+                "erasing the positions erases their deliveries");
+    }
+
+    /** Each position came under one delivery id (redelivery of the same id is allowed, a second id is not). */
+    private static void assertOneDeliveryEach(Map<Instant, Set<String>> received) {
+        received.forEach((time, ids) -> assertEquals(1, ids.size(), time + " came as " + ids));
+    }
+
+    private static Set<Instant> masked(Map<Instant, Integer> stored) {
+        Set<Instant> out = new java.util.TreeSet<>();
+        stored.forEach((time, treatment) -> {
+            if (treatment == 0 || treatment == 1) {
+                out.add(time);
+            }
+        });
+        return out;
+    }
+
+    private static Map<Instant, Set<String>> received(Map<String, Map<Instant, Set<String>>> by, long imei) {
+        return by.getOrDefault(Long.toString(imei), Map.of());
+    }
+
+    private void consumeKafka() {
+        for (ConsumerRecord<String, String> record : kafka.poll(POSITIONS)) {
+            try {
+                JsonNode body = JSON.readTree(record.value());
+                Header delivery = record.headers().lastHeader(KafkaForwarder.DELIVERY_HEADER);
+                if (delivery == null || !"position".equals(body.get("type").asText())
+                        || !record.key().equals(body.get("imei").asText())) {
+                    problems.add("unexpected message " + record);
+                    continue;
+                }
+                Instant time = Instant.parse(body.get("position").get("time").asText());
+                kafkaBodies.put(record.key() + "@" + time, body);
+                fromKafka.computeIfAbsent(record.key(), k -> new ConcurrentHashMap<>())
+                        .computeIfAbsent(time, t -> ConcurrentHashMap.newKeySet())
+                        .add(new String(delivery.value(), StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                problems.add("not JSON: " + record.value());
+            }
+        }
+    }
+
+    private void hook(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String timestamp = exchange.getRequestHeaders().getFirst(WebhookSignature.TIMESTAMP_HEADER);
+        String delivery = exchange.getRequestHeaders().getFirst(WebhookSignature.DELIVERY_HEADER);
+        String signature = exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER);
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (!WebhookSignature.sign(secret, Long.parseLong(timestamp), Long.parseLong(delivery), text)
+                .equals(signature)) {
+            problems.add("bad signature on delivery " + delivery);
+        }
+        JsonNode json = JSON.readTree(text);
+        fromWebhook.computeIfAbsent(json.get("imei").asText(), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(Instant.parse(json.get("position").get("time").asText()),
+                        t -> ConcurrentHashMap.newKeySet()).add(delivery);
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+    }
+
+    /** The device's rows by device time with their treatment, once none waits sealed. */
+    private Map<Instant, Integer> settled(long imei) throws Exception {
+        Map<Instant, Integer> out = new TreeMap<>();
+        for (StoredRow row : rows(imei)) {
+            out.put(Instant.ofEpochMilli(row.deviceTimeMillis()), row.treatment());
+        }
+        return out;
+    }
+
+}
