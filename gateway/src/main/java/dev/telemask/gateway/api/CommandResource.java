@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telemask.gateway.ingest.DeviceCommandText;
-import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.DeviceCommand;
 import dev.telemask.storage.query.DeviceCommands;
 import java.sql.SQLException;
@@ -47,7 +47,7 @@ final class CommandResource {
     }
 
     private void send(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         JsonNode body = request.jsonBody();
         JsonNode textNode = body.get("text");
         if (textNode == null || !textNode.isTextual()) {
@@ -74,7 +74,7 @@ final class CommandResource {
 
 
     private void list(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         Caller caller = request.caller();
         ArrayNode items = ApiRequest.JSON.createArrayNode();
         for (DeviceCommand command : commands.list(caller.tenantId(), device.imei(), MAX_LISTED)) {
@@ -85,7 +85,7 @@ final class CommandResource {
     }
 
     private void get(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         Caller caller = request.caller();
         long id;
         try {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telemask.storage.query.ConsentChange;
 import dev.telemask.storage.query.ConsentLog;
-import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.FleetDevice;
 
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -36,12 +36,12 @@ final class ConsentResource {
     }
 
     private void get(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         request.respond(200, view(device.imei(), consent.history(device.imei())));
     }
 
     private void put(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         JsonNode body = request.jsonBody();
         if (!body.isObject()) {
             throw ApiError.badRequest("body", "must be an object such as {\"location\": true}");

@@ -3,10 +3,10 @@ package dev.telemask.gateway.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.ConsentLog;
-import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.DeviceCommand;
 import dev.telemask.storage.query.DeviceCommands;
-import dev.telemask.storage.query.DeviceRegistry;
+import dev.telemask.storage.query.FleetDeviceStore;
 import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.PositionQuery;
 import dev.telemask.storage.query.StoredPolicy;
@@ -30,7 +30,7 @@ final class DataSubjectResource {
     static final TimeWindow ALL_TIME = new TimeWindow(Instant.EPOCH, Instant.parse("9999-12-31T00:00:00Z"));
 
     private final DataSource dataSource;
-    private final DeviceRegistry devices;
+    private final FleetDeviceStore devices;
     private final PositionQuery positions;
     private final PolicyStore policies;
     private final ConsentLog consent;
@@ -40,7 +40,7 @@ final class DataSubjectResource {
     private final Clock clock;
     private final DeviceCommands commands;
 
-    DataSubjectResource(DataSource dataSource, DeviceRegistry devices, PositionQuery positions, PolicyStore policies,
+    DataSubjectResource(DataSource dataSource, FleetDeviceStore devices, PositionQuery positions, PolicyStore policies,
                         ConsentLog consent, AuditLog auditLog, DeviceAccess access, AuditTrail audit, Clock clock) {
         this.dataSource = dataSource;
         this.devices = devices;
@@ -66,7 +66,7 @@ final class DataSubjectResource {
      * undecided (sealed), the trips, the audit.
      */
     private void export(ApiRequest request) throws SQLException, IOException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         Caller caller = request.caller();
         StoredPolicy policy = device.policyId() == null ? null
                 : policies.find(caller.tenantId(), device.policyId()).orElse(null);
@@ -110,7 +110,7 @@ final class DataSubjectResource {
     }
 
     private void erase(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         TimeWindow window = RangeParameters.requiredWindow(request);
         long erased = Transaction.run(dataSource, c -> {
             long rows = PositionQuery.erase(c, device.imei(), window);
@@ -124,7 +124,7 @@ final class DataSubjectResource {
     }
 
     private void restrict(ApiRequest request, boolean restricted) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         Caller caller = request.caller();
         if (!devices.setRestricted(caller.tenantId(), device.imei(), restricted)) {
             throw DeviceAccess.notFound(device.imei());

@@ -1,7 +1,7 @@
 package dev.telemask.gateway.api;
 
-import dev.telemask.storage.query.Device;
-import dev.telemask.storage.query.DeviceRegistry;
+import dev.telemask.storage.query.FleetDevice;
+import dev.telemask.storage.query.FleetDeviceStore;
 
 import java.sql.SQLException;
 
@@ -10,19 +10,19 @@ import java.sql.SQLException;
  * but its own, answers 404 exactly like one that does not exist.
  */
 final class DeviceAccess {
-    private final DeviceRegistry devices;
+    private final FleetDeviceStore devices;
 
-    DeviceAccess(DeviceRegistry devices) {
+    DeviceAccess(FleetDeviceStore devices) {
         this.devices = devices;
     }
 
     /** The device of the path's {@code {imei}}; 400 for a malformed IMEI, 404 when the caller cannot see it. */
-    Device require(ApiRequest request) throws SQLException {
+    FleetDevice require(ApiRequest request) throws SQLException {
         return find(request.caller(), parseImei("imei", request.pathParameter("imei")));
     }
 
     /** The device {@code imei} as {@code caller} may see it; 404 when it cannot. */
-    Device find(Caller caller, long imei) throws SQLException {
+    FleetDevice find(Caller caller, long imei) throws SQLException {
         if (caller.role() == Role.DRIVER && caller.device() != imei) {
             throw notFound(imei);
         }

@@ -1,14 +1,14 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.FleetDevice;
 
 /** How a device looks in JSON. */
 final class DeviceJson {
     private DeviceJson() {
     }
 
-    static ObjectNode of(Device device) {
+    static ObjectNode of(FleetDevice device) {
         ObjectNode node = ApiRequest.JSON.createObjectNode();
         node.put("imei", Long.toString(device.imei()));
         node.put("label", device.label());

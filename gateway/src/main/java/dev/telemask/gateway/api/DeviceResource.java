@@ -2,9 +2,9 @@ package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.telemask.storage.DeviceDirectory;
-import dev.telemask.storage.query.Device;
-import dev.telemask.storage.query.DeviceRegistry;
+import dev.telemask.storage.IngestDeviceLookup;
+import dev.telemask.storage.query.FleetDevice;
+import dev.telemask.storage.query.FleetDeviceStore;
 import dev.telemask.storage.query.Transaction;
 
 import java.sql.SQLException;
@@ -17,11 +17,11 @@ final class DeviceResource {
     private static final int MAX_LABEL_LENGTH = 200;
 
     private final DataSource dataSource;
-    private final DeviceRegistry devices;
+    private final FleetDeviceStore devices;
     private final DeviceAccess access;
     private final AuditTrail audit;
 
-    DeviceResource(DataSource dataSource, DeviceRegistry devices, DeviceAccess access, AuditTrail audit) {
+    DeviceResource(DataSource dataSource, FleetDeviceStore devices, DeviceAccess access, AuditTrail audit) {
         this.dataSource = dataSource;
         this.devices = devices;
         this.access = access;
@@ -38,9 +38,9 @@ final class DeviceResource {
 
     private void list(ApiRequest request) throws SQLException {
         Caller caller = request.caller();
-        List<Device> all = devices.list(caller.tenantId());
+        List<FleetDevice> all = devices.list(caller.tenantId());
         ArrayNode items = ApiRequest.JSON.createArrayNode();
-        for (Device device : all) {
+        for (FleetDevice device : all) {
             if (caller.role() != Role.DRIVER || device.imei() == caller.device()) {
                 items.add(DeviceJson.of(device));
             }
@@ -61,8 +61,8 @@ final class DeviceResource {
         String label = label(body);
         Long policyId = policyId(body);
         Caller caller = request.caller();
-        DeviceRegistry.Outcome outcome = devices.register(caller.tenantId(), imei, label, policyId,
-                DeviceDirectory.QUARANTINE_TENANT);
+        FleetDeviceStore.Outcome outcome = devices.register(caller.tenantId(), imei, label, policyId,
+                IngestDeviceLookup.QUARANTINE_TENANT);
         switch (outcome) {
             case TAKEN -> throw ApiError.conflict("imei", "device " + imei + " is registered to another fleet");
             case POLICY_NOT_FOUND -> throw noSuchPolicy(policyId);
@@ -74,18 +74,18 @@ final class DeviceResource {
     }
 
     private void update(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         JsonNode body = request.jsonBody();
         if (!body.isObject() || (!body.has("label") && !body.has("policyId"))) {
             throw ApiError.badRequest("body", "give label and/or policyId (null clears)");
         }
         Caller caller = request.caller();
-        DeviceRegistry.Outcome outcome = devices.update(caller.tenantId(), device.imei(), body.has("label"),
+        FleetDeviceStore.Outcome outcome = devices.update(caller.tenantId(), device.imei(), body.has("label"),
                 label(body), body.has("policyId"), policyId(body));
-        if (outcome == DeviceRegistry.Outcome.POLICY_NOT_FOUND) {
+        if (outcome == FleetDeviceStore.Outcome.POLICY_NOT_FOUND) {
             throw noSuchPolicy(body.get("policyId").asLong());
         }
-        if (outcome == DeviceRegistry.Outcome.NOT_FOUND) {
+        if (outcome == FleetDeviceStore.Outcome.NOT_FOUND) {
             throw DeviceAccess.notFound(device.imei());
         }
         audit.device(caller, "device.update", device.imei(), null, null);
@@ -93,10 +93,10 @@ final class DeviceResource {
     }
 
     private void delete(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         Caller caller = request.caller();
         long positions = Transaction.run(dataSource, c -> {
-            long deleted = DeviceRegistry.delete(c, caller.tenantId(), device.imei());
+            long deleted = FleetDeviceStore.delete(c, caller.tenantId(), device.imei());
             if (deleted >= 0) {
                 audit.device(c, caller, "device.delete", device.imei(), null, deleted);
             }

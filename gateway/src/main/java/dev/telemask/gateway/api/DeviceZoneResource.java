@@ -8,7 +8,7 @@ import dev.telemask.privacy.PolicyJson;
 import dev.telemask.privacy.PrivacyZone;
 import dev.telemask.storage.DeviceZone;
 import dev.telemask.storage.SealedZones;
-import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.DeviceZoneStore;
 import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.StoredPolicy;
@@ -47,7 +47,7 @@ final class DeviceZoneResource {
     }
 
     private void list(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         ObjectNode answer = ApiRequest.JSON.createObjectNode();
         answer.put("minRadiusMetres", minRadius(request, device));
         ArrayNode items = answer.putArray("zones");
@@ -58,7 +58,7 @@ final class DeviceZoneResource {
     }
 
     private void add(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         JsonNode body = request.jsonBody();
         String name = name(body, null);
         int radius = radius(body, null, minRadius(request, device));
@@ -74,7 +74,7 @@ final class DeviceZoneResource {
     }
 
     private void change(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         DeviceZone zone = zone(request, device);
         JsonNode body = request.jsonBody();
         String name = name(body, zone.name());
@@ -92,7 +92,7 @@ final class DeviceZoneResource {
     }
 
     private void remove(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         DeviceZone zone = zone(request, device);
         if (!zones.delete(device.imei(), zone.id())) {
             throw ApiError.notFound("zone " + zone.id());
@@ -101,7 +101,7 @@ final class DeviceZoneResource {
         request.respondEmpty(204);
     }
 
-    private DeviceZone zone(ApiRequest request, Device device) throws SQLException {
+    private DeviceZone zone(ApiRequest request, FleetDevice device) throws SQLException {
         String id = request.pathParameter("zoneId");
         if (id == null || !PolicyJson.ZONE_ID.matcher(id).matches()) {
             throw ApiError.badRequest("zoneId", "a zone id as the API gave it, got \""
@@ -111,7 +111,7 @@ final class DeviceZoneResource {
     }
 
     /** The smallest radius the device's policy allows a driver's zone. */
-    private int minRadius(ApiRequest request, Device device) throws SQLException {
+    private int minRadius(ApiRequest request, FleetDevice device) throws SQLException {
         if (device.policyId() == null) {
             return PrivacyZone.MIN_RADIUS_METRES;
         }

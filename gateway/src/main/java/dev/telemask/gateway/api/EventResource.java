@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telemask.privacy.EventKind;
 import dev.telemask.privacy.Treatment;
-import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.EventQuery;
 import dev.telemask.storage.query.StoredEvent;
 import dev.telemask.storage.query.TimeWindow;
@@ -50,7 +50,7 @@ final class EventResource {
         Long imei = null;
         if (deviceParameter != null) {
             long parsed = DeviceAccess.parseImei("device", deviceParameter);
-            Device device = access.find(caller, parsed);
+            FleetDevice device = access.find(caller, parsed);
             imei = device.imei();
         }
         String kind = request.query("kind");

@@ -4,7 +4,7 @@ import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.ConsentLog;
 import dev.telemask.storage.SealedZones;
 import dev.telemask.storage.query.DeviceCommands;
-import dev.telemask.storage.query.DeviceRegistry;
+import dev.telemask.storage.query.FleetDeviceStore;
 import dev.telemask.storage.query.DeviceZoneStore;
 import dev.telemask.storage.query.LatestPositions;
 import dev.telemask.storage.query.EventQuery;
@@ -105,7 +105,7 @@ public final class FleetApi implements AutoCloseable {
         ApiTokens tokens = new ApiTokens(dataSource);
         SessionStore sessions = new SessionStore(dataSource, SessionResource.IDLE, SessionResource.LONGEST);
         this.authenticator = new Authenticator(tokens, sessions);
-        DeviceRegistry devices = new DeviceRegistry(dataSource);
+        FleetDeviceStore devices = new FleetDeviceStore(dataSource);
         PositionQuery positions = new PositionQuery(dataSource);
         PolicyStore policies = new PolicyStore(dataSource);
         ConsentLog consent = new ConsentLog(dataSource);

@@ -1,8 +1,8 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.telemask.storage.query.Device;
-import dev.telemask.storage.query.DeviceRegistry;
+import dev.telemask.storage.query.FleetDevice;
+import dev.telemask.storage.query.FleetDeviceStore;
 
 import java.sql.SQLException;
 import java.time.Clock;
@@ -18,12 +18,12 @@ final class PrivateModeResource {
     /** A forgotten switch must not hide a vehicle for ever. */
     static final Duration MAX_PRIVATE = Duration.ofDays(31);
 
-    private final DeviceRegistry devices;
+    private final FleetDeviceStore devices;
     private final DeviceAccess access;
     private final AuditTrail audit;
     private final Clock clock;
 
-    PrivateModeResource(DeviceRegistry devices, DeviceAccess access, AuditTrail audit, Clock clock) {
+    PrivateModeResource(FleetDeviceStore devices, DeviceAccess access, AuditTrail audit, Clock clock) {
         this.devices = devices;
         this.access = access;
         this.audit = audit;
@@ -36,7 +36,7 @@ final class PrivateModeResource {
     }
 
     private void on(ApiRequest request) throws SQLException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         JsonNode until = request.jsonBody().get("until");
         if (until == null || !until.isTextual()) {
             throw ApiError.badRequest("until", "is required, an ISO-8601 time such as 2026-01-31T18:00:00Z");
@@ -56,7 +56,7 @@ final class PrivateModeResource {
         set(request, access.require(request), null, "private-mode.off");
     }
 
-    private void set(ApiRequest request, Device device, Instant until, String action) throws SQLException {
+    private void set(ApiRequest request, FleetDevice device, Instant until, String action) throws SQLException {
         Caller caller = request.caller();
         if (!devices.setPrivateUntil(caller.tenantId(), device.imei(), until)) {
             throw DeviceAccess.notFound(device.imei());

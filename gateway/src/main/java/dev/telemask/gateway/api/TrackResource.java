@@ -1,7 +1,7 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.telemask.storage.query.Device;
+import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.PositionKey;
 import dev.telemask.storage.query.PositionQuery;
 import dev.telemask.storage.query.TimeWindow;
@@ -43,7 +43,7 @@ final class TrackResource {
     }
 
     private void positions(ApiRequest request) throws SQLException, IOException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         TimeWindow window = RangeParameters.window(request, clock, DEFAULT_SPAN, MAX_SPAN);
         int limit = RangeParameters.limit(request, DEFAULT_LIMIT, MAX_LIMIT);
         String cursor = request.query("cursor");
@@ -73,7 +73,7 @@ final class TrackResource {
     }
 
     private void trips(ApiRequest request) throws SQLException, IOException {
-        Device device = access.require(request);
+        FleetDevice device = access.require(request);
         TimeWindow window = RangeParameters.window(request, clock, DEFAULT_TRIP_SPAN, MAX_SPAN);
         long[] trips = {0};
         ResponseStream out = request.stream(200, "application/json", null, Map.of());

@@ -3,7 +3,7 @@ package dev.telemask.gateway.ingest;
 import dev.telemask.privacy.CompiledPolicy;
 import dev.telemask.privacy.Consent;
 import dev.telemask.privacy.Geofence;
-import dev.telemask.storage.DeviceProfile;
+import dev.telemask.storage.IngestProfile;
 import dev.telemask.storage.SealedRecords;
 import java.util.List;
 
@@ -12,13 +12,13 @@ import java.util.List;
  * fleet's geofences and, when it was looked up for a (re)connect, its sealed records and its event detector's saved
  * state (else null).
  */
-record DeviceContext(DeviceProfile profile, CompiledPolicy policy, Consent consent, SealedRecords sealed,
+record DeviceContext(IngestProfile profile, CompiledPolicy policy, Consent consent, SealedRecords sealed,
                      List<Geofence> geofences, byte[] eventState) {
     DeviceContext {
         geofences = geofences == null ? List.of() : List.copyOf(geofences);
     }
 
-    DeviceContext(DeviceProfile profile, CompiledPolicy policy, Consent consent) {
+    DeviceContext(IngestProfile profile, CompiledPolicy policy, Consent consent) {
         this(profile, policy, consent, null, List.of(), null);
     }
 

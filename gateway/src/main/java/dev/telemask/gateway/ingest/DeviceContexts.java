@@ -6,8 +6,8 @@ import dev.telemask.privacy.DeviceState;
 import dev.telemask.privacy.ConsentOverride;
 import dev.telemask.privacy.Policy;
 import dev.telemask.privacy.PolicyJson;
-import dev.telemask.storage.DeviceDirectory;
-import dev.telemask.storage.DeviceProfile;
+import dev.telemask.storage.IngestDeviceLookup;
+import dev.telemask.storage.IngestProfile;
 import dev.telemask.storage.SealedRecordException;
 import dev.telemask.storage.SealedRecords;
 import dev.telemask.storage.SealedStore;
@@ -37,7 +37,7 @@ final class DeviceContexts implements DeviceLookup {
     /** What a device gets when its stored policy cannot be read: nothing that locates or identifies anyone. */
     private static final Consent FAIL_CLOSED = new Consent(false, false, false);
 
-    private final DeviceDirectory directory;
+    private final IngestDeviceLookup directory;
     private final SealedStore sealed;
     private final SealedZones zones;
     private final byte[] zoneKey;
@@ -48,7 +48,7 @@ final class DeviceContexts implements DeviceLookup {
     /** Each fleet's geofences, read once and forgotten when the fleet changes them. */
     private final Map<Long, List<dev.telemask.privacy.Geofence>> geofences = new ConcurrentHashMap<>();
 
-    DeviceContexts(DeviceDirectory directory, byte[] zoneKey, Executor database, boolean autoRegister) {
+    DeviceContexts(IngestDeviceLookup directory, byte[] zoneKey, Executor database, boolean autoRegister) {
         this(directory, null, null, zoneKey, database, autoRegister);
     }
 
@@ -56,7 +56,7 @@ final class DeviceContexts implements DeviceLookup {
      * With {@code sealed}, a connecting device's sealed records are loaded with it (null: none are kept); zone
      * centres are opened with {@code zones} (null: a device whose policy or driver has zones fails closed).
      */
-    DeviceContexts(DeviceDirectory directory, SealedStore sealed, SealedZones zones, byte[] zoneKey,
+    DeviceContexts(IngestDeviceLookup directory, SealedStore sealed, SealedZones zones, byte[] zoneKey,
                    Executor database, boolean autoRegister) {
         this.directory = directory;
         this.sealed = sealed;
@@ -86,7 +86,7 @@ final class DeviceContexts implements DeviceLookup {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 // A connection claims the device; a reload only reads it.
-                Optional<DeviceProfile> profile = withSealed ? directory.claim(imei) : directory.find(imei);
+                Optional<IngestProfile> profile = withSealed ? directory.claim(imei) : directory.find(imei);
                 if (profile.isEmpty() && register) {
                     profile = Optional.of(directory.registerInQuarantine(imei));
                 }
@@ -132,7 +132,7 @@ final class DeviceContexts implements DeviceLookup {
      * The profile with its saved privacy state opened. A state that does not open (its key left the ring) gives a
      * state that knows nothing of the past, so the engine fails closed: private until a trip is seen to start.
      */
-    private DeviceProfile withOpenedState(DeviceProfile profile) {
+    private IngestProfile withOpenedState(IngestProfile profile) {
         if (sealed == null || profile.privacyState() == null) {
             return profile;
         }
@@ -144,7 +144,7 @@ final class DeviceContexts implements DeviceLookup {
         }
     }
 
-    DeviceContext contextOf(DeviceProfile profile) {
+    DeviceContext contextOf(IngestProfile profile) {
         ConsentOverride own = new ConsentOverride(profile.consentLocation(), profile.consentDriverIdentity(),
                 profile.consentTelemetry());
         try {
@@ -168,7 +168,7 @@ final class DeviceContexts implements DeviceLookup {
         }
     }
 
-    private CompiledPolicy policyOf(DeviceProfile profile) {
+    private CompiledPolicy policyOf(IngestProfile profile) {
         if (profile.policyId() == null || profile.policyDocument() == null) {
             return noPolicy;
         }

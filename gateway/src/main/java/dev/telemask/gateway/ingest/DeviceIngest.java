@@ -5,7 +5,7 @@ import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.storage.ChangeFeed;
 import dev.telemask.storage.query.DeviceCommands;
 import dev.telemask.storage.ConnectionEventWriter;
-import dev.telemask.storage.DeviceDirectory;
+import dev.telemask.storage.IngestDeviceLookup;
 import dev.telemask.storage.PositionWriter;
 import dev.telemask.storage.RecordSealer;
 import dev.telemask.storage.SealedStore;
@@ -101,7 +101,7 @@ public final class DeviceIngest implements AutoCloseable {
                     return t;
                 });
         SealedStore sealedStore = sealer == null ? null : new SealedStore(dataSource, sealer, registry);
-        DeviceContexts contexts = new DeviceContexts(new DeviceDirectory(dataSource), sealedStore, zones, zoneKey,
+        DeviceContexts contexts = new DeviceContexts(new IngestDeviceLookup(dataSource), sealedStore, zones, zoneKey,
                 lookups, config.autoRegister());
         SessionRegistry sessions = new SessionRegistry();
         IngestServices services = new IngestServices(writer, contexts, sessions, metrics,

@@ -13,7 +13,7 @@ import dev.telemask.privacy.CompiledPolicy;
 import dev.telemask.privacy.Consent;
 import dev.telemask.privacy.Policy;
 import dev.telemask.storage.BatchCallback;
-import dev.telemask.storage.DeviceProfile;
+import dev.telemask.storage.IngestProfile;
 import dev.telemask.storage.PositionBatch;
 import dev.telemask.storage.PositionSink;
 import dev.telemask.storage.StaleSwitchesException;
@@ -120,7 +120,7 @@ class DeviceSessionTest {
     }
 
     static DeviceContext device(long switchVersion, boolean restricted) {
-        DeviceProfile profile = new DeviceProfile(IMEI, 1, restricted, null, 0, null, null, null, null, null, 0,
+        IngestProfile profile = new IngestProfile(IMEI, 1, restricted, null, 0, null, null, null, null, null, 0,
                 switchVersion, java.util.List.of());
         return new DeviceContext(profile, CompiledPolicy.compile(Policy.noOp(), ZONE_KEY), Consent.ALL);
     }

@@ -1,6 +1,6 @@
 package dev.telemask.storage.query;
 
-import dev.telemask.storage.DeviceDirectory;
+import dev.telemask.storage.IngestDeviceLookup;
 import dev.telemask.storage.DeviceZone;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +28,7 @@ public final class DeviceZoneStore {
 
     public List<DeviceZone> list(long imei) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return DeviceDirectory.zones(c, imei);
+            return IngestDeviceLookup.zones(c, imei);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.telemask.storage.query;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.telemask.storage.DeviceDirectory;
+import dev.telemask.storage.IngestDeviceLookup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,7 +124,7 @@ abstract class QueryContract {
 
     @Test
     void devicesAndPoliciesAreScopedByTenant() throws Exception {
-        DeviceRegistry devices = new DeviceRegistry(dataSource);
+        FleetDeviceStore devices = new FleetDeviceStore(dataSource);
         PolicyStore policies = new PolicyStore(dataSource);
         long theirs = device(globex);
         long theirPolicy = policies.create(globex, "strict", "{}", "test").getAsLong();
@@ -134,11 +134,11 @@ abstract class QueryContract {
         assertFalse(devices.setRestricted(acme, theirs, true));
         assertEquals(-1, devices.delete(acme, theirs));
         long imei = ++imeiSeq;
-        assertEquals(DeviceRegistry.Outcome.POLICY_NOT_FOUND, devices.register(acme, imei, null, theirPolicy,
-                DeviceDirectory.QUARANTINE_TENANT));
-        assertEquals(DeviceRegistry.Outcome.TAKEN, devices.register(acme, theirs, null, null,
-                DeviceDirectory.QUARANTINE_TENANT));
-        assertEquals(DeviceRegistry.Outcome.POLICY_NOT_FOUND,
+        assertEquals(FleetDeviceStore.Outcome.POLICY_NOT_FOUND, devices.register(acme, imei, null, theirPolicy,
+                IngestDeviceLookup.QUARANTINE_TENANT));
+        assertEquals(FleetDeviceStore.Outcome.TAKEN, devices.register(acme, theirs, null, null,
+                IngestDeviceLookup.QUARANTINE_TENANT));
+        assertEquals(FleetDeviceStore.Outcome.POLICY_NOT_FOUND,
                 devices.update(acme, device(acme), false, null, true, theirPolicy));
         assertTrue(devices.list(acme).stream().noneMatch(d -> d.imei() == theirs));
     }
@@ -146,11 +146,11 @@ abstract class QueryContract {
     @Test
     void registeringClaimsAQuarantinedDevice() throws Exception {
         long imei = ++imeiSeq;
-        new DeviceDirectory(dataSource).registerInQuarantine(imei);
-        DeviceRegistry devices = new DeviceRegistry(dataSource);
-        assertEquals(DeviceRegistry.Outcome.DONE,
-                devices.register(acme, imei, "van 7", null, DeviceDirectory.QUARANTINE_TENANT));
-        Device device = devices.find(acme, imei).orElseThrow();
+        new IngestDeviceLookup(dataSource).registerInQuarantine(imei);
+        FleetDeviceStore devices = new FleetDeviceStore(dataSource);
+        assertEquals(FleetDeviceStore.Outcome.DONE,
+                devices.register(acme, imei, "van 7", null, IngestDeviceLookup.QUARANTINE_TENANT));
+        FleetDevice device = devices.find(acme, imei).orElseThrow();
         assertFalse(device.restricted());
         assertEquals("van 7", device.label());
     }
@@ -170,7 +170,7 @@ abstract class QueryContract {
 
     @Test
     void deletingADeviceRemovesItsDataButNotTheAudit() throws Exception {
-        DeviceRegistry devices = new DeviceRegistry(dataSource);
+        FleetDeviceStore devices = new FleetDeviceStore(dataSource);
         long imei = device(acme);
         TrackRows.series(dataSource, imei, T0, 10);
         new ConsentLog(dataSource).append(imei, java.util.Map.of("location", false), "alice", null);

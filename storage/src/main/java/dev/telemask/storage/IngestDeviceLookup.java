@@ -8,7 +8,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Looks devices up by IMEI for the ingest path, and registers unknown ones in quarantine when asked to. */
-public final class DeviceDirectory {
+public final class IngestDeviceLookup {
     /** The tenant that auto-registered devices join, restricted, until an admin moves them. */
     public static final String QUARANTINE_TENANT = "quarantine";
 
@@ -29,7 +29,7 @@ public final class DeviceDirectory {
 
     private final DataSource dataSource;
 
-    public DeviceDirectory(DataSource dataSource) {
+    public IngestDeviceLookup(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -38,7 +38,7 @@ public final class DeviceDirectory {
      * device's switch version, so that whatever an older session of the device (on any instance) still has in flight
      * or decides after its device went is not stored: the newest connection's view of the device is the one written.
      */
-    public Optional<DeviceProfile> claim(long imei) throws SQLException {
+    public Optional<IngestProfile> claim(long imei) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement st = connection.prepareStatement(
                      "UPDATE devices SET switch_version = switch_version + 1 WHERE imei = ?")) {
@@ -49,7 +49,7 @@ public final class DeviceDirectory {
     }
 
     /** The device's profile, or empty when no such device is registered. */
-    public Optional<DeviceProfile> find(long imei) throws SQLException {
+    public Optional<IngestProfile> find(long imei) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement st = connection.prepareStatement(FIND)) {
             st.setLong(1, imei);
@@ -59,7 +59,7 @@ public final class DeviceDirectory {
                 }
                 long policyId = rs.getLong(4);
                 Long policy = rs.wasNull() ? null : policyId;
-                DeviceProfile found = new DeviceProfile(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), policy,
+                IngestProfile found = new IngestProfile(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), policy,
                         rs.getInt(5), rs.getString(6), nullableBoolean(rs, 8), nullableBoolean(rs, 9),
                         nullableBoolean(rs, 10), rs.getBytes(7), epochMillis(rs.getTimestamp(11)), rs.getLong(12));
                 return Optional.of(found.withOwnZones(zones(connection, imei)));
@@ -71,7 +71,7 @@ public final class DeviceDirectory {
      * Registers an unknown device in the quarantine tenant, restricted so that nothing of it is stored until an
      * admin assigns it, and returns its profile. A device registered meanwhile by someone else is left as it is.
      */
-    public DeviceProfile registerInQuarantine(long imei) throws SQLException {
+    public IngestProfile registerInQuarantine(long imei) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement tenant = connection.prepareStatement(
                     "INSERT INTO tenants (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {

@@ -18,7 +18,7 @@ import static dev.telemask.storage.query.PositionQuery.timestamp;
  * A tenant's devices: register, label, assign a policy, restrict, switch private mode, delete. Every statement is
  * scoped by tenant. The gateway hears of each change through the devices trigger (migration V3).
  */
-public final class DeviceRegistry {
+public final class FleetDeviceStore {
     /** What a change did. */
     public enum Outcome { DONE, NOT_FOUND, POLICY_NOT_FOUND, TAKEN }
 
@@ -29,15 +29,15 @@ public final class DeviceRegistry {
 
     private final DataSource dataSource;
 
-    public DeviceRegistry(DataSource dataSource) {
+    public FleetDeviceStore(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    public List<Device> list(long tenantId) throws SQLException {
+    public List<FleetDevice> list(long tenantId) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(SELECT + " WHERE tenant_id = ? ORDER BY imei")) {
             st.setLong(1, tenantId);
-            List<Device> devices = new ArrayList<>();
+            List<FleetDevice> devices = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     devices.add(device(rs));
@@ -48,7 +48,7 @@ public final class DeviceRegistry {
     }
 
     /** The tenant's device, or empty when it does not exist or belongs to another tenant. */
-    public Optional<Device> find(long tenantId, long imei) throws SQLException {
+    public Optional<FleetDevice> find(long tenantId, long imei) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(SELECT + " WHERE imei = ? AND tenant_id = ?")) {
             st.setLong(1, imei);
@@ -182,10 +182,10 @@ public final class DeviceRegistry {
         }
     }
 
-    private static Device device(ResultSet rs) throws SQLException {
+    private static FleetDevice device(ResultSet rs) throws SQLException {
         long policy = rs.getLong(4);
         Long policyId = rs.wasNull() ? null : policy;
-        return new Device(rs.getLong(1), rs.getLong(2), rs.getString(3), policyId, rs.getBoolean(5),
+        return new FleetDevice(rs.getLong(1), rs.getLong(2), rs.getString(3), policyId, rs.getBoolean(5),
                 instant(rs, 6), instant(rs, 7), instant(rs, 8));
     }
 }

@@ -15,29 +15,29 @@ package dev.telemask.storage;
  * @param policyDocument  as stored: zone centres sealed ({@link SealedZones#open} opens them)
  * @param ownZones        the driver's own zones, on top of the policy's, centres sealed
  */
-public record DeviceProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
+public record IngestProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
                             String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
                             Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis,
                             long switchVersion, java.util.List<DeviceZone> ownZones) {
-    public DeviceProfile {
+    public IngestProfile {
         ownZones = ownZones == null ? java.util.List.of() : java.util.List.copyOf(ownZones);
     }
 
     /** A profile without own zones. */
-    public DeviceProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
+    public IngestProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
                          String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
                          Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis, long switchVersion) {
         this(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
                 consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, null);
     }
 
-    public DeviceProfile withOwnZones(java.util.List<DeviceZone> zones) {
-        return new DeviceProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
+    public IngestProfile withOwnZones(java.util.List<DeviceZone> zones) {
+        return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
                 consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, zones);
     }
     /** This profile with {@code state} as the engine's saved state (opened from its sealed form). */
-    public DeviceProfile withPrivacyState(byte[] state) {
-        return new DeviceProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
+    public IngestProfile withPrivacyState(byte[] state) {
+        return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
                 consentDriverIdentity, consentTelemetry, state, privateUntilMillis, switchVersion, ownZones);
     }
 }

@@ -42,7 +42,7 @@ class PostgresDeviceDirectoryIT extends DatabaseContract {
         execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + IMEI + ", 'location', false, 'bob')");
         execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + IMEI + ", 'telemetry', true, 'bob')");
 
-        DeviceProfile profile = new DeviceDirectory(dataSource).find(IMEI).orElseThrow();
+        IngestProfile profile = new IngestDeviceLookup(dataSource).find(IMEI).orElseThrow();
         assertEquals(101, profile.policyVersion());
         assertEquals("{\"v\": 2}", profile.policyDocument());
         assertEquals(Boolean.FALSE, profile.consentLocation(), "the latest row wins");
@@ -51,16 +51,16 @@ class PostgresDeviceDirectoryIT extends DatabaseContract {
         assertFalse(profile.restricted());
         assertEquals(0, profile.privateUntilMillis());
         execute("UPDATE devices SET private_until = '2030-01-01T00:00:00Z' WHERE imei = " + IMEI);
-        assertEquals(1_893_456_000_000L, new DeviceDirectory(dataSource).find(IMEI).orElseThrow().privateUntilMillis());
+        assertEquals(1_893_456_000_000L, new IngestDeviceLookup(dataSource).find(IMEI).orElseThrow().privateUntilMillis());
         execute("UPDATE devices SET private_until = NULL WHERE imei = " + IMEI);
-        assertTrue(new DeviceDirectory(dataSource).find(123_456_789_012_345L).isEmpty());
+        assertTrue(new IngestDeviceLookup(dataSource).find(123_456_789_012_345L).isEmpty());
     }
 
     @Test
     void quarantineRegistrationRestrictsTheDeviceAndIsIdempotent() throws Exception {
-        DeviceDirectory directory = new DeviceDirectory(dataSource);
-        DeviceProfile first = directory.registerInQuarantine(111_111_111_111_111L);
-        DeviceProfile again = directory.registerInQuarantine(111_111_111_111_111L);
+        IngestDeviceLookup directory = new IngestDeviceLookup(dataSource);
+        IngestProfile first = directory.registerInQuarantine(111_111_111_111_111L);
+        IngestProfile again = directory.registerInQuarantine(111_111_111_111_111L);
         assertTrue(first.restricted(), "nothing of an unknown device is stored until an admin assigns it");
         assertEquals(first.tenantId(), again.tenantId());
         assertEquals(1, queryLong("SELECT count(*) FROM tenants WHERE name = 'quarantine'"));
@@ -109,7 +109,7 @@ class PostgresDeviceDirectoryIT extends DatabaseContract {
             byte[] state = {1, 2, 3, 4};
             PositionBatch batch = TestBatches.exact(IMEI, WriterContract.T0, 3).deviceState(state);
             WriterContract.await(WriterContract.submit(writer, batch));
-            assertArrayEquals(state, new DeviceDirectory(dataSource).find(IMEI).orElseThrow().privacyState());
+            assertArrayEquals(state, new IngestDeviceLookup(dataSource).find(IMEI).orElseThrow().privacyState());
             assertEquals(3, queryLong("SELECT count(*) FROM positions WHERE imei = " + IMEI));
             assertEquals(0, queryLong("SELECT count(last_seen_at) FROM devices WHERE imei = " + IMEI),
                     "last seen is written only when asked");
