@@ -52,20 +52,27 @@ final class OutboxClaims {
     static void run(DataSource dataSource, String sql, int limit, Duration lease, RowReader rows) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement(sql)) {
-                st.setDouble(1, lease.toMillis() / 1000.0);
-                st.setInt(2, limit);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        rows.read(rs);
-                    }
-                }
+            try {
+                runIn(c, sql, limit, lease, rows);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
                 c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Runs a claim made by {@link #claim} in {@code c}'s transaction, which the caller ends. */
+    static void runIn(Connection c, String sql, int limit, Duration lease, RowReader rows) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setDouble(1, lease.toMillis() / 1000.0);
+            st.setInt(2, limit);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    rows.read(rs);
+                }
             }
         }
     }

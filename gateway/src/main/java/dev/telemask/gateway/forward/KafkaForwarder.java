@@ -50,6 +50,11 @@ public final class KafkaForwarder implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** Longer than a send can take (max.block.ms plus delivery.timeout.ms), so a row is never sent twice at once. */
     private static final Duration LEASE = Duration.ofMinutes(2);
+    /**
+     * How long a claim's transaction may stay open: longer than a send can take (max.block.ms plus
+     * delivery.timeout.ms, 40 s), so that the rows stay locked until the broker answered or the send gave up.
+     */
+    private static final Duration HOLD = Duration.ofSeconds(90);
 
     private final KafkaOutbox outbox;
     private final KafkaProducer<String, String> producer;
@@ -117,11 +122,15 @@ public final class KafkaForwarder implements AutoCloseable {
     private void poll() {
         long delay;
         try {
-            List<KafkaOutbox.Pending> due = outbox.claim(BATCH, LEASE);
-            boolean sentAll = forward(due);
+            boolean sentAll;
+            int claimed;
+            try (KafkaOutbox.Claim claim = outbox.claim(BATCH, LEASE, HOLD)) {
+                claimed = claim.rows().size();
+                sentAll = forward(claim);
+            }
             lagMillis.set(outbox.lag().toMillis());
             failures = sentAll ? 0 : failures + 1;
-            delay = !sentAll ? backoff(failures).toMillis() : due.size() < BATCH ? IDLE_POLL_MILLIS : 0;
+            delay = !sentAll ? backoff(failures).toMillis() : claimed < BATCH ? IDLE_POLL_MILLIS : 0;
         } catch (Exception e) {
             failures++;
             LOG.log(failures == 1 ? Level.WARNING : Level.DEBUG, "Kafka outbox unavailable: {0}", e.toString());
@@ -134,8 +143,12 @@ public final class KafkaForwarder implements AutoCloseable {
         }
     }
 
-    /** Sends the rows and records what became of them; false when some were not acknowledged. */
-    private boolean forward(List<KafkaOutbox.Pending> due) throws Exception {
+    /**
+     * Sends the claimed rows and records what became of them, all while the claim holds them: an erasure of one of
+     * them waits for this send to end. False when some were not acknowledged.
+     */
+    private boolean forward(KafkaOutbox.Claim claim) throws Exception {
+        List<KafkaOutbox.Pending> due = claim.rows();
         List<Long> done = new ArrayList<>();
         List<Long> sentIds = new ArrayList<>();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -173,15 +186,14 @@ public final class KafkaForwarder implements AutoCloseable {
                 notSent.add(sentIds.get(i));
             }
         }
-        outbox.done(done);
+        int attempts = 1;
+        for (KafkaOutbox.Pending row : due) {
+            attempts = Math.max(attempts, row.attempts() + 1);
+        }
+        claim.finish(done, notSent, error, Instant.now().plus(backoff(attempts)));
         forwarded.increment(done.size());
         if (!notSent.isEmpty()) {
             failed.increment(notSent.size());
-            int attempts = 1;
-            for (KafkaOutbox.Pending row : due) {
-                attempts = Math.max(attempts, row.attempts() + 1);
-            }
-            outbox.failed(notSent, error, Instant.now().plus(backoff(attempts)));
             LOG.log(Level.DEBUG, "Kafka did not take {0} rows ({1}); they wait in the outbox", notSent.size(), error);
         }
         return notSent.isEmpty();

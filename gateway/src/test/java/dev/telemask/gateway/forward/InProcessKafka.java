@@ -41,7 +41,9 @@ final class InProcessKafka implements AutoCloseable {
         try (var admin = cluster.admin()) {
             List<NewTopic> created = new ArrayList<>();
             for (String topic : topics) {
-                created.add(new NewTopic(topic, 1, (short) 1));
+                // The broker stamps each record as it appends it: a test can tell when a record arrived, not when it was sent.
+                created.add(new NewTopic(topic, 1, (short) 1).configs(java.util.Map.of("message.timestamp.type",
+                        "LogAppendTime")));
             }
             admin.createTopics(created).all().get();
         }

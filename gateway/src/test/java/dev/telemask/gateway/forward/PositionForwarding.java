@@ -67,6 +67,8 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
     private final Map<String, Map<Instant, Set<String>>> fromKafka = new ConcurrentHashMap<>();
     private final Map<String, Map<Instant, Set<String>>> fromWebhook = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> kafkaBodies = new ConcurrentHashMap<>();
+    /** Per IMEI: when the broker appended each of its positions (the topic's LogAppendTime). */
+    private final Map<String, List<Long>> appendedAt = new ConcurrentHashMap<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
 
     @Override
@@ -174,6 +176,52 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
                 "erasing the positions erases their deliveries");
     }
 
+    /**
+     * An erasure that meets a send under way (the forwarder has taken the rows and waits for a broker that is away)
+     * and a broker that comes back at that moment: whatever of the erased positions reaches Kafka was appended before
+     * the erasure answered, none after it.
+     */
+    @Test
+    void aPositionErasedWhileItsSendIsUnderWayNeverReachesKafkaAfterTheErasure() throws Exception {
+        long imei = device(policy);
+        long start = T0 + 2 * 3_600_000L;
+        String outbox = "FROM webhook_deliveries WHERE sink = 'kafka' AND imei = " + imei + " AND device_time >= '"
+                + Instant.ofEpochMilli(start) + "' AND device_time < '" + Instant.ofEpochMilli(start + 3_600_000L) + "'";
+        kafka.stopBroker();
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> erasure;
+        try {
+            try (DeviceClient device = connectAccepted(imei)) {
+                sendAcknowledged(device, Drives.driving(start, 6));
+            }
+            assertTrue(!masked(settled(imei)).isEmpty(), "positions to forward");
+            // Taken by the forwarder: locked by its claim, or leased, or tried.
+            Eventually.holds(() -> queryNumber("SELECT count(*) " + outbox) > 0
+                    && (queryNumber("SELECT count(*) FROM (SELECT id " + outbox + " FOR UPDATE SKIP LOCKED) free") == 0
+                    || queryNumber("SELECT count(*) " + outbox + " AND (attempts > 0 OR next_attempt_at > now())") > 0),
+                    Duration.ofSeconds(60), () -> "the forwarder never took the rows");
+            erasure = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort()
+                    + "/api/v1/devices/" + imei + "/erase?from=" + Instant.ofEpochMilli(start) + "&to="
+                    + Instant.ofEpochMilli(start + 3_600_000L))).header("Authorization", "Bearer " + admin)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } finally {
+            kafka.startBroker();
+        }
+        HttpResponse<String> erased = erasure.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        long answeredAt = System.currentTimeMillis();
+        assertEquals(200, erased.statusCode(), erased.body());
+        assertEquals(0, queryNumber("SELECT count(*) " + outbox), "nothing of the erased positions left to send");
+        // A bounded read of what the topic holds, longer than the producer takes to find a broker that came back
+        // (its reconnect backoff is at most 10 s): not a wait for an event.
+        Instant deadline = Instant.now().plusSeconds(15);
+        while (Instant.now().isBefore(deadline)) {
+            consumeKafka();
+        }
+        List<Long> late = appendedAt.getOrDefault(Long.toString(imei), List.of()).stream()
+                .filter(at -> at > answeredAt).toList();
+        assertEquals(List.of(), late, "erased positions appended to the topic after the erasure answered at "
+                + answeredAt);
+    }
+
     /** Each position came under one delivery id (redelivery of the same id is allowed, a second id is not). */
     private static void assertOneDeliveryEach(Map<Instant, Set<String>> received) {
         received.forEach((time, ids) -> assertEquals(1, ids.size(), time + " came as " + ids));
@@ -205,6 +253,7 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
                 }
                 Instant time = Instant.parse(body.get("position").get("time").asText());
                 kafkaBodies.put(record.key() + "@" + time, body);
+                appendedAt.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>()).add(record.timestamp());
                 fromKafka.computeIfAbsent(record.key(), k -> new ConcurrentHashMap<>())
                         .computeIfAbsent(time, t -> ConcurrentHashMap.newKeySet())
                         .add(new String(delivery.value(), StandardCharsets.US_ASCII));
