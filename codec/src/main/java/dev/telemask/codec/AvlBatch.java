@@ -209,16 +209,35 @@ public final class AvlBatch {
                 from.altitude[r], from.angle[r], from.satellites[r], from.speed[r], from.eventIo[r],
                 from.generation[r]);
         locationCleared[copy] = from.locationCleared[r];
-        for (int e = from.ioStart[r], end = e + from.ioCount[r]; e < end; e++) {
-            if (from.ioRemoved[e]) {
+        // One capacity check for the record's elements, then plain stores: the privacy engine copies every record
+        // it keeps or masks, a dozen elements each.
+        int start = from.ioStart[r];
+        int end = start + from.ioCount[r];
+        if (elements + (end - start) > ioId.length) {
+            growElements(Math.max(elements + (end - start), Math.max(INITIAL_ELEMENTS, ioId.length * 2)));
+        }
+        int e = elements;
+        for (int s = start; s < end; s++) {
+            if (from.ioRemoved[s]) {
                 continue;
             }
-            if (from.ioWidth[e] == WIDTH_VARIABLE) {
-                addNx(from.ioId[e], from.nx, from.nxOffset[e], (int) from.ioValue[e]);
-            } else {
-                addIo(from.ioId[e], from.ioWidth[e], from.ioValue[e]);
+            ioId[e] = from.ioId[s];
+            ioWidth[e] = from.ioWidth[s];
+            ioRemoved[e] = false;
+            if (from.ioWidth[s] == WIDTH_VARIABLE) {
+                int length = (int) from.ioValue[s];
+                if (nxSize + length > nx.length) {
+                    nx = Arrays.copyOf(nx, Math.max(Math.max(INITIAL_NX_BYTES, nx.length * 2), nxSize + length));
+                }
+                System.arraycopy(from.nx, from.nxOffset[s], nx, nxSize, length);
+                nxOffset[e] = nxSize;
+                nxSize += length;
             }
+            ioValue[e] = from.ioValue[s];
+            e++;
         }
+        ioCount[copy] = e - elements;
+        elements = e;
         return copy;
     }
 

@@ -9,10 +9,11 @@ import java.util.Arrays;
  * (masked), the records that must wait (raw, to be stored {@link Treatment#SEALED sealed}), and the keys of sealed
  * records that are resolved now.
  *
- * <p>A frame's new records join the pending list at once and the decided ones are masked as copies, so a frame
- * costs its own records, not the whole backlog; {@link #committed()} then drops what was decided and takes up the
- * new state once the frame's transaction committed, {@link #rolledBack()} drops the frame's records again, so a
- * resent frame is judged exactly as the first send was. What a frame does:
+ * <p>A frame's new records join the pending list at once, read from the ledger's copy of the frame, and the decided
+ * ones are masked as copies, so a frame costs its own records, not the whole backlog; {@link #committed()} then drops
+ * what was decided, copies in the frame's records that still wait, and takes up the new state once the frame's
+ * transaction committed; {@link #rolledBack()} drops the frame's records again, so a resent frame is judged exactly
+ * as the first send was. What a frame does:
  * <ul>
  *   <li>a record outside {@code [minTimeMillis, maxTimeMillis]} (older than retention, or too far ahead of the
  *   gateway's clock) is not stored and counted ({@link #outOfBounds()});</li>
@@ -82,6 +83,9 @@ public final class DeviceLedger {
         late = 0;
         resends = 0;
         recentPushedThisFrame = 0;
+        // Records of an earlier frame still read from lastFrame (it was neither committed nor rolled back) are
+        // copied in before lastFrame takes the new one.
+        pending.adoptFrameRecords();
         if (frame != null && frame != lastFrame) {
             if (lastFrame == null) {
                 lastFrame = new AvlBatch();
@@ -116,7 +120,7 @@ public final class DeviceLedger {
                     int o = append(frame, r);
                     treatments[o] = PolicyEngine.maskLate(policy, narrowed, out, o).code();
                 }
-            } else if (!pending.add(frame, r, flags, nowMillis, false)) {
+            } else if (!pending.addFrameRecord(lastFrame, r, flags, nowMillis)) {
                 resends++;
             }
         }
@@ -133,10 +137,9 @@ public final class DeviceLedger {
                 resolve(pending.timeAt(i), pending.eventAt(i));
             }
         }
-        AvlBatch waiting = pending.records();
         for (int i = decided, size = pending.size(); i < size; i++) {
             if (!pending.storedAt(i)) {
-                int o = append(waiting, pending.slot(i));
+                int o = append(pending.batchAt(i), pending.rowAt(i));
                 treatments[o] = Treatment.SEALED.code();
                 sealFlags[o] = (byte) pending.flagsAt(i);
             }
@@ -213,6 +216,19 @@ public final class DeviceLedger {
         pending.dropUnstored();
         decidedThisFrame = 0;
         recentPushedThisFrame = 0;
+    }
+
+    /**
+     * The batch to decode the device's next frame into, to pass to {@link #apply}, which then copies nothing: this
+     * ledger's own copy of the last frame, made at first use. Records of the last frame still read from it (neither
+     * committed nor rolled back) are copied in first, so the caller may overwrite it.
+     */
+    public AvlBatch frameBatch() {
+        pending.adoptFrameRecords();
+        if (lastFrame == null) {
+            lastFrame = new AvlBatch();
+        }
+        return lastFrame;
     }
 
     /**
@@ -311,9 +327,9 @@ public final class DeviceLedger {
         if (newest < 0) {
             return false;
         }
-        AvlBatch waiting = pending.records();
-        int slot = pending.slot(newest);
-        return policy.dropPrivate || policy.inZone(waiting.latitude(slot), waiting.longitude(slot));
+        AvlBatch waiting = pending.batchAt(newest);
+        int row = pending.rowAt(newest);
+        return policy.dropPrivate || policy.inZone(waiting.latitude(row), waiting.longitude(row));
     }
 
     /** The committed state (for tests and diagnostics). */

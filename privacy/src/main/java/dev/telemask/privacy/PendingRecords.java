@@ -8,158 +8,297 @@ import java.util.Arrays;
  * {@link ArrivalFlags}, its receive time and whether it is already stored sealed. The engine decides a prefix of
  * them at a time ({@link TripDecider}); the rest waits.
  *
+ * <p>The records of the frame being worked out are not copied in: they are read where the ledger keeps the frame
+ * ({@link #addFrameRecord}) until the frame's commit, which copies in only those still waiting. Records that leave
+ * keep their place in the own batch until the dead ones outnumber the live ones, so a frame costs its own records,
+ * not the backlog again. Read a record with {@link #batchAt} and {@link #rowAt}.
+ *
  * <p>Owned by one device's connection: not thread-safe. Grows to the largest backlog it held and keeps its arrays.
  */
 public final class PendingRecords {
-    // The arrays start empty and are allocated at the first record: an idle connection holds three of these.
+    // The arrays start empty and are allocated at the first record: an idle connection holds a few of these.
     private static final int INITIAL = 16;
+    /** The records copied in; rows of records that left stay until {@link #compact}. */
     private AvlBatch records = new AvlBatch();
-    /** What {@link #keepFrom} and {@link #dropUnstored} rebuild into, then swap with; made at first use. */
-    private PendingRecords spare;
-    private int[] order = {};
+    /** What {@link #compact} copies the live records into, then swaps with; made at first use. */
+    private AvlBatch spare;
+    /** The frame the borrowed records are read from, while any are. */
+    private AvlBatch frame;
+    private int borrowed;
+    private int unstored;
+    /** Records here that live in {@link #records}. */
+    private int ownLive;
+
+    // Per record in device-time order, at positions head .. head + size - 1.
+    private int head;
+    private int size;
+    /** Row in {@link #records}, or {@code ~row} in {@link #frame} for a borrowed record. */
+    private int[] rows = {};
+    private long[] times = {};
+    private int[] events = {};
     private byte[] flags = {};
     private long[] receivedAt = {};
     private boolean[] stored = {};
-    private int[] events = {};
 
     /** Empties it, keeping its arrays. */
     public void clear() {
         records.clear();
+        frame = null;
+        borrowed = 0;
+        unstored = 0;
+        ownLive = 0;
+        head = 0;
+        size = 0;
     }
 
     public int size() {
-        return records.size();
+        return size;
     }
 
     /**
-     * Adds record {@code r} of {@code from} in device-time order (then event ID order) and returns true, or returns
-     * false (adding nothing) when a record with the same device time and event ID is already here: a resend.
+     * Adds a copy of record {@code r} of {@code from} in device-time order (then event ID order) and returns true, or
+     * returns false (adding nothing) when a record with the same device time and event ID is already here: a resend.
      */
     public boolean add(AvlBatch from, int r, int arrivalFlags, long receivedAtMillis, boolean alreadyStored) {
-        long time = from.timestamp(r);
-        int event = from.eventIo(r);
-        int n = records.size();
-        // Insertion point by time; devices mostly append, so search from the end.
-        // Records of one millisecond go by event ID, not by arrival, so that every arrival order gives one order.
-        int at = n;
-        while (at > 0 && (timeAt(at - 1) > time || (timeAt(at - 1) == time && events[order[at - 1]] > event))) {
-            at--;
-        }
-        if (at > 0 && timeAt(at - 1) == time && events[order[at - 1]] == event) {
+        int at = insertionPoint(from.timestamp(r), from.eventIo(r));
+        if (at < 0) {
             return false;
         }
-        if (n == order.length) {
-            int capacity = Math.max(INITIAL, n * 2);
-            order = Arrays.copyOf(order, capacity);
-            flags = Arrays.copyOf(flags, capacity);
-            receivedAt = Arrays.copyOf(receivedAt, capacity);
-            stored = Arrays.copyOf(stored, capacity);
-            events = Arrays.copyOf(events, capacity);
-        }
-        int slot = records.appendRecord(from, r);
-        System.arraycopy(order, at, order, at + 1, n - at);
-        order[at] = slot;
-        flags[slot] = (byte) arrivalFlags;
-        receivedAt[slot] = receivedAtMillis;
-        stored[slot] = alreadyStored;
-        events[slot] = event;
+        insert(at, records.appendRecord(from, r), from.timestamp(r), from.eventIo(r), arrivalFlags, receivedAtMillis,
+                alreadyStored);
+        ownLive++;
         return true;
     }
 
     /**
-     * What a committed frame leaves: drops the first {@code n} records (decided, their decided form stored) and marks
-     * the rest stored (they were written sealed). Costs nothing when nothing was decided.
+     * As {@link #add}, not stored yet, without copying: the record is read from {@code frame} (which must stay as it
+     * is) until {@link #keepFrom}, {@link #dropUnstored} or {@link #adoptFrameRecords}. All borrowed records come
+     * from one frame.
      */
-    public void keepFrom(int n) {
-        if (n == 0) {
-            for (int i = 0, size = size(); i < size; i++) {
-                stored[order[i]] = true;
-            }
+    boolean addFrameRecord(AvlBatch frame, int r, int arrivalFlags, long receivedAtMillis) {
+        if (borrowed > 0 && frame != this.frame) {
+            throw new IllegalStateException("records of two frames borrowed at once");
+        }
+        int at = insertionPoint(frame.timestamp(r), frame.eventIo(r));
+        if (at < 0) {
+            return false;
+        }
+        this.frame = frame;
+        borrowed++;
+        insert(at, ~r, frame.timestamp(r), frame.eventIo(r), arrivalFlags, receivedAtMillis, false);
+        return true;
+    }
+
+    /**
+     * Where a record of {@code time} and {@code event} goes, or -1 when one of that time and event is here. Devices
+     * mostly append, so it searches from the end; records of one millisecond go by event ID, not by arrival, so that
+     * every arrival order gives one order.
+     */
+    private int insertionPoint(long time, int event) {
+        int at = size;
+        while (at > 0 && (times[head + at - 1] > time
+                || (times[head + at - 1] == time && events[head + at - 1] > event))) {
+            at--;
+        }
+        if (at > 0 && times[head + at - 1] == time && events[head + at - 1] == event) {
+            return -1;
+        }
+        return at;
+    }
+
+    private void insert(int at, int row, long time, int event, int arrivalFlags, long receivedAtMillis,
+                        boolean alreadyStored) {
+        if (head + size == rows.length) {
+            makeRoom();
+        }
+        int p = head + at;
+        int tail = size - at;
+        if (tail > 0) {
+            System.arraycopy(rows, p, rows, p + 1, tail);
+            System.arraycopy(times, p, times, p + 1, tail);
+            System.arraycopy(events, p, events, p + 1, tail);
+            System.arraycopy(flags, p, flags, p + 1, tail);
+            System.arraycopy(receivedAt, p, receivedAt, p + 1, tail);
+            System.arraycopy(stored, p, stored, p + 1, tail);
+        }
+        rows[p] = row;
+        times[p] = time;
+        events[p] = event;
+        flags[p] = (byte) arrivalFlags;
+        receivedAt[p] = receivedAtMillis;
+        stored[p] = alreadyStored;
+        if (!alreadyStored) {
+            unstored++;
+        }
+        size++;
+    }
+
+    /** Moves the records to the front when the arrays' start is free, else doubles the arrays. */
+    private void makeRoom() {
+        if (head > 0 && size <= rows.length / 2) {
+            move(head, 0, size);
+            head = 0;
             return;
         }
-        rebuild(n, false);
+        int capacity = Math.max(INITIAL, rows.length * 2);
+        rows = Arrays.copyOf(rows, capacity);
+        times = Arrays.copyOf(times, capacity);
+        events = Arrays.copyOf(events, capacity);
+        flags = Arrays.copyOf(flags, capacity);
+        receivedAt = Arrays.copyOf(receivedAt, capacity);
+        stored = Arrays.copyOf(stored, capacity);
+    }
+
+    private void move(int from, int to, int n) {
+        System.arraycopy(rows, from, rows, to, n);
+        System.arraycopy(times, from, times, to, n);
+        System.arraycopy(events, from, events, to, n);
+        System.arraycopy(flags, from, flags, to, n);
+        System.arraycopy(receivedAt, from, receivedAt, to, n);
+        System.arraycopy(stored, from, stored, to, n);
+    }
+
+    /**
+     * What a committed frame leaves: drops the first {@code n} records (decided, their decided form stored) and marks
+     * the rest stored (they were written sealed); the frame's records among them are copied in now.
+     */
+    public void keepFrom(int n) {
+        for (int p = head, end = head + n; p < end; p++) {
+            if (rows[p] >= 0) {
+                ownLive--;
+            }
+        }
+        head += n;
+        size -= n;
+        if (unstored > 0) {
+            for (int p = head, end = head + size; p < end; p++) {
+                stored[p] = true;
+            }
+            unstored = 0;
+        }
+        adoptFrameRecords();
+        if (size == 0) {
+            records.clear();
+            head = 0;
+        } else if (records.size() - ownLive > Math.max(INITIAL, ownLive)) {
+            compact();
+        }
     }
 
     /** What a frame that was not stored leaves: the records it added (not stored yet) are dropped again. */
     public void dropUnstored() {
-        for (int i = 0, size = size(); i < size; i++) {
-            if (!stored[order[i]]) {
-                rebuild(0, true);
-                return;
+        if (unstored == 0) {
+            return;
+        }
+        int w = head;
+        for (int p = head, end = head + size; p < end; p++) {
+            if (stored[p]) {
+                if (w != p) {
+                    move(p, w, 1);
+                }
+                w++;
+            } else if (rows[p] >= 0) {
+                ownLive--;
             }
+        }
+        size = w - head;
+        unstored = 0;
+        borrowed = 0;
+        frame = null;
+        if (size == 0) {
+            records.clear();
+            head = 0;
         }
     }
 
-    /** Keeps records {@code from ..} (only the stored ones when {@code storedOnly}), all marked stored. */
-    private void rebuild(int from, boolean storedOnly) {
+    /** Copies in the records read from the frame, so that the frame may change; costs nothing when there are none. */
+    void adoptFrameRecords() {
+        if (borrowed == 0) {
+            return;
+        }
+        for (int p = head, end = head + size; p < end; p++) {
+            if (rows[p] < 0) {
+                rows[p] = records.appendRecord(frame, ~rows[p]);
+                ownLive++;
+            }
+        }
+        borrowed = 0;
+        frame = null;
+    }
+
+    /** Copies the live records into a fresh batch, dropping the rows of records that left. */
+    private void compact() {
         if (spare == null) {
-            spare = new PendingRecords();
+            spare = new AvlBatch();
         }
         spare.clear();
-        for (int i = from, size = size(); i < size; i++) {
-            int slot = order[i];
-            if (!storedOnly || stored[slot]) {
-                spare.add(records, slot, flags[slot], receivedAt[slot], true);
+        for (int p = head, end = head + size; p < end; p++) {
+            if (rows[p] >= 0) {
+                rows[p] = spare.appendRecord(records, rows[p]);
             }
         }
         AvlBatch r = records;
-        records = spare.records;
-        spare.records = r;
-        int[] o = order;
-        order = spare.order;
-        spare.order = o;
-        byte[] f = flags;
-        flags = spare.flags;
-        spare.flags = f;
-        long[] t = receivedAt;
-        receivedAt = spare.receivedAt;
-        spare.receivedAt = t;
-        boolean[] st = stored;
-        stored = spare.stored;
-        spare.stored = st;
-        int[] e = events;
-        events = spare.events;
-        spare.events = e;
+        records = spare;
+        spare = r;
     }
 
     /** Copies records {@code from ..} of {@code other} (its order) into this emptied one. */
     public void copyTail(PendingRecords other, int from, boolean markStored) {
         clear();
         for (int i = from, n = other.size(); i < n; i++) {
-            int slot = other.order[i];
-            add(other.records, slot, other.flags[slot], other.receivedAt[slot], markStored || other.stored[slot]);
+            add(other.batchAt(i), other.rowAt(i), other.flagsAt(i), other.receivedAtMillis(i),
+                    markStored || other.storedAt(i));
         }
     }
 
-    /** The batch holding the records; index it with {@link #slot}, not with the order position. */
+    /** The batch holding the records copied in; index it with {@link #slot}. */
     public AvlBatch records() {
         return records;
     }
 
-    /** Where the {@code i}-th record in device-time order lives in {@link #records()}. */
+    /**
+     * Where the {@code i}-th record in device-time order lives in {@link #records()}.
+     *
+     * @throws IllegalStateException when that record is read from the frame being worked out ({@link #rowAt})
+     */
     public int slot(int i) {
-        return order[i];
+        int row = rows[head + i];
+        if (row < 0) {
+            throw new IllegalStateException("record " + i + " is read from the frame, not copied in");
+        }
+        return row;
+    }
+
+    /** The batch holding the {@code i}-th record in device-time order; index it with {@link #rowAt}. */
+    public AvlBatch batchAt(int i) {
+        return rows[head + i] >= 0 ? records : frame;
+    }
+
+    /** Where the {@code i}-th record in device-time order lives in {@link #batchAt}. */
+    public int rowAt(int i) {
+        int row = rows[head + i];
+        return row >= 0 ? row : ~row;
     }
 
     public long timeAt(int i) {
-        return records.timestamp(order[i]);
+        return times[head + i];
     }
 
     /** The event ID the device sent with the {@code i}-th record (masking may clear the record's own). */
     public int eventAt(int i) {
-        return events[order[i]];
+        return events[head + i];
     }
 
     public int flagsAt(int i) {
-        return flags[order[i]];
+        return flags[head + i];
     }
 
     public long receivedAtMillis(int i) {
-        return receivedAt[order[i]];
+        return receivedAt[head + i];
     }
 
     /** Whether the {@code i}-th record is stored sealed already (written by an earlier frame). */
     public boolean storedAt(int i) {
-        return stored[order[i]];
+        return stored[head + i];
     }
 }

@@ -57,10 +57,10 @@ public final class TripDecider {
                              long nowMillis, long expiryMillis, AvlBatch decided, Treatments out) {
         int n = pending.size();
         out.reset(n);
-        AvlBatch batch = pending.records();
         int i = 0;
         for (; i < n; i++) {
-            int r = pending.slot(i);
+            AvlBatch batch = pending.batchAt(i);
+            int r = pending.rowAt(i);
             long time = pending.timeAt(i);
             int flags = pending.flagsAt(i);
             // Beyond the cap, the oldest waiting records are decided as if expired: a device cannot make the
@@ -198,7 +198,6 @@ public final class TripDecider {
         if (policy.graceMillis <= 0) {
             return 0;
         }
-        AvlBatch batch = pending.records();
         boolean privateMode = privateModeAtStart;
         long previous = pending.timeAt(start);
         for (int j = start + 1, n = pending.size(); j < n; j++) {
@@ -209,8 +208,8 @@ public final class TripDecider {
             if (time > windowEnd) {
                 return 0;
             }
-            int inputs = readInputs(policy, batch, pending.slot(j), DeviceState.UNKNOWN, DeviceState.UNKNOWN,
-                    privateMode);
+            int inputs = readInputs(policy, pending.batchAt(j), pending.rowAt(j), DeviceState.UNKNOWN,
+                    DeviceState.UNKNOWN, privateMode);
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);
             privateMode = privateMode(inputs);

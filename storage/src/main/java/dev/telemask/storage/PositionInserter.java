@@ -316,6 +316,7 @@ final class PositionInserter {
             anyResolved |= batch.resolvedCount() > 0;
         }
         byte[] keyId = null;
+        RecordSealer.SealedBlob blob = null; // one buffer for every record this transaction seals
         int staged = 0;
         copy.start(pg.getCopyAPI().copyIn("COPY " + SEALED_STAGING + " (op, " + SEALED_COLUMNS
                 + ") FROM STDIN (FORMAT binary)"));
@@ -345,7 +346,10 @@ final class PositionInserter {
                     if (keyId == null) {
                         keyId = sealer.sealingKeyId().getBytes(StandardCharsets.US_ASCII);
                     }
-                    byte[] sealed = sealer.seal(batch.imei(), records, r, batch.sealFlags(r));
+                    if (blob == null) {
+                        blob = new RecordSealer.SealedBlob();
+                    }
+                    sealer.seal(batch.imei(), records, r, batch.sealFlags(r), blob);
                     copy.row(SEALED_FIELDS);
                     copy.int2(OP_INSERT);
                     copy.int8(batch.imei());
@@ -355,8 +359,8 @@ final class PositionInserter {
                     copy.timestamp(batch.sealedUntilMillis());
                     copy.byteaHeader(keyId.length);
                     copy.raw(keyId, 0, keyId.length);
-                    copy.byteaHeader(sealed.length);
-                    copy.raw(sealed, 0, sealed.length);
+                    copy.byteaHeader(blob.length());
+                    copy.raw(blob.bytes(), 0, blob.length());
                     staged++;
                 }
             }

@@ -44,6 +44,8 @@ public final class RecordSealer {
         byte[] plain = new byte[512];
         int length;
         final byte[] aad = new byte[8 + 8 + 4 + 64];
+        /** A device state's associated data: the label, the IMEI in decimal, the key id. */
+        final byte[] stateAad = new byte[STATE_LABEL.length + 20 + 1 + 64];
 
         Workspace() {
             try {
@@ -74,10 +76,45 @@ public final class RecordSealer {
     public byte[] seal(long imei, AvlBatch batch, int r, int flags) {
         Workspace w = workspaces.get();
         encode(w, batch, r, flags);
+        byte[] out = new byte[HEADER + w.length + TAG_BITS / 8];
+        sealEncoded(w, imei, batch, r, out);
+        return out;
+    }
+
+    /**
+     * As {@link #seal}, into {@code into} (grown when it is too small), for a caller that copies the blob on at once:
+     * a writer sealing many records reuses one buffer instead of an array per record.
+     */
+    public void seal(long imei, AvlBatch batch, int r, int flags, SealedBlob into) {
+        Workspace w = workspaces.get();
+        encode(w, batch, r, flags);
+        into.length = HEADER + w.length + TAG_BITS / 8;
+        if (into.bytes.length < into.length) {
+            into.bytes = new byte[Math.max(into.length, into.bytes.length * 2)];
+        }
+        sealEncoded(w, imei, batch, r, into.bytes);
+    }
+
+    /** A sealed record in a buffer {@link #seal(long, AvlBatch, int, int, SealedBlob)} reuses: bytes 0 .. length. */
+    public static final class SealedBlob {
+        private byte[] bytes = new byte[256];
+        private int length;
+
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        public int length() {
+            return length;
+        }
+    }
+
+    /** Seals the plaintext {@link #encode} left in {@code w} into {@code out}, which has exactly the room for it. */
+    private void sealEncoded(Workspace w, long imei, AvlBatch batch, int r, byte[] out) {
+        // The epoch is taken per seal, as before: it counts every seal against the epoch's limit.
         SealingEpochs.Epoch epoch = epochs.forOneSeal();
         int aadLength = aad(w, imei, batch.timestamp(r), batch.eventIo(r), epoch.keyId());
         random.nextBytes(w.nonce);
-        byte[] out = new byte[HEADER + w.length + TAG_BITS / 8];
         out[0] = VERSION;
         putLong(out, 1, epoch.id());
         System.arraycopy(w.nonce, 0, out, 1 + EPOCH_BYTES, NONCE_BYTES);
@@ -85,15 +122,14 @@ public final class RecordSealer {
             w.cipher.init(Cipher.ENCRYPT_MODE, epoch.key(), new GCMParameterSpec(TAG_BITS, w.nonce));
             w.cipher.updateAAD(w.aad, 0, aadLength);
             int n = w.cipher.doFinal(w.plain, 0, w.length, out, HEADER);
-            if (n != out.length - HEADER) {
-                throw new IllegalStateException("AES/GCM wrote " + n + " bytes, expected " + (out.length - HEADER));
+            if (n != w.length + TAG_BITS / 8) {
+                throw new IllegalStateException("AES/GCM wrote " + n + " bytes, expected " + (w.length + TAG_BITS / 8));
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("sealing failed", e);
         } finally {
             Arrays.fill(w.plain, 0, w.length, (byte) 0); // no clear coordinates left lying in the heap
         }
-        return out;
     }
 
     /**
@@ -149,7 +185,8 @@ public final class RecordSealer {
     public byte[] sealDeviceState(long imei, byte[] state) {
         SealingEpochs.Epoch epoch = epochs.forOneSeal();
         String keyId = epoch.keyId();
-        byte[] nonce = new byte[NONCE_BYTES];
+        Workspace w = workspaces.get();
+        byte[] nonce = w.nonce;
         random.nextBytes(nonce);
         int head = 2 + keyId.length() + EPOCH_BYTES + NONCE_BYTES;
         byte[] out = new byte[head + state.length + TAG_BITS / 8];
@@ -161,9 +198,9 @@ public final class RecordSealer {
         putLong(out, 2 + keyId.length(), epoch.id());
         System.arraycopy(nonce, 0, out, 2 + keyId.length() + EPOCH_BYTES, NONCE_BYTES);
         try {
-            Cipher cipher = workspaces.get().cipher;
+            Cipher cipher = w.cipher;
             cipher.init(Cipher.ENCRYPT_MODE, epoch.key(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(stateAad(imei, keyId));
+            cipher.updateAAD(w.stateAad, 0, stateAad(w.stateAad, imei, keyId));
             cipher.doFinal(state, 0, state.length, out, head);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("sealing failed", e);
@@ -191,10 +228,11 @@ public final class RecordSealer {
         SecretKey key = epochBytes == 0 ? keys.key(keyId) : epochs.key(keyId, getLong(stored, 2 + idLength));
         int head = 2 + idLength + epochBytes + NONCE_BYTES;
         try {
-            Cipher cipher = workspaces.get().cipher;
+            Workspace w = workspaces.get();
+            Cipher cipher = w.cipher;
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, head - NONCE_BYTES,
                     NONCE_BYTES));
-            cipher.updateAAD(stateAad(imei, keyId));
+            cipher.updateAAD(w.stateAad, 0, stateAad(w.stateAad, imei, keyId));
             return cipher.doFinal(stored, head, stored.length - head);
         } catch (AEADBadTagException e) {
             throw new SealedRecordException(what + " does not open: another key of id '" + keyId + "', altered, or"
@@ -204,9 +242,35 @@ public final class RecordSealer {
         }
     }
 
-    private static byte[] stateAad(long imei, String keyId) {
-        return ("telemask-device-state-v1\u0000" + imei + "\u0000" + keyId)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] STATE_LABEL = "telemask-device-state-v1\u0000"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * Writes a device state's associated data into {@code into} and returns its length: the UTF-8 bytes of
+     * {@code "telemask-device-state-v1\0" + imei + "\0" + keyId}, built without a string (it is done per frame).
+     */
+    static int stateAad(byte[] into, long imei, String keyId) {
+        System.arraycopy(STATE_LABEL, 0, into, 0, STATE_LABEL.length);
+        int o = STATE_LABEL.length;
+        int digits = 1;
+        for (long rest = imei / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        if (imei < 0) {
+            into[o++] = '-';
+        }
+        long rest = imei;
+        for (int i = o + digits - 1; i >= o; i--) {
+            into[i] = (byte) ('0' + Math.abs(rest % 10));
+            rest /= 10;
+        }
+        o += digits;
+        into[o++] = 0;
+        // Key ids are ASCII (SealingKeys checks them), at most 64 characters.
+        for (int i = 0; i < keyId.length(); i++) {
+            into[o++] = (byte) keyId.charAt(i);
+        }
+        return o;
     }
 
     private static int aad(Workspace w, long imei, long deviceTimeMillis, int eventIo, String keyId) {

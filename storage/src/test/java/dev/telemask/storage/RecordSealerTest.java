@@ -215,4 +215,38 @@ class RecordSealerTest {
         assertArrayEquals(state, new RecordSealer(keys).openDeviceState(IMEI, resealed));
         assertThrows(SealedRecordException.class, () -> sealer.openDeviceState(IMEI + 1, resealed));
     }
+
+    @Test
+    void aBlobSealedIntoAReusedBufferOpensAndDiffersEveryTime() {
+        RecordSealer sealer = sealer(line("k1", 1));
+        RecordSealer.SealedBlob blob = new RecordSealer.SealedBlob();
+        Random random = new Random(7);
+        AvlBatch batch = new AvlBatch();
+        AvlBatch opened = new AvlBatch();
+        java.util.Set<String> nonces = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            // Records of every size, so the buffer is reused for shorter blobs and grown for longer ones.
+            int r = SealedRecordsFixture.randomRecord(random, batch, T0 + i);
+            sealer.seal(IMEI, batch, r, i & 0xFF, blob);
+            byte[] sealed = java.util.Arrays.copyOf(blob.bytes(), blob.length());
+            assertTrue(nonces.add(java.util.HexFormat.of().formatHex(sealed, 9, 21)), "a fresh nonce per seal");
+            assertEquals(i & 0xFF, sealer.open(IMEI, batch.timestamp(r), batch.eventIo(r), "k1", sealed, opened));
+            assertEquals(SealedRecordsFixture.describe(batch, r),
+                    SealedRecordsFixture.describe(opened, opened.size() - 1), "record " + i);
+        }
+    }
+
+    @Test
+    void aDeviceStateIsBoundToTheSameBytesAsEver() {
+        byte[] into = new byte[128];
+        for (long imei : new long[] {0, 7, 10, 99, IMEI, 999_999_999_999_999L, -1, -10, Long.MAX_VALUE,
+                Long.MIN_VALUE}) {
+            for (String keyId : new String[] {"k1", "env", "a".repeat(64)}) {
+                byte[] expected = ("telemask-device-state-v1\u0000" + imei + "\u0000" + keyId)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                int n = RecordSealer.stateAad(into, imei, keyId);
+                assertArrayEquals(expected, java.util.Arrays.copyOf(into, n), imei + " " + keyId);
+            }
+        }
+    }
 }

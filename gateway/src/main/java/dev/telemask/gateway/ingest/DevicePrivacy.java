@@ -134,6 +134,11 @@ final class DevicePrivacy {
                 || ledger.presenceHidden(device.policy(), device.consent(), manualPrivate, nowMillis);
     }
 
+    /** The batch to decode the next frame into ({@link DeviceLedger#frameBatch}): masking it copies nothing. */
+    AvlBatch frameBatch() {
+        return ledger.frameBatch();
+    }
+
     /** The raw records of the last frame masked, kept for {@link #mask} to work them out again. */
     AvlBatch lastFrame() {
         return ledger.lastFrame();

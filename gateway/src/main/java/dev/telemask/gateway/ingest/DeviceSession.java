@@ -249,7 +249,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     }
 
     private void process(ByteBuf frame) {
-        AvlBatch batch = DecodedFrames.batch();
+        // Decoded straight into the ledger's copy of the frame: no frame is in flight here (see processPending),
+        // so nothing still needs the last one.
+        AvlBatch batch = privacy.frameBatch();
         try {
             if (TcpAvlCodec.frameKind(frame) == TcpAvlCodec.FrameKind.COMMAND) {
                 CommandMessage message = CommandCodec.decode(frame);
