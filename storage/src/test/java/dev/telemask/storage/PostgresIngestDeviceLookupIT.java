@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Device look-ups, quarantine registration, change notifications and the privacy state saved with a batch. The
  * SQL is the same on both dialects, so plain PostgreSQL suffices.
  */
-class PostgresDeviceDirectoryIT extends DatabaseContract {
+class PostgresIngestDeviceLookupIT extends DatabaseContract {
     private static final long IMEI = 356_307_042_441_013L;
 
     @Override
