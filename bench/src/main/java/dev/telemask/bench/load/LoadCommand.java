@@ -43,6 +43,8 @@ public final class LoadCommand implements Callable<Integer> {
     private static final int MB = 1 << 20;
     /** The longest a forwarding step waits for its window's records to reach the consumer. */
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(5);
+    /** How long the forwarding may make no progress before a step stops waiting for it. */
+    private static final Duration DRAIN_STALLED = Duration.ofSeconds(60);
 
     private final Map<String, String> environment;
     private final PrintStream out;
@@ -261,15 +263,24 @@ public final class LoadCommand implements Callable<Integer> {
                 : null, delivery);
     }
 
-    /** Waits until the consumer read every record acknowledged in the window, or {@link #DRAIN_LIMIT} passed. */
+    /**
+     * Waits until the consumer read every record acknowledged in the window, or {@link #DRAIN_LIMIT} passed, or
+     * nothing more arrived for {@link #DRAIN_STALLED}.
+     */
     private static DeliveryLag.Summary awaitDelivery(DeliveryLag lag, double windowSeconds, PrintStream out)
             throws InterruptedException {
         long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
         long awaited = lag.awaited();
-        while (awaited > 0 && System.nanoTime() < deadline) {
+        long progressAt = System.nanoTime();
+        while (awaited > 0 && System.nanoTime() < deadline
+                && System.nanoTime() - progressAt < DRAIN_STALLED.toNanos()) {
             out.printf(Locale.ROOT, "  forwarding: %d records of the window still to be read%n", awaited);
             sleepUntil(System.nanoTime() + SAMPLE_EVERY.toNanos());
-            awaited = lag.awaited();
+            long now = lag.awaited();
+            if (now < awaited) {
+                progressAt = System.nanoTime();
+            }
+            awaited = now;
         }
         return lag.summary(windowSeconds);
     }

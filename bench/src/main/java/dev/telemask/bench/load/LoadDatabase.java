@@ -87,14 +87,14 @@ public final class LoadDatabase implements AutoCloseable {
     }
 
     /**
-     * As {@link #registerDevices(String, long, int, Duration, Duration)}; without {@code privateTrips} the policy's
+     * As {@link #registerDevices(String, long, int, Duration, Duration)}; without {@code tripsMayBePrivate} the policy's
      * private-mode switch is a value the simulated devices never send (they send 0 or 1 on IO 391), so no trip is
      * private and every record is stored exact: each one is then forwarded, where forwarding is on.
      */
     static void registerDevices(String schemaUrl, long imeiBase, int count, Duration graceWindow,
-                                Duration anchorDelay, boolean privateTrips) throws Exception {
+                                Duration anchorDelay, boolean tripsMayBePrivate) throws Exception {
         List<String> tripSettings = new ArrayList<>();
-        if (!privateTrips) {
+        if (!tripsMayBePrivate) {
             tripSettings.add("\"privateModeIo\": {\"id\": 391, \"value\": 2}");
         }
         if (graceWindow != null) {
