@@ -35,6 +35,7 @@ class CommandLineTest {
         assertHelp("Usage: telemask simulate", "--register", "simulate", "--help");
         assertHelp("Usage: telemask simulate", "--records-per-frame", "simulate", "--devices", "5", "-h");
         assertHelp("Usage: telemask load", "--grace-window", "load", "--help");
+        assertTrue(out.contains("--forward-kafka") && out.contains("delivery lag"), out);
         assertHelp("Usage: telemask bench", "zone-attack", "bench", "--help");
         assertTrue(out.contains("idle-connections") && out.contains("decoder") && out.contains("live-latency"), out);
         assertHelp("Usage: telemask bench", "live-latency", "bench", "help");
@@ -69,6 +70,8 @@ class CommandLineTest {
         assertUsageError("--steps", "--steps must be positive device counts, got [0]", "load", "--steps", "0");
         assertUsageError("--measure", "--measure must be positive", "load", "--measure", "0s");
         assertUsageError("--grace-window", "--grace-window must not be negative", "load", "--grace-window", "-1s");
+        assertUsageError("--profile", "--forward-kafka starts a gateway per step", "load", "--forward-kafka",
+                "--profile", "g.jfr");
         assertUsageError("ROWS", "'many' is not an int", "bench", "storage", "jdbc:postgresql://db/x", "many");
         assertUsageError("COMPARISON", "expected one of [WRITERS, SEALED, OPTIMISTIC]", "bench", "storage",
                 "jdbc:postgresql://db/x", "1000", "fastest");

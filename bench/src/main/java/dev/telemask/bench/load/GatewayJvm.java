@@ -46,6 +46,15 @@ public final class GatewayJvm implements AutoCloseable {
      */
     public static GatewayJvm start(Path jar, String heap, Path profile, int maxConnections, String databaseUrl,
                                    Path workDir) throws Exception {
+        return start(jar, heap, profile, maxConnections, databaseUrl, workDir, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, Path, int, String, Path)}, with {@code settings} (TELEMASK_* variables, e.g.
+     * the forwarding's) added to the gateway's environment.
+     */
+    public static GatewayJvm start(Path jar, String heap, Path profile, int maxConnections, String databaseUrl,
+                                   Path workDir, Map<String, String> settings) throws Exception {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: build it with ./mvnw -B package -DskipTests");
         }
@@ -70,6 +79,7 @@ public final class GatewayJvm implements AutoCloseable {
         env.put("TELEMASK_DEVICE_MAX_CONNECTIONS", String.valueOf(maxConnections));
         // The simulated fleet connects from one address, which a real fleet does not.
         env.put("TELEMASK_DEVICE_MAX_CONNECTIONS_PER_ADDRESS", "0");
+        env.putAll(settings);
         GatewayJvm gateway = new GatewayJvm(builder.start(), devicePort, httpPort, log, jar, databaseUrl, workDir);
         gateway.awaitListening(120);
         return gateway;

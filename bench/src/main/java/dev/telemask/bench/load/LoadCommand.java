@@ -41,6 +41,10 @@ public final class LoadCommand implements Callable<Integer> {
 
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
     private static final int MB = 1 << 20;
+    /** The longest a forwarding step waits for its window's records to reach the consumer. */
+    private static final Duration DRAIN_LIMIT = Duration.ofMinutes(5);
+    /** How long the forwarding may make no progress before a step stops waiting for it. */
+    private static final Duration DRAIN_STALLED = Duration.ofSeconds(60);
 
     private final Map<String, String> environment;
     private final PrintStream out;
@@ -87,6 +91,15 @@ public final class LoadCommand implements Callable<Integer> {
                     + " trips in progress, where no record waits sealed)")
     Duration graceWindow;
 
+    @Option(names = "--forward-kafka",
+            description = "measure Kafka forwarding: start a one-node KRaft broker on 127.0.0.1 in this JVM and run"
+                    + " each step twice, on fresh devices each time, first with the gateway's forwarding off, then with"
+                    + " the gateway restarted with forward.kafka.* pointing at the broker, while a consumer reads every"
+                    + " forwarded position; the second run also reports forwarded rows/s and the delivery lag from each"
+                    + " record's ACK to the consumer reading it (p50/p99/max). No simulated trip is private then (every"
+                    + " record is stored exact and forwarded) and --grace-window is 0s unless given; not with --profile")
+    boolean forwardKafka;
+
     /** {@code environment} gives {@code TSDB_URL}; progress and results go to {@code out}. */
     public LoadCommand(Map<String, String> environment, PrintStream out) {
         this.environment = environment;
@@ -99,7 +112,7 @@ public final class LoadCommand implements Callable<Integer> {
         String databaseUrl = url == null || url.isBlank() ? null : url.strip();
         try {
             return new LoadOptions(steps, ratePerDevice, recordsPerFrame, warmUp, measure, gatewayJar.path,
-                    gatewayHeap, profile, tsdbScript, databaseUrl, graceWindow);
+                    gatewayHeap, profile, tsdbScript, databaseUrl, graceWindow, forwardKafka);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -111,24 +124,27 @@ public final class LoadCommand implements Callable<Integer> {
         LoadOptions options = options();
         Path workDir = Path.of("bench", "target", "load").toAbsolutePath();
         out.printf(Locale.ROOT, "load: steps %s at %.1f records/s per device, frames of %d, warm-up %ds, measured %ds,"
-                        + " grace window %s; %d cores, simulator and gateway share them%n", options.steps(),
+                        + " grace window %s%s; %d cores, simulator and gateway share them%n", options.steps(),
                 options.ratePerDevice(), options.recordsPerFrame(), options.warmUp().toSeconds(),
                 options.measure().toSeconds(), options.graceWindow() == null ? "default" : options.graceWindow(),
+                options.forwardKafka() ? "; each step with Kafka forwarding off, then on" : "",
                 Runtime.getRuntime().availableProcessors());
         List<LoadStep> steps = new ArrayList<>();
         try (LoadDatabase database = LoadDatabase.open(options, workDir)) {
             String schemaUrl = database.newSchemaUrl();
-            try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(),
-                    options.profile(), options.maxDevices() + 1_000, schemaUrl, workDir)) {
-                int total = options.steps().stream().mapToInt(Integer::intValue).sum();
-                LoadDatabase.registerDevices(schemaUrl, SimulatorOptions.DEFAULT_IMEI_BASE, total,
-                        options.graceWindow(), null);
-                long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
-                for (int devices : options.steps()) {
-                    LoadStep step = runStep(options, gateway, database, devices, imeiBase, out);
-                    out.println(step.line());
-                    steps.add(step);
-                    imeiBase += devices; // fresh devices each step: no step resends another's records
+            if (options.forwardKafka()) {
+                steps = runForwarding(options, database, schemaUrl, workDir, out);
+            } else {
+                try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(),
+                        options.profile(), options.maxDevices() + 1_000, schemaUrl, workDir)) {
+                    registerDevices(options, schemaUrl, 1);
+                    long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
+                    for (int devices : options.steps()) {
+                        LoadStep step = runStep(options, gateway, database, devices, imeiBase, null, out);
+                        out.println(step.line());
+                        steps.add(step);
+                        imeiBase += devices; // fresh devices each step: no step resends another's records
+                    }
                 }
             }
         }
@@ -136,15 +152,72 @@ public final class LoadCommand implements Callable<Integer> {
         return steps.stream().allMatch(s -> s.unacknowledged() == 0) ? 0 : 1;
     }
 
+    /**
+     * Registers every device the steps use, {@code runsPerStep} fleets of each step's size. With forwarding no trip
+     * is private, so that every record is forwarded and the consumer can wait for each one.
+     */
+    private static void registerDevices(LoadOptions options, String schemaUrl, int runsPerStep) throws Exception {
+        int total = options.steps().stream().mapToInt(Integer::intValue).sum() * runsPerStep;
+        LoadDatabase.registerDevices(schemaUrl, SimulatorOptions.DEFAULT_IMEI_BASE, total, options.graceWindow(), null,
+                !options.forwardKafka());
+    }
+
+    /**
+     * Each step twice, on fresh devices: by a gateway without forwarding, then by one (restarted on the same
+     * database) that forwards to a broker started here, whose positions a consumer reads.
+     */
+    private static List<LoadStep> runForwarding(LoadOptions options, LoadDatabase database, String schemaUrl,
+                                                Path workDir, PrintStream out) throws Exception {
+        List<LoadStep> steps = new ArrayList<>();
+        try (ForwardingBroker broker = ForwardingBroker.start();
+             ForwardedPositions positions = ForwardedPositions.start(broker.bootstrapServers(),
+                     ForwardingBroker.POSITIONS_TOPIC)) {
+            out.println("load: Kafka broker at " + broker.bootstrapServers());
+            boolean registered = false;
+            long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
+            for (int devices : options.steps()) {
+                for (boolean forward : new boolean[] {false, true}) {
+                    try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(), null,
+                            options.maxDevices() + 1_000, schemaUrl, workDir,
+                            forward ? broker.gatewayEnvironment() : Map.of())) {
+                        if (!registered) {
+                            registerDevices(options, schemaUrl, 2); // the gateway has migrated the schema now
+                            registered = true;
+                        }
+                        DeliveryLag lag = forward ? new DeliveryLag() : null;
+                        positions.countInto(lag);
+                        LoadStep step = runStep(options, gateway, database, devices, imeiBase, lag, out);
+                        out.println(step.line());
+                        steps.add(step);
+                    }
+                    imeiBase += devices;
+                }
+            }
+        }
+        return steps;
+    }
+
+    /**
+     * One step of {@code devices} connections; with {@code lag} (forwarding on) it also measures what the consumer
+     * reads, and waits (a bounded time) for every record acknowledged in the window to be read before it returns.
+     */
     private static LoadStep runStep(LoadOptions options, GatewayJvm gateway, LoadDatabase database, int devices,
-                                    long imeiBase, PrintStream out) throws Exception {
+                                    long imeiBase, DeliveryLag lag, PrintStream out) throws Exception {
         AtomicLong acked = new AtomicLong();
         SimulatorOptions simulation = SimulatorOptions.builder()
                 .devices(devices).recordsPerSecond(devices * options.ratePerDevice())
                 .duration(options.warmUp().plus(options.measure())).port(gateway.devicePort())
                 .recordsPerFrame(options.recordsPerFrame()).imeiBase(imeiBase)
                 .drainTimeout(Duration.ofSeconds(60)).reportInterval(SAMPLE_EVERY)
-                .listener((imei, records) -> acked.addAndGet(records.size()))
+                .listener((imei, records) -> {
+                    acked.addAndGet(records.size());
+                    if (lag != null) {
+                        long now = System.nanoTime();
+                        for (int r = 0; r < records.size(); r++) {
+                            lag.acknowledged(imei, records.timestamp(r), now);
+                        }
+                    }
+                })
                 .build();
         FleetSimulator simulator = new FleetSimulator(simulation, out);
         long start = System.nanoTime();
@@ -158,6 +231,9 @@ public final class LoadCommand implements Callable<Integer> {
         double databaseCpuBefore = database.cpuSeconds();
         long windowStart = System.nanoTime();
         long windowEnd = windowStart + options.measure().toNanos();
+        if (lag != null) {
+            lag.window(windowStart, windowEnd);
+        }
         double heapMax = before.heapUsedBytes();
         GatewayMetrics after = before;
         for (long next = windowStart + SAMPLE_EVERY.toNanos(); ; next += SAMPLE_EVERY.toNanos()) {
@@ -179,10 +255,34 @@ public final class LoadCommand implements Callable<Integer> {
         threadsPerK.replaceAll((group, used) -> (used - threadsBefore.getOrDefault(group, 0.0)) / perK);
 
         SimulationReport result = report.get(options.measure().toSeconds() + 120, TimeUnit.SECONDS);
+        DeliveryLag.Summary delivery = lag == null ? null : awaitDelivery(lag, seconds, out);
         return new LoadStep(devices, devices * options.ratePerDevice(), ackedPerSecond, result.latency().p50Ms(),
                 result.latency().p99Ms(), after.ackLatencyMillisSince(before, 0.5),
                 after.ackLatencyMillisSince(before, 0.99), heapMax / MB, cores, gatewayCpu / perK, threadsPerK, databaseCpu / perK, result.peakConnected(),
-                result.recordsUnacknowledged(), result.timeouts());
+                result.recordsUnacknowledged(), result.timeouts(), options.forwardKafka() ? (lag == null ? "off" : "kafka")
+                : null, delivery);
+    }
+
+    /**
+     * Waits until the consumer read every record acknowledged in the window, or {@link #DRAIN_LIMIT} passed, or
+     * nothing more arrived for {@link #DRAIN_STALLED}.
+     */
+    private static DeliveryLag.Summary awaitDelivery(DeliveryLag lag, double windowSeconds, PrintStream out)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+        long awaited = lag.awaited();
+        long progressAt = System.nanoTime();
+        while (awaited > 0 && System.nanoTime() < deadline
+                && System.nanoTime() - progressAt < DRAIN_STALLED.toNanos()) {
+            out.printf(Locale.ROOT, "  forwarding: %d records of the window still to be read%n", awaited);
+            sleepUntil(System.nanoTime() + SAMPLE_EVERY.toNanos());
+            long now = lag.awaited();
+            if (now < awaited) {
+                progressAt = System.nanoTime();
+            }
+            awaited = now;
+        }
+        return lag.summary(windowSeconds);
     }
 
     /** The benchmark's own schedule (warm-up, sampling period); nothing else to wait for. */

@@ -83,7 +83,20 @@ public final class LoadDatabase implements AutoCloseable {
      */
     public static void registerDevices(String schemaUrl, long imeiBase, int count, Duration graceWindow,
                                        Duration anchorDelay) throws Exception {
+        registerDevices(schemaUrl, imeiBase, count, graceWindow, anchorDelay, true);
+    }
+
+    /**
+     * As {@link #registerDevices(String, long, int, Duration, Duration)}; without {@code tripsMayBePrivate} the policy's
+     * private-mode switch is a value the simulated devices never send (they send 0 or 1 on IO 391), so no trip is
+     * private and every record is stored exact: each one is then forwarded, where forwarding is on.
+     */
+    static void registerDevices(String schemaUrl, long imeiBase, int count, Duration graceWindow,
+                                Duration anchorDelay, boolean tripsMayBePrivate) throws Exception {
         List<String> tripSettings = new ArrayList<>();
+        if (!tripsMayBePrivate) {
+            tripSettings.add("\"privateModeIo\": {\"id\": 391, \"value\": 2}");
+        }
         if (graceWindow != null) {
             tripSettings.add("\"graceWindow\": \"" + graceWindow + "\"");
         }

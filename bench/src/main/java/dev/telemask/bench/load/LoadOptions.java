@@ -19,11 +19,12 @@ import java.util.List;
  * @param databaseScript   deploy/local/timescaledb.sh, used when TSDB_URL is not set
  * @param databaseUrl      TSDB_URL when set: a TimescaleDB to use as it is
  * @param graceWindow      the devices' policy's private-trip grace window (records of a trip's first minutes wait
- *                         sealed for it), or null for the policy default
+ *                         sealed for it), or null for the policy default (0s with {@code forwardKafka})
+ * @param forwardKafka     each step runs twice, with Kafka forwarding off and then on (see {@link LoadCommand})
  */
 public record LoadOptions(List<Integer> steps, double ratePerDevice, int recordsPerFrame, Duration warmUp,
                           Duration measure, Path gatewayJar, String gatewayHeap, Path profile, Path databaseScript,
-                          String databaseUrl, Duration graceWindow) {
+                          String databaseUrl, Duration graceWindow, boolean forwardKafka) {
     public LoadOptions {
         steps = List.copyOf(steps);
         if (steps.isEmpty() || steps.stream().anyMatch(n -> n <= 0)) {
@@ -40,6 +41,14 @@ public record LoadOptions(List<Integer> steps, double ratePerDevice, int records
         }
         if (graceWindow != null && graceWindow.isNegative()) {
             throw new IllegalArgumentException("--grace-window must not be negative");
+        }
+        if (forwardKafka && profile != null) {
+            throw new IllegalArgumentException("--forward-kafka starts a gateway per step and mode: it cannot be"
+                    + " combined with --profile, which records one gateway");
+        }
+        if (forwardKafka && graceWindow == null) {
+            // a fresh fleet's records would all wait sealed for the default two minutes, longer than a step
+            graceWindow = Duration.ZERO;
         }
     }
 

@@ -23,19 +23,25 @@ import java.util.stream.Collectors;
  * @param peakConnected      most devices connected at once
  * @param unacknowledged     records sent in the step and never acknowledged
  * @param timeouts           ACK or handshake waits that ran out
+ * @param forwarding         {@code off} or {@code kafka} in a run with {@code --forward-kafka}, else null
+ * @param delivery           with forwarding to Kafka, what the consumer read (measured window), else null
  */
 record LoadStep(int devices, double targetPerSecond, double ackedPerSecond, double simulatorP50Ms,
                 double simulatorP99Ms, double gatewayP50Ms, double gatewayP99Ms, double heapMaxMb,
-                double gatewayCpuCores, double gatewayCpuPerK, Map<String, Double> gatewayThreadsPerK, double databaseCpuPerK, int peakConnected, long unacknowledged, long timeouts) {
+                double gatewayCpuCores, double gatewayCpuPerK, Map<String, Double> gatewayThreadsPerK, double databaseCpuPerK, int peakConnected, long unacknowledged, long timeouts,
+                String forwarding, DeliveryLag.Summary delivery) {
 
     String line() {
-        return String.format(Locale.ROOT, "%6d devices: %8.0f acked/s of %8.0f asked; ACK p50 %7.1f ms p99 %7.1f ms"
+        return (forwarding == null ? "" : String.format(Locale.ROOT, "%-5s ", forwarding)) + String.format(Locale.ROOT, "%6d devices: %8.0f acked/s of %8.0f asked; ACK p50 %7.1f ms p99 %7.1f ms"
                         + " (gateway %6.1f / %6.1f ms); gateway heap max %5.0f MB, CPU %.2f cores, %.1f µs/record (%s);"
                         + " database %.1f µs/record; peak %d connected,"
                         + " %d unacknowledged, %d timeouts",
                 devices, ackedPerSecond, targetPerSecond, simulatorP50Ms, simulatorP99Ms, gatewayP50Ms, gatewayP99Ms,
                 heapMaxMb, gatewayCpuCores, gatewayCpuPerK * 1000, threads(" ", "%s %.1f"), databaseCpuPerK * 1000,
-                peakConnected, unacknowledged, timeouts);
+                peakConnected, unacknowledged, timeouts) + (delivery == null ? "" : String.format(Locale.ROOT,
+                "; forwarded %.0f rows/s, delivery lag ACK→read p50 %d ms p99 %d ms max %d ms, %d of %d not read",
+                delivery.forwardedPerSecond(), delivery.p50Ms(), delivery.p99Ms(), delivery.maxMs(),
+                delivery.undelivered(), delivery.acked()));
     }
 
     private String threads(String separator, String format) {
@@ -50,10 +56,18 @@ record LoadStep(int devices, double targetPerSecond, double ackedPerSecond, doub
                         + "\"heapMaxMb\":%.1f,\"gatewayCpuCores\":%.3f,\"gatewayCpuSecondsPer1000\":%.5f,"
                         + "\"gatewayThreadMicrosPerRecord\":{%s},"
                         + "\"databaseCpuSecondsPer1000\":%.5f,\"peakConnected\":%d,\"unacknowledged\":%d,"
-                        + "\"timeouts\":%d}",
+                        + "\"timeouts\":%d",
                 devices, targetPerSecond, ackedPerSecond, simulatorP50Ms, simulatorP99Ms, gatewayP50Ms, gatewayP99Ms,
                 heapMaxMb, gatewayCpuCores, gatewayCpuPerK, threads(",", "\"%s\":%.2f"), databaseCpuPerK, peakConnected,
                 unacknowledged,
-                timeouts);
+                timeouts) + forwardingJson() + "}";
+    }
+
+    private String forwardingJson() {
+        String mode = forwarding == null ? "" : ",\"forwarding\":\"" + forwarding + "\"";
+        return delivery == null ? mode : mode + String.format(Locale.ROOT, ",\"forwardedPerSecond\":%.1f,"
+                        + "\"deliveryLagP50Ms\":%d,\"deliveryLagP99Ms\":%d,\"deliveryLagMaxMs\":%d,"
+                        + "\"forwardAcked\":%d,\"forwardUnread\":%d", delivery.forwardedPerSecond(), delivery.p50Ms(),
+                delivery.p99Ms(), delivery.maxMs(), delivery.acked(), delivery.undelivered());
     }
 }

@@ -41,7 +41,7 @@ class LoadCommandLineTest {
                 "--records-per-frame", "3", "--warm-up", "5s", "--measure", "1m", "--gateway-jar", "g.jar",
                 "--gateway-heap", "1g", "--profile", "p.jfr", "--tsdb-script", "t.sh", "--grace-window", "0s");
         assertEquals(new LoadOptions(List.of(10, 20), 0.5, 3, Duration.ofSeconds(5), Duration.ofMinutes(1),
-                Path.of("g.jar"), "1g", Path.of("p.jfr"), Path.of("t.sh"), "jdbc:postgresql://db/x", Duration.ZERO), options);
+                Path.of("g.jar"), "1g", Path.of("p.jfr"), Path.of("t.sh"), "jdbc:postgresql://db/x", Duration.ZERO, false), options);
     }
 
     @Test
@@ -82,12 +82,37 @@ class LoadCommandLineTest {
         threads.put("io", 0.0025);
         threads.put("writer", 0.0015);
         LoadStep step = new LoadStep(1000, 5000, 4990.5, 3.2, 40.1, 5, 50, 200, 1.25, 0.004, threads, 0.0061, 1000, 0,
-                0);
+                0, null, null);
         assertTrue(step.line().contains("1000 devices:     4991 acked/s of     5000 asked"), step.line());
         assertTrue(step.line().contains("CPU 1.25 cores, 4.0 µs/record (io 2.5 writer 1.5); database 6.1 µs/record"), step.line());
         assertTrue(step.json().contains("\"gatewayCpuSecondsPer1000\":0.00400,\"gatewayThreadMicrosPerRecord\":{\"io\":2.50,\"writer\":1.50},"
                         + "\"databaseCpuSecondsPer1000\":0.00610"),
                 step.json());
         assertTrue(step.json().startsWith("{\"devices\":1000,\"targetPerSecond\":5000,\"ackedPerSecond\":4990.5,"), step.json());
+        assertTrue(step.json().endsWith("\"timeouts\":0}"), step.json());
+    }
+
+    @Test
+    void forwardKafkaRunsEachStepOffThenOnWithoutASealedGraceWindow() {
+        LoadOptions options = parse(null, "--forward-kafka", "--steps", "1000,3000");
+        assertTrue(options.forwardKafka());
+        assertEquals(Duration.ZERO, options.graceWindow(), "a fresh fleet's records must not wait sealed for minutes");
+        assertEquals(Duration.ofSeconds(30), parse(null, "--forward-kafka", "--grace-window", "30s").graceWindow());
+        assertEquals(false, parse(null).forwardKafka());
+        ParameterException profiled = assertThrows(ParameterException.class,
+                () -> parse(null, "--forward-kafka", "--profile", "p.jfr"));
+        assertTrue(profiled.getMessage().contains("--profile"), profiled.getMessage());
+    }
+
+    @Test
+    void aForwardingStepReportsItsModeRateAndDeliveryLag() {
+        LoadStep step = new LoadStep(1000, 5000, 4990.5, 3.2, 40.1, 5, 50, 200, 1.25, 0.004, Map.of(), 0.0061, 1000,
+                0, 0, "kafka", new DeliveryLag.Summary(4800.4, 120, 950, 1300, 149_000, 2));
+        assertTrue(step.line().startsWith("kafka   1000 devices:"), step.line());
+        assertTrue(step.line().endsWith("; forwarded 4800 rows/s, delivery lag ACK→read p50 120 ms p99 950 ms max"
+                + " 1300 ms, 2 of 149000 not read"), step.line());
+        assertTrue(step.json().endsWith(",\"forwarding\":\"kafka\",\"forwardedPerSecond\":4800.4,\"deliveryLagP50Ms\":120,"
+                + "\"deliveryLagP99Ms\":950,\"deliveryLagMaxMs\":1300,\"forwardAcked\":149000,\"forwardUnread\":2}"),
+                step.json());
     }
 }
