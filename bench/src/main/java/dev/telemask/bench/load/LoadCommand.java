@@ -96,8 +96,9 @@ public final class LoadCommand implements Callable<Integer> {
                     + " each step twice, on fresh devices each time, first with the gateway's forwarding off, then with"
                     + " the gateway restarted with forward.kafka.* pointing at the broker, while a consumer reads every"
                     + " forwarded position; the second run also reports forwarded rows/s and the delivery lag from each"
-                    + " record's ACK to the consumer reading it (p50/p99/max). No simulated trip is private then (every"
-                    + " record is stored exact and forwarded) and --grace-window is 0s unless given; not with --profile")
+                    + " record's ACK to the consumer reading it (p50/p99/max). The private-mode switch is never pressed"
+                    + " then; records the policy still makes private are not forwarded and count as not read."
+                    + " --grace-window is 0s unless given; not with --profile")
     boolean forwardKafka;
 
     /** {@code environment} gives {@code TSDB_URL}; progress and results go to {@code out}. */

@@ -88,8 +88,8 @@ public final class LoadDatabase implements AutoCloseable {
 
     /**
      * As {@link #registerDevices(String, long, int, Duration, Duration)}; without {@code tripsMayBePrivate} the policy's
-     * private-mode switch is a value the simulated devices never send (they send 0 or 1 on IO 391), so no trip is
-     * private and every record is stored exact: each one is then forwarded, where forwarding is on.
+     * private-mode switch is a value the simulated devices never send (they send 0 or 1 on IO 391), so no trip is made
+     * private by the switch; the policy's other rules still make some records private, and those are not forwarded.
      */
     static void registerDevices(String schemaUrl, long imeiBase, int count, Duration graceWindow,
                                 Duration anchorDelay, boolean tripsMayBePrivate) throws Exception {
