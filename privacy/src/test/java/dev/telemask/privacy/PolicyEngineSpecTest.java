@@ -236,6 +236,24 @@ class PolicyEngineSpecTest {
         }
 
         @Test
+        void noSpeedReportedByTheVehicleEitherPrivateOrCoarsened() {
+            // OBD (37) and CAN (81) vehicle speed are the GNSS speed by another way: dead reckoning inside a cell.
+            Policy policy = OFFICE_HOURS.withCoarseningMetres(500);
+            Drive withSpeed = Drive.in("Europe/Berlin");
+            for (int privateMode = 0; privateMode <= 1; privateMode++) { // coarsened, then private mode pressed
+                withSpeed.fixWithPrivateMode("2025-06-02T10:0" + privateMode, LAT, LON, 1, 1, privateMode);
+                withSpeed.batch.addIo(Drive.OBD_SPEED, 1, 87);
+                withSpeed.batch.addIo(Drive.CAN_SPEED, 1, 87);
+            }
+            AvlBatch batch = run(policy, withSpeed);
+            assertEquals(List.of(COARSENED, PRIVATE), Verdicts.list(out));
+            for (int r = 0; r < 2; r++) {
+                assertEquals(-1, batch.findIo(r, Drive.OBD_SPEED), "OBD speed in record " + r);
+                assertEquals(-1, batch.findIo(r, Drive.CAN_SPEED), "CAN speed in record " + r);
+            }
+        }
+
+        @Test
         void dropHandlingMarksPrivateRecordsDroppedAndStillMasksThem() {
             Policy policy = OFFICE_HOURS.withPrivateRecords(PrivateRecordHandling.DROP);
             AvlBatch batch = run(policy, Drive.in("Europe/Berlin")
