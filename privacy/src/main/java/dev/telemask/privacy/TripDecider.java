@@ -40,6 +40,7 @@ public final class TripDecider {
     private static final int SAME_PLACE = 1;
     private static final int GAP = 2;
     private static final int TRIP_START = 3;
+    private static final int ON_ITS_OWN = 4;
     /** The most records a device may have waiting; beyond it the oldest are decided fail-closed. */
     public static final int MAX_PENDING = 20_000;
 
@@ -149,7 +150,9 @@ public final class TripDecider {
     /**
      * Whether a record at {@code time} follows the frontier with nothing missing in between: {@link #CONTINUES};
      * {@link #SAME_PLACE} after a parked record, when it continues once the records that might fill the gap had
-     * the anchor delay to arrive; or {@link #GAP}.
+     * the anchor delay to arrive; {@link #ON_ITS_OWN} for a record without ignition or movement of a device that has
+     * reported neither, which has no trips to fail closed on but waits the anchor delay all the same (the records
+     * before it that might report them, and a private trip it belongs to, may still be on their way); or {@link #GAP}.
      */
     private static int continuity(CompiledPolicy policy, DeviceState state, AvlBatch batch, int r, long time) {
         if (state.frontierMillis == DeviceState.NEVER) {
@@ -158,6 +161,9 @@ public final class TripDecider {
         long gap = time - state.frontierMillis;
         if (gap <= policy.maxRecordGapMillis) {
             return CONTINUES;
+        }
+        if (!state.tripAware && !PolicyEngine.hasTripIo(batch, r)) {
+            return ON_ITS_OWN;
         }
         if (startsTrip(batch, r)) {
             return TRIP_START;

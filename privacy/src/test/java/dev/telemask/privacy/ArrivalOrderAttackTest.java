@@ -1,0 +1,91 @@
+package dev.telemask.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacks on the trip-level decision by arrival order: one drive, sent in two orders, must leave the same rows; each
+ * test is a drive and an order that once published where a private trip went.
+ */
+class ArrivalOrderAttackTest {
+    static final byte[] KEY = "arrival-attack-key".getBytes(StandardCharsets.UTF_8);
+    static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    static final long NOW = 1_800_000_000_000L;
+    static final long EXPIRY = Duration.ofDays(1).toMillis();
+    static final double LAT = 52.52;
+    static final double LON = 13.40;
+
+    /** Feeds the frames in turn (10 ms apart), then lets the anchor delay pass twice; returns the rows by time. */
+    static Map<Long, String> ingest(CompiledPolicy policy, AvlBatch... frames) {
+        Map<Long, String> rows = new TreeMap<>();
+        DeviceLedger ledger = new DeviceLedger();
+        long now = NOW;
+        for (AvlBatch frame : frames) {
+            feed(ledger, policy, frame, now += 10, rows);
+        }
+        feed(ledger, policy, null, now + policy.anchorDelayMillis + 1, rows);
+        feed(ledger, policy, null, now + 2 * policy.anchorDelayMillis + 2, rows);
+        return rows;
+    }
+
+    private static void feed(DeviceLedger ledger, CompiledPolicy policy, AvlBatch frame, long now,
+                             Map<Long, String> rows) {
+        AvlBatch copy = null;
+        if (frame != null) {
+            copy = new AvlBatch();
+            copy.copyFrom(frame);
+        }
+        ledger.apply(policy, Consent.ALL, false, copy, now, Long.MIN_VALUE, Long.MAX_VALUE, EXPIRY);
+        ledger.committed();
+        AvlBatch out = ledger.output();
+        for (int r = 0; r < out.size(); r++) {
+            Treatment t = Treatment.ofCode(ledger.treatments()[r]);
+            if (t != Treatment.SEALED) {
+                rows.put(out.timestamp(r), t + (out.isLocationCleared(r) ? "" : " at " + out.latitude(r) + ","
+                        + out.longitude(r)));
+            }
+        }
+    }
+
+    static AvlBatch records(AvlBatch all, int from, int to) {
+        AvlBatch frame = new AvlBatch();
+        for (int r = from; r < to; r++) {
+            frame.appendRecord(all, r);
+        }
+        return frame;
+    }
+
+    /** A record without ignition or movement (an FMB device with them set to "event only" logs such). */
+    static void withoutTripIo(AvlBatch batch, long time, double lat, double lon) {
+        batch.addRecord(time, 1, Drive.e7(lon), Drive.e7(lat), 120, 90, 9, 50, 0, AvlBatch.NO_GENERATION);
+        batch.addIo(Drive.EXTERNAL_VOLTAGE, 2, 12_800);
+    }
+
+    @Test
+    void aNewDevicesRecordsWithoutIgnitionWaitForTheTripTheyContinue() {
+        // A private trip (private mode on): its records with ignition, then records that lack it, mid-trip.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), KEY);
+        Drive drive = Drive.in("UTC");
+        long t = 1_750_000_000_000L;
+        drive.record(t, LAT, LON, 9, 0, 0, 0);
+        for (int i = 1; i <= 6; i++) {
+            drive.record(t + i * 30_000L, LAT + i * 0.002, LON, 9, 1, 1, 1);
+        }
+        for (int i = 7; i <= 9; i++) {
+            withoutTripIo(drive.batch, t + i * 30_000L, LAT + i * 0.002, LON);
+        }
+        Map<Long, String> inOrder = ingest(policy, records(drive.batch, 0, 7), records(drive.batch, 7, 10));
+        Map<Long, String> newestFirst = ingest(policy, records(drive.batch, 7, 10), records(drive.batch, 0, 7));
+        assertTrue(inOrder.entrySet().stream().allMatch(e -> e.getKey() == t || !e.getValue().contains(" at ")),
+                "a private trip: " + inOrder);
+        assertEquals(inOrder, newestFirst);
+    }
+}
