@@ -17,8 +17,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>a record outside {@code [minTimeMillis, maxTimeMillis]} (older than retention, or too far ahead of the
  *   gateway's clock) is not stored and counted ({@link #outOfBounds()});</li>
- *   <li>a record at or before the frontier arrived too late to change anything: a resend of a record decided
- *   lately is skipped, any other is stored private (fail closed) and counted ({@link #late()});</li>
+ *   <li>a record at or before the frontier arrived too late to change anything decided: a resend of a record
+ *   decided lately is skipped, any other is stored private (fail closed) and counted ({@link #late()}); a
+ *   private-mode press in it makes the rest of its trip private;</li>
  *   <li>every other record waits in device-time order, and {@link TripDecider} decides what it can (a record
  *   without ignition or movement too, though its device has reported neither yet: the records before it may
  *   report a private trip it belongs to).</li>
@@ -109,6 +110,11 @@ public final class DeviceLedger {
                     resends++;
                 } else {
                     late++;
+                    // Too late for the records decided before it, not for the rest of its trip: a private-mode press
+                    // in it (one in the trip's last decided millisecond, say) hides the trip from here on.
+                    if (working.inTrip && time >= working.tripStartMillis && privateModeOn(policy, frame, r)) {
+                        working.tripPrivate = true;
+                    }
                     int o = append(frame, r);
                     treatments[o] = PolicyEngine.maskLate(policy, narrowed, out, o).code();
                 }
@@ -145,6 +151,11 @@ public final class DeviceLedger {
             treatments = Arrays.copyOf(treatments, capacity);
             sealFlags = Arrays.copyOf(sealFlags, capacity);
         }
+    }
+
+    private static boolean privateModeOn(CompiledPolicy policy, AvlBatch batch, int r) {
+        int e = batch.findIo(r, policy.privateModeIoId);
+        return e >= 0 && batch.ioValue(e) == policy.privateModeValue;
     }
 
     private int append(AvlBatch from, int r) {

@@ -23,13 +23,15 @@ class ArrivalOrderAttackTest {
     static final double LAT = 52.52;
     static final double LON = 13.40;
 
-    /** Feeds the frames in turn (10 ms apart), then lets the anchor delay pass twice; returns the rows by time. */
-    static Map<Long, String> ingest(CompiledPolicy policy, AvlBatch... frames) {
-        Map<Long, String> rows = new TreeMap<>();
+    /** Feeds the frames in turn (10 ms apart), then lets the anchor delay pass twice; returns the rows by time/event. */
+    static Map<String, String> ingest(CompiledPolicy policy, AvlBatch... frames) {
+        Map<String, String> rows = new TreeMap<>();
         DeviceLedger ledger = new DeviceLedger();
         long now = NOW;
         for (AvlBatch frame : frames) {
-            feed(ledger, policy, frame, now += 10, rows);
+            // null: the anchor delay passes, as between a device's history and what follows
+            now += frame == null ? policy.anchorDelayMillis + 1 : 10;
+            feed(ledger, policy, frame, now, rows);
         }
         feed(ledger, policy, null, now + policy.anchorDelayMillis + 1, rows);
         feed(ledger, policy, null, now + 2 * policy.anchorDelayMillis + 2, rows);
@@ -37,7 +39,7 @@ class ArrivalOrderAttackTest {
     }
 
     private static void feed(DeviceLedger ledger, CompiledPolicy policy, AvlBatch frame, long now,
-                             Map<Long, String> rows) {
+                             Map<String, String> rows) {
         AvlBatch copy = null;
         if (frame != null) {
             copy = new AvlBatch();
@@ -49,7 +51,7 @@ class ArrivalOrderAttackTest {
         for (int r = 0; r < out.size(); r++) {
             Treatment t = Treatment.ofCode(ledger.treatments()[r]);
             if (t != Treatment.SEALED) {
-                rows.put(out.timestamp(r), t + (out.isLocationCleared(r) ? "" : " at " + out.latitude(r) + ","
+                rows.put(out.timestamp(r) + "/" + out.eventIo(r), t + (out.isLocationCleared(r) ? "" : " at " + out.latitude(r) + ","
                         + out.longitude(r)));
             }
         }
@@ -82,10 +84,33 @@ class ArrivalOrderAttackTest {
         for (int i = 7; i <= 9; i++) {
             withoutTripIo(drive.batch, t + i * 30_000L, LAT + i * 0.002, LON);
         }
-        Map<Long, String> inOrder = ingest(policy, records(drive.batch, 0, 7), records(drive.batch, 7, 10));
-        Map<Long, String> newestFirst = ingest(policy, records(drive.batch, 7, 10), records(drive.batch, 0, 7));
-        assertTrue(inOrder.entrySet().stream().allMatch(e -> e.getKey() == t || !e.getValue().contains(" at ")),
+        Map<String, String> inOrder = ingest(policy, records(drive.batch, 0, 7), records(drive.batch, 7, 10));
+        Map<String, String> newestFirst = ingest(policy, records(drive.batch, 7, 10), records(drive.batch, 0, 7));
+        assertTrue(inOrder.entrySet().stream().allMatch(e -> e.getKey().equals(t + "/0") || !e.getValue().contains(" at ")),
                 "a private trip: " + inOrder);
         assertEquals(inOrder, newestFirst);
+    }
+
+    @Test
+    void aPrivateModePressThatArrivesLateStillHidesTheRestOfItsTrip() {
+        // Grace window 0: the trip's start is published at once, a press later hides the rest of the trip.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO,
+                Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofSeconds(5))), KEY);
+        Drive drive = Drive.in("UTC");
+        long t = 1_750_000_000_000L;
+        drive.record(t, LAT, LON, 9, 0, 0, 0);
+        drive.record(t + 30_000, LAT, LON, 9, 1, 1, 0);                 // the trip starts, published
+        drive.record(t + 30_000, LAT, LON, 9, 1, 1, 1);                 // the button, in the same millisecond
+        drive.batch.setEventIo(2, 250);
+        for (int i = 2; i <= 5; i++) {
+            drive.record(t + i * 30_000L, LAT + i * 0.003, LON, 9, 1, 1, 0);
+        }
+        AvlBatch history = records(drive.batch, 0, 1);
+        // The press comes in after the trip's first record was decided (another transport, UDP order): too late for
+        // that record, not for the rest of the trip.
+        Map<String, String> rows = ingest(policy, history, null, records(drive.batch, 1, 2),
+                records(drive.batch, 2, 3), records(drive.batch, 3, 7));
+        rows.forEach((key, row) -> assertTrue(key.compareTo((t + 30_000) + "/250") <= 0 || !row.contains(" at "),
+                "after the press: " + key + " " + row));
     }
 }
