@@ -125,7 +125,8 @@ public final class DeviceLedger {
 
         // New records wait in pending itself until the frame's commit (or leave it again at a roll-back).
         int base = out.size();
-        int decided = TripDecider.decide(policy, consent, working, pending, nowMillis, expiryMillis, out, verdicts);
+        int decided = TripDecider.decide(policy, consent, manualPrivate, working, pending, nowMillis, expiryMillis,
+                out, verdicts);
         growTo(out.size());
         for (int i = 0; i < decided; i++) {
             treatments[base + i] = verdicts.code(i);

@@ -51,11 +51,15 @@ public final class TripDecider {
      * decided record and appending a masked copy of it to {@code decided} ({@code pending} itself is left as it was);
      * {@code out} holds the treatment of each decided record by its order position. Returns how many were decided.
      *
+     * @param consent       the device's consent now: a record is judged by the stricter of it and its arrival flags
+     * @param manualPrivate the driver's manual switch is on now: like consent, the stricter of now and arrival holds
      * @param nowMillis     the gateway's clock, for the anchor delay and the expiry
      * @param expiryMillis  how long a record may wait undecided
      */
-    public static int decide(CompiledPolicy policy, Consent consent, DeviceState state, PendingRecords pending,
-                             long nowMillis, long expiryMillis, AvlBatch decided, Treatments out) {
+    public static int decide(CompiledPolicy policy, Consent consent, boolean manualPrivate, DeviceState state,
+                             PendingRecords pending, long nowMillis, long expiryMillis, AvlBatch decided,
+                             Treatments out) {
+        int nowFlags = manualPrivate ? ArrivalFlags.MANUAL_PRIVATE : 0;
         int n = pending.size();
         out.reset(n);
         int i = 0;
@@ -63,7 +67,7 @@ public final class TripDecider {
             AvlBatch batch = pending.batchAt(i);
             int r = pending.rowAt(i);
             long time = pending.timeAt(i);
-            int flags = pending.flagsAt(i);
+            int flags = pending.flagsAt(i) | nowFlags;
             // Beyond the cap, the oldest waiting records are decided as if expired: a device cannot make the
             // gateway hold an unbounded backlog by never letting a grace window close.
             boolean expired = nowMillis - pending.receivedAtMillis(i) >= expiryMillis || n - i > MAX_PENDING;
@@ -111,7 +115,8 @@ public final class TripDecider {
             } else if (driving) {
                 // A trip that starts private is private whatever its window holds; only a public start waits.
                 boolean startsPrivate = privateNow || PolicyEngine.outsideBusinessHours(policy, state, time);
-                int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, pending, i, privateMode, expired);
+                int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, nowFlags, pending, i, privateMode,
+                        expired);
                 if (window == NOT_KNOWN) {
                     break;
                 }
@@ -198,8 +203,8 @@ public final class TripDecider {
      * 1 yes, 0 no, {@link #NOT_KNOWN} when the records up to the window's end (or the trip's end) have not all
      * arrived. An expired start is decided fail-closed.
      */
-    private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, PendingRecords pending, int start,
-                                          boolean privateModeAtStart, boolean expired) {
+    private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, int nowFlags, PendingRecords pending,
+                                          int start, boolean privateModeAtStart, boolean expired) {
         long windowEnd = pending.timeAt(start) + policy.graceMillis;
         if (policy.graceMillis <= 0) {
             return 0;
@@ -219,7 +224,7 @@ public final class TripDecider {
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);
             privateMode = privateMode(inputs);
-            if (privateNow(consent, pending.flagsAt(j), privateMode)) {
+            if (privateNow(consent, pending.flagsAt(j) | nowFlags, privateMode)) {
                 return 1;
             }
             if (ignition == 0 || movement == 0) {

@@ -40,12 +40,17 @@ class ArrivalOrderAttackTest {
 
     private static void feed(DeviceLedger ledger, CompiledPolicy policy, AvlBatch frame, long now,
                              Map<String, String> rows) {
+        feed(ledger, policy, Consent.ALL, false, frame, now, rows);
+    }
+
+    private static void feed(DeviceLedger ledger, CompiledPolicy policy, Consent consent, boolean manualPrivate,
+                             AvlBatch frame, long now, Map<String, String> rows) {
         AvlBatch copy = null;
         if (frame != null) {
             copy = new AvlBatch();
             copy.copyFrom(frame);
         }
-        ledger.apply(policy, Consent.ALL, false, copy, now, Long.MIN_VALUE, Long.MAX_VALUE, EXPIRY);
+        ledger.apply(policy, consent, manualPrivate, copy, now, Long.MIN_VALUE, Long.MAX_VALUE, EXPIRY);
         ledger.committed();
         AvlBatch out = ledger.output();
         for (int r = 0; r < out.size(); r++) {
@@ -112,5 +117,24 @@ class ArrivalOrderAttackTest {
                 records(drive.batch, 2, 3), records(drive.batch, 3, 7));
         rows.forEach((key, row) -> assertTrue(key.compareTo((t + 30_000) + "/250") <= 0 || !row.contains(" at "),
                 "after the press: " + key + " " + row));
+    }
+
+    @Test
+    void aManualPressInsideTheGraceWindowHidesTheWholeTripThoughNoRecordOfTheWindowArrivedAfterIt() {
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), KEY); // a 2-minute grace window
+        Drive drive = Drive.in("UTC");
+        long t = 1_750_000_000_000L;
+        drive.record(t, LAT, LON, 9, 0, 0, 0);
+        for (int i = 1; i <= 5; i++) {                                  // the trip: 0, 35, 70, 105, 140 s
+            drive.record(t + 60_000 + (i - 1) * 35_000L, LAT + i * 0.003, LON, 9, 1, 1, 0);
+        }
+        Map<String, String> rows = new TreeMap<>();
+        DeviceLedger ledger = new DeviceLedger();
+        feed(ledger, policy, Consent.ALL, false, records(drive.batch, 0, 1), NOW, rows);
+        feed(ledger, policy, Consent.ALL, false, null, NOW + 6_000, rows);
+        feed(ledger, policy, Consent.ALL, false, records(drive.batch, 1, 5), NOW + 7_000, rows);
+        // The driver switches private mode on 110 s into the trip; the next record, past the window, comes after.
+        feed(ledger, policy, Consent.ALL, true, records(drive.batch, 5, 6), NOW + 8_000, rows);
+        rows.forEach((key, row) -> assertTrue(key.equals(t + "/0") || !row.contains(" at "), key + " " + row));
     }
 }
