@@ -170,7 +170,7 @@ public final class TripDecider {
         if (!state.tripAware && !PolicyEngine.hasTripIo(batch, r)) {
             return ON_ITS_OWN;
         }
-        if (startsTrip(batch, r)) {
+        if (startsTrip(state, batch, r)) {
             return TRIP_START;
         }
         if (state.driving() || gap > policy.maxParkedGapMillis || drivingRecord(batch, r)) {
@@ -182,14 +182,23 @@ public final class TripDecider {
         return samePlace ? SAME_PLACE : GAP;
     }
 
-    /** A record the device logged because ignition or movement came on, driving: a trip starts here by its word. */
-    private static boolean startsTrip(AvlBatch batch, int r) {
+    /**
+     * A record the device logged because ignition or movement came on, driving: a trip starts here by its word.
+     * Driving as the decision will read it, an element the record lacks taken from the frontier: a movement event
+     * without ignition after ignition went off is a vehicle rolling while parked, no trip start, so it must not be
+     * decided ahead of the records before it.
+     */
+    private static boolean startsTrip(DeviceState state, AvlBatch batch, int r) {
         int event = batch.eventIo(r);
         if (event != TeltonikaIo.IGNITION && event != TeltonikaIo.MOVEMENT) {
             return false;
         }
         int e = batch.findIo(r, event);
-        return e >= 0 && batch.ioValue(e) != 0 && drivingRecord(batch, r);
+        if (e < 0 || batch.ioValue(e) == 0) {
+            return false;
+        }
+        int inputs = readInputs(null, batch, r, state.ignition, state.movement, false);
+        return TripRule.driving(ignition(inputs), movement(inputs));
     }
 
     /** Whether the record's own elements say the vehicle drives (a record without them does not). */

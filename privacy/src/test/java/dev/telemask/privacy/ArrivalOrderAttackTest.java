@@ -137,4 +137,29 @@ class ArrivalOrderAttackTest {
         feed(ledger, policy, Consent.ALL, true, records(drive.batch, 5, 6), NOW + 8_000, rows);
         rows.forEach((key, row) -> assertTrue(key.equals(t + "/0") || !row.contains(" at "), key + " " + row));
     }
+
+    @Test
+    void aMovementEventWithIgnitionOffIsNoTripStartToDecideAheadOfTheRecordsBeforeIt() {
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), KEY);
+        Drive drive = Drive.in("UTC");
+        long t = 1_750_000_000_000L;
+        drive.record(t, LAT, LON, 9, 0, 0, 0);                                  // parked, decided
+        for (int i = 1; i <= 4; i++) {
+            drive.record(t + i * 40_000L, LAT + i * 0.003, LON, 9, 1, 1, 1);    // a private trip
+        }
+        drive.record(t + 200_000, LAT + 0.012, LON, 9, 0, 0, 1);               // it ends: sticky
+        // The vehicle rolls (or is towed) with ignition off: a movement event that does not report ignition.
+        drive.batch.addRecord(t + 240_000, 1, Drive.e7(LON), Drive.e7(LAT + 0.0125), 120, 90, 9, 5,
+                TeltonikaIo.MOVEMENT, AvlBatch.NO_GENERATION);
+        drive.batch.addIo(TeltonikaIo.MOVEMENT, 1, 1);
+        drive.record(t + 280_000, LAT + 0.0125, LON, 9, 0, 0, 0);
+        AvlBatch history = records(drive.batch, 0, 1);
+        Map<String, String> inOrder = ingest(policy, history, null, records(drive.batch, 1, 6),
+                records(drive.batch, 6, 8));
+        Map<String, String> newestFirst = ingest(policy, history, null, records(drive.batch, 6, 8),
+                records(drive.batch, 1, 6));
+        inOrder.forEach((key, row) -> assertTrue(key.equals(t + "/0") || !row.contains(" at "), key + " " + row));
+        newestFirst.forEach((key, row) -> assertTrue(key.equals(t + "/0") || !row.contains(" at "),
+                "newest first: " + key + " " + row));
+    }
 }
