@@ -28,6 +28,7 @@ public final class DeviceState {
     private static final int STICKY = 1 << 4;
     private static final int TRIP_AWARE = 1 << 5;
     private static final int FRONTIER_FIX = 1 << 6;
+    private static final int LAST_FIX_PRIVATE = 1 << 7;
 
     byte ignition = UNKNOWN;
     byte movement = UNKNOWN;
@@ -35,6 +36,8 @@ public final class DeviceState {
     boolean tripPrivate;
     boolean privateMode;
     boolean lastFixInZone;
+    /** The last record with a fix was private: a record without a fix repeats that position. */
+    boolean lastFixPrivate;
     /** Parked where a private trip ended: private until the next trip starts. */
     boolean sticky;
     /** The device has reported ignition or movement: its records are read as trips. */
@@ -103,7 +106,8 @@ public final class DeviceState {
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
                 | (privateMode ? PRIVATE_MODE : 0) | (lastFixInZone ? LAST_FIX_IN_ZONE : 0)
-                | (sticky ? STICKY : 0) | (tripAware ? TRIP_AWARE : 0) | (frontierFix ? FRONTIER_FIX : 0);
+                | (sticky ? STICKY : 0) | (tripAware ? TRIP_AWARE : 0) | (frontierFix ? FRONTIER_FIX : 0)
+                | (lastFixPrivate ? LAST_FIX_PRIVATE : 0);
         return ByteBuffer.allocate(SAVED_LENGTH)
                 .put(FORMAT_VERSION).put((byte) flags).put(ignition).put(movement)
                 .putLong(tripStartMillis).putLong(frontierMillis)
@@ -133,6 +137,7 @@ public final class DeviceState {
         state.tripPrivate = (flags & TRIP_PRIVATE) != 0;
         state.privateMode = (flags & PRIVATE_MODE) != 0;
         state.lastFixInZone = (flags & LAST_FIX_IN_ZONE) != 0;
+        state.lastFixPrivate = (flags & LAST_FIX_PRIVATE) != 0;
         state.sticky = (flags & STICKY) != 0;
         state.tripAware = (flags & TRIP_AWARE) != 0;
         state.frontierFix = (flags & FRONTIER_FIX) != 0;
@@ -162,6 +167,7 @@ public final class DeviceState {
         tripPrivate = other.tripPrivate;
         privateMode = other.privateMode;
         lastFixInZone = other.lastFixInZone;
+        lastFixPrivate = other.lastFixPrivate;
         sticky = other.sticky;
         tripAware = other.tripAware;
         tripStartMillis = other.tripStartMillis;
@@ -187,6 +193,7 @@ public final class DeviceState {
     public String toString() {
         return "DeviceState[frontier=" + frontierMillis + ", inTrip=" + inTrip + ", tripPrivate=" + tripPrivate
                 + ", sticky=" + sticky + ", ignition=" + ignition + ", movement=" + movement + ", privateMode="
-                + privateMode + ", lastFixInZone=" + lastFixInZone + ", tripStart=" + tripStartMillis + "]";
+                + privateMode + ", lastFixInZone=" + lastFixInZone + ", lastFixPrivate=" + lastFixPrivate
+                + ", tripStart=" + tripStartMillis + "]";
     }
 }

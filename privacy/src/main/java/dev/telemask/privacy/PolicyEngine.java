@@ -12,8 +12,10 @@ import dev.telemask.codec.AvlBatch;
  *   that locates it (cell, area code, operator, Wi-Fi/BLE scans, any variable-length element), and no
  *   location-revealing event ID. With {@code "privateRecords": "drop"} it is not stored at all.</li>
  *   <li>A record in a privacy zone's hidden disc, or on its trail after leaving it ({@link HiddenDisc}), is
- *   masked the same way, loses its mileage too, and is not stored, without making its trip private; a record
- *   without a fix follows the zone state of the last fix, because devices repeat their last position.</li>
+ *   masked the same way, loses its mileage too, and is not stored, without making its trip private.</li>
+ *   <li>A record without a fix follows the last fix, because devices repeat their last position: private when that
+ *   fix was private (the end of a private trip in a garage, a business trip leaving it), hidden when a zone hid
+ *   it.</li>
  *   <li>Otherwise the record is snapped to the policy's grid when coarsening is on (its locating IO removed as
  *   for a private one, speed, heading and altitude cleared, mileage rounded down to the cell size), unless its
  *   cell reaches into a hidden disc, which hides it as a zone record; or kept exact.</li>
@@ -37,8 +39,11 @@ public final class PolicyEngine {
         boolean inZone;
         if (fix) {
             inZone = zoneHides(policy, state, lat, lon);
+            state.lastFixPrivate = recordPrivate;
         } else {
             inZone = state.lastFixInZone || policy.inZone(lat, lon);
+            // Without a fix a device repeats its last one: where a private record was.
+            recordPrivate |= state.lastFixPrivate;
         }
         long cell = 0;
         if (!inZone && !recordPrivate && policy.grid != null) {

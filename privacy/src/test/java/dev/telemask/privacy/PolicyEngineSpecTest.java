@@ -277,6 +277,19 @@ class PolicyEngineSpecTest {
         }
 
         @Test
+        void recordsWithoutAFixAfterAPrivateTripDoNotRepeatItsLastFix() {
+            // The device lost its fix during a private trip and repeats the last one until it has a fix again.
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T06:30", LAT, LON, 1, 1)              // private: before business hours
+                    .fix("2025-06-02T06:40", 52.53, 13.41, 1, 1)          // the trip's last fix
+                    .noFix("2025-06-02T06:50", 52.53, 13.41, 0, 0)        // ends in a garage
+                    .noFix("2025-06-02T07:05", 52.53, 13.41, 0, 0)        // parked there: sticky
+                    .noFix("2025-06-02T07:10", 52.53, 13.41, 1, 1)        // a business trip, still without a fix
+                    .fix("2025-06-02T07:20", 52.60, 13.50, 1, 1);         // a fix of the business trip
+            assertTreatments(run(OFFICE_HOURS, drive), out, PRIVATE, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT);
+        }
+
+        @Test
         void recordsWithoutAFixAfterAZoneStayHiddenUntilAFixLeavesIt() {
             PrivacyZone home = new PrivacyZone("home", LAT, LON, 200);
             Policy policy = Policy.noOp().withZones(List.of(home));
@@ -407,6 +420,7 @@ class PolicyEngineSpecTest {
             state.tripPrivate = true;
             state.privateMode = true;
             state.lastFixInZone = true;
+            state.lastFixPrivate = true;
             state.zoneTrailMetres = 412.5;
             state.zoneTrailLatitude = 525_210_000;
             state.zoneTrailLongitude = 134_010_000;
