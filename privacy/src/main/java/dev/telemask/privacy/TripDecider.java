@@ -11,9 +11,10 @@ import dev.telemask.codec.AvlBatch;
  *   <li><b>Continuity.</b> A record continues the frontier when nothing can be missing in between: at most
  *   {@code maxRecordGap} after it, or, after a parked record, at most {@code maxParkedGap} after it at the same
  *   place (within {@value #SAME_PLACE_METRES} m) once it has waited {@code anchorDelay} for records that might
- *   fill the gap. Otherwise it waits for the records before it. When the earliest
- *   waiting record has waited {@code anchorDelay} (gateway time) and still does not continue the frontier, the
- *   engine anchors there: a device's very first records are decided from the earliest one received; after a gap,
+ *   fill the gap; or, whatever the gap, a record the device logged because ignition or movement came on (a trip
+ *   start by its word), once it waited {@code anchorDelay} too. Otherwise it waits for the records before it.
+ *   When the earliest waiting record has waited {@code anchorDelay} (gateway time) and still does not continue
+ *   the frontier, the engine anchors there: a device's very first records are decided from the earliest one received; after a gap,
  *   fail closed: the records are private (a trip under way is private, a parked vehicle is at a place a private trip
  *   may have ended) until a trip is seen to start.</li>
  *   <li><b>Trips</b> follow {@link TripRule}: a trip starts at a driving record after a parked one and ends at the
@@ -74,7 +75,9 @@ public final class TripDecider {
             boolean anchorFresh = false;
             boolean anchorClosed = false;
             int continuity = continuity(policy, state, batch, r, time);
-            if (continuity != CONTINUES && continuity != TRIP_START) {
+            if (continuity != CONTINUES) {
+                // A trip-start event waits too: the records before it, which it does not need to start a trip, may
+                // still say that trip is private (private mode on, the element not repeated in the event record).
                 if (nowMillis - pending.receivedAtMillis(i) < policy.anchorDelayMillis && !expired) {
                     out.clockDeadline(pending.receivedAtMillis(i) + policy.anchorDelayMillis);
                     break;

@@ -162,4 +162,33 @@ class ArrivalOrderAttackTest {
         newestFirst.forEach((key, row) -> assertTrue(key.equals(t + "/0") || !row.contains(" at "),
                 "newest first: " + key + " " + row));
     }
+
+    @Test
+    void aTripStartEventWaitsForTheRecordsBeforeItThatMayHoldPrivateModeOn() {
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO,
+                Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofSeconds(5))), KEY);
+        Drive drive = Drive.in("UTC");
+        long t = 1_750_000_000_000L;
+        drive.record(t, LAT, LON, 9, 0, 0, 0);                                     // parked, decided
+        long back = t + 3 * 86_400_000L;                                            // three days later
+        drive.record(back, LAT, LON, 9, 0, 0, 1);                                   // private mode pressed
+        // Ignition comes on: an event record that does not repeat the private-mode element, then the trip.
+        drive.batch.addRecord(back + 40_000, 1, Drive.e7(LON), Drive.e7(LAT), 120, 90, 9, 5, TeltonikaIo.IGNITION,
+                AvlBatch.NO_GENERATION);
+        drive.batch.addIo(TeltonikaIo.IGNITION, 1, 1);
+        drive.batch.addIo(TeltonikaIo.MOVEMENT, 1, 1);
+        for (int i = 2; i <= 4; i++) {
+            drive.batch.addRecord(back + i * 40_000L, 1, Drive.e7(LON), Drive.e7(LAT + i * 0.003), 120, 90, 9, 50, 0,
+                    AvlBatch.NO_GENERATION);
+            drive.batch.addIo(TeltonikaIo.IGNITION, 1, 1);
+            drive.batch.addIo(TeltonikaIo.MOVEMENT, 1, 1);
+        }
+        AvlBatch history = records(drive.batch, 0, 1);
+        Map<String, String> inOrder = ingest(policy, history, null, records(drive.batch, 1, 2),
+                records(drive.batch, 2, 6));
+        Map<String, String> newestFirst = ingest(policy, history, null, records(drive.batch, 2, 6),
+                records(drive.batch, 1, 2));
+        inOrder.forEach((key, row) -> assertTrue(key.equals(t + "/0") || !row.contains(" at "), key + " " + row));
+        assertEquals(inOrder, newestFirst);
+    }
 }
