@@ -126,7 +126,7 @@ public final class PolicyEngine {
     private static void coarsenMileage(AvlBatch batch, int r, int cellMetres) {
         for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
             int id = batch.ioId(e);
-            if ((id == TeltonikaIo.TOTAL_ODOMETER || id == TeltonikaIo.TRIP_ODOMETER) && !batch.isIoRemoved(e)
+            if (TeltonikaIo.MILEAGE.contains(id) && !batch.isIoRemoved(e)
                     && batch.ioWidth(e) != AvlBatch.WIDTH_VARIABLE) {
                 long value = batch.ioValue(e);
                 batch.setIoValue(e, value - Math.floorMod(value, (long) cellMetres));

@@ -369,6 +369,16 @@ class PolicyEngineSpecTest {
             assertEquals(batch.latitude(0), batch.latitude(1), "10 m apart, same cell");
             assertEquals(-1, batch.findIo(0, Drive.CELL_ID), "a cell ID is more precise than the grid");
         }
+
+        @Test
+        void everyMileageElementIsRoundedToTheCellSize() {
+            // Metres driven, from the odometer or the tachograph, would place the vehicle inside its cell.
+            Drive drive = Drive.in("Europe/Berlin").fix("2025-06-02T10:00", LAT, LON, 1, 1);
+            drive.batch.addIo(Drive.TACHO_TOTAL_DISTANCE, 4, 123_456_789);
+            AvlBatch batch = run(OFFICE_HOURS.withCoarseningMetres(500), drive);
+            assertEquals(List.of(COARSENED), Verdicts.list(out));
+            assertEquals(123_456_500, batch.ioValue(batch.findIo(0, Drive.TACHO_TOTAL_DISTANCE)));
+        }
     }
 
     @Nested
