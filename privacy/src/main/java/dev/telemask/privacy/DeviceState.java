@@ -15,9 +15,10 @@ import java.nio.ByteBuffer;
  * connection: not thread-safe.
  */
 public final class DeviceState {
-    private static final byte FORMAT_VERSION = 3;
+    private static final byte FORMAT_VERSION = 4;
     static final int SAVED_LENGTH_V2 = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
-    static final int SAVED_LENGTH = SAVED_LENGTH_V2 + 8 + 4 + 4;
+    static final int SAVED_LENGTH_V3 = SAVED_LENGTH_V2 + 8 + 4 + 4;
+    static final int SAVED_LENGTH = SAVED_LENGTH_V3 + 8;
     static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -55,6 +56,8 @@ public final class DeviceState {
     double zoneTrailMetres;
     int zoneTrailLatitude;
     int zoneTrailLongitude;
+    /** The grid cell the last coarsened record was published in ({@link GeoGrid#NO_CELL}: none). */
+    long lastCell = GeoGrid.NO_CELL;
 
     /**
      * A state that knows the device had a past but nothing of it (its saved state was lost): every next record
@@ -101,7 +104,7 @@ public final class DeviceState {
 
     /**
      * A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place,
-     * the zone trail left and where it was measured.
+     * the zone trail left and where it was measured, the last published grid cell.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
@@ -113,6 +116,7 @@ public final class DeviceState {
                 .putLong(tripStartMillis).putLong(frontierMillis)
                 .putInt(frontierLatitude).putInt(frontierLongitude)
                 .putDouble(zoneTrailMetres).putInt(zoneTrailLatitude).putInt(zoneTrailLongitude)
+                .putLong(lastCell)
                 .array();
     }
 
@@ -126,8 +130,9 @@ public final class DeviceState {
             return state;
         }
         boolean current = saved.length == SAVED_LENGTH && saved[0] == FORMAT_VERSION;
+        boolean beforeCells = saved.length == SAVED_LENGTH_V3 && saved[0] == 3;
         boolean beforeTrails = saved.length == SAVED_LENGTH_V2 && saved[0] == 2;
-        if (!current && !beforeTrails) {
+        if (!current && !beforeCells && !beforeTrails) {
             throw new IllegalArgumentException("unknown device state format: version " + saved[0]
                     + ", " + saved.length + " bytes");
         }
@@ -147,11 +152,15 @@ public final class DeviceState {
         state.frontierMillis = in.getLong();
         state.frontierLatitude = in.getInt();
         state.frontierLongitude = in.getInt();
-        if (current) {
+        if (!beforeTrails) {
             // Version 2 had no trails: a vehicle leaving a zone then stays hidden only inside its disc.
             state.zoneTrailMetres = in.getDouble();
             state.zoneTrailLatitude = in.getInt();
             state.zoneTrailLongitude = in.getInt();
+        }
+        if (current) {
+            // Version 3 had no last cell: the next coarsened record takes the cell it lies in.
+            state.lastCell = in.getLong();
         }
         return state;
     }
@@ -178,6 +187,7 @@ public final class DeviceState {
         zoneTrailMetres = other.zoneTrailMetres;
         zoneTrailLatitude = other.zoneTrailLatitude;
         zoneTrailLongitude = other.zoneTrailLongitude;
+        lastCell = other.lastCell;
     }
 
     /** Driving: neither ignition nor movement is known to be off, and at least one is known to be on. */

@@ -47,7 +47,7 @@ public final class PolicyEngine {
         }
         long cell = 0;
         if (!inZone && !recordPrivate && policy.grid != null) {
-            cell = policy.grid.snap(lat, lon, state.gridCache);
+            cell = policy.grid.snap(lat, lon, state.gridCache, state.lastCell);
             // A published cell must not give the zone away: one reaching into a hidden disc is hidden with it.
             if (policy.cellTouchesZone(GeoGrid.latitudeOf(cell), GeoGrid.longitudeOf(cell))) {
                 inZone = true;
@@ -65,6 +65,7 @@ public final class PolicyEngine {
             }
         } else if (policy.grid != null) {
             batch.setPosition(r, GeoGrid.longitudeOf(cell), GeoGrid.latitudeOf(cell));
+            state.lastCell = cell;
             // Speed, heading and altitude would dead-reckon the vehicle inside its cell; mileage only by the cell.
             batch.clearMotion(r);
             coarsenMileage(batch, r, policy.grid.sizeMetres());
