@@ -17,9 +17,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>a record outside {@code [minTimeMillis, maxTimeMillis]} (older than retention, or too far ahead of the
  *   gateway's clock) is not stored and counted ({@link #outOfBounds()});</li>
- *   <li>a record at or before the frontier arrived too late to change anything decided: a resend of a record
- *   decided lately is skipped, any other is stored private (fail closed) and counted ({@link #late()}); a
- *   private-mode press in it makes the rest of its trip private;</li>
+ *   <li>a record at or before the frontier (in its millisecond, at or before its event ID) arrived too late to
+ *   change anything decided: a resend of a record decided lately is skipped, any other is stored private (fail
+ *   closed) and counted ({@link #late()}); a private-mode press in it makes the rest of its trip private;</li>
  *   <li>every other record waits in device-time order, and {@link TripDecider} decides what it can (a record
  *   without ignition or movement too, though its device has reported neither yet: the records before it may
  *   report a private trip it belongs to).</li>
@@ -105,7 +105,8 @@ public final class DeviceLedger {
             long time = frame.timestamp(r);
             if (time < minTimeMillis || time > maxTimeMillis) {
                 outOfBounds++;
-            } else if (working.frontierMillis != DeviceState.NEVER && time <= working.frontierMillis) {
+            } else if (working.frontierMillis != DeviceState.NEVER && (time < working.frontierMillis
+                    || time == working.frontierMillis && frame.eventIo(r) <= working.frontierEvent)) {
                 if (recentlyDecided(time, frame.eventIo(r))) {
                     resends++;
                 } else {

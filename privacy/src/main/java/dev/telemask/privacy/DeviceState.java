@@ -18,7 +18,7 @@ public final class DeviceState {
     private static final byte FORMAT_VERSION = 4;
     static final int SAVED_LENGTH_V2 = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V3 = SAVED_LENGTH_V2 + 8 + 4 + 4;
-    static final int SAVED_LENGTH = SAVED_LENGTH_V3 + 8;
+    static final int SAVED_LENGTH = SAVED_LENGTH_V3 + 8 + 4;
     static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -46,6 +46,11 @@ public final class DeviceState {
     long tripStartMillis = NEVER;
     /** Device time of the newest decided record, {@link #NEVER} before the first. */
     long frontierMillis = NEVER;
+    /**
+     * Event ID of the newest decided record: a record of the same millisecond with a higher one comes after it (records
+     * of one millisecond are taken in event-ID order), so it is not late.
+     */
+    int frontierEvent;
     boolean frontierFix;
     int frontierLatitude;
     int frontierLongitude;
@@ -104,7 +109,7 @@ public final class DeviceState {
 
     /**
      * A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place,
-     * the zone trail left and where it was measured, the last published grid cell.
+     * the zone trail left and where it was measured, the last published grid cell, the frontier's event ID.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
@@ -116,7 +121,7 @@ public final class DeviceState {
                 .putLong(tripStartMillis).putLong(frontierMillis)
                 .putInt(frontierLatitude).putInt(frontierLongitude)
                 .putDouble(zoneTrailMetres).putInt(zoneTrailLatitude).putInt(zoneTrailLongitude)
-                .putLong(lastCell)
+                .putLong(lastCell).putInt(frontierEvent)
                 .array();
     }
 
@@ -159,8 +164,10 @@ public final class DeviceState {
             state.zoneTrailLongitude = in.getInt();
         }
         if (current) {
-            // Version 3 had no last cell: the next coarsened record takes the cell it lies in.
+            // Version 3 had no last cell: the next coarsened record takes the cell it lies in. Nor the frontier's
+            // event ID: a record in the frontier's millisecond is then late, as it was.
             state.lastCell = in.getLong();
+            state.frontierEvent = in.getInt();
         }
         return state;
     }
@@ -188,6 +195,7 @@ public final class DeviceState {
         zoneTrailLatitude = other.zoneTrailLatitude;
         zoneTrailLongitude = other.zoneTrailLongitude;
         lastCell = other.lastCell;
+        frontierEvent = other.frontierEvent;
     }
 
     /** Driving: neither ignition nor movement is known to be off, and at least one is known to be on. */

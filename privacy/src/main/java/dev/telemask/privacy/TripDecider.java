@@ -143,6 +143,7 @@ public final class TripDecider {
             state.tripStartMillis = tripStart;
             state.tripAware |= PolicyEngine.hasTripIo(batch, r);
             state.frontierMillis = time;
+            state.frontierEvent = pending.eventAt(i);
             state.frontierFix = PolicyEngine.hasFix(batch, r);
             state.frontierLatitude = batch.latitude(r);
             state.frontierLongitude = batch.longitude(r);

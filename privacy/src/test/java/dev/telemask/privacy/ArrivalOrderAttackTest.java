@@ -191,4 +191,23 @@ class ArrivalOrderAttackTest {
         inOrder.forEach((key, row) -> assertTrue(key.equals(t + "/0") || !row.contains(" at "), key + " " + row));
         assertEquals(inOrder, newestFirst);
     }
+
+    @Test
+    void aRecordInTheMillisecondOfTheNewestDecidedOneButAfterItInEventOrderIsNotLate() {
+        // Two records of one millisecond (a periodic record and an event record) sent in two frames, in order.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO,
+                Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofSeconds(5))), KEY);
+        Drive drive = Drive.in("UTC");
+        long t = 1_750_000_000_000L;
+        drive.record(t, LAT, LON, 9, 1, 1, 0);
+        drive.record(t + 30_000, LAT + 0.003, LON, 9, 1, 1, 0);
+        drive.record(t + 30_000, LAT + 0.003, LON, 9, 1, 1, 0);
+        drive.batch.setEventIo(2, 250);
+        drive.record(t + 60_000, LAT + 0.006, LON, 9, 1, 1, 0);
+        AvlBatch history = records(drive.batch, 0, 1);
+        Map<String, String> together = ingest(policy, history, null, records(drive.batch, 1, 4));
+        Map<String, String> split = ingest(policy, history, null, records(drive.batch, 1, 2),
+                records(drive.batch, 2, 4));
+        assertEquals(together, split);
+    }
 }

@@ -176,7 +176,7 @@ class ArrivalOrderPropertyTest {
             AvlBatch frame = new AvlBatch();
             int end = Math.min(drive.size(), r + 1 + random.nextInt(12));
             while (end < drive.size() && drive.timestamp(end) == drive.timestamp(end - 1)) {
-                end++; // records of one millisecond in one frame: split, the later one may come in late
+                end++; // one millisecond in one frame: split and sent newest first, the first in event order is late
             }
             boolean newestFirst = random.nextBoolean();
             for (int i = 0; i < end - r; i++) {

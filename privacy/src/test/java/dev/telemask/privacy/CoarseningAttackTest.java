@@ -71,17 +71,23 @@ class CoarseningAttackTest {
     }
 
     @Test
-    void theLastCellIsSavedWithTheStateAndAStateOfTheFormerFormatHasNone() {
+    void theLastCellAndTheFrontiersEventAreSavedWithTheStateAndAStateOfTheFormerFormatHasNeither() {
         DeviceState state = new DeviceState();
         state.frontierMillis = 1_700_000_000_000L;
         state.zoneTrailMetres = 12.5;
         state.lastCell = new GeoGrid(GRID).snap(Drive.e7(52.52), Drive.e7(13.40));
+        state.frontierEvent = 250;
         byte[] saved = state.save();
         assertEquals(state.lastCell, DeviceState.restore(saved).lastCell);
+        assertEquals(250, DeviceState.restore(saved).frontierEvent);
+        DeviceState copy = new DeviceState();
+        copy.copyFrom(state);
+        assertEquals(java.util.Arrays.toString(saved), java.util.Arrays.toString(copy.save()));
         byte[] version3 = java.util.Arrays.copyOf(saved, DeviceState.SAVED_LENGTH_V3);
         version3[0] = 3;
         DeviceState restored = DeviceState.restore(version3);
         assertEquals(GeoGrid.NO_CELL, restored.lastCell);
+        assertEquals(0, restored.frontierEvent);
         assertEquals(12.5, restored.zoneTrailMetres);
         assertEquals(state.frontierMillis(), restored.frontierMillis());
         assertEquals(GeoGrid.NO_CELL, new DeviceState().lastCell);
