@@ -17,10 +17,12 @@ import java.util.Arrays;
  * <ul>
  *   <li>a record outside {@code [minTimeMillis, maxTimeMillis]} (older than retention, or too far ahead of the
  *   gateway's clock) is not stored and counted ({@link #outOfBounds()});</li>
- *   <li>a record of a device that never reported ignition or movement is decided on its own at once;</li>
- *   <li>a record at or before the frontier arrived too late to change anything: a resend of a record decided
- *   lately is skipped, any other is stored private (fail closed) and counted ({@link #late()});</li>
- *   <li>every other record waits in device-time order, and {@link TripDecider} decides what it can.</li>
+ *   <li>a record at or before the frontier (in its millisecond, at or before its event ID) arrived too late to
+ *   change anything decided: a resend of a record decided lately is skipped, any other is stored private (fail
+ *   closed) and counted ({@link #late()}); a private-mode press in it makes the rest of its trip private;</li>
+ *   <li>every other record waits in device-time order, and {@link TripDecider} decides what it can (a record
+ *   without ignition or movement too, though its device has reported neither yet: the records before it may
+ *   report a private trip it belongs to).</li>
  * </ul>
  *
  * <p>Owned by one device's connection: not thread-safe. Allocation-free per record once its arrays have grown.
@@ -96,27 +98,24 @@ public final class DeviceLedger {
         Consent narrowed = Consent.of(ArrivalFlags.location(consent, flags),
                 ArrivalFlags.driverIdentity(consent, flags), ArrivalFlags.telemetry(consent, flags));
         int n = frame == null ? 0 : frame.size();
-        // Records are judged on their own only for a device that reports no trips at all, not even later in this
-        // frame (a frame sent newest first may open with records that lack the elements).
-        boolean frameHasTrips = false;
-        for (int r = 0; r < n && !frameHasTrips; r++) {
-            frameHasTrips = PolicyEngine.hasTripIo(frame, r);
-        }
+        // Every record goes through the trip decision, also one without ignition or movement of a device that has
+        // reported neither yet: the records before it, which may report a private trip it belongs to, may be the
+        // next to arrive.
         for (int r = 0; r < n; r++) {
             long time = frame.timestamp(r);
             if (time < minTimeMillis || time > maxTimeMillis) {
                 outOfBounds++;
-            } else if (!working.tripAware && !frameHasTrips && pending.size() == 0) {
-                int o = append(frame, r);
-                boolean recordPrivate = (flags & ArrivalFlags.MANUAL_PRIVATE) != 0
-                        || !narrowed.location() || privateModeOn(policy, frame, r)
-                        || PolicyEngine.outsideBusinessHours(policy, working, time);
-                treatments[o] = PolicyEngine.mask(policy, narrowed, working, out, o, recordPrivate).code();
-            } else if (working.frontierMillis != DeviceState.NEVER && time <= working.frontierMillis) {
+            } else if (working.frontierMillis != DeviceState.NEVER && (time < working.frontierMillis
+                    || time == working.frontierMillis && frame.eventIo(r) <= working.frontierEvent)) {
                 if (recentlyDecided(time, frame.eventIo(r))) {
                     resends++;
                 } else {
                     late++;
+                    // Too late for the records decided before it, not for the rest of its trip: a private-mode press
+                    // in it (one in the trip's last decided millisecond, say) hides the trip from here on.
+                    if (working.inTrip && time >= working.tripStartMillis && privateModeOn(policy, frame, r)) {
+                        working.tripPrivate = true;
+                    }
                     int o = append(frame, r);
                     treatments[o] = PolicyEngine.maskLate(policy, narrowed, out, o).code();
                 }
@@ -127,7 +126,8 @@ public final class DeviceLedger {
 
         // New records wait in pending itself until the frame's commit (or leave it again at a roll-back).
         int base = out.size();
-        int decided = TripDecider.decide(policy, consent, working, pending, nowMillis, expiryMillis, out, verdicts);
+        int decided = TripDecider.decide(policy, consent, manualPrivate, working, pending, nowMillis, expiryMillis,
+                out, verdicts);
         growTo(out.size());
         for (int i = 0; i < decided; i++) {
             treatments[base + i] = verdicts.code(i);
@@ -155,7 +155,7 @@ public final class DeviceLedger {
         }
     }
 
-    private boolean privateModeOn(CompiledPolicy policy, AvlBatch batch, int r) {
+    private static boolean privateModeOn(CompiledPolicy policy, AvlBatch batch, int r) {
         int e = batch.findIo(r, policy.privateModeIoId);
         return e >= 0 && batch.ioValue(e) == policy.privateModeValue;
     }

@@ -15,9 +15,10 @@ import java.nio.ByteBuffer;
  * connection: not thread-safe.
  */
 public final class DeviceState {
-    private static final byte FORMAT_VERSION = 3;
+    private static final byte FORMAT_VERSION = 4;
     static final int SAVED_LENGTH_V2 = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
-    static final int SAVED_LENGTH = SAVED_LENGTH_V2 + 8 + 4 + 4;
+    static final int SAVED_LENGTH_V3 = SAVED_LENGTH_V2 + 8 + 4 + 4;
+    static final int SAVED_LENGTH = SAVED_LENGTH_V3 + 8 + 4;
     static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -28,6 +29,7 @@ public final class DeviceState {
     private static final int STICKY = 1 << 4;
     private static final int TRIP_AWARE = 1 << 5;
     private static final int FRONTIER_FIX = 1 << 6;
+    private static final int LAST_FIX_PRIVATE = 1 << 7;
 
     byte ignition = UNKNOWN;
     byte movement = UNKNOWN;
@@ -35,6 +37,8 @@ public final class DeviceState {
     boolean tripPrivate;
     boolean privateMode;
     boolean lastFixInZone;
+    /** The last record with a fix was private: a record without a fix repeats that position. */
+    boolean lastFixPrivate;
     /** Parked where a private trip ended: private until the next trip starts. */
     boolean sticky;
     /** The device has reported ignition or movement: its records are read as trips. */
@@ -42,6 +46,11 @@ public final class DeviceState {
     long tripStartMillis = NEVER;
     /** Device time of the newest decided record, {@link #NEVER} before the first. */
     long frontierMillis = NEVER;
+    /**
+     * Event ID of the newest decided record: a record of the same millisecond with a higher one comes after it (records
+     * of one millisecond are taken in event-ID order), so it is not late.
+     */
+    int frontierEvent;
     boolean frontierFix;
     int frontierLatitude;
     int frontierLongitude;
@@ -52,6 +61,8 @@ public final class DeviceState {
     double zoneTrailMetres;
     int zoneTrailLatitude;
     int zoneTrailLongitude;
+    /** The grid cell the last coarsened record was published in ({@link GeoGrid#NO_CELL}: none). */
+    long lastCell = GeoGrid.NO_CELL;
 
     /**
      * A state that knows the device had a past but nothing of it (its saved state was lost): every next record
@@ -98,17 +109,19 @@ public final class DeviceState {
 
     /**
      * A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place,
-     * the zone trail left and where it was measured.
+     * the zone trail left and where it was measured, the last published grid cell, the frontier's event ID.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
                 | (privateMode ? PRIVATE_MODE : 0) | (lastFixInZone ? LAST_FIX_IN_ZONE : 0)
-                | (sticky ? STICKY : 0) | (tripAware ? TRIP_AWARE : 0) | (frontierFix ? FRONTIER_FIX : 0);
+                | (sticky ? STICKY : 0) | (tripAware ? TRIP_AWARE : 0) | (frontierFix ? FRONTIER_FIX : 0)
+                | (lastFixPrivate ? LAST_FIX_PRIVATE : 0);
         return ByteBuffer.allocate(SAVED_LENGTH)
                 .put(FORMAT_VERSION).put((byte) flags).put(ignition).put(movement)
                 .putLong(tripStartMillis).putLong(frontierMillis)
                 .putInt(frontierLatitude).putInt(frontierLongitude)
                 .putDouble(zoneTrailMetres).putInt(zoneTrailLatitude).putInt(zoneTrailLongitude)
+                .putLong(lastCell).putInt(frontierEvent)
                 .array();
     }
 
@@ -122,8 +135,9 @@ public final class DeviceState {
             return state;
         }
         boolean current = saved.length == SAVED_LENGTH && saved[0] == FORMAT_VERSION;
+        boolean beforeCells = saved.length == SAVED_LENGTH_V3 && saved[0] == 3;
         boolean beforeTrails = saved.length == SAVED_LENGTH_V2 && saved[0] == 2;
-        if (!current && !beforeTrails) {
+        if (!current && !beforeCells && !beforeTrails) {
             throw new IllegalArgumentException("unknown device state format: version " + saved[0]
                     + ", " + saved.length + " bytes");
         }
@@ -133,6 +147,7 @@ public final class DeviceState {
         state.tripPrivate = (flags & TRIP_PRIVATE) != 0;
         state.privateMode = (flags & PRIVATE_MODE) != 0;
         state.lastFixInZone = (flags & LAST_FIX_IN_ZONE) != 0;
+        state.lastFixPrivate = (flags & LAST_FIX_PRIVATE) != 0;
         state.sticky = (flags & STICKY) != 0;
         state.tripAware = (flags & TRIP_AWARE) != 0;
         state.frontierFix = (flags & FRONTIER_FIX) != 0;
@@ -142,11 +157,17 @@ public final class DeviceState {
         state.frontierMillis = in.getLong();
         state.frontierLatitude = in.getInt();
         state.frontierLongitude = in.getInt();
-        if (current) {
+        if (!beforeTrails) {
             // Version 2 had no trails: a vehicle leaving a zone then stays hidden only inside its disc.
             state.zoneTrailMetres = in.getDouble();
             state.zoneTrailLatitude = in.getInt();
             state.zoneTrailLongitude = in.getInt();
+        }
+        if (current) {
+            // Version 3 had no last cell: the next coarsened record takes the cell it lies in. Nor the frontier's
+            // event ID: a record in the frontier's millisecond is then late, as it was.
+            state.lastCell = in.getLong();
+            state.frontierEvent = in.getInt();
         }
         return state;
     }
@@ -162,6 +183,7 @@ public final class DeviceState {
         tripPrivate = other.tripPrivate;
         privateMode = other.privateMode;
         lastFixInZone = other.lastFixInZone;
+        lastFixPrivate = other.lastFixPrivate;
         sticky = other.sticky;
         tripAware = other.tripAware;
         tripStartMillis = other.tripStartMillis;
@@ -172,6 +194,8 @@ public final class DeviceState {
         zoneTrailMetres = other.zoneTrailMetres;
         zoneTrailLatitude = other.zoneTrailLatitude;
         zoneTrailLongitude = other.zoneTrailLongitude;
+        lastCell = other.lastCell;
+        frontierEvent = other.frontierEvent;
     }
 
     /** Driving: neither ignition nor movement is known to be off, and at least one is known to be on. */
@@ -187,6 +211,7 @@ public final class DeviceState {
     public String toString() {
         return "DeviceState[frontier=" + frontierMillis + ", inTrip=" + inTrip + ", tripPrivate=" + tripPrivate
                 + ", sticky=" + sticky + ", ignition=" + ignition + ", movement=" + movement + ", privateMode="
-                + privateMode + ", lastFixInZone=" + lastFixInZone + ", tripStart=" + tripStartMillis + "]";
+                + privateMode + ", lastFixInZone=" + lastFixInZone + ", lastFixPrivate=" + lastFixPrivate
+                + ", tripStart=" + tripStartMillis + "]";
     }
 }

@@ -16,6 +16,10 @@ public final class GeoGrid {
     static final double EARTH_RADIUS_METRES = 6_371_008.8;
     static final double METRES_PER_DEGREE = EARTH_RADIUS_METRES * Math.PI / 180.0;
     private static final double E7 = 1e7;
+    /** How far, in cells, a point must lie outside the previous cell to leave it. */
+    static final double HYSTERESIS = 0.25;
+    /** No previous cell: not a packed centre (its latitude is out of range). */
+    public static final long NO_CELL = Long.MIN_VALUE;
 
     private final int sizeMetres;
     private final int bandCount;
@@ -68,6 +72,35 @@ public final class GeoGrid {
         int lat = (int) Math.round(bandCentreLatitude(band) * E7);
         int lon = (int) Math.round((-180.0 + (cell + 0.5) * width) * E7);
         return pack(lat, lon);
+    }
+
+    /**
+     * As {@link #snap}, but keeps the cell {@code previous} (a centre this grid's snap returned, or {@link #NO_CELL})
+     * while the point lies less than {@value #HYSTERESIS} of a cell outside it. A fixed grid alone gives away how
+     * near an edge a parked vehicle stands: its GNSS jitter flips it between two cells, in a share that measures the
+     * distance to the edge to a few metres; a vehicle must move a quarter of a cell past the edge to change cell.
+     */
+    public long snap(int latitudeE7, int longitudeE7, Cache cache, long previous) {
+        long cell = snap(latitudeE7, longitudeE7, cache);
+        if (previous == NO_CELL || cell == previous || !near(previous, latitudeE7, longitudeE7)) {
+            return cell;
+        }
+        // Only a centre of this grid: after a change of grid size the previous cell is another grid's.
+        return snap(latitudeOf(previous), longitudeOf(previous), cache) == previous ? previous : cell;
+    }
+
+    /** Whether the point lies within {@value #HYSTERESIS} of a cell around the cell centred on {@code centre}. */
+    private boolean near(long centre, int latitudeE7, int longitudeE7) {
+        int band = band(latitudeOf(centre));
+        double south = -90.0 + band * bandDegrees;
+        double latitude = latitudeE7 / E7;
+        if (latitude < south - HYSTERESIS * bandDegrees || latitude > south + (1 + HYSTERESIS) * bandDegrees) {
+            return false;
+        }
+        double width = 360.0 / cellsInBand(band);
+        double east = longitudeE7 / E7 - longitudeOf(centre) / E7;
+        east = east - 360.0 * Math.floor((east + 180.0) / 360.0);
+        return Math.abs(east) <= (0.5 + HYSTERESIS) * width;
     }
 
     /** Convenience for tests and tools: {@link #snap} with a throw-away cache. */

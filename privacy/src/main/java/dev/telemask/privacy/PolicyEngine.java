@@ -12,8 +12,10 @@ import dev.telemask.codec.AvlBatch;
  *   that locates it (cell, area code, operator, Wi-Fi/BLE scans, any variable-length element), and no
  *   location-revealing event ID. With {@code "privateRecords": "drop"} it is not stored at all.</li>
  *   <li>A record in a privacy zone's hidden disc, or on its trail after leaving it ({@link HiddenDisc}), is
- *   masked the same way, loses its mileage too, and is not stored, without making its trip private; a record
- *   without a fix follows the zone state of the last fix, because devices repeat their last position.</li>
+ *   masked the same way, loses its mileage too, and is not stored, without making its trip private.</li>
+ *   <li>A record without a fix follows the last fix, because devices repeat their last position: private when that
+ *   fix was private (the end of a private trip in a garage, a business trip leaving it), hidden when a zone hid
+ *   it.</li>
  *   <li>Otherwise the record is snapped to the policy's grid when coarsening is on (its locating IO removed as
  *   for a private one, speed, heading and altitude cleared, mileage rounded down to the cell size), unless its
  *   cell reaches into a hidden disc, which hides it as a zone record; or kept exact.</li>
@@ -37,12 +39,15 @@ public final class PolicyEngine {
         boolean inZone;
         if (fix) {
             inZone = zoneHides(policy, state, lat, lon);
+            state.lastFixPrivate = recordPrivate;
         } else {
             inZone = state.lastFixInZone || policy.inZone(lat, lon);
+            // Without a fix a device repeats its last one: where a private record was.
+            recordPrivate |= state.lastFixPrivate;
         }
         long cell = 0;
         if (!inZone && !recordPrivate && policy.grid != null) {
-            cell = policy.grid.snap(lat, lon, state.gridCache);
+            cell = policy.grid.snap(lat, lon, state.gridCache, state.lastCell);
             // A published cell must not give the zone away: one reaching into a hidden disc is hidden with it.
             if (policy.cellTouchesZone(GeoGrid.latitudeOf(cell), GeoGrid.longitudeOf(cell))) {
                 inZone = true;
@@ -60,6 +65,7 @@ public final class PolicyEngine {
             }
         } else if (policy.grid != null) {
             batch.setPosition(r, GeoGrid.longitudeOf(cell), GeoGrid.latitudeOf(cell));
+            state.lastCell = cell;
             // Speed, heading and altitude would dead-reckon the vehicle inside its cell; mileage only by the cell.
             batch.clearMotion(r);
             coarsenMileage(batch, r, policy.grid.sizeMetres());
@@ -121,7 +127,7 @@ public final class PolicyEngine {
     private static void coarsenMileage(AvlBatch batch, int r, int cellMetres) {
         for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
             int id = batch.ioId(e);
-            if ((id == TeltonikaIo.TOTAL_ODOMETER || id == TeltonikaIo.TRIP_ODOMETER) && !batch.isIoRemoved(e)
+            if (TeltonikaIo.MILEAGE.contains(id) && !batch.isIoRemoved(e)
                     && batch.ioWidth(e) != AvlBatch.WIDTH_VARIABLE) {
                 long value = batch.ioValue(e);
                 batch.setIoValue(e, value - Math.floorMod(value, (long) cellMetres));

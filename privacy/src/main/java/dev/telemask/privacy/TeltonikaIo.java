@@ -29,6 +29,8 @@ public final class TeltonikaIo {
             636,  // UMTS/LTE Cell ID (4 bytes, on FMC/FMM)
             80,   // Data Mode: home/roaming network on stop/moving, i.e. whether the vehicle is abroad
             24,   // Speed: the GNSS speed again, as an IO element
+            37,   // Vehicle Speed from OBD: speed without GNSS, as good for dead reckoning inside a cell
+            81,   // Vehicle Speed from CAN (LV-CAN/ALL-CAN)
             387,  // ISO6709 coordinates: the position as text
             385,  // Beacon list: BLE beacons seen, each one fixed in a known place
             175,  // Auto Geofence: left the auto-geofence around the parking place

@@ -11,9 +11,10 @@ import dev.telemask.codec.AvlBatch;
  *   <li><b>Continuity.</b> A record continues the frontier when nothing can be missing in between: at most
  *   {@code maxRecordGap} after it, or, after a parked record, at most {@code maxParkedGap} after it at the same
  *   place (within {@value #SAME_PLACE_METRES} m) once it has waited {@code anchorDelay} for records that might
- *   fill the gap. Otherwise it waits for the records before it. When the earliest
- *   waiting record has waited {@code anchorDelay} (gateway time) and still does not continue the frontier, the
- *   engine anchors there: a device's very first records are decided from the earliest one received; after a gap,
+ *   fill the gap; or, whatever the gap, a record the device logged because ignition or movement came on (a trip
+ *   start by its word), once it waited {@code anchorDelay} too. Otherwise it waits for the records before it.
+ *   When the earliest waiting record has waited {@code anchorDelay} (gateway time) and still does not continue
+ *   the frontier, the engine anchors there: a device's very first records are decided from the earliest one received; after a gap,
  *   fail closed: the records are private (a trip under way is private, a parked vehicle is at a place a private trip
  *   may have ended) until a trip is seen to start.</li>
  *   <li><b>Trips</b> follow {@link TripRule}: a trip starts at a driving record after a parked one and ends at the
@@ -40,6 +41,7 @@ public final class TripDecider {
     private static final int SAME_PLACE = 1;
     private static final int GAP = 2;
     private static final int TRIP_START = 3;
+    private static final int ON_ITS_OWN = 4;
     /** The most records a device may have waiting; beyond it the oldest are decided fail-closed. */
     public static final int MAX_PENDING = 20_000;
 
@@ -50,11 +52,15 @@ public final class TripDecider {
      * decided record and appending a masked copy of it to {@code decided} ({@code pending} itself is left as it was);
      * {@code out} holds the treatment of each decided record by its order position. Returns how many were decided.
      *
+     * @param consent       the device's consent now: a record is judged by the stricter of it and its arrival flags
+     * @param manualPrivate the driver's manual switch is on now: like consent, the stricter of now and arrival holds
      * @param nowMillis     the gateway's clock, for the anchor delay and the expiry
      * @param expiryMillis  how long a record may wait undecided
      */
-    public static int decide(CompiledPolicy policy, Consent consent, DeviceState state, PendingRecords pending,
-                             long nowMillis, long expiryMillis, AvlBatch decided, Treatments out) {
+    public static int decide(CompiledPolicy policy, Consent consent, boolean manualPrivate, DeviceState state,
+                             PendingRecords pending, long nowMillis, long expiryMillis, AvlBatch decided,
+                             Treatments out) {
+        int nowFlags = manualPrivate ? ArrivalFlags.MANUAL_PRIVATE : 0;
         int n = pending.size();
         out.reset(n);
         int i = 0;
@@ -62,14 +68,16 @@ public final class TripDecider {
             AvlBatch batch = pending.batchAt(i);
             int r = pending.rowAt(i);
             long time = pending.timeAt(i);
-            int flags = pending.flagsAt(i);
+            int flags = pending.flagsAt(i) | nowFlags;
             // Beyond the cap, the oldest waiting records are decided as if expired: a device cannot make the
             // gateway hold an unbounded backlog by never letting a grace window close.
             boolean expired = nowMillis - pending.receivedAtMillis(i) >= expiryMillis || n - i > MAX_PENDING;
             boolean anchorFresh = false;
             boolean anchorClosed = false;
             int continuity = continuity(policy, state, batch, r, time);
-            if (continuity != CONTINUES && continuity != TRIP_START) {
+            if (continuity != CONTINUES) {
+                // A trip-start event waits too: the records before it, which it does not need to start a trip, may
+                // still say that trip is private (private mode on, the element not repeated in the event record).
                 if (nowMillis - pending.receivedAtMillis(i) < policy.anchorDelayMillis && !expired) {
                     out.clockDeadline(pending.receivedAtMillis(i) + policy.anchorDelayMillis);
                     break;
@@ -110,7 +118,8 @@ public final class TripDecider {
             } else if (driving) {
                 // A trip that starts private is private whatever its window holds; only a public start waits.
                 boolean startsPrivate = privateNow || PolicyEngine.outsideBusinessHours(policy, state, time);
-                int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, pending, i, privateMode, expired);
+                int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, nowFlags, pending, i, privateMode,
+                        expired);
                 if (window == NOT_KNOWN) {
                     break;
                 }
@@ -134,6 +143,7 @@ public final class TripDecider {
             state.tripStartMillis = tripStart;
             state.tripAware |= PolicyEngine.hasTripIo(batch, r);
             state.frontierMillis = time;
+            state.frontierEvent = pending.eventAt(i);
             state.frontierFix = PolicyEngine.hasFix(batch, r);
             state.frontierLatitude = batch.latitude(r);
             state.frontierLongitude = batch.longitude(r);
@@ -149,7 +159,9 @@ public final class TripDecider {
     /**
      * Whether a record at {@code time} follows the frontier with nothing missing in between: {@link #CONTINUES};
      * {@link #SAME_PLACE} after a parked record, when it continues once the records that might fill the gap had
-     * the anchor delay to arrive; or {@link #GAP}.
+     * the anchor delay to arrive; {@link #ON_ITS_OWN} for a record without ignition or movement of a device that has
+     * reported neither, which has no trips to fail closed on but waits the anchor delay all the same (the records
+     * before it that might report them, and a private trip it belongs to, may still be on their way); or {@link #GAP}.
      */
     private static int continuity(CompiledPolicy policy, DeviceState state, AvlBatch batch, int r, long time) {
         if (state.frontierMillis == DeviceState.NEVER) {
@@ -159,7 +171,10 @@ public final class TripDecider {
         if (gap <= policy.maxRecordGapMillis) {
             return CONTINUES;
         }
-        if (startsTrip(batch, r)) {
+        if (!state.tripAware && !PolicyEngine.hasTripIo(batch, r)) {
+            return ON_ITS_OWN;
+        }
+        if (startsTrip(state, batch, r)) {
             return TRIP_START;
         }
         if (state.driving() || gap > policy.maxParkedGapMillis || drivingRecord(batch, r)) {
@@ -171,14 +186,23 @@ public final class TripDecider {
         return samePlace ? SAME_PLACE : GAP;
     }
 
-    /** A record the device logged because ignition or movement came on, driving: a trip starts here by its word. */
-    private static boolean startsTrip(AvlBatch batch, int r) {
+    /**
+     * A record the device logged because ignition or movement came on, driving: a trip starts here by its word.
+     * Driving as the decision will read it, an element the record lacks taken from the frontier: a movement event
+     * without ignition after ignition went off is a vehicle rolling while parked, no trip start, so it must not be
+     * decided ahead of the records before it.
+     */
+    private static boolean startsTrip(DeviceState state, AvlBatch batch, int r) {
         int event = batch.eventIo(r);
         if (event != TeltonikaIo.IGNITION && event != TeltonikaIo.MOVEMENT) {
             return false;
         }
         int e = batch.findIo(r, event);
-        return e >= 0 && batch.ioValue(e) != 0 && drivingRecord(batch, r);
+        if (e < 0 || batch.ioValue(e) == 0) {
+            return false;
+        }
+        int inputs = readInputs(null, batch, r, state.ignition, state.movement, false);
+        return TripRule.driving(ignition(inputs), movement(inputs));
     }
 
     /** Whether the record's own elements say the vehicle drives (a record without them does not). */
@@ -192,8 +216,8 @@ public final class TripDecider {
      * 1 yes, 0 no, {@link #NOT_KNOWN} when the records up to the window's end (or the trip's end) have not all
      * arrived. An expired start is decided fail-closed.
      */
-    private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, PendingRecords pending, int start,
-                                          boolean privateModeAtStart, boolean expired) {
+    private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, int nowFlags, PendingRecords pending,
+                                          int start, boolean privateModeAtStart, boolean expired) {
         long windowEnd = pending.timeAt(start) + policy.graceMillis;
         if (policy.graceMillis <= 0) {
             return 0;
@@ -213,7 +237,7 @@ public final class TripDecider {
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);
             privateMode = privateMode(inputs);
-            if (privateNow(consent, pending.flagsAt(j), privateMode)) {
+            if (privateNow(consent, pending.flagsAt(j) | nowFlags, privateMode)) {
                 return 1;
             }
             if (ignition == 0 || movement == 0) {

@@ -13,6 +13,9 @@ final class Drive {
     static final int OPERATOR = 241;
     static final int WIFI_SCAN_NX = 1640;
     static final int EXTERNAL_VOLTAGE = 66;
+    static final int OBD_SPEED = 37;
+    static final int CAN_SPEED = 81;
+    static final int TACHO_TOTAL_DISTANCE = 10151;
 
     final AvlBatch batch = new AvlBatch();
     private final ZoneId zone;

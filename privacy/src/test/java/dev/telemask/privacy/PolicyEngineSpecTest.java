@@ -236,6 +236,24 @@ class PolicyEngineSpecTest {
         }
 
         @Test
+        void noSpeedReportedByTheVehicleEitherPrivateOrCoarsened() {
+            // OBD (37) and CAN (81) vehicle speed are the GNSS speed by another way: dead reckoning inside a cell.
+            Policy policy = OFFICE_HOURS.withCoarseningMetres(500);
+            Drive withSpeed = Drive.in("Europe/Berlin");
+            for (int privateMode = 0; privateMode <= 1; privateMode++) { // coarsened, then private mode pressed
+                withSpeed.fixWithPrivateMode("2025-06-02T10:0" + privateMode, LAT, LON, 1, 1, privateMode);
+                withSpeed.batch.addIo(Drive.OBD_SPEED, 1, 87);
+                withSpeed.batch.addIo(Drive.CAN_SPEED, 1, 87);
+            }
+            AvlBatch batch = run(policy, withSpeed);
+            assertEquals(List.of(COARSENED, PRIVATE), Verdicts.list(out));
+            for (int r = 0; r < 2; r++) {
+                assertEquals(-1, batch.findIo(r, Drive.OBD_SPEED), "OBD speed in record " + r);
+                assertEquals(-1, batch.findIo(r, Drive.CAN_SPEED), "CAN speed in record " + r);
+            }
+        }
+
+        @Test
         void dropHandlingMarksPrivateRecordsDroppedAndStillMasksThem() {
             Policy policy = OFFICE_HOURS.withPrivateRecords(PrivateRecordHandling.DROP);
             AvlBatch batch = run(policy, Drive.in("Europe/Berlin")
@@ -256,6 +274,19 @@ class PolicyEngineSpecTest {
                     .noFix("2025-06-02T20:10", LAT, LON, 1, 1)            // tunnel: last position repeated
                     .fix("2025-06-02T20:15", 52.53, 13.41, 0, 0);
             assertTreatments(run(OFFICE_HOURS, drive), out, PRIVATE, PRIVATE, PRIVATE, PRIVATE);
+        }
+
+        @Test
+        void recordsWithoutAFixAfterAPrivateTripDoNotRepeatItsLastFix() {
+            // The device lost its fix during a private trip and repeats the last one until it has a fix again.
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T06:30", LAT, LON, 1, 1)              // private: before business hours
+                    .fix("2025-06-02T06:40", 52.53, 13.41, 1, 1)          // the trip's last fix
+                    .noFix("2025-06-02T06:50", 52.53, 13.41, 0, 0)        // ends in a garage
+                    .noFix("2025-06-02T07:05", 52.53, 13.41, 0, 0)        // parked there: sticky
+                    .noFix("2025-06-02T07:10", 52.53, 13.41, 1, 1)        // a business trip, still without a fix
+                    .fix("2025-06-02T07:20", 52.60, 13.50, 1, 1);         // a fix of the business trip
+            assertTreatments(run(OFFICE_HOURS, drive), out, PRIVATE, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT);
         }
 
         @Test
@@ -338,6 +369,16 @@ class PolicyEngineSpecTest {
             assertEquals(batch.latitude(0), batch.latitude(1), "10 m apart, same cell");
             assertEquals(-1, batch.findIo(0, Drive.CELL_ID), "a cell ID is more precise than the grid");
         }
+
+        @Test
+        void everyMileageElementIsRoundedToTheCellSize() {
+            // Metres driven, from the odometer or the tachograph, would place the vehicle inside its cell.
+            Drive drive = Drive.in("Europe/Berlin").fix("2025-06-02T10:00", LAT, LON, 1, 1);
+            drive.batch.addIo(Drive.TACHO_TOTAL_DISTANCE, 4, 123_456_789);
+            AvlBatch batch = run(OFFICE_HOURS.withCoarseningMetres(500), drive);
+            assertEquals(List.of(COARSENED), Verdicts.list(out));
+            assertEquals(123_456_500, batch.ioValue(batch.findIo(0, Drive.TACHO_TOTAL_DISTANCE)));
+        }
     }
 
     @Nested
@@ -389,6 +430,7 @@ class PolicyEngineSpecTest {
             state.tripPrivate = true;
             state.privateMode = true;
             state.lastFixInZone = true;
+            state.lastFixPrivate = true;
             state.zoneTrailMetres = 412.5;
             state.zoneTrailLatitude = 525_210_000;
             state.zoneTrailLongitude = 134_010_000;

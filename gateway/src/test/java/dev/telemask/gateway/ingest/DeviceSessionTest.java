@@ -11,6 +11,7 @@ import dev.telemask.simulator.DeviceClient;
 import dev.telemask.gateway.Drives;
 import dev.telemask.privacy.CompiledPolicy;
 import dev.telemask.privacy.Consent;
+import dev.telemask.privacy.DeviceLedger;
 import dev.telemask.privacy.Policy;
 import dev.telemask.storage.BatchCallback;
 import dev.telemask.storage.IngestProfile;
@@ -120,8 +121,13 @@ class DeviceSessionTest {
     }
 
     static DeviceContext device(long switchVersion, boolean restricted) {
-        IngestProfile profile = new IngestProfile(IMEI, 1, restricted, null, 0, null, null, null, null, null, 0,
-                switchVersion, java.util.List.of());
+        return device(switchVersion, restricted, null);
+    }
+
+    /** The device as the database holds it, with the privacy state its last writer saved. */
+    static DeviceContext device(long switchVersion, boolean restricted, byte[] privacyState) {
+        IngestProfile profile = new IngestProfile(IMEI, 1, restricted, null, 0, null, null, null, null, privacyState,
+                0, switchVersion, java.util.List.of());
         return new DeviceContext(profile, CompiledPolicy.compile(Policy.noOp(), ZONE_KEY), Consent.ALL);
     }
 
@@ -254,6 +260,31 @@ class DeviceSessionTest {
         channel.runPendingTasks();
         assertEquals(5, reply(channel, 4));
         assertEquals(-1, reply(channel, 4), "one acknowledgement per frame");
+    }
+
+    @Test
+    void aBatchRefusedAsStaleIsMaskedAgainFromWhatAnotherConnectionStoredMeanwhile() {
+        PeerChannel channel = connect();
+        send(channel, NOW - 3_600_000, 5);
+        assertEquals(5, sink.accepted.get(0).sealed(), "a new device's first records wait for the anchor delay");
+
+        // Meanwhile the device sent its parked record from 30 s before over UDP, which claimed it and stored it.
+        DeviceLedger other = new DeviceLedger();
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), ZONE_KEY);
+        AvlBatch parked = new AvlBatch();
+        parked.addRecord(NOW - 3_630_000, 0, 252_560_283, 546_674_250, 120, 0, 9, 0, 0, AvlBatch.NO_GENERATION);
+        parked.addIo(239, 1, 0);
+        parked.addIo(240, 1, 0);
+        other.apply(policy, Consent.ALL, false, parked, NOW, Long.MIN_VALUE, Long.MAX_VALUE, 86_400_000);
+        other.committed();
+        other.apply(policy, Consent.ALL, false, null, NOW + 10_000, Long.MIN_VALUE, Long.MAX_VALUE, 86_400_000);
+        other.committed();
+        lookup.devices.put(IMEI, device(1, false, other.savedState()));
+        sink.complete(new StaleSwitchesException(IMEI, 0, 1));
+        channel.runPendingTasks();
+
+        assertEquals(2, sink.accepted.size(), "masked again and offered again");
+        assertEquals(0, sink.accepted.get(1).sealed(), "the trip continues the stored parked record: decided");
     }
 
     @Test

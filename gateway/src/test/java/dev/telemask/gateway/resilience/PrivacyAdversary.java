@@ -6,12 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
+import dev.telemask.codec.AvlCodecId;
+import dev.telemask.codec.AvlEncoder;
 import dev.telemask.simulator.DeviceClient;
 import dev.telemask.gateway.Gateway;
 import dev.telemask.gateway.GatewayTestBase;
 import dev.telemask.gateway.api.ApiTokens;
 import dev.telemask.gateway.api.Role;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.math.BigDecimal;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -267,6 +277,59 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
             assertPrivate(rows, 3, day.size(), "the private trip and where it ended");
         }
         assertNowhere(needles(trip), imei, "shuffled across instances");
+    }
+
+    @Test
+    void aTripSplitAcrossTcpAndUdpIsDecidedAsOneWhileTheTcpConnectionStaysOpen() throws Exception {
+        long imei = device(policy("tcp-and-udp", OPEN_POLICY_WITH_DEFAULT_TIMING));
+        List<Point> day = new ArrayList<>();
+        long t = T0 + 14_400_000;
+        int lat = HOME_LAT + 7_771;
+        int lon = HOME_LON + 7_771;
+        for (int i = 0; i < 30; i++, t += 10_000) { // parked, 2 records of a private trip, 20 without the button
+            boolean driving = i >= 3 && i < 27;
+            if (driving) {
+                lat += 9_000;
+                lon += 13_000;
+            }
+            day.add(new Point(t, lat, lon, driving, i == 3 || i == 4));
+        }
+        try (DeviceClient tcp = connectAccepted(imei)) {
+            sendAcknowledged(tcp, frame(day.subList(0, 3)));
+            Eventually.holds(() -> sealedNow(imei) == 0, Duration.ofSeconds(20),
+                    () -> "the parked records are decided once the anchor delay passed");
+            sendUdp(imei, frame(day.subList(3, 5))); // the trip starts with the button pressed, over UDP
+            for (int from = 5; from < day.size(); from += 5) { // and goes on over the TCP connection still open
+                sendAcknowledged(tcp, frame(day.subList(from, from + 5)));
+            }
+        }
+        List<StoredRow> rows = rows(imei);
+        assertEquals(day.size(), rows.size());
+        assertPrivate(rows, 3, day.size(), "the private trip, where it ended and the parked vehicle there");
+        assertNowhere(needles(day.subList(3, day.size())), imei, "a trip split across TCP and UDP");
+    }
+
+    /** Sends {@code frame} as a UDP datagram until the gateway acknowledges it, as a device does. */
+    private void sendUdp(long imei, AvlBatch frame) throws Exception {
+        ByteBuf buf = Unpooled.buffer();
+        AvlEncoder.encodeUdpDatagram(frame, AvlCodecId.CODEC_8E, 0xBEEF, 1, imei, buf);
+        byte[] datagram = ByteBufUtil.getBytes(buf);
+        buf.release();
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(500);
+            for (int attempt = 0; attempt < 40; attempt++) {
+                socket.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(),
+                        gateway.udpPort()));
+                DatagramPacket reply = new DatagramPacket(new byte[16], 16);
+                try {
+                    socket.receive(reply);
+                    return;
+                } catch (SocketTimeoutException e) {
+                    // the first datagram of a device waits for its look-up: send it again
+                }
+            }
+        }
+        throw new AssertionError("the UDP datagram was never acknowledged");
     }
 
     // ---- the parked tracker ------------------------------------------------------------------------

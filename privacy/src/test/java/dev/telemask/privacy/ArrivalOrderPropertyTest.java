@@ -1,0 +1,270 @@
+package dev.telemask.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The arrival-order property over the edges a device really produces: records without ignition or movement, without
+ * a fix (satellites 0, or 0,0), two records in one millisecond with different event IDs, ignition and movement
+ * disagreeing, schedule boundaries, zone entries, long parked gaps, a backlog after days offline; sent oldest first,
+ * newest first, shuffled, duplicated, across a reconnect and with failed writes, all within the anchor delay.
+ */
+class ArrivalOrderPropertyTest {
+    static final byte[] KEY = "arrival-property-key".getBytes(StandardCharsets.UTF_8);
+    static final long T0 = 1_750_000_000_000L;
+    static final long ARRIVAL = 1_800_000_000_000L;
+    static final long EXPIRY = Duration.ofDays(1).toMillis();
+
+    final Random random = new Random(4242L);
+
+    @Test
+    void storedRowsAreTheSameWhateverTheArrivalOrder() {
+        int published = 0;
+        int hidden = 0;
+        for (int round = 0; round < 400; round++) {
+            double lat = random.nextDouble() * 120 - 60;
+            double lon = random.nextDouble() * 340 - 170;
+            CompiledPolicy policy = CompiledPolicy.compile(randomPolicy(lat, lon), KEY);
+            AvlBatch drive = randomDrive(lat, lon);
+            // A decided past first, so that what follows continues it and is decided as it arrives.
+            AvlBatch history = new AvlBatch();
+            int past = random.nextInt(6);
+            for (int r = 0; r < past; r++) {
+                history.appendRecord(drive, r);
+            }
+            AvlBatch rest = new AvlBatch();
+            for (int r = past; r < drive.size(); r++) {
+                rest.appendRecord(drive, r);
+            }
+            drive = rest;
+            List<AvlBatch> frames = frames(drive);
+            frames.add(0, history);
+            Map<String, String> inOrder = ingest(policy, frames, false);
+            List<AvlBatch> other = new ArrayList<>(frames);
+            switch (round % 4) {
+                case 0 -> Collections.reverse(other.subList(1, other.size()));
+                case 1 -> Collections.shuffle(other.subList(1, other.size()), random);
+                case 2 -> {
+                    Collections.shuffle(other.subList(1, other.size()), random);
+                    other.add(other.get(random.nextInt(other.size())));
+                }
+                default -> {
+                    other = frames(drive); // cut differently
+                    Collections.reverse(other);
+                    other.add(0, history);
+                }
+            }
+            Map<String, String> shuffled = ingest(policy, other, round % 2 == 1);
+            assertEquals(inOrder, shuffled, "round " + round + ": " + differences(inOrder, shuffled));
+            for (String row : inOrder.values()) {
+                if (row.startsWith("EXACT") || row.startsWith("COARSENED")) {
+                    published++;
+                } else {
+                    hidden++;
+                }
+            }
+        }
+        assertTrue(published > 2000 && hidden > 2000, published + " published, " + hidden + " hidden");
+    }
+
+    private static String differences(Map<String, String> expected, Map<String, String> actual) {
+        StringBuilder diff = new StringBuilder();
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>(expected.keySet());
+        keys.addAll(actual.keySet());
+        for (String key : keys) {
+            if (!String.valueOf(expected.get(key)).equals(String.valueOf(actual.get(key)))) {
+                diff.append('\n').append(key).append(": ").append(expected.get(key)).append(" <> ").append(actual.get(key));
+            }
+        }
+        return diff.toString();
+    }
+
+    private Map<String, String> ingest(CompiledPolicy policy, List<AvlBatch> frames, boolean reconnect) {
+        Map<String, String> rows = new TreeMap<>();
+        DeviceLedger ledger = new DeviceLedger();
+        PendingRecords sealedOnDisk = new PendingRecords();
+        Map<String, Integer> sealedKeys = new TreeMap<>();
+        long now = ARRIVAL;
+        apply(ledger, policy, frames.get(0), now, rows, sealedOnDisk, sealedKeys);
+        now += policy.anchorDelayMillis + 1;
+        apply(ledger, policy, null, now, rows, sealedOnDisk, sealedKeys);
+        for (int f = 1; f < frames.size(); f++) {
+            if (reconnect && f == frames.size() / 2) {
+                byte[] saved = ledger.savedState();
+                ledger = new DeviceLedger();
+                PendingRecords sealed = new PendingRecords();
+                for (int i = 0; i < sealedOnDisk.size(); i++) {
+                    if (sealedKeys.containsKey(key(sealedOnDisk.timeAt(i), sealedOnDisk.eventAt(i)))) {
+                        sealed.add(sealedOnDisk.records(), sealedOnDisk.slot(i), sealedOnDisk.flagsAt(i),
+                                sealedOnDisk.receivedAtMillis(i), true);
+                    }
+                }
+                ledger.restore(saved, sealed);
+            }
+            now += 20;
+            AvlBatch copy = new AvlBatch();
+            copy.copyFrom(frames.get(f));
+            if (random.nextInt(6) == 0) {
+                ledger.apply(policy, Consent.ALL, false, copy, now, Long.MIN_VALUE, Long.MAX_VALUE, EXPIRY);
+                ledger.rolledBack();
+            }
+            apply(ledger, policy, copy, now, rows, sealedOnDisk, sealedKeys);
+        }
+        apply(ledger, policy, null, now + policy.anchorDelayMillis + 1, rows, sealedOnDisk, sealedKeys);
+        apply(ledger, policy, null, now + 2 * policy.anchorDelayMillis + 2, rows, sealedOnDisk, sealedKeys);
+        apply(ledger, policy, null, now + EXPIRY + 1, rows, sealedOnDisk, sealedKeys);
+        assertTrue(sealedKeys.isEmpty(), "everything decided at expiry");
+        return rows;
+    }
+
+    private static void apply(DeviceLedger ledger, CompiledPolicy policy, AvlBatch frame, long now,
+                              Map<String, String> rows, PendingRecords sealedOnDisk, Map<String, Integer> sealed) {
+        ledger.apply(policy, Consent.ALL, false, frame, now, Long.MIN_VALUE, Long.MAX_VALUE, EXPIRY);
+        ledger.committed();
+        for (int i = 0; i < ledger.resolvedCount(); i++) {
+            sealed.remove(key(ledger.resolvedTimes()[i], ledger.resolvedEvents()[i]));
+        }
+        AvlBatch out = ledger.output();
+        for (int r = 0; r < out.size(); r++) {
+            Treatment t = Treatment.ofCode(ledger.treatments()[r]);
+            if (t == Treatment.SEALED) {
+                sealed.put(key(out.timestamp(r), out.eventIo(r)), 1);
+                sealedOnDisk.add(out, r, ledger.sealFlags()[r], now, true);
+            } else if (t != Treatment.DROPPED) {
+                rows.putIfAbsent(key(out.timestamp(r), out.eventIo(r)), row(out, r, t));
+            }
+        }
+    }
+
+    private static String key(long time, int event) {
+        return time + "/" + event;
+    }
+
+    private static String row(AvlBatch b, int r, Treatment t) {
+        StringBuilder row = new StringBuilder().append(t).append(' ');
+        if (b.isLocationCleared(r)) {
+            row.append("no location");
+        } else {
+            row.append(b.latitude(r)).append(',').append(b.longitude(r)).append(',').append(b.speed(r));
+        }
+        for (int e = b.ioStart(r), end = e + b.ioCount(r); e < end; e++) {
+            if (!b.isIoRemoved(e)) {
+                row.append(' ').append(b.ioId(e)).append('=').append(b.ioWidth(e) == 0 ? "nx" : b.ioValue(e));
+            }
+        }
+        return row.toString();
+    }
+
+    private List<AvlBatch> frames(AvlBatch drive) {
+        List<AvlBatch> frames = new ArrayList<>();
+        int r = 0;
+        while (r < drive.size()) {
+            AvlBatch frame = new AvlBatch();
+            int end = Math.min(drive.size(), r + 1 + random.nextInt(12));
+            while (end < drive.size() && drive.timestamp(end) == drive.timestamp(end - 1)) {
+                end++; // one millisecond in one frame: split and sent newest first, the first in event order is late
+            }
+            boolean newestFirst = random.nextBoolean();
+            for (int i = 0; i < end - r; i++) {
+                frame.appendRecord(drive, newestFirst ? end - 1 - i : r + i);
+            }
+            frames.add(frame);
+            r = end;
+        }
+        return frames;
+    }
+
+    private Policy randomPolicy(double lat, double lon) {
+        Policy policy = Policy.noOp();
+        if (random.nextBoolean()) {
+            Map<DayOfWeek, List<TimeRange>> days = new EnumMap<>(DayOfWeek.class);
+            for (DayOfWeek day : DayOfWeek.values()) {
+                int start = random.nextInt(19 * 60);
+                days.put(day, List.of(new TimeRange(start, start + 30 + random.nextInt(4 * 60))));
+            }
+            policy = policy.withSchedule(new BusinessSchedule(ZoneId.of("UTC"), days));
+        }
+        if (random.nextInt(3) == 0) {
+            policy = policy.withCoarseningMetres(200 + random.nextInt(2000));
+        }
+        if (random.nextBoolean()) {
+            policy = policy.withZones(List.of(new PrivacyZone("home", lat, lon, 100 + random.nextInt(500))));
+        }
+        if (random.nextInt(4) == 0) {
+            policy = policy.withPrivateRecords(PrivateRecordHandling.DROP);
+        }
+        Duration grace = Duration.ofSeconds(random.nextInt(4) * 60L);
+        return policy.withTiming(new TripTiming(grace, Duration.ofMinutes(1), Duration.ofHours(2),
+                Duration.ofSeconds(5)));
+    }
+
+    /** Parked and driving phases with the edges above; positions near home so that zones are entered and left. */
+    private AvlBatch randomDrive(double lat, double lon) {
+        AvlBatch batch = new AvlBatch();
+        long time = T0 + random.nextInt(86_400_000);
+        int n = 20 + random.nextInt(100);
+        boolean driving = random.nextBoolean();
+        boolean wasDriving = driving;
+        int button = 0;
+        boolean tripIo = random.nextInt(4) != 0;
+        double heading = random.nextDouble() * 2 * Math.PI;
+        long odometer = 1_000_000;
+        for (int i = 0; i < n; i++) {
+            if (random.nextInt(8) == 0) {
+                driving = !driving;
+            }
+            if (random.nextInt(12) == 0) {
+                button ^= 1;
+            }
+            int step = random.nextInt(40);
+            time += step == 0 ? 0                                      // a second record in the same millisecond
+                    : step == 1 ? 3L * 86_400_000                      // days offline
+                    : step < 4 && !driving ? 20 * 60_000L              // parked, logging slowly
+                    : 35_000L + random.nextInt(25_000);     // a missing frame leaves a gap over a minute
+            if (driving) {
+                heading += random.nextGaussian() * 0.5;
+                double[] p = Haversine.destination(lat, lon, heading, 100 + random.nextInt(500));
+                lat = p[0];
+                lon = p[1];
+            }
+            int satellites = random.nextInt(10) == 0 ? 0 : 9;
+            boolean zeroZero = random.nextInt(25) == 0;
+            odometer += driving ? 400 : 0;
+            batch.addRecord(time, 1, zeroZero ? 0 : Drive.e7(lon), zeroZero ? 0 : Drive.e7(lat), 120, 90,
+                    zeroZero ? 0 : satellites, driving ? 50 : 0, step == 0 ? 250 + i : 0,
+                    AvlBatch.NO_GENERATION);
+            if (tripIo && random.nextInt(6) != 0) {
+                int ignition = driving ? 1 : 0;
+                int movement = driving ? 1 : random.nextInt(3) == 0 ? 1 : 0;
+                if (random.nextInt(3) != 0) {
+                    batch.addIo(TeltonikaIo.IGNITION, 1, ignition);
+                }
+                batch.addIo(TeltonikaIo.MOVEMENT, 1, movement);
+            }
+            if (random.nextInt(3) != 0) {
+                batch.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, button);
+            }
+            batch.addIo(Drive.CELL_ID, 2, 31_337);
+            batch.addIo(TeltonikaIo.TOTAL_ODOMETER, 4, odometer);
+            if (driving != wasDriving && step != 0 && random.nextInt(4) != 0) {
+                batch.setEventIo(batch.size() - 1, random.nextBoolean() ? TeltonikaIo.IGNITION : TeltonikaIo.MOVEMENT);
+            }
+            wasDriving = driving;
+        }
+        return batch;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.telemask.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacks on coarsened tracks: what many coarsened records of one place give away beyond their cell.
+ */
+class CoarseningAttackTest {
+    static final byte[] KEY = "coarsening-attack-key".getBytes(StandardCharsets.UTF_8);
+    static final int GRID = 500;
+
+    @Test
+    void aParkedVehicleWhoseFixesJitterAcrossACellEdgeStaysInOneCell() {
+        // Parked 3 m east of a cell edge, GNSS jitter of 8 m: with a plain grid the share of fixes on each side of
+        // the edge tells how far from the edge the vehicle stands, to a metre or two, however many cells wide.
+        GeoGrid grid = new GeoGrid(GRID);
+        int lat = Drive.e7(52.52);
+        long cell = grid.snap(lat, Drive.e7(13.40));
+        int band = grid.band(lat);
+        double width = 360.0 / grid.cellsInBand(band);
+        double edge = GeoGrid.longitudeOf(cell) / 1e7 - width / 2;          // the west edge of that cell
+        double metresPerDegree = GeoGrid.METRES_PER_DEGREE * Math.cos(Math.toRadians(52.52));
+        double parkedLon = edge + 3 / metresPerDegree;
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        Random random = new Random(7);
+        Drive drive = Drive.in("UTC");
+        long t = 1_750_000_000_000L;
+        for (int i = 0; i < 400; i++) {
+            drive.record(t + i * 30_000L, 52.52 + random.nextGaussian() * 8 / GeoGrid.METRES_PER_DEGREE,
+                    parkedLon + random.nextGaussian() * 8 / metresPerDegree, 9, 0, 0, 0);
+        }
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, drive.batch, out);
+        Set<Long> cells = new HashSet<>();
+        for (int r = 0; r < stored.size(); r++) {
+            assertEquals(Treatment.COARSENED, out.get(r));
+            cells.add(GeoGrid.pack(stored.latitude(r), stored.longitude(r)));
+        }
+        assertEquals(1, cells.size(), "cells published for one parked place");
+        long published = cells.iterator().next();
+        assertTrue(Math.abs(GeoGrid.latitudeOf(published) - lat) < GRID / GeoGrid.METRES_PER_DEGREE * 1e7,
+                "the cell is one the vehicle was near");
+    }
+
+    @Test
+    void aVehicleLeavesItsCellAQuarterOfACellPastTheEdge() {
+        GeoGrid grid = new GeoGrid(GRID);
+        GeoGrid.Cache cache = new GeoGrid.Cache();
+        int lat = Drive.e7(52.52);
+        long cell = grid.snap(lat, Drive.e7(13.40));
+        double width = 360.0 / grid.cellsInBand(grid.band(lat));
+        double eastEdge = GeoGrid.longitudeOf(cell) / 1e7 + width / 2;
+        long next = grid.snap(lat, Drive.e7(eastEdge + width / 2));
+        assertEquals(cell, grid.snap(lat, Drive.e7(eastEdge + 0.2 * width), cache, cell), "0.2 of a cell past");
+        assertEquals(next, grid.snap(lat, Drive.e7(eastEdge + 0.3 * width), cache, cell), "0.3 of a cell past");
+        assertEquals(next, grid.snap(lat, Drive.e7(eastEdge + 0.2 * width), cache, GeoGrid.NO_CELL));
+        assertEquals(cell, grid.snap(lat + Drive.e7(0.2 * 180.0 / Math.round(180.0 * GeoGrid.METRES_PER_DEGREE / GRID)),
+                Drive.e7(13.40), cache, cell), "the same northwards");
+        long otherGrid = new GeoGrid(GRID * 2).snap(lat, Drive.e7(eastEdge + 0.2 * width));
+        assertEquals(next, grid.snap(lat, Drive.e7(eastEdge + 0.2 * width), cache, otherGrid),
+                "a cell of another grid (the policy changed) is not kept");
+    }
+
+    @Test
+    void theLastCellAndTheFrontiersEventAreSavedWithTheStateAndAStateOfTheFormerFormatHasNeither() {
+        DeviceState state = new DeviceState();
+        state.frontierMillis = 1_700_000_000_000L;
+        state.zoneTrailMetres = 12.5;
+        state.lastCell = new GeoGrid(GRID).snap(Drive.e7(52.52), Drive.e7(13.40));
+        state.frontierEvent = 250;
+        byte[] saved = state.save();
+        assertEquals(state.lastCell, DeviceState.restore(saved).lastCell);
+        assertEquals(250, DeviceState.restore(saved).frontierEvent);
+        DeviceState copy = new DeviceState();
+        copy.copyFrom(state);
+        assertEquals(java.util.Arrays.toString(saved), java.util.Arrays.toString(copy.save()));
+        byte[] version3 = java.util.Arrays.copyOf(saved, DeviceState.SAVED_LENGTH_V3);
+        version3[0] = 3;
+        DeviceState restored = DeviceState.restore(version3);
+        assertEquals(GeoGrid.NO_CELL, restored.lastCell);
+        assertEquals(0, restored.frontierEvent);
+        assertEquals(12.5, restored.zoneTrailMetres);
+        assertEquals(state.frontierMillis(), restored.frontierMillis());
+        assertEquals(GeoGrid.NO_CELL, new DeviceState().lastCell);
+    }
+}
