@@ -29,6 +29,8 @@ public final class TeltonikaIo {
             636,  // UMTS/LTE Cell ID (4 bytes, on FMC/FMM)
             80,   // Data Mode: home/roaming network on stop/moving, i.e. whether the vehicle is abroad
             24,   // Speed: the GNSS speed again, as an IO element
+            37,   // Vehicle Speed from OBD: the speed again
+            81,   // Vehicle Speed from CAN: the speed again
             387,  // ISO6709 coordinates: the position as text
             385,  // Beacon list: BLE beacons seen, each one fixed in a known place
             175,  // Auto Geofence: left the auto-geofence around the parking place
@@ -57,6 +59,13 @@ public final class TeltonikaIo {
     /** What a mileage log needs; kept in private records and without telemetry consent. */
     public static final IoIdSet MILEAGE = IoIdSet.of(TOTAL_ODOMETER, TRIP_ODOMETER,
             10151, 10152); // FMx150 tachograph total and current distance
+
+    /**
+     * Metres driven: rounded down to whole grid cells on a coarsened record, since the metres between two records
+     * would place the vehicle inside its cell. The mileage log's elements and the CAN adapter's total mileage and
+     * counted mileage.
+     */
+    public static final IoIdSet DISTANCE = IoIdSet.union(MILEAGE, IoIdSet.of(87, 105));
 
     /** What the trip logic reads; kept without telemetry consent. */
     public static final IoIdSet TRIP_LOGIC = IoIdSet.of(IGNITION, MOVEMENT);
