@@ -338,11 +338,14 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             return;
         }
         if (failure instanceof StaleSwitchesException) {
-            // A switch changed after this batch was masked: take it up and mask the same records again.
+            // A switch changed after this batch was masked, or another connection of the device (over UDP, or to
+            // another instance) claimed it and may have stored records since: either way this session's ledger may be
+            // behind the database. Claim the device again, take up what is stored (the decided state and the sealed
+            // records) and mask the same records again; the other connection's next write then does the same.
             privacy.rollBack();
             inFlight = true;
             try {
-                services.contexts().reload(imei).whenComplete((found, error) ->
+                services.contexts().connect(imei).whenComplete((found, error) ->
                         ctx.executor().execute(() -> remask(found, error)));
             } catch (RuntimeException e) {
                 remask(null, e);
@@ -377,6 +380,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             return;
         }
         device = found.get();
+        privacy.restore(device);
         boolean frame = !framelessInFlight;
         framelessInFlight = false;
         if (device.restricted()) {

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a database dump tells of records a policy does not store at all (hidden by a privacy zone, or private under
- * {@code "privateRecords": "drop"}): not even their device times, in any table or column (the time of the last
- * record hidden at home would measure the way from the last visible point).
+ * {@code "privateRecords": "drop"}) or that were erased: not even their device times, in any table or column (the
+ * time of the last record hidden at home would measure the way from the last visible point).
  */
 public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackages {
     private static final double HOME_LATITUDE = 54.7000;
@@ -96,6 +97,79 @@ public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackage
         assertTrue(dropped.containsAll(day.subList(3, day.size()).stream().map(Point::time).toList()),
                 "the private trip and where it ended are not stored: " + dropped);
         assertNoTimeOf(dropped, "dropped as private");
+    }
+
+    @Test
+    void anErasedDayLeavesNoTimeOfItsRecords() throws Exception {
+        long imei = device(officePolicy);
+        String admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "admin", null).token();
+        // A depot around the place where the day ends: the event detector remembers being in it.
+        HttpResponse<String> depot = api(admin, "POST", "/geofences", "{\"name\": \"depot\", \"circle\":"
+                + " {\"latitude\": " + HOME_LATITUDE + ", \"longitude\": " + (HOME_LONGITUDE + 20 * STEP)
+                + ", \"radiusMetres\": 500}}");
+        assertEquals(201, depot.statusCode(), depot.body());
+        List<Point> day = new ArrayList<>();
+        long t = T0 + 7_200_000;
+        for (int i = 0; i < 3; i++, t += 30_000) {
+            day.add(new Point(t, 0, false, false));
+        }
+        for (int east = 1; east <= 20; east++, t += 30_000) {
+            day.add(new Point(t, east, east < 20, false));
+        }
+        for (int i = 0; i < 3; i++, t += 30_000) {
+            day.add(new Point(t, 20, false, false));
+        }
+        send(imei, day);
+        assertTrue(notStored(imei, day).isEmpty(), "a business day is stored whole");
+        HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei
+                + "/erase?from=2025-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", null);
+        assertEquals(200, erased.statusCode(), erased.body());
+        assertNoTimeOf(new TreeSet<>(day.stream().map(Point::time).toList()), "erased");
+    }
+
+    @Test
+    void recordsErasedWhileTheyWaitSealedAreNotStoredWhenTheirTripIsDecided() throws Exception {
+        long imei = device(policy("grace", "{\"version\": 1, \"consent\": {\"location\": true,"
+                + " \"driverIdentity\": true, \"telemetry\": true}, \"privateTrips\": {\"graceWindow\": \"PT2M\"}}"));
+        String admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "eraser", null).token();
+        long start = T0 + 10_800_000;
+        List<Point> parked = new ArrayList<>();
+        List<Point> tripStart = new ArrayList<>();
+        List<Point> rest = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            parked.add(new Point(start + i * 30_000L, 0, false, false));
+        }
+        for (int i = 0; i < 3; i++) { // the trip's first minute: sealed until the trip is two minutes old
+            tripStart.add(new Point(start + 90_000L + i * 30_000L, i + 1, true, false));
+        }
+        for (int i = 0; i < 4; i++) {
+            rest.add(new Point(start + 180_000L + i * 30_000L, i + 4, true, false));
+        }
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, frame(parked));
+            sendAcknowledged(device, frame(tripStart));
+            Eventually.holds(() -> queryNumber("SELECT count(*) FROM positions WHERE imei = " + imei) == parked.size()
+                            && queryNumber("SELECT count(*) FROM sealed_positions WHERE imei = " + imei)
+                            == tripStart.size(), Duration.ofSeconds(20),
+                    () -> "the parked records decided, the trip's start waiting sealed");
+            HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei
+                    + "/erase?from=2025-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", null);
+            assertEquals(200, erased.statusCode(), erased.body());
+            assertEquals(0, count(imei), "nothing of the device left after the erasure");
+            // The trip goes on over the same connection: two minutes old now, its start is decided.
+            sendAcknowledged(device, frame(rest));
+        }
+        List<StoredRow> stored = rows(imei);
+        assertTrue(stored.stream().anyMatch(row -> row.deviceTimeMillis() == rest.getLast().time()),
+                "the rest of the trip is stored: " + stored);
+        Set<Long> erasedTimes = new TreeSet<>();
+        parked.forEach(p -> erasedTimes.add(p.time()));
+        tripStart.forEach(p -> erasedTimes.add(p.time()));
+        for (StoredRow row : stored) {
+            assertFalse(erasedTimes.contains(row.deviceTimeMillis()),
+                    "erased while sealed, stored again once decided: " + Instant.ofEpochMilli(row.deviceTimeMillis()));
+        }
+        assertNoTimeOf(erasedTimes, "erased while sealed");
     }
 
     // ---- drives -------------------------------------------------------------------------------------

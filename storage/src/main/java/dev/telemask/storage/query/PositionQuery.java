@@ -133,6 +133,14 @@ public final class PositionQuery {
 
     /** {@link #erase(long, TimeWindow)} inside the caller's transaction on {@code connection}. */
     public static long erase(Connection connection, long imei, TimeWindow window) throws SQLException {
+        // First, taking the device's row: a write of its records has committed before (and the deletes below see
+        // its rows) or is refused after as stale, and its session masks again from what is stored, so records that
+        // waited sealed in a connected session's memory are not stored once decided after their sealed rows went.
+        try (PreparedStatement switches = connection.prepareStatement(
+                "UPDATE devices SET switch_version = switch_version + 1 WHERE imei = ?")) {
+            switches.setLong(1, imei);
+            switches.executeUpdate();
+        }
         try (PreparedStatement positions = connection.prepareStatement("DELETE" + IN_WINDOW);
              PreparedStatement sealed = connection.prepareStatement("DELETE FROM sealed_positions"
                      + " WHERE imei = ? AND device_time >= ? AND device_time < ?");
