@@ -110,8 +110,13 @@ public final class EventDetector {
             if (time <= working.lastTimeMillis) {
                 continue;
             }
-            working.lastTimeMillis = time;
-            judge(records, r, Treatment.ofCode(treatments[r]), geofences, overspeedKmh);
+            Treatment treatment = Treatment.ofCode(treatments[r]);
+            // The saved state is stored in clear: a record that is not stored (hidden by a zone, dropped) must
+            // leave no time there. A later one can still not be judged twice: it is late, so private or unstored.
+            if (treatment != Treatment.ZONE && treatment != Treatment.DROPPED) {
+                working.lastTimeMillis = time;
+            }
+            judge(records, r, treatment, geofences, overspeedKmh);
         }
         return events;
     }

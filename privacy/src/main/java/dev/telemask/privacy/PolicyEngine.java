@@ -123,11 +123,11 @@ public final class PolicyEngine {
         return StrictMath.sqrt(dx * dx + dy * dy);
     }
 
-    /** Rounds mileage elements down to whole grid cells: metres driven between cells would place the vehicle. */
+    /** Rounds distance elements down to whole grid cells: metres driven between cells would place the vehicle. */
     private static void coarsenMileage(AvlBatch batch, int r, int cellMetres) {
         for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
             int id = batch.ioId(e);
-            if (TeltonikaIo.MILEAGE.contains(id) && !batch.isIoRemoved(e)
+            if (TeltonikaIo.DISTANCE.contains(id) && !batch.isIoRemoved(e)
                     && batch.ioWidth(e) != AvlBatch.WIDTH_VARIABLE) {
                 long value = batch.ioValue(e);
                 batch.setIoValue(e, value - Math.floorMod(value, (long) cellMetres));

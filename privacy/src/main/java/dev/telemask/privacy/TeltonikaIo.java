@@ -60,6 +60,13 @@ public final class TeltonikaIo {
     public static final IoIdSet MILEAGE = IoIdSet.of(TOTAL_ODOMETER, TRIP_ODOMETER,
             10151, 10152); // FMx150 tachograph total and current distance
 
+    /**
+     * Metres driven: rounded down to whole grid cells on a coarsened record, since the metres between two records
+     * would place the vehicle inside its cell. The mileage log's elements and the CAN adapter's total mileage and
+     * counted mileage.
+     */
+    public static final IoIdSet DISTANCE = IoIdSet.union(MILEAGE, IoIdSet.of(87, 105));
+
     /** What the trip logic reads; kept without telemetry consent. */
     public static final IoIdSet TRIP_LOGIC = IoIdSet.of(IGNITION, MOVEMENT);
 

@@ -1,10 +1,14 @@
 package dev.telemask.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +89,40 @@ class EventDetectorTest {
         assertEquals(List.of("geofence_enter:1", "ignition_on"),
                 names(detector.detect(records, treatments(), FENCES, 110)),
                 "no exit from the depot, which would time the private trip");
+    }
+
+    @Test
+    void theSavedStateHoldsNoTimeOfARecordThatIsNotStored() {
+        EventDetector detector = new EventDetector();
+        record(OPEN_ROAD, 20, 1, Treatment.EXACT);
+        long stored = time;
+        record(54.70, 20, 1, Treatment.ZONE); // home, hidden by a privacy zone
+        long hidden = time;
+        record(54.70, 0, 0, Treatment.DROPPED);
+        long dropped = time;
+        assertEquals(List.of("ignition_on"), names(detector.detect(records, treatments(), FENCES, 0)));
+        detector.committed();
+        byte[] saved = detector.savedState();
+        assertTrue(contains(saved, stored), "the last stored record's time orders what comes next");
+        assertFalse(contains(saved, hidden), "a database dump would time the way home");
+        assertFalse(contains(saved, dropped), "a database dump would time a dropped private record");
+        EventDetector elsewhere = new EventDetector();
+        elsewhere.restore(saved);
+        AvlBatch next = new AvlBatch();
+        record(54.80, 20, 1, Treatment.EXACT);
+        next.appendRecord(records, 3);
+        assertEquals(List.of("geofence_enter:2", "ignition_on"),
+                names(elsewhere.detect(next, new byte[] {0}, FENCES, 0)), "whereabouts still forgotten");
+    }
+
+    private static boolean contains(byte[] state, long millis) {
+        byte[] needle = ByteBuffer.allocate(8).putLong(millis).array();
+        for (int i = 0; i + needle.length <= state.length; i++) {
+            if (Arrays.equals(state, i, i + needle.length, needle, 0, needle.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -118,9 +118,14 @@ final class DevicePrivacy {
 
     /**
      * Masks a position the device states now (an answer to a command), as {@link DeviceLedger#maskStatedPosition}
-     * does under the device's policy and switches at {@code nowMillis}; changes nothing the records decide.
+     * does under the device's policy and switches at {@code nowMillis}; changes nothing the records decide. A
+     * restricted device's position is dropped like its records.
      */
     Treatment maskStatedPosition(DeviceContext device, AvlBatch position, long nowMillis) {
+        if (device.restricted()) {
+            // Its records skip the ledger, whose decided state would still vouch for a position of now.
+            return Treatment.DROPPED;
+        }
         long until = device.profile().privateUntilMillis();
         boolean manualPrivate = until != 0 && nowMillis < until;
         return ledger.maskStatedPosition(device.policy(), device.consent(), manualPrivate, position, 0, nowMillis);

@@ -109,10 +109,27 @@ public final class FleetDeviceStore {
         }
     }
 
-    /** Sets or lifts the GDPR art. 18 restriction; false when the tenant has no such device. */
+    /**
+     * Sets or lifts the GDPR art. 18 restriction; false when the tenant has no such device. Setting it also drops the
+     * device's webhook and Kafka deliveries still waiting in the outbox, in the same transaction: a restricted
+     * device's data is not forwarded, however long a receiver or broker was away.
+     */
     public boolean setRestricted(long tenantId, long imei, boolean restricted) throws SQLException {
-        return updateOne("UPDATE devices SET restricted = ? WHERE imei = ? AND tenant_id = ?",
-                st -> st.setBoolean(1, restricted), imei, tenantId);
+        return Transaction.run(dataSource, c -> {
+            try (PreparedStatement st = c.prepareStatement(
+                    "UPDATE devices SET restricted = ? WHERE imei = ? AND tenant_id = ?")) {
+                st.setBoolean(1, restricted);
+                st.setLong(2, imei);
+                st.setLong(3, tenantId);
+                if (st.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            if (restricted) {
+                deleteByImei(c, "DELETE FROM webhook_deliveries WHERE imei = ? AND state = 'pending'", imei);
+            }
+            return true;
+        });
     }
 
     /** Switches the driver's private mode on until {@code until}, or off with null. */

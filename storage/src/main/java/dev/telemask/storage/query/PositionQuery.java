@@ -122,8 +122,10 @@ public final class PositionQuery {
     }
 
     /**
-     * Deletes the device's positions in the window, its sealed (undecided) records in it, and the trips that
-     * started in it, in one transaction; returns how many positions and sealed records. On TimescaleDB a DELETE on the hypertable finds the chunks by the time bounds.
+     * Deletes the device's positions in the window, its sealed (undecided) records in it, the commands queued or
+     * answered in it, its events and their deliveries in it, and its event detector's state, in one transaction;
+     * returns how many positions and sealed records. On TimescaleDB a DELETE on the hypertable finds the chunks by
+     * the time bounds.
      */
     public long erase(long imei, TimeWindow window) throws SQLException {
         return Transaction.run(dataSource, connection -> erase(connection, imei, window));
@@ -131,26 +133,43 @@ public final class PositionQuery {
 
     /** {@link #erase(long, TimeWindow)} inside the caller's transaction on {@code connection}. */
     public static long erase(Connection connection, long imei, TimeWindow window) throws SQLException {
+        // First, taking the device's row: a write of its records has committed before (and the deletes below see
+        // its rows) or is refused after as stale, and its session masks again from what is stored, so records that
+        // waited sealed in a connected session's memory are not stored once decided after their sealed rows went.
+        try (PreparedStatement switches = connection.prepareStatement(
+                "UPDATE devices SET switch_version = switch_version + 1 WHERE imei = ?")) {
+            switches.setLong(1, imei);
+            switches.executeUpdate();
+        }
         try (PreparedStatement positions = connection.prepareStatement("DELETE" + IN_WINDOW);
              PreparedStatement sealed = connection.prepareStatement("DELETE FROM sealed_positions"
                      + " WHERE imei = ? AND device_time >= ? AND device_time < ?");
-             // Answers to commands may state where the device was; events and their deliveries where it went.
-             PreparedStatement commands = connection.prepareStatement(
-                     "DELETE FROM device_commands WHERE imei = ? AND created_at >= ? AND created_at < ?");
+             // Answers to commands may state where the device was when they came, which a command queued before
+             // the range may have done in it; events and their deliveries where it went.
+             PreparedStatement commands = connection.prepareStatement("DELETE FROM device_commands WHERE imei = ?"
+                     + " AND (created_at >= ? AND created_at < ? OR answered_at >= ? AND answered_at < ?)");
              PreparedStatement events = connection.prepareStatement(
                      "DELETE FROM device_events WHERE imei = ? AND device_time >= ? AND device_time < ?");
              PreparedStatement deliveries = connection.prepareStatement(
-                     "DELETE FROM webhook_deliveries WHERE imei = ? AND device_time >= ? AND device_time < ?")) {
+                     "DELETE FROM webhook_deliveries WHERE imei = ? AND device_time >= ? AND device_time < ?");
+             // The event detector's saved state holds the time of the last record judged and the geofences it was
+             // in: forgotten, the next record says only what it shows itself.
+             PreparedStatement eventState = connection.prepareStatement(
+                     "DELETE FROM device_event_state WHERE imei = ?")) {
             bindWindow(positions, imei, window);
             long erased = positions.executeLargeUpdate();
             bindWindow(sealed, imei, window);
             erased += sealed.executeLargeUpdate();
-            bindWindow(commands, imei, window);
+            int next = bindWindow(commands, imei, window);
+            commands.setObject(next, timestamp(window.from()));
+            commands.setObject(next + 1, timestamp(window.to()));
             commands.executeUpdate();
             bindWindow(events, imei, window);
             events.executeUpdate();
             bindWindow(deliveries, imei, window);
             deliveries.executeUpdate();
+            eventState.setLong(1, imei);
+            eventState.executeUpdate();
             return erased;
         }
     }

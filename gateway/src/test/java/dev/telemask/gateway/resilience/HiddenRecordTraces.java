@@ -1,0 +1,277 @@
+package dev.telemask.gateway.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import dev.telemask.gateway.GatewayTestBase;
+import dev.telemask.gateway.api.ApiTokens;
+import dev.telemask.gateway.api.Role;
+import dev.telemask.simulator.DeviceClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a database dump tells of records a policy does not store at all (hidden by a privacy zone, or private under
+ * {@code "privateRecords": "drop"}) or that were erased: not even their device times, in any table or column (the
+ * time of the last record hidden at home would measure the way from the last visible point).
+ */
+public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackages {
+    private static final double HOME_LATITUDE = 54.7000;
+    private static final double HOME_LONGITUDE = 25.2500;
+    /** About 200 m east at the home's latitude. */
+    private static final double STEP = 0.0031;
+    private static final DateTimeFormatter SQL_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ISO_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** One record: when, how far east of home (in steps), driving or parked, the private-mode button. */
+    private record Point(long time, int east, boolean driving, boolean button) {
+    }
+
+    @Test
+    void aTripHomeIntoAZoneLeavesNoTimeOfTheRecordsTheZoneHid() throws Exception {
+        long imei = device(officePolicy);
+        String driver = new ApiTokens(gateway.dataSource()).create("acme", Role.DRIVER, imei, "driver", null).token();
+        HttpResponse<String> placed = api(driver, "POST", "/devices/" + imei + "/zones", "{\"name\": \"home\","
+                + " \"latitude\": " + HOME_LATITUDE + ", \"longitude\": " + HOME_LONGITUDE + ", \"radiusMetres\": 300}");
+        assertEquals(201, placed.statusCode(), placed.body());
+        // Parked 8 km east of home, a business trip home, then parked there with the tracker still reporting (every
+        // 30 s throughout, so that each record continues the one before it).
+        List<Point> day = new ArrayList<>();
+        long t = T0;
+        for (int i = 0; i < 3; i++, t += 30_000) {
+            day.add(new Point(t, 40, false, false));
+        }
+        for (int east = 39; east >= 0; east--, t += 30_000) {
+            day.add(new Point(t, east, east > 0, false));
+        }
+        for (int i = 0; i < 3; i++, t += 30_000) {
+            day.add(new Point(t, 0, false, false));
+        }
+        send(imei, day);
+        Set<Long> hidden = notStored(imei, day);
+        assertTrue(hidden.size() > 5, "the zone hides the way home and home: " + hidden.size() + " records");
+        assertTrue(hidden.size() < day.size() - 3, "the start of the trip is visible");
+        assertNoTimeOf(hidden, "hidden by the zone");
+    }
+
+    @Test
+    void aPrivateTripUnderADropPolicyLeavesNoTimeOfItsRecords() throws Exception {
+        long imei = device(policy("drop-times", "{\"version\": 1, \"consent\": {\"location\": true,"
+                + " \"driverIdentity\": true, \"telemetry\": true}, \"privateTrips\": {\"graceWindow\": \"PT0S\","
+                + " \"privateRecords\": \"drop\"}}"));
+        // Parked, a private trip (the button held), parked where it ended.
+        List<Point> day = new ArrayList<>();
+        long t = T0 + 3_600_000;
+        for (int i = 0; i < 3; i++, t += 30_000) {
+            day.add(new Point(t, 0, false, false));
+        }
+        for (int east = 1; east <= 20; east++, t += 30_000) {
+            day.add(new Point(t, east, east < 20, true));
+        }
+        for (int i = 0; i < 3; i++, t += 30_000) {
+            day.add(new Point(t, 20, false, false));
+        }
+        send(imei, day);
+        Set<Long> dropped = notStored(imei, day);
+        assertTrue(dropped.containsAll(day.subList(3, day.size()).stream().map(Point::time).toList()),
+                "the private trip and where it ended are not stored: " + dropped);
+        assertNoTimeOf(dropped, "dropped as private");
+    }
+
+    @Test
+    void anErasedDayLeavesNoTimeOfItsRecords() throws Exception {
+        long imei = device(officePolicy);
+        String admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "admin", null).token();
+        // A depot around the place where the day ends: the event detector remembers being in it.
+        HttpResponse<String> depot = api(admin, "POST", "/geofences", "{\"name\": \"depot\", \"circle\":"
+                + " {\"latitude\": " + HOME_LATITUDE + ", \"longitude\": " + (HOME_LONGITUDE + 20 * STEP)
+                + ", \"radiusMetres\": 500}}");
+        assertEquals(201, depot.statusCode(), depot.body());
+        List<Point> day = new ArrayList<>();
+        long t = T0 + 7_200_000;
+        for (int i = 0; i < 3; i++, t += 30_000) {
+            day.add(new Point(t, 0, false, false));
+        }
+        for (int east = 1; east <= 20; east++, t += 30_000) {
+            day.add(new Point(t, east, east < 20, false));
+        }
+        for (int i = 0; i < 3; i++, t += 30_000) {
+            day.add(new Point(t, 20, false, false));
+        }
+        send(imei, day);
+        assertTrue(notStored(imei, day).isEmpty(), "a business day is stored whole");
+        HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei
+                + "/erase?from=2025-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", null);
+        assertEquals(200, erased.statusCode(), erased.body());
+        assertNoTimeOf(new TreeSet<>(day.stream().map(Point::time).toList()), "erased");
+    }
+
+    @Test
+    void recordsErasedWhileTheyWaitSealedAreNotStoredWhenTheirTripIsDecided() throws Exception {
+        long imei = device(policy("grace", "{\"version\": 1, \"consent\": {\"location\": true,"
+                + " \"driverIdentity\": true, \"telemetry\": true}, \"privateTrips\": {\"graceWindow\": \"PT2M\"}}"));
+        String admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "eraser", null).token();
+        long start = T0 + 10_800_000;
+        List<Point> parked = new ArrayList<>();
+        List<Point> tripStart = new ArrayList<>();
+        List<Point> rest = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            parked.add(new Point(start + i * 30_000L, 0, false, false));
+        }
+        for (int i = 0; i < 3; i++) { // the trip's first minute: sealed until the trip is two minutes old
+            tripStart.add(new Point(start + 90_000L + i * 30_000L, i + 1, true, false));
+        }
+        for (int i = 0; i < 4; i++) {
+            rest.add(new Point(start + 180_000L + i * 30_000L, i + 4, true, false));
+        }
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, frame(parked));
+            sendAcknowledged(device, frame(tripStart));
+            Eventually.holds(() -> queryNumber("SELECT count(*) FROM positions WHERE imei = " + imei) == parked.size()
+                            && queryNumber("SELECT count(*) FROM sealed_positions WHERE imei = " + imei)
+                            == tripStart.size(), Duration.ofSeconds(20),
+                    () -> "the parked records decided, the trip's start waiting sealed");
+            HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei
+                    + "/erase?from=2025-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", null);
+            assertEquals(200, erased.statusCode(), erased.body());
+            assertEquals(0, count(imei), "nothing of the device left after the erasure");
+            // The trip goes on over the same connection: two minutes old now, its start is decided.
+            sendAcknowledged(device, frame(rest));
+        }
+        List<StoredRow> stored = rows(imei);
+        assertTrue(stored.stream().anyMatch(row -> row.deviceTimeMillis() == rest.getLast().time()),
+                "the rest of the trip is stored: " + stored);
+        Set<Long> erasedTimes = new TreeSet<>();
+        parked.forEach(p -> erasedTimes.add(p.time()));
+        tripStart.forEach(p -> erasedTimes.add(p.time()));
+        for (StoredRow row : stored) {
+            assertFalse(erasedTimes.contains(row.deviceTimeMillis()),
+                    "erased while sealed, stored again once decided: " + Instant.ofEpochMilli(row.deviceTimeMillis()));
+        }
+        assertNoTimeOf(erasedTimes, "erased while sealed");
+    }
+
+    // ---- drives -------------------------------------------------------------------------------------
+
+    private HttpResponse<String> api(String token, String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort()
+                + "/api/v1" + path)).header("Authorization", "Bearer " + token);
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void send(long imei, List<Point> day) throws Exception {
+        try (DeviceClient device = connectAccepted(imei)) {
+            for (int from = 0; from < day.size(); from += 5) {
+                sendAcknowledged(device, frame(day.subList(from, Math.min(day.size(), from + 5))));
+            }
+        }
+    }
+
+    private static AvlBatch frame(List<Point> points) {
+        AvlBatch batch = new AvlBatch();
+        for (Point p : points) {
+            batch.addRecord(p.time(), 0, (int) Math.round((HOME_LONGITUDE + p.east() * STEP) * 1e7),
+                    (int) Math.round(HOME_LATITUDE * 1e7), 110, 90, 11, p.driving() ? 50 : 0, 0,
+                    AvlBatch.NO_GENERATION);
+            batch.addIo(239, 1, p.driving() ? 1 : 0);
+            batch.addIo(240, 1, p.driving() ? 1 : 0);
+            batch.addIo(391, 1, p.button() ? 1 : 0);
+            batch.addIo(16, 4, 1_000_000 + (p.time() - T0) / 100);
+        }
+        return batch;
+    }
+
+    /** The device times of the day's records that were not stored, once none waits sealed. */
+    private Set<Long> notStored(long imei, List<Point> day) throws Exception {
+        Set<Long> stored = new HashSet<>();
+        for (StoredRow row : rows(imei)) {
+            stored.add(row.deviceTimeMillis());
+        }
+        Set<Long> missing = new TreeSet<>();
+        for (Point p : day) {
+            if (!stored.contains(p.time())) {
+                missing.add(p.time());
+            }
+        }
+        return missing;
+    }
+
+    // ---- what a dump holds --------------------------------------------------------------------------
+
+    /** Each time as a dump would show it: SQL and ISO text, epoch milliseconds, and the big-endian bytes in hex. */
+    private void assertNoTimeOf(Set<Long> times, String what) throws Exception {
+        String dump = databaseDump();
+        for (long time : times) {
+            Instant at = Instant.ofEpochMilli(time);
+            for (String needle : List.of(SQL_TIME.format(at), ISO_TIME.format(at), Long.toString(time),
+                    String.format("%016x", time))) {
+                assertFalse(dump.contains(needle), what + ": the record at " + at + " is in the database as "
+                        + needle + ":\n" + linesWith(dump, needle));
+            }
+        }
+    }
+
+    private static String linesWith(String dump, String needle) {
+        StringBuilder lines = new StringBuilder();
+        for (String line : dump.split("\n")) {
+            if (line.contains(needle)) {
+                lines.append(line).append('\n');
+            }
+        }
+        return lines.toString();
+    }
+
+    /** Every row of every table, as text, times in UTC. */
+    private String databaseDump() throws Exception {
+        StringBuilder dump = new StringBuilder();
+        List<String> tables = new ArrayList<>();
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                st.execute("SET LOCAL TimeZone = 'UTC'");
+                try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables"
+                        + " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")) {
+                    while (rs.next()) {
+                        tables.add(rs.getString(1));
+                    }
+                }
+                for (String table : tables) {
+                    try (ResultSet rs = st.executeQuery("SELECT t::text FROM \"" + table + "\" t")) {
+                        while (rs.next()) {
+                            dump.append(table).append(": ").append(rs.getString(1)).append('\n');
+                        }
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+        return dump.toString();
+    }
+}

@@ -1,0 +1,159 @@
+package dev.telemask.gateway.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telemask.gateway.Drives;
+import dev.telemask.gateway.GatewayTestBase;
+import dev.telemask.gateway.api.ApiTokens;
+import dev.telemask.gateway.api.Role;
+import dev.telemask.simulator.DeviceClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An adversary reading a device's answers to commands (the API, the export, a database dump) after the data subject
+ * restricted the device's processing or had a time range erased: an answer that states where the device was is then
+ * gone like the records, whenever the command was queued.
+ */
+public abstract class OutboundCommandAnswers extends GatewayTestBase.ForOtherPackages {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WITHIN = Duration.ofSeconds(20);
+    /** Where the device says it is. */
+    private static final String GPS_ANSWER = "GPS:1 Sat:9 Lat:52.517036 Long:13.388860 Alt:40 Speed:50 Dir:90";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String admin;
+
+    @BeforeAll
+    void allowGetgps() throws Exception {
+        admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "ops", null).token();
+        call("PUT", "/commands/allowed", "{\"commands\": [\"getgps\", \"getinfo\"]}", 200);
+    }
+
+    @Test
+    void aRestrictedDevicesAnswerStatesNoPosition() throws Exception {
+        long imei = device(officePolicy);
+        try (DeviceClient device = connectAccepted(imei)) {
+            // Driving, its last minutes decided and exact: until the restriction, a getgps answer would be kept.
+            sendAcknowledged(device, Drives.driving(System.currentTimeMillis() - 130_000, 3));
+            Eventually.holds(() -> decided(imei) == 3, WITHIN, () -> "records decided");
+            call("POST", "/devices/" + imei + "/restrict", null, 200);
+            // A record received after the restriction returned is dropped: the connection has taken it up.
+            sendAcknowledged(device, Drives.driving(System.currentTimeMillis() - 5_000, 1));
+            assertEquals(3, decided(imei), "nothing stored while restricted");
+
+            for (String text : new String[] {"getgps", "getinfo"}) {
+                JsonNode answer = ask(device, imei, text);
+                assertEquals("withheld", answer.get("answerTreatment").asText(), text + ": " + answer);
+            }
+        }
+        assertNowhere(imei);
+    }
+
+    @Test
+    void anAnswerInAnErasedRangeIsErasedThoughItsCommandWasQueuedBefore() throws Exception {
+        long imei = device(officePolicy);
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, Drives.driving(System.currentTimeMillis() - 130_000, 3));
+            Eventually.holds(() -> decided(imei) == 3, WITHIN, () -> "records decided");
+            JsonNode answer = ask(device, imei, "getgps");
+            assertEquals("exact", answer.get("answerTreatment").asText(), answer.toString());
+        }
+        Instant created;
+        Instant answered;
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT created_at, answered_at FROM device_commands WHERE imei = " + imei)) {
+            assertTrue(rs.next());
+            created = rs.getObject(1, Timestamp.class).toInstant();
+            answered = rs.getObject(2, Timestamp.class).toInstant();
+        }
+        assertTrue(created.isBefore(answered));
+        // From after the command was queued: the range holds the moment the device said where it was.
+        Instant from = created.plusNanos(Duration.between(created, answered).toNanos() / 2);
+        call("POST", "/devices/" + imei + "/erase?from=" + from + "&to=" + answered.plusSeconds(60), null, 200);
+        assertNowhere(imei);
+    }
+
+    // ---- what the adversary reads ---------------------------------------------------------------------
+
+    private void assertNowhere(long imei) throws Exception {
+        String listed = call("GET", "/devices/" + imei + "/commands", null, 200).toString();
+        String export = raw("/devices/" + imei + "/export");
+        String dump;
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(string_agg(t::text, ' '), '') FROM device_commands t"
+                     + " WHERE imei = " + imei)) {
+            rs.next();
+            dump = rs.getString(1);
+        }
+        for (String needle : new String[] {"52.51", "13.38"}) {
+            assertFalse(listed.contains(needle), "listed: " + listed);
+            assertFalse(export.contains(needle), "exported: " + export);
+            assertFalse(dump.contains(needle), "in the database: " + dump);
+        }
+    }
+
+    private JsonNode ask(DeviceClient device, long imei, String text) throws Exception {
+        long id = call("POST", "/devices/" + imei + "/commands", "{\"text\": \"" + text + "\"}", 202).get("id")
+                .asLong();
+        assertEquals(text, new String(device.readCommand().payload(), StandardCharsets.US_ASCII));
+        device.answerCommand(GPS_ANSWER);
+        Eventually.holds(() -> state(imei, id).equals("answered"), WITHIN, () -> "command " + id + " answered");
+        return call("GET", "/devices/" + imei + "/commands/" + id, null, 200);
+    }
+
+    private String state(long imei, long id) {
+        try {
+            return call("GET", "/devices/" + imei + "/commands/" + id, null, 200).get("state").asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Records of the device decided and stored (not waiting sealed). */
+    private long decided(long imei) {
+        try {
+            return count(imei) - sealed(imei);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private JsonNode call(String method, String path, String body, int status) throws Exception {
+        HttpResponse<String> response = send(method, path, body);
+        assertEquals(status, response.statusCode(), method + " " + path + ": " + response.body());
+        return response.body().isEmpty() ? null : JSON.readTree(response.body());
+    }
+
+    private String raw(String path) throws Exception {
+        HttpResponse<String> response = send("GET", path, null);
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort()
+                + "/api/v1" + path)).header("Authorization", "Bearer " + admin);
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,11 @@
+package dev.telemask.gateway.resilience;
+
+import dev.telemask.gateway.TestDatabase;
+
+/** What hidden records leave in a dump, on the Timescale database. */
+class TimescaleHiddenRecordTracesIT extends HiddenRecordTraces {
+    @Override
+    protected TestDatabase testDatabase() {
+        return TestDatabase.TIMESCALEDB;
+    }
+}
