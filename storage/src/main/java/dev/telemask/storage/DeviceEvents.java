@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes batches' events and the event detector's state in the writer's transaction: an event is stored exactly
@@ -38,10 +40,19 @@ final class DeviceEvents {
     private DeviceEvents() {
     }
 
+    /**
+     * Saves the event detector's states of a transaction's devices in one statement over arrays; the later batch's
+     * state of a device wins. Only for devices that have a row.
+     */
+    static final String SAVE_STATES = "INSERT INTO device_event_state (imei, state)"
+            + " SELECT d.imei, v.state FROM unnest(?::bigint[], ?::bytea[]) AS v (imei, state)"
+            + " JOIN devices d ON d.imei = v.imei"
+            + " ON CONFLICT (imei) DO UPDATE SET state = EXCLUDED.state, updated_at = now()";
+
     /** Inserts the batches' events (with Kafka outbox rows when {@code kafka}) and saves their states, in order. */
     static void save(Connection connection, List<PositionBatch> batches, boolean kafka) throws SQLException {
         PreparedStatement insert = null;
-        PreparedStatement state = null;
+        Map<Long, byte[]> states = null;
         try {
             for (PositionBatch batch : batches) {
                 for (DeviceEvent event : batch.events()) {
@@ -53,28 +64,25 @@ final class DeviceEvents {
                     insert.addBatch();
                 }
                 if (batch.eventState() != null) {
-                    if (state == null) {
-                        state = connection.prepareStatement("INSERT INTO device_event_state (imei, state)"
-                                + " SELECT imei, ? FROM devices WHERE imei = ?"
-                                + " ON CONFLICT (imei) DO UPDATE SET state = EXCLUDED.state, updated_at = now()");
+                    if (states == null) {
+                        states = new LinkedHashMap<>();
                     }
-                    state.setBytes(1, batch.eventState());
-                    state.setLong(2, batch.imei());
-                    state.addBatch();
+                    states.put(batch.imei(), batch.eventState());
                 }
             }
             if (insert != null) {
                 insert.executeBatch();
             }
-            if (state != null) {
-                state.executeBatch();
-            }
         } finally {
             if (insert != null) {
                 insert.close();
             }
-            if (state != null) {
-                state.close();
+        }
+        if (states != null) {
+            try (PreparedStatement st = connection.prepareStatement(SAVE_STATES)) {
+                st.setArray(1, connection.createArrayOf("bigint", states.keySet().toArray()));
+                st.setArray(2, connection.createArrayOf("bytea", states.values().toArray(new byte[0][])));
+                st.executeUpdate();
             }
         }
     }
