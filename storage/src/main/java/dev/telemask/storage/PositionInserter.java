@@ -45,6 +45,17 @@ final class PositionInserter {
     private static final int OP_INSERT = 0;
     private static final int OP_DELETE = 1;
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String COPY_POSITIONS = "COPY positions (" + PositionRows.COLUMNS
+            + ") FROM STDIN (FORMAT binary)";
+    private static final String COPY_STAGED = "COPY " + STAGING_TABLE + " (" + PositionRows.COLUMNS
+            + ") FROM STDIN (FORMAT binary)";
+    private static final String COPY_SEALED = "COPY " + SEALED_STAGING + " (op, " + SEALED_COLUMNS
+            + ") FROM STDIN (FORMAT binary)";
+    private static final String DELETE_RESOLVED = "DELETE FROM sealed_positions s USING " + SEALED_STAGING
+            + " k WHERE k.op = " + OP_DELETE + " AND s.imei = k.imei AND s.device_time = k.device_time"
+            + " AND s.event_io = k.event_io";
+    private static final String INSERT_SEALED = "INSERT INTO sealed_positions (" + SEALED_COLUMNS + ") SELECT "
+            + SEALED_COLUMNS + " FROM " + SEALED_STAGING + " WHERE op = " + OP_INSERT + " ON CONFLICT DO NOTHING";
     /** One notice of {@link PositionNotices}, its transaction committing without waiting for the WAL flush. */
     static final String NOTIFY_UNSYNCED = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('"
             + PositionNotices.CHANNEL + "', ?)";
@@ -72,6 +83,8 @@ final class PositionInserter {
     /** What the device rows' lock found of {@link #subscribed}; null: it did not see every batch's device. */
     private Boolean lockedSubscribed;
     private boolean createdStaging;
+    /** Whether the last {@link #copySealed} staged resolved keys to delete. */
+    private boolean resolvedStaged;
     private boolean createdSealedStaging;
 
     /** What one committed transaction did. */
@@ -283,13 +296,11 @@ final class PositionInserter {
             try (Statement st = connection.createStatement()) {
                 // Deletes first, then inserts: a row sealed and resolved in this one transaction was left out of the
                 // staged inserts above, so this order gives what the batches' own order would.
-                resolvedDeleted = st.executeLargeUpdate("DELETE FROM sealed_positions s USING " + SEALED_STAGING
-                        + " k WHERE k.op = " + OP_DELETE + " AND s.imei = k.imei AND s.device_time = k.device_time"
-                        + " AND s.event_io = k.event_io");
+                if (resolvedStaged) {
+                    resolvedDeleted = st.executeLargeUpdate(DELETE_RESOLVED);
+                }
                 if (sealed > 0) {
-                    sealed = (int) st.executeLargeUpdate("INSERT INTO sealed_positions (" + SEALED_COLUMNS
-                            + ") SELECT " + SEALED_COLUMNS + " FROM " + SEALED_STAGING + " WHERE op = " + OP_INSERT
-                            + " ON CONFLICT DO NOTHING");
+                    sealed = (int) st.executeLargeUpdate(INSERT_SEALED);
                 }
             }
         }
@@ -341,11 +352,11 @@ final class PositionInserter {
         for (PositionBatch batch : batches) {
             anyResolved |= batch.resolvedCount() > 0;
         }
+        resolvedStaged = anyResolved;
         byte[] keyId = null;
         RecordSealer.SealedBlob blob = null; // one buffer for every record this transaction seals
         int staged = 0;
-        copy.start(pg.getCopyAPI().copyIn("COPY " + SEALED_STAGING + " (op, " + SEALED_COLUMNS
-                + ") FROM STDIN (FORMAT binary)"));
+        copy.start(pg.getCopyAPI().copyIn(COPY_SEALED));
         try {
             for (int b = 0, n = batches.size(); b < n; b++) {
                 PositionBatch batch = batches.get(b);
@@ -439,8 +450,7 @@ final class PositionInserter {
     }
 
     private int copyRows(PGConnection pg, String target, List<PositionBatch> batches) throws SQLException {
-        copy.start(pg.getCopyAPI().copyIn(
-                "COPY " + target + " (" + PositionRows.COLUMNS + ") FROM STDIN (FORMAT binary)"));
+        copy.start(pg.getCopyAPI().copyIn(STAGING_TABLE.equals(target) ? COPY_STAGED : COPY_POSITIONS));
         int records = 0;
         try {
             for (int i = 0, n = batches.size(); i < n; i++) {
