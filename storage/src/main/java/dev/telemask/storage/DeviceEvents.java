@@ -6,13 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Writes batches' events and the event detector's state in the writer's transaction: an event is stored exactly
- * when the record it came from is (a resend gives the same key and is skipped).
+ * Writes batches' events in the writer's transaction: an event is stored exactly when the record it came from is
+ * (a resend gives the same key and is skipped).
  */
 final class DeviceEvents {
     /**
@@ -41,18 +39,11 @@ final class DeviceEvents {
     }
 
     /**
-     * Saves the event detector's states of a transaction's devices in one statement over arrays; the later batch's
-     * state of a device wins. Only for devices that have a row.
+     * Inserts the batches' events (with Kafka outbox rows when {@code kafka}), in order; their detector's states go
+     * with the device rows ({@link DeviceRowUpdate}).
      */
-    static final String SAVE_STATES = "INSERT INTO device_event_state (imei, state)"
-            + " SELECT d.imei, v.state FROM unnest(?::bigint[], ?::bytea[]) AS v (imei, state)"
-            + " JOIN devices d ON d.imei = v.imei"
-            + " ON CONFLICT (imei) DO UPDATE SET state = EXCLUDED.state, updated_at = now()";
-
-    /** Inserts the batches' events (with Kafka outbox rows when {@code kafka}) and saves their states, in order. */
     static void save(Connection connection, List<PositionBatch> batches, boolean kafka) throws SQLException {
         PreparedStatement insert = null;
-        Map<Long, byte[]> states = null;
         try {
             for (PositionBatch batch : batches) {
                 for (DeviceEvent event : batch.events()) {
@@ -63,12 +54,6 @@ final class DeviceEvents {
                     insert.setBoolean(11, kafka);
                     insert.addBatch();
                 }
-                if (batch.eventState() != null) {
-                    if (states == null) {
-                        states = new LinkedHashMap<>();
-                    }
-                    states.put(batch.imei(), batch.eventState());
-                }
             }
             if (insert != null) {
                 insert.executeBatch();
@@ -76,13 +61,6 @@ final class DeviceEvents {
         } finally {
             if (insert != null) {
                 insert.close();
-            }
-        }
-        if (states != null) {
-            try (PreparedStatement st = connection.prepareStatement(SAVE_STATES)) {
-                st.setArray(1, connection.createArrayOf("bigint", states.keySet().toArray()));
-                st.setArray(2, connection.createArrayOf("bytea", states.values().toArray(new byte[0][])));
-                st.executeUpdate();
             }
         }
     }

@@ -194,7 +194,7 @@ abstract class WriterContract extends DatabaseContract {
     void inOneTransactionTheLaterBatchOfADeviceSavesItsStatesAndTheLatestReceiveTimeItsLastSeen() throws Exception {
         long tenant = queryLong("INSERT INTO tenants (name) VALUES ('device-rows') RETURNING id");
         execute("INSERT INTO devices (imei, tenant_id, privacy_state) VALUES (70, " + tenant + ", NULL),"
-                + " (71, " + tenant + ", '\\x09'), (72, " + tenant + ", NULL)");
+                + " (71, " + tenant + ", '\\x09'), (72, " + tenant + ", NULL), (73, " + tenant + ", NULL)");
         PositionInserter inserter = new PositionInserter(dataSource, true, sealer);
         PositionBatch first = TestBatches.exact(70L, T0, 2).switchVersion(0).deviceState(new byte[] {1})
                 .recordLastSeen().events(List.of(), new byte[] {11});
@@ -203,7 +203,9 @@ abstract class WriterContract extends DatabaseContract {
         PositionBatch seenOnly = TestBatches.exact(71L, T0, 2).switchVersion(0).recordLastSeen();
         PositionBatch stateOnly = TestBatches.exact(72L, T0, 2).switchVersion(0).deviceState(new byte[] {3});
 
-        inserter.insert(List.of(first, seenOnly, later, stateOnly));
+        PositionBatch eventStateOnly = TestBatches.exact(73L, T0, 2).switchVersion(0).events(List.of(), new byte[] {4});
+
+        inserter.insert(List.of(first, seenOnly, later, stateOnly, eventStateOnly));
 
         assertArrayEquals(new byte[] {2}, sealer.openDeviceState(70, queryBytes(
                 "SELECT privacy_state FROM devices WHERE imei = 70")), "the later batch's state");
@@ -218,6 +220,10 @@ abstract class WriterContract extends DatabaseContract {
                 + " AND privacy_state_updated_at IS NOT NULL"));
         assertArrayEquals(new byte[] {3}, sealer.openDeviceState(72, queryBytes(
                 "SELECT privacy_state FROM devices WHERE imei = 72")));
+
+        assertArrayEquals(new byte[] {4}, queryBytes("SELECT state FROM device_event_state WHERE imei = 73"));
+        assertEquals(1, queryLong("SELECT count(*) FROM devices WHERE imei = 73 AND last_seen_at IS NULL"
+                + " AND privacy_state IS NULL AND privacy_state_updated_at IS NULL"), "its row left as it was");
 
         // A slow writer's older frame does not move the last-seen time back.
         inserter.insert(List.of(TestBatches.exact(71L, T0 - 60_000, 2).switchVersion(0).recordLastSeen()));
