@@ -9,11 +9,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code telemask bench storage JDBC_URL [ROWS] [sealed|optimistic]}: rows/s through the position writer. */
+/** {@code telemask bench storage JDBC_URL [ROWS] [sealed|optimistic|cpu]}: rows/s through the position writer. */
 @Command(name = "storage",
         description = "Rows/s into positions through the position writer: transaction sizes, one and two writers,"
                 + " with and without dedup, next to raw COPY; or sealed against plain rows (sealed); or the writer"
-                + " against raw COPY with resends (optimistic).")
+                + " against raw COPY with resends (optimistic); or the writer thread's CPU per record at a fixed"
+                + " transaction size (cpu).")
 final class StorageBenchCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
@@ -32,7 +33,7 @@ final class StorageBenchCommand implements Callable<Integer> {
     int rows;
 
     @Parameters(index = "2", arity = "0..1", paramLabel = "COMPARISON", defaultValue = "writers",
-            description = "writers, sealed or optimistic (default: ${DEFAULT-VALUE})")
+            description = "writers, sealed, optimistic or cpu (default: ${DEFAULT-VALUE})")
     PositionWriteBenchmark.Comparison comparison;
 
     StorageBenchCommand(Map<String, String> environment) {

@@ -9,8 +9,8 @@ import java.sql.Types;
 import java.util.List;
 
 /**
- * Writes batches' events and the event detector's state in the writer's transaction: an event is stored exactly
- * when the record it came from is (a resend gives the same key and is skipped).
+ * Writes batches' events in the writer's transaction: an event is stored exactly when the record it came from is
+ * (a resend gives the same key and is skipped).
  */
 final class DeviceEvents {
     /**
@@ -38,10 +38,12 @@ final class DeviceEvents {
     private DeviceEvents() {
     }
 
-    /** Inserts the batches' events (with Kafka outbox rows when {@code kafka}) and saves their states, in order. */
+    /**
+     * Inserts the batches' events (with Kafka outbox rows when {@code kafka}), in order; their detector's states go
+     * with the device rows ({@link DeviceRowUpdate}).
+     */
     static void save(Connection connection, List<PositionBatch> batches, boolean kafka) throws SQLException {
         PreparedStatement insert = null;
-        PreparedStatement state = null;
         try {
             for (PositionBatch batch : batches) {
                 for (DeviceEvent event : batch.events()) {
@@ -52,29 +54,13 @@ final class DeviceEvents {
                     insert.setBoolean(11, kafka);
                     insert.addBatch();
                 }
-                if (batch.eventState() != null) {
-                    if (state == null) {
-                        state = connection.prepareStatement("INSERT INTO device_event_state (imei, state)"
-                                + " SELECT imei, ? FROM devices WHERE imei = ?"
-                                + " ON CONFLICT (imei) DO UPDATE SET state = EXCLUDED.state, updated_at = now()");
-                    }
-                    state.setBytes(1, batch.eventState());
-                    state.setLong(2, batch.imei());
-                    state.addBatch();
-                }
             }
             if (insert != null) {
                 insert.executeBatch();
             }
-            if (state != null) {
-                state.executeBatch();
-            }
         } finally {
             if (insert != null) {
                 insert.close();
-            }
-            if (state != null) {
-                state.close();
             }
         }
     }

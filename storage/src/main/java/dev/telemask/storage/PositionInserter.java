@@ -45,6 +45,24 @@ final class PositionInserter {
     private static final int OP_INSERT = 0;
     private static final int OP_DELETE = 1;
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String COPY_POSITIONS = "COPY positions (" + PositionRows.COLUMNS
+            + ") FROM STDIN (FORMAT binary)";
+    private static final String COPY_STAGED = "COPY " + STAGING_TABLE + " (" + PositionRows.COLUMNS
+            + ") FROM STDIN (FORMAT binary)";
+    private static final String COPY_SEALED = "COPY " + SEALED_STAGING + " (op, " + SEALED_COLUMNS
+            + ") FROM STDIN (FORMAT binary)";
+    private static final String DELETE_RESOLVED = "DELETE FROM sealed_positions s USING " + SEALED_STAGING
+            + " k WHERE k.op = " + OP_DELETE + " AND s.imei = k.imei AND s.device_time = k.device_time"
+            + " AND s.event_io = k.event_io";
+    private static final String INSERT_SEALED = "INSERT INTO sealed_positions (" + SEALED_COLUMNS + ") SELECT "
+            + SEALED_COLUMNS + " FROM " + SEALED_STAGING + " WHERE op = " + OP_INSERT + " ON CONFLICT DO NOTHING";
+    /** One notice of {@link PositionNotices}, its transaction committing without waiting for the WAL flush. */
+    static final String NOTIFY_UNSYNCED = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('"
+            + PositionNotices.CHANNEL + "', ?)";
+    /** The device rows' lock: each row's switch version, and whether its fleet subscribes webhooks to positions. */
+    static final String LOCK_DEVICES = "SELECT d.imei, d.switch_version, EXISTS (SELECT 1 FROM webhooks w"
+            + " WHERE w.tenant_id = d.tenant_id AND 'position' = ANY (w.kinds)) FROM devices d"
+            + " WHERE d.imei = ANY (?) ORDER BY d.imei FOR NO KEY UPDATE OF d";
 
     /** Physical connections that already have their staging table (a temporary table lives per session). */
     private static final Set<PGConnection> STAGED = Collections.synchronizedSet(
@@ -62,7 +80,11 @@ final class PositionInserter {
     private List<PositionBatch> lastWritten;
     /** Whether a fleet of the current transaction's devices subscribes webhooks to positions. */
     private boolean subscribed;
+    /** What the device rows' lock found of {@link #subscribed}; null: it did not see every batch's device. */
+    private Boolean lockedSubscribed;
     private boolean createdStaging;
+    /** Whether the last {@link #copySealed} staged resolved keys to delete. */
+    private boolean resolvedStaged;
     private boolean createdSealedStaging;
 
     /** What one committed transaction did. */
@@ -123,14 +145,20 @@ final class PositionInserter {
             connection.setAutoCommit(false);
             try {
                 Map<PositionBatch, StaleSwitchesException> stale = lockAndCheckSwitches(connection, batches);
-                subscribed = batches.isEmpty() || kafka ? false : subscribesToPositions(connection, batches);
+                if (kafka) {
+                    subscribed = false;
+                } else if (lockedSubscribed == null) {
+                    subscribed = !batches.isEmpty() && subscribesToPositions(connection, batches);
+                } else {
+                    subscribed = lockedSubscribed;
+                }
                 List<PositionBatch> current = batches;
                 if (!stale.isEmpty()) {
                     current = new ArrayList<>(batches);
                     current.removeAll(stale.keySet());
                 }
                 Written written = current.isEmpty() ? new Written(0, 0, 0, 0, CopyPath.DIRECT) : write(connection, current);
-                saveDeviceStates(connection, current);
+                DeviceRowUpdate.save(connection, current, sealer);
                 DeviceEvents.save(connection, current, kafka);
                 long commitStart = System.nanoTime();
                 connection.commit();
@@ -151,32 +179,43 @@ final class PositionInserter {
      * batches masked under a switch version that is no longer current: a change of restriction, private mode, policy
      * or consent committed after they were masked. The lock holds until this transaction ends, so such a change made
      * meanwhile waits for it, and returns to its caller only after these records are stored under the old rules:
-     * records received before the change returned.
+     * records received before the change returned. The same round trip tells whether a fleet of these devices
+     * subscribes webhooks to positions: {@link #lockedSubscribed}, null when some batch was not checked.
      */
-    private static Map<PositionBatch, StaleSwitchesException> lockAndCheckSwitches(Connection connection,
-                                                                                   List<PositionBatch> batches)
+    private Map<PositionBatch, StaleSwitchesException> lockAndCheckSwitches(Connection connection,
+                                                                            List<PositionBatch> batches)
             throws SQLException {
-        List<Long> imeis = null;
-        for (PositionBatch batch : batches) {
+        lockedSubscribed = null;
+        Long[] imeis = null;
+        int checked = 0;
+        for (int i = 0, n = batches.size(); i < n; i++) {
+            PositionBatch batch = batches.get(i);
             if (batch.switchVersion() != PositionBatch.UNCHECKED) {
                 if (imeis == null) {
-                    imeis = new ArrayList<>();
+                    imeis = new Long[n - i];
                 }
-                imeis.add(batch.imei());
+                imeis[checked++] = batch.imei();
             }
         }
         if (imeis == null) {
             return Map.of();
         }
+        if (checked < imeis.length) {
+            imeis = java.util.Arrays.copyOf(imeis, checked);
+        }
         Map<Long, Long> versions = new HashMap<>();
-        try (PreparedStatement st = connection.prepareStatement("SELECT imei, switch_version FROM devices"
-                + " WHERE imei = ANY (?) ORDER BY imei FOR NO KEY UPDATE")) {
-            st.setArray(1, connection.createArrayOf("bigint", imeis.toArray()));
+        boolean anySubscribed = false;
+        try (PreparedStatement st = connection.prepareStatement(LOCK_DEVICES)) {
+            st.setArray(1, connection.createArrayOf("bigint", imeis));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     versions.put(rs.getLong(1), rs.getLong(2));
+                    anySubscribed |= rs.getBoolean(3);
                 }
             }
+        }
+        if (checked == batches.size()) {
+            lockedSubscribed = anySubscribed;
         }
         Map<PositionBatch, StaleSwitchesException> stale = new IdentityHashMap<>();
         for (PositionBatch batch : batches) {
@@ -257,13 +296,11 @@ final class PositionInserter {
             try (Statement st = connection.createStatement()) {
                 // Deletes first, then inserts: a row sealed and resolved in this one transaction was left out of the
                 // staged inserts above, so this order gives what the batches' own order would.
-                resolvedDeleted = st.executeLargeUpdate("DELETE FROM sealed_positions s USING " + SEALED_STAGING
-                        + " k WHERE k.op = " + OP_DELETE + " AND s.imei = k.imei AND s.device_time = k.device_time"
-                        + " AND s.event_io = k.event_io");
+                if (resolvedStaged) {
+                    resolvedDeleted = st.executeLargeUpdate(DELETE_RESOLVED);
+                }
                 if (sealed > 0) {
-                    sealed = (int) st.executeLargeUpdate("INSERT INTO sealed_positions (" + SEALED_COLUMNS
-                            + ") SELECT " + SEALED_COLUMNS + " FROM " + SEALED_STAGING + " WHERE op = " + OP_INSERT
-                            + " ON CONFLICT DO NOTHING");
+                    sealed = (int) st.executeLargeUpdate(INSERT_SEALED);
                 }
             }
         }
@@ -315,11 +352,11 @@ final class PositionInserter {
         for (PositionBatch batch : batches) {
             anyResolved |= batch.resolvedCount() > 0;
         }
+        resolvedStaged = anyResolved;
         byte[] keyId = null;
         RecordSealer.SealedBlob blob = null; // one buffer for every record this transaction seals
         int staged = 0;
-        copy.start(pg.getCopyAPI().copyIn("COPY " + SEALED_STAGING + " (op, " + SEALED_COLUMNS
-                + ") FROM STDIN (FORMAT binary)"));
+        copy.start(pg.getCopyAPI().copyIn(COPY_SEALED));
         try {
             for (int b = 0, n = batches.size(); b < n; b++) {
                 PositionBatch batch = batches.get(b);
@@ -392,7 +429,7 @@ final class PositionInserter {
         Savepoint savepoint = connection.setSavepoint();
         try {
             int rows = copyRows(pg, "positions", batches);
-            connection.releaseSavepoint(savepoint);
+            // Not released: the commit does that, and a RELEASE would be a round trip of its own.
             return rows;
         } catch (SQLException e) {
             if (!isUniqueViolation(e)) {
@@ -413,8 +450,7 @@ final class PositionInserter {
     }
 
     private int copyRows(PGConnection pg, String target, List<PositionBatch> batches) throws SQLException {
-        copy.start(pg.getCopyAPI().copyIn(
-                "COPY " + target + " (" + PositionRows.COLUMNS + ") FROM STDIN (FORMAT binary)"));
+        copy.start(pg.getCopyAPI().copyIn(STAGING_TABLE.equals(target) ? COPY_STAGED : COPY_POSITIONS));
         int records = 0;
         try {
             for (int i = 0, n = batches.size(); i < n; i++) {
@@ -492,34 +528,6 @@ final class PositionInserter {
         }
     }
 
-    /** In batch order, so that of two batches of one device in this transaction the later state wins. */
-    private void saveDeviceStates(Connection connection, List<PositionBatch> batches) throws SQLException {
-        saveLastSeen(connection, batches);
-        PreparedStatement update = null;
-        try {
-            for (PositionBatch batch : batches) {
-                if (batch.deviceState() == null) {
-                    continue;
-                }
-                if (update == null) {
-                    update = connection.prepareStatement(
-                            "UPDATE devices SET privacy_state = ?, privacy_state_updated_at = now() WHERE imei = ?");
-                }
-                update.setBytes(1, sealer == null ? batch.deviceState()
-                        : sealer.sealDeviceState(batch.imei(), batch.deviceState()));
-                update.setLong(2, batch.imei());
-                update.addBatch();
-            }
-            if (update != null) {
-                update.executeBatch();
-            }
-        } finally {
-            if (update != null) {
-                update.close();
-            }
-        }
-    }
-
     /**
      * Tells listening consoles which devices may have a new latest position, after the records' commit and in a
      * transaction of its own: PostgreSQL serialises the commits of notifying transactions under one lock held
@@ -544,47 +552,21 @@ final class PositionInserter {
             return true;
         }
         try {
-            try (Statement st = connection.createStatement()) {
-                st.execute("SET LOCAL synchronous_commit = off");
+            // A transaction of its own statement (autocommit), which the statement itself tells not to wait for
+            // its WAL flush: one round trip, where BEGIN, SET LOCAL, NOTIFY and COMMIT would be three.
+            connection.setAutoCommit(true);
+            try (PreparedStatement st = connection.prepareStatement(NOTIFY_UNSYNCED)) {
+                for (String payload : PositionNotices.payloads(imeis)) {
+                    st.setString(1, payload);
+                    st.execute();
+                }
             }
-            PositionNotices.announce(connection, imeis);
-            connection.commit();
             return true;
         } catch (SQLException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "committed records of {0} devices but could not announce them: {1}",
                     imeis.size(), e.toString());
-            try {
-                connection.rollback();
-            } catch (SQLException ignored) {
-                // The connection is broken; the pool finds out when it is next validated.
-            }
+            // Nothing to roll back (autocommit); a broken connection is found out when the pool next validates it.
             return false;
-        }
-    }
-
-    private static void saveLastSeen(Connection connection, List<PositionBatch> batches) throws SQLException {
-        PreparedStatement update = null;
-        try {
-            for (PositionBatch batch : batches) {
-                if (!batch.recordsLastSeen()) {
-                    continue;
-                }
-                if (update == null) {
-                    // GREATEST: a late batch from a slow writer thread never moves the time back.
-                    update = connection.prepareStatement("UPDATE devices SET last_seen_at ="
-                            + " GREATEST(last_seen_at, ?) WHERE imei = ?");
-                }
-                update.setTimestamp(1, new java.sql.Timestamp(batch.receivedAtMillis()));
-                update.setLong(2, batch.imei());
-                update.addBatch();
-            }
-            if (update != null) {
-                update.executeBatch();
-            }
-        } finally {
-            if (update != null) {
-                update.close();
-            }
         }
     }
 

@@ -17,7 +17,7 @@ import javax.crypto.spec.GCMParameterSpec;
  * cipher's associated data, so a blob moved to another row, or relabelled with another key id, does not open.
  *
  * <p>Stored form: version 2 (1 byte), the epoch id (8 bytes, see {@link SealingEpochs}: the cipher key is the
- * epoch's subkey of the ring key), nonce (12 random bytes), ciphertext and 16-byte tag. The ring key's id goes in
+ * epoch's subkey of the ring key), nonce (12 bytes, see {@link #nextNonce}), ciphertext and 16-byte tag. The ring key's id goes in
  * the row beside it. Version 1 blobs (no epoch: sealed under the ring key itself) still open. Thread-safe: each
  * thread keeps its own cipher and buffer.
  */
@@ -40,6 +40,7 @@ public final class RecordSealer {
     /** Per-thread cipher and buffers, so sealing on the writer threads allocates only the blob it returns. */
     private static final class Workspace {
         final Cipher cipher;
+        /** The last nonce this thread used: counted up from a random start (see {@link #nextNonce}). */
         final byte[] nonce = new byte[NONCE_BYTES];
         byte[] plain = new byte[512];
         int length;
@@ -47,7 +48,8 @@ public final class RecordSealer {
         /** A device state's associated data: the label, the IMEI in decimal, the key id. */
         final byte[] stateAad = new byte[STATE_LABEL.length + 20 + 1 + 64];
 
-        Workspace() {
+        Workspace(SecureRandom random) {
+            random.nextBytes(nonce);
             try {
                 cipher = Cipher.getInstance("AES/GCM/NoPadding");
             } catch (GeneralSecurityException e) {
@@ -64,7 +66,7 @@ public final class RecordSealer {
     RecordSealer(SealingKeys keys, SealingEpochs epochs) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.epochs = Objects.requireNonNull(epochs, "epochs");
-        this.workspaces = ThreadLocal.withInitial(Workspace::new);
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(random));
     }
 
     /** The id of the key {@link #seal} uses; store it with the blob. */
@@ -114,7 +116,7 @@ public final class RecordSealer {
         // The epoch is taken per seal, as before: it counts every seal against the epoch's limit.
         SealingEpochs.Epoch epoch = epochs.forOneSeal();
         int aadLength = aad(w, imei, batch.timestamp(r), batch.eventIo(r), epoch.keyId());
-        random.nextBytes(w.nonce);
+        nextNonce(w.nonce);
         out[0] = VERSION;
         putLong(out, 1, epoch.id());
         System.arraycopy(w.nonce, 0, out, 1 + EPOCH_BYTES, NONCE_BYTES);
@@ -187,7 +189,7 @@ public final class RecordSealer {
         String keyId = epoch.keyId();
         Workspace w = workspaces.get();
         byte[] nonce = w.nonce;
-        random.nextBytes(nonce);
+        nextNonce(nonce);
         int head = 2 + keyId.length() + EPOCH_BYTES + NONCE_BYTES;
         byte[] out = new byte[head + state.length + TAG_BITS / 8];
         out[0] = STATE_SEALED;
@@ -239,6 +241,18 @@ public final class RecordSealer {
                     + " moved from another device", e);
         } catch (GeneralSecurityException e) {
             throw new SealedRecordException(what + " does not open: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Counts the thread's nonce up by one (a 96-bit big-endian counter). GCM needs a nonce that never repeats under
+     * one key, not an unpredictable one: a counter from a random start per thread never repeats within the thread,
+     * and across threads and gateway instances only with odds of about (seals per thread x threads) / 2^96; and it
+     * costs no call to the system's random source per seal.
+     */
+    static void nextNonce(byte[] nonce) {
+        for (int i = nonce.length - 1; i >= 0 && ++nonce[i] == 0; i--) {
+            // carry into the next byte
         }
     }
 

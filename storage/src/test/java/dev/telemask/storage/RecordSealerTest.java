@@ -66,6 +66,15 @@ class RecordSealerTest {
     }
 
     @Test
+    void theNonceCountsUpAsOneNumberWithCarry() {
+        byte[] nonce = {7, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, (byte) 0xFF, (byte) 0xFF};
+        RecordSealer.nextNonce(nonce);
+        assertArrayEquals(new byte[] {7, 0, 0, 0, 0, 0, 0, 0, 0, 0x13, 0, 0}, nonce);
+        RecordSealer.nextNonce(nonce);
+        assertArrayEquals(new byte[] {7, 0, 0, 0, 0, 0, 0, 0, 0, 0x13, 0, 1}, nonce);
+    }
+
+    @Test
     void anAlteredBlobDoesNotOpen() {
         RecordSealer sealer = sealer(line("k1", 1));
         AvlBatch batch = new AvlBatch();

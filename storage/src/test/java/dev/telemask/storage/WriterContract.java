@@ -191,6 +191,69 @@ abstract class WriterContract extends DatabaseContract {
     }
 
     @Test
+    void inOneTransactionTheLaterBatchOfADeviceSavesItsStatesAndTheLatestReceiveTimeItsLastSeen() throws Exception {
+        long tenant = queryLong("INSERT INTO tenants (name) VALUES ('device-rows') RETURNING id");
+        execute("INSERT INTO devices (imei, tenant_id, privacy_state) VALUES (70, " + tenant + ", NULL),"
+                + " (71, " + tenant + ", '\\x09'), (72, " + tenant + ", NULL), (73, " + tenant + ", NULL)");
+        PositionInserter inserter = new PositionInserter(dataSource, true, sealer);
+        PositionBatch first = TestBatches.exact(70L, T0, 2).switchVersion(0).deviceState(new byte[] {1})
+                .recordLastSeen().events(List.of(), new byte[] {11});
+        PositionBatch later = TestBatches.exact(70L, T0 + 10_000, 2).switchVersion(0).deviceState(new byte[] {2})
+                .events(List.of(), new byte[] {12});
+        PositionBatch seenOnly = TestBatches.exact(71L, T0, 2).switchVersion(0).recordLastSeen();
+        PositionBatch stateOnly = TestBatches.exact(72L, T0, 2).switchVersion(0).deviceState(new byte[] {3});
+
+        PositionBatch eventStateOnly = TestBatches.exact(73L, T0, 2).switchVersion(0).events(List.of(), new byte[] {4});
+
+        inserter.insert(List.of(first, seenOnly, later, stateOnly, eventStateOnly));
+
+        assertArrayEquals(new byte[] {2}, sealer.openDeviceState(70, queryBytes(
+                "SELECT privacy_state FROM devices WHERE imei = 70")), "the later batch's state");
+        assertArrayEquals(new byte[] {12}, queryBytes("SELECT state FROM device_event_state WHERE imei = 70"));
+        assertEquals(first.receivedAtMillis(), queryLong("SELECT (extract(epoch FROM last_seen_at) * 1000)::bigint"
+                + " FROM devices WHERE imei = 70"), "the only batch that records it");
+        assertEquals(seenOnly.receivedAtMillis(), queryLong("SELECT (extract(epoch FROM last_seen_at) * 1000)"
+                + "::bigint FROM devices WHERE imei = 71"));
+        assertArrayEquals(new byte[] {9}, queryBytes("SELECT privacy_state FROM devices WHERE imei = 71"),
+                "a batch without a state leaves the saved one");
+        assertEquals(1, queryLong("SELECT count(*) FROM devices WHERE imei = 72 AND last_seen_at IS NULL"
+                + " AND privacy_state_updated_at IS NOT NULL"));
+        assertArrayEquals(new byte[] {3}, sealer.openDeviceState(72, queryBytes(
+                "SELECT privacy_state FROM devices WHERE imei = 72")));
+
+        assertArrayEquals(new byte[] {4}, queryBytes("SELECT state FROM device_event_state WHERE imei = 73"));
+        assertEquals(1, queryLong("SELECT count(*) FROM devices WHERE imei = 73 AND last_seen_at IS NULL"
+                + " AND privacy_state IS NULL AND privacy_state_updated_at IS NULL"), "its row left as it was");
+
+        // A slow writer's older frame does not move the last-seen time back.
+        inserter.insert(List.of(TestBatches.exact(71L, T0 - 60_000, 2).switchVersion(0).recordLastSeen()));
+        assertEquals(seenOnly.receivedAtMillis(), queryLong("SELECT (extract(epoch FROM last_seen_at) * 1000)"
+                + "::bigint FROM devices WHERE imei = 71"));
+    }
+
+    @Test
+    void aPositionWebhookOfTheFleetQueuesTheNewPositionsOfCheckedAndUncheckedBatches() throws Exception {
+        long tenant = queryLong("INSERT INTO tenants (name) VALUES ('hooked') RETURNING id");
+        long other = queryLong("INSERT INTO tenants (name) VALUES ('not-hooked') RETURNING id");
+        execute("INSERT INTO devices (imei, tenant_id) VALUES (80, " + tenant + "), (81, " + other + ")");
+        execute("INSERT INTO webhooks (tenant_id, url, kinds, secret, created_by) VALUES (" + tenant
+                + ", 'https://example.com/hook', ARRAY['position'], 'sealed', 'test')");
+        PositionInserter inserter = new PositionInserter(dataSource, true, sealer);
+
+        PositionInserter.Result checked = inserter.insert(List.of(TestBatches.exact(81L, T0, 2).switchVersion(0),
+                TestBatches.exact(80L, T0, 2).switchVersion(0)));
+        PositionInserter.Result unchecked = inserter.insert(List.of(TestBatches.exact(80L, T0 + 10_000, 3)));
+        PositionInserter.Result notHooked = inserter.insert(List.of(TestBatches.exact(81L, T0 + 10_000, 2)
+                .switchVersion(0)));
+
+        assertEquals(2, checked.queued(), "the hooked fleet's two positions, not the other fleet's");
+        assertEquals(3, unchecked.queued());
+        assertEquals(0, notHooked.queued());
+        assertEquals(PositionInserter.CopyPath.DIRECT, notHooked.path());
+        assertEquals(5, queryLong("SELECT count(*) FROM webhook_deliveries WHERE imei = 80 AND sink = 'webhook'"));
+    }
+
+    @Test
     void writesManyDevicesConcurrently() throws Exception {
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int batch = 0; batch < 20; batch++) {

@@ -40,7 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>With {@code optimistic}, it compares the default writer, with no and with 1 % resent frames, against raw binary
  * COPY into the same indexed table, at 1,000 and 10,000 records per transaction.
  *
- * <pre>telemask bench storage JDBC_URL [ROWS] [writers|sealed|optimistic]</pre>
+ * <p>With {@code cpu}, it measures the writer thread's CPU time per record instead ({@link WriterCpuBenchmark}).
+ *
+ * <pre>telemask bench storage JDBC_URL [ROWS] [writers|sealed|optimistic|cpu]</pre>
  */
 public final class PositionWriteBenchmark {
     private static final int RECORDS_PER_FRAME = 10;
@@ -62,7 +64,7 @@ public final class PositionWriteBenchmark {
     }
 
     /** What {@link #run} compares: every writer set-up, sealed against plain rows, or the writer against raw COPY. */
-    public enum Comparison { WRITERS, SEALED, OPTIMISTIC }
+    public enum Comparison { WRITERS, SEALED, OPTIMISTIC, CPU }
 
     /** Runs {@code comparison} with {@code rows} rows per case against the TimescaleDB at {@code url}. */
     public static void run(String url, int rows, Comparison comparison) throws Exception {
@@ -72,6 +74,10 @@ public final class PositionWriteBenchmark {
         }
         if (comparison == Comparison.OPTIMISTIC) {
             compareWithRawCopy(url, rows);
+            return;
+        }
+        if (comparison == Comparison.CPU) {
+            WriterCpuBenchmark.run(url, rows);
             return;
         }
         System.out.printf("%d rows per case (%d-record frames from %d devices), after a warm-up run%n", rows,
