@@ -66,6 +66,81 @@ public class Crc16IbmBenchmark {
         return crc;
     }
 
+    @Benchmark
+    @OperationsPerInvocation(BYTES)
+    public int variantPairedLast() {
+        return Variants.pairedLast(data, 0, BYTES);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BYTES)
+    public int variantTwoLongs() {
+        return Variants.twoLongs(data, 0, BYTES);
+    }
+
+    /** TEMPORARY variants. */
+    private static final class Variants {
+        static final int[] T = tables();
+        static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+        static int[] tables() {
+            int[] t = new int[16 * 256];
+            for (int k = 0; k < 16; k++) {
+                for (int i = 0; i < 256; i++) {
+                    int crc = i;
+                    for (int bit = 0; bit < 8 * (k + 1); bit++) {
+                        crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0xA001 : crc >>> 1;
+                    }
+                    t[256 * k + i] = crc;
+                }
+            }
+            return t;
+        }
+
+        static int pairedLast(byte[] a, int from, int length) {
+            int crc = 0;
+            int i = from;
+            int end = from + length;
+            for (; i + 16 <= end; i += 16) {
+                long w = (long) LONG_LE.get(a, i);
+                int rest = T[13 * 256 + ((int) (w >>> 16) & 0xFF)] ^ T[12 * 256 + ((int) (w >>> 24) & 0xFF)] ^ T[11 * 256 + ((int) (w >>> 32) & 0xFF)]
+                        ^ T[10 * 256 + ((int) (w >>> 40) & 0xFF)] ^ T[9 * 256 + ((int) (w >>> 48) & 0xFF)] ^ T[8 * 256 + ((int) (w >>> 56))]
+                        ^ T[7 * 256 + (a[i + 8] & 0xFF)] ^ T[6 * 256 + (a[i + 9] & 0xFF)] ^ T[5 * 256 + (a[i + 10] & 0xFF)]
+                        ^ T[4 * 256 + (a[i + 11] & 0xFF)] ^ T[3 * 256 + (a[i + 12] & 0xFF)] ^ T[2 * 256 + (a[i + 13] & 0xFF)]
+                        ^ T[256 + (a[i + 14] & 0xFF)] ^ T[(a[i + 15] & 0xFF)];
+                int low = (int) w ^ crc;
+                crc = rest ^ (T[15 * 256 + (low & 0xFF)] ^ T[14 * 256 + ((low >>> 8) & 0xFF)]);
+            }
+            for (; i < end; i++) {
+                crc = (crc >>> 8) ^ T[(crc ^ a[i]) & 0xFF];
+            }
+            return crc;
+        }
+
+        static int twoLongs(byte[] a, int from, int length) {
+            int crc = 0;
+            int i = from;
+            int end = from + length;
+            for (; i + 16 <= end; i += 16) {
+                long low = (long) LONG_LE.get(a, i);
+                long high = (long) LONG_LE.get(a, i + 8);
+                int fromHigh = T[7 * 256 + ((int) high & 0xFF)] ^ T[6 * 256 + ((int) (high >>> 8) & 0xFF)]
+                        ^ T[5 * 256 + ((int) (high >>> 16) & 0xFF)] ^ T[4 * 256 + ((int) (high >>> 24) & 0xFF)]
+                        ^ T[3 * 256 + ((int) (high >>> 32) & 0xFF)] ^ T[2 * 256 + ((int) (high >>> 40) & 0xFF)]
+                        ^ T[256 + ((int) (high >>> 48) & 0xFF)] ^ T[(int) (high >>> 56)];
+                int fromLow = T[13 * 256 + ((int) (low >>> 16) & 0xFF)] ^ T[12 * 256 + ((int) (low >>> 24) & 0xFF)]
+                        ^ T[11 * 256 + ((int) (low >>> 32) & 0xFF)] ^ T[10 * 256 + ((int) (low >>> 40) & 0xFF)]
+                        ^ T[9 * 256 + ((int) (low >>> 48) & 0xFF)] ^ T[8 * 256 + (int) (low >>> 56)];
+                int w = (int) low ^ crc;
+                crc = (fromHigh ^ fromLow) ^ (T[15 * 256 + (w & 0xFF)] ^ T[14 * 256 + ((w >>> 8) & 0xFF)]);
+            }
+            for (; i < end; i++) {
+                crc = (crc >>> 8) ^ T[(crc ^ a[i]) & 0xFF];
+            }
+            return crc;
+        }
+    }
+
     /** The codec's former CRC: eight int tables, eight bytes a step. */
     private static final class SlicingBy8 {
         static final int[][] TABLES = tables();
