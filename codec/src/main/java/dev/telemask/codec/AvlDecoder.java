@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * a per-thread scratch array: reading fields from a byte array is several times faster than a bounds- and
  * reference-checked getter call per field. Multi-byte fields are read with byte-array VarHandles (one load and a
  * byte swap); such a call boxes its value if the JIT does not inline it, so the benchmark's allocation figure is
- * the check that it does.
+ * the check that it does. Each codec has its own record method, in which the IO ID and count widths are constants.
  */
 public final class AvlDecoder {
     /** Preamble (4 zero bytes) and data length (4 bytes) in front of a TCP frame's data. */
@@ -57,6 +57,7 @@ public final class AvlDecoder {
 
     /** Decodes the whole TCP AVL frame of {@code length} bytes at absolute {@code index}, without slicing. */
     public static void decodeTcpFrame(ByteBuf buf, int index, int length, AvlBatch batch) {
+        batch.clear();
         int dataLength = checkHeader(buf, index, length);
         int dataIndex = index + TCP_HEADER_LENGTH;
         byte[] bytes;
@@ -69,28 +70,9 @@ public final class AvlDecoder {
             from = 0;
             copy(buf, dataIndex, bytes, dataLength);
         }
-        long expected = buf.getUnsignedInt(dataIndex + dataLength);
-        if (CRC_FIRST) {
-            checkCrc(Crc16Ibm.compute(bytes, from, dataLength), expected, dataLength);
-            decodeData(bytes, from, dataLength, TCP_HEADER_LENGTH, batch, false);
-            return;
-        }
-        int crc;
-        try {
-            crc = decodeData(bytes, from, dataLength, TCP_HEADER_LENGTH, batch, true);
-        } catch (CodecException e) {
-            // A frame whose CRC is wrong is reported as such, whatever its parsing ran into first.
-            checkCrc(Crc16Ibm.compute(bytes, from, dataLength), expected, dataLength);
-            throw e;
-        }
-        if (crc != expected) {
-            batch.clear();
-            checkCrc(crc, expected, dataLength);
-        }
+        checkCrc(Crc16Ibm.compute(bytes, from, dataLength), buf.getUnsignedInt(dataIndex + dataLength), dataLength);
+        decodeData(bytes, from, dataLength, TCP_HEADER_LENGTH, batch);
     }
-
-    /** TEMPORARY: for a paired benchmark. */
-    public static boolean CRC_FIRST = false;
 
     /**
      * Checks a TCP frame's preamble, length and CRC (any codec) held in the readable bytes of {@code frame} and
@@ -158,20 +140,15 @@ public final class AvlDecoder {
      */
     public static void decodeData(ByteBuf buf, int index, int length, long baseOffset, AvlBatch batch) {
         if (buf.hasArray()) {
-            decodeData(buf.array(), buf.arrayOffset() + index, length, baseOffset, batch, false);
+            decodeData(buf.array(), buf.arrayOffset() + index, length, baseOffset, batch);
         } else {
             byte[] bytes = scratch(length);
             copy(buf, index, bytes, length);
-            decodeData(bytes, 0, length, baseOffset, batch, false);
+            decodeData(bytes, 0, length, baseOffset, batch);
         }
     }
 
-    /**
-     * Decodes AVL data from a byte array; when {@code withCrc}, returns the CRC of its bytes, computed in the same pass:
-     * after each record, over the whole 16-byte steps parsed so far, while they are in the cache and so that the
-     * CPU can run the CRC's table lookups beside the parsing's stores.
-     */
-    private static int decodeData(byte[] a, int index, int length, long baseOffset, AvlBatch batch, boolean withCrc) {
+    private static void decodeData(byte[] a, int index, int length, long baseOffset, AvlBatch batch) {
         batch.clear();
         if (length < MIN_DATA_LENGTH) {
             throw new CodecException(TRUNCATED, baseOffset + length, "AVL data of " + length + " bytes is too short");
@@ -187,8 +164,6 @@ public final class AvlDecoder {
         long toOffset = baseOffset - index;
         int count = a[index + 1] & 0xFF;
         int pos = index + 2;
-        int crc = 0;
-        int crcAt = index;
         for (int i = 0; i < count; i++) {
             // A record method per codec, whose ID and count widths are constants: the JIT compiles each group's
             // element loop for one width of ID and value, with no branch on either.
@@ -197,11 +172,6 @@ public final class AvlDecoder {
                 case CODEC_8E -> codec8ExtendedRecord(a, pos, limit, toOffset, batch);
                 case CODEC_16 -> codec16Record(a, pos, limit, toOffset, batch);
             };
-            if (withCrc) {
-                int upTo = pos - ((pos - crcAt) & 15);
-                crc = Crc16Ibm.update(crc, a, crcAt, upTo - crcAt);
-                crcAt = upTo;
-            }
         }
         if (pos != limit) {
             throw new CodecException(TRAILING_BYTES, pos + toOffset, (limit - pos) + " bytes after " + count + " records");
@@ -211,7 +181,6 @@ public final class AvlDecoder {
             throw new CodecException(COUNT_MISMATCH, limit + toOffset,
                     "record count " + count + " at the start, " + count2 + " at the end");
         }
-        return withCrc ? Crc16Ibm.update(crc, a, crcAt, index + length - crcAt) : 0;
     }
 
     /*

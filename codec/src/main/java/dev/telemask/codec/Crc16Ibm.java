@@ -40,14 +40,7 @@ public final class Crc16Ibm {
 
     /** CRC of a byte array range. */
     public static int compute(byte[] a, int from, int length) {
-        return update(0, a, from, length);
-    }
-
-    /**
-     * The CRC of the bytes whose CRC is {@code crc}, followed by a byte array range: a CRC computed range by range,
-     * in order, equals the CRC of the whole.
-     */
-    public static int update(int crc, byte[] a, int from, int length) {
+        int crc = 0;
         int i = from;
         int end = from + length;
         for (; i + 16 <= end; i += 16) {

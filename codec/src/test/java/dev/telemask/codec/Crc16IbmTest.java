@@ -37,22 +37,4 @@ class Crc16IbmTest {
             direct.release();
         }
     }
-
-    @Test
-    void aCrcUpdatedRangeByRangeIsTheCrcOfTheWhole() {
-        Random random = new Random(17);
-        byte[] data = new byte[340];
-        for (int length = 0; length <= 300; length++) {
-            for (int round = 0; round < 8; round++) {
-                random.nextBytes(data);
-                int from = random.nextInt(data.length - length + 1);
-                int split = random.nextInt(length + 1);
-                int second = random.nextInt(length - split + 1);
-                int crc = Crc16Ibm.update(0, data, from, split);
-                crc = Crc16Ibm.update(crc, data, from + split, second);
-                crc = Crc16Ibm.update(crc, data, from + split + second, length - split - second);
-                assertEquals(Crc16Ibm.bitwise(data, from, length), crc, "length " + length + " split at " + split + ", " + second);
-            }
-        }
-    }
 }

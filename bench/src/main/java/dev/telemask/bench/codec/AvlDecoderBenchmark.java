@@ -106,16 +106,4 @@ public class AvlDecoderBenchmark {
         UdpAvlCodec.decode(codec8ExtendedDatagram, header, batch);
         return batch;
     }
-
-    @Benchmark
-    @OperationsPerInvocation(10)
-    public AvlBatch codec8ExtendedTenRecordsCrcFirst() {
-        AvlDecoder.CRC_FIRST = true;
-        try {
-            AvlDecoder.decodeTcpFrame(codec8ExtendedTenRecords, batch);
-        } finally {
-            AvlDecoder.CRC_FIRST = false;
-        }
-        return batch;
-    }
 }
