@@ -47,13 +47,18 @@ public final class AvlBatch {
     private int[] ioStart = EMPTY_INT;
     private int[] ioCount = EMPTY_INT;
 
-    private int elements;
-    // ioId, ioWidth, ioValue and ioRemoved are package-private: the decoder fills a whole IO group in place (see
-    // appendElements).
-    int[] ioId = EMPTY_INT;
-    byte[] ioWidth = EMPTY_BYTE;
+    /** Where an element's width sits in {@link #ioMeta}. */
+    static final int WIDTH_SHIFT = 16;
+    /** The bit of {@link #ioMeta} that marks an element removed. */
+    private static final int REMOVED = 1 << 31;
+
+    // elements, ioMeta and ioValue are package-private: the decoder fills a record's elements in place (see
+    // reserveElements).
+    int elements;
+    // An element's ID, width and removed mark share one int (ID in bits 0-15, width in 16-23, removed in bit 31):
+    // the decoder stores two values per element instead of four.
+    int[] ioMeta = EMPTY_INT;
     long[] ioValue = EMPTY_LONG;
-    boolean[] ioRemoved = EMPTY_BOOLEAN;
     /** For NX elements: offset into {@link #nx}, and the length is in {@link #ioValue}. */
     private int[] nxOffset = EMPTY_INT;
 
@@ -134,31 +139,43 @@ public final class AvlBatch {
     }
 
     private int appendElement(int id, int width) {
+        if ((id & ~0xFFFF) != 0) {
+            throw new IllegalArgumentException("IO element ID " + id + " is not 0..65535");
+        }
         int e = elements;
-        if (e == ioId.length) {
+        if (e == ioMeta.length) {
             growElements(Math.max(INITIAL_ELEMENTS, e * 2));
         }
-        ioId[e] = id;
-        ioWidth[e] = (byte) width;
-        ioRemoved[e] = false;
+        ioMeta[e] = meta(id, width);
         elements = e + 1;
         ioCount[size - 1]++;
         return e;
     }
 
+    /** An element's {@link #ioMeta}: not removed. */
+    static int meta(int id, int width) {
+        return id | width << WIDTH_SHIFT;
+    }
+
     /**
-     * Appends {@code n} elements to the last record without setting them and returns the index of the first: the
-     * decoder fills {@link #ioId}, {@link #ioWidth}, {@link #ioValue} and {@link #ioRemoved} itself: one capacity
-     * check and one count update for a whole IO group instead of one per element.
+     * Makes room for {@code n} more elements and returns the array to store their {@link #ioMeta} in;
+     * {@link #ioValue} is as long. The decoder fills elements {@code elements .. elements + n - 1} of the last record
+     * itself, moves {@link #elements} on, and ends the record with {@link #endRecord}: one capacity check per IO
+     * group and one count update per record instead of one of each per element.
      */
-    int appendElements(int n) {
-        int e = elements;
-        if (e + n > ioId.length) {
-            growElements(Math.max(e + n, Math.max(INITIAL_ELEMENTS, ioId.length * 2)));
+    int[] reserveElements(int n) {
+        if (elements + n > ioMeta.length) {
+            growElements(Math.max(elements + n, Math.max(INITIAL_ELEMENTS, ioMeta.length * 2)));
         }
-        elements = e + n;
-        ioCount[size - 1] += n;
-        return e;
+        return ioMeta;
+    }
+
+    /** Sets the last record's element count to the elements appended since it was added; returns that count. */
+    int endRecord() {
+        int r = size - 1;
+        int n = elements - ioStart[r];
+        ioCount[r] = n;
+        return n;
     }
 
     /** Makes this batch an exact copy of {@code other}, reusing this batch's arrays where they suffice. */
@@ -168,7 +185,7 @@ public final class AvlBatch {
         if (timestamp.length < other.size) {
             growRecords(other.size);
         }
-        if (ioId.length < other.elements) {
+        if (ioMeta.length < other.elements) {
             growElements(other.elements);
         }
         if (nx.length < other.nxSize) {
@@ -189,10 +206,8 @@ public final class AvlBatch {
         System.arraycopy(other.ioStart, 0, ioStart, 0, n);
         System.arraycopy(other.ioCount, 0, ioCount, 0, n);
         int m = other.elements;
-        System.arraycopy(other.ioId, 0, ioId, 0, m);
-        System.arraycopy(other.ioWidth, 0, ioWidth, 0, m);
+        System.arraycopy(other.ioMeta, 0, ioMeta, 0, m);
         System.arraycopy(other.ioValue, 0, ioValue, 0, m);
-        System.arraycopy(other.ioRemoved, 0, ioRemoved, 0, m);
         System.arraycopy(other.nxOffset, 0, nxOffset, 0, m);
         System.arraycopy(other.nx, 0, nx, 0, other.nxSize);
         size = n;
@@ -213,18 +228,17 @@ public final class AvlBatch {
         // it keeps or masks, a dozen elements each.
         int start = from.ioStart[r];
         int end = start + from.ioCount[r];
-        if (elements + (end - start) > ioId.length) {
-            growElements(Math.max(elements + (end - start), Math.max(INITIAL_ELEMENTS, ioId.length * 2)));
+        if (elements + (end - start) > ioMeta.length) {
+            growElements(Math.max(elements + (end - start), Math.max(INITIAL_ELEMENTS, ioMeta.length * 2)));
         }
         int e = elements;
         for (int s = start; s < end; s++) {
-            if (from.ioRemoved[s]) {
+            int meta = from.ioMeta[s];
+            if ((meta & REMOVED) != 0) {
                 continue;
             }
-            ioId[e] = from.ioId[s];
-            ioWidth[e] = from.ioWidth[s];
-            ioRemoved[e] = false;
-            if (from.ioWidth[s] == WIDTH_VARIABLE) {
+            ioMeta[e] = meta;
+            if (meta >>> WIDTH_SHIFT == WIDTH_VARIABLE) {
                 int length = (int) from.ioValue[s];
                 if (nxSize + length > nx.length) {
                     nx = Arrays.copyOf(nx, Math.max(Math.max(INITIAL_NX_BYTES, nx.length * 2), nxSize + length));
@@ -258,10 +272,8 @@ public final class AvlBatch {
     }
 
     private void growElements(int capacity) {
-        ioId = Arrays.copyOf(ioId, capacity);
-        ioWidth = Arrays.copyOf(ioWidth, capacity);
+        ioMeta = Arrays.copyOf(ioMeta, capacity);
         ioValue = Arrays.copyOf(ioValue, capacity);
-        ioRemoved = Arrays.copyOf(ioRemoved, capacity);
         nxOffset = Arrays.copyOf(nxOffset, capacity);
     }
 
@@ -370,12 +382,12 @@ public final class AvlBatch {
     }
 
     public int ioId(int e) {
-        return ioId[e];
+        return ioMeta[e] & 0xFFFF;
     }
 
     /** 1, 2, 4 or 8 for fixed-width elements, {@link #WIDTH_VARIABLE} for NX elements. */
     public int ioWidth(int e) {
-        return ioWidth[e];
+        return (ioMeta[e] >>> WIDTH_SHIFT) & 0xFF;
     }
 
     /** The unsigned value of a fixed-width element (8-byte values may read negative as a signed long). */
@@ -399,12 +411,12 @@ public final class AvlBatch {
     }
 
     public boolean isIoRemoved(int e) {
-        return ioRemoved[e];
+        return (ioMeta[e] & REMOVED) != 0;
     }
 
     /** Replaces the value of fixed-width element {@code e} (never an NX element, whose value is its length). */
     public void setIoValue(int e, long value) {
-        if (ioWidth[e] == WIDTH_VARIABLE) {
+        if (ioWidth(e) == WIDTH_VARIABLE) {
             throw new IllegalArgumentException("element " + e + " is variable-length");
         }
         ioValue[e] = value;
@@ -412,13 +424,13 @@ public final class AvlBatch {
 
     /** Marks element {@code e} removed: readers and writers skip it. */
     public void removeIo(int e) {
-        ioRemoved[e] = true;
+        ioMeta[e] |= REMOVED;
     }
 
     /** The element index of record {@code r}'s element {@code id} that is not removed, or -1. */
     public int findIo(int r, int id) {
         for (int e = ioStart[r], end = e + ioCount[r]; e < end; e++) {
-            if (ioId[e] == id && !ioRemoved[e]) {
+            if ((ioMeta[e] & (REMOVED | 0xFFFF)) == id) {
                 return e;
             }
         }
@@ -429,7 +441,7 @@ public final class AvlBatch {
     public int keptIoCount(int r) {
         int kept = 0;
         for (int e = ioStart[r], end = e + ioCount[r]; e < end; e++) {
-            if (!ioRemoved[e]) {
+            if ((ioMeta[e] & REMOVED) == 0) {
                 kept++;
             }
         }

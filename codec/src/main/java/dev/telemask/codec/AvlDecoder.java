@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * a per-thread scratch array: reading fields from a byte array is several times faster than a bounds- and
  * reference-checked getter call per field. Multi-byte fields are read with byte-array VarHandles (one load and a
  * byte swap); such a call boxes its value if the JIT does not inline it, so the benchmark's allocation figure is
- * the check that it does.
+ * the check that it does. Each codec has its own record method, in which the IO ID and count widths are constants.
  */
 public final class AvlDecoder {
     /** Preamble (4 zero bytes) and data length (4 bytes) in front of a TCP frame's data. */
@@ -57,6 +57,7 @@ public final class AvlDecoder {
 
     /** Decodes the whole TCP AVL frame of {@code length} bytes at absolute {@code index}, without slicing. */
     public static void decodeTcpFrame(ByteBuf buf, int index, int length, AvlBatch batch) {
+        batch.clear();
         int dataLength = checkHeader(buf, index, length);
         int dataIndex = index + TCP_HEADER_LENGTH;
         byte[] bytes;
@@ -164,7 +165,13 @@ public final class AvlDecoder {
         int count = a[index + 1] & 0xFF;
         int pos = index + 2;
         for (int i = 0; i < count; i++) {
-            pos = decodeRecord(a, pos, limit, toOffset, codec, batch);
+            // A record method per codec, whose ID and count widths are constants: the JIT compiles each group's
+            // element loop for one width of ID and value, with no branch on either.
+            pos = switch (codec) {
+                case CODEC_8 -> codec8Record(a, pos, limit, toOffset, batch);
+                case CODEC_8E -> codec8ExtendedRecord(a, pos, limit, toOffset, batch);
+                case CODEC_16 -> codec16Record(a, pos, limit, toOffset, batch);
+            };
         }
         if (pos != limit) {
             throw new CodecException(TRAILING_BYTES, pos + toOffset, (limit - pos) + " bytes after " + count + " records");
@@ -176,82 +183,97 @@ public final class AvlDecoder {
         }
     }
 
-    /**
-     * Decodes the record at {@code pos} into {@code batch} and returns the index after it. Exceptions are built in
-     * methods of their own: their message code would make the hot methods too large for the JIT to inline.
+    /*
+     * The record methods decode the record at pos into the batch and return the index after it. Every length is
+     * checked before it is read: each check covers a group's elements and the count of the group after it, so a
+     * group costs one check. Exceptions are built in methods of their own: their message code would make the hot
+     * methods too large for the JIT to inline.
      */
-    private static int decodeRecord(byte[] a, int pos, int limit, long toOffset, AvlCodecId codec, AvlBatch batch) {
-        int idWidth = codec.ioIdWidth();
-        int countWidth = codec.countWidth();
-        need(pos, GPS_AND_HEADER_LENGTH + idWidth + (codec.hasGenerationType() ? 1 : 0) + countWidth, limit, toOffset);
-        int p = pos;
-        long timestamp = s64(a, p);
-        int priority = a[p + 8] & 0xFF;
-        int longitude = s32(a, p + 9);
-        int latitude = s32(a, p + 13);
-        int altitude = (short) u16(a, p + 17);
-        int angle = u16(a, p + 19);
-        int satellites = a[p + 21] & 0xFF;
-        int speed = u16(a, p + 22);
-        p += GPS_AND_HEADER_LENGTH;
-        int eventIo = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
-        p += idWidth;
-        int generation = AvlBatch.NO_GENERATION;
-        if (codec.hasGenerationType()) {
-            generation = a[p++] & 0xFF;
-        }
-        int totalIo = countWidth == 1 ? a[p] & 0xFF : u16(a, p);
-        int totalAt = p;
-        p += countWidth;
-        int r = batch.addRecord(timestamp, priority, longitude, latitude, altitude, angle, satellites, speed, eventIo, generation);
 
-        for (int width = 1; width <= 8; width <<= 1) {
-            need(p, countWidth, limit, toOffset);
-            int n = countWidth == 1 ? a[p] & 0xFF : u16(a, p);
-            p += countWidth;
-            if (n != 0) {
-                need(p, (long) n * (idWidth + width), limit, toOffset);
-                // The group's elements straight into the batch's arrays, here rather than in a method of their
-                // own: such a method is compiled on its own first and then is too big to inline, and a call per
-                // group measured a third of the parsing time. The switch on the width goes the same way for every
-                // element of a group, which the branch predictor learns.
-                int from = batch.appendElements(n);
-                int to = from + n;
-                int[] ids = batch.ioId;
-                long[] values = batch.ioValue;
-                byte[] widths = batch.ioWidth;
-                boolean[] removed = batch.ioRemoved;
-                for (int e = from; e < to; e++) {
-                    ids[e] = idWidth == 1 ? a[p] & 0xFF : u16(a, p);
-                    p += idWidth;
-                    values[e] = switch (width) {
-                        case 1 -> a[p] & 0xFF;
-                        case 2 -> u16(a, p);
-                        case 4 -> s32(a, p) & 0xFFFF_FFFFL;
-                        default -> s64(a, p);
-                    };
-                    widths[e] = (byte) width;
-                    removed[e] = false;
-                    p += width;
-                }
-            }
-        }
-        if (codec.hasVariableLengthElements()) {
-            p = variableLengthGroup(a, p, limit, toOffset, batch);
-        }
-        if (batch.ioCount(r) != totalIo) {
-            throw ioCountMismatch(pos + toOffset, totalAt + toOffset, totalIo, batch.ioCount(r));
-        }
+    /** Codec 8: 1-byte IO IDs and counts. */
+    private static int codec8Record(byte[] a, int pos, int limit, long toOffset, AvlBatch batch) {
+        need(pos, GPS_AND_HEADER_LENGTH + 1 + 1 + 1, limit, toOffset);
+        int p = pos + GPS_AND_HEADER_LENGTH;
+        addRecord(a, pos, a[p] & 0xFF, AvlBatch.NO_GENERATION, batch);
+        int totalIo = a[p + 1] & 0xFF;
+        p = group(a, p + 2, 1, 1, 1, 1, limit, toOffset, batch);
+        p = group(a, p, 1, 1, 2, 1, limit, toOffset, batch);
+        p = group(a, p, 1, 1, 4, 1, limit, toOffset, batch);
+        p = group(a, p, 1, 1, 8, 0, limit, toOffset, batch);
+        checkIoCount(batch, totalIo, pos, pos + GPS_AND_HEADER_LENGTH + 1, toOffset);
         return p;
     }
 
-    private static CodecException ioCountMismatch(long recordOffset, long totalOffset, int announced, int held) {
-        return new CodecException(COUNT_MISMATCH, totalOffset,
-                "record at offset " + recordOffset + " announces " + announced + " IO elements, holds " + held);
+    /** Codec 8 Extended: 2-byte IO IDs and counts, and a group of variable-length (NX) elements last. */
+    private static int codec8ExtendedRecord(byte[] a, int pos, int limit, long toOffset, AvlBatch batch) {
+        need(pos, GPS_AND_HEADER_LENGTH + 2 + 2 + 2, limit, toOffset);
+        int p = pos + GPS_AND_HEADER_LENGTH;
+        addRecord(a, pos, u16(a, p), AvlBatch.NO_GENERATION, batch);
+        int totalIo = u16(a, p + 2);
+        p = group(a, p + 4, 2, 2, 1, 2, limit, toOffset, batch);
+        p = group(a, p, 2, 2, 2, 2, limit, toOffset, batch);
+        p = group(a, p, 2, 2, 4, 2, limit, toOffset, batch);
+        p = group(a, p, 2, 2, 8, 2, limit, toOffset, batch);
+        p = variableLengthGroup(a, p, limit, toOffset, batch);
+        checkIoCount(batch, totalIo, pos, pos + GPS_AND_HEADER_LENGTH + 2, toOffset);
+        return p;
     }
 
+    /** Codec 16: 2-byte IO IDs, a generation type after the event IO ID, 1-byte counts. */
+    private static int codec16Record(byte[] a, int pos, int limit, long toOffset, AvlBatch batch) {
+        need(pos, GPS_AND_HEADER_LENGTH + 2 + 1 + 1 + 1, limit, toOffset);
+        int p = pos + GPS_AND_HEADER_LENGTH;
+        addRecord(a, pos, u16(a, p), a[p + 2] & 0xFF, batch);
+        int totalIo = a[p + 3] & 0xFF;
+        p = group(a, p + 4, 2, 1, 1, 1, limit, toOffset, batch);
+        p = group(a, p, 2, 1, 2, 1, limit, toOffset, batch);
+        p = group(a, p, 2, 1, 4, 1, limit, toOffset, batch);
+        p = group(a, p, 2, 1, 8, 0, limit, toOffset, batch);
+        checkIoCount(batch, totalIo, pos, pos + GPS_AND_HEADER_LENGTH + 3, toOffset);
+        return p;
+    }
+
+    /** Adds the record whose GPS element and priority start at {@code pos}, with IO still to come. */
+    private static void addRecord(byte[] a, int pos, int eventIo, int generation, AvlBatch batch) {
+        batch.addRecord(s64(a, pos), a[pos + 8] & 0xFF, s32(a, pos + 9), s32(a, pos + 13), (short) u16(a, pos + 17),
+                u16(a, pos + 19), a[pos + 21] & 0xFF, u16(a, pos + 22), eventIo, generation);
+    }
+
+    /**
+     * Decodes the fixed-width IO group at {@code p} (its count, then its elements) into the last record and returns
+     * the index after it; the group's count was checked to lie before the limit, and {@code after} bytes after the
+     * group (the next group's count) are checked with it. Called with constant widths, so that the JIT compiles
+     * each call site for its widths.
+     */
+    private static int group(byte[] a, int p, int idWidth, int countWidth, int width, int after, int limit,
+                             long toOffset, AvlBatch batch) {
+        int n = countWidth == 1 ? a[p] & 0xFF : u16(a, p);
+        int at = p + countWidth;
+        int size = idWidth + width;
+        need(at, (long) n * size + after, limit, toOffset);
+        int e = batch.elements;
+        int[] meta = batch.reserveElements(n);
+        long[] values = batch.ioValue;
+        int widthMeta = AvlBatch.meta(0, width);
+        int end = at + n * size;
+        // Stepped by a size that is not a constant until the method is inlined: compiled on its own first (as it
+        // is), such a loop is not unrolled, which keeps the method small enough for the JIT to inline it then.
+        for (int q = at; q < end; q += size) {
+            meta[e] = (idWidth == 1 ? a[q] & 0xFF : u16(a, q)) | widthMeta;
+            values[e] = switch (width) {
+                case 1 -> a[q + idWidth] & 0xFF;
+                case 2 -> u16(a, q + idWidth);
+                case 4 -> s32(a, q + idWidth) & 0xFFFF_FFFFL;
+                default -> s64(a, q + idWidth);
+            };
+            e++;
+        }
+        batch.elements = e;
+        return end;
+    }
+
+    /** The group of NX elements at {@code pos}; its 2-byte count was checked to lie before the limit. */
     private static int variableLengthGroup(byte[] a, int pos, int limit, long toOffset, AvlBatch batch) {
-        need(pos, 2, limit, toOffset);
         int n = u16(a, pos);
         int p = pos + 2;
         for (int i = 0; i < n; i++) {
@@ -264,6 +286,18 @@ public final class AvlDecoder {
             p += length;
         }
         return p;
+    }
+
+    private static void checkIoCount(AvlBatch batch, int announced, int recordAt, int totalAt, long toOffset) {
+        int held = batch.endRecord();
+        if (held != announced) {
+            throw ioCountMismatch(recordAt + toOffset, totalAt + toOffset, announced, held);
+        }
+    }
+
+    private static CodecException ioCountMismatch(long recordOffset, long totalOffset, int announced, int held) {
+        return new CodecException(COUNT_MISMATCH, totalOffset,
+                "record at offset " + recordOffset + " announces " + announced + " IO elements, holds " + held);
     }
 
     private static int u16(byte[] a, int at) {

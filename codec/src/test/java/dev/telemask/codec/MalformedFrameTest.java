@@ -97,6 +97,20 @@ class MalformedFrameTest {
     }
 
     @Test
+    void aWrongCrcIsReportedBeforeWhatTheParserWouldRunIntoAndLeavesTheBatchEmpty() {
+        String record = "0000016B40D8EA30010000000000000000000000000000000105021503010101425E0F01F10000601A014E0000000000000000";
+        // Well-formed records under a wrong CRC, decoded into a batch that held a frame: the batch is left empty.
+        AvlDecoder.decodeTcpFrame(hex(CODEC8), batch);
+        assertEquals(1, batch.size());
+        assertEquals(CodecException.Reason.CRC_MISMATCH, reasonFor(hex(CODEC8.substring(0, CODEC8.length() - 1) + "E")));
+        assertEquals(0, batch.size());
+        // A record that claims 200 elements under a wrong CRC: the CRC, not the truncation, is reported.
+        ByteBuf lying = frameWithData("0801" + record.replace("0105021503", "0105C81503") + "01");
+        lying.setByte(lying.writerIndex() - 1, lying.getByte(lying.writerIndex() - 1) ^ 1);
+        assertEquals(CodecException.Reason.CRC_MISMATCH, reasonFor(lying));
+    }
+
+    @Test
     void mutatedDatagramsAndCommandsNeverEscapeTheCodecException() {
         Random random = new Random(0xD06);
         RandomBatches batches = new RandomBatches(0xD06);
