@@ -73,7 +73,7 @@ class CommandLineTest {
         assertUsageError("--profile", "--forward-kafka starts a gateway per step", "load", "--forward-kafka",
                 "--profile", "g.jfr");
         assertUsageError("ROWS", "'many' is not an int", "bench", "storage", "jdbc:postgresql://db/x", "many");
-        assertUsageError("COMPARISON", "expected one of [WRITERS, SEALED, OPTIMISTIC]", "bench", "storage",
+        assertUsageError("COMPARISON", "expected one of [WRITERS, SEALED, OPTIMISTIC, CPU]", "bench", "storage",
                 "jdbc:postgresql://db/x", "1000", "fastest");
         assertUsageError("JDBC_URL", "set TSDB_URL", "bench", "storage");
         assertUsageError("INTERVAL", "wants a duration like", "bench", "query", "jdbc:postgresql://db/x", "10", "often");
