@@ -1,5 +1,6 @@
 package dev.telemask.gateway.api;
 
+import dev.telemask.gateway.DatabaseDump;
 import dev.telemask.gateway.TestDatabase;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -189,28 +190,9 @@ final class ApiTestServer implements AutoCloseable {
         }
     }
 
-    /** Every table of the schema as a dump shows it: each row as text ({@code SELECT t::text FROM table t}). */
+    /** Every table of the schema as a dump shows it ({@link DatabaseDump}). */
     String dump() {
-        StringBuilder dump = new StringBuilder();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            java.util.List<String> tables = new java.util.ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables"
-                    + " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String table : tables) {
-                try (ResultSet rs = st.executeQuery("SELECT t::text FROM \"" + table + "\" t")) {
-                    while (rs.next()) {
-                        dump.append(table).append(": ").append(rs.getString(1)).append('\n');
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return dump.toString();
+        return DatabaseDump.of(dataSource);
     }
 
     void execute(String sql) {

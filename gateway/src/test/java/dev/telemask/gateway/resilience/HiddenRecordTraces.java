@@ -1,5 +1,6 @@
 package dev.telemask.gateway.resilience;
 
+import dev.telemask.gateway.DatabaseDump;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -246,32 +244,7 @@ public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackage
         return lines.toString();
     }
 
-    /** Every row of every table, as text, times in UTC. */
-    private String databaseDump() throws Exception {
-        StringBuilder dump = new StringBuilder();
-        List<String> tables = new ArrayList<>();
-        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
-            try {
-                st.execute("SET LOCAL TimeZone = 'UTC'");
-                try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables"
-                        + " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")) {
-                    while (rs.next()) {
-                        tables.add(rs.getString(1));
-                    }
-                }
-                for (String table : tables) {
-                    try (ResultSet rs = st.executeQuery("SELECT t::text FROM \"" + table + "\" t")) {
-                        while (rs.next()) {
-                            dump.append(table).append(": ").append(rs.getString(1)).append('\n');
-                        }
-                    }
-                }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        }
-        return dump.toString();
+    private String databaseDump() {
+        return DatabaseDump.of(gateway.dataSource());
     }
 }

@@ -1,5 +1,6 @@
 package dev.telemask.gateway.resilience;
 
+import dev.telemask.gateway.DatabaseDump;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -172,26 +173,8 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         return point < 0 ? plain : plain.substring(0, Math.min(plain.length(), point + 5));
     }
 
-    /** Every row of every table of the database, as text: what a dump holds. */
-    private String databaseDump() throws Exception {
-        StringBuilder dump = new StringBuilder();
-        List<String> tables = new ArrayList<>();
-        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables"
-                    + " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String table : tables) {
-                try (ResultSet rs = st.executeQuery("SELECT t::text FROM \"" + table + "\" t")) {
-                    while (rs.next()) {
-                        dump.append(table).append(": ").append(rs.getString(1)).append('\n');
-                    }
-                }
-            }
-        }
-        return dump.toString();
+    private String databaseDump() {
+        return DatabaseDump.of(gateway.dataSource());
     }
 
     private String get(String path) throws Exception {
