@@ -35,6 +35,13 @@ public record IngestProfile(long imei, long tenantId, boolean restricted, Long p
         return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
                 consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, zones);
     }
+
+    /** This profile with {@code version} as the switch version its records are masked under. */
+    public IngestProfile withSwitchVersion(long version) {
+        return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
+                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, version, ownZones);
+    }
+
     /** This profile with {@code state} as the engine's saved state (opened from its sealed form). */
     public IngestProfile withPrivacyState(byte[] state) {
         return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * @param heapMaxMb          the most heap in use at the gateway in the window's samples
  * @param gatewayCpuCores    CPU the gateway process used in the window, in cores (2.0 = both cores of a 2-core box)
  * @param gatewayCpuPerK     gateway CPU seconds per 1,000 acknowledged records in the window
- * @param gatewayThreadsPerK the same by thread group (io, writer, jit, gc, other; threads alive at the window's end)
+ * @param gatewayThreadsPerK the same by thread group (io, writer, jit, gc, other; the kernel part of io and writer;
+ *                           threads alive at the window's end)
  * @param databaseCpuPerK    the database server's CPU seconds per 1,000 acknowledged records (NaN: not ours)
  * @param peakConnected      most devices connected at once
  * @param unacknowledged     records sent in the step and never acknowledged

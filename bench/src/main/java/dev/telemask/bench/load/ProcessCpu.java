@@ -47,8 +47,10 @@ final class ProcessCpu {
     /**
      * What the threads of JVM {@code pid} have used so far, by what they do: {@code io} (Netty's event loops: decode,
      * privacy engine, ACK), {@code writer} (sealing, COPY, SQL), {@code jit} (the compilers), {@code gc} (the
-     * collector and VM operations) and {@code other}. Threads that ended are not counted, so read it for a window in
-     * which the threads of interest live throughout.
+     * collector and VM operations) and {@code other}; and, as parts of {@code io} and {@code writer} (not added to
+     * them), their time in the kernel ({@code io-kernel}, {@code writer-kernel}: system calls, and on loopback the
+     * receiving side's TCP work that a send does in the sender's context). Threads that ended are not counted, so
+     * read it for a window in which the threads of interest live throughout.
      */
     static Map<String, Double> ofThreads(long pid) throws IOException {
         Map<String, Double> seconds = new LinkedHashMap<>();
@@ -61,8 +63,11 @@ final class ProcessCpu {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    double used = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS_PER_SECOND;
-                    seconds.merge(threadGroup(name), used, Double::sum);
+                    double kernel = Long.parseLong(f[12]) / CLOCK_TICKS_PER_SECOND;
+                    double used = Long.parseLong(f[11]) / CLOCK_TICKS_PER_SECOND + kernel;
+                    String group = threadGroup(name);
+                    seconds.merge(group, used, Double::sum);
+                    seconds.computeIfPresent(group + "-kernel", (key, sum) -> sum + kernel);
                 } catch (IOException | RuntimeException gone) {
                     // The thread ended while we looked.
                 }
@@ -71,7 +76,8 @@ final class ProcessCpu {
         return seconds;
     }
 
-    static final String[] THREAD_GROUPS = {"io", "writer", "jit", "gc", "other"};
+    /** The groups, and the kernel parts of two of them, in the order {@link #ofThreads} reports them. */
+    static final String[] THREAD_GROUPS = {"io", "io-kernel", "writer", "writer-kernel", "jit", "gc", "other"};
 
     /** The group of a thread by its kernel name (the first 15 characters of its Java name). */
     static String threadGroup(String name) {

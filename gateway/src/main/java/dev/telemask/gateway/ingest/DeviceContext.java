@@ -30,6 +30,12 @@ record DeviceContext(IngestProfile profile, CompiledPolicy policy, Consent conse
         return new DeviceContext(profile, policy, consent, sealed, fences, state);
     }
 
+    /** This context with the switch version of {@code masker}, the context a session masked its last records under. */
+    DeviceContext withSwitchVersionOf(DeviceContext masker) {
+        return new DeviceContext(profile.withSwitchVersion(masker.profile.switchVersion()), policy, consent, sealed,
+                geofences, eventState);
+    }
+
     long imei() {
         return profile.imei();
     }

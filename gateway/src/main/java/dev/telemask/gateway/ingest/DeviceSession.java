@@ -206,8 +206,13 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
                 ctx.close();
                 return;
             }
-            // The switches are read per frame from the device's profile: nothing else to take up.
-            device = context.get();
+            // The switches are read per frame from the device's profile: they hold from the next frame on. The
+            // database's switch version is not taken up with them: it also counts the claims of the device's other
+            // connections (over UDP, on another instance), which may have stored records this session's ledger does
+            // not know. Under its old version the next write is refused as stale, and the session then claims the
+            // device again and takes up what is stored (see written).
+            device = context.get().withSwitchVersionOf(device);
+            services.metrics().changeTakenUp();
         });
     }
 
@@ -343,6 +348,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             // behind the database. Claim the device again, take up what is stored (the decided state and the sealed
             // records) and mask the same records again; the other connection's next write then does the same.
             privacy.rollBack();
+            services.metrics().reclaimed();
             inFlight = true;
             try {
                 services.contexts().connect(imei).whenComplete((found, error) ->

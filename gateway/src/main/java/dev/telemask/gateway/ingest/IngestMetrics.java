@@ -40,6 +40,8 @@ public final class IngestMetrics {
     private final Counter pauses;
     private final Counter takeovers;
     private final Counter idleClosed;
+    private final Counter changesTakenUp;
+    private final Counter reclaims;
     private final Timer ackLatency;
 
     public IngestMetrics(MeterRegistry registry) {
@@ -89,6 +91,13 @@ public final class IngestMetrics {
                 .description("Older connections closed because the same device connected again").register(registry);
         idleClosed = Counter.builder("telemask.connections.idle.closed")
                 .description("Connections closed for silence").register(registry);
+        changesTakenUp = Counter.builder("telemask.devices.changes.taken.up")
+                .description("Changes of a device's policy, consent or switches taken up by its open TCP session")
+                .register(registry);
+        reclaims = Counter.builder("telemask.devices.reclaimed")
+                .description("Writes refused because a switch changed or another connection claimed the device after"
+                        + " their records were masked; the session claimed the device again and masked them again")
+                .register(registry);
         ackLatency = Timer.builder("telemask.ack.latency")
                 .description("From a frame's decoding to its acknowledgement, i.e. through privacy, queue and commit")
                 .publishPercentileHistogram()
@@ -179,6 +188,14 @@ public final class IngestMetrics {
 
     void idleClosed() {
         idleClosed.increment();
+    }
+
+    void changeTakenUp() {
+        changesTakenUp.increment();
+    }
+
+    void reclaimed() {
+        reclaims.increment();
     }
 
     void acknowledged(long decodedAtNanos) {

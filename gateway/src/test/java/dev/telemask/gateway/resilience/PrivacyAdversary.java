@@ -265,18 +265,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
     @Test
     void aTripSplitAcrossTcpAndUdpIsDecidedAsOneWhileTheTcpConnectionStaysOpen() throws Exception {
         long imei = device(policy("tcp-and-udp", OPEN_POLICY_WITH_DEFAULT_TIMING));
-        List<Point> day = new ArrayList<>();
-        long t = T0 + 14_400_000;
-        int lat = HOME_LAT + 7_771;
-        int lon = HOME_LON + 7_771;
-        for (int i = 0; i < 30; i++, t += 10_000) { // parked, 2 records of a private trip, 20 without the button
-            boolean driving = i >= 3 && i < 27;
-            if (driving) {
-                lat += 9_000;
-                lon += 13_000;
-            }
-            day.add(new Point(t, lat, lon, driving, i == 3 || i == 4));
-        }
+        List<Point> day = parkedThenATripStartedWithTheButton(T0 + 14_400_000, 7_771);
         try (DeviceClient tcp = connectAccepted(imei)) {
             sendAcknowledged(tcp, frame(day.subList(0, 3)));
             Eventually.holds(() -> sealedNow(imei) == 0, Duration.ofSeconds(20),
@@ -290,6 +279,61 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         assertEquals(day.size(), rows.size());
         assertPrivate(rows, 3, day.size(), "the private trip, where it ended and the parked vehicle there");
         assertNowhere(needles(day.subList(3, day.size())), imei, "a trip split across TCP and UDP");
+    }
+
+    @Test
+    void aChangePushedToTheTcpSessionAfterAUdpClaimDoesNotVouchForItsOldView() throws Exception {
+        long imei = device(policy("tcp-udp-change", OPEN_POLICY_WITH_DEFAULT_TIMING));
+        List<Point> day = parkedThenATripStartedWithTheButton(T0 + 18_000_000, 8_883);
+        try (DeviceClient tcp = connectAccepted(imei)) {
+            sendAcknowledged(tcp, frame(day.subList(0, 3)));
+            Eventually.holds(() -> sealedNow(imei) == 0, Duration.ofSeconds(20),
+                    () -> "the parked records are decided once the anchor delay passed");
+            sendUdp(imei, frame(day.subList(3, 5))); // the private trip starts over UDP, which claims the device
+            // A change of the device that says nothing of location; the open TCP session takes it up before its next
+            // frame. The database's switch version it reads counts the UDP claim too.
+            double takenUp = counter("telemask.devices.changes.taken.up");
+            put(imei, "/consent", "{\"driverIdentity\": false, \"reason\": \"works council\"}");
+            Eventually.holds(() -> counter("telemask.devices.changes.taken.up") > takenUp, Duration.ofSeconds(20),
+                    () -> "the TCP session took up the change");
+            for (int from = 5; from < day.size(); from += 5) {
+                sendAcknowledged(tcp, frame(day.subList(from, from + 5)));
+            }
+        }
+        List<StoredRow> rows = rows(imei);
+        assertEquals(day.size(), rows.size());
+        assertPrivate(rows, 3, day.size(), "the private trip begun over UDP, where it ended and the parked vehicle");
+        assertNowhere(needles(day.subList(3, day.size())), imei, "a TCP session that took up a change");
+        assertTrue(counter("telemask.devices.reclaimed") >= 1, "the TCP session claimed the device again");
+    }
+
+    /** Parked for three records, then a trip whose first two records have the private button pressed, then parked. */
+    private static List<Point> parkedThenATripStartedWithTheButton(long start, int offset) {
+        List<Point> day = new ArrayList<>();
+        long t = start;
+        int lat = HOME_LAT + offset;
+        int lon = HOME_LON + offset;
+        for (int i = 0; i < 30; i++, t += 10_000) { // parked, 2 records of a private trip, 20 without the button
+            boolean driving = i >= 3 && i < 27;
+            if (driving) {
+                lat += 9_000;
+                lon += 13_000;
+            }
+            day.add(new Point(t, lat, lon, driving, i == 3 || i == 4));
+        }
+        return day;
+    }
+
+    private double counter(String name) {
+        return gateway.registry().find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private void put(long imei, String path, String json) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + gateway.httpPort() + "/api/v1/devices/" + imei + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
     }
 
     /** Sends {@code frame} as a UDP datagram until the gateway acknowledges it, as a device does. */
