@@ -13,12 +13,16 @@ import java.util.regex.Pattern;
  * position ({@code Lat:… Long:…}) is kept as sent when such a record would be stored exact, replaced by its cell's
  * coordinates alone when it would be coarsened, and withheld otherwise; an answer that locates the device without
  * stating a position (the serving cell of {@code getstatus}, IO values) is kept only when a record would be stored
- * exact, and withheld otherwise.
+ * exact, and withheld otherwise. A masked answer is stored only while the switches it was masked under are current
+ * ({@link dev.telemask.storage.query.DeviceCommands#answered}): a switch call that returned before the session took it
+ * up may not be passed over.
  *
- * @param text      what is stored
- * @param treatment {@code as-sent} (not a locating command), {@code exact}, {@code coarsened} or {@code withheld}
+ * @param text          what is stored
+ * @param treatment     {@code as-sent} (not a locating command), {@code exact}, {@code coarsened} or {@code withheld}
+ * @param switchVersion the device's switch version it was masked under, {@link #UNMASKED} for an answer as sent
  */
-record CommandAnswer(String text, String treatment) {
+record CommandAnswer(String text, String treatment, long switchVersion) {
+    static final long UNMASKED = -1;
     static final String WITHHELD = "withheld: the device's privacy policy does not let its position of now show";
     private static final Pattern LATITUDE = Pattern.compile("(?i)\\bLat(?:itude)?:\\s*(-?\\d{1,3}(?:\\.\\d+)?)");
     private static final Pattern LONGITUDE = Pattern.compile("(?i)\\bLon(?:g|gitude)?:\\s*(-?\\d{1,3}(?:\\.\\d+)?)");
@@ -31,7 +35,7 @@ record CommandAnswer(String text, String treatment) {
         boolean statesPosition = lat.find() && lon.find();
         // Whatever was asked, an answer that states a position is masked as one.
         if (!revealsLocation && !statesPosition) {
-            return new CommandAnswer(answer, "as-sent");
+            return new CommandAnswer(answer, "as-sent", UNMASKED);
         }
         AvlBatch position = new AvlBatch();
         int latE7 = statesPosition ? e7(lat.group(1)) : 0;
@@ -40,14 +44,15 @@ record CommandAnswer(String text, String treatment) {
         position.addRecord(nowMillis, 0, lonE7, latE7, 0, 0, statesPosition ? SATELLITES_OF_A_FIX : 0, 0, 0,
                 AvlBatch.NO_GENERATION);
         Treatment treatment = privacy.maskStatedPosition(device, position, nowMillis);
+        long version = device.profile().switchVersion();
         if (treatment == Treatment.EXACT) {
-            return new CommandAnswer(answer, "exact");
+            return new CommandAnswer(answer, "exact", version);
         }
         if (treatment == Treatment.COARSENED && statesPosition && !position.isLocationCleared(0)) {
             return new CommandAnswer(String.format(Locale.ROOT, "Lat:%.7f Long:%.7f (the policy's grid cell)",
-                    position.latitude(0) / 1e7, position.longitude(0) / 1e7), "coarsened");
+                    position.latitude(0) / 1e7, position.longitude(0) / 1e7), "coarsened", version);
         }
-        return new CommandAnswer(WITHHELD, "withheld");
+        return new CommandAnswer(WITHHELD, "withheld", version);
     }
 
     private static int e7(String degrees) {

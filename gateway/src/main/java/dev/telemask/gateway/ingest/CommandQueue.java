@@ -9,8 +9,8 @@ interface CommandQueue {
     /** The device's next command to send, claimed for this connection, or empty. Completes on another thread. */
     CompletableFuture<Optional<DeviceCommands.Claimed>> claimNext(long imei);
 
-    /** Stores the (masked) answer to a sent command. */
-    CompletableFuture<Void> answered(long id, String answer, String treatment);
+    /** Stores the (masked) answer to a sent command ({@link DeviceCommands#answered}). */
+    CompletableFuture<Void> answered(long id, String answer, String treatment, long switchVersion);
 
     /** Returns a claimed command to the queue: it did not go out. */
     CompletableFuture<Void> unclaim(long id);
@@ -23,7 +23,7 @@ interface CommandQueue {
         }
 
         @Override
-        public CompletableFuture<Void> answered(long id, String answer, String treatment) {
+        public CompletableFuture<Void> answered(long id, String answer, String treatment, long switchVersion) {
             return CompletableFuture.completedFuture(null);
         }
 

@@ -113,7 +113,7 @@ final class CommandRelay {
         answerDeadline.cancel(false);
         CommandAnswer answer = mask.apply(text(message.payload()), command.revealsLocation());
         metrics.commandAnswered(answer.treatment());
-        queue.answered(command.id(), answer.text(), answer.treatment()).whenComplete((stored, failure) ->
+        queue.answered(command.id(), answer.text(), answer.treatment(), answer.switchVersion()).whenComplete((stored, failure) ->
                 ctx.executor().execute(() -> {
                     if (failure != null) {
                         LOG.log(Level.WARNING, "device {0}: the answer to command {1} was not stored ({2})", imei,

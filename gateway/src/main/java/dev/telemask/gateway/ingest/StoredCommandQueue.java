@@ -31,9 +31,9 @@ final class StoredCommandQueue implements CommandQueue {
     }
 
     @Override
-    public CompletableFuture<Void> answered(long id, String answer, String treatment) {
+    public CompletableFuture<Void> answered(long id, String answer, String treatment, long switchVersion) {
         return ask(() -> {
-            commands.answered(id, answer, treatment);
+            commands.answered(id, answer, treatment, switchVersion);
             return null;
         });
     }

@@ -36,8 +36,8 @@ class CommandRelayTest {
         }
 
         @Override
-        public CompletableFuture<Void> answered(long id, String answer, String treatment) {
-            stored.add(id + " " + treatment + " " + answer);
+        public CompletableFuture<Void> answered(long id, String answer, String treatment, long switchVersion) {
+            stored.add(id + " " + treatment + " " + answer + " @" + switchVersion);
             return CompletableFuture.completedFuture(null);
         }
 
@@ -67,7 +67,8 @@ class CommandRelayTest {
 
     private void answer(String text) {
         relay.received(new CommandMessage(CommandMessage.CODEC_12, CommandMessage.TYPE_RESPONSE, -1, null,
-                text.getBytes(StandardCharsets.US_ASCII)), (t, reveals) -> new CommandAnswer(t, reveals ? "masked" : "as-sent"));
+                text.getBytes(StandardCharsets.US_ASCII)), (t, reveals) -> reveals ? new CommandAnswer(t, "masked", 7)
+                        : new CommandAnswer(t, "as-sent", CommandAnswer.UNMASKED));
         channel.runPendingTasks();
     }
 
@@ -82,7 +83,8 @@ class CommandRelayTest {
         answer("RTC:2026/11/26");
         assertEquals("getgps", sent());
         answer("GPS:1 Lat:52.5 Long:13.4");
-        assertEquals(List.of("1 as-sent RTC:2026/11/26", "2 masked GPS:1 Lat:52.5 Long:13.4"), queue.stored);
+        assertEquals(List.of("1 as-sent RTC:2026/11/26 @-1", "2 masked GPS:1 Lat:52.5 Long:13.4 @7"), queue.stored,
+                "a masked answer goes with the switch version it was masked under");
     }
 
     @Test

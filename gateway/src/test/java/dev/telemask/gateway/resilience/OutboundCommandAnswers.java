@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telemask.gateway.Drives;
+import dev.telemask.gateway.Gateway;
 import dev.telemask.gateway.GatewayTestBase;
 import dev.telemask.gateway.api.ApiTokens;
 import dev.telemask.gateway.api.Role;
@@ -89,6 +90,26 @@ public abstract class OutboundCommandAnswers extends GatewayTestBase.ForOtherPac
         assertNowhere(imei);
     }
 
+    @Test
+    void anAnswerGivenRightAfterPrivateModeWasSetOnAnotherInstanceIsWithheld() throws Exception {
+        try (Gateway other = startAnotherGateway()) {
+            for (int round = 0; round < 3; round++) {
+                long imei = device(officePolicy);
+                try (DeviceClient device = connectAccepted(imei)) {
+                    sendAcknowledged(device, Drives.driving(System.currentTimeMillis() - 130_000, 3));
+                    Eventually.holds(() -> decided(imei) == 3, WITHIN, () -> "records decided");
+                    // The driver switches private mode on, on another instance, while the device holds a getgps; it
+                    // answers the moment the call returned, before its connection can have heard of the switch.
+                    JsonNode answer = ask(device, imei, "getgps", () -> call(other, "POST", "/devices/" + imei
+                            + "/private-mode", "{\"until\": \"" + Instant.now().plus(Duration.ofHours(1)) + "\"}",
+                            200));
+                    assertEquals("withheld", answer.get("answerTreatment").asText(), "round " + round + ": " + answer);
+                }
+                assertNowhere(imei);
+            }
+        }
+    }
+
     // ---- what the adversary reads ---------------------------------------------------------------------
 
     private void assertNowhere(long imei) throws Exception {
@@ -109,9 +130,16 @@ public abstract class OutboundCommandAnswers extends GatewayTestBase.ForOtherPac
     }
 
     private JsonNode ask(DeviceClient device, long imei, String text) throws Exception {
+        return ask(device, imei, text, () -> null);
+    }
+
+    /** Queues command {@code text}; once the device has it, calls {@code beforeAnswer}, then the device answers. */
+    private JsonNode ask(DeviceClient device, long imei, String text, java.util.concurrent.Callable<?> beforeAnswer)
+            throws Exception {
         long id = call("POST", "/devices/" + imei + "/commands", "{\"text\": \"" + text + "\"}", 202).get("id")
                 .asLong();
         assertEquals(text, new String(device.readCommand().payload(), StandardCharsets.US_ASCII));
+        beforeAnswer.call();
         device.answerCommand(GPS_ANSWER);
         Eventually.holds(() -> state(imei, id).equals("answered"), WITHIN, () -> "command " + id + " answered");
         return call("GET", "/devices/" + imei + "/commands/" + id, null, 200);
@@ -135,19 +163,23 @@ public abstract class OutboundCommandAnswers extends GatewayTestBase.ForOtherPac
     }
 
     private JsonNode call(String method, String path, String body, int status) throws Exception {
-        HttpResponse<String> response = send(method, path, body);
+        return call(gateway, method, path, body, status);
+    }
+
+    private JsonNode call(Gateway api, String method, String path, String body, int status) throws Exception {
+        HttpResponse<String> response = send(api, method, path, body);
         assertEquals(status, response.statusCode(), method + " " + path + ": " + response.body());
         return response.body().isEmpty() ? null : JSON.readTree(response.body());
     }
 
     private String raw(String path) throws Exception {
-        HttpResponse<String> response = send("GET", path, null);
+        HttpResponse<String> response = send(gateway, "GET", path, null);
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort()
+    private HttpResponse<String> send(Gateway api, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.httpPort()
                 + "/api/v1" + path)).header("Authorization", "Bearer " + admin);
         if (body != null) {
             request.header("Content-Type", "application/json");

@@ -124,14 +124,33 @@ public final class DeviceCommands {
         });
     }
 
-    /** Stores the answer to sent command {@code id}; false when it is no longer waiting (e.g. it timed out). */
-    public boolean answered(long id, String answer, String treatment) throws SQLException {
+    /** What is stored instead of an answer masked under switches that changed before it was stored. */
+    public static final String WITHHELD_AFTER_A_CHANGE =
+            "withheld: the device's privacy policy, consent or switches changed while it answered";
+
+    /**
+     * Stores the answer to sent command {@code id}; false when it is no longer waiting (e.g. it timed out). An answer
+     * masked under the device's switches ({@code switchVersion} >= 0, the version they had then) is stored only if
+     * the device's {@code switch_version} is still that: a change that returned before this statement began (or a
+     * newer connection's claim) may make it private, so it is stored as {@link #WITHHELD_AFTER_A_CHANGE} instead.
+     * A negative {@code switchVersion} stores the answer as it is (one that locates nothing).
+     */
+    public boolean answered(long id, String answer, String treatment, long switchVersion) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("UPDATE device_commands SET state = 'answered',"
-                     + " answered_at = now(), answer = ?, answer_treatment = ? WHERE id = ? AND state = 'sent'")) {
+             PreparedStatement st = c.prepareStatement("UPDATE device_commands t SET state = 'answered',"
+                     + " answered_at = now(),"
+                     + " answer = CASE WHEN v.current THEN ? ELSE ? END,"
+                     + " answer_treatment = CASE WHEN v.current THEN ? ELSE 'withheld' END"
+                     + " FROM (SELECT ? < 0 OR d.switch_version = ? AS current FROM devices d"
+                     + " JOIN device_commands x ON x.imei = d.imei WHERE x.id = ?) v"
+                     + " WHERE t.id = ? AND t.state = 'sent'")) {
             st.setString(1, answer);
-            st.setString(2, treatment);
-            st.setLong(3, id);
+            st.setString(2, WITHHELD_AFTER_A_CHANGE);
+            st.setString(3, treatment);
+            st.setLong(4, switchVersion);
+            st.setLong(5, switchVersion);
+            st.setLong(6, id);
+            st.setLong(7, id);
             return st.executeUpdate() == 1;
         }
     }

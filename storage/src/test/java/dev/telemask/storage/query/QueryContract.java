@@ -181,6 +181,37 @@ abstract class QueryContract {
         assertEquals(1, count("SELECT count(*) FROM audit_log WHERE target = 'device:" + imei + "'"));
     }
 
+    @Test
+    void anAnswerMaskedUnderSwitchesThatChangedSinceIsStoredWithheld() throws Exception {
+        DeviceCommands commands = new DeviceCommands(dataSource);
+        long imei = device(acme);
+        long maskedUnder = count("SELECT switch_version FROM devices WHERE imei = " + imei);
+        String position = "GPS:1 Sat:9 Lat:52.517036 Long:13.388860";
+
+        long kept = sentCommand(commands, imei);
+        assertTrue(commands.answered(kept, position, "exact", maskedUnder));
+        // The driver's private mode returned after the next answer was masked, before it was stored.
+        long late = sentCommand(commands, imei);
+        execute("UPDATE devices SET private_until = now() + interval '1 hour' WHERE imei = " + imei);
+        assertTrue(commands.answered(late, position, "exact", maskedUnder));
+        // An answer that locates nothing is stored as sent, whatever changed.
+        long info = sentCommand(commands, imei);
+        assertTrue(commands.answered(info, "RTC:2026/11/26", "as-sent", -1));
+
+        assertEquals(List.of("exact " + position, "withheld " + DeviceCommands.WITHHELD_AFTER_A_CHANGE,
+                "as-sent RTC:2026/11/26"), commands.list(acme, imei, 10).stream()
+                .sorted(java.util.Comparator.comparingLong(DeviceCommand::id))
+                .map(c -> c.answerTreatment() + " " + c.answer()).toList());
+        assertFalse(commands.answered(late, position, "exact", maskedUnder + 1), "answered once");
+    }
+
+    /** A getgps queued for {@code imei} and claimed by its connection: sent, waiting for its answer. */
+    private long sentCommand(DeviceCommands commands, long imei) throws SQLException {
+        long id = commands.queue(acme, imei, "getgps", true, "alice", T0.plusSeconds(86_400 * 3650L)).id();
+        assertEquals(id, commands.claimNext(imei, java.time.Duration.ofMinutes(1)).orElseThrow().id());
+        return id;
+    }
+
     private long device(long tenant) throws SQLException {
         long imei = ++imeiSeq;
         execute("INSERT INTO devices (imei, tenant_id) VALUES (" + imei + ", " + tenant + ")");
