@@ -25,6 +25,8 @@ import java.util.List;
 public final class EventDetector {
     private static final byte FORMAT = 1;
     private static final int IGNITION_UNKNOWN = -1;
+    /** In no geofence; shared, as a geofence set is never changed in place. */
+    private static final long[] NO_GEOFENCES = new long[0];
 
     private final State state = new State();
     private final State working = new State();
@@ -36,7 +38,7 @@ public final class EventDetector {
         long lastTimeMillis = Long.MIN_VALUE;
         /** False after a private or unlocated record (and at first): the geofences it is in are unknown. */
         boolean located;
-        long[] inside = new long[0];
+        long[] inside = NO_GEOFENCES;
         int ignition = IGNITION_UNKNOWN;
         boolean overspeeding;
 
@@ -124,28 +126,23 @@ public final class EventDetector {
     private void judge(AvlBatch records, int r, Treatment treatment, List<Geofence> geofences, int overspeedKmh) {
         if (treatment == Treatment.PRIVATE || treatment == Treatment.ZONE || treatment == Treatment.DROPPED) {
             working.located = false;
-            working.inside = new long[0];
+            working.inside = NO_GEOFENCES;
             working.ignition = IGNITION_UNKNOWN;
             working.overspeeding = false;
             return;
         }
-        long time = records.timestamp(r);
-        int eventIo = records.eventIo(r);
         boolean hasLocation = !records.isLocationCleared(r);
-        Integer lat = hasLocation ? records.latitude(r) : null;
-        Integer lon = hasLocation ? records.longitude(r) : null;
         if (hasLocation) {
             long[] now = insideOf(geofences, records.latitude(r), records.longitude(r));
             for (long id : now) {
                 if (!working.located || !containsId(working.inside, id)) {
-                    events.add(new DeviceEvent(EventKind.GEOFENCE_ENTER, time, eventIo, id, lat, lon, null, treatment));
+                    add(EventKind.GEOFENCE_ENTER, records, r, id, null, treatment);
                 }
             }
             if (working.located) {
                 for (long id : working.inside) {
                     if (!containsId(now, id) && exists(geofences, id)) {
-                        events.add(new DeviceEvent(EventKind.GEOFENCE_EXIT, time, eventIo, id, lat, lon, null,
-                                treatment));
+                        add(EventKind.GEOFENCE_EXIT, records, r, id, null, treatment);
                     }
                 }
             }
@@ -153,14 +150,13 @@ public final class EventDetector {
             working.located = true;
         } else {
             working.located = false;
-            working.inside = new long[0];
+            working.inside = NO_GEOFENCES;
         }
         int e = records.findIo(r, TeltonikaIo.IGNITION);
         if (e >= 0) {
             int ignition = records.ioValue(e) != 0 ? 1 : 0;
             if (ignition != working.ignition && (working.ignition != IGNITION_UNKNOWN || ignition == 1)) {
-                events.add(new DeviceEvent(ignition == 1 ? EventKind.IGNITION_ON : EventKind.IGNITION_OFF, time,
-                        eventIo, 0, lat, lon, null, treatment));
+                add(ignition == 1 ? EventKind.IGNITION_ON : EventKind.IGNITION_OFF, records, r, 0, null, treatment);
             }
             working.ignition = ignition;
         }
@@ -168,7 +164,7 @@ public final class EventDetector {
         if (overspeedKmh > 0 && treatment == Treatment.EXACT && hasLocation) {
             int speed = records.speed(r);
             if (speed > overspeedKmh && !working.overspeeding) {
-                events.add(new DeviceEvent(EventKind.OVERSPEED, time, eventIo, 0, lat, lon, speed, treatment));
+                add(EventKind.OVERSPEED, records, r, 0, speed, treatment);
             }
             working.overspeeding = speed > overspeedKmh;
         } else {
@@ -176,13 +172,27 @@ public final class EventDetector {
         }
     }
 
+    /** An event of record {@code r}; its position boxed only now, as most records make no event. */
+    private void add(EventKind kind, AvlBatch records, int r, long geofenceId, Integer speedKmh, Treatment treatment) {
+        boolean located = !records.isLocationCleared(r);
+        events.add(new DeviceEvent(kind, records.timestamp(r), records.eventIo(r), geofenceId,
+                located ? Integer.valueOf(records.latitude(r)) : null,
+                located ? Integer.valueOf(records.longitude(r)) : null, speedKmh, treatment));
+    }
+
     private static long[] insideOf(List<Geofence> geofences, int latitudeE7, int longitudeE7) {
+        if (geofences.isEmpty()) {
+            return NO_GEOFENCES;
+        }
         long[] ids = new long[geofences.size()];
         int n = 0;
         for (Geofence fence : geofences) {
             if (fence.contains(latitudeE7, longitudeE7)) {
                 ids[n++] = fence.id();
             }
+        }
+        if (n == 0) {
+            return NO_GEOFENCES;
         }
         long[] inside = Arrays.copyOf(ids, n);
         Arrays.sort(inside);

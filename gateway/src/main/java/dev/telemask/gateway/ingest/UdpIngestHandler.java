@@ -9,11 +9,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.collection.LongObjectHashMap;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,7 +47,8 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
     }
 
     private final IngestServices services;
-    private final Map<Long, UdpDevice> devices = new HashMap<>();
+    /** By IMEI, a primitive key: a datagram's look-up boxes nothing. */
+    private final LongObjectHashMap<UdpDevice> devices = new LongObjectHashMap<>();
     private final UdpAvlCodec.Header header = new UdpAvlCodec.Header();
     /**
      * The datagram being decoded, reused for every datagram: the privacy engine copies what it keeps into the device's
@@ -80,7 +80,11 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         }
         services.metrics().frame(batch.codec(), batch.size());
         long imei = header.imei();
-        UdpDevice device = devices.computeIfAbsent(imei, k -> new UdpDevice(services.limits()));
+        UdpDevice device = devices.get(imei);
+        if (device == null) {
+            device = new UdpDevice(services.limits());
+            devices.put(imei, device);
+        }
         if (device.context == null || device.stale) {
             if (!device.loading && !device.inFlight) {
                 load(imei, device, packet.sender());
@@ -131,8 +135,8 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
 
     /** A device never looked up takes no memory: a flood of invented IMEIs must not grow the map. */
     private void forgetUnknown(long imei, UdpDevice device) {
-        if (device.context == null && !device.loading) {
-            devices.remove(imei, device);
+        if (device.context == null && !device.loading && devices.get(imei) == device) {
+            devices.remove(imei);
         }
     }
 
