@@ -79,6 +79,9 @@ public final class StorageDatabase implements AutoCloseable {
         config.addDataSourceProperty("connectTimeout", "5");
         config.addDataSourceProperty("socketTimeout", "300");
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        // Failures are logged: the server's detail ("Failing row contains ...") and a failed batch's statement with
+        // its parameters would write a row's values (positions, IMEIs) into the log, past masking and erasure.
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         return config;
     }
 

@@ -458,6 +458,26 @@ abstract class WriterContract extends DatabaseContract {
         }
     }
 
+    @Test
+    void aFailedStatementsMessageRepeatsNoValueOfItsRow() throws Exception {
+        // The writer and the API log the message of a failure; the server's detail ("Failing row contains ...") and
+        // a failed batch's statement with its parameters would put a row's values (a position, an IMEI) in the log.
+        long imei = 356_111_222_333_444L;
+        try (Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement st = c.prepareStatement("INSERT INTO devices (imei, tenant_id) VALUES (?, NULL)")) {
+            st.setLong(1, imei);
+            SQLException single = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, st::executeUpdate);
+            st.addBatch();
+            SQLException batch = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, st::executeBatch);
+            for (SQLException e : List.of(single, batch)) {
+                assertTrue(e.getMessage().contains("tenant_id"), "still says what failed: " + e.getMessage());
+                assertFalse(e.getMessage().contains(String.valueOf(imei)), e.getMessage());
+                SQLException next = e.getNextException();
+                assertTrue(next == null || !next.getMessage().contains(String.valueOf(imei)), String.valueOf(next));
+            }
+        }
+    }
+
     private List<Long> longs(String sql) throws SQLException {
         List<Long> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
