@@ -80,13 +80,32 @@ final class PositionQueue {
      * none is there. Returns false, with nothing taken, once the queue is closed and empty.
      */
     boolean take(List<PositionBatch> into, int maxRecords) throws InterruptedException {
+        return take(into, maxRecords, 0, 0);
+    }
+
+    /**
+     * As {@link #take(List, int)}, but once something waits, while fewer than {@code lingerRecords} records wait,
+     * waits up to {@code lingerNanos} more for others (each offer looks again; closing ends the wait), so that one
+     * transaction takes what would have been several.
+     */
+    boolean take(List<PositionBatch> into, int maxRecords, int lingerRecords, long lingerNanos)
+            throws InterruptedException {
         lock.lock();
         try {
-            while (waiting.isEmpty()) {
-                if (closed) {
-                    return false;
+            while (true) {
+                while (waiting.isEmpty()) {
+                    if (closed) {
+                        return false;
+                    }
+                    notEmpty.await();
                 }
-                notEmpty.await();
+                long left = lingerNanos;
+                while (left > 0 && waitingRecords < lingerRecords && !closed && !waiting.isEmpty()) {
+                    left = notEmpty.awaitNanos(left);
+                }
+                if (!waiting.isEmpty()) {
+                    break; // else another writer took them while this one lingered
+                }
             }
             int taken = 0;
             PositionBatch next;

@@ -135,7 +135,8 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
         PositionInserter inserter = new PositionInserter(dataSource, settings.deduplicate(), sealer, horizon, kafka);
         List<PositionBatch> transaction = new ArrayList<>();
         try {
-            while (queue.take(transaction, settings.maxTransactionRecords())) {
+            while (queue.take(transaction, settings.maxTransactionRecords(), settings.lingerRecords(),
+                    settings.lingerNanos())) {
                 write(inserter, transaction);
                 transaction.clear();
             }

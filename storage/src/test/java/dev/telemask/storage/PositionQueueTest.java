@@ -2,8 +2,11 @@ package dev.telemask.storage;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -96,5 +99,41 @@ class PositionQueueTest {
         List<PositionBatch> taken = new ArrayList<>();
         assertTrue(queue.take(taken, 100));
         assertFalse(queue.take(taken, 100));
+    }
+
+    @Test
+    void aLingeringTakeWaitsForMoreUntilEnoughRecordsWait() throws Exception {
+        PositionQueue queue = new PositionQueue(1_000, 1L << 30);
+        assertTrue(queue.offer(TestBatches.exact(1, 0, 2), IGNORE));
+        List<PositionBatch> taken = new ArrayList<>();
+        // A linger far longer than any test: only the records waiting can end it.
+        CompletableFuture<Boolean> take = CompletableFuture.supplyAsync(() -> take(queue, taken, 6,
+                Duration.ofHours(1)));
+        assertTrue(queue.offer(TestBatches.exact(2, 0, 2), IGNORE));
+        assertTrue(queue.offer(TestBatches.exact(3, 0, 3), IGNORE));
+        assertTrue(take.get(30, TimeUnit.SECONDS));
+        assertEquals(List.of(2, 2, 3), taken.stream().map(b -> b.records().size()).toList(),
+                "one transaction takes all three");
+    }
+
+    @Test
+    void closingEndsALingerAndTheWaitingBatchIsStillTaken() throws Exception {
+        PositionQueue queue = new PositionQueue(1_000, 1L << 30);
+        assertTrue(queue.offer(TestBatches.exact(1, 0, 1), IGNORE));
+        List<PositionBatch> taken = new ArrayList<>();
+        CompletableFuture<Boolean> take = CompletableFuture.supplyAsync(() -> take(queue, taken, 100,
+                Duration.ofHours(1)));
+        queue.close();
+        assertTrue(take.get(30, TimeUnit.SECONDS));
+        assertEquals(1, taken.size());
+        assertFalse(queue.take(new ArrayList<>(), 10, 100, Duration.ofHours(1).toNanos()), "closed and empty");
+    }
+
+    private static boolean take(PositionQueue queue, List<PositionBatch> into, int lingerRecords, Duration linger) {
+        try {
+            return queue.take(into, 1_000, lingerRecords, linger.toNanos());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

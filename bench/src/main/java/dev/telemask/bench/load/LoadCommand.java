@@ -101,6 +101,11 @@ public final class LoadCommand implements Callable<Integer> {
                     + " --grace-window is 0s unless given; not with --profile")
     boolean forwardKafka;
 
+    @Option(names = "--writer-linger", paramLabel = "D", converter = DurationConverter.class,
+            description = "the gateway's writer.linger: how long a free writer waits for more records before a"
+                    + " transaction (default: the gateway's, 5ms)")
+    Duration writerLinger;
+
     /** {@code environment} gives {@code TSDB_URL}; progress and results go to {@code out}. */
     public LoadCommand(Map<String, String> environment, PrintStream out) {
         this.environment = environment;
@@ -113,7 +118,7 @@ public final class LoadCommand implements Callable<Integer> {
         String databaseUrl = url == null || url.isBlank() ? null : url.strip();
         try {
             return new LoadOptions(steps, ratePerDevice, recordsPerFrame, warmUp, measure, gatewayJar.path,
-                    gatewayHeap, profile, tsdbScript, databaseUrl, graceWindow, forwardKafka);
+                    gatewayHeap, profile, tsdbScript, databaseUrl, graceWindow, forwardKafka, writerLinger);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -137,7 +142,8 @@ public final class LoadCommand implements Callable<Integer> {
                 steps = runForwarding(options, database, schemaUrl, workDir, out);
             } else {
                 try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(),
-                        options.profile(), options.maxDevices() + 1_000, schemaUrl, workDir)) {
+                        options.profile(), options.maxDevices() + 1_000, schemaUrl, workDir,
+                        options.gatewaySettings())) {
                     registerDevices(options, schemaUrl, 1);
                     long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
                     for (int devices : options.steps()) {
@@ -180,7 +186,8 @@ public final class LoadCommand implements Callable<Integer> {
                 for (boolean forward : new boolean[] {false, true}) {
                     try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(), null,
                             options.maxDevices() + 1_000, schemaUrl, workDir,
-                            forward ? broker.gatewayEnvironment() : Map.of())) {
+                            forward ? withAll(broker.gatewayEnvironment(), options.gatewaySettings())
+                                    : options.gatewaySettings())) {
                         if (!registered) {
                             registerDevices(options, schemaUrl, 2); // the gateway has migrated the schema now
                             registered = true;
@@ -292,5 +299,11 @@ public final class LoadCommand implements Callable<Integer> {
         if (left > 0) {
             TimeUnit.NANOSECONDS.sleep(left);
         }
+    }
+
+    private static Map<String, String> withAll(Map<String, String> first, Map<String, String> second) {
+        Map<String, String> all = new java.util.HashMap<>(first);
+        all.putAll(second);
+        return all;
     }
 }

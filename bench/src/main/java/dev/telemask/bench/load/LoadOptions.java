@@ -21,10 +21,11 @@ import java.util.List;
  * @param graceWindow      the devices' policy's private-trip grace window (records of a trip's first minutes wait
  *                         sealed for it), or null for the policy default (0s with {@code forwardKafka})
  * @param forwardKafka     each step runs twice, with Kafka forwarding off and then on (see {@link LoadCommand})
+ * @param writerLinger     the gateway's {@code writer.linger}, or null for its default
  */
 public record LoadOptions(List<Integer> steps, double ratePerDevice, int recordsPerFrame, Duration warmUp,
                           Duration measure, Path gatewayJar, String gatewayHeap, Path profile, Path databaseScript,
-                          String databaseUrl, Duration graceWindow, boolean forwardKafka) {
+                          String databaseUrl, Duration graceWindow, boolean forwardKafka, Duration writerLinger) {
     public LoadOptions {
         steps = List.copyOf(steps);
         if (steps.isEmpty() || steps.stream().anyMatch(n -> n <= 0)) {
@@ -42,6 +43,9 @@ public record LoadOptions(List<Integer> steps, double ratePerDevice, int records
         if (graceWindow != null && graceWindow.isNegative()) {
             throw new IllegalArgumentException("--grace-window must not be negative");
         }
+        if (writerLinger != null && writerLinger.isNegative()) {
+            throw new IllegalArgumentException("--writer-linger must not be negative");
+        }
         if (forwardKafka && profile != null) {
             throw new IllegalArgumentException("--forward-kafka starts a gateway per step and mode: it cannot be"
                     + " combined with --profile, which records one gateway");
@@ -50,6 +54,12 @@ public record LoadOptions(List<Integer> steps, double ratePerDevice, int records
             // a fresh fleet's records would all wait sealed for the default two minutes, longer than a step
             graceWindow = Duration.ZERO;
         }
+    }
+
+    /** The gateway's settings (as its environment) that these options choose. */
+    public java.util.Map<String, String> gatewaySettings() {
+        return writerLinger == null ? java.util.Map.of() : java.util.Map.of("TELEMASK_WRITER_LINGER",
+                writerLinger.toString());
     }
 
     /** The most connections any step opens. */

@@ -62,6 +62,8 @@ public final class ConfigLoader {
         d.put("writer.queue-records", "200000");
         d.put("writer.queue-bytes", String.valueOf(64L * 1024 * 1024));
         d.put("writer.transaction-records", "10000");
+        d.put("writer.linger", "PT0.005S");
+        d.put("writer.linger-records", "1000");
         d.put("retention.period", "P12M");
         d.put("retention.interval", "PT1H");
         d.put("shutdown.timeout", "PT30S");
@@ -236,6 +238,8 @@ public final class ConfigLoader {
                 values.integer("writer.queue-records"),
                 values.longValue("writer.queue-bytes"),
                 values.integer("writer.transaction-records"),
+                values.duration("writer.linger"),
+                values.integer("writer.linger-records"),
                 values.period("retention.period"),
                 values.duration("retention.interval"),
                 values.duration("shutdown.timeout"),

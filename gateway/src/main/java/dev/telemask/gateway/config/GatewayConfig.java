@@ -36,6 +36,8 @@ public record GatewayConfig(
         int writerQueueRecords,
         long writerQueueBytes,
         int writerTransactionRecords,
+        Duration writerLinger,
+        int writerLingerRecords,
         Period retention,
         Duration retentionInterval,
         Duration shutdownTimeout,
@@ -85,6 +87,9 @@ public record GatewayConfig(
         if (maxConnections <= 0 || databasePoolSize <= 0 || writerThreads <= 0 || writerQueueRecords <= 0
                 || writerQueueBytes <= 0 || writerTransactionRecords <= 0) {
             throw new ConfigException("connection, pool, thread and queue limits must be positive");
+        }
+        if (writerLinger.isNegative() || writerLingerRecords < 0) {
+            throw new ConfigException("writer.linger and writer.linger-records must not be negative");
         }
         if (maxConnectionsPerAddress < 0) {
             throw new ConfigException("device.max-connections-per-address must be 0 (no limit) or positive, was "

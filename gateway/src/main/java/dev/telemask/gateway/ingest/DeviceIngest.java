@@ -92,7 +92,8 @@ public final class DeviceIngest implements AutoCloseable {
                 : null;
         IngestMetrics metrics = new IngestMetrics(registry);
         PositionWriter writer = PositionWriter.start(dataSource, new WriterSettings(config.writerThreads(),
-                        config.writerQueueRecords(), config.writerQueueBytes(), config.writerTransactionRecords(), true),
+                        config.writerQueueRecords(), config.writerQueueBytes(), config.writerTransactionRecords(), true)
+                        .withLinger(config.writerLinger(), config.writerLingerRecords()),
                 sealer, config.kafka().enabled(), registry);
         ThreadPoolExecutor lookups = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES,
                 new ArrayBlockingQueue<>(MAX_QUEUED_LOOKUPS), r -> {

@@ -413,7 +413,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private void acknowledge() {
         ByteBuf ack = ctx.alloc().buffer(TcpAvlCodec.ACK_LENGTH);
         TcpAvlCodec.encodeAck(frameRecords, ack);
-        ctx.writeAndFlush(ack);
+        // Nothing waits on the write: no promise per frame (a failed write reaches exceptionCaught).
+        ctx.writeAndFlush(ack, ctx.voidPromise());
         services.metrics().acknowledged(frameDecodedAt);
     }
 

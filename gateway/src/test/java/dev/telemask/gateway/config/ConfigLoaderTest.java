@@ -46,10 +46,16 @@ class ConfigLoaderTest {
         Path file = dir.resolve("telemask.properties");
         Files.writeString(file, "device.port = 6000\nhttp.port=9000\ndb.url=jdbc:postgresql://db/telemask\n");
         GatewayConfig config = ConfigLoader.load(file, Map.of("TELEMASK_HTTP_PORT", "9100",
-                "TELEMASK_WRITER_QUEUE_RECORDS", "5000"), Map.of("device.port", "7000"));
+                "TELEMASK_WRITER_QUEUE_RECORDS", "5000", "TELEMASK_WRITER_LINGER", "PT0.005S",
+                "TELEMASK_WRITER_LINGER_RECORDS", "400"), Map.of("device.port", "7000"));
         assertEquals(7000, config.devicePort());
         assertEquals(9100, config.httpPort());
         assertEquals(5000, config.writerQueueRecords());
+        assertEquals(Duration.ofMillis(5), config.writerLinger());
+        assertEquals(400, config.writerLingerRecords());
+        assertEquals(Duration.ofMillis(5), ConfigLoader.load(null, Map.of(), Map.of()).writerLinger());
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("TELEMASK_WRITER_LINGER", "-PT1S"),
+                Map.of()));
         assertEquals("jdbc:postgresql://db/telemask", config.databaseUrl());
     }
 
