@@ -149,6 +149,17 @@ public abstract class GatewayTestBase {
     }
 
     /** Sends the frame and checks that the gateway acknowledged all its records. */
+    /**
+     * {@code text} with its timestamps (ISO or PostgreSQL's text form) blanked, for searching it for a coordinate: a
+     * time at second 13.38 is no longitude 13.38.
+     */
+    protected static String withoutTimes(String text) {
+        return TIMESTAMP.matcher(text).replaceAll("<time>");
+    }
+
+    private static final java.util.regex.Pattern TIMESTAMP = java.util.regex.Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}(:?\\d{2})?)?");
+
     protected static void sendAcknowledged(DeviceClient device, dev.telemask.codec.AvlBatch frame) throws Exception {
         device.sendFrame(frame);
         assertEquals(frame.size(), device.readAck());

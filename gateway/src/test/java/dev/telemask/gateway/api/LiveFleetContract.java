@@ -84,7 +84,7 @@ abstract class LiveFleetContract extends GatewayTestBase.ForOtherPackages {
             assertEquals(200, erased.statusCode(), erased.body());
             JsonNode after = stream.awaitAfter(seen, imei, e -> true, WITHIN);
             assertFalse(after.has("position"), "nothing of the device is left: " + after);
-            assertFalse(after.toString().contains("54.667"), after.toString());
+            assertFalse(withoutTimes(after.toString()).contains("54.667"), after.toString());
         }
     }
 
@@ -112,7 +112,7 @@ abstract class LiveFleetContract extends GatewayTestBase.ForOtherPackages {
                 assertTrue(stream.events().stream().filter(e -> e.get("imei").asLong() == imei)
                         .noneMatch(e -> e.toString().contains("latitude")), "never a point of the private device");
             }
-            assertFalse(driver.text().contains("54.66") || driver.text().contains("25.25")
+            assertFalse(withoutTimes(driver.text()).contains("54.66") || withoutTimes(driver.text()).contains("25.25")
                     || driver.text().contains("latitude"), "no coordinate in the driver's stream: " + driver.text());
             assertTrue(driver.events().stream().allMatch(e -> e.get("imei").asLong() == imei),
                     "a driver's stream carries its own device only: " + driver.events());
