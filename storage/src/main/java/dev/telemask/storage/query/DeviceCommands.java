@@ -139,18 +139,17 @@ public final class DeviceCommands {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement("UPDATE device_commands t SET state = 'answered',"
                      + " answered_at = now(),"
-                     + " answer = CASE WHEN v.current THEN ? ELSE ? END,"
-                     + " answer_treatment = CASE WHEN v.current THEN ? ELSE 'withheld' END"
-                     + " FROM (SELECT ? < 0 OR d.switch_version = ? AS current FROM devices d"
-                     + " JOIN device_commands x ON x.imei = d.imei WHERE x.id = ?) v"
-                     + " WHERE t.id = ? AND t.state = 'sent'")) {
-            st.setString(1, answer);
-            st.setString(2, WITHHELD_AFTER_A_CHANGE);
-            st.setString(3, treatment);
-            st.setLong(4, switchVersion);
+                     + " answer = CASE WHEN ? < 0 OR d.switch_version = ? THEN ? ELSE ? END,"
+                     + " answer_treatment = CASE WHEN ? < 0 OR d.switch_version = ? THEN ? ELSE 'withheld' END"
+                     + " FROM devices d WHERE t.id = ? AND t.state = 'sent' AND d.imei = t.imei")) {
+            st.setLong(1, switchVersion);
+            st.setLong(2, switchVersion);
+            st.setString(3, answer);
+            st.setString(4, WITHHELD_AFTER_A_CHANGE);
             st.setLong(5, switchVersion);
-            st.setLong(6, id);
-            st.setLong(7, id);
+            st.setLong(6, switchVersion);
+            st.setString(7, treatment);
+            st.setLong(8, id);
             return st.executeUpdate() == 1;
         }
     }
