@@ -20,7 +20,7 @@ public final class AvlBatch {
     public static final int NO_GENERATION = -1;
 
     private static final int INITIAL_RECORDS = 16;
-    private static final int INITIAL_ELEMENTS = 256;
+    private static final int INITIAL_ELEMENTS = 64;
     private static final int INITIAL_NX_BYTES = 256;
 
     // Every array starts empty and is allocated at the first record: a batch held by an idle connection (and there
@@ -89,6 +89,15 @@ public final class AvlBatch {
     /** Total number of IO elements over all records, removed ones included. */
     public int elementCount() {
         return elements;
+    }
+
+    /**
+     * Whether it has room for more than four times {@code used} records and more than its first size: a holder that
+     * keeps a batch between frames replaces one that is that much larger than what it last held, so that a backlog
+     * held once does not stay in memory for good.
+     */
+    public boolean oversizedFor(int used) {
+        return timestamp.length > Math.max(INITIAL_RECORDS, 4 * used);
     }
 
     // ---- building ----------------------------------------------------------------------------------

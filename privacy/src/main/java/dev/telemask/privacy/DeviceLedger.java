@@ -28,8 +28,13 @@ import java.util.Arrays;
  * <p>Owned by one device's connection: not thread-safe. Allocation-free per record once its arrays have grown.
  */
 public final class DeviceLedger {
-    /** How many recently decided records are remembered to recognise a resend of them. */
-    private static final int RECENT = 1024;
+    /**
+     * How many recently decided records are remembered to recognise a resend of them: the ring starts small and grows
+     * (up to the most) while one frame decides more than a quarter of it, so it covers the last few frames' records
+     * whatever their size, and a device of small frames does not carry the largest ring.
+     */
+    private static final int RECENT_LEAST = 64;
+    private static final int RECENT_MOST = 1024;
 
     private final DeviceState state = new DeviceState();
     private final DeviceState working = new DeviceState();
@@ -42,7 +47,8 @@ public final class DeviceLedger {
 
     // The arrays start empty and are allocated on first use: an idle connection holds a ledger too.
     private static final int INITIAL = 64;
-    private final AvlBatch out = new AvlBatch();
+    /** Replaced between frames when a backlog left it far larger than the last output ({@link AvlBatch#oversizedFor}). */
+    private AvlBatch out = new AvlBatch();
     private byte[] treatments = {};
     private byte[] sealFlags = {};
     private long[] resolvedTimes = {};
@@ -79,6 +85,9 @@ public final class DeviceLedger {
     public void apply(CompiledPolicy policy, Consent consent, boolean manualPrivate, AvlBatch frame, long nowMillis,
                       long minTimeMillis, long maxTimeMillis, long expiryMillis) {
         working.copyFrom(state);
+        if (out.oversizedFor(out.size())) {
+            out = new AvlBatch();
+        }
         out.clear();
         resolvedCount = 0;
         outOfBounds = 0;
@@ -183,17 +192,36 @@ public final class DeviceLedger {
 
     private void remember(long time, int event) {
         if (recentTimes.length == 0) {
-            recentTimes = new long[RECENT];
-            recentEvents = new int[RECENT];
+            recentTimes = new long[RECENT_LEAST];
+            recentEvents = new int[RECENT_LEAST];
+        } else if (4 * recentPushedThisFrame >= recentTimes.length && recentTimes.length < RECENT_MOST) {
+            growRecent();
         }
-        int slot = (recentNext + recentPushedThisFrame) % RECENT;
+        int slot = (recentNext + recentPushedThisFrame) % recentTimes.length;
         recentTimes[slot] = time;
         recentEvents[slot] = event;
         recentPushedThisFrame++;
     }
 
+    /** Doubles the ring, its entries moved to the front oldest first (the committed ones, then this frame's). */
+    private void growRecent() {
+        int capacity = recentTimes.length;
+        int kept = Math.min(recentSize + recentPushedThisFrame, capacity);
+        long[] times = new long[capacity * 2];
+        int[] events = new int[capacity * 2];
+        for (int j = 0; j < kept; j++) {
+            int from = Math.floorMod(recentNext + recentPushedThisFrame - kept + j, capacity);
+            times[j] = recentTimes[from];
+            events[j] = recentEvents[from];
+        }
+        recentTimes = times;
+        recentEvents = events;
+        recentNext = kept - recentPushedThisFrame;
+        recentSize = recentNext;
+    }
+
     private boolean recentlyDecided(long time, int event) {
-        for (int i = 0, n = Math.min(recentSize + recentPushedThisFrame, RECENT); i < n; i++) {
+        for (int i = 0, n = Math.min(recentSize + recentPushedThisFrame, recentTimes.length); i < n; i++) {
             if (recentTimes[i] == time && recentEvents[i] == event) {
                 return true;
             }
@@ -206,8 +234,10 @@ public final class DeviceLedger {
         state.copyFrom(working);
         pending.keepFrom(decidedThisFrame);
         decidedThisFrame = 0;
-        recentNext = (recentNext + recentPushedThisFrame) % RECENT;
-        recentSize = Math.min(RECENT, recentSize + recentPushedThisFrame);
+        if (recentPushedThisFrame > 0) {
+            recentNext = (recentNext + recentPushedThisFrame) % recentTimes.length;
+            recentSize = Math.min(recentTimes.length, recentSize + recentPushedThisFrame);
+        }
         recentPushedThisFrame = 0;
     }
 
@@ -225,7 +255,7 @@ public final class DeviceLedger {
      */
     public AvlBatch frameBatch() {
         pending.adoptFrameRecords();
-        if (lastFrame == null) {
+        if (lastFrame == null || lastFrame.oversizedFor(lastFrame.size())) {
             lastFrame = new AvlBatch();
         }
         return lastFrame;

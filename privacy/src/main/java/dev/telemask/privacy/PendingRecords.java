@@ -13,7 +13,8 @@ import java.util.Arrays;
  * keep their place in the own batch until the dead ones outnumber the live ones, so a frame costs its own records,
  * not the backlog again. Read a record with {@link #batchAt} and {@link #rowAt}.
  *
- * <p>Owned by one device's connection: not thread-safe. Grows to the largest backlog it held and keeps its arrays.
+ * <p>Owned by one device's connection: not thread-safe. Grows with its backlog; once the backlog is gone or has
+ * shrunk to a quarter of the room, its arrays are given back, so a backlog flushed once does not stay in memory.
  */
 public final class PendingRecords {
     // The arrays start empty and are allocated at the first record: an idle connection holds a few of these.
@@ -178,10 +179,31 @@ public final class PendingRecords {
         }
         adoptFrameRecords();
         if (size == 0) {
-            records.clear();
-            head = 0;
+            emptied();
         } else if (records.size() - ownLive > Math.max(INITIAL, ownLive)) {
             compact();
+        }
+    }
+
+    /**
+     * Nothing waits: the own batch is emptied, and its arrays and the list's are given back when a backlog grew them
+     * past four times their first size (a device whose few records wait now and then keeps its arrays).
+     */
+    private void emptied() {
+        head = 0;
+        if (records.oversizedFor(INITIAL)) {
+            records = new AvlBatch();
+            spare = null;
+        } else {
+            records.clear();
+        }
+        if (rows.length > 4 * INITIAL) {
+            rows = new int[0];
+            times = new long[0];
+            events = new int[0];
+            flags = new byte[0];
+            receivedAt = new long[0];
+            stored = new boolean[0];
         }
     }
 
@@ -206,8 +228,7 @@ public final class PendingRecords {
         borrowed = 0;
         frame = null;
         if (size == 0) {
-            records.clear();
-            head = 0;
+            emptied();
         }
     }
 
@@ -228,7 +249,7 @@ public final class PendingRecords {
 
     /** Copies the live records into a fresh batch, dropping the rows of records that left. */
     private void compact() {
-        if (spare == null) {
+        if (spare == null || spare.oversizedFor(ownLive)) {
             spare = new AvlBatch();
         }
         spare.clear();

@@ -1,7 +1,9 @@
 package dev.telemask.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The pending list against a plain sorted list: frames borrowed, committed (a prefix decided), rolled back and
  * adopted in random order, with the frame's batch overwritten after each, so a record read from a frame it no longer
- * borrows shows as a wrong field.
+ * borrows shows as a wrong field; now and then a backlog of hundreds that grows the list and, decided, shrinks it.
  */
 class PendingRecordsTest {
     /** One record as the model holds it; {@code latitude} stands for the record's fields. */
@@ -74,8 +76,10 @@ class PendingRecordsTest {
 
     private static void refill(AvlBatch frame, Random random, long base) {
         frame.clear();
-        for (int r = 0, n = 1 + random.nextInt(8); r < n; r++) {
-            long time = base + 1_000L * random.nextInt(12);
+        // Now and then a backlog's flush, so that the list grows past its first size and gives its arrays back.
+        int n = random.nextInt(12) == 0 ? 100 + random.nextInt(300) : 1 + random.nextInt(8);
+        for (int r = 0; r < n; r++) {
+            long time = base + 1_000L * random.nextInt(12 + 2 * n);
             frame.addRecord(time, 0, random.nextInt(1_000_000), random.nextInt(1_000_000), 0, 0, 5, 30,
                     random.nextInt(3), AvlBatch.NO_GENERATION);
         }
@@ -93,6 +97,38 @@ class PendingRecordsTest {
             assertEquals(e.flags(), pending.flagsAt(i), at);
             assertEquals(e.receivedAt(), pending.receivedAtMillis(i), at);
             assertEquals(e.stored(), pending.storedAt(i), at);
+        }
+    }
+
+    @Test
+    void aBacklogOnceDecidedLeavesNoGrownArraysBehind() {
+        PendingRecords pending = new PendingRecords();
+        AvlBatch backlog = new AvlBatch();
+        refill(backlog, 1_000);
+        for (int r = 0; r < backlog.size(); r++) {
+            pending.add(backlog, r, 0, 1_000L, false);
+        }
+        assertTrue(pending.records().oversizedFor(16), "a thousand records grew the own batch");
+        pending.keepFrom(pending.size());
+        assertEquals(0, pending.size());
+        assertFalse(pending.records().oversizedFor(0), "the grown batch was given back");
+
+        AvlBatch next = new AvlBatch();
+        refill(next, 3);
+        for (int r = 0; r < next.size(); r++) {
+            pending.add(next, r, 0, 2_000L, false);
+        }
+        pending.keepFrom(1);
+        assertEquals(2, pending.size());
+        assertEquals(next.timestamp(1), pending.timeAt(0));
+        assertEquals(next.latitude(2), pending.batchAt(1).latitude(pending.rowAt(1)));
+    }
+
+    private static void refill(AvlBatch batch, int n) {
+        batch.clear();
+        for (int r = 0; r < n; r++) {
+            batch.addRecord(1_700_000_000_000L + 1_000L * r, 0, r, 1_000 + r, 0, 0, 5, 30, 0, AvlBatch.NO_GENERATION);
+            batch.addIo(239, 1, 1);
         }
     }
 

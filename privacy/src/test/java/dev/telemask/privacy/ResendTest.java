@@ -1,0 +1,81 @@
+package dev.telemask.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+import dev.telemask.codec.AvlBatch;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A device resends what it has no acknowledgement for: a resend of records the ledger decided lately stores nothing
+ * again, whatever the size of the frames that decided them; a record behind the frontier that was never sent is
+ * stored private and counted late.
+ */
+class ResendTest {
+    private static final long START = Ledgers.NOW - 86_400_000L;
+    private final CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(Ledgers.CONTINUOUS),
+            "k".getBytes(StandardCharsets.UTF_8));
+    private final DeviceLedger ledger = new DeviceLedger();
+
+    /** {@code n} driving records one second apart from {@code first} seconds after the start. */
+    private static AvlBatch frame(int first, int n) {
+        Drive drive = Drive.in("UTC");
+        for (int i = first; i < first + n; i++) {
+            drive.record(START + i * 1_000L, 52.5 + i * 1e-4, 13.4, 9, 1, 1, -1);
+        }
+        return drive.batch;
+    }
+
+    private void feed(AvlBatch frame) {
+        ledger.apply(policy, Consent.ALL, false, frame, Ledgers.NOW, Long.MIN_VALUE, Long.MAX_VALUE, Ledgers.EXPIRY);
+        ledger.committed();
+    }
+
+    @Test
+    void aFullFrameDecidedAtOnceAndSentAgainStoresNothing() {
+        feed(frame(0, 255));
+        assertEquals(255, ledger.output().size(), "decided and stored at once");
+        feed(frame(0, 255));
+        assertEquals(0, ledger.output().size());
+        assertEquals(255, ledger.resends());
+        assertEquals(0, ledger.late());
+    }
+
+    @Test
+    void theLastFramesOfAStreamOfSmallOnesAreRecognisedWhenSentAgain() {
+        for (int f = 0; f < 500; f++) {
+            feed(frame(5 * f, 5));
+        }
+        feed(frame(5 * 498, 10));
+        assertEquals(0, ledger.output().size());
+        assertEquals(10, ledger.resends());
+        assertEquals(0, ledger.late());
+    }
+
+    @Test
+    void aRecordBehindTheFrontierNeverSentBeforeIsStoredPrivateAndCountedLate() {
+        feed(frame(0, 20));
+        Drive drive = Drive.in("UTC");
+        drive.record(START + 5_500L, 52.6, 13.5, 9, 1, 1, -1);
+        feed(drive.batch);
+        assertEquals(1, ledger.late());
+        assertEquals(0, ledger.resends());
+        assertEquals(1, ledger.output().size());
+        assertEquals(Treatment.PRIVATE.code(), ledger.treatments()[0]);
+        assertEquals(0, ledger.output().latitude(0), "nothing that locates it");
+    }
+
+    @Test
+    void aBacklogFlushedOnceDoesNotKeepItsBatchesForTheSmallFramesAfterIt() {
+        feed(frame(0, 255));
+        AvlBatch grown = ledger.output();
+        feed(frame(255, 2));
+        feed(frame(257, 2));
+        assertEquals(2, ledger.output().size());
+        assertNotSame(grown, ledger.output(), "the output batch the flush grew was replaced");
+        assertFalse(ledger.output().oversizedFor(2));
+        assertEquals(START + 258_000L, ledger.output().timestamp(1));
+    }
+}
