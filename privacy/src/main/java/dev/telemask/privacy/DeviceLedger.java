@@ -47,7 +47,12 @@ public final class DeviceLedger {
 
     // The arrays start empty and are allocated on first use: an idle connection holds a ledger too.
     private static final int INITIAL = 64;
-    /** Replaced between frames when a backlog left it far larger than the last output ({@link AvlBatch#oversizedFor}). */
+    /**
+     * {@link #trim()} gives back the output and the frame batch when they have room for more than four times this many
+     * records ({@link AvlBatch#oversizedFor}): a backlog's flush does not stay in memory, a device of usual frames keeps
+     * its batches.
+     */
+    private static final int USUAL_RECORDS = 16;
     private AvlBatch out = new AvlBatch();
     private byte[] treatments = {};
     private byte[] sealFlags = {};
@@ -85,9 +90,6 @@ public final class DeviceLedger {
     public void apply(CompiledPolicy policy, Consent consent, boolean manualPrivate, AvlBatch frame, long nowMillis,
                       long minTimeMillis, long maxTimeMillis, long expiryMillis) {
         working.copyFrom(state);
-        if (out.oversizedFor(out.size())) {
-            out = new AvlBatch();
-        }
         out.clear();
         resolvedCount = 0;
         outOfBounds = 0;
@@ -241,6 +243,24 @@ public final class DeviceLedger {
         recentPushedThisFrame = 0;
     }
 
+    /**
+     * Gives back the output and frame batches when a backlog grew them (see {@link #USUAL_RECORDS}), for a caller done
+     * reading the committed frame's output: {@link #output()} and {@link #lastFrame()} may be empty afterwards. Returns
+     * whether it gave anything back (the caller then lets go of the output too).
+     */
+    public boolean trim() {
+        boolean trimmed = false;
+        if (out.oversizedFor(USUAL_RECORDS)) {
+            out = new AvlBatch();
+            trimmed = true;
+        }
+        if (lastFrame != null && lastFrame.oversizedFor(USUAL_RECORDS)) {
+            lastFrame = null;
+            trimmed = true;
+        }
+        return trimmed;
+    }
+
     /** The frame was not stored: forget what {@link #apply} worked out. */
     public void rolledBack() {
         pending.dropUnstored();
@@ -255,7 +275,7 @@ public final class DeviceLedger {
      */
     public AvlBatch frameBatch() {
         pending.adoptFrameRecords();
-        if (lastFrame == null || lastFrame.oversizedFor(lastFrame.size())) {
+        if (lastFrame == null) {
             lastFrame = new AvlBatch();
         }
         return lastFrame;

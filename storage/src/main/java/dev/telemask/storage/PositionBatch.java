@@ -72,6 +72,22 @@ public final class PositionBatch {
     }
 
     /**
+     * Lets go of the records and arrays it points at, once written, so that a batch kept between frames does not hold
+     * them alive; {@link #set} points it at records again.
+     */
+    public void release() {
+        this.records = null;
+        this.treatments = null;
+        this.deviceState = null;
+        this.sealFlags = null;
+        this.resolvedTimes = null;
+        this.resolvedEventIos = null;
+        this.resolvedCount = 0;
+        this.events = java.util.List.of();
+        this.eventState = null;
+    }
+
+    /**
      * The events computed from this batch's decided records and the event detector's state after them, written in
      * the records' transaction (null state: leave the saved one). The list is read when the batch is written.
      */

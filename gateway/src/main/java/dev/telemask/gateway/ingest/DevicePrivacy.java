@@ -149,9 +149,13 @@ final class DevicePrivacy {
         return ledger.lastFrame();
     }
 
-    /** The masked frame is committed: its state is now the saved one. */
-    void committed() {
+    /** The masked frame, written from {@code written}, is committed: its state is now the saved one. */
+    void committed(PositionBatch written) {
         ledger.committed();
+        if (ledger.trim()) {
+            // A backlog's batches were given back; the position batch, kept between frames, must not hold them.
+            written.release();
+        }
         committedState = stateOfFrame;
         events.committed();
         committedEventState = eventStateOfFrame;

@@ -335,7 +335,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             // Keep the ledger in step with what is stored, for the decisions made after the device went.
             framelessInFlight = false;
             if (failure == null) {
-                privacy.committed();
+                privacy.committed(positions);
                 lingerForDecisions();
             } else {
                 privacy.rollBack(); // the device's next session decides them
@@ -359,7 +359,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             return;
         }
         if (failure == null) {
-            privacy.committed();
+            privacy.committed(positions);
             if (!framelessInFlight) {
                 acknowledge();
             }

@@ -158,7 +158,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         boolean accepted = services.writer().offer(device.positions, (b, failure) -> ctx.executor().execute(() -> {
             device.inFlight = false;
             if (failure == null) {
-                device.privacy.committed();
+                device.privacy.committed(device.positions);
                 acknowledge(sender, packetId, avlPacketId, n, decodedAt);
             } else {
                 device.privacy.rollBack();
@@ -209,7 +209,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         boolean accepted = services.writer().offer(device.positions, (b, failure) -> ctx.executor().execute(() -> {
             device.inFlight = false;
             if (failure == null) {
-                device.privacy.committed();
+                device.privacy.committed(device.positions);
             } else {
                 device.privacy.rollBack();
                 device.stale = failure instanceof StaleSwitchesException || device.stale;
