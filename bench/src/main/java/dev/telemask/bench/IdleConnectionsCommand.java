@@ -6,13 +6,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code telemask bench idle-connections [N]}: the gateway's heap per idle device connection. */
 @Command(name = "idle-connections",
         description = "Heap per idle device connection: the packaged gateway in its own JVM, N devices connect, are"
-                + " accepted and stay silent; the gateway's heap after full collections before and with them.")
+                + " accepted, send K frames and stay silent; the gateway's heap after full collections before and"
+                + " with them.")
 final class IdleConnectionsCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
@@ -26,6 +29,11 @@ final class IdleConnectionsCommand implements Callable<Integer> {
             description = "idle connections (default: ${DEFAULT-VALUE})")
     int connections;
 
+    @Option(names = "--frames", paramLabel = "K", defaultValue = "0",
+            description = "frames of five records each device sends (acknowledged one by one) before it falls silent"
+                    + " (default: ${DEFAULT-VALUE})")
+    int frames;
+
     @Mixin
     GatewayJarOption gatewayJar;
 
@@ -36,7 +44,10 @@ final class IdleConnectionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Positive.require(spec, "N", connections);
-        IdleConnectionsBenchmark.run(connections, gatewayJar.path, out);
+        if (frames < 0) {
+            throw new ParameterException(spec.commandLine(), "--frames must be 0 or more, got " + frames);
+        }
+        IdleConnectionsBenchmark.run(connections, frames, gatewayJar.path, out);
         return 0;
     }
 }

@@ -81,6 +81,7 @@ class CommandLineTest {
         assertUsageError("--homes", "'a' is not an int", "bench", "zone-attack", "--homes", "a");
         assertUsageError("--trips", "--trips must be positive, got 0", "bench", "zone-attack", "--trips", "0");
         assertUsageError("N", "N must be positive, got -5", "bench", "idle-connections", "-5");
+        assertUsageError("--frames", "--frames must be 0 or more, got -1", "bench", "idle-connections", "--frames", "-1");
         assertUsageError("SECONDS", "'soon' is not an int", "bench", "live-latency", "10", "soon");
     }
 

@@ -8,11 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code telemask bench idle-connections [N]}: heap per idle device connection. Starts an embedded PostgreSQL with N
- * registered devices and the packaged gateway in its own JVM on it (no per-address limit: every device comes from
- * 127.0.0.1); then N connections from this JVM each send the handshake, get it accepted and stay silent. The gateway's
- * heap after full collections, before and with the N connections, gives the bytes per connection: the devices'
- * sockets, the database and this JVM do not count.
+ * {@code telemask bench idle-connections [N] [--frames K]}: heap per idle device connection. Starts an embedded
+ * PostgreSQL with N registered devices and the packaged gateway in its own JVM on it (no per-address limit: every
+ * device comes from 127.0.0.1); then N connections from this JVM each send the handshake, get it accepted, send K
+ * frames of five records (none by default) and stay silent. The gateway's heap after full collections, before and
+ * with the N connections, gives the bytes per connection: the devices' sockets, the database and this JVM do not
+ * count. With frames sent, what a device that has been active keeps between its frames shows too.
  */
 public final class IdleConnectionsBenchmark {
     private static final long IMEI_BASE = 352_000_000_000_000L;
@@ -20,16 +21,20 @@ public final class IdleConnectionsBenchmark {
 
     private IdleConnectionsBenchmark() {}
 
-    /** Measures {@code n} idle connections to the gateway of {@code gatewayJar}; prints the heap per connection. */
-    public static void run(int n, Path gatewayJar, PrintStream out) throws Exception {
+    /**
+     * Measures {@code n} connections to the gateway of {@code gatewayJar}, idle after {@code frames} frames each;
+     * prints the heap per connection.
+     */
+    public static void run(int n, int frames, Path gatewayJar, PrintStream out) throws Exception {
         Path dir = Files.createTempDirectory("telemask-idle");
         try (EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("postgres"));
              GatewayJvm gateway = GatewayJvm.start(gatewayJar, GATEWAY_HEAP, null, n + 100, database.jdbcUrl(), dir)) {
             LoadDatabase.registerDevices(database.jdbcUrl(), IMEI_BASE, n, null, null);
             double before = gateway.heapUsedBytesAfterGc();
-            try (IdleDevices devices = IdleDevices.connect(gateway.devicePort(), IMEI_BASE, n)) {
+            try (IdleDevices devices = IdleDevices.connect(gateway.devicePort(), IMEI_BASE, n, frames)) {
                 double with = gateway.heapUsedBytesAfterGc();
-                out.printf("idle connections: %,d accepted of %,d%n", devices.accepted(), n);
+                out.printf("idle connections: %,d accepted of %,d, each after %,d frames of five records%n",
+                        devices.accepted(), n, frames);
                 out.printf("gateway heap used after GC: %,.0f bytes before, %,.0f bytes with them%n", before, with);
                 out.printf("heap per idle connection: %,.0f bytes%n",
                         (with - before) / Math.max(1, devices.accepted()));
