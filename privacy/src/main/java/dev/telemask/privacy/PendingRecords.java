@@ -186,18 +186,20 @@ public final class PendingRecords {
     }
 
     /**
-     * Nothing waits: the own batch is emptied, and its arrays and the list's are given back when a backlog grew them
-     * past four times their first size (a device whose few records wait now and then keeps its arrays).
+     * Nothing waits: the own batch is emptied, and its arrays and the list's are given back when they grew past their
+     * first size. A device's backlog empties now and then (a trip's start decided, say), not every frame: a device
+     * whose frames' few records wait fits in the first size, and one with more waiting gives back memory it would
+     * otherwise hold while it drives on.
      */
     private void emptied() {
         head = 0;
-        if (records.oversizedFor(INITIAL)) {
+        if (records.oversizedFor(0)) {
             records = new AvlBatch();
             spare = null;
         } else {
             records.clear();
         }
-        if (rows.length > 4 * INITIAL) {
+        if (rows.length > INITIAL) {
             rows = new int[0];
             times = new long[0];
             events = new int[0];
