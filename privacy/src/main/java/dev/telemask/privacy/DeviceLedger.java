@@ -89,6 +89,16 @@ public final class DeviceLedger {
      */
     public void apply(CompiledPolicy policy, Consent consent, boolean manualPrivate, AvlBatch frame, long nowMillis,
                       long minTimeMillis, long maxTimeMillis, long expiryMillis) {
+        apply(policy, consent, manualPrivate, 0, frame, nowMillis, minTimeMillis, maxTimeMillis, expiryMillis);
+    }
+
+    /**
+     * As {@link #apply(CompiledPolicy, Consent, boolean, AvlBatch, long, long, long, long)} for a device whose rules
+     * (policy, its version, own zones) last changed at {@code rulesChangedAtMillis} (gateway time; 0: never): a record
+     * that arrived before then and still waits is decided private, whatever the rules now.
+     */
+    public void apply(CompiledPolicy policy, Consent consent, boolean manualPrivate, long rulesChangedAtMillis,
+                      AvlBatch frame, long nowMillis, long minTimeMillis, long maxTimeMillis, long expiryMillis) {
         working.copyFrom(state);
         out.clear();
         resolvedCount = 0;
@@ -138,7 +148,7 @@ public final class DeviceLedger {
         // New records wait in pending itself until the frame's commit (or leave it again at a roll-back).
         int base = out.size();
         int decided = TripDecider.decide(policy, consent, manualPrivate, working, pending, nowMillis, expiryMillis,
-                out, verdicts);
+                rulesChangedAtMillis, out, verdicts);
         growTo(out.size());
         for (int i = 0; i < decided; i++) {
             treatments[base + i] = verdicts.code(i);

@@ -56,10 +56,12 @@ public final class TripDecider {
      * @param manualPrivate the driver's manual switch is on now: like consent, the stricter of now and arrival holds
      * @param nowMillis     the gateway's clock, for the anchor delay and the expiry
      * @param expiryMillis  how long a record may wait undecided
+     * @param rulesChangedAtMillis when the device's rules (policy, its version, own zones) last changed: a record that
+     *                      arrived before it is judged private (as under the manual switch), whatever the rules now
      */
     public static int decide(CompiledPolicy policy, Consent consent, boolean manualPrivate, DeviceState state,
-                             PendingRecords pending, long nowMillis, long expiryMillis, AvlBatch decided,
-                             Treatments out) {
+                             PendingRecords pending, long nowMillis, long expiryMillis, long rulesChangedAtMillis,
+                             AvlBatch decided, Treatments out) {
         int nowFlags = manualPrivate ? ArrivalFlags.MANUAL_PRIVATE : 0;
         int n = pending.size();
         out.reset(n);
@@ -68,7 +70,7 @@ public final class TripDecider {
             AvlBatch batch = pending.batchAt(i);
             int r = pending.rowAt(i);
             long time = pending.timeAt(i);
-            int flags = pending.flagsAt(i) | nowFlags;
+            int flags = flagsOf(pending, i, nowFlags, rulesChangedAtMillis);
             // Beyond the cap, the oldest waiting records are decided as if expired: a device cannot make the
             // gateway hold an unbounded backlog by never letting a grace window close.
             boolean expired = nowMillis - pending.receivedAtMillis(i) >= expiryMillis || n - i > MAX_PENDING;
@@ -118,7 +120,8 @@ public final class TripDecider {
             } else if (driving) {
                 // A trip that starts private is private whatever its window holds; only a public start waits.
                 boolean startsPrivate = privateNow || PolicyEngine.outsideBusinessHours(policy, state, time);
-                int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, nowFlags, pending, i, privateMode,
+                int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, nowFlags, rulesChangedAtMillis, pending, i,
+                        privateMode,
                         expired);
                 if (window == NOT_KNOWN) {
                     break;
@@ -212,12 +215,23 @@ public final class TripDecider {
     }
 
     /**
+     * Record {@code i}'s flags as judged now: its arrival flags, the driver's switch now, and the manual switch's when
+     * it arrived before the device's rules last changed, so that a change of rules (a zone removed, a policy swapped)
+     * never publishes what arrived under the rules before it.
+     */
+    private static int flagsOf(PendingRecords pending, int i, int nowFlags, long rulesChangedAtMillis) {
+        int flags = pending.flagsAt(i) | nowFlags;
+        return pending.receivedAtMillis(i) < rulesChangedAtMillis ? flags | ArrivalFlags.MANUAL_PRIVATE : flags;
+    }
+
+    /**
      * Whether a private trigger falls within the grace window of the trip starting at order position {@code start}:
      * 1 yes, 0 no, {@link #NOT_KNOWN} when the records up to the window's end (or the trip's end) have not all
      * arrived. An expired start is decided fail-closed.
      */
-    private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, int nowFlags, PendingRecords pending,
-                                          int start, boolean privateModeAtStart, boolean expired) {
+    private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, int nowFlags,
+                                          long rulesChangedAtMillis, PendingRecords pending, int start,
+                                          boolean privateModeAtStart, boolean expired) {
         long windowEnd = pending.timeAt(start) + policy.graceMillis;
         if (policy.graceMillis <= 0) {
             return 0;
@@ -237,7 +251,7 @@ public final class TripDecider {
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);
             privateMode = privateMode(inputs);
-            if (privateNow(consent, pending.flagsAt(j) | nowFlags, privateMode)) {
+            if (privateNow(consent, flagsOf(pending, j, nowFlags, rulesChangedAtMillis), privateMode)) {
                 return 1;
             }
             if (ignition == 0 || movement == 0) {

@@ -20,7 +20,7 @@ public final class IngestDeviceLookup {
                      ORDER BY c.changed_at DESC, c.id DESC LIMIT 1),
                    (SELECT granted FROM consent_history c WHERE c.imei = d.imei AND c.kind = 'telemetry'
                      ORDER BY c.changed_at DESC, c.id DESC LIMIT 1),
-                   d.private_until, d.switch_version
+                   d.private_until, d.switch_version, d.rules_changed_at
               FROM devices d
               LEFT JOIN LATERAL (SELECT version, document FROM policy_versions v
                                   WHERE v.policy_id = d.policy_id ORDER BY version DESC LIMIT 1) pv ON true
@@ -62,7 +62,7 @@ public final class IngestDeviceLookup {
                 IngestProfile found = new IngestProfile(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), policy,
                         rs.getInt(5), rs.getString(6), nullableBoolean(rs, 8), nullableBoolean(rs, 9),
                         nullableBoolean(rs, 10), rs.getBytes(7), epochMillis(rs.getTimestamp(11)), rs.getLong(12));
-                return Optional.of(found.withOwnZones(zones(connection, imei)));
+                return Optional.of(found.withOwnZones(zones(connection, imei), epochMillis(rs.getTimestamp(13))));
             }
         }
     }

@@ -14,37 +14,44 @@ package dev.telemask.storage;
  *                        batch only when it was masked under the version still current
  * @param policyDocument  as stored: zone centres sealed ({@link SealedZones#open} opens them)
  * @param ownZones        the driver's own zones, on top of the policy's, centres sealed
+ * @param rulesChangedAtMillis when its policy, policy version, fleet or own zones last changed (the database's clock,
+ *                        epoch millis), 0 when never: records received before it and still waiting are decided
+ *                        private
  */
 public record IngestProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
                             String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
                             Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis,
-                            long switchVersion, java.util.List<DeviceZone> ownZones) {
+                            long switchVersion, java.util.List<DeviceZone> ownZones, long rulesChangedAtMillis) {
     public IngestProfile {
         ownZones = ownZones == null ? java.util.List.of() : java.util.List.copyOf(ownZones);
     }
 
-    /** A profile without own zones. */
+    /** A profile without own zones, whose rules never changed. */
     public IngestProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
                          String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
                          Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis, long switchVersion) {
         this(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
-                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, null);
+                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, null, 0);
     }
 
-    public IngestProfile withOwnZones(java.util.List<DeviceZone> zones) {
+    /** This profile with the driver's own zones and when its rules last changed. */
+    public IngestProfile withOwnZones(java.util.List<DeviceZone> zones, long rulesChangedAtMillis) {
         return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
-                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, zones);
+                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, zones,
+                rulesChangedAtMillis);
     }
 
     /** This profile with {@code version} as the switch version its records are masked under. */
     public IngestProfile withSwitchVersion(long version) {
         return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
-                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, version, ownZones);
+                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, version, ownZones,
+                rulesChangedAtMillis);
     }
 
     /** This profile with {@code state} as the engine's saved state (opened from its sealed form). */
     public IngestProfile withPrivacyState(byte[] state) {
         return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
-                consentDriverIdentity, consentTelemetry, state, privateUntilMillis, switchVersion, ownZones);
+                consentDriverIdentity, consentTelemetry, state, privateUntilMillis, switchVersion, ownZones,
+                rulesChangedAtMillis);
     }
 }

@@ -57,6 +57,36 @@ class PostgresIngestDeviceLookupIT extends DatabaseContract {
     }
 
     @Test
+    void theRulesChangeTimeMovesWithThePolicyItsVersionItsFleetAndTheDevicesOwnZonesOnly() throws Exception {
+        IngestDeviceLookup directory = new IngestDeviceLookup(dataSource);
+        execute("UPDATE devices SET rules_changed_at = NULL WHERE imei = " + IMEI);
+        assertEquals(0, directory.find(IMEI).orElseThrow().rulesChangedAtMillis(), "never changed");
+
+        long policy = queryLong("SELECT id FROM policies WHERE name = 'office'");
+        execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + policy + ", 200, '{}', 'ann')");
+        long afterVersion = directory.find(IMEI).orElseThrow().rulesChangedAtMillis();
+        assertTrue(afterVersion > 0, "a new version of its policy");
+
+        execute("UPDATE devices SET rules_changed_at = '2020-01-01T00:00:00Z' WHERE imei = " + IMEI);
+        directory.claim(IMEI);
+        execute("UPDATE devices SET restricted = true, private_until = now() WHERE imei = " + IMEI);
+        execute("UPDATE devices SET restricted = false, private_until = NULL WHERE imei = " + IMEI);
+        execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + IMEI + ", 'location', true, 'ann')");
+        assertEquals(1_577_836_800_000L, directory.find(IMEI).orElseThrow().rulesChangedAtMillis(),
+                "a claim, a switch or consent is not a change of rules (consent travels with each record)");
+
+        execute("INSERT INTO policies (tenant_id, name) SELECT id, 'night' FROM tenants WHERE name = 'acme'");
+        execute("UPDATE devices SET policy_id = (SELECT id FROM policies WHERE name = 'night') WHERE imei = " + IMEI);
+        assertTrue(directory.find(IMEI).orElseThrow().rulesChangedAtMillis() > 1_577_836_800_000L, "another policy");
+
+        execute("UPDATE devices SET rules_changed_at = '2020-01-01T00:00:00Z' WHERE imei = " + IMEI);
+        execute("INSERT INTO device_zones (id, imei, radius_metres, sealed_centre) VALUES ('z1', " + IMEI + ", 100, 'x')");
+        assertTrue(directory.find(IMEI).orElseThrow().rulesChangedAtMillis() > 1_577_836_800_000L, "its own zones");
+        execute("DELETE FROM device_zones WHERE id = 'z1'");
+        execute("UPDATE devices SET policy_id = " + policy + " WHERE imei = " + IMEI);
+    }
+
+    @Test
     void quarantineRegistrationRestrictsTheDeviceAndIsIdempotent() throws Exception {
         IngestDeviceLookup directory = new IngestDeviceLookup(dataSource);
         IngestProfile first = directory.registerInQuarantine(111_111_111_111_111L);

@@ -80,9 +80,9 @@ final class DevicePrivacy {
                  IngestMetrics metrics) {
         long until = device.profile().privateUntilMillis();
         boolean manualPrivate = until != 0 && receivedAtMillis < until;
-        ledger.apply(device.policy(), device.consent(), manualPrivate, frame, receivedAtMillis,
-                limits.oldestMillis(receivedAtMillis), receivedAtMillis + limits.maxFutureSkew().toMillis(),
-                limits.sealedExpiry().toMillis());
+        ledger.apply(device.policy(), device.consent(), manualPrivate, device.profile().rulesChangedAtMillis(), frame,
+                receivedAtMillis, limits.oldestMillis(receivedAtMillis),
+                receivedAtMillis + limits.maxFutureSkew().toMillis(), limits.sealedExpiry().toMillis());
         AvlBatch out = ledger.output();
         byte[] codes = ledger.treatments();
         Arrays.fill(counts, 0);

@@ -455,6 +455,54 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         assertNowhere(needles(nearHome), imei, "the driver's own zone");
     }
 
+    // ---- a change of rules -------------------------------------------------------------------------
+
+    @Test
+    void aZoneRemovedWhileATripThroughItWaitsPublishesNothingInIt() throws Exception {
+        // A clinic 1 km north of where the vehicle is parked, 50 m across; the trip's first minute runs through it and
+        // waits in its grace window when the fleet admin removes the zone.
+        int clinicLat = HOME_LAT + 90_000 + 8_881;
+        int clinicLon = HOME_LON + 8_881;
+        long policy = policy("clinic", "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true,"
+                + " \"telemetry\": true}, \"zones\": [{\"name\": \"clinic\", \"latitude\": "
+                + BigDecimal.valueOf(clinicLat, 7) + ", \"longitude\": " + BigDecimal.valueOf(clinicLon, 7)
+                + ", \"radiusMetres\": 50}]}");
+        long imei = device(policy);
+        long t = T0 + 36_000_000L;
+        List<Point> day = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            day.add(new Point(t + i * 30_000L, clinicLat - 88_800, clinicLon - 53_800, false, false));
+        }
+        long start = t + 90_000;
+        for (int k = 0; k <= 30; k++) { // some 210 m every 10 s, north by east through the clinic, 20 m off its centre
+            day.add(new Point(start + k * 10_000L, clinicLat - 88_800 + k * 18_000, clinicLon - 53_800 + k * 11_000,
+                    true, false));
+        }
+        try (DeviceClient device = connectAccepted(imei)) {
+            List<Point> first = day.subList(0, 10); // parked, then the trip's first minute: it waits
+            device.sendFrame(frame(first));
+            assertEquals(first.size(), device.readAck());
+            execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + policy
+                    + ", 2, '" + OPEN_POLICY_WITH_DEFAULT_TIMING + "', 'admin')");
+            List<Point> rest = day.subList(10, day.size());
+            device.sendFrame(frame(rest));
+            assertEquals(rest.size(), device.readAck());
+        }
+        List<StoredRow> rows = rows(imei);
+        assertEquals(day.size(), rows.size());
+        for (StoredRow row : rows) {
+            if (row.latitude() != null) {
+                double metres = Math.hypot((row.latitude() - clinicLat) / 1e7 * 111_195,
+                        (row.longitude() - clinicLon) / 1e7 * 111_195 * Math.cos(Math.toRadians(clinicLat / 1e7)));
+                assertTrue(metres > 600, "published " + metres + " m from the clinic after the zone was removed");
+            }
+        }
+        List<Point> nearClinic = day.stream()
+                .filter(p -> Math.abs(p.lat() - clinicLat) / 1e7 * 111_195 <= 600 && p.time() >= start).toList();
+        assertFalse(nearClinic.isEmpty());
+        assertNowhere(needles(nearClinic), imei, "a zone removed while the trip through it waited");
+    }
+
     // ---- restarts ----------------------------------------------------------------------------------
 
     @Test
