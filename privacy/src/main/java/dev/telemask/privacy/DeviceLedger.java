@@ -94,8 +94,9 @@ public final class DeviceLedger {
 
     /**
      * As {@link #apply(CompiledPolicy, Consent, boolean, AvlBatch, long, long, long, long)} for a device whose rules
-     * (policy, its version, own zones) last changed at {@code rulesChangedAtMillis} (gateway time; 0: never): a record
-     * that arrived before then and still waits is decided private, whatever the rules now.
+     * (policy, its version, its fleet, own zones) last changed at {@code rulesChangedAtMillis} (epoch millis, compared
+     * with the gateway's receive times; 0: never): a record that arrived before then and still waits is decided
+     * private, whatever the rules now.
      */
     public void apply(CompiledPolicy policy, Consent consent, boolean manualPrivate, long rulesChangedAtMillis,
                       AvlBatch frame, long nowMillis, long minTimeMillis, long maxTimeMillis, long expiryMillis) {

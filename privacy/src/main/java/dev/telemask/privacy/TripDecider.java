@@ -120,9 +120,8 @@ public final class TripDecider {
             } else if (driving) {
                 // A trip that starts private is private whatever its window holds; only a public start waits.
                 boolean startsPrivate = privateNow || PolicyEngine.outsideBusinessHours(policy, state, time);
-                int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, nowFlags, rulesChangedAtMillis, pending, i,
-                        privateMode,
-                        expired);
+                int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, nowFlags, rulesChangedAtMillis,
+                        pending, i, privateMode, expired);
                 if (window == NOT_KNOWN) {
                     break;
                 }
