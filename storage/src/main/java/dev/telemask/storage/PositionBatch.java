@@ -56,30 +56,26 @@ public final class PositionBatch {
             throw new IllegalArgumentException("need one treatment per record: " + treatments.length
                     + " treatments for " + records.size() + " records");
         }
+        release();
         this.imei = imei;
         this.receivedAtMillis = receivedAtMillis;
         this.records = records;
         this.treatments = treatments;
-        this.deviceState = null;
-        this.recordsLastSeen = false;
-        this.switchVersion = UNCHECKED;
-        this.sealFlags = null;
-        this.sealedUntilMillis = 0;
-        this.resolvedCount = 0;
-        this.events = java.util.List.of();
-        this.eventState = null;
         return this;
     }
 
     /**
-     * Lets go of the records and arrays it points at, once written, so that a batch kept between frames does not hold
-     * them alive; {@link #set} points it at records again.
+     * Forgets the frame: lets go of the records and arrays it points at, once written, so that a batch kept between
+     * frames does not hold them alive; {@link #set} points it at records again.
      */
     public void release() {
         this.records = null;
         this.treatments = null;
         this.deviceState = null;
+        this.recordsLastSeen = false;
+        this.switchVersion = UNCHECKED;
         this.sealFlags = null;
+        this.sealedUntilMillis = 0;
         this.resolvedTimes = null;
         this.resolvedEventIos = null;
         this.resolvedCount = 0;
