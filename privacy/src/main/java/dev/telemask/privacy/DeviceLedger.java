@@ -376,10 +376,22 @@ public final class DeviceLedger {
      * moment a tracker that sleeps while parked wakes is the moment its vehicle leaves, so it is hidden wherever the
      * vehicle's place is hidden: by the driver's switch or missing location consent, when the newest decided record
      * was private (a private trip, parked where one ended, private mode) or in a privacy zone, when the newest waiting
-     * record lies in a zone's hidden disc, when waiting records may yet be dropped as private, and outside business
-     * hours. (Otherwise it tells no more than the times of private records, which are stored.)
+     * record lies in a zone's hidden disc, when waiting records may yet be dropped as private or arrived before the
+     * device's rules last changed (they will be decided private), and outside business hours. (Otherwise it tells no
+     * more than the times of private records, which are stored.)
      */
     public boolean presenceHidden(CompiledPolicy policy, Consent consent, boolean manualPrivate, long nowMillis) {
+        return presenceHidden(policy, consent, manualPrivate, 0, nowMillis);
+    }
+
+    /** As {@link #presenceHidden(CompiledPolicy, Consent, boolean, long)} for rules last changed at that time. */
+    public boolean presenceHidden(CompiledPolicy policy, Consent consent, boolean manualPrivate,
+                                  long rulesChangedAtMillis, long nowMillis) {
+        for (int i = 0, n = pending.size(); i < n; i++) {
+            if (pending.receivedAtMillis(i) < rulesChangedAtMillis) {
+                return true;
+            }
+        }
         if (manualPrivate || !consent.location() || state.tripPrivate || state.sticky || state.privateMode
                 || state.lastFixInZone || PolicyEngine.outsideBusinessHours(policy, state, nowMillis)) {
             return true;

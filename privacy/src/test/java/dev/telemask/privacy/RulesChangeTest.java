@@ -1,6 +1,7 @@
 package dev.telemask.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
@@ -103,6 +104,16 @@ class RulesChangeTest {
         next.restore(first.savedState(), sealed);
         assertEquals(0, feed(next, WITHOUT_ZONE, CHANGED_AT, drivingOn(), SECOND_FRAME_AT));
         assertEquals(0, next.pendingCount());
+    }
+
+    @Test
+    void theDeviceGoingOfflineIsNotToldWhileRecordsFromBeforeTheChangeWait() {
+        DeviceLedger ledger = new DeviceLedger();
+        feed(ledger, WITHOUT_ZONE, 0, parkedThenThroughTheZone(), FIRST_FRAME_AT);
+        assertTrue(ledger.pendingCount() > 0);
+        assertFalse(ledger.presenceHidden(WITHOUT_ZONE, Consent.ALL, false, 0, CHANGED_AT + 1), "the control");
+        assertTrue(ledger.presenceHidden(WITHOUT_ZONE, Consent.ALL, false, CHANGED_AT, CHANGED_AT + 1),
+                "its waiting records will be private");
     }
 
     @Test

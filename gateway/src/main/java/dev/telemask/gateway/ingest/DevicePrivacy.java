@@ -136,7 +136,8 @@ final class DevicePrivacy {
         long until = device.profile().privateUntilMillis();
         boolean manualPrivate = until != 0 && nowMillis < until;
         return device.restricted()
-                || ledger.presenceHidden(device.policy(), device.consent(), manualPrivate, nowMillis);
+                || ledger.presenceHidden(device.policy(), device.consent(), manualPrivate,
+                        device.profile().rulesChangedAtMillis(), nowMillis);
     }
 
     /** The batch to decode the next frame into ({@link DeviceLedger#frameBatch}): masking it copies nothing. */
