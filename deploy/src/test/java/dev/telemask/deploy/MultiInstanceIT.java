@@ -62,6 +62,9 @@ class MultiInstanceIT {
         return Gateway.start(ConfigLoader.load(null, Map.of(), Map.of(
                 "device.host", "127.0.0.1", "device.port", "0", "device.udp-port", "0",
                 "http.host", "127.0.0.1", "http.port", "0", "db.url", url, "db.pool-size", "4",
+                // The drives keep a fixed day (T0): a retention this long keeps them inside the ingest bounds
+                // whatever day the test runs.
+                "retention.period", "P20Y",
                 // One deployment, one seal key, given rather than created in the working directory.
                 "seal.key", java.util.Base64.getEncoder().encodeToString(new byte[32]))));
     }

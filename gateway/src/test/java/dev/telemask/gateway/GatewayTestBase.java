@@ -54,6 +54,10 @@ public abstract class GatewayTestBase {
                 "http.host", "127.0.0.1", "http.port", "0"));
         // Test fleets connect from 127.0.0.1, which a real fleet does not; a class that tests the limit sets it.
         settings.put("device.max-connections-per-address", "0");
+        // The drives keep fixed device times (a Thursday in January 2026, for the business-hour rules): a retention
+        // this long keeps them inside the ingest bounds and out of the retention job's reach whatever day the tests
+        // run. Retention itself is tested on its own (IngestLimitsTest, the storage retention contracts).
+        settings.put("retention.period", "P20Y");
         if (url == null) {
             settings.put("db.embedded-dir", embeddedDataDirectory().toString());
         } else {
