@@ -51,6 +51,8 @@ final class GatewayProcess implements AutoCloseable {
         env.put("TELEMASK_DEVICE_PORT", String.valueOf(port));
         env.put("TELEMASK_DEVICE_UDP_PORT", "-1");
         env.put("TELEMASK_HTTP_PORT", "-1");
+        // As GatewayTestBase's gateway: the fleets' fixed drive dates stay inside retention whatever day it is.
+        env.put(dev.telemask.gateway.config.ConfigLoader.environmentName("retention.period"), "P20Y");
         settings.forEach((key, value) -> env.put(dev.telemask.gateway.config.ConfigLoader.environmentName(key), value));
         GatewayProcess gateway = new GatewayProcess(builder.start(), port, log);
         gateway.awaitListening(Duration.ofSeconds(60));
