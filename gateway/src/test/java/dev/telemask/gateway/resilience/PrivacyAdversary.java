@@ -474,7 +474,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
             day.add(new Point(t + i * 30_000L, clinicLat - 88_800, clinicLon - 53_800, false, false));
         }
         long start = t + 90_000;
-        for (int k = 0; k <= 30; k++) { // some 210 m every 10 s, north by east through the clinic, 20 m off its centre
+        for (int k = 0; k <= 30; k++) { // some 210 m every 10 s, north by east through the clinic, 15 m off its centre
             day.add(new Point(start + k * 10_000L, clinicLat - 88_800 + k * 18_000, clinicLon - 53_800 + k * 11_000,
                     true, false));
         }
