@@ -148,7 +148,8 @@ public final class PolicyEngine {
      * Masks a record that arrived behind the device's decided records: private, fail closed, and judged without
      * touching the device's state (its zone trail runs in device-time order). Under a policy with privacy zones it is
      * not stored at all, since its time and mileage could measure the way home, which the engine cannot rule out
-     * without its place in the track.
+     * without its place in the track. Under coarsening its mileage is rounded down to whole cells like its
+     * neighbours'.
      */
     public static Treatment maskLate(CompiledPolicy policy, Consent consent, AvlBatch batch, int r) {
         batch.clearLocation(r);
@@ -156,6 +157,10 @@ public final class PolicyEngine {
         if (policy.zones.length > 0) {
             removeMileage(batch, r);
             return Treatment.ZONE;
+        }
+        if (policy.grid != null) {
+            // Between coarsened records of its trip an exact odometer would place it inside their cells.
+            coarsenMileage(batch, r, policy.grid.sizeMetres());
         }
         return policy.dropPrivate ? Treatment.DROPPED : Treatment.PRIVATE;
     }

@@ -31,6 +31,7 @@ public final class TeltonikaIo {
             24,   // Speed: the GNSS speed again, as an IO element
             37,   // Vehicle Speed from OBD: speed without GNSS, as good for dead reckoning inside a cell
             81,   // Vehicle Speed from CAN (LV-CAN/ALL-CAN)
+            255,  // Over Speeding: the speed (km/h) at an overspeed's start and end, also its event ID
             387,  // ISO6709 coordinates: the position as text
             385,  // Beacon list: BLE beacons seen, each one fixed in a known place
             175,  // Auto Geofence: left the auto-geofence around the parking place

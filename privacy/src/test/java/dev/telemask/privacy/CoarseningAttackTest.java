@@ -92,4 +92,37 @@ class CoarseningAttackTest {
         assertEquals(state.frontierMillis(), restored.frontierMillis());
         assertEquals(GeoGrid.NO_CELL, new DeviceState().lastCell);
     }
+
+    @Test
+    void aLateRecordOfACoarsenedTripKeepsOnlyWholeCellsOfMileage() {
+        // Records of the trip that arrive behind decided ones (a resend after a reconnect, a backlog flushed slower
+        // than the anchor delay) are stored private; an exact odometer between coarsened neighbours, whose rounded
+        // odometers and cells are published, would place them and their neighbours inside the cells.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(1000)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        AvlBatch first = new AvlBatch();
+        AvlBatch late = new AvlBatch();
+        long t = 1_750_000_000_000L;
+        long odometer = 7_000_123;
+        for (int i = 0; i < 20; i++) {
+            odometer += 137;
+            AvlBatch to = i % 5 == 2 ? late : first;
+            to.addRecord(t + i * 10_000L, 1, Drive.e7(13.40 + i * 0.002), Drive.e7(52.52), 40, 90, 9, 50, 0,
+                    AvlBatch.NO_GENERATION);
+            to.addIo(TeltonikaIo.IGNITION, 1, 1);
+            to.addIo(TeltonikaIo.MOVEMENT, 1, 1);
+            to.addIo(TeltonikaIo.TOTAL_ODOMETER, 4, odometer);
+        }
+        DeviceLedger ledger = new DeviceLedger();
+        Treatments out = new Treatments();
+        Ledgers.feed(ledger, policy, Consent.ALL, false, first, out);
+        AvlBatch stored = Ledgers.feed(ledger, policy, Consent.ALL, false, late, out);
+        assertEquals(late.size(), ledger.late(), "stored as late");
+        for (int r = 0; r < stored.size(); r++) {
+            int e = stored.findIo(r, TeltonikaIo.TOTAL_ODOMETER);
+            assertTrue(e >= 0, "the mileage log keeps the late record's odometer");
+            assertEquals(0, stored.ioValue(e) % 1000, "late record " + r + " (" + out.get(r) + ") keeps an exact"
+                    + " odometer between coarsened records of its trip");
+        }
+    }
 }

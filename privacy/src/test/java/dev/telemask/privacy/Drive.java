@@ -15,6 +15,7 @@ final class Drive {
     static final int EXTERNAL_VOLTAGE = 66;
     static final int OBD_SPEED = 37;
     static final int CAN_SPEED = 81;
+    static final int OVER_SPEEDING = 255;
     static final int TACHO_TOTAL_DISTANCE = 10151;
 
     final AvlBatch batch = new AvlBatch();

@@ -237,19 +237,22 @@ class PolicyEngineSpecTest {
 
         @Test
         void noSpeedReportedByTheVehicleEitherPrivateOrCoarsened() {
-            // OBD (37) and CAN (81) vehicle speed are the GNSS speed by another way: dead reckoning inside a cell.
+            // OBD (37) and CAN (81) vehicle speed are the GNSS speed by another way: dead reckoning inside a cell;
+            // Over Speeding (255) carries the speed at an overspeed's start and end.
             Policy policy = OFFICE_HOURS.withCoarseningMetres(500);
             Drive withSpeed = Drive.in("Europe/Berlin");
             for (int privateMode = 0; privateMode <= 1; privateMode++) { // coarsened, then private mode pressed
                 withSpeed.fixWithPrivateMode("2025-06-02T10:0" + privateMode, LAT, LON, 1, 1, privateMode);
                 withSpeed.batch.addIo(Drive.OBD_SPEED, 1, 87);
                 withSpeed.batch.addIo(Drive.CAN_SPEED, 1, 87);
+                withSpeed.batch.addIo(Drive.OVER_SPEEDING, 1, 87);
             }
             AvlBatch batch = run(policy, withSpeed);
             assertEquals(List.of(COARSENED, PRIVATE), Verdicts.list(out));
             for (int r = 0; r < 2; r++) {
                 assertEquals(-1, batch.findIo(r, Drive.OBD_SPEED), "OBD speed in record " + r);
                 assertEquals(-1, batch.findIo(r, Drive.CAN_SPEED), "CAN speed in record " + r);
+                assertEquals(-1, batch.findIo(r, Drive.OVER_SPEEDING), "overspeed's speed in record " + r);
             }
         }
 
