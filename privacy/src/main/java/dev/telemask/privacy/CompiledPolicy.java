@@ -115,6 +115,19 @@ public final class CompiledPolicy {
     }
 
     /**
+     * The part of the straight way from fix A to fix B that lies beyond the last hidden disc it leaves, as a fraction
+     * of the whole: 1 when it crosses none. Only that part counts towards a trail, so a device that reports rarely
+     * does not use up its trail inside the disc.
+     */
+    double fractionPastDiscs(int latitudeE7a, int longitudeE7a, int latitudeE7b, int longitudeE7b) {
+        double exit = 0;
+        for (HiddenDisc zone : zones) {
+            exit = Math.max(exit, zone.exitAlong(latitudeE7a, longitudeE7a, latitudeE7b, longitudeE7b));
+        }
+        return 1 - exit;
+    }
+
+    /**
      * Whether a grid cell centred on the point could give a zone away: its centre lies within {@link #CELL_REACH}
      * cells of a hidden disc.
      */

@@ -116,15 +116,43 @@ public final class HiddenDisc {
         return squaredDistance(latitudeE7, longitudeE7) <= reach * reach;
     }
 
-    private double squaredDistance(int latitudeE7, int longitudeE7) {
-        double dy = ((long) latitudeE7 - centreLatitudeE7) * METRES_PER_E7;
+    /**
+     * Where the straight way from A to B last leaves the disc, as a fraction of the way (0 to 1), or 0 when it does
+     * not pass through the disc. Flat-Earth around the disc's centre, like {@link #contains}.
+     */
+    double exitAlong(int latitudeE7a, int longitudeE7a, int latitudeE7b, int longitudeE7b) {
+        double ax = eastOfCentre(longitudeE7a);
+        double ay = ((long) latitudeE7a - centreLatitudeE7) * METRES_PER_E7;
+        double dx = eastOfCentre(longitudeE7b) - ax;
+        double dy = ((long) latitudeE7b - centreLatitudeE7) * METRES_PER_E7 - ay;
+        double a = dx * dx + dy * dy;
+        if (a == 0) {
+            return 0;
+        }
+        // |A + t (B - A)| = radius: the larger root is where the way leaves the disc.
+        double b = ax * dx + ay * dy;
+        double c = ax * ax + ay * ay - radiusSquared;
+        double discriminant = b * b - a * c;
+        if (discriminant < 0) {
+            return 0;
+        }
+        double leaves = (-b + Math.sqrt(discriminant)) / a;
+        return Math.min(1, Math.max(0, leaves));
+    }
+
+    private double eastOfCentre(int longitudeE7) {
         long dLon = (long) longitudeE7 - centreLongitudeE7;
         if (dLon > FULL_TURN_E7 / 2) {
             dLon -= FULL_TURN_E7;
         } else if (dLon < -FULL_TURN_E7 / 2) {
             dLon += FULL_TURN_E7;
         }
-        double dx = dLon * METRES_PER_E7 * cosCentreLatitude;
+        return dLon * METRES_PER_E7 * cosCentreLatitude;
+    }
+
+    private double squaredDistance(int latitudeE7, int longitudeE7) {
+        double dy = ((long) latitudeE7 - centreLatitudeE7) * METRES_PER_E7;
+        double dx = eastOfCentre(longitudeE7);
         return dx * dx + dy * dy;
     }
 

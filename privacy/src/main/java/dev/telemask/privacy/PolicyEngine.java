@@ -82,7 +82,8 @@ public final class PolicyEngine {
 
     /**
      * Whether a fix at {@code (lat, lon)} is hidden by a zone: inside a hidden disc, or still on the disc's trail
-     * after leaving it (the path driven since is measured fix to fix). Updates the device's zone memory.
+     * after leaving it (the path driven since leaving the disc, measured fix to fix). Updates the device's zone
+     * memory.
      */
     private static boolean zoneHides(CompiledPolicy policy, DeviceState state, int lat, int lon) {
         double trail = policy.trailAt(lat, lon);
@@ -91,7 +92,9 @@ public final class PolicyEngine {
             state.zoneTrailMetres = trail;
             hidden = true;
         } else if (state.zoneTrailMetres > 0) {
-            state.zoneTrailMetres -= pathMetres(state.zoneTrailLatitude, state.zoneTrailLongitude, lat, lon);
+            // The way driven inside a disc is no trail: with fixes far apart it would use the trail up.
+            state.zoneTrailMetres -= pathMetres(state.zoneTrailLatitude, state.zoneTrailLongitude, lat, lon)
+                    * policy.fractionPastDiscs(state.zoneTrailLatitude, state.zoneTrailLongitude, lat, lon);
             hidden = state.zoneTrailMetres > 0;
         } else {
             hidden = false;

@@ -167,4 +167,35 @@ class PrivacyZoneFitTest {
         assertTrue(Haversine.metres(a.centreLatitude(), a.centreLongitude(),
                 otherKey.centreLatitude(), otherKey.centreLongitude()) > 1);
     }
+
+    @Test
+    void aDeviceReportingRarelyStaysHiddenForTheWholeTrailPastTheDisc() {
+        // One fix every 30 s at 74 km/h (617 m apart): the last fix inside the disc lies 600 m from its edge, the
+        // next 17 m past it. The way driven inside the disc must not count towards the trail.
+        PrivacyZone home = new PrivacyZone("home", 50.11, 8.68, 100);
+        CompiledPolicy policy = CompiledPolicy.compile(
+                Policy.noOp().withZones(List.of(home)).withTiming(Ledgers.CONTINUOUS), KEY);
+        HiddenDisc disc = policy.hiddenDisc(0);
+        double radius = disc.radiusMetres();
+        double trailMin = HiddenDisc.extentOf(home.radiusMetres()).trailMinMetres();
+        double[] out = {radius - 610, radius - 600, radius + 17, radius + 634, radius + 1251, radius + 1868};
+        Drive drive = new Drive(java.time.ZoneOffset.UTC);
+        for (int i = 0; i < out.length; i++) {
+            double[] p = Haversine.destination(disc.centreLatitude(), disc.centreLongitude(), 1.0, out[i]);
+            drive.record(START + i * 30_000L - (i == 0 ? 29_000L : 0), p[0], p[1], 9, 1, 1, -1);
+        }
+        Treatments verdicts = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, drive.batch, verdicts);
+        int visible = 0;
+        for (int r = 0; r < verdicts.size(); r++) {
+            if (verdicts.get(r) == Treatment.EXACT) {
+                visible++;
+                double past = Haversine.metres(disc.centreLatitude(), disc.centreLongitude(),
+                        stored.latitude(r) / 1e7, stored.longitude(r) / 1e7) - radius;
+                assertTrue(past >= trailMin, "a visible fix only " + Math.round(past) + " m past the hidden disc,"
+                        + " though the trail is at least " + Math.round(trailMin) + " m");
+            }
+        }
+        assertTrue(visible >= 2, "the trip becomes visible after the trail");
+    }
 }
