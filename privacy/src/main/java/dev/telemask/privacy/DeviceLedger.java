@@ -139,7 +139,7 @@ public final class DeviceLedger {
                         working.tripPrivate = true;
                     }
                     int o = append(frame, r);
-                    treatments[o] = PolicyEngine.maskLate(policy, narrowed, out, o).code();
+                    treatments[o] = PolicyEngine.maskLate(policy, narrowed, working, out, o).code();
                 }
             } else if (!pending.addFrameRecord(lastFrame, r, flags, nowMillis)) {
                 resends++;

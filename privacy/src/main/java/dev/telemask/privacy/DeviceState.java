@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
  * What the engine knows about one device at its <em>frontier</em>, the newest record it has decided: ignition and
  * movement, whether a trip is under way and private, whether the vehicle is parked where a private trip ended
  * (sticky), the device's private-mode element, whether the last fix was hidden by a privacy zone and how much of
- * a zone's trail is left to drive, and where and when the
+ * a zone's trail is left to drive, the published mileage's offsets, and where and when the
  * frontier record was. Records after the frontier are decided from this state in device-time order
  * ({@link TripDecider}); records at or before it arrive too late to change anything.
  *
@@ -15,10 +15,11 @@ import java.nio.ByteBuffer;
  * connection: not thread-safe.
  */
 public final class DeviceState {
-    private static final byte FORMAT_VERSION = 4;
+    private static final byte FORMAT_VERSION = 5;
     static final int SAVED_LENGTH_V2 = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V3 = SAVED_LENGTH_V2 + 8 + 4 + 4;
-    static final int SAVED_LENGTH = SAVED_LENGTH_V3 + 8 + 4;
+    static final int SAVED_LENGTH_V4 = SAVED_LENGTH_V3 + 8 + 4;
+    static final int SAVED_LENGTH = SAVED_LENGTH_V4 + VisibleMileage.SAVED_LENGTH;
     static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -63,6 +64,8 @@ public final class DeviceState {
     int zoneTrailLongitude;
     /** The grid cell the last coarsened record was published in ({@link GeoGrid#NO_CELL}: none). */
     long lastCell = GeoGrid.NO_CELL;
+    /** The published mileage, without what zones hid. */
+    final VisibleMileage mileage = new VisibleMileage();
 
     /**
      * A state that knows the device had a past but nothing of it (its saved state was lost): every next record
@@ -109,20 +112,22 @@ public final class DeviceState {
 
     /**
      * A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place,
-     * the zone trail left and where it was measured, the last published grid cell, the frontier's event ID.
+     * the zone trail left and where it was measured, the last published grid cell, the frontier's event ID, the
+     * published mileage's offsets.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
                 | (privateMode ? PRIVATE_MODE : 0) | (lastFixInZone ? LAST_FIX_IN_ZONE : 0)
                 | (sticky ? STICKY : 0) | (tripAware ? TRIP_AWARE : 0) | (frontierFix ? FRONTIER_FIX : 0)
                 | (lastFixPrivate ? LAST_FIX_PRIVATE : 0);
-        return ByteBuffer.allocate(SAVED_LENGTH)
+        ByteBuffer out = ByteBuffer.allocate(SAVED_LENGTH)
                 .put(FORMAT_VERSION).put((byte) flags).put(ignition).put(movement)
                 .putLong(tripStartMillis).putLong(frontierMillis)
                 .putInt(frontierLatitude).putInt(frontierLongitude)
                 .putDouble(zoneTrailMetres).putInt(zoneTrailLatitude).putInt(zoneTrailLongitude)
-                .putLong(lastCell).putInt(frontierEvent)
-                .array();
+                .putLong(lastCell).putInt(frontierEvent);
+        mileage.save(out);
+        return out.array();
     }
 
     /**
@@ -135,9 +140,10 @@ public final class DeviceState {
             return state;
         }
         boolean current = saved.length == SAVED_LENGTH && saved[0] == FORMAT_VERSION;
+        boolean beforeMileage = saved.length == SAVED_LENGTH_V4 && saved[0] == 4;
         boolean beforeCells = saved.length == SAVED_LENGTH_V3 && saved[0] == 3;
         boolean beforeTrails = saved.length == SAVED_LENGTH_V2 && saved[0] == 2;
-        if (!current && !beforeCells && !beforeTrails) {
+        if (!current && !beforeMileage && !beforeCells && !beforeTrails) {
             throw new IllegalArgumentException("unknown device state format: version " + saved[0]
                     + ", " + saved.length + " bytes");
         }
@@ -163,11 +169,18 @@ public final class DeviceState {
             state.zoneTrailLatitude = in.getInt();
             state.zoneTrailLongitude = in.getInt();
         }
-        if (current) {
+        if (current || beforeMileage) {
             // Version 3 had no last cell: the next coarsened record takes the cell it lies in. Nor the frontier's
             // event ID: a record in the frontier's millisecond is then late, as it was.
             state.lastCell = in.getLong();
             state.frontierEvent = in.getInt();
+        }
+        if (current) {
+            state.mileage.restore(in);
+        } else if (state.lastFixInZone || state.zoneTrailMetres > 0) {
+            // Earlier versions kept no mileage offsets: a vehicle hidden by a zone now counts its mileage afresh
+            // from its next visible record, so that the way from there is not measured.
+            state.mileage.hidden();
         }
         return state;
     }
@@ -196,6 +209,7 @@ public final class DeviceState {
         zoneTrailLongitude = other.zoneTrailLongitude;
         lastCell = other.lastCell;
         frontierEvent = other.frontierEvent;
+        mileage.copyFrom(other.mileage);
     }
 
     /** Driving: neither ignition nor movement is known to be off, and at least one is known to be on. */

@@ -12,7 +12,8 @@ import dev.telemask.codec.AvlBatch;
  *   that locates it (cell, area code, operator, Wi-Fi/BLE scans, any variable-length element), and no
  *   location-revealing event ID. With {@code "privateRecords": "drop"} it is not stored at all.</li>
  *   <li>A record in a privacy zone's hidden disc, or on its trail after leaving it ({@link HiddenDisc}), is
- *   masked the same way, loses its mileage too, and is not stored, without making its trip private.</li>
+ *   masked the same way, loses its mileage too, and is not stored, without making its trip private. Every mileage
+ *   element published after it leaves out the metres driven while hidden ({@link VisibleMileage}).</li>
  *   <li>A record without a fix follows the last fix, because devices repeat their last position: private when that
  *   fix was private (the end of a private trip in a garage, a business trip leaving it), hidden when a zone hid
  *   it.</li>
@@ -55,6 +56,11 @@ public final class PolicyEngine {
                     state.lastFixInZone = true;
                 }
             }
+        }
+        if (inZone && !recordPrivate) {
+            state.mileage.hidden();
+        } else {
+            state.mileage.publish(batch, r);
         }
         Treatment treatment;
         if (recordPrivate || inZone) {
@@ -138,6 +144,14 @@ public final class PolicyEngine {
         }
     }
 
+    private static void removeDistance(AvlBatch batch, int r) {
+        for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
+            if (TeltonikaIo.DISTANCE.contains(batch.ioId(e))) {
+                batch.removeIo(e);
+            }
+        }
+    }
+
     /** A zone record loses its mileage: the metres driven from home to the first visible point measure the way. */
     private static void removeMileage(AvlBatch batch, int r) {
         for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
@@ -154,12 +168,18 @@ public final class PolicyEngine {
      * without its place in the track. Under coarsening its mileage is rounded down to whole cells like its
      * neighbours'.
      */
-    public static Treatment maskLate(CompiledPolicy policy, Consent consent, AvlBatch batch, int r) {
+    public static Treatment maskLate(CompiledPolicy policy, Consent consent, DeviceState state, AvlBatch batch,
+                                     int r) {
         batch.clearLocation(r);
         filterIo(policy, consent, batch, r, true);
         if (policy.zones.length > 0) {
             removeMileage(batch, r);
             return Treatment.ZONE;
+        }
+        if (state.mileage.shifted()) {
+            // Zones hid some of the device's driving before: its raw mileage beside the published one would tell
+            // how much.
+            removeDistance(batch, r);
         }
         if (policy.grid != null) {
             // Between coarsened records of its trip an exact odometer would place it inside their cells.

@@ -1,0 +1,142 @@
+package dev.telemask.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacks on the mileage around a privacy zone: a reader of business trips to and from a home zone sees where the
+ * track ends before home and starts again after it; the odometers published there must not measure the way between.
+ */
+class ZoneMileageTest {
+    static final byte[] KEY = "zone-mileage-key".getBytes(StandardCharsets.UTF_8);
+    static final double HOME_LAT = 52.52;
+    static final double HOME_LON = 13.40;
+    static final double EAST = Math.PI / 2;
+    static final PrivacyZone HOME = new PrivacyZone("home", HOME_LAT, HOME_LON, 300);
+    static final CompiledPolicy POLICY = CompiledPolicy.compile(
+            Policy.noOp().withZones(List.of(HOME)).withTiming(Ledgers.CONTINUOUS), KEY);
+
+    long time = 1_750_000_000_000L;
+    long odometer = 5_000_000;
+    long tripOdometer;
+    double lastAlong = Double.NaN;
+
+    /** A record on the straight road leading east from home, {@code along} metres out; odometers count the road. */
+    void at(AvlBatch batch, double along, int ignition) {
+        if (!Double.isNaN(lastAlong)) {
+            long driven = Math.round(Math.abs(along - lastAlong));
+            odometer += driven;
+            tripOdometer += driven;
+        }
+        lastAlong = along;
+        double[] p = Haversine.destination(HOME_LAT, HOME_LON, EAST, along);
+        batch.addRecord(time, 1, Drive.e7(p[1]), Drive.e7(p[0]), 40, 90, 9, ignition == 1 ? 50 : 0, 0,
+                AvlBatch.NO_GENERATION);
+        batch.addIo(TeltonikaIo.IGNITION, 1, ignition);
+        batch.addIo(TeltonikaIo.MOVEMENT, 1, ignition);
+        batch.addIo(TeltonikaIo.TOTAL_ODOMETER, 4, odometer);
+        batch.addIo(TeltonikaIo.TRIP_ODOMETER, 4, tripOdometer);
+        time += 2_000;
+    }
+
+    /** Home from 8 km out, parked overnight, out the same road the next morning (the trip odometer restarts). */
+    AvlBatch dayAndNight() {
+        AvlBatch drive = new AvlBatch();
+        for (double along = 8000; along >= 0; along -= 25) {
+            at(drive, along, 1);
+        }
+        for (int i = 0; i < 30; i++) {
+            at(drive, 0, 0);
+            time += 30 * 60_000L;
+        }
+        tripOdometer = 0;
+        for (double along = 0; along <= 8000; along += 25) {
+            at(drive, along, 1);
+        }
+        return drive;
+    }
+
+    /** The stored exact records' {time, total odometer, trip odometer, metres east of home}. */
+    static List<long[]> visible(AvlBatch stored, Treatments out) {
+        List<long[]> rows = new ArrayList<>();
+        for (int r = 0; r < out.size(); r++) {
+            if (out.get(r) == Treatment.EXACT) {
+                double east = Haversine.metres(HOME_LAT, HOME_LON, HOME_LAT, stored.longitude(r) / 1e7);
+                rows.add(new long[] {stored.timestamp(r), stored.ioValue(stored.findIo(r, TeltonikaIo.TOTAL_ODOMETER)),
+                        stored.ioValue(stored.findIo(r, TeltonikaIo.TRIP_ODOMETER)), Math.round(east)});
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void theOdometersAroundAZoneHiddenStopDoNotMeasureTheWayHome() {
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, dayAndNight(), out);
+        List<long[]> rows = visible(stored, out);
+        int firstOut = 1;
+        while (rows.get(firstOut)[0] - rows.get(firstOut - 1)[0] < 60_000) {
+            firstOut++;
+        }
+        long[] lastIn = rows.get(firstOut - 1);
+        long[] out1 = rows.get(firstOut);
+        assertTrue(lastIn[3] > HOME.radiusMetres() && out1[3] > HOME.radiusMetres(), "both ends are past the zone");
+        // Unshifted, the difference would be the way in plus the way out: home on the road, to the metre.
+        assertEquals(lastIn[1], out1[1], "the total odometer continues across the hidden stretch");
+        assertEquals(0, out1[2], "the morning's trip odometer starts at the first visible point, not at home");
+        // Within the visible parts the mileage log is exact: metres driven between visible records.
+        for (int i = 1; i < rows.size(); i++) {
+            if (i != firstOut) {
+                assertEquals(Math.abs(rows.get(i)[3] - rows.get(i - 1)[3]), rows.get(i)[1] - rows.get(i - 1)[1], 2,
+                        "visible metres between records " + (i - 1) + " and " + i);
+            }
+        }
+    }
+
+    @Test
+    void aReconnectInsideTheZoneContinuesTheSameMileage() {
+        AvlBatch drive = dayAndNight();
+        Treatments whole = new Treatments();
+        List<long[]> expected = visible(Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, drive, whole),
+                whole);
+        // The same records in two frames, the device reconnecting (its state saved and restored) while parked.
+        int split = 0;
+        while (drive.ioValue(drive.findIo(split, TeltonikaIo.IGNITION)) != 0) {
+            split++;
+        }
+        split += 10;
+        AvlBatch first = new AvlBatch();
+        AvlBatch second = new AvlBatch();
+        for (int r = 0; r < drive.size(); r++) {
+            (r < split ? first : second).appendRecord(drive, r);
+        }
+        DeviceLedger ledger = new DeviceLedger();
+        Treatments out = new Treatments();
+        List<long[]> rows = new ArrayList<>(visible(Ledgers.feed(ledger, POLICY, Consent.ALL, false, first, out), out));
+        DeviceLedger restored = new DeviceLedger();
+        restored.restore(ledger.savedState(), null);
+        rows.addAll(visible(Ledgers.feed(restored, POLICY, Consent.ALL, false, second, out), out));
+        assertEquals(expected.size(), rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals(java.util.Arrays.toString(expected.get(i)), java.util.Arrays.toString(rows.get(i)));
+        }
+    }
+
+    @Test
+    void aStateSavedBeforeMileageOffsetsWhileHiddenCountsAfreshFromTheNextVisibleRecord() {
+        DeviceState state = new DeviceState();
+        state.lastFixInZone = true;
+        byte[] v4 = java.util.Arrays.copyOf(state.save(), DeviceState.SAVED_LENGTH_V4);
+        v4[0] = 4;
+        AvlBatch batch = new AvlBatch();
+        at(batch, 0, 1);
+        DeviceState.restore(v4).mileage.publish(batch, 0);
+        assertEquals(0, batch.ioValue(batch.findIo(0, TeltonikaIo.TOTAL_ODOMETER)));
+    }
+}
