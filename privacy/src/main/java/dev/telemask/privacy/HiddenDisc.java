@@ -12,20 +12,29 @@ import java.security.NoSuchAlgorithmException;
  *
  * <p>Why this shape, measured by {@code ./telemask bench zone-attack}: trips leaving a zone in all directions make
  * their first visible points surround the hidden centre; the centroid of those points lands about half the offset
- * from home toward the hidden centre, so the offset is more than two zone radii; a circle fit lands on the hidden
+ * from home toward the hidden centre, so the offset is at least three zone radii; a circle fit lands on the hidden
  * centre, further still. The trail takes the first visible point past the turns a trip makes near home, so the
  * direction of travel there no longer points back at home. Why not "radius plus a random margin per trip": fresh
- * randomness averages away over many trips. Everything here comes from a keyed hash of the zone instead: the same
- * zone hides the same region on every gateway instance and after every restart, and without the key nobody can
- * compute it.
+ * randomness averages away over many trips. Everything here comes from a keyed hash instead: the same zone hides
+ * the same region on every gateway instance and after every restart, and without the key nobody can compute it.
+ *
+ * <p>Why the disc does not follow the zone's exact centre and radius: a disc fitted to its outline would then tell
+ * how far home lies from the disc's centre, and every resize or nudge of the zone would give an independent disc,
+ * whose outlines intersect at home. So the disc is drawn for a <em>class</em> of zones: the radius rounded up to a
+ * step of a factor of the square root of two ({@link #radiusClass}), and the zone's centre to a cell of a keyed grid
+ * of that size. Every zone of the class whose centre lies in the cell hides the same disc, which holds all of them
+ * with the margin; its outline tells nothing of where in the cell home lies, and its radius is the same for the
+ * whole class, so it does not tell how far from its centre the cell lies either.
  */
 public final class HiddenDisc {
-    /** Shortest offset of the hidden centre, in zone radii: a centroid lands about half of it from home. */
-    static final double MIN_OFFSET_RADII = 3.0;
+    /** Shortest offset of the hidden centre from the anchor cell's centre, in class radii. */
+    static final double MIN_OFFSET_RADII = 3.75;
     static final double OFFSET_SPREAD_RADII = 1.0;
-    /** How far the hidden disc reaches beyond the far side of the zone, in zone radii. */
+    /** How far a zone's centre may lie from its anchor cell's centre, in class radii (half a cell's diagonal, and some). */
+    static final double ANCHOR_REACH_RADII = 0.75;
+    /** How far the hidden disc reaches beyond the far side of the zone, in class radii. */
     static final double MARGIN_RADII = 1.5;
-    /** The trail after leaving the disc, in zone radii, plus {@link #MIN_TRAIL_METRES}. */
+    /** The trail after leaving the disc, in class radii, plus {@link #MIN_TRAIL_METRES}. */
     static final double MIN_TRAIL_RADII = 1.0;
     static final double TRAIL_SPREAD_RADII = 1.0;
     /** A trail never shorter than a few city blocks, whatever the radius: turns near home must stay hidden. */
@@ -54,7 +63,8 @@ public final class HiddenDisc {
 
     /**
      * What any zone of {@code radiusMetres} hides, in ranges that follow from the radius alone (nothing keyed): the
-     * fleet may be told this about a zone without learning anything about where it is.
+     * fleet may be told this about a zone without learning anything about where it is. The offset is the distance
+     * from the zone's centre to the hidden disc's.
      */
     public record Extent(double discRadiusMinMetres, double discRadiusMaxMetres, double offsetMinMetres,
                          double offsetMaxMetres, double trailMinMetres, double trailMaxMetres) {
@@ -62,39 +72,68 @@ public final class HiddenDisc {
 
     /** The {@link Extent} of a zone of {@code radiusMetres}. */
     public static Extent extentOf(int radiusMetres) {
-        double r = radiusMetres;
-        double offsetMin = r * MIN_OFFSET_RADII;
-        double offsetMax = r * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII);
-        return new Extent(offsetMin + r * (1 + MARGIN_RADII), offsetMax + r * (1 + MARGIN_RADII), offsetMin,
-                offsetMax, MIN_TRAIL_METRES + r * MIN_TRAIL_RADII,
-                MIN_TRAIL_METRES + r * (MIN_TRAIL_RADII + TRAIL_SPREAD_RADII));
+        int c = radiusClass(radiusMetres);
+        return new Extent(discRadius(c), discRadius(c), c * (MIN_OFFSET_RADII - ANCHOR_REACH_RADII),
+                c * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII + ANCHOR_REACH_RADII),
+                MIN_TRAIL_METRES + c * MIN_TRAIL_RADII, MIN_TRAIL_METRES + c * (MIN_TRAIL_RADII + TRAIL_SPREAD_RADII));
+    }
+
+    /**
+     * The hidden disc's radius for class radius {@code c}: the same for every disc of the class, so that its outline
+     * does not tell how far the disc's centre was moved (that would put home on a circle around it). It holds the
+     * zone with the margin at the largest offset.
+     */
+    private static double discRadius(int c) {
+        return c * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII + ANCHOR_REACH_RADII + 1 + MARGIN_RADII);
+    }
+
+    /**
+     * The radius a zone's disc is drawn for: the smallest of 50 m times a power of the square root of two that is
+     * at least {@code radiusMetres} (50, 71, 100, 142, 200, 283, 400, 566, ...), at most 5,000 m.
+     */
+    static int radiusClass(int radiusMetres) {
+        for (int k = 0; ; k++) {
+            int step = (int) Math.ceil(PrivacyZone.MIN_RADIUS_METRES * StrictMath.pow(2, k / 2.0) - 1e-9);
+            if (step >= radiusMetres || step >= PrivacyZone.MAX_RADIUS_METRES) {
+                return Math.max(step >= PrivacyZone.MAX_RADIUS_METRES ? PrivacyZone.MAX_RADIUS_METRES : step,
+                        radiusMetres);
+            }
+        }
     }
 
     /** The hidden disc of {@code zone} under {@code key} (the gateway's secret). */
     public static HiddenDisc of(PrivacyZone zone, byte[] key) {
-        byte[] hash = keyedHash(zone, key);
-        ByteBuffer bits = ByteBuffer.wrap(hash);
+        int c = radiusClass(zone.radiusMetres());
+        // The anchor cell: a square grid of the class's size, in metres north and east, shifted by a keyed offset.
+        ByteBuffer gridBits = ByteBuffer.wrap(keyedHash(key, c, 0, 0, false));
+        double shiftNorth = c * ((gridBits.getLong() >>> 11) * 0x1.0p-53);
+        double shiftEast = c * ((gridBits.getLong() >>> 11) * 0x1.0p-53);
+        long row = (long) Math.floor((zone.latitude() * GeoGrid.METRES_PER_DEGREE + shiftNorth) / c);
+        double anchorLatitude = ((row + 0.5) * c - shiftNorth) / GeoGrid.METRES_PER_DEGREE;
+        double metresPerDegreeEast = GeoGrid.METRES_PER_DEGREE * StrictMath.cos(Math.toRadians(anchorLatitude));
+        long column = (long) Math.floor((zone.longitude() * metresPerDegreeEast + shiftEast) / c);
+        double anchorLongitude = ((column + 0.5) * c - shiftEast) / metresPerDegreeEast;
+
+        ByteBuffer bits = ByteBuffer.wrap(keyedHash(key, c, row, column, true));
         double u1 = (bits.getLong() >>> 11) * 0x1.0p-53;
         double u2 = (bits.getLong() >>> 11) * 0x1.0p-53;
         double u3 = (bits.getLong() >>> 11) * 0x1.0p-53;
-        double r = zone.radiusMetres();
         double bearing = 2 * Math.PI * u1;
-        double offset = r * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII * u2);
-        double lat = zone.latitude() + offset * StrictMath.cos(bearing) / GeoGrid.METRES_PER_DEGREE;
-        double lon = zone.longitude() + offset * StrictMath.sin(bearing)
-                / (GeoGrid.METRES_PER_DEGREE * StrictMath.cos(Math.toRadians(zone.latitude())));
-        double trail = MIN_TRAIL_METRES + r * (MIN_TRAIL_RADII + TRAIL_SPREAD_RADII * u3);
-        return new HiddenDisc(lat, lon, offset + r * (1 + MARGIN_RADII), trail);
+        double offset = c * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII * u2);
+        double lat = anchorLatitude + offset * StrictMath.cos(bearing) / GeoGrid.METRES_PER_DEGREE;
+        double lon = anchorLongitude + offset * StrictMath.sin(bearing) / metresPerDegreeEast;
+        double trail = MIN_TRAIL_METRES + c * (MIN_TRAIL_RADII + TRAIL_SPREAD_RADII * u3);
+        return new HiddenDisc(lat, lon, discRadius(c), trail);
     }
 
-    private static byte[] keyedHash(PrivacyZone zone, byte[] key) {
+    private static byte[] keyedHash(byte[] key, int radiusClass, long row, long column, boolean disc) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update("telemask-privacy-zone-v2".getBytes(StandardCharsets.US_ASCII));
+            digest.update((disc ? "telemask-privacy-zone-v3-disc" : "telemask-privacy-zone-v3-grid")
+                    .getBytes(StandardCharsets.US_ASCII));
             digest.update(ByteBuffer.allocate(4).putInt(key.length).array());
             digest.update(key);
-            digest.update(ByteBuffer.allocate(20)
-                    .putDouble(zone.latitude()).putDouble(zone.longitude()).putInt(zone.radiusMetres()).array());
+            digest.update(ByteBuffer.allocate(20).putInt(radiusClass).putLong(row).putLong(column).array());
             return digest.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);

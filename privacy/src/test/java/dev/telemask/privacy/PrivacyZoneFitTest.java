@@ -198,4 +198,43 @@ class PrivacyZoneFitTest {
         }
         assertTrue(visible >= 2, "the trip becomes visible after the trail");
     }
+
+    @Test
+    void aZoneResizedWithinItsClassOrNudgedWithinItsCellHidesTheSameDisc() {
+        // Each different disc of one home is another outline to intersect: a driver resizing the zone, or the
+        // policy's minimum enlarging it, must not give the reader a new one within a class of radii.
+        Random random = new Random(11);
+        int same = 0;
+        for (int h = 0; h < 100; h++) {
+            double lat = 40 + random.nextDouble() * 20;
+            double lon = random.nextDouble() * 20;
+            byte[] key = ("resize" + h).getBytes(StandardCharsets.UTF_8);
+            HiddenDisc first = HiddenDisc.of(new PrivacyZone("home", lat, lon, 300), key);
+            HiddenDisc larger = HiddenDisc.of(new PrivacyZone("home", lat, lon, 400), key);
+            assertEquals(first.centreLatitude(), larger.centreLatitude(), "300 m and 400 m are one class");
+            assertEquals(first.centreLongitude(), larger.centreLongitude());
+            assertEquals(first.radiusMetres(), larger.radiusMetres());
+            double[] nudged = Haversine.destination(lat, lon, random.nextDouble() * 2 * Math.PI, 10);
+            HiddenDisc moved = HiddenDisc.of(new PrivacyZone("home", nudged[0], nudged[1], 350), key);
+            if (moved.centreLatitude() == first.centreLatitude() && moved.centreLongitude() == first.centreLongitude()) {
+                same++;
+            }
+        }
+        // A 10 m nudge leaves the 400 m anchor cell for about one home in twenty.
+        assertTrue(same >= 90, "a 10 m nudge gave a new disc for " + (100 - same) + " homes of 100");
+    }
+
+    @Test
+    void aDiscsOutlineDoesNotTellHowFarItsCentreWasMoved() {
+        // With the radius following the offset, the outline would put home on a circle around the disc's centre.
+        Random random = new Random(12);
+        for (int i = 0; i < 200; i++) {
+            int radius = 50 + random.nextInt(4951);
+            HiddenDisc disc = HiddenDisc.of(new PrivacyZone("z", random.nextDouble() * 170 - 85,
+                    random.nextDouble() * 360 - 180, radius), ("outline" + i).getBytes(StandardCharsets.UTF_8));
+            HiddenDisc.Extent extent = HiddenDisc.extentOf(radius);
+            assertEquals(extent.discRadiusMinMetres(), disc.radiusMetres(), "radius " + radius);
+            assertEquals(extent.discRadiusMaxMetres(), disc.radiusMetres(), "radius " + radius);
+        }
+    }
 }
