@@ -51,9 +51,20 @@ final class PositionInserter {
             + ") FROM STDIN (FORMAT binary)";
     private static final String COPY_SEALED = "COPY " + SEALED_STAGING + " (op, " + SEALED_COLUMNS
             + ") FROM STDIN (FORMAT binary)";
-    private static final String DELETE_RESOLVED = "DELETE FROM sealed_positions s USING " + SEALED_STAGING
-            + " k WHERE k.op = " + OP_DELETE + " AND s.imei = k.imei AND s.device_time = k.device_time"
-            + " AND s.event_io = k.event_io";
+    /**
+     * Deletes the staged resolved keys' rows, one primary-key probe per staged key, whatever the statistics say. Not a
+     * join ({@code DELETE ... USING sealed_staging}): the staging table never has statistics, and the sealed table's
+     * go wrong under its churn. Its rows live seconds and new ones are appended at its end, so a VACUUM, which scans
+     * only the pages there were when it started, can find no live row at all and leave reltuples 0 (one row, to the
+     * planner) until the next ANALYZE; a join planned then runs a nested loop over every sealed row that rescans the
+     * staging table for each, for minutes, while both writers hold their device rows' locks. With fair statistics an
+     * analyzed staging table gets a hash join over a seq scan of the whole (bloated) sealed table instead. Here each
+     * staged key's row is found by an equality on every primary-key column, which no estimate makes cheaper by a seq
+     * scan than by an index probe (a seq scan is costed by the table's real size), then deleted by its tid.
+     */
+    private static final String DELETE_RESOLVED = "DELETE FROM sealed_positions WHERE ctid = ANY (ARRAY("
+            + "SELECT (SELECT s.ctid FROM sealed_positions s WHERE s.imei = k.imei AND s.device_time = k.device_time"
+            + " AND s.event_io = k.event_io) FROM " + SEALED_STAGING + " k WHERE k.op = " + OP_DELETE + "))";
     private static final String INSERT_SEALED = "INSERT INTO sealed_positions (" + SEALED_COLUMNS + ") SELECT "
             + SEALED_COLUMNS + " FROM " + SEALED_STAGING + " WHERE op = " + OP_INSERT + " ON CONFLICT DO NOTHING";
     /** One notice of {@link PositionNotices}, its transaction committing without waiting for the WAL flush. */
