@@ -18,22 +18,22 @@ import java.security.NoSuchAlgorithmException;
  * randomness averages away over many trips. Everything here comes from a keyed hash instead: the same zone hides
  * the same region on every gateway instance and after every restart, and without the key nobody can compute it.
  *
- * <p>Why the disc does not follow the zone's exact centre and radius: a disc fitted to its outline would then tell
- * how far home lies from the disc's centre, and every resize or nudge of the zone would give an independent disc,
- * whose outlines intersect at home. So the disc is drawn for a <em>class</em> of zones: the radius rounded up to a
- * step of a factor of the square root of two ({@link #radiusClass}), and the zone's centre to a cell of a keyed grid
- * of that size. Every zone of the class whose centre lies in the cell hides the same disc, which holds all of them
- * with the margin; its outline tells nothing of where in the cell home lies, and its radius is the same for the
- * whole class, so it does not tell how far from its centre the cell lies either.
+ * <p>Why the draw does not follow the zone's exact centre and radius: every resize or nudge of the zone would give
+ * an independent disc, and the outlines of several discs of one home intersect at it. So bearing, offset, trail and
+ * slack are drawn for a <em>class</em> of zones: the radius rounded up to a step of a factor of the square root of two
+ * ({@link #radiusClass}, c), and the zone's centre to a cell of a keyed c-sized grid. A zone resized within its class
+ * or moved within its cell keeps the same vector from its centre to the disc's, so its new outline tells nothing the
+ * old one did not. And the radius has a keyed slack of up to c, so that an outline puts home in a ring a class radius
+ * wide around the disc's centre, not on a circle.
  */
 public final class HiddenDisc {
-    /** Shortest offset of the hidden centre from the anchor cell's centre, in class radii. */
-    static final double MIN_OFFSET_RADII = 3.75;
+    /** Shortest offset of the hidden centre from the zone's, in class radii: a centroid lands about half of it from home. */
+    static final double MIN_OFFSET_RADII = 3.0;
     static final double OFFSET_SPREAD_RADII = 1.0;
-    /** How far a zone's centre may lie from its anchor cell's centre, in class radii (half a cell's diagonal, and some). */
-    static final double ANCHOR_REACH_RADII = 0.75;
-    /** How far the hidden disc reaches beyond the far side of the zone, in class radii. */
+    /** How far the hidden disc reaches beyond the far side of the zone, in zone radii, at least. */
     static final double MARGIN_RADII = 1.5;
+    /** Up to how much further, in class radii (keyed): the outline does not tell the offset exactly. */
+    static final double SLACK_RADII = 1.0;
     /** The trail after leaving the disc, in class radii, plus {@link #MIN_TRAIL_METRES}. */
     static final double MIN_TRAIL_RADII = 1.0;
     static final double TRAIL_SPREAD_RADII = 1.0;
@@ -73,18 +73,11 @@ public final class HiddenDisc {
     /** The {@link Extent} of a zone of {@code radiusMetres}. */
     public static Extent extentOf(int radiusMetres) {
         int c = radiusClass(radiusMetres);
-        return new Extent(discRadius(c), discRadius(c), c * (MIN_OFFSET_RADII - ANCHOR_REACH_RADII),
-                c * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII + ANCHOR_REACH_RADII),
+        double r = radiusMetres;
+        return new Extent(c * MIN_OFFSET_RADII + r * (1 + MARGIN_RADII),
+                c * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII + SLACK_RADII) + r * (1 + MARGIN_RADII),
+                c * MIN_OFFSET_RADII, c * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII),
                 MIN_TRAIL_METRES + c * MIN_TRAIL_RADII, MIN_TRAIL_METRES + c * (MIN_TRAIL_RADII + TRAIL_SPREAD_RADII));
-    }
-
-    /**
-     * The hidden disc's radius for class radius {@code c}: the same for every disc of the class, so that its outline
-     * does not tell how far the disc's centre was moved (that would put home on a circle around it). It holds the
-     * zone with the margin at the largest offset.
-     */
-    private static double discRadius(int c) {
-        return c * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII + ANCHOR_REACH_RADII + 1 + MARGIN_RADII);
     }
 
     /**
@@ -103,27 +96,30 @@ public final class HiddenDisc {
 
     /** The hidden disc of {@code zone} under {@code key} (the gateway's secret). */
     public static HiddenDisc of(PrivacyZone zone, byte[] key) {
-        int c = radiusClass(zone.radiusMetres());
-        // The anchor cell: a square grid of the class's size, in metres north and east, shifted by a keyed offset.
+        int c = radiusClass(zone.drawnForMetres());
+        // The cell that keys the draw: a square grid of the class's size, in metres north and east, shifted by a keyed
+        // offset.
         ByteBuffer gridBits = ByteBuffer.wrap(keyedHash(key, c, 0, 0, false));
         double shiftNorth = c * ((gridBits.getLong() >>> 11) * 0x1.0p-53);
         double shiftEast = c * ((gridBits.getLong() >>> 11) * 0x1.0p-53);
         long row = (long) Math.floor((zone.latitude() * GeoGrid.METRES_PER_DEGREE + shiftNorth) / c);
-        double anchorLatitude = ((row + 0.5) * c - shiftNorth) / GeoGrid.METRES_PER_DEGREE;
-        double metresPerDegreeEast = GeoGrid.METRES_PER_DEGREE * StrictMath.cos(Math.toRadians(anchorLatitude));
+        double rowLatitude = ((row + 0.5) * c - shiftNorth) / GeoGrid.METRES_PER_DEGREE;
+        double metresPerDegreeEast = GeoGrid.METRES_PER_DEGREE * StrictMath.cos(Math.toRadians(rowLatitude));
         long column = (long) Math.floor((zone.longitude() * metresPerDegreeEast + shiftEast) / c);
-        double anchorLongitude = ((column + 0.5) * c - shiftEast) / metresPerDegreeEast;
 
         ByteBuffer bits = ByteBuffer.wrap(keyedHash(key, c, row, column, true));
         double u1 = (bits.getLong() >>> 11) * 0x1.0p-53;
         double u2 = (bits.getLong() >>> 11) * 0x1.0p-53;
         double u3 = (bits.getLong() >>> 11) * 0x1.0p-53;
+        double u4 = (bits.getLong() >>> 11) * 0x1.0p-53;
         double bearing = 2 * Math.PI * u1;
         double offset = c * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII * u2);
-        double lat = anchorLatitude + offset * StrictMath.cos(bearing) / GeoGrid.METRES_PER_DEGREE;
-        double lon = anchorLongitude + offset * StrictMath.sin(bearing) / metresPerDegreeEast;
+        double lat = zone.latitude() + offset * StrictMath.cos(bearing) / GeoGrid.METRES_PER_DEGREE;
+        double lon = zone.longitude() + offset * StrictMath.sin(bearing)
+                / (GeoGrid.METRES_PER_DEGREE * StrictMath.cos(Math.toRadians(zone.latitude())));
         double trail = MIN_TRAIL_METRES + c * (MIN_TRAIL_RADII + TRAIL_SPREAD_RADII * u3);
-        return new HiddenDisc(lat, lon, discRadius(c), trail);
+        double radius = offset + zone.radiusMetres() * (1 + MARGIN_RADII) + c * SLACK_RADII * u4;
+        return new HiddenDisc(lat, lon, radius, trail);
     }
 
     private static byte[] keyedHash(byte[] key, int radiusClass, long row, long column, boolean disc) {

@@ -90,6 +90,7 @@ public final class ZoneAttack {
                         r.deadReckoning().length);
             }
         }
+        ZoneResizeAttack.print(out, homes, seed);
     }
 
     private static void line(PrintStream out, String name, double[] misses, int radius) {

@@ -187,7 +187,10 @@ final class DeviceContexts implements DeviceLookup {
         return zones.open(storedDocument);
     }
 
-    /** The policy with the driver's zones added, each at least the policy's smallest driver zone radius. */
+    /**
+     * The policy with the driver's zones added, each at least the policy's smallest driver zone radius, its hidden
+     * disc drawn for the radius the driver set.
+     */
     private Policy withOwnZones(Policy policy, List<DeviceZone> own) {
         if (zones == null) {
             throw new SealedRecordException("this gateway was started without the seal key");
@@ -197,7 +200,9 @@ final class DeviceContexts implements DeviceLookup {
             SealedZones.Centre centre = zones.openCentre(zone.id(), zone.sealedCentre());
             int radius = Math.min(PrivacyZone.MAX_RADIUS_METRES,
                     Math.max(zone.radiusMetres(), policy.driverZoneMinRadiusMetres()));
-            all.add(new PrivacyZone(zone.name(), centre.latitude(), centre.longitude(), radius));
+            // Drawn for the driver's own radius: an admin raising the minimum step by step must not draw new discs.
+            all.add(new PrivacyZone(zone.name(), centre.latitude(), centre.longitude(), radius,
+                    Math.min(radius, zone.radiusMetres())));
         }
         return policy.withZones(all);
     }
