@@ -17,17 +17,20 @@ final class DeviceRowUpdate {
     /**
      * GREATEST: a late batch from a slow writer thread never moves the last-seen time back (a null, no last-seen
      * time to record, leaves it). A null state leaves the saved one and its time. Event states only for devices
-     * that have a row.
+     * that have a row. The states' times to the minute, like the last-seen time's once a minute: a state is saved
+     * with every frame, records a zone hides included, and its exact time would tell when those arrived.
      */
     static final String SAVE = "WITH v AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[])"
             + " AS v (imei, seen, state, event_state)),"
-            + " e AS (INSERT INTO device_event_state (imei, state) SELECT d.imei, v.event_state FROM v"
+            + " e AS (INSERT INTO device_event_state (imei, state, updated_at)"
+            + " SELECT d.imei, v.event_state, date_trunc('minute', now()) FROM v"
             + " JOIN devices d ON d.imei = v.imei WHERE v.event_state IS NOT NULL"
-            + " ON CONFLICT (imei) DO UPDATE SET state = EXCLUDED.state, updated_at = now())"
+            + " ON CONFLICT (imei) DO UPDATE SET state = EXCLUDED.state, updated_at = date_trunc('minute', now()))"
             + " UPDATE devices d SET"
             + " last_seen_at = GREATEST(d.last_seen_at, timestamptz 'epoch' + v.seen * interval '1 millisecond'),"
             + " privacy_state = COALESCE(v.state, d.privacy_state),"
-            + " privacy_state_updated_at = CASE WHEN v.state IS NULL THEN d.privacy_state_updated_at ELSE now() END"
+            + " privacy_state_updated_at = CASE WHEN v.state IS NULL THEN d.privacy_state_updated_at"
+            + " ELSE date_trunc('minute', now()) END"
             + " FROM v WHERE d.imei = v.imei AND (v.seen IS NOT NULL OR v.state IS NOT NULL)";
 
     private DeviceRowUpdate() {
