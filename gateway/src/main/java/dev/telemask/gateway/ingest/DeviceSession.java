@@ -385,13 +385,16 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         privacy.restore(device);
         boolean frame = !framelessInFlight;
         framelessInFlight = false;
-        if (device.restricted()) {
-            if (frame) {
-                services.metrics().restricted(frameRecords);
-                acknowledge();
+        if (frame && device.restricted()) {
+            services.metrics().restricted(frameRecords);
+            acknowledge();
+            if (privacy.nextDeadlineMillis(device) == Long.MAX_VALUE) {
+                processPending(); // nothing waits
+                return;
             }
-            processPending();
-            return;
+            // Its records are dropped; what waited sealed when the device was restricted is still decided by the
+            // clock below, private (DevicePrivacy.mask): the ledger, restored, knows its next deadline only then.
+            frame = false;
         }
         if (!privacy.mask(device, frame ? privacy.lastFrame() : null, positions, services.clock().getAsLong(),
                 services.metrics())) {
