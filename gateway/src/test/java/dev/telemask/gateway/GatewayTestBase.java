@@ -7,6 +7,8 @@ import dev.telemask.gateway.config.ConfigLoader;
 import dev.telemask.gateway.config.GatewayConfig;
 import dev.telemask.simulator.DeviceClient;
 import dev.telemask.storage.IoElementsFormat;
+import dev.telemask.storage.RecordSealer;
+import dev.telemask.storage.SealingKeys;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -91,6 +93,21 @@ public abstract class GatewayTestBase {
     protected final Path embeddedDataDirectory() {
         return Path.of(System.getProperty("telemask.test.dir", "target"), "gateway-it",
                 getClass().getSimpleName() + "-" + ProcessHandle.current().pid());
+    }
+
+    /**
+     * The device's saved privacy state as whoever holds the seal key (every gateway host) opens it from a dump; null
+     * when none is saved.
+     */
+    protected final byte[] openedPrivacyState(long imei) throws Exception {
+        byte[] stored;
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT privacy_state FROM devices WHERE imei = " + imei)) {
+            rs.next();
+            stored = rs.getBytes(1);
+        }
+        SealingKeys keys = Gateway.sealingKeys(ConfigLoader.load(null, Map.of(), gatewaySettings));
+        return new RecordSealer(keys).openDeviceState(imei, stored);
     }
 
     @AfterAll

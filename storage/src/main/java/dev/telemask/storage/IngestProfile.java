@@ -14,9 +14,9 @@ package dev.telemask.storage;
  *                        batch only when it was masked under the version still current
  * @param policyDocument  as stored: zone centres sealed ({@link SealedZones#open} opens them)
  * @param ownZones        the driver's own zones, on top of the policy's, centres sealed
- * @param rulesChangedAtMillis when its policy, policy version, fleet or own zones last changed (the database's clock,
- *                        epoch millis), 0 when never: records received before it and still waiting are decided
- *                        private
+ * @param rulesChangedAtMillis when its policy, policy version, fleet or own zones last changed or it was last
+ *                        restricted (the database's clock, epoch millis), 0 when never: records received before it
+ *                        and still waiting are decided private
  */
 public record IngestProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
                             String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,

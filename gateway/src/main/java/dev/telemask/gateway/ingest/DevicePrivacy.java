@@ -75,12 +75,22 @@ final class DevicePrivacy {
     /**
      * Masks {@code frame} (null: nothing arrived, the clock alone moved on) under the device's policy and points
      * {@code positions} at what to store. Returns false when there is nothing to write at all. Counts treatments.
+     *
+     * <p>Of a restricted device only the records that waited sealed when it was restricted are decided here, every
+     * one private: they were received before the restriction returned, and nothing of the device may be published
+     * or forwarded after it. Every clock-driven decision (TCP, UDP, a closed session's) passes here, so none needs
+     * its own check. Its frames never get here: the callers acknowledge them and drop them.
      */
     boolean mask(DeviceContext device, AvlBatch frame, PositionBatch positions, long receivedAtMillis,
                  IngestMetrics metrics) {
         long until = device.profile().privateUntilMillis();
         boolean manualPrivate = until != 0 && receivedAtMillis < until;
-        ledger.apply(device.policy(), device.consent(), manualPrivate, device.profile().rulesChangedAtMillis(), frame,
+        boolean restricted = device.restricted();
+        // The restriction is also a change of rules in the database (rules_changed_at, read on every instance and
+        // after every reconnect, so it holds once lifted too); "changed after every waiting record" covers a gateway
+        // clock ahead of the database's, whose receive times could fall after that time.
+        long rulesChangedAt = restricted ? Long.MAX_VALUE : device.profile().rulesChangedAtMillis();
+        ledger.apply(device.policy(), device.consent(), manualPrivate, rulesChangedAt, restricted ? null : frame,
                 receivedAtMillis, limits.oldestMillis(receivedAtMillis),
                 receivedAtMillis + limits.maxFutureSkew().toMillis(), limits.sealedExpiry().toMillis());
         AvlBatch out = ledger.output();

@@ -64,7 +64,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
 
     /** Whether the batch in flight came from the clock, not a frame: it gets no acknowledgement. */
     private boolean framelessInFlight;
-    private boolean deadlineScheduled;
+    private final ClockDeadline deadline = new ClockDeadline();
 
     DeviceSession(IngestServices services) {
         this.services = services;
@@ -148,20 +148,16 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
 
     /** Waiting records may be decided by the clock alone (anchor delay, expiry): look again then. */
     private void scheduleDeadline() {
-        if (closed || device == null || deadlineScheduled) {
+        if (closed || device == null) {
             return;
         }
-        long deadline = privacy.nextDeadlineMillis(device);
-        if (deadline == Long.MAX_VALUE) {
-            return;
-        }
-        deadlineScheduled = true;
-        long delay = Math.max(MIN_CLOCK_WAIT_MILLIS, deadline - services.clock().getAsLong() + 1);
-        ctx.executor().schedule(this::deadlineReached, delay, TimeUnit.MILLISECONDS);
+        long next = privacy.nextDeadlineMillis(device);
+        long delay = Math.max(MIN_CLOCK_WAIT_MILLIS, next - services.clock().getAsLong() + 1);
+        deadline.schedule(ctx.executor(), next, delay, this::deadlineReached);
     }
 
     private void deadlineReached() {
-        deadlineScheduled = false;
+        deadline.fired();
         if (closed || device == null) {
             return;
         }
@@ -389,13 +385,16 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         privacy.restore(device);
         boolean frame = !framelessInFlight;
         framelessInFlight = false;
-        if (device.restricted()) {
-            if (frame) {
-                services.metrics().restricted(frameRecords);
-                acknowledge();
+        if (frame && device.restricted()) {
+            services.metrics().restricted(frameRecords);
+            acknowledge();
+            if (privacy.nextDeadlineMillis(device) == Long.MAX_VALUE) {
+                processPending(); // nothing waits
+                return;
             }
-            processPending();
-            return;
+            // Its records are dropped; what waited sealed when the device was restricted is still decided by the
+            // clock below, private (DevicePrivacy.mask): the ledger, restored, knows its next deadline only then.
+            frame = false;
         }
         if (!privacy.mask(device, frame ? privacy.lastFrame() : null, positions, services.clock().getAsLong(),
                 services.metrics())) {

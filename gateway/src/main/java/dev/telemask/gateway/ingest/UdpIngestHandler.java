@@ -39,7 +39,7 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         boolean loading;
         boolean inFlight;
         boolean stale;
-        boolean deadlineScheduled;
+        final ClockDeadline deadline = new ClockDeadline();
 
         UdpDevice(IngestLimits limits) {
             privacy = new DevicePrivacy(limits);
@@ -181,19 +181,15 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
 
     /** Waiting records may be decided by the clock alone (anchor delay, expiry): look again then. */
     private void scheduleDeadline(UdpDevice device) {
-        if (device.deadlineScheduled || device.context == null) {
+        if (device.context == null) {
             return;
         }
         long deadline = device.privacy.nextDeadlineMillis(device.context);
-        if (deadline == Long.MAX_VALUE) {
-            return;
-        }
-        device.deadlineScheduled = true;
-        long delay = Math.max(100, deadline - System.currentTimeMillis() + 1);
-        ctx.executor().schedule(() -> {
-            device.deadlineScheduled = false;
-            decideByClock(device);
-        }, delay, TimeUnit.MILLISECONDS);
+        device.deadline.schedule(ctx.executor(), deadline, Math.max(100, deadline - System.currentTimeMillis() + 1),
+                () -> {
+                    device.deadline.fired();
+                    decideByClock(device);
+                });
     }
 
     private void decideByClock(UdpDevice device) {

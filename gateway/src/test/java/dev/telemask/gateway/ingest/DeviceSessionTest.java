@@ -13,6 +13,7 @@ import dev.telemask.privacy.CompiledPolicy;
 import dev.telemask.privacy.Consent;
 import dev.telemask.privacy.DeviceLedger;
 import dev.telemask.privacy.Policy;
+import dev.telemask.privacy.Treatment;
 import dev.telemask.storage.BatchCallback;
 import dev.telemask.storage.IngestProfile;
 import dev.telemask.storage.PositionBatch;
@@ -54,13 +55,16 @@ class DeviceSessionTest {
             CommandQueue.NONE, ConnectionEvents.NONE);
 
     /** What the writer was handed, captured at the offer (the session reuses its batch). */
-    record Offered(int records, int sealed, long switchVersion) {
+    record Offered(int records, int sealed, long switchVersion, int published) {
         static Offered of(PositionBatch batch) {
             int sealed = 0;
+            int published = 0;
             for (int r = 0; r < batch.records().size(); r++) {
                 sealed += batch.isSealed(r) ? 1 : 0;
+                int treatment = batch.treatment(r);
+                published += treatment == Treatment.EXACT.code() || treatment == Treatment.COARSENED.code() ? 1 : 0;
             }
-            return new Offered(batch.records().size(), sealed, batch.switchVersion());
+            return new Offered(batch.records().size(), sealed, batch.switchVersion(), published);
         }
     }
 
@@ -296,6 +300,42 @@ class DeviceSessionTest {
         channel.runPendingTasks();
         assertEquals(1, sink.accepted.size());
         assertEquals(2, reply(channel, 4));
+    }
+
+    // ---- records waiting when the device is restricted: decided private by the clock, connected or not ---------
+
+    /** A new device's records, stored sealed: they wait for the anchor delay (5 s). */
+    private PeerChannel connectedWithRecordsWaiting() {
+        PeerChannel channel = connect();
+        send(channel, NOW - 3_600_000, 5);
+        assertEquals(5, sink.accepted.get(0).sealed(), "a new device's first records wait for the anchor delay");
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(5, reply(channel, 4));
+        return channel;
+    }
+
+    @Test
+    void recordsWaitingWhenTheDeviceIsRestrictedAreDecidedPrivateWhenTheAnchorDelayRunsOut() {
+        PeerChannel channel = connectedWithRecordsWaiting();
+        // The change feed brings the restriction to the open session before the anchor delay ends.
+        channel.pipeline().get(DeviceSession.class).update(Optional.of(device(0, true)));
+        channel.runPendingTasks();
+        advance(channel, Duration.ofSeconds(6));
+        assertEquals(2, sink.accepted.size(), "decided by the clock (deadlineReached)");
+        assertEquals(new Offered(5, 0, 0, 0), sink.accepted.get(1), "all five private, none published");
+    }
+
+    @Test
+    void recordsWaitingWhenTheDeviceIsRestrictedAreDecidedPrivateAfterItWent() {
+        PeerChannel channel = connectedWithRecordsWaiting();
+        channel.pipeline().get(DeviceSession.class).update(Optional.of(device(0, true)));
+        channel.runPendingTasks();
+        // The device hangs up. (Only the event: closing an EmbeddedChannel would cancel its timers.)
+        channel.pipeline().fireChannelInactive();
+        advance(channel, Duration.ofSeconds(6));
+        assertEquals(2, sink.accepted.size(), "decided by the session that lingers (decideAfterClose)");
+        assertEquals(new Offered(5, 0, 0, 0), sink.accepted.get(1), "all five private, none published");
     }
 
     /** A new device's first records wait sealed for the anchor delay (5 s); the clock alone then decides them. */

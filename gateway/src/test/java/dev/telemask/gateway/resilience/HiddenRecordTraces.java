@@ -1,6 +1,7 @@
 package dev.telemask.gateway.resilience;
 
 import dev.telemask.gateway.DatabaseDump;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import dev.telemask.codec.AvlBatch;
 import dev.telemask.gateway.GatewayTestBase;
 import dev.telemask.gateway.api.ApiTokens;
 import dev.telemask.gateway.api.Role;
+import dev.telemask.privacy.DeviceState;
 import dev.telemask.simulator.DeviceClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What a database dump tells of records a policy does not store at all (hidden by a privacy zone, or private under
  * {@code "privateRecords": "drop"}) or that were erased: not even their device times, in any table or column (the
- * time of the last record hidden at home would measure the way from the last visible point).
+ * time of the last record hidden at home would measure the way from the last visible point); nor, of erased records,
+ * the engine's saved state, which whoever holds the seal key opens.
  */
 public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackages {
     private static final double HOME_LATITUDE = 54.7000;
@@ -168,6 +172,63 @@ public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackage
                     "erased while sealed, stored again once decided: " + Instant.ofEpochMilli(row.deviceTimeMillis()));
         }
         assertNoTimeOf(erasedTimes, "erased while sealed");
+    }
+
+    @Test
+    void erasingTheNewestRecordsLeavesNothingOfThemInTheDevicesSavedState() throws Exception {
+        long imei = device(officePolicy);
+        String admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "dpo", null).token();
+        // A private trip (the button held): stored without a place, but the engine's state knew where it ended.
+        List<Point> day = new ArrayList<>();
+        long t = T0 + 14_400_000;
+        for (int east = 1; east <= 6; east++, t += 30_000) {
+            day.add(new Point(t, east, east < 6, true));
+        }
+        send(imei, day);
+        assertTrue(rows(imei).stream().allMatch(r -> r.latitude() == null), "the private trip is stored private");
+        assertFalse(Arrays.equals(DeviceState.unknownPast().save(), openedPrivacyState(imei)), "a state was saved");
+
+        HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei
+                + "/erase?from=2025-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", null);
+        assertEquals(200, erased.statusCode(), erased.body());
+        assertArrayEquals(DeviceState.unknownPast().save(), openedPrivacyState(imei),
+                "the saved state knows nothing of the erased records: no place, no time");
+        assertEquals(1, queryNumber("SELECT count(*) FROM devices d WHERE imei = " + imei
+                + " AND privacy_state_updated_at = (SELECT max(at) FROM audit_log WHERE action = 'erase'"
+                + " AND target = 'device:" + imei + "')"), "the state's time is the erasure's, not the records'");
+    }
+
+    @Test
+    void aSessionOpenDuringTheErasureCarriesOnFromNothingOfTheErasedRecords() throws Exception {
+        long imei = device(officePolicy);
+        String admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "dpo", null).token();
+        long t = T0 + 18_000_000;
+        List<Point> before = new ArrayList<>();
+        for (int i = 0; i < 3; i++, t += 30_000) {
+            before.add(new Point(t, 0, false, false));
+        }
+        for (int east = 1; east <= 4; east++, t += 30_000) {
+            before.add(new Point(t, east, true, false));
+        }
+        List<Point> after = new ArrayList<>();
+        for (int east = 5; east <= 8; east++, t += 30_000) {
+            after.add(new Point(t, east, true, false));
+        }
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, frame(before));
+            assertTrue(rows(imei).stream().allMatch(r -> r.latitude() != null), "a business trip, published");
+            HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei
+                    + "/erase?from=2025-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", null);
+            assertEquals(200, erased.statusCode(), erased.body());
+            // The same trip goes on over the same connection, whose engine state still holds the erased records.
+            sendAcknowledged(device, frame(after));
+        }
+        // Had the session kept (or written back) its state, these would continue a published trip and be published
+        // too; from a state that knows nothing of the past, a trip under way is private.
+        List<StoredRow> stored = rows(imei);
+        assertEquals(after.size(), stored.size(), "only the records after the erasure: " + stored);
+        assertTrue(stored.stream().allMatch(r -> r.latitude() == null),
+                "the session carried on from the erased records' state: " + stored);
     }
 
     // ---- drives -------------------------------------------------------------------------------------

@@ -1,22 +1,33 @@
 package dev.telemask.gateway.resilience;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.telemask.codec.AvlBatch;
+import dev.telemask.codec.AvlCodecId;
+import dev.telemask.codec.AvlEncoder;
 import dev.telemask.gateway.GatewayTestBase;
 import dev.telemask.gateway.api.ApiTokens;
 import dev.telemask.gateway.api.Role;
 import dev.telemask.simulator.DeviceClient;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Restriction (GDPR art. 18) forwards nothing: positions of a device that still wait in the outbox (its receiver was
- * down) when the device is restricted never reach the receiver, while another device's go out once it is back.
+ * down) when the device is restricted never reach the receiver, while another device's go out once it is back; and
+ * records that wait sealed when it is restricted are decided private, whoever decides them and when (TCP or UDP,
+ * the same connection or the next, after the restriction was lifted).
  */
 public abstract class RestrictedForwarding extends GatewayTestBase.ForOtherPackages {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +54,8 @@ public abstract class RestrictedForwarding extends GatewayTestBase.ForOtherPacka
     private final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
     private HttpServer receiver;
     private String admin;
+    /** Holds a new device's records sealed for its anchor delay: long enough to restrict it meanwhile. */
+    private long anchored;
 
     @Override
     protected Map<String, String> gatewayConfiguration() {
@@ -56,6 +71,8 @@ public abstract class RestrictedForwarding extends GatewayTestBase.ForOtherPacka
         HttpResponse<String> hook = call("POST", "/webhooks", "{\"url\": \"http://127.0.0.1:"
                 + receiver.getAddress().getPort() + "/positions\", \"kinds\": [\"position\"]}");
         assertEquals(201, hook.statusCode(), hook.body());
+        anchored = policy("anchored", "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": true,"
+                + " \"telemetry\": true}, \"privateTrips\": {\"graceWindow\": \"PT0S\", \"anchorDelay\": \"PT5S\"}}");
     }
 
     @AfterAll
@@ -105,17 +122,118 @@ public abstract class RestrictedForwarding extends GatewayTestBase.ForOtherPacka
                 + " AND state = 'pending'"), "deliveries of a restricted device wait to be sent");
     }
 
+    @Test
+    void recordsWaitingWhenAConnectedDeviceIsRestrictedAreDecidedPrivate() throws Exception {
+        long imei = device(anchored);
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, driving(T0, 0.0));
+            restrict(imei);
+            // Decided by this session's clock, whether the change feed or a write refused as stale told it first.
+            awaitDecided(imei);
+        }
+        assertNothingLocatedOrForwarded(imei);
+    }
+
+    @Test
+    void recordsWaitingWhenADeviceIsRestrictedStayPrivateAfterTheRestrictionIsLifted() throws Exception {
+        long imei = device(anchored);
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, driving(T0, 0.0));
+        }
+        restrict(imei);
+        HttpResponse<String> lifted = call("DELETE", "/devices/" + imei + "/restrict", null);
+        assertEquals(200, lifted.statusCode(), lifted.body());
+        // The session that received them was closed before it could decide them (its decision after the device went
+        // is refused as stale): the next connection does, at the device's next frame, under the rules as they are now
+        // (not restricted) but still with the restriction's change of rules. The trip they belong to is private from
+        // them on, so the frame continuing it is private too.
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, driving(T0 + RECORDS * 30_000L, 0.0));
+            awaitDecided(imei);
+        }
+        assertNothingLocatedOrForwarded(imei, 2 * RECORDS);
+    }
+
+    @Test
+    void recordsWaitingWhenAUdpDeviceIsRestrictedAreDecidedPrivate() throws Exception {
+        long imei = device(anchored);
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(500);
+            assertEquals(RECORDS, sendUntilAcknowledged(socket, imei, driving(T0, 0.0), 1));
+            restrict(imei);
+            // Acknowledged and dropped; it has the device looked up again, restricted, if the change feed did not.
+            assertEquals(RECORDS, sendUntilAcknowledged(socket, imei, driving(T0 + 600_000L, 0.0), 2));
+            awaitDecided(imei);
+        }
+        assertNothingLocatedOrForwarded(imei);
+    }
+
+    /** Restricts the device while its records still wait sealed (its anchor delay has not passed). */
+    private void restrict(long imei) throws Exception {
+        HttpResponse<String> restrict = call("POST", "/devices/" + imei + "/restrict", null);
+        assertEquals(200, restrict.statusCode(), restrict.body());
+        assertEquals(RECORDS, sealed(imei), "the records were still waiting when the restriction returned");
+    }
+
+    private void awaitDecided(long imei) {
+        Eventually.holds(() -> queryNumber("SELECT count(*) FROM sealed_positions WHERE imei = " + imei) == 0,
+                WITHIN, () -> "the records waiting when the device was restricted are decided");
+    }
+
+    /**
+     * Once decided: stored private, and nothing queued or sent to the receiver. An outbox row is written in the
+     * transaction that resolves the sealed rows, so a forwarded position is either still queued or was received.
+     */
+    private void assertNothingLocatedOrForwarded(long imei) throws Exception {
+        assertNothingLocatedOrForwarded(imei, RECORDS);
+    }
+
+    private void assertNothingLocatedOrForwarded(long imei, int records) throws Exception {
+        List<StoredRow> stored = rows(imei);
+        assertEquals(records, stored.size(), "the waiting records are stored, private: " + stored);
+        assertTrue(stored.stream().allMatch(r -> r.latitude() == null && r.longitude() == null),
+                "a record waiting when the device was restricted was published: " + stored);
+        assertEquals(0, queryNumber("SELECT count(*) FROM webhook_deliveries WHERE imei = " + imei),
+                "positions of a restricted device queued for forwarding");
+        assertEquals(0, count(accepted, imei) + count(refused, imei), "positions of a restricted device sent");
+    }
+
     private void send(long imei, double north) throws Exception {
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, driving(T0, north));
+        }
+    }
+
+    private static AvlBatch driving(long from, double north) {
         AvlBatch frame = new AvlBatch();
         for (int i = 0; i < RECORDS; i++) {
-            frame.addRecord(T0 + i * 30_000L, 0, (int) Math.round((25.25 + i * 0.003) * 1e7),
+            frame.addRecord(from + i * 30_000L, 0, (int) Math.round((25.25 + i * 0.003) * 1e7),
                     (int) Math.round((54.7 + north) * 1e7), 110, 90, 11, 40, 0, AvlBatch.NO_GENERATION);
             frame.addIo(239, 1, 1);
             frame.addIo(240, 1, 1);
         }
-        try (DeviceClient device = connectAccepted(imei)) {
-            sendAcknowledged(device, frame);
+        return frame;
+    }
+
+    /** Sends the datagram until it is acknowledged, as a device does; returns the acknowledged record count. */
+    private int sendUntilAcknowledged(DatagramSocket socket, long imei, AvlBatch batch, int packetId)
+            throws Exception {
+        ByteBuf buf = Unpooled.buffer();
+        AvlEncoder.encodeUdpDatagram(batch, AvlCodecId.CODEC_8E, packetId, packetId, imei, buf);
+        byte[] datagram = ByteBufUtil.getBytes(buf);
+        buf.release();
+        for (int attempt = 0; attempt < 60; attempt++) {
+            socket.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(),
+                    gateway.udpPort()));
+            DatagramPacket reply = new DatagramPacket(new byte[16], 16);
+            try {
+                socket.receive(reply);
+                return reply.getData()[reply.getLength() - 1] & 0xFF;
+            } catch (SocketTimeoutException e) {
+                // unacknowledged while the device is looked up: sent again
+            }
         }
+        throw new AssertionError("datagram " + packetId + " never acknowledged");
     }
 
     private HttpResponse<String> call(String method, String path, String json) throws Exception {

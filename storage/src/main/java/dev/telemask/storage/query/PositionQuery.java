@@ -1,5 +1,6 @@
 package dev.telemask.storage.query;
 
+import dev.telemask.privacy.DeviceState;
 import dev.telemask.privacy.Treatment;
 
 import java.io.IOException;
@@ -124,8 +125,9 @@ public final class PositionQuery {
     /**
      * Deletes the device's positions in the window, its sealed (undecided) records in it, the commands queued or
      * answered in it, its events and their deliveries in it, and its event detector's state, in one transaction;
-     * returns how many positions and sealed records. On TimescaleDB a DELETE on the hypertable finds the chunks by
-     * the time bounds.
+     * returns how many positions and sealed records. When the window reaches the device's newest records, its saved
+     * privacy state goes too (see {@link #forgetPrivacyState}). On TimescaleDB a DELETE on the hypertable finds the
+     * chunks by the time bounds.
      */
     public long erase(long imei, TimeWindow window) throws SQLException {
         return Transaction.run(dataSource, connection -> erase(connection, imei, window));
@@ -170,7 +172,30 @@ public final class PositionQuery {
             deliveries.executeUpdate();
             eventState.setLong(1, imei);
             eventState.executeUpdate();
+            forgetPrivacyState(connection, imei, window);
             return erased;
+        }
+    }
+
+    /**
+     * The engine's saved state of the device holds its newest decided record's exact place (also when that record
+     * was stored private, without it), the fix a zone's trail was measured from and the last published cell: sealed,
+     * but open to whoever holds the seal key, which every gateway host does. When no decided record is left at or
+     * after the window's end, the newest ones were erased, and the state is replaced by one that knows nothing of
+     * the past, so that the device's next records fail closed (private until a trip is seen to start) instead of
+     * continuing an erased trip. It is stored in clear: it holds no place or time. A session of the device holding
+     * the old state in memory (on any instance) does not write it back: the switch version bumped above has its next
+     * write refused as stale, and it takes up this state from the database.
+     */
+    private static void forgetPrivacyState(Connection connection, long imei, TimeWindow window) throws SQLException {
+        try (PreparedStatement reset = connection.prepareStatement("UPDATE devices SET privacy_state = ?,"
+                + " privacy_state_updated_at = now() WHERE imei = ? AND privacy_state IS NOT NULL AND NOT EXISTS"
+                + " (SELECT 1 FROM positions WHERE imei = ? AND device_time >= ?)")) {
+            reset.setBytes(1, DeviceState.unknownPast().save());
+            reset.setLong(2, imei);
+            reset.setLong(3, imei);
+            reset.setObject(4, timestamp(window.to()));
+            reset.executeUpdate();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.telemask.storage.query;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.telemask.privacy.DeviceState;
 import dev.telemask.storage.IngestDeviceLookup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -179,6 +181,31 @@ abstract class QueryContract {
         assertEquals(0, count("SELECT count(*) FROM positions WHERE imei = " + imei));
         assertEquals(0, count("SELECT count(*) FROM consent_history WHERE imei = " + imei));
         assertEquals(1, count("SELECT count(*) FROM audit_log WHERE target = 'device:" + imei + "'"));
+    }
+
+    @Test
+    void erasingUpToTheNewestPositionsForgetsTheSavedPrivacyStateAndAnOlderRangeDoesNot() throws Exception {
+        long imei = device(acme);
+        TrackRows.series(dataSource, imei, T0, 10);
+        // A sealed state, as the writer saves it, a day old.
+        execute("UPDATE devices SET privacy_state = '\\x45aa', privacy_state_updated_at = now() - interval '1 day'"
+                + " WHERE imei = " + imei);
+        String untouched = "SELECT count(*) FROM devices WHERE imei = " + imei + " AND privacy_state = '\\x45aa'"
+                + " AND privacy_state_updated_at < now() - interval '1 hour'";
+
+        PositionQuery query = new PositionQuery(dataSource);
+        query.erase(imei, new TimeWindow(T0, T0.plusSeconds(5)));
+        assertEquals(1, count(untouched), "newer positions are left: the state is theirs, kept");
+
+        query.erase(imei, new TimeWindow(T0.plusSeconds(5), T0.plusSeconds(3600)));
+        assertEquals(0, count(untouched));
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT privacy_state, privacy_state_updated_at > now() - interval"
+                     + " '1 hour' FROM devices WHERE imei = " + imei)) {
+            rs.next();
+            assertArrayEquals(DeviceState.unknownPast().save(), rs.getBytes(1), "a state that knows no past");
+            assertTrue(rs.getBoolean(2), "saved at the erasure, not when the erased records came");
+        }
     }
 
     @Test
