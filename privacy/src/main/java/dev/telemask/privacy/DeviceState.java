@@ -68,13 +68,16 @@ public final class DeviceState {
     final VisibleMileage mileage = new VisibleMileage();
 
     /**
-     * A state that knows the device had a past but nothing of it (its saved state was lost): every next record
-     * follows a gap, so the engine fails closed until a trip is seen to start.
+     * A state that knows the device had a past but nothing of it (its saved state was lost, or erased): every next
+     * record follows a gap, so the engine fails closed until a trip is seen to start.
      */
     public static DeviceState unknownPast() {
         DeviceState state = new DeviceState();
         state.frontierMillis = 0;
         state.tripAware = true;
+        // Its mileage offsets are lost too: the next published mileage counts from 0, so that set beside what was
+        // published before it does not tell how much a privacy zone hid.
+        state.mileage.hidden();
         return state;
     }
 

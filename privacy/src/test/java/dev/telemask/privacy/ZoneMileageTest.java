@@ -139,4 +139,16 @@ class ZoneMileageTest {
         DeviceState.restore(v4).mileage.publish(batch, 0);
         assertEquals(0, batch.ioValue(batch.findIo(0, TeltonikaIo.TOTAL_ODOMETER)));
     }
+
+    @Test
+    void aLostOrErasedStateCountsTheMileageAfreshFromTheNextRecord() {
+        // Its offsets are gone with it: the raw odometer beside the shifted ones published before would tell how much
+        // the zones hid.
+        AvlBatch batch = new AvlBatch();
+        at(batch, 4000, 1);
+        DeviceState state = DeviceState.restore(DeviceState.unknownPast().save());
+        state.mileage.publish(batch, 0);
+        assertEquals(0, batch.ioValue(batch.findIo(0, TeltonikaIo.TOTAL_ODOMETER)));
+        assertEquals(0, batch.ioValue(batch.findIo(0, TeltonikaIo.TRIP_ODOMETER)));
+    }
 }

@@ -189,7 +189,8 @@ public final class PositionQuery {
      */
     private static void forgetPrivacyState(Connection connection, long imei, TimeWindow window) throws SQLException {
         try (PreparedStatement reset = connection.prepareStatement("UPDATE devices SET privacy_state = ?,"
-                + " privacy_state_updated_at = now() WHERE imei = ? AND privacy_state IS NOT NULL AND NOT EXISTS"
+                + " privacy_state_updated_at = date_trunc('minute', now()) WHERE imei = ?"
+                + " AND privacy_state IS NOT NULL AND NOT EXISTS"
                 + " (SELECT 1 FROM positions WHERE imei = ? AND device_time >= ?)")) {
             reset.setBytes(1, DeviceState.unknownPast().save());
             reset.setLong(2, imei);
