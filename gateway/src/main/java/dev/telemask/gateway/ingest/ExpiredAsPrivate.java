@@ -5,8 +5,8 @@ import dev.telemask.privacy.CompiledPolicy;
 import dev.telemask.privacy.Consent;
 import dev.telemask.privacy.DeviceState;
 import dev.telemask.privacy.Policy;
-import dev.telemask.privacy.TeltonikaIo;
 import dev.telemask.privacy.PolicyEngine;
+import dev.telemask.privacy.TeltonikaIo;
 import dev.telemask.storage.ExpiredRecords;
 
 /**
