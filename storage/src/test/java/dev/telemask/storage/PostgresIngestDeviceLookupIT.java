@@ -57,7 +57,8 @@ class PostgresIngestDeviceLookupIT extends DatabaseContract {
     }
 
     @Test
-    void theRulesChangeTimeMovesWithThePolicyItsVersionItsFleetAndTheDevicesOwnZonesOnly() throws Exception {
+    void theRulesChangeTimeMovesWithThePolicyItsVersionItsFleetItsRestrictionAndTheDevicesOwnZonesOnly()
+            throws Exception {
         IngestDeviceLookup directory = new IngestDeviceLookup(dataSource);
         execute("UPDATE devices SET rules_changed_at = NULL WHERE imei = " + IMEI);
         assertEquals(0, directory.find(IMEI).orElseThrow().rulesChangedAtMillis(), "never changed");
@@ -69,11 +70,19 @@ class PostgresIngestDeviceLookupIT extends DatabaseContract {
 
         execute("UPDATE devices SET rules_changed_at = '2020-01-01T00:00:00Z' WHERE imei = " + IMEI);
         directory.claim(IMEI);
-        execute("UPDATE devices SET restricted = true, private_until = now() WHERE imei = " + IMEI);
-        execute("UPDATE devices SET restricted = false, private_until = NULL WHERE imei = " + IMEI);
+        execute("UPDATE devices SET private_until = now() WHERE imei = " + IMEI);
+        execute("UPDATE devices SET private_until = NULL WHERE imei = " + IMEI);
         execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + IMEI + ", 'location', true, 'ann')");
         assertEquals(1_577_836_800_000L, directory.find(IMEI).orElseThrow().rulesChangedAtMillis(),
-                "a claim, a switch or consent is not a change of rules (consent travels with each record)");
+                "a claim, the private switch or consent is not a change of rules (they travel with each record)");
+
+        execute("UPDATE devices SET restricted = true WHERE imei = " + IMEI);
+        long restricted = directory.find(IMEI).orElseThrow().rulesChangedAtMillis();
+        assertTrue(restricted > 1_577_836_800_000L, "a restriction: nothing that waited may be published");
+        execute("UPDATE devices SET rules_changed_at = '2020-01-01T00:00:00Z' WHERE imei = " + IMEI);
+        execute("UPDATE devices SET restricted = false WHERE imei = " + IMEI);
+        assertEquals(1_577_836_800_000L, directory.find(IMEI).orElseThrow().rulesChangedAtMillis(),
+                "lifting it changes nothing: no record of a restricted device waits");
 
         execute("INSERT INTO policies (tenant_id, name) SELECT id, 'night' FROM tenants WHERE name = 'acme'");
         execute("UPDATE devices SET policy_id = (SELECT id FROM policies WHERE name = 'night') WHERE imei = " + IMEI);
