@@ -144,18 +144,22 @@ public final class PolicyEngine {
         }
     }
 
-    private static void removeDistance(AvlBatch batch, int r) {
-        for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
-            if (TeltonikaIo.DISTANCE.contains(batch.ioId(e))) {
-                batch.removeIo(e);
-            }
-        }
+    /**
+     * Removes record {@code r}'s distance elements (odometers, CAN and tachograph distances): for a record that
+     * cannot be placed among the device's published mileage, which leaves out what privacy zones hid.
+     */
+    public static void removeDistance(AvlBatch batch, int r) {
+        removeIo(batch, r, TeltonikaIo.DISTANCE);
     }
 
     /** A zone record loses its mileage: the metres driven from home to the first visible point measure the way. */
     private static void removeMileage(AvlBatch batch, int r) {
+        removeIo(batch, r, TeltonikaIo.MILEAGE);
+    }
+
+    private static void removeIo(AvlBatch batch, int r, IoIdSet ids) {
         for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
-            if (TeltonikaIo.MILEAGE.contains(batch.ioId(e))) {
+            if (ids.contains(batch.ioId(e))) {
                 batch.removeIo(e);
             }
         }

@@ -102,15 +102,4 @@ final class VisibleMileage {
             offset[k] = in.getLong();
         }
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof VisibleMileage m && hiddenSince == m.hiddenSince && Arrays.equals(lastRaw, m.lastRaw)
-                && Arrays.equals(offset, m.offset);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(offset) * 31 + hiddenSince;
-    }
 }

@@ -6,7 +6,6 @@ import dev.telemask.privacy.Consent;
 import dev.telemask.privacy.DeviceState;
 import dev.telemask.privacy.Policy;
 import dev.telemask.privacy.PolicyEngine;
-import dev.telemask.privacy.TeltonikaIo;
 import dev.telemask.storage.ExpiredRecords;
 
 /**
@@ -28,11 +27,7 @@ public final class ExpiredAsPrivate implements ExpiredRecords {
         Consent none = Consent.of(false, false, false);
         for (int r = 0; r < records.size(); r++) {
             treatments[r] = PolicyEngine.mask(nothingKept, none, state, records, r, true).code();
-            for (int e = records.ioStart(r), end = e + records.ioCount(r); e < end; e++) {
-                if (TeltonikaIo.DISTANCE.contains(records.ioId(e))) {
-                    records.removeIo(e);
-                }
-            }
+            PolicyEngine.removeDistance(records, r);
         }
     }
 }
