@@ -210,6 +210,26 @@ class DeviceSessionTest {
     }
 
     @Test
+    void anAcknowledgementNotYetSentKeepsItsBytesWhenTheNextFrameIsAcknowledged() {
+        PeerChannel channel = connect();
+        send(channel, NOW - 3_600_000, 5);
+        sink.complete(null);
+        channel.runPendingTasks();
+        send(channel, NOW - 3_000_000, 3);
+        sink.complete(null);
+        channel.runPendingTasks();
+        // Both acknowledgements still wait in the channel (the peer has read neither): the second must not have
+        // been written into the first's buffer.
+        assertEquals(5, reply(channel, 4));
+        assertEquals(3, reply(channel, 4));
+
+        send(channel, NOW - 2_400_000, 2);
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(2, reply(channel, 4), "a buffer the peer has taken is used again, from its start");
+    }
+
+    @Test
     void aFailedWriteIsNotAcknowledgedAndTheNextFrameIsTakenOn() {
         PeerChannel channel = connect();
         send(channel, NOW - 3_600_000, 3);
