@@ -93,17 +93,29 @@ public final class IngestDeviceLookup {
     /** The driver's own zones of device {@code imei}, oldest first, centres sealed. */
     public static java.util.List<DeviceZone> zones(Connection connection, long imei) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("SELECT id, name, radius_metres, sealed_centre,"
-                + " created_at, updated_at FROM device_zones WHERE imei = ? ORDER BY created_at, id")) {
+                + " created_at, updated_at, owner_kind, owner_id, owner_epoch FROM device_zones WHERE imei = ?"
+                + " ORDER BY created_at, id")) {
             st.setLong(1, imei);
             java.util.List<DeviceZone> zones = new java.util.ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     zones.add(new DeviceZone(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()));
+                            rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), owner(rs, 7)));
                 }
             }
             return zones;
         }
+    }
+
+    /** The zone owner in columns {@code first} (kind), +1 (id) and +2 (epoch), or null when it has none. */
+    private static ZoneOwner owner(ResultSet rs, int first) throws SQLException {
+        ZoneOwner.Kind kind = ZoneOwner.Kind.parse(rs.getString(first));
+        if (kind == null) {
+            return null;
+        }
+        long id = rs.getLong(first + 1);
+        long epoch = rs.getLong(first + 2);
+        return new ZoneOwner(kind, id, rs.wasNull() ? null : epoch);
     }
 
     private static long epochMillis(java.sql.Timestamp timestamp) {

@@ -8,18 +8,23 @@ import dev.telemask.privacy.PolicyJson;
 import dev.telemask.privacy.PrivacyZone;
 import dev.telemask.storage.DeviceZone;
 import dev.telemask.storage.SealedZones;
+import dev.telemask.storage.ZoneOwner;
 import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.DeviceZoneStore;
 import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.StoredPolicy;
+import dev.telemask.storage.query.UserStore;
 
 import java.sql.SQLException;
 import java.util.Set;
 
 /**
  * {@code /devices/{imei}/zones}: a driver's own privacy zones (home, a doctor, a place of worship), on top of the
- * device's policy zones. Only the driver's token places, moves or removes them; every role sees that a zone exists,
- * its name, radius and what it hides, and nobody gets its centre back: it is stored sealed.
+ * device's policy zones. Any driver credential of the device places zones (adding only hides more); a zone belongs
+ * to the credential that placed it, which alone moves, resizes or removes it: the fleet's admin, who can mint driver
+ * tokens, create driver users and reset their passwords, is exactly whom the zone hides the home from. A zone whose
+ * owner is gone keeps hiding until the device is deleted. Every role sees that a zone exists, its name, radius, what
+ * it hides and whether the caller owns it, and nobody gets its centre back: it is stored sealed.
  */
 final class DeviceZoneResource {
     private static final int MAX_NAME_LENGTH = 100;
@@ -29,9 +34,11 @@ final class DeviceZoneResource {
     private final DeviceAccess access;
     private final AuditTrail audit;
     private final SealedZones sealed;
+    private final UserStore users;
 
     DeviceZoneResource(DeviceZoneStore zones, PolicyStore policies, DeviceAccess access, AuditTrail audit,
-                       SealedZones sealed) {
+                       SealedZones sealed, UserStore users) {
+        this.users = users;
         this.zones = zones;
         this.policies = policies;
         this.access = access;
@@ -51,8 +58,9 @@ final class DeviceZoneResource {
         ObjectNode answer = ApiRequest.JSON.createObjectNode();
         answer.put("minRadiusMetres", minRadius(request, device));
         ArrayNode items = answer.putArray("zones");
+        ZoneOwner caller = request.caller().role() == Role.DRIVER ? owner(request.caller()) : null;
         for (DeviceZone zone : zones.list(device.imei())) {
-            items.add(json(zone));
+            items.add(json(zone, caller));
         }
         request.respond(200, answer);
     }
@@ -64,37 +72,42 @@ final class DeviceZoneResource {
         int radius = radius(body, null, minRadius(request, device));
         double[] centre = centre(body, true);
         String id = SealedZones.newId();
-        if (!zones.add(device.imei(), id, name, radius, sealed.sealCentre(id, centre[0], centre[1]))) {
-            throw ApiError.conflict("zones", "a device has at most " + DeviceZoneStore.MAX_ZONES_PER_DEVICE
-                    + " own zones; remove one first");
+        ZoneOwner owner = owner(request.caller());
+        if (!zones.add(device.imei(), id, name, radius, sealed.sealCentre(id, centre[0], centre[1]), owner)) {
+            throw ApiError.conflict("zones", "you have placed " + DeviceZoneStore.MAX_ZONES_PER_OWNER
+                    + " zones on this device, the most one credential may; remove one of yours first");
         }
         DeviceZone zone = zones.find(device.imei(), id).orElseThrow();
         audit.change(request.caller(), "device-zone.add", AuditTrail.target(device.imei()), details(zone));
-        request.respond(201, json(zone));
+        request.respond(201, json(zone, owner));
     }
 
     private void change(ApiRequest request) throws SQLException {
         FleetDevice device = access.require(request);
         DeviceZone zone = zone(request, device);
         JsonNode body = request.jsonBody();
+        ZoneOwner owner = requireOwner(request, device, zone, body.has("latitude") || body.has("longitude")
+                ? "device-zone.move" : body.has("radiusMetres") ? "device-zone.resize" : "device-zone.change");
         String name = name(body, zone.name());
         int radius = radius(body, zone.radiusMetres(), minRadius(request, device));
         double[] centre = centre(body, false);
         String centreSealed = centre == null ? zone.sealedCentre() : sealed.sealCentre(zone.id(), centre[0], centre[1]);
-        DeviceZone changed = new DeviceZone(zone.id(), name, radius, centreSealed, zone.createdAt(), zone.updatedAt());
-        if (!zones.update(device.imei(), changed)) {
+        DeviceZone changed = new DeviceZone(zone.id(), name, radius, centreSealed, zone.createdAt(), zone.updatedAt(),
+                zone.owner());
+        if (!zones.update(device.imei(), changed, owner)) {
             throw ApiError.notFound("zone " + zone.id());
         }
         DeviceZone now = zones.find(device.imei(), zone.id()).orElseThrow(() -> ApiError.notFound("zone " + zone.id()));
         audit.change(request.caller(), centre == null ? "device-zone.change" : "device-zone.move",
                 AuditTrail.target(device.imei()), details(now));
-        request.respond(200, json(now));
+        request.respond(200, json(now, owner));
     }
 
     private void remove(ApiRequest request) throws SQLException {
         FleetDevice device = access.require(request);
         DeviceZone zone = zone(request, device);
-        if (!zones.delete(device.imei(), zone.id())) {
+        ZoneOwner owner = requireOwner(request, device, zone, "device-zone.remove");
+        if (!zones.delete(device.imei(), zone.id(), owner)) {
             throw ApiError.notFound("zone " + zone.id());
         }
         audit.change(request.caller(), "device-zone.remove", AuditTrail.target(device.imei()), details(zone));
@@ -108,6 +121,39 @@ final class DeviceZoneResource {
                     + RangeParameters.shortened(id) + "\"");
         }
         return zones.find(device.imei(), id).orElseThrow(() -> ApiError.notFound("zone " + id));
+    }
+
+    /** The credential calling: a token, or a signed-in user in their current credential epoch. */
+    private ZoneOwner owner(Caller caller) throws SQLException {
+        if (!caller.signedIn()) {
+            return ZoneOwner.token(caller.tokenId());
+        }
+        long epoch = users.credentialEpoch(caller.tenantId(), caller.tokenId())
+                .orElseThrow(() -> ApiError.unauthorized("the session has ended; sign in again"));
+        return ZoneOwner.user(caller.tokenId(), epoch);
+    }
+
+    /**
+     * The caller as the owner of {@code zone}; otherwise the refused {@code attempt} is audited and answered 403.
+     * Nobody but the credential that placed a zone changes it: not an admin, nor a driver token an admin minted, nor
+     * a driver user whose password an admin reset.
+     */
+    private ZoneOwner requireOwner(ApiRequest request, FleetDevice device, DeviceZone zone, String attempt)
+            throws SQLException {
+        ZoneOwner caller = owner(request.caller());
+        if (zone.ownedBy(caller)) {
+            return caller;
+        }
+        boolean orphaned = zone.owner() == null;
+        audit.change(request.caller(), "device-zone.refused", AuditTrail.target(device.imei()), details(zone)
+                .put("attempt", attempt).put("reason", orphaned ? "orphaned" : "not-owner"));
+        throw ApiError.forbidden(orphaned
+                ? "zone " + zone.id() + " has lost the driver credential that placed it (a token revoked or expired,"
+                        + " a user deleted or their password reset by an admin, or placed before zones had owners):"
+                        + " it keeps hiding until the device is deleted and nobody may move, resize or remove it"
+                : "zone " + zone.id() + " belongs to the driver credential that placed it, and only that token or"
+                        + " user (with a password they did not get from an admin reset) may move, resize or remove"
+                        + " it; you may place a zone of your own");
     }
 
     /** The smallest radius the device's policy allows a driver's zone. */
@@ -182,12 +228,13 @@ final class DeviceZoneResource {
         return value;
     }
 
-    /** A zone as every role sees it: never its centre. */
-    private static ObjectNode json(DeviceZone zone) {
+    /** A zone as every role sees it, whether {@code caller} (null: not a driver) owns it: never its centre. */
+    private static ObjectNode json(DeviceZone zone, ZoneOwner caller) {
         ObjectNode node = ApiRequest.JSON.createObjectNode();
         node.put("id", zone.id());
         node.put("name", zone.name());
         node.put("radiusMetres", zone.radiusMetres());
+        node.put("yours", zone.ownedBy(caller));
         node.put("centre", "sealed");
         node.set("hides", SealedZones.hides(zone.radiusMetres()));
         node.put("createdAt", zone.createdAt().toString());

@@ -116,7 +116,8 @@ public final class FleetApi implements AutoCloseable {
         new DeviceResource(dataSource, devices, access, audit).register(router, EVERYONE, ADMINS);
         Objects.requireNonNull(zones, "zones");
         new PolicyResource(policies, audit, zones).register(router, MANAGERS, ADMINS);
-        new DeviceZoneResource(new DeviceZoneStore(dataSource), policies, access, audit, zones)
+        UserStore users = new UserStore(dataSource);
+        new DeviceZoneResource(new DeviceZoneStore(dataSource), policies, access, audit, zones, users)
                 .register(router, EVERYONE, DRIVERS);
         new TrackResource(positions, access, audit, clock).register(router, EVERYONE);
         new ConsentResource(consent, access, audit).register(router, EVERYONE, ADMINS);
@@ -129,7 +130,6 @@ public final class FleetApi implements AutoCloseable {
         new GeofenceResource(new GeofenceStore(dataSource), audit).register(router, MANAGERS, ADMINS);
         new EventResource(new EventQuery(dataSource), access, audit, clock).register(router, MANAGERS);
         new WebhookResource(new WebhookStore(dataSource, zones.sealer()), audit).register(router, ADMINS);
-        UserStore users = new UserStore(dataSource);
         PasswordHashes hashes = new PasswordHashes(PasswordHashes.Parameters.OWASP);
         PasswordSignIn signIn = new PasswordSignIn(users, sessions, new Tenants(dataSource), hashes, audit, registry,
                 clock);

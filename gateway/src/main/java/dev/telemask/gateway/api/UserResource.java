@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * {@code /users}: the fleet's console users, for its admins: create (with a first password), change the role,
- * reset the password (which ends the user's sessions), lift a lock-out, delete. Never answers a password's hash;
+ * reset the password (which ends the user's sessions and starts a new credential epoch: whoever signs in with the new
+ * password owns none of the driver zones placed before), lift a lock-out, delete. Never answers a password's hash;
  * every change is audited, without the password.
  */
 final class UserResource {
@@ -91,7 +92,7 @@ final class UserResource {
         long id = id(request);
         String password = newPassword(request.jsonBody(), "password");
         Caller caller = request.caller();
-        if (!users.changePassword(caller.tenantId(), id, hashes.hash(password), null)) {
+        if (!users.resetPassword(caller.tenantId(), id, hashes.hash(password))) {
             throw ApiError.notFound("user " + id);
         }
         audit.change(caller, "user.password.reset", PasswordSignIn.userTarget(id), null);

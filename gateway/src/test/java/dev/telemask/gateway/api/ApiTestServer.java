@@ -129,11 +129,17 @@ final class ApiTestServer implements AutoCloseable {
     }
 
     Response send(String method, String token, String path, String json) {
+        return send(method, token, path, json, java.util.Map.of());
+    }
+
+    /** The same with more headers, e.g. a session's cookie and CSRF token. */
+    Response send(String method, String token, String path, String json, java.util.Map<String, String> headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).method(method, json == null
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(builder::header);
         if (json != null) {
             builder.header("Content-Type", "application/json");
         }

@@ -88,15 +88,7 @@ public final class UserStore {
 
     /** The tenant's user {@code id}, or empty. */
     public Optional<StoredUser> find(long tenantId, long id) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE tenant_id = ?"
-                     + " AND id = ?")) {
-            st.setLong(1, tenantId);
-            st.setLong(2, id);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(user(rs)) : Optional.empty();
-            }
-        }
+        return select(COLUMNS, tenantId, id, UserStore::user);
     }
 
     /** What a sign-in to the fleet named {@code tenantName} as {@code username} checks, or empty. */
@@ -117,15 +109,7 @@ public final class UserStore {
 
     /** The password hash of the tenant's user {@code id}, or empty. */
     public Optional<String> passwordHash(long tenantId, long id) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT password_hash FROM users WHERE tenant_id = ?"
-                     + " AND id = ?")) {
-            st.setLong(1, tenantId);
-            st.setLong(2, id);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        }
+        return select("password_hash", tenantId, id, rs -> rs.getString(1));
     }
 
     /**
@@ -188,14 +172,57 @@ public final class UserStore {
     }
 
     /**
-     * Sets the password hash of the tenant's user {@code id}, unlocks the account and ends its sessions, except the
-     * one whose hash is {@code keepSession} (null: all); false when there is no such user.
+     * A user's change of their own password: sets the password hash of the tenant's user {@code id}, unlocks the
+     * account and ends its sessions except the one whose hash is {@code keepSession}; the credential epoch stays, so
+     * the user keeps the driver zones they placed. False when there is no such user.
      */
     public boolean changePassword(long tenantId, long id, String passwordHash, byte[] keepSession)
             throws SQLException {
+        return setPassword(tenantId, id, passwordHash, Objects.requireNonNull(keepSession, "keepSession"));
+    }
+
+    /**
+     * Someone else's reset of the password of the tenant's user {@code id} (an admin's): sets the hash, unlocks the
+     * account, ends all its sessions and starts a new credential epoch, so whoever signs in with the new password
+     * owns none of the driver zones placed before. False when there is no such user.
+     */
+    public boolean resetPassword(long tenantId, long id, String passwordHash) throws SQLException {
+        return setPassword(tenantId, id, passwordHash, null);
+    }
+
+    /**
+     * The credential epoch of the tenant's user {@code id}, or empty: it changes when someone else resets the
+     * password ({@link #resetPassword}).
+     */
+    public Optional<Long> credentialEpoch(long tenantId, long id) throws SQLException {
+        return select("credential_epoch", tenantId, id, rs -> rs.getLong(1));
+    }
+
+    /** Reads what a result row holds. */
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The {@code columns} of the tenant's user {@code id}, read by {@code row}; empty when there is none. */
+    private <T> Optional<T> select(String columns, long tenantId, long id, Row<T> row) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT " + columns + " FROM users WHERE tenant_id = ?"
+                     + " AND id = ?")) {
+            st.setLong(1, tenantId);
+            st.setLong(2, id);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** A reset ({@code keepSession} null: every session ends, a new epoch starts) or the user's own change. */
+    private boolean setPassword(long tenantId, long id, String passwordHash, byte[] keepSession) throws SQLException {
         return Transaction.run(dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement("UPDATE users SET password_hash = ?, failed_attempts = 0,"
-                    + " locked_until = NULL, updated_at = now() WHERE tenant_id = ? AND id = ?")) {
+                    + " locked_until = NULL, updated_at = now()"
+                    + (keepSession == null ? ", credential_epoch = credential_epoch + 1" : "")
+                    + " WHERE tenant_id = ? AND id = ?")) {
                 st.setString(1, passwordHash);
                 st.setLong(2, tenantId);
                 st.setLong(3, id);
