@@ -438,6 +438,9 @@ class PolicyEngineSpecTest {
             state.zoneTrailLatitude = 525_210_000;
             state.zoneTrailLongitude = 134_010_000;
             state.tripStartMillis = 1_700_000_000_000L;
+            state.waitingCount = 3;
+            state.waitingUntilMillis = 1_700_000_200_000L;
+            state.lostUntilMillis = 1_700_000_150_000L;
             byte[] saved = state.save();
             assertEquals(DeviceState.SAVED_LENGTH, saved.length);
             assertEquals(java.util.Arrays.toString(saved), java.util.Arrays.toString(DeviceState.restore(saved).save()));
