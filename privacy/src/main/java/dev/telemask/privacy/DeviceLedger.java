@@ -76,6 +76,9 @@ public final class DeviceLedger {
         if (sealed != null) {
             pending.copyTail(sealed, 0, true);
         }
+        // A record the state counted as waiting that did not come back was made private without this engine (the
+        // expiry job) or no longer opens: the records around it must not continue as if it had never been.
+        state.waitingLoaded(pending.size());
         recentSize = 0;
         recentNext = 0;
     }
@@ -167,6 +170,8 @@ public final class DeviceLedger {
             }
         }
         decidedThisFrame = decided;
+        working.waitingCount = pending.size() - decided;
+        working.waitingUntilMillis = working.waitingCount > 0 ? pending.timeAt(pending.size() - 1) : DeviceState.NEVER;
     }
 
     private void growTo(int size) {
@@ -362,7 +367,7 @@ public final class DeviceLedger {
      */
     public Treatment maskStatedPosition(CompiledPolicy policy, Consent consent, boolean manualPrivate,
                                         AvlBatch position, int r, long nowMillis) {
-        boolean undecided = pending.size() > 0 || state.frontierMillis == DeviceState.NEVER
+        boolean undecided = pending.size() > 0 || state.frontierMillis == DeviceState.NEVER || state.lostAhead()
                 || nowMillis - state.frontierMillis > policy.maxRecordGapMillis;
         boolean statedPrivate = manualPrivate || !consent.location() || undecided || state.tripPrivate || state.sticky
                 || state.privateMode || PolicyEngine.outsideBusinessHours(policy, state, nowMillis);
@@ -377,7 +382,8 @@ public final class DeviceLedger {
      * vehicle's place is hidden: by the driver's switch or missing location consent, when the newest decided record
      * was private (a private trip, parked where one ended, private mode) or in a privacy zone, when the newest waiting
      * record lies in a zone's hidden disc, when waiting records may yet be dropped as private or arrived before the
-     * device's rules last changed (they will be decided private), and outside business hours. (Otherwise it tells no
+     * device's rules last changed (they will be decided private), when waiting records left the database undecided
+     * (the next ones will be decided private), and outside business hours. (Otherwise it tells no
      * more than the times of private records, which are stored.)
      */
     public boolean presenceHidden(CompiledPolicy policy, Consent consent, boolean manualPrivate, long nowMillis) {
@@ -393,7 +399,8 @@ public final class DeviceLedger {
             }
         }
         if (manualPrivate || !consent.location() || state.tripPrivate || state.sticky || state.privateMode
-                || state.lastFixInZone || PolicyEngine.outsideBusinessHours(policy, state, nowMillis)) {
+                || state.lostAhead() || state.lastFixInZone
+                || PolicyEngine.outsideBusinessHours(policy, state, nowMillis)) {
             return true;
         }
         int newest = pending.size() - 1;

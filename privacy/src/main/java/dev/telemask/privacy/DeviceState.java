@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
  * What the engine knows about one device at its <em>frontier</em>, the newest record it has decided: ignition and
  * movement, whether a trip is under way and private, whether the vehicle is parked where a private trip ended
  * (sticky), the device's private-mode element, whether the last fix was hidden by a privacy zone and how much of
- * a zone's trail is left to drive, the published mileage's offsets, and where and when the
- * frontier record was. Records after the frontier are decided from this state in device-time order
+ * a zone's trail is left to drive, the published mileage's offsets, where and when the
+ * frontier record was, and how many records wait undecided after it. Records after the frontier are decided from this state in device-time order
  * ({@link TripDecider}); records at or before it arrive too late to change anything.
  *
  * <p>Saved with {@link #save()} as a small versioned byte array that the gateway stores with the records it
@@ -15,11 +15,12 @@ import java.nio.ByteBuffer;
  * connection: not thread-safe.
  */
 public final class DeviceState {
-    private static final byte FORMAT_VERSION = 5;
+    private static final byte FORMAT_VERSION = 6;
     static final int SAVED_LENGTH_V2 = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V3 = SAVED_LENGTH_V2 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V4 = SAVED_LENGTH_V3 + 8 + 4;
-    static final int SAVED_LENGTH = SAVED_LENGTH_V4 + VisibleMileage.SAVED_LENGTH;
+    static final int SAVED_LENGTH_V5 = SAVED_LENGTH_V4 + VisibleMileage.SAVED_LENGTH;
+    static final int SAVED_LENGTH = SAVED_LENGTH_V5 + 4 + 8 + 8;
     static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -66,6 +67,17 @@ public final class DeviceState {
     long lastCell = GeoGrid.NO_CELL;
     /** The published mileage, without what zones hid. */
     final VisibleMileage mileage = new VisibleMileage();
+    /**
+     * How many records waited undecided (stored sealed) after the frontier, and the device time of the newest: a
+     * ledger restored with fewer knows that some left the database undecided (expired private, or no longer opening).
+     */
+    int waitingCount;
+    long waitingUntilMillis = NEVER;
+    /**
+     * Records up to this device time left the database undecided ({@link #NEVER}: none): until the frontier passes
+     * it, no record continues the frontier, since the lost ones may lie in between; each is decided fail closed.
+     */
+    long lostUntilMillis = NEVER;
 
     /**
      * A state that knows the device had a past but nothing of it (its saved state was lost, or erased): every next
@@ -79,6 +91,21 @@ public final class DeviceState {
         // published before it does not tell how much a privacy zone hid.
         state.mileage.hidden();
         return state;
+    }
+
+    /** Whether records that left the database undecided may lie after the frontier ({@link #lostUntilMillis}). */
+    boolean lostAhead() {
+        return lostUntilMillis != NEVER && frontierMillis <= lostUntilMillis;
+    }
+
+    /**
+     * Takes up that only {@code loaded} of the records this state says were waiting came back from the database: the
+     * others left it undecided, and the records up to the newest that waited are decided fail closed.
+     */
+    void waitingLoaded(int loaded) {
+        if (loaded < waitingCount) {
+            lostUntilMillis = Math.max(lostUntilMillis, waitingUntilMillis);
+        }
     }
 
     /** Caches that make the hot path allocation-free; derived, never saved. */
@@ -116,7 +143,7 @@ public final class DeviceState {
     /**
      * A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place,
      * the zone trail left and where it was measured, the last published grid cell, the frontier's event ID, the
-     * published mileage's offsets.
+     * published mileage's offsets, the records waiting and the time of the newest, and until when records were lost.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
@@ -130,6 +157,7 @@ public final class DeviceState {
                 .putDouble(zoneTrailMetres).putInt(zoneTrailLatitude).putInt(zoneTrailLongitude)
                 .putLong(lastCell).putInt(frontierEvent);
         mileage.save(out);
+        out.putInt(waitingCount).putLong(waitingUntilMillis).putLong(lostUntilMillis);
         return out.array();
     }
 
@@ -143,10 +171,11 @@ public final class DeviceState {
             return state;
         }
         boolean current = saved.length == SAVED_LENGTH && saved[0] == FORMAT_VERSION;
+        boolean beforeWaiting = saved.length == SAVED_LENGTH_V5 && saved[0] == 5;
         boolean beforeMileage = saved.length == SAVED_LENGTH_V4 && saved[0] == 4;
         boolean beforeCells = saved.length == SAVED_LENGTH_V3 && saved[0] == 3;
         boolean beforeTrails = saved.length == SAVED_LENGTH_V2 && saved[0] == 2;
-        if (!current && !beforeMileage && !beforeCells && !beforeTrails) {
+        if (!current && !beforeWaiting && !beforeMileage && !beforeCells && !beforeTrails) {
             throw new IllegalArgumentException("unknown device state format: version " + saved[0]
                     + ", " + saved.length + " bytes");
         }
@@ -172,18 +201,24 @@ public final class DeviceState {
             state.zoneTrailLatitude = in.getInt();
             state.zoneTrailLongitude = in.getInt();
         }
-        if (current || beforeMileage) {
+        if (current || beforeWaiting || beforeMileage) {
             // Version 3 had no last cell: the next coarsened record takes the cell it lies in. Nor the frontier's
             // event ID: a record in the frontier's millisecond is then late, as it was.
             state.lastCell = in.getLong();
             state.frontierEvent = in.getInt();
         }
-        if (current) {
+        if (current || beforeWaiting) {
             state.mileage.restore(in);
         } else if (state.lastFixInZone || state.zoneTrailMetres > 0) {
             // Earlier versions kept no mileage offsets: a vehicle hidden by a zone now counts its mileage afresh
             // from its next visible record, so that the way from there is not measured.
             state.mileage.hidden();
+        }
+        if (current) {
+            // Version 5 did not count the waiting records: a record that left the database undecided goes unnoticed.
+            state.waitingCount = in.getInt();
+            state.waitingUntilMillis = in.getLong();
+            state.lostUntilMillis = in.getLong();
         }
         return state;
     }
@@ -213,6 +248,9 @@ public final class DeviceState {
         lastCell = other.lastCell;
         frontierEvent = other.frontierEvent;
         mileage.copyFrom(other.mileage);
+        waitingCount = other.waitingCount;
+        waitingUntilMillis = other.waitingUntilMillis;
+        lostUntilMillis = other.lostUntilMillis;
     }
 
     /** Driving: neither ignition nor movement is known to be off, and at least one is known to be on. */
@@ -229,6 +267,6 @@ public final class DeviceState {
         return "DeviceState[frontier=" + frontierMillis + ", inTrip=" + inTrip + ", tripPrivate=" + tripPrivate
                 + ", sticky=" + sticky + ", ignition=" + ignition + ", movement=" + movement + ", privateMode="
                 + privateMode + ", lastFixInZone=" + lastFixInZone + ", lastFixPrivate=" + lastFixPrivate
-                + ", tripStart=" + tripStartMillis + "]";
+                + ", tripStart=" + tripStartMillis + ", waiting=" + waitingCount + ", lostUntil=" + lostUntilMillis + "]";
     }
 }

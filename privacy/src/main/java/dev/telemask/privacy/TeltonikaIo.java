@@ -32,6 +32,8 @@ public final class TeltonikaIo {
             37,   // Vehicle Speed from OBD: speed without GNSS, as good for dead reckoning inside a cell
             81,   // Vehicle Speed from CAN (LV-CAN/ALL-CAN)
             255,  // Over Speeding: the speed (km/h) at an overspeed's start and end, also its event ID
+            17, 18, 19, // Accelerometer axes X/Y/Z (signed mG): the lateral one, with the odometer's speed, is the
+                        // turn rate, and turns left and right at known distances dead-reckon the track
             387,  // ISO6709 coordinates: the position as text
             385,  // Beacon list: BLE beacons seen, each one fixed in a known place
             175,  // Auto Geofence: left the auto-geofence around the parking place

@@ -28,7 +28,9 @@ import dev.telemask.codec.AvlBatch;
  *   starts; a business trip from there is public from its first record.</li>
  *   <li><b>Parked records</b> are otherwise private outside business hours or under a private trigger.</li>
  *   <li><b>Expiry.</b> A record that waited longer than the expiry is decided fail-closed: anchored as above, or,
- *   at a trip start whose grace window never completed, in a private trip.</li>
+ *   at a trip start whose grace window never completed, in a private trip. Waiting records that left the database
+ *   without being decided here (expired there while the device was away, or no longer opening) are not forgotten:
+ *   up to the newest of them, each record is anchored fail-closed after a gap, the lost ones may lie before it.</li>
  * </ol>
  *
  * <p>Stateless and allocation-free per record: all state lives in the arguments.
@@ -76,7 +78,9 @@ public final class TripDecider {
             boolean expired = nowMillis - pending.receivedAtMillis(i) >= expiryMillis || n - i > MAX_PENDING;
             boolean anchorFresh = false;
             boolean anchorClosed = false;
-            int continuity = continuity(policy, state, batch, r, time);
+            // Records that left the database undecided may lie between the frontier and this one: nothing continues.
+            boolean afterLost = state.lostAhead();
+            int continuity = afterLost ? GAP : continuity(policy, state, batch, r, time);
             if (continuity != CONTINUES) {
                 // A trip-start event waits too: the records before it, which it does not need to start a trip, may
                 // still say that trip is private (private mode on, the element not repeated in the event record).
@@ -84,7 +88,7 @@ public final class TripDecider {
                     out.clockDeadline(pending.receivedAtMillis(i) + policy.anchorDelayMillis);
                     break;
                 }
-                anchorFresh = continuity == GAP && state.frontierMillis == DeviceState.NEVER;
+                anchorFresh = continuity == GAP && state.frontierMillis == DeviceState.NEVER && !afterLost;
                 anchorClosed = continuity == GAP && !anchorFresh;
             }
             // A device that told us its trip starts here (an ignition or movement event) starts afresh whatever

@@ -154,7 +154,8 @@ class ArrivalOrderPropertyTest {
         return time + "/" + event;
     }
 
-    private static String row(AvlBatch b, int r, Treatment t) {
+    /** A stored row as text: treatment, position and speed when kept, the IO elements kept. */
+    static String row(AvlBatch b, int r, Treatment t) {
         StringBuilder row = new StringBuilder().append(t).append(' ');
         if (b.isLocationCleared(r)) {
             row.append("no location");
@@ -188,7 +189,7 @@ class ArrivalOrderPropertyTest {
         return frames;
     }
 
-    private Policy randomPolicy(double lat, double lon) {
+    Policy randomPolicy(double lat, double lon) {
         Policy policy = Policy.noOp();
         if (random.nextBoolean()) {
             Map<DayOfWeek, List<TimeRange>> days = new EnumMap<>(DayOfWeek.class);
@@ -213,7 +214,7 @@ class ArrivalOrderPropertyTest {
     }
 
     /** Parked and driving phases with the edges above; positions near home so that zones are entered and left. */
-    private AvlBatch randomDrive(double lat, double lon) {
+    AvlBatch randomDrive(double lat, double lon) {
         AvlBatch batch = new AvlBatch();
         long time = T0 + random.nextInt(86_400_000);
         int n = 20 + random.nextInt(100);

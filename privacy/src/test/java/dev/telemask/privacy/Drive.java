@@ -17,6 +17,10 @@ final class Drive {
     static final int CAN_SPEED = 81;
     static final int OVER_SPEEDING = 255;
     static final int TACHO_TOTAL_DISTANCE = 10151;
+    /** Accelerometer axes, signed mG. */
+    static final int AXIS_X = 17;
+    static final int AXIS_Y = 18;
+    static final int AXIS_Z = 19;
 
     final AvlBatch batch = new AvlBatch();
     private final ZoneId zone;

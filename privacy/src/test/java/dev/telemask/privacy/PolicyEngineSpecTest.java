@@ -257,6 +257,26 @@ class PolicyEngineSpecTest {
         }
 
         @Test
+        void noAccelerometerAxesEitherPrivateOrCoarsened() {
+            // The signed lateral acceleration, with the speed the odometer gives between records, is the turn rate:
+            // left and right turns at known distances dead-reckon a private trip from where it started.
+            Drive withAxes = Drive.in("Europe/Berlin");
+            for (int privateMode = 0; privateMode <= 1; privateMode++) { // coarsened, then private mode pressed
+                withAxes.fixWithPrivateMode("2025-06-02T10:0" + privateMode, LAT, LON, 1, 1, privateMode);
+                for (int axis : new int[] {Drive.AXIS_X, Drive.AXIS_Y, Drive.AXIS_Z}) {
+                    withAxes.batch.addIo(axis, 2, -350);
+                }
+            }
+            AvlBatch batch = run(OFFICE_HOURS.withCoarseningMetres(500), withAxes);
+            assertEquals(List.of(COARSENED, PRIVATE), Verdicts.list(out));
+            for (int r = 0; r < 2; r++) {
+                for (int axis : new int[] {Drive.AXIS_X, Drive.AXIS_Y, Drive.AXIS_Z}) {
+                    assertEquals(-1, batch.findIo(r, axis), "axis " + axis + " in record " + r);
+                }
+            }
+        }
+
+        @Test
         void dropHandlingMarksPrivateRecordsDroppedAndStillMasksThem() {
             Policy policy = OFFICE_HOURS.withPrivateRecords(PrivateRecordHandling.DROP);
             AvlBatch batch = run(policy, Drive.in("Europe/Berlin")
@@ -438,6 +458,9 @@ class PolicyEngineSpecTest {
             state.zoneTrailLatitude = 525_210_000;
             state.zoneTrailLongitude = 134_010_000;
             state.tripStartMillis = 1_700_000_000_000L;
+            state.waitingCount = 3;
+            state.waitingUntilMillis = 1_700_000_200_000L;
+            state.lostUntilMillis = 1_700_000_150_000L;
             byte[] saved = state.save();
             assertEquals(DeviceState.SAVED_LENGTH, saved.length);
             assertEquals(java.util.Arrays.toString(saved), java.util.Arrays.toString(DeviceState.restore(saved).save()));
