@@ -4,7 +4,7 @@
 //
 //   node console-live.mjs <plan.json>
 // plan: { baseUrl, devicePort, adminToken, viewerToken, moving: {imei, handshake, frame, records, time},
-//         markup: {imei, label, handshake, frame, time}, privateImei, coarseImei, privateNeedles: [...],
+//         markup: {imei, label, handshake, frame, time, erasedFrom, timeLeft}, otherImei, privateImei, coarseImei, privateNeedles: [...],
 //         rawCoarseNeedles: [...], movedNeedles: [...], searchText, outDir }
 // Every wait is for a selector or a state of the page, bounded by Playwright's timeouts: no fixed sleeps.
 
@@ -104,6 +104,22 @@ try {
   const viewerLive = await viewer.evaluate(() => window.__live);
   result.viewerLiveEvents = viewerLive.split('\n').filter((line) => line.startsWith('data: '))
     .map((line) => JSON.parse(line.slice(6)));
+
+  // Erased and deleted elsewhere (the API, as another admin's page would): the open page follows, without a reload.
+  const auth = { Authorization: `Bearer ${plan.adminToken}` };
+  const erased = await fetch(`${plan.baseUrl}/api/v1/devices/${plan.markup.imei}/erase?from=${plan.markup.erasedFrom}`
+    + '&to=9999-01-01T00:00:00Z', { method: 'POST', headers: auth });
+  result.markupEraseStatus = erased.status;
+  const leftPin = `#fleet-map .live-pin [data-imei="${plan.markup.imei}"][data-time="${plan.markup.timeLeft}"]`;
+  await admin.waitForSelector(leftPin).catch(() => {});
+  result.markupTimeAfterErasure = await admin.locator(`#fleet-map .live-pin [data-imei="${plan.markup.imei}"]`)
+    .getAttribute('data-time');
+  const deleted = await fetch(`${plan.baseUrl}/api/v1/devices/${plan.otherImei}`, { method: 'DELETE', headers: auth });
+  result.otherDeleteStatus = deleted.status;
+  const otherRow = `#devices tbody tr[data-imei="${plan.otherImei}"]`;
+  await admin.waitForSelector(otherRow, { state: 'detached' }).catch(() => {});
+  result.otherPinsAfterDelete = await admin.locator(`#fleet-map [data-imei="${plan.otherImei}"]`).count();
+  result.otherRowsAfterDelete = await admin.locator(otherRow).count();
 
   const everything = [adminPage, adminLive, viewerPage, viewerLive].join('\n');
   result.liveBytes = adminLive.length + viewerLive.length;

@@ -151,7 +151,9 @@ async function enter(api, me) {
     await state.tokens.list();
     await state.users.list();
   }
-  state.feed = new LiveFeed(api, { onDevice: liveDevice, onState: liveState }).start();
+  state.feed = new LiveFeed(api, {
+    onDevice: liveDevice, onRemoved: ({ imei }) => deviceRemoved(imei), onState: liveState,
+  }).start();
   // Online means heard of within minutes: recount as time passes, without waiting for the next event.
   setInterval(() => renderList(), 30_000);
   const only = state.devices.length === 1 ? state.devices[0] : null;
@@ -184,12 +186,15 @@ async function deviceChanged({ imei, label }) {
   if (changed && state.device?.imei === imei) await pick(changed);
 }
 
+/** A device was deleted, here or (told by the live feed) on any page: off the map, the list and the track view. */
 async function deviceRemoved(imei) {
   state.live.delete(imei);
   state.fleet.remove(imei);
-  state.device = null;
-  $('#track-card').hidden = true;
-  $('#admin').hidden = true;
+  if (state.device?.imei === imei) {
+    state.device = null;
+    $('#track-card').hidden = true;
+    $('#admin').hidden = true;
+  }
   await showDevices();
 }
 
@@ -200,16 +205,17 @@ async function policySaved(saved) {
   if (state.device) await pick(state.devices.find((d) => d.imei === state.device.imei) ?? state.device);
 }
 
-/** One device's newest state from the live feed; an older position (out of order) never replaces a newer one. */
+/**
+ * One device's newest state from the live feed. The server sends a device's events in the order it read them, so the
+ * last one is what is stored: an erased position goes, also when an older one is left (or none: no position).
+ */
 function liveDevice(event) {
   const known = state.live.get(event.imei) ?? {};
-  const newer = !known.position || !event.position
-    || Date.parse(event.position.time) >= Date.parse(known.position.time);
   const live = {
     ...known,
     ...(event.label === undefined ? {} : { label: event.label }),
     lastSeenAt: event.lastSeenAt ?? known.lastSeenAt,
-    position: newer ? (event.position ?? known.position) : known.position,
+    position: event.position,
   };
   state.live.set(event.imei, live);
   let device = state.devices.find((d) => d.imei === event.imei);

@@ -7,10 +7,14 @@ const PATH = '/api/v1/fleet/live';
 const MAX_PAUSE_MS = 30_000;
 
 export class LiveFeed {
-  /** onDevice(event) for every `position` event; onState('live' | 'reconnecting' | 'stopped', detail). */
-  constructor(api, { onDevice, onState }) {
+  /**
+   * onDevice(event) for every `position` event, onRemoved(event) for every `removed` one (a deleted device);
+   * onState('live' | 'reconnecting' | 'stopped', detail).
+   */
+  constructor(api, { onDevice, onRemoved, onState }) {
     this.api = api;
     this.onDevice = onDevice;
+    this.onRemoved = onRemoved;
     this.onState = onState;
     this.controller = null;
     this.stopped = false;
@@ -82,5 +86,6 @@ export class LiveFeed {
       else if (line.startsWith('data: ')) data.push(line.slice(6));
     }
     if (name === 'position' && data.length) this.onDevice(JSON.parse(data.join('\n')));
+    if (name === 'removed' && data.length) this.onRemoved(JSON.parse(data.join('\n')));
   }
 }

@@ -3,6 +3,7 @@ package dev.telemask.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.telemask.storage.IngestDeviceLookup;
+import dev.telemask.storage.PositionNotices;
 import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.FleetDeviceStore;
 import dev.telemask.storage.query.Transaction;
@@ -99,6 +100,8 @@ final class DeviceResource {
             long deleted = FleetDeviceStore.delete(c, caller.tenantId(), device.imei());
             if (deleted >= 0) {
                 audit.device(c, caller, "device.delete", device.imei(), null, deleted);
+                // Delivered at commit: live maps find the device gone and take it off.
+                PositionNotices.announce(c, List.of(device.imei()));
             }
             return deleted;
         });

@@ -5,13 +5,19 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One open live stream: a server-sent event response and whom it is for. Writes are posted to the connection's
  * event loop and never wait; a client whose unsent bytes (queued for the event loop plus Vert.x's write queue)
- * exceed the bound is cut rather than buffered without end.
+ * exceed the bound is cut rather than buffered without end. Device events go out under {@link #order()}, read and
+ * sent while it is held: a device's events reach the client in the order they were read from the database, so the
+ * last one is what is stored, and it knows which devices it was shown, to take a deleted one off again.
  */
 final class LiveClient {
     /** Why a stream ended, as the {@code reason} tag of {@code telemask.api.live.closed}. */
@@ -24,6 +30,8 @@ final class LiveClient {
     private final int maxBufferBytes;
     private final AtomicLong posted = new AtomicLong();
     private final CompletableFuture<End> ended = new CompletableFuture<>();
+    private final ReentrantLock order = new ReentrantLock();
+    private final Set<Long> shown = new HashSet<>();
 
     LiveClient(HttpServerResponse response, Context context, Caller caller, String token, int maxBufferBytes) {
         this.response = response;
@@ -49,6 +57,33 @@ final class LiveClient {
     /** Whether the caller may see the device's positions: its tenant's, and for a driver only its own device. */
     boolean sees(long tenantId, long imei) {
         return caller.tenantId() == tenantId && (caller.role() != Role.DRIVER || caller.device() == imei);
+    }
+
+    /** Held from reading a device's newest row to sending it: no older read of the device is sent after it. */
+    ReentrantLock order() {
+        return order;
+    }
+
+    /** Sends a device's event (under {@link #order()}) and remembers that the client was shown the device. */
+    void show(long imei, String event) {
+        shown.add(imei);
+        send(event);
+    }
+
+    /** Sends the removal of a device (under {@link #order()}) that is gone, if the client was shown it. */
+    void forget(long imei) {
+        if (shown.remove(imei)) {
+            send(LiveEvent.removed(imei));
+        }
+    }
+
+    /** Sends the removal of every device the client was shown (under {@link #order()}) but {@code present}. */
+    void forgetAllBut(Set<Long> present) {
+        for (Long imei : List.copyOf(shown)) {
+            if (!present.contains(imei)) {
+                forget(imei);
+            }
+        }
     }
 
     /** Starts the response on the event loop: headers, a retry hint, and the close handling. */

@@ -7,7 +7,7 @@ import dev.telemask.storage.query.StoredPosition;
 /**
  * One device's state on the live map as a server-sent event: its label, when it was last heard of, and its newest
  * stored row exactly as the positions API answers it (time, treatment, and a point only when one is stored: a
- * private record has none, a coarsened one its cell's), never more.
+ * private record has none, a coarsened one its cell's), never more; or that a device the map showed is gone.
  */
 final class LiveEvent {
     private LiveEvent() {
@@ -40,7 +40,17 @@ final class LiveEvent {
                 }
             }
         }
+        return event("position", data);
+    }
+
+    /** The {@code removed} event of a device that was deleted (or left the caller's fleet): off the map and list. */
+    static String removed(long imei) {
+        return event("removed",
+                ApiRequest.JSON.createObjectNode().put("imei", Long.toString(imei)).put("removed", true));
+    }
+
+    private static String event(String name, ObjectNode data) {
         // JSON has no raw line breaks (they are escaped in strings), so one data line holds the whole document.
-        return "event: position\ndata: " + data + "\n\n";
+        return "event: " + name + "\ndata: " + data + "\n\n";
     }
 }

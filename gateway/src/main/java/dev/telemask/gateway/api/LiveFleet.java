@@ -114,27 +114,39 @@ public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseab
         }
     }
 
-    /** Every device the client may see, as stored now; returns how many. */
+    /**
+     * Every device the client may see, as stored now, read and sent under the client's order lock; the devices it
+     * was shown that are gone are taken off. Returns how many it may see.
+     */
     private long sendFleet(LiveClient client) throws SQLException {
         Caller caller = client.caller();
-        if (caller.role() == Role.DRIVER) {
-            List<LatestPositions.Latest> own = latest.of(List.of(caller.device()));
-            own.stream().filter(l -> client.sees(l.tenantId(), l.imei())).forEach(l -> client.send(LiveEvent.of(l)));
-            return own.size();
-        }
-        long sent = 0;
-        long after = 0;
-        while (true) {
-            List<LatestPositions.Latest> page = latest.ofTenant(caller.tenantId(), after);
-            for (LatestPositions.Latest l : page) {
-                client.send(LiveEvent.of(l));
+        Set<Long> present = new HashSet<>();
+        client.order().lock();
+        try {
+            if (caller.role() == Role.DRIVER) {
+                for (LatestPositions.Latest l : latest.of(List.of(caller.device()))) {
+                    if (client.sees(l.tenantId(), l.imei())) {
+                        present.add(l.imei());
+                        client.show(l.imei(), LiveEvent.of(l));
+                    }
+                }
+            } else {
+                long after = 0;
+                List<LatestPositions.Latest> page;
+                do {
+                    page = latest.ofTenant(caller.tenantId(), after);
+                    for (LatestPositions.Latest l : page) {
+                        present.add(l.imei());
+                        client.show(l.imei(), LiveEvent.of(l));
+                    }
+                    after = page.isEmpty() ? after : page.get(page.size() - 1).imei();
+                } while (page.size() == LatestPositions.MAX_DEVICES);
             }
-            sent += page.size();
-            if (page.size() < LatestPositions.MAX_DEVICES) {
-                return sent;
-            }
-            after = page.get(page.size() - 1).imei();
+            client.forgetAllBut(present);
+        } finally {
+            client.order().unlock();
         }
+        return present.size();
     }
 
     private void sendNoticed() {
@@ -161,7 +173,7 @@ public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseab
                         break;
                     }
                 }
-                send(latest.of(imeis));
+                send(imeis, latest.of(imeis));
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {
@@ -172,14 +184,29 @@ public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseab
         }
     }
 
-    private void send(List<LatestPositions.Latest> rows) {
-        for (LatestPositions.Latest row : rows) {
-            String event = null;
-            for (LiveClient client : clients) {
-                if (client.sees(row.tenantId(), row.imei())) {
-                    event = event == null ? LiveEvent.of(row) : event;
-                    client.send(event); // a client it cuts is counted when its stream ends
+    /**
+     * Sends the newest rows of the noticed devices to the clients that may see them; a noticed device without a row
+     * was deleted, and one a client may no longer see left its fleet: both are taken off where they were shown.
+     */
+    private void send(List<Long> noticedImeis, List<LatestPositions.Latest> rows) {
+        Set<Long> gone = new HashSet<>(noticedImeis);
+        rows.forEach(row -> gone.remove(row.imei()));
+        String[] events = new String[rows.size()];
+        for (LiveClient client : clients) {
+            client.order().lock();
+            try {
+                for (int i = 0; i < rows.size(); i++) {
+                    LatestPositions.Latest row = rows.get(i);
+                    if (client.sees(row.tenantId(), row.imei())) {
+                        events[i] = events[i] == null ? LiveEvent.of(row) : events[i];
+                        client.show(row.imei(), events[i]); // a client it cuts is counted when its stream ends
+                    } else {
+                        client.forget(row.imei());
+                    }
                 }
+                gone.forEach(client::forget);
+            } finally {
+                client.order().unlock();
             }
         }
         registry.counter("telemask.api.live.devices.sent").increment(rows.size());

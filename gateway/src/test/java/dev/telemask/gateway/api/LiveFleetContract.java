@@ -150,6 +150,37 @@ abstract class LiveFleetContract extends GatewayTestBase.ForOtherPackages {
     }
 
     @Test
+    void aDeletedDeviceLeavesTheStreamsThatShowedItAndNoOther() throws Exception {
+        long imei = device(officePolicy);
+        long neighbour = device(officePolicy);
+        String neighbourDriver = tokens.create("acme", Role.DRIVER, neighbour, "live-neighbour", null).token();
+        long start = System.currentTimeMillis() - 50 * 60_000L;
+        try (DeviceClient device = connectAccepted(imei)) {
+            device.sendFrame(Drives.driving(start, 3));
+            assertEquals(3, device.readAck());
+        }
+        try (LiveStream admin = new LiveStream(gateway.httpPort(), adminToken);
+             LiveStream driver = new LiveStream(gateway.httpPort(), neighbourDriver)) {
+            admin.await(imei, e -> e.has("position") && e.get("position").has("latitude"), WITHIN);
+            driver.await(neighbour, e -> true, WITHIN);
+            int seen = admin.events().size();
+            HttpResponse<String> deleted = send("DELETE", "/devices/" + imei, adminToken);
+            assertEquals(204, deleted.statusCode(), deleted.body());
+            JsonNode gone = admin.awaitAfter(seen, imei, e -> true, WITHIN);
+            assertTrue(gone.path("removed").asBoolean(), "the deleted device is taken off the map: " + gone);
+            assertFalse(gone.has("position"), gone.toString());
+
+            // The neighbour's next position reaches its driver after anything sent for the deleted device would.
+            try (DeviceClient device = connectAccepted(neighbour)) {
+                device.sendFrame(Drives.driving(start, 2));
+                assertEquals(2, device.readAck());
+            }
+            driver.await(neighbour, e -> e.has("position"), WITHIN);
+            assertFalse(driver.text().contains(Long.toString(imei)), "another device's removal: " + driver.text());
+        }
+    }
+
+    @Test
     void anotherTenantsDeviceNeverAppears() throws Exception {
         long otherTenant = insertReturningId("INSERT INTO tenants (name) VALUES ('rival') RETURNING id");
         long rival = 350_000_000_099_001L + otherTenant;

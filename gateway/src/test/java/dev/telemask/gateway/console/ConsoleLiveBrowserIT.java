@@ -63,6 +63,7 @@ class ConsoleLiveBrowserIT extends GatewayTestBase.ForOtherPackages {
     private long coarse;
     private long privateCar;
     private long markup;
+    private long other;
     private String adminToken;
     private String viewerToken;
     private long now;
@@ -77,7 +78,7 @@ class ConsoleLiveBrowserIT extends GatewayTestBase.ForOtherPackages {
         long open = policy("drivers", OPEN);
         long coarsePolicy = policy("couriers (500 m)", COARSE);
         moving = labelled(open, "Van 7 · Vilnius");
-        long other = labelled(open, "Van 12 · Žirmūnai");
+        other = labelled(open, "Van 12 · Žirmūnai");
         coarse = labelled(coarsePolicy, "Courier 3");
         privateCar = labelled(open, "Director's car");
         markup = labelled(open, "Van 9");
@@ -113,7 +114,11 @@ class ConsoleLiveBrowserIT extends GatewayTestBase.ForOtherPackages {
                         "frame", hex(DeviceClient.frame(ConsoleDrives.tripFrom(markupStart,
                                 MARKUP_LATITUDE + ConsoleDrives.RECORDS_PER_TRIP * 20_000,
                                 MARKUP_LONGITUDE + ConsoleDrives.RECORDS_PER_TRIP * 30_000, 0))),
-                        "time", last(markupStart))),
+                        "time", last(markupStart),
+                        // Its second trip erased, the pin goes back to where the first one stopped.
+                        "erasedFrom", Instant.ofEpochMilli(markupStart).toString(),
+                        "timeLeft", last(now - 30 * ConsoleDrives.MINUTE))),
+                Map.entry("otherImei", Long.toString(other)),
                 Map.entry("privateImei", Long.toString(privateCar)),
                 Map.entry("coarseImei", Long.toString(coarse)),
                 Map.entry("privateNeedles", ConsoleDrives.privateNeedles()),
@@ -155,6 +160,12 @@ class ConsoleLiveBrowserIT extends GatewayTestBase.ForOtherPackages {
         assertTrue(result.get("markupPinText").asText().contains("<b>Van 9</b> spare"),
                 "the label shows as text, markup and all: " + result.get("markupPinText"));
         assertEquals(0, result.get("markupElements").asInt(), "the label's markup is not parsed");
+        assertEquals(200, result.get("markupEraseStatus").asInt());
+        assertEquals(last(now - 30 * ConsoleDrives.MINUTE), result.get("markupTimeAfterErasure").asText(),
+                "the erased position left the open page, the one before it stands");
+        assertEquals(204, result.get("otherDeleteStatus").asInt());
+        assertEquals(0, result.get("otherPinsAfterDelete").asInt(), "a device deleted elsewhere leaves the open map");
+        assertEquals(0, result.get("otherRowsAfterDelete").asInt(), "and the list");
         assertEquals(List.of(), JSON.convertValue(result.get("consoleErrors"), List.class), "no script errors");
         for (JsonNode screenshot : result.get("screenshots")) {
             assertTrue(Files.size(Path.of(screenshot.asText())) > 10_000, "screenshot taken: " + screenshot);
