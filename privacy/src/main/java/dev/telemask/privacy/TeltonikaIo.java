@@ -34,6 +34,8 @@ public final class TeltonikaIo {
             255,  // Over Speeding: the speed (km/h) at an overspeed's start and end, also its event ID
             17, 18, 19, // Accelerometer axes X/Y/Z (signed mG): the lateral one, with the odometer's speed, is the
                         // turn rate, and turns left and right at known distances dead-reckon the track
+            253, 254, 243, // Green driving type, value (g) and duration: a harsh cornering at a known odometer
+                           // reading is a turn a map can be searched for, a harsh braking a junction
             387,  // ISO6709 coordinates: the position as text
             385,  // Beacon list: BLE beacons seen, each one fixed in a known place
             175,  // Auto Geofence: left the auto-geofence around the parking place

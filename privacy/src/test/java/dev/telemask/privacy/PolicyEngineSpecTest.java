@@ -277,6 +277,28 @@ class PolicyEngineSpecTest {
         }
 
         @Test
+        void noGreenDrivingEventEitherPrivateOrCoarsened() {
+            // A harsh cornering (type 3) of 0.4 g lasting 900 ms, logged as an event of its own: at the odometer
+            // reading the record keeps, a turn that a map of the streets from a known start can be searched for.
+            Drive cornering = Drive.in("Europe/Berlin");
+            for (int privateMode = 0; privateMode <= 1; privateMode++) { // coarsened, then private mode pressed
+                cornering.fixWithPrivateMode("2025-06-02T10:0" + privateMode, LAT, LON, 1, 1, privateMode);
+                cornering.batch.setEventIo(privateMode, 253);
+                cornering.batch.addIo(253, 1, 3);
+                cornering.batch.addIo(254, 1, 40);
+                cornering.batch.addIo(243, 2, 900);
+            }
+            AvlBatch batch = run(OFFICE_HOURS.withCoarseningMetres(500), cornering);
+            assertEquals(List.of(COARSENED, PRIVATE), Verdicts.list(out));
+            for (int r = 0; r < 2; r++) {
+                assertEquals(0, batch.eventIo(r), "the event ID of record " + r + " says what happened");
+                for (int id : new int[] {253, 254, 243}) {
+                    assertEquals(-1, batch.findIo(r, id), "element " + id + " in record " + r);
+                }
+            }
+        }
+
+        @Test
         void dropHandlingMarksPrivateRecordsDroppedAndStillMasksThem() {
             Policy policy = OFFICE_HOURS.withPrivateRecords(PrivateRecordHandling.DROP);
             AvlBatch batch = run(policy, Drive.in("Europe/Berlin")
