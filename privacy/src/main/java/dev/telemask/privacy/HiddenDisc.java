@@ -72,7 +72,15 @@ public final class HiddenDisc {
 
     /** The {@link Extent} of a zone of {@code radiusMetres}. */
     public static Extent extentOf(int radiusMetres) {
-        int c = radiusClass(radiusMetres);
+        return extentOf(radiusMetres, radiusMetres);
+    }
+
+    /**
+     * The {@link Extent} of a zone of {@code radiusMetres} whose disc is drawn for {@code drawnForMetres} (see
+     * {@link PrivacyZone#drawnForMetres}): a driver's zone the policy's minimum enlarged.
+     */
+    public static Extent extentOf(int drawnForMetres, int radiusMetres) {
+        int c = radiusClass(drawnForMetres);
         double r = radiusMetres;
         return new Extent(c * MIN_OFFSET_RADII + r * (1 + MARGIN_RADII),
                 c * (MIN_OFFSET_RADII + OFFSET_SPREAD_RADII + SLACK_RADII) + r * (1 + MARGIN_RADII),

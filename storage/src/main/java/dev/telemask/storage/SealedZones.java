@@ -155,7 +155,12 @@ public final class SealedZones {
      * point offset from the centre, and a keyed trail after leaving it.
      */
     public static ObjectNode hides(int radiusMetres) {
-        HiddenDisc.Extent extent = HiddenDisc.extentOf(radiusMetres);
+        return hides(radiusMetres, radiusMetres);
+    }
+
+    /** As {@link #hides(int)}, for a zone of {@code radiusMetres} whose disc is drawn for {@code drawnForMetres}. */
+    public static ObjectNode hides(int drawnForMetres, int radiusMetres) {
+        HiddenDisc.Extent extent = HiddenDisc.extentOf(drawnForMetres, radiusMetres);
         ObjectNode hides = JSON.createObjectNode();
         hides.put("region", "a disc holding the zone, centred on a keyed point away from the zone's centre, and a"
                 + " keyed distance of travel after leaving it");

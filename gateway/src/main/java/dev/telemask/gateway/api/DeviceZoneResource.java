@@ -56,11 +56,12 @@ final class DeviceZoneResource {
     private void list(ApiRequest request) throws SQLException {
         FleetDevice device = access.require(request);
         ObjectNode answer = ApiRequest.JSON.createObjectNode();
-        answer.put("minRadiusMetres", minRadius(request, device));
+        int minRadius = minRadius(request, device);
+        answer.put("minRadiusMetres", minRadius);
         ArrayNode items = answer.putArray("zones");
         ZoneOwner caller = request.caller().role() == Role.DRIVER ? owner(request.caller()) : null;
         for (DeviceZone zone : zones.list(device.imei())) {
-            items.add(json(zone, caller));
+            items.add(json(zone, caller, minRadius));
         }
         request.respond(200, answer);
     }
@@ -69,7 +70,8 @@ final class DeviceZoneResource {
         FleetDevice device = access.require(request);
         JsonNode body = request.jsonBody();
         String name = name(body, null);
-        int radius = radius(body, null, minRadius(request, device));
+        int minRadius = minRadius(request, device);
+        int radius = radius(body, null, minRadius);
         double[] centre = centre(body, true);
         String id = SealedZones.newId();
         ZoneOwner owner = owner(request.caller());
@@ -79,7 +81,7 @@ final class DeviceZoneResource {
         }
         DeviceZone zone = zones.find(device.imei(), id).orElseThrow();
         audit.change(request.caller(), "device-zone.add", AuditTrail.target(device.imei()), details(zone));
-        request.respond(201, json(zone, owner));
+        request.respond(201, json(zone, owner, minRadius));
     }
 
     private void change(ApiRequest request) throws SQLException {
@@ -89,7 +91,8 @@ final class DeviceZoneResource {
         ZoneOwner owner = requireOwner(request, device, zone, body.has("latitude") || body.has("longitude")
                 ? "device-zone.move" : body.has("radiusMetres") ? "device-zone.resize" : "device-zone.change");
         String name = name(body, zone.name());
-        int radius = radius(body, zone.radiusMetres(), minRadius(request, device));
+        int minRadius = minRadius(request, device);
+        int radius = radius(body, zone.radiusMetres(), minRadius);
         double[] centre = centre(body, false);
         String centreSealed = centre == null ? zone.sealedCentre() : sealed.sealCentre(zone.id(), centre[0], centre[1]);
         DeviceZone changed = new DeviceZone(zone.id(), name, radius, centreSealed, zone.createdAt(), zone.updatedAt(),
@@ -100,7 +103,7 @@ final class DeviceZoneResource {
         DeviceZone now = zones.find(device.imei(), zone.id()).orElseThrow(() -> ApiError.notFound("zone " + zone.id()));
         audit.change(request.caller(), centre == null ? "device-zone.change" : "device-zone.move",
                 AuditTrail.target(device.imei()), details(now));
-        request.respond(200, json(now, owner));
+        request.respond(200, json(now, owner, minRadius));
     }
 
     private void remove(ApiRequest request) throws SQLException {
@@ -228,15 +231,21 @@ final class DeviceZoneResource {
         return value;
     }
 
-    /** A zone as every role sees it, whether {@code caller} (null: not a driver) owns it: never its centre. */
-    private static ObjectNode json(DeviceZone zone, ZoneOwner caller) {
+    /**
+     * A zone as every role sees it, whether {@code caller} (null: not a driver) owns it: never its centre. A zone
+     * smaller than the policy's {@code minRadius} (raised after it was placed) hides as the engine applies it:
+     * enlarged to the minimum, its disc drawn for the driver's own radius (see {@code DeviceContexts}).
+     */
+    private static ObjectNode json(DeviceZone zone, ZoneOwner caller, int minRadius) {
+        int applied = Math.min(PrivacyZone.MAX_RADIUS_METRES, Math.max(zone.radiusMetres(), minRadius));
         ObjectNode node = ApiRequest.JSON.createObjectNode();
         node.put("id", zone.id());
         node.put("name", zone.name());
         node.put("radiusMetres", zone.radiusMetres());
+        node.put("appliedRadiusMetres", applied);
         node.put("yours", zone.ownedBy(caller));
         node.put("centre", "sealed");
-        node.set("hides", SealedZones.hides(zone.radiusMetres()));
+        node.set("hides", SealedZones.hides(Math.min(applied, zone.radiusMetres()), applied));
         node.put("createdAt", zone.createdAt().toString());
         node.put("updatedAt", zone.updatedAt().toString());
         return node;

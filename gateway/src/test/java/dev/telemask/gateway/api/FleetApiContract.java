@@ -288,6 +288,21 @@ abstract class FleetApiContract extends ApiServerContract {
             assertEquals(200, list.json().get("minRadiusMetres").asInt());
             assertNoHome(list.body(), "GET zones");
         }
+        // The admin raises the drivers' minimum above the zone: the engine hides it as a 600 m zone whose disc is
+        // drawn for 300 m, and the listing says so instead of the smaller region of a 300 m zone.
+        assertEquals(200, server.send("PUT", f.admin(), "/api/v1/policies/" + policy, "{\"document\": "
+                + zonePolicy("[]").replace("200", "600") + "}").status());
+        com.fasterxml.jackson.databind.JsonNode enlarged = server.get(viewer, zones).json().get("zones").get(0);
+        assertEquals(300, enlarged.get("radiusMetres").asInt());
+        assertEquals(600, enlarged.get("appliedRadiusMetres").asInt());
+        dev.telemask.privacy.HiddenDisc.Extent applied = dev.telemask.privacy.HiddenDisc.extentOf(300, 600);
+        assertEquals(Math.round(applied.discRadiusMinMetres()),
+                enlarged.get("hides").get("discRadiusMetres").get(0).asLong(), enlarged.toString());
+        assertEquals(Math.round(applied.discRadiusMaxMetres()),
+                enlarged.get("hides").get("discRadiusMetres").get(1).asLong(), enlarged.toString());
+        assertEquals(200, server.send("PUT", f.admin(), "/api/v1/policies/" + policy, "{\"document\": "
+                + zonePolicy("[]") + "}").status());
+
         long other = IMEIS.incrementAndGet();
         server.device(f.name(), other);
         String otherDriver = server.token(f.name(), Role.DRIVER, other);
