@@ -24,7 +24,9 @@ import java.security.NoSuchAlgorithmException;
  * ({@link #radiusClass}, c), and the zone's centre to a cell of a keyed c-sized grid. A zone resized within its class
  * or moved within its cell keeps the same vector from its centre to the disc's, so its new outline tells nothing the
  * old one did not. And the radius has a keyed slack of up to c, so that an outline puts home in a ring a class radius
- * wide around the disc's centre, not on a circle.
+ * wide around the disc's centre, not on a circle. The class comes from {@link PrivacyZone#drawnForMetres}: a driver's
+ * zone keeps the radius it was placed with there, so that resizing it across classes only widens or narrows the disc
+ * by 2.5 times the change, around the same centre, which an outline already told.
  */
 public final class HiddenDisc {
     /** Shortest offset of the hidden centre from the zone's, in class radii: a centroid lands about half of it from home. */
@@ -77,7 +79,8 @@ public final class HiddenDisc {
 
     /**
      * The {@link Extent} of a zone of {@code radiusMetres} whose disc is drawn for {@code drawnForMetres} (see
-     * {@link PrivacyZone#drawnForMetres}): a driver's zone the policy's minimum enlarged.
+     * {@link PrivacyZone#drawnForMetres}): a driver's zone resized since it was placed, or enlarged by the policy's
+     * minimum.
      */
     public static Extent extentOf(int drawnForMetres, int radiusMetres) {
         int c = radiusClass(drawnForMetres);

@@ -248,19 +248,20 @@ class PrivacyZoneFitTest {
     }
 
     @Test
-    void aDriversZoneEnlargedByThePolicysMinimumWidensTheDiscItHad() {
-        // An admin raising driverZones.minRadiusMetres step by step across classes would otherwise draw a new disc
-        // of the driver's home at each step.
+    void aDriversZoneResizedOrEnlargedByThePolicysMinimumWidensOrNarrowsTheDiscItHad() {
+        // A driver resizing the zone across classes, or an admin raising driverZones.minRadiusMetres step by step,
+        // would otherwise draw a new disc of the driver's home at each step, and the rings of two discs meet at it.
+        // The zone keeps the radius it was placed with (300 m) as the one its disc is drawn for.
         byte[] key = "minimum".getBytes(StandardCharsets.UTF_8);
         HiddenDisc own = HiddenDisc.of(new PrivacyZone("home", 48.1, 11.6, 300), key);
-        for (int minimum : new int[] {450, 650, 900, 1300}) {
-            PrivacyZone enlarged = new PrivacyZone("home", 48.1, 11.6, minimum, 300);
-            HiddenDisc disc = HiddenDisc.of(enlarged, key);
-            assertEquals(own.centreLatitude(), disc.centreLatitude());
+        for (int radius : new int[] {50, 150, 450, 650, 900, 1300, 5000}) {
+            HiddenDisc disc = HiddenDisc.of(new PrivacyZone("home", 48.1, 11.6, radius, 300), key);
+            assertEquals(own.centreLatitude(), disc.centreLatitude(), "radius " + radius);
             assertEquals(own.centreLongitude(), disc.centreLongitude());
-            assertEquals(own.radiusMetres() + 2.5 * (minimum - 300), disc.radiusMetres(), 1e-6);
+            assertEquals(own.radiusMetres() + 2.5 * (radius - 300), disc.radiusMetres(), 1e-6);
             double offset = Haversine.metres(disc.centreLatitude(), disc.centreLongitude(), 48.1, 11.6);
-            assertTrue(offset + minimum * 2.5 <= disc.radiusMetres() + 1, "the enlarged zone lies inside with margin");
+            assertTrue(offset + radius * 2.5 <= disc.radiusMetres() + 1, "the resized zone lies inside with margin");
+            assertEquals(own.trailMetres(), disc.trailMetres());
         }
     }
 }

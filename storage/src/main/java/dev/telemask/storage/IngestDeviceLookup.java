@@ -92,15 +92,17 @@ public final class IngestDeviceLookup {
 
     /** The driver's own zones of device {@code imei}, oldest first, centres sealed. */
     public static java.util.List<DeviceZone> zones(Connection connection, long imei) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement("SELECT id, name, radius_metres, sealed_centre,"
-                + " created_at, updated_at, owner_kind, owner_id, owner_epoch FROM device_zones WHERE imei = ?"
+        try (PreparedStatement st = connection.prepareStatement("SELECT id, name, radius_metres, drawn_for_metres,"
+                + " sealed_centre, created_at, updated_at, owner_kind, owner_id, owner_epoch FROM device_zones"
+                + " WHERE imei = ?"
                 + " ORDER BY created_at, id")) {
             st.setLong(1, imei);
             java.util.List<DeviceZone> zones = new java.util.ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    zones.add(new DeviceZone(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), owner(rs, 7)));
+                    zones.add(new DeviceZone(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4),
+                            rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant(),
+                            owner(rs, 8)));
                 }
             }
             return zones;

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One home's zone under several radii (the driver resized it, or the policy's minimum enlarged it, which keeps the
- * disc drawn for the driver's radius): the attacker
- * knows each radius (the API shows it) and each hidden disc exactly (its outline, fitted from many trips), and
+ * One home's zone under several radii: resized by its driver or enlarged by the policy's minimum (the disc stays drawn
+ * for the radius the zone was placed with), or removed and placed again with another radius (a new zone, a new
+ * draw). The attacker knows each radius (the API shows it) and each hidden disc exactly (its outline, fitted from many trips), and
  * estimates home as the middle of the discs' intersection and as the middle of the intersection of the rings the
  * zone's centre must lie in (the offsets {@link HiddenDisc#extentOf} states, narrowed by each disc's radius); the
  * nearer of the two counts.
@@ -27,10 +27,11 @@ final class ZoneResizeAttack {
         out.println("resized zones (one home, one key, the zone under each radius in turn): miss in zone radii,"
                 + " median / 10th percentile / homes found within the first radius");
         for (int[] radii : SEQUENCES) {
-            line(out, "resized " + Arrays.toString(radii) + " m", measure(radii, false, homes, seed), homes);
+            line(out, "resized " + Arrays.toString(radii) + " m", measure(radii, true, homes, seed), homes);
         }
-        int[] raised = SEQUENCES.get(SEQUENCES.size() - 1);
-        line(out, "minimum raised " + Arrays.toString(raised) + " m", measure(raised, true, homes, seed), homes);
+        for (int[] radii : SEQUENCES) {
+            line(out, "placed anew " + Arrays.toString(radii) + " m", measure(radii, false, homes, seed), homes);
+        }
     }
 
     private static void line(PrintStream out, String name, double[] misses, int homes) {
@@ -40,10 +41,10 @@ final class ZoneResizeAttack {
     }
 
     /**
-     * Sorted misses over {@code homes} homes, in units of the first radius; {@code raised}: the later radii are the
-     * policy's minimum enlarging a driver's zone of the first.
+     * Sorted misses over {@code homes} homes, in units of the first radius; {@code keepsDraw}: the later radii are
+     * the zone resized (its disc drawn for the first), else new zones of the same home.
      */
-    static double[] measure(int[] radii, boolean raised, int homes, long seed) {
+    static double[] measure(int[] radii, boolean keepsDraw, int homes, long seed) {
         Random random = new Random(seed);
         double[] misses = new double[homes];
         for (int h = 0; h < homes; h++) {
@@ -55,10 +56,10 @@ final class ZoneResizeAttack {
             double reach = 0;
             for (int i = 0; i < radii.length; i++) {
                 discs[i] = HiddenDisc.of(new PrivacyZone("home", home.latitude(), home.longitude(), radii[i],
-                        raised ? radii[0] : radii[i]), key);
+                        keepsDraw ? radii[0] : radii[i]), key);
                 // The offset's range for the radius the disc is drawn for, narrowed by what the outline says: the
                 // disc's radius is the offset, 2.5 zone radii and a slack of up to one class radius.
-                HiddenDisc.Extent extent = HiddenDisc.extentOf(raised ? radii[0] : radii[i]);
+                HiddenDisc.Extent extent = HiddenDisc.extentOf(keepsDraw ? radii[0] : radii[i]);
                 double classRadius = extent.offsetMaxMetres() / 4;
                 double beyond = discs[i].radiusMetres() - 2.5 * radii[i];
                 rings[i] = new double[] {home.x(discs[i].centreLatitude(), discs[i].centreLongitude()),

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The attack benchmark as a guard: over random homes with 50 trips each way, every estimator's median miss stays
  * beyond the zone's radius, no visible point lies inside it, and on a grid dead reckoning does no better than
- * the cell centres.
+ * the cell centres; and a zone resized across radius classes gives no second disc to intersect with the first.
  */
 class ZoneAttackTest {
     private static final int HOMES = 20;
@@ -30,6 +30,17 @@ class ZoneAttackTest {
     @Test
     void theEstimatorsMissASmallZone() {
         assertHidden(ZoneAttack.measure(new ZoneAttack.Scenario(100, 0), HOMES, TRIPS, 14));
+    }
+
+    @Test
+    void aZoneResizedAcrossClassesGivesNoSecondOutlineToIntersect() {
+        int[] radii = {300, 450, 650, 900};
+        double[] resized = ZoneResizeAttack.measure(radii, true, HOMES, 15);
+        assertTrue(resized[0] > 1, "a resized zone's discs put a home within " + resized[0] + " first radii");
+        // The same radii as zones placed anew draw independent discs, whose rings meet at home: what the attack
+        // finds when there is something to find.
+        double[] placedAnew = ZoneResizeAttack.measure(radii, false, HOMES, 15);
+        assertTrue(placedAnew[HOMES / 2] < 1, "the attack found no home among zones placed anew");
     }
 
     private static void assertHidden(ZoneAttack.Result r) {

@@ -95,8 +95,8 @@ final class DeviceZoneResource {
         int radius = radius(body, zone.radiusMetres(), minRadius);
         double[] centre = centre(body, false);
         String centreSealed = centre == null ? zone.sealedCentre() : sealed.sealCentre(zone.id(), centre[0], centre[1]);
-        DeviceZone changed = new DeviceZone(zone.id(), name, radius, centreSealed, zone.createdAt(), zone.updatedAt(),
-                zone.owner());
+        DeviceZone changed = new DeviceZone(zone.id(), name, radius, zone.drawnForMetres(), centreSealed,
+                zone.createdAt(), zone.updatedAt(), zone.owner());
         if (!zones.update(device.imei(), changed, owner)) {
             throw ApiError.notFound("zone " + zone.id());
         }
@@ -232,12 +232,12 @@ final class DeviceZoneResource {
     }
 
     /**
-     * A zone as every role sees it, whether {@code caller} (null: not a driver) owns it: never its centre. A zone
-     * smaller than the policy's {@code minRadius} (raised after it was placed) hides as the engine applies it:
-     * enlarged to the minimum, its disc drawn for the driver's own radius (see {@code DeviceContexts}).
+     * A zone as every role sees it, whether {@code caller} (null: not a driver) owns it: never its centre. What it
+     * hides is what the engine applies (see {@code DeviceContexts}): the zone enlarged to the policy's
+     * {@code minRadius} when that was raised above it, its disc drawn for the radius it was placed with.
      */
     private static ObjectNode json(DeviceZone zone, ZoneOwner caller, int minRadius) {
-        int applied = Math.min(PrivacyZone.MAX_RADIUS_METRES, Math.max(zone.radiusMetres(), minRadius));
+        int applied = zone.appliedRadiusMetres(minRadius);
         ObjectNode node = ApiRequest.JSON.createObjectNode();
         node.put("id", zone.id());
         node.put("name", zone.name());
@@ -245,7 +245,7 @@ final class DeviceZoneResource {
         node.put("appliedRadiusMetres", applied);
         node.put("yours", zone.ownedBy(caller));
         node.put("centre", "sealed");
-        node.set("hides", SealedZones.hides(Math.min(applied, zone.radiusMetres()), applied));
+        node.set("hides", SealedZones.hides(zone.drawnForMetres(), applied));
         node.put("createdAt", zone.createdAt().toString());
         node.put("updatedAt", zone.updatedAt().toString());
         return node;

@@ -197,12 +197,9 @@ final class DeviceContexts implements DeviceLookup {
         }
         List<PrivacyZone> all = new ArrayList<>(policy.zones());
         for (DeviceZone zone : own) {
-            SealedZones.Centre centre = zones.openCentre(zone.id(), zone.sealedCentre());
-            int radius = Math.min(PrivacyZone.MAX_RADIUS_METRES,
-                    Math.max(zone.radiusMetres(), policy.driverZoneMinRadiusMetres()));
-            // Drawn for the driver's own radius: an admin raising the minimum step by step must not draw new discs.
-            all.add(new PrivacyZone(zone.name(), centre.latitude(), centre.longitude(), radius,
-                    Math.min(radius, zone.radiusMetres())));
+            // Drawn for the radius the zone was placed with: neither the driver resizing it nor an admin raising the
+            // minimum step by step may draw a new disc of the same home.
+            all.add(zone.applied(zones.openCentre(zone.id(), zone.sealedCentre()), policy.driverZoneMinRadiusMetres()));
         }
         return policy.withZones(all);
     }

@@ -227,8 +227,7 @@ abstract class DeviceZoneOwnershipContract extends ApiServerContract {
         }
         SealedZones.Centre centre = ApiTestServer.ZONES.openCentre(zone.id(), zone.sealedCentre());
         assertEquals(new SealedZones.Centre(HOME_LAT, HOME_LON), centre);
-        HiddenDisc disc = HiddenDisc.of(new PrivacyZone(zone.name(), centre.latitude(), centre.longitude(),
-                zone.radiusMetres()), ZONE_KEY);
+        HiddenDisc disc = HiddenDisc.of(zone.applied(centre, PrivacyZone.MIN_RADIUS_METRES), ZONE_KEY);
         assertTrue(disc.contains((int) Math.round(HOME_LAT * 1e7), (int) Math.round(HOME_LON * 1e7)),
                 "a record at home is hidden");
     }

@@ -176,6 +176,19 @@ abstract class FleetApiContract extends ApiServerContract {
         }
     }
 
+    /** The hidden disc the gateway masks the device's zone with (under a key of this test's), as it loads it. */
+    private dev.telemask.privacy.HiddenDisc maskingDisc(long imei, String zoneId) {
+        try {
+            dev.telemask.storage.DeviceZone zone = new dev.telemask.storage.IngestDeviceLookup(server.dataSource)
+                    .find(imei).orElseThrow().ownZones().stream().filter(z -> z.id().equals(zoneId)).findFirst()
+                    .orElseThrow();
+            return dev.telemask.privacy.HiddenDisc.of(zone.applied(ApiTestServer.ZONES.openCentre(zoneId,
+                    zone.sealedCentre()), 200), "fleet-api-test".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String zonePolicy(String zones) {
         return "{\"version\": 1, \"consent\": {\"location\": true, \"driverIdentity\": false, \"telemetry\": true},"
                 + " \"driverZones\": {\"minRadiusMetres\": 200}, \"zones\": " + zones + "}";
@@ -302,6 +315,18 @@ abstract class FleetApiContract extends ApiServerContract {
                 enlarged.get("hides").get("discRadiusMetres").get(1).asLong(), enlarged.toString());
         assertEquals(200, server.send("PUT", f.admin(), "/api/v1/policies/" + policy, "{\"document\": "
                 + zonePolicy("[]") + "}").status());
+
+        // The driver resizes the zone across classes, up and down: the disc stays the one drawn for the 300 m the
+        // zone was placed with, widened or narrowed by 2.5 times the change, so no second outline of the home.
+        dev.telemask.privacy.HiddenDisc placed = maskingDisc(f.imei(), zoneId);
+        for (int radius : new int[] {900, 200, 300}) {
+            assertEquals(200, server.send("PUT", driver, zones + "/" + zoneId, "{\"radiusMetres\": " + radius + "}")
+                    .status());
+            dev.telemask.privacy.HiddenDisc resized = maskingDisc(f.imei(), zoneId);
+            assertEquals(placed.centreLatitude(), resized.centreLatitude(), "resized to " + radius);
+            assertEquals(placed.centreLongitude(), resized.centreLongitude());
+            assertEquals(placed.radiusMetres() + 2.5 * (radius - 300), resized.radiusMetres(), 1e-6);
+        }
 
         long other = IMEIS.incrementAndGet();
         server.device(f.name(), other);

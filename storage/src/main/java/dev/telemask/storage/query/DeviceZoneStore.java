@@ -47,8 +47,9 @@ public final class DeviceZoneStore {
     }
 
     /**
-     * Adds a zone that {@code owner} alone may change; false when {@code owner} already has
-     * {@link #MAX_ZONES_PER_OWNER} on the device.
+     * Adds a zone that {@code owner} alone may change, its disc drawn for {@code radiusMetres} for good (see
+     * {@link DeviceZone#drawnForMetres}); false when {@code owner} already has {@link #MAX_ZONES_PER_OWNER} on the
+     * device.
      */
     public boolean add(long imei, String id, String name, int radiusMetres, String sealedCentre, ZoneOwner owner)
             throws SQLException {
@@ -70,13 +71,15 @@ public final class DeviceZoneStore {
                 }
             }
             try (PreparedStatement st = c.prepareStatement("INSERT INTO device_zones (id, imei, name, radius_metres,"
-                    + " sealed_centre, owner_kind, owner_id, owner_epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " drawn_for_metres, sealed_centre, owner_kind, owner_id, owner_epoch)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 st.setString(1, id);
                 st.setLong(2, imei);
                 st.setString(3, name);
                 st.setInt(4, radiusMetres);
-                st.setString(5, sealedCentre);
-                setOwner(st, 6, owner);
+                st.setInt(5, radiusMetres);
+                st.setString(6, sealedCentre);
+                setOwner(st, 7, owner);
                 st.executeUpdate();
             }
             return true;
@@ -84,8 +87,8 @@ public final class DeviceZoneStore {
     }
 
     /**
-     * Replaces a zone's name, radius and sealed centre, when {@code owner} placed it; false when the device has no
-     * such zone of that owner (a zone without an owner is nobody's).
+     * Replaces a zone's name, radius and sealed centre (not the radius its disc is drawn for), when {@code owner}
+     * placed it; false when the device has no such zone of that owner (a zone without an owner is nobody's).
      */
     public boolean update(long imei, DeviceZone zone, ZoneOwner owner) throws SQLException {
         try (Connection c = dataSource.getConnection();
