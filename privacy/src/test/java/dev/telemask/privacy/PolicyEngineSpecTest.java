@@ -374,6 +374,30 @@ class PolicyEngineSpecTest {
             drive.batch.setEventIo(0, 155);
             assertEquals(155, run(OFFICE_HOURS, drive).eventIo(0));
         }
+
+        @Test
+        void anEventIdWhoseElementConsentRemovesGoesWithIt() {
+            // "Logged because the iButton was attached", "because of harsh braking": the element's news without it.
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T10:00", LAT, LON, 1, 1)
+                    .fix("2025-06-02T10:01", LAT, LON, 1, 1)
+                    .fix("2025-06-02T10:02", LAT, LON, 1, 1);
+            drive.batch.setEventIo(0, 78);                       // iButton
+            drive.batch.setEventIo(1, 253);                      // green driving: harsh acceleration, braking, cornering
+            drive.batch.setEventIo(2, TeltonikaIo.IGNITION);
+            AvlBatch batch = run(Policy.noOp(), new Consent(true, false, false), drive);
+            assertTreatments(batch, out, EXACT, EXACT, EXACT);
+            assertEquals(0, batch.eventIo(0), "no driver identity consent");
+            assertEquals(0, batch.eventIo(1), "no telemetry consent");
+            assertEquals(TeltonikaIo.IGNITION, batch.eventIo(2), "trip logic is kept without telemetry consent");
+        }
+
+        @Test
+        void anEventIdKeptWithConsent() {
+            Drive drive = Drive.in("Europe/Berlin").fix("2025-06-02T10:00", LAT, LON, 1, 1);
+            drive.batch.setEventIo(0, 78);
+            assertEquals(78, run(Policy.noOp(), Consent.ALL, drive).eventIo(0));
+        }
     }
 
     @Nested
