@@ -34,6 +34,9 @@ public final class TeltonikaIo {
             255,  // Over Speeding: the speed (km/h) at an overspeed's start and end, also its event ID
             17, 18, 19, // Accelerometer axes X/Y/Z (signed mG): the lateral one, with the odometer's speed, is the
                         // turn rate, and turns left and right at known distances dead-reckon the track
+            253, 254, // Green driving type and value: a harsh corner and its angle, at a known odometer reading
+            69,   // GNSS Status: whether the device has a fix, i.e. the satellites again
+            181, 182, // GNSS PDOP, HDOP: the fix's quality from the satellites' geometry (open sky or a garage)
             387,  // ISO6709 coordinates: the position as text
             385,  // Beacon list: BLE beacons seen, each one fixed in a known place
             175,  // Auto Geofence: left the auto-geofence around the parking place

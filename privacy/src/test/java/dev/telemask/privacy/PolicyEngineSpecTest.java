@@ -277,6 +277,28 @@ class PolicyEngineSpecTest {
         }
 
         @Test
+        void noFixQualityOrHarshDrivingElementsEitherPrivateOrCoarsened() {
+            // GNSS status (69), PDOP (181) and HDOP (182) are the removed satellites by another way (a fix or not,
+            // under open sky or in a garage); green driving's type and value (253, 254) at a harsh corner are a turn
+            // and its angle at a known odometer reading, as the accelerometer's lateral axis is.
+            int[] elements = {69, 181, 182, 253, 254};
+            Drive drive = Drive.in("Europe/Berlin");
+            for (int privateMode = 0; privateMode <= 1; privateMode++) { // coarsened, then private mode pressed
+                drive.fixWithPrivateMode("2025-06-02T10:0" + privateMode, LAT, LON, 1, 1, privateMode);
+                for (int id : elements) {
+                    drive.batch.addIo(id, 1, 3);
+                }
+            }
+            AvlBatch batch = run(OFFICE_HOURS.withCoarseningMetres(500), drive);
+            assertEquals(List.of(COARSENED, PRIVATE), Verdicts.list(out));
+            for (int r = 0; r < 2; r++) {
+                for (int id : elements) {
+                    assertEquals(-1, batch.findIo(r, id), "element " + id + " in record " + r);
+                }
+            }
+        }
+
+        @Test
         void dropHandlingMarksPrivateRecordsDroppedAndStillMasksThem() {
             Policy policy = OFFICE_HOURS.withPrivateRecords(PrivateRecordHandling.DROP);
             AvlBatch batch = run(policy, Drive.in("Europe/Berlin")
