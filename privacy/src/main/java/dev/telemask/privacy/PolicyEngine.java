@@ -20,7 +20,8 @@ import dev.telemask.codec.AvlBatch;
  *   <li>Otherwise the record is snapped to the policy's grid when coarsening is on (its locating IO removed as
  *   for a private one, speed, heading and altitude cleared, mileage rounded down to the cell size), unless its
  *   cell reaches into a hidden disc, which hides it as a zone record; or kept exact.</li>
- *   <li>Every stored record loses the IO elements the policy filters and the ones whose consent is missing.</li>
+ *   <li>Every stored record loses the IO elements the policy filters and the ones whose consent is missing, and an
+ *   event ID that names one of them.</li>
  * </ul>
  *
  * <p>Stateless and allocation-free per record: all state lives in the arguments.
@@ -229,8 +230,9 @@ public final class PolicyEngine {
                 batch.removeIo(e);
             }
         }
-        // The event ID alone says "entered geofence zone 3" or "changed cell": as revealing as the element.
-        if (hidesLocation && TeltonikaIo.LOCATION_REVEALING.contains(batch.eventIo(r))) {
+        // The event ID alone says "entered geofence zone 3", "changed cell", "iButton attached" or "harsh braking":
+        // as revealing as the element, so it goes with it.
+        if (removals.contains(batch.eventIo(r))) {
             batch.setEventIo(r, 0);
         }
     }

@@ -36,6 +36,8 @@ public final class TeltonikaIo {
                         // turn rate, and turns left and right at known distances dead-reckon the track
             253, 254, 243, // Green driving type, value (g) and duration: a harsh cornering at a known odometer
                            // reading is a turn a map can be searched for, a harsh braking a junction
+            69,   // GNSS Status: whether the device has a fix, i.e. the satellites again
+            181, 182, // GNSS PDOP, HDOP: the fix's quality from the satellites' geometry (open sky or a garage)
             387,  // ISO6709 coordinates: the position as text
             385,  // Beacon list: BLE beacons seen, each one fixed in a known place
             175,  // Auto Geofence: left the auto-geofence around the parking place

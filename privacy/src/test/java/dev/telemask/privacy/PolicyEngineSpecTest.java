@@ -299,6 +299,27 @@ class PolicyEngineSpecTest {
         }
 
         @Test
+        void noFixQualityElementsEitherPrivateOrCoarsened() {
+            // GNSS status (69), PDOP (181) and HDOP (182) are the removed satellites by another way (a fix or not,
+            // under open sky or in a garage).
+            int[] elements = {69, 181, 182};
+            Drive drive = Drive.in("Europe/Berlin");
+            for (int privateMode = 0; privateMode <= 1; privateMode++) { // coarsened, then private mode pressed
+                drive.fixWithPrivateMode("2025-06-02T10:0" + privateMode, LAT, LON, 1, 1, privateMode);
+                for (int id : elements) {
+                    drive.batch.addIo(id, 1, 3);
+                }
+            }
+            AvlBatch batch = run(OFFICE_HOURS.withCoarseningMetres(500), drive);
+            assertEquals(List.of(COARSENED, PRIVATE), Verdicts.list(out));
+            for (int r = 0; r < 2; r++) {
+                for (int id : elements) {
+                    assertEquals(-1, batch.findIo(r, id), "element " + id + " in record " + r);
+                }
+            }
+        }
+
+        @Test
         void dropHandlingMarksPrivateRecordsDroppedAndStillMasksThem() {
             Policy policy = OFFICE_HOURS.withPrivateRecords(PrivateRecordHandling.DROP);
             AvlBatch batch = run(policy, Drive.in("Europe/Berlin")
@@ -395,6 +416,30 @@ class PolicyEngineSpecTest {
             Drive drive = Drive.in("Europe/Berlin").fix("2025-06-02T10:00", LAT, LON, 1, 1);
             drive.batch.setEventIo(0, 155);
             assertEquals(155, run(OFFICE_HOURS, drive).eventIo(0));
+        }
+
+        @Test
+        void anEventIdWhoseElementConsentRemovesGoesWithIt() {
+            // "Logged because the iButton was attached", "because of harsh braking": the element's news without it.
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T10:00", LAT, LON, 1, 1)
+                    .fix("2025-06-02T10:01", LAT, LON, 1, 1)
+                    .fix("2025-06-02T10:02", LAT, LON, 1, 1);
+            drive.batch.setEventIo(0, 78);                       // iButton
+            drive.batch.setEventIo(1, 253);                      // green driving: harsh acceleration, braking, cornering
+            drive.batch.setEventIo(2, TeltonikaIo.IGNITION);
+            AvlBatch batch = run(Policy.noOp(), new Consent(true, false, false), drive);
+            assertTreatments(batch, out, EXACT, EXACT, EXACT);
+            assertEquals(0, batch.eventIo(0), "no driver identity consent");
+            assertEquals(0, batch.eventIo(1), "no telemetry consent");
+            assertEquals(TeltonikaIo.IGNITION, batch.eventIo(2), "trip logic is kept without telemetry consent");
+        }
+
+        @Test
+        void anEventIdKeptWithConsent() {
+            Drive drive = Drive.in("Europe/Berlin").fix("2025-06-02T10:00", LAT, LON, 1, 1);
+            drive.batch.setEventIo(0, 78);
+            assertEquals(78, run(Policy.noOp(), Consent.ALL, drive).eventIo(0));
         }
     }
 
