@@ -73,7 +73,7 @@ final class PositionInserter {
     /** The device rows' lock: each row's switch version, and whether its fleet subscribes webhooks to positions. */
     static final String LOCK_DEVICES = "SELECT d.imei, d.switch_version, EXISTS (SELECT 1 FROM webhooks w"
             + " WHERE w.tenant_id = d.tenant_id AND 'position' = ANY (w.kinds)) FROM devices d"
-            + " WHERE d.imei = ANY (?) ORDER BY d.imei FOR NO KEY UPDATE OF d";
+            + " WHERE d.imei = ANY (?) ORDER BY d.imei FOR NO KEY UPDATE OF d SKIP LOCKED";
 
     /** Physical connections that already have their staging table (a temporary table lives per session). */
     private static final Set<PGConnection> STAGED = Collections.synchronizedSet(
@@ -190,8 +190,12 @@ final class PositionInserter {
      * batches masked under a switch version that is no longer current: a change of restriction, private mode, policy
      * or consent committed after they were masked. The lock holds until this transaction ends, so such a change made
      * meanwhile waits for it, and returns to its caller only after these records are stored under the old rules:
-     * records received before the change returned. The same round trip tells whether a fleet of these devices
-     * subscribes webhooks to positions: {@link #lockedSubscribed}, null when some batch was not checked.
+     * records received before the change returned. A row that a change holds already (an erasure deleting a year of
+     * a device's records, say) is skipped, not waited for, and its batch returned as stale too: its session claims
+     * the device again, which waits for the change on a look-up thread, and masks the records again under what the
+     * change left, as it would had the change committed first; the writer and the other devices' records go on
+     * (ingest never waits for the API). The same round trip tells whether a fleet of these devices subscribes
+     * webhooks to positions: {@link #lockedSubscribed}, null when some batch was not checked.
      */
     private Map<PositionBatch, StaleSwitchesException> lockAndCheckSwitches(Connection connection,
                                                                             List<PositionBatch> batches)

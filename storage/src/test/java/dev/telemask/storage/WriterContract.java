@@ -191,6 +191,32 @@ abstract class WriterContract extends DatabaseContract {
     }
 
     @Test
+    // A liveness guard: without SKIP LOCKED the write waited for the lock for good.
+    @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDeviceWhoseRowAnApiChangeHoldsIsLeftOutAsStaleAndTheOthersAreWrittenMeanwhile() throws Exception {
+        long tenant = queryLong("INSERT INTO tenants (name) VALUES ('long-change') RETURNING id");
+        execute("INSERT INTO devices (imei, tenant_id) VALUES (90, " + tenant + "), (91, " + tenant + ")");
+        PositionInserter inserter = new PositionInserter(dataSource, true, sealer);
+        // An erasure of device 90's year takes its row first and holds it while it deletes.
+        try (Connection erasure = dataSource.getConnection(); Statement st = erasure.createStatement()) {
+            erasure.setAutoCommit(false);
+            st.executeUpdate("UPDATE devices SET switch_version = switch_version + 1 WHERE imei = 90");
+
+            PositionBatch held = TestBatches.exact(90L, T0, 3).switchVersion(0).deviceState(new byte[] {1});
+            PositionBatch free = TestBatches.exact(91L, T0, 4).switchVersion(0).deviceState(new byte[] {2});
+            PositionInserter.Result result = inserter.insert(List.of(held, free));
+
+            assertEquals(4, result.inserted(), "the other device's records did not wait for the change");
+            assertTrue(result.stale().containsKey(held), "the held device's batch is masked again once it is free");
+            assertEquals(1, result.stale().size());
+            erasure.rollback();
+        }
+        assertEquals(0, count("imei = 90"));
+        assertEquals(4, count("imei = 91"));
+        assertEquals(0, queryLong("SELECT count(*) FROM devices WHERE imei = 90 AND privacy_state IS NOT NULL"));
+    }
+
+    @Test
     void inOneTransactionTheLaterBatchOfADeviceSavesItsStatesAndTheLatestReceiveTimeItsLastSeen() throws Exception {
         long tenant = queryLong("INSERT INTO tenants (name) VALUES ('device-rows') RETURNING id");
         execute("INSERT INTO devices (imei, tenant_id, privacy_state) VALUES (70, " + tenant + ", NULL),"
