@@ -116,8 +116,9 @@ public final class PolicyEngine {
     }
 
     /**
-     * Distance between two fixes, flat-Earth with {@link StrictMath} so that every JVM decides the same trail end;
-     * good to a metre over the few hundred metres between fixes.
+     * Distance between two fixes, flat-Earth in arithmetic whose results are the same bits on every JVM (see
+     * {@link #cosLatitude}) so that every instance decides the same trail end; good to a metre over the few hundred
+     * metres between fixes.
      */
     static double pathMetres(int latitudeE7a, int longitudeE7a, int latitudeE7b, int longitudeE7b) {
         double metresPerE7 = GeoGrid.METRES_PER_DEGREE / 1e7;
@@ -128,9 +129,32 @@ public final class PolicyEngine {
         } else if (dLon < -1_800_000_000L) {
             dLon += 3_600_000_000L;
         }
-        double cos = StrictMath.cos(StrictMath.toRadians((latitudeE7a + (double) latitudeE7b) / 2e7));
+        double cos = cosLatitude(StrictMath.toRadians((latitudeE7a + (double) latitudeE7b) / 2e7));
         double dx = dLon * metresPerE7 * cos;
         return StrictMath.sqrt(dx * dx + dy * dy);
+    }
+
+    /**
+     * 1 / (2k)! for k = 10 down to 1 (exact factorials, each below 2^53 times a power of two, divided once):
+     * cos x = 1 - x^2 (1/2! - x^2 (1/4! - x^2 (... - x^2 / 20!))).
+     */
+    private static final double[] COS_TERMS = {1.0 / 2432902008176640000.0, 1.0 / 6402373705728000.0,
+            1.0 / 20922789888000.0, 1.0 / 87178291200.0, 1.0 / 479001600.0, 1.0 / 3628800.0, 1.0 / 40320.0,
+            1.0 / 720.0, 1.0 / 24.0, 1.0 / 2.0};
+
+    /**
+     * cos(x) for a latitude x in radians (|x| at most pi/2), from its Taylor series to x^20 by Horner's rule: within
+     * 1e-15 of the true value there, and, being additions and multiplications only, the same bits on every JVM, as
+     * {@link StrictMath#cos} is; but without the scratch array that one allocates on every call, here once per
+     * record on a zone's trail.
+     */
+    static double cosLatitude(double x) {
+        double x2 = x * x;
+        double sum = 0;
+        for (int k = 0; k < COS_TERMS.length; k++) {
+            sum = COS_TERMS[k] - sum * x2;
+        }
+        return 1 - sum * x2;
     }
 
     /** Rounds distance elements down to whole grid cells: metres driven between cells would place the vehicle. */

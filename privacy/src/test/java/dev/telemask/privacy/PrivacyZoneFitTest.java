@@ -230,6 +230,16 @@ class PrivacyZoneFitTest {
     }
 
     @Test
+    void theTrailsCosineAgreesWithStrictMathAtEveryLatitude() {
+        double worst = 0;
+        for (int centiDegrees = -9000; centiDegrees <= 9000; centiDegrees++) {
+            double x = StrictMath.toRadians(centiDegrees / 100.0);
+            worst = Math.max(worst, Math.abs(PolicyEngine.cosLatitude(x) - StrictMath.cos(x)));
+        }
+        assertTrue(worst <= 1e-15, "off by " + worst);
+    }
+
+    @Test
     void aDiscsOutlineLeavesHomeInARingAClassRadiusWide() {
         // Without the slack, radius less 2.5 zone radii would be the exact distance from the disc's centre to home.
         Random random = new Random(12);
