@@ -70,10 +70,21 @@ final class PositionInserter {
     /** One notice of {@link PositionNotices}, its transaction committing without waiting for the WAL flush. */
     static final String NOTIFY_UNSYNCED = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('"
             + PositionNotices.CHANNEL + "', ?)";
-    /** The device rows' lock: each row's switch version, and whether its fleet subscribes webhooks to positions. */
+    /**
+     * The device rows' lock: each row's switch version, and whether its fleet subscribes webhooks to positions; rows
+     * another transaction holds are skipped, then waited for in {@link #LOCK_HELD_DEVICES}.
+     */
     static final String LOCK_DEVICES = "SELECT d.imei, d.switch_version, EXISTS (SELECT 1 FROM webhooks w"
             + " WHERE w.tenant_id = d.tenant_id AND 'position' = ANY (w.kinds)) FROM devices d"
             + " WHERE d.imei = ANY (?) ORDER BY d.imei FOR NO KEY UPDATE OF d SKIP LOCKED";
+    /** The same lock of the rows {@link #LOCK_DEVICES} skipped, waiting for them at most {@link #HELD_ROW_WAIT_MILLIS}. */
+    static final String LOCK_HELD_DEVICES = LOCK_DEVICES.replace(" SKIP LOCKED", "");
+    /**
+     * How long a transaction waits for device rows another holds: another writer's commit (a device written by two
+     * connections at once) takes milliseconds; an API change that holds a row longer (an erasure deleting a year of
+     * a device's records) leaves the device's batch stale instead of holding the writer.
+     */
+    static final long HELD_ROW_WAIT_MILLIS = 1_000;
 
     /** Physical connections that already have their staging table (a temporary table lives per session). */
     private static final Set<PGConnection> STAGED = Collections.synchronizedSet(
@@ -190,11 +201,12 @@ final class PositionInserter {
      * batches masked under a switch version that is no longer current: a change of restriction, private mode, policy
      * or consent committed after they were masked. The lock holds until this transaction ends, so such a change made
      * meanwhile waits for it, and returns to its caller only after these records are stored under the old rules:
-     * records received before the change returned. A row that a change holds already (an erasure deleting a year of
-     * a device's records, say) is skipped, not waited for, and its batch returned as stale too: its session claims
-     * the device again, which waits for the change on a look-up thread, and masks the records again under what the
-     * change left, as it would had the change committed first; the writer and the other devices' records go on
-     * (ingest never waits for the API). The same round trip tells whether a fleet of these devices subscribes
+     * records received before the change returned. A row that another transaction holds is waited for at most
+     * {@link #HELD_ROW_WAIT_MILLIS} (another writer's commit is that quick); one held longer (an erasure deleting a
+     * year of a device's records, say) is left, and its batch returned as stale too: its session claims the device
+     * again, which waits for the change on a look-up thread, and masks the records again under what the change left,
+     * as it would had the change committed first; the writer and the other devices' records go on (ingest never
+     * waits for the API for long). The same round trip tells whether a fleet of these devices subscribes
      * webhooks to positions: {@link #lockedSubscribed}, null when some batch was not checked.
      */
     private Map<PositionBatch, StaleSwitchesException> lockAndCheckSwitches(Connection connection,
@@ -219,15 +231,9 @@ final class PositionInserter {
             imeis = java.util.Arrays.copyOf(imeis, checked);
         }
         Map<Long, Long> versions = new HashMap<>();
-        boolean anySubscribed = false;
-        try (PreparedStatement st = connection.prepareStatement(LOCK_DEVICES)) {
-            st.setArray(1, connection.createArrayOf("bigint", imeis));
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    versions.put(rs.getLong(1), rs.getLong(2));
-                    anySubscribed |= rs.getBoolean(3);
-                }
-            }
+        boolean anySubscribed = lockDevices(connection, LOCK_DEVICES, imeis, versions);
+        if (versions.size() < imeis.length) {
+            anySubscribed |= lockHeldDevices(connection, imeis, versions);
         }
         if (checked == batches.size()) {
             lockedSubscribed = anySubscribed;
@@ -244,6 +250,49 @@ final class PositionInserter {
             }
         }
         return stale;
+    }
+
+    /** Runs a device rows' lock query over {@code imeis}, adding each row's switch version; whether any subscribes. */
+    private static boolean lockDevices(Connection connection, String query, Long[] imeis, Map<Long, Long> versions)
+            throws SQLException {
+        boolean anySubscribed = false;
+        try (PreparedStatement st = connection.prepareStatement(query)) {
+            st.setArray(1, connection.createArrayOf("bigint", imeis));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    versions.put(rs.getLong(1), rs.getLong(2));
+                    anySubscribed |= rs.getBoolean(3);
+                }
+            }
+        }
+        return anySubscribed;
+    }
+
+    /**
+     * Waits up to {@link #HELD_ROW_WAIT_MILLIS} for the rows of {@code imeis} that the first lock skipped, in a
+     * savepoint: when the wait runs out (or two writers would deadlock over them), the savepoint is rolled back and
+     * those rows stay unlocked and absent from {@code versions}, so their batches count as stale.
+     */
+    private static boolean lockHeldDevices(Connection connection, Long[] imeis, Map<Long, Long> versions)
+            throws SQLException {
+        Long[] held = java.util.Arrays.stream(imeis).filter(imei -> !versions.containsKey(imei)).toArray(Long[]::new);
+        if (held.length == 0) {
+            return false; // a device twice in the transaction, or one deleted
+        }
+        Savepoint savepoint = connection.setSavepoint();
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET LOCAL lock_timeout = " + HELD_ROW_WAIT_MILLIS);
+            boolean anySubscribed = lockDevices(connection, LOCK_HELD_DEVICES, held, versions);
+            st.execute("SET LOCAL lock_timeout = DEFAULT");
+            connection.releaseSavepoint(savepoint);
+            return anySubscribed;
+        } catch (SQLException e) {
+            if (!"55P03".equals(e.getSQLState()) && !"40P01".equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(savepoint); // undoes the SET LOCAL too
+            return false;
+        }
     }
 
     /**
