@@ -210,6 +210,18 @@ public final class PositionBatch {
         return this;
     }
 
+    /**
+     * Points this batch at no records, only at the check that device {@code imei}'s switch version is still
+     * {@code version}: committed, it confirms the switches the caller acted on (a restricted device's frame dropped);
+     * failed with {@link StaleSwitchesException}, they changed.
+     */
+    public PositionBatch switchCheck(long imei, long receivedAtMillis, long version) {
+        return set(imei, receivedAtMillis, NO_RECORDS, NO_TREATMENTS).switchVersion(version);
+    }
+
+    private static final AvlBatch NO_RECORDS = new AvlBatch();
+    private static final byte[] NO_TREATMENTS = {};
+
     public long switchVersion() {
         return switchVersion;
     }

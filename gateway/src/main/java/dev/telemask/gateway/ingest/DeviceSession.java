@@ -64,6 +64,11 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
 
     /** Whether the batch in flight came from the clock, not a frame: it gets no acknowledgement. */
     private boolean framelessInFlight;
+    /**
+     * Whether the batch in flight is a restricted device's empty one (see {@link #confirmRestriction}): it carries no
+     * records of the ledger's, so neither a commit nor a roll-back of the ledger goes with it.
+     */
+    private boolean restrictionInFlight;
     private final ClockDeadline deadline = new ClockDeadline();
     /** The acknowledgement buffer this session reuses (see {@link #ackBuffer}); one reference is the session's. */
     private ByteBuf ack;
@@ -282,14 +287,28 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             return;
         }
         if (device.restricted()) {
-            services.metrics().restricted(n);
-            acknowledge();
+            confirmRestriction();
             return;
         }
         if (!privacy.mask(device, batch, positions, services.clock().getAsLong(), services.metrics())) {
             acknowledge(); // nothing to store: every record was a resend or out of the time bounds
             return;
         }
+        framelessInFlight = false;
+        offer();
+    }
+
+    /**
+     * A restricted device's frame is acknowledged and dropped, but only once the database says the restriction still
+     * holds: a lift that returned before the frame arrived may not have reached this session yet (the change feed is
+     * asynchronous), and records received after it must be stored. An empty batch under the switch version the
+     * session knows goes through the writer, which refuses it as stale when the switches changed; the session then
+     * claims the device again and masks the frame (the ledger's last frame, decoded but not applied) under what the
+     * database holds.
+     */
+    private void confirmRestriction() {
+        positions.switchCheck(imei, services.clock().getAsLong(), device.profile().switchVersion());
+        restrictionInFlight = true;
         framelessInFlight = false;
         offer();
     }
@@ -321,6 +340,38 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         }
     }
 
+    /** Claims the device again and masks the frame in flight anew under what the database holds ({@link #remask}). */
+    private void reclaim() {
+        services.metrics().reclaimed();
+        inFlight = true;
+        try {
+            services.contexts().connect(imei).whenComplete((found, error) ->
+                    ctx.executor().execute(() -> remask(found, error)));
+        } catch (RuntimeException e) {
+            remask(null, e);
+        }
+    }
+
+    /** The writer's verdict on a restricted device's empty batch ({@link #confirmRestriction}). */
+    private void restrictionWritten(Throwable failure) {
+        restrictionInFlight = false;
+        if (closed) {
+            return; // unacknowledged: the device sends the frame again
+        }
+        if (failure instanceof StaleSwitchesException) {
+            reclaim();
+            return;
+        }
+        if (failure == null) {
+            services.metrics().restricted(frameRecords);
+            acknowledge();
+        } else {
+            services.metrics().writeFailed();
+        }
+        processPending();
+        scheduleDeadline();
+    }
+
     /** The writer's verdict on the frame in flight; on a writer thread. */
     @Override
     public void completed(PositionBatch batch, Throwable failure) {
@@ -329,6 +380,10 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
 
     private void written(Throwable failure) {
         inFlight = false;
+        if (restrictionInFlight) {
+            restrictionWritten(failure);
+            return;
+        }
         if (closed) {
             // Keep the ledger in step with what is stored, for the decisions made after the device went.
             framelessInFlight = false;
@@ -346,14 +401,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             // behind the database. Claim the device again, take up what is stored (the decided state and the sealed
             // records) and mask the same records again; the other connection's next write then does the same.
             privacy.rollBack();
-            services.metrics().reclaimed();
-            inFlight = true;
-            try {
-                services.contexts().connect(imei).whenComplete((found, error) ->
-                        ctx.executor().execute(() -> remask(found, error)));
-            } catch (RuntimeException e) {
-                remask(null, e);
-            }
+            reclaim();
             return;
         }
         if (failure == null) {

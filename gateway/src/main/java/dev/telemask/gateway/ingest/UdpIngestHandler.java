@@ -143,11 +143,12 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
     private void handle(UdpDevice device, AvlBatch batch, int packetId, int avlPacketId, InetSocketAddress sender) {
         int n = batch.size();
         long decodedAt = System.nanoTime();
-        if (n == 0 || device.context.restricted()) {
-            if (n > 0) {
-                services.metrics().restricted(n);
-            }
+        if (n == 0) {
             acknowledge(sender, packetId, avlPacketId, n, decodedAt);
+            return;
+        }
+        if (device.context.restricted()) {
+            confirmRestriction(device, n, packetId, avlPacketId, sender, decodedAt);
             return;
         }
         if (!device.privacy.mask(device.context, batch, device.positions, System.currentTimeMillis(),
@@ -175,6 +176,33 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         } else {
             // Queue full: no acknowledgement, the device resends; UDP has no socket to pause.
             device.privacy.rollBack();
+            services.metrics().paused();
+        }
+    }
+
+    /**
+     * A restricted device's datagram is acknowledged and dropped once the database says the restriction still holds
+     * (see {@code DeviceSession.confirmRestriction}): an empty batch under the switch version known here goes through
+     * the writer; refused as stale, the datagram is not acknowledged, and its resend is looked up and masked anew.
+     */
+    private void confirmRestriction(UdpDevice device, int n, int packetId, int avlPacketId, InetSocketAddress sender,
+                                    long decodedAt) {
+        PositionBatch check = new PositionBatch().switchCheck(device.context.imei(), System.currentTimeMillis(),
+                device.context.profile().switchVersion());
+        boolean accepted = services.writer().offer(check, (b, failure) -> ctx.executor().execute(() -> {
+            device.inFlight = false;
+            if (failure == null) {
+                services.metrics().restricted(n);
+                acknowledge(sender, packetId, avlPacketId, n, decodedAt);
+            } else if (failure instanceof StaleSwitchesException) {
+                device.stale = true;
+            } else {
+                services.metrics().writeFailed();
+            }
+        }));
+        if (accepted) {
+            device.inFlight = true;
+        } else {
             services.metrics().paused();
         }
     }

@@ -136,7 +136,11 @@ class DeviceSessionTest {
     }
 
     private PeerChannel connect() {
-        lookup.devices.put(IMEI, device(0, false));
+        return connect(device(0, false));
+    }
+
+    private PeerChannel connect(DeviceContext device) {
+        lookup.devices.put(IMEI, device);
         PeerChannel channel = new PeerChannel("10.0.0.7", new DeviceSession(services));
         channel.writeInbound(new DeviceHandshake(IMEI));
         channel.runPendingTasks();
@@ -320,6 +324,36 @@ class DeviceSessionTest {
         channel.runPendingTasks();
         assertEquals(1, sink.accepted.size());
         assertEquals(2, reply(channel, 4));
+    }
+
+    @Test
+    void aRestrictedDevicesFrameIsDroppedOnlyOnceTheDatabaseConfirmsTheRestriction() {
+        PeerChannel channel = connect(device(0, true));
+        send(channel, NOW - 3_600_000, 2);
+        assertEquals(1, sink.accepted.size());
+        assertEquals(0, sink.accepted.get(0).records(), "no record goes to the writer");
+        assertEquals(0, sink.accepted.get(0).switchVersion(), "only the check of the switches it was dropped under");
+        assertEquals(-1, reply(channel, 4), "not acknowledged before the database confirmed the restriction");
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(2, reply(channel, 4));
+    }
+
+    @Test
+    void aFrameAfterTheRestrictionWasLiftedIsStoredThoughTheSessionHadNotHeardOfIt() {
+        PeerChannel channel = connect(device(0, true));
+        // The lift returned to its caller; the change feed has not told this session yet.
+        lookup.devices.put(IMEI, device(1, false));
+        send(channel, NOW - 3_600_000, 3);
+        assertEquals(0, sink.accepted.get(0).records());
+        sink.complete(new StaleSwitchesException(IMEI, 0, 1));
+        channel.runPendingTasks();
+        assertEquals(2, sink.accepted.size(), "the frame, masked again under what the database holds");
+        assertEquals(3, sink.accepted.get(1).records());
+        assertEquals(1, sink.accepted.get(1).switchVersion());
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertEquals(3, reply(channel, 4));
     }
 
     // ---- records waiting when the device is restricted: decided private by the clock, connected or not ---------
