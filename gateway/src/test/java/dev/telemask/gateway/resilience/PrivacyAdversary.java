@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.AvlEncoder;
@@ -34,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -57,6 +60,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
     private static final long T0 = 1_767_240_000_000L; // 2026-01-01T04:00Z, a Thursday; 05:00 in Berlin
     private static final int PRIVATE = 2;
     private static final int EXACT = 0;
+    private static final int COARSENED = 1;
     private static final int CELL_ID = 205;
     private static final int OPERATOR = 241;
     private static final int WIFI_SCAN = 10_828;
@@ -100,6 +104,11 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
     }
 
     private static AvlBatch frame(List<Point> points) {
+        return frame(points, (batch, point) -> { });
+    }
+
+    /** As {@link #frame(List)}, with {@code more} adding elements (or an event ID) to each record after the usual. */
+    private static AvlBatch frame(List<Point> points, java.util.function.BiConsumer<AvlBatch, Point> more) {
         AvlBatch batch = new AvlBatch();
         byte[] wifi = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, (byte) 0xC4};
         for (Point p : points) {
@@ -113,6 +122,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
             batch.addIo(OPERATOR, 4, 26_201);
             batch.addIo(16, 4, 1_000_000 + (p.time() - T0) / 100);
             batch.addNx(WIFI_SCAN, wifi, 0, wifi.length);
+            more.accept(batch, p);
         }
         return batch;
     }
@@ -185,6 +195,23 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         return response.body();
     }
 
+    /** POSTs {@code json} to {@code path} with {@code bearer}, checks that it answered 201 and returns the body. */
+    private String post(String bearer, String path, String json) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + gateway.httpPort() + "/api/v1" + path)).header("Authorization", "Bearer " + bearer)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, response.statusCode(), path + ": " + response.body());
+        return response.body();
+    }
+
+    /** A 300 m zone the driver with {@code driverToken} places for its device. */
+    private void placeDriverZone(String driverToken, long imei, String name, int lat, int lon) throws Exception {
+        post(driverToken, "/devices/" + imei + "/zones", "{\"name\": \"" + name + "\", \"latitude\": "
+                + BigDecimal.valueOf(lat, 7) + ", \"longitude\": " + BigDecimal.valueOf(lon, 7)
+                + ", \"radiusMetres\": 300}");
+    }
+
     /** Everything the API gives a fleet admin about the device, in every format. */
     private String everythingTheApiSays(long imei) throws Exception {
         String range = "from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z";
@@ -194,8 +221,13 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         }
         all.append(get("/devices/" + imei + "/trips?" + range));
         all.append(get("/devices/" + imei + "/export"));
+        for (String format : List.of("json", "geojson", "csv")) {
+            all.append(get("/events?device=" + imei + "&" + range + "&format=" + format));
+        }
         all.append(get("/devices/" + imei + "/zones"));
+        all.append(get("/devices/" + imei + "/consent"));
         all.append(get("/policies"));
+        all.append(get("/audit"));
         return all.toString();
     }
 
@@ -269,8 +301,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         List<Point> day = parkedThenATripStartedWithTheButton(T0 + 14_400_000, 7_771);
         try (DeviceClient tcp = connectAccepted(imei)) {
             sendAcknowledged(tcp, frame(day.subList(0, 3)));
-            Eventually.holds(() -> sealedNow(imei) == 0, Duration.ofSeconds(20),
-                    () -> "the parked records are decided once the anchor delay passed");
+            awaitDecided(imei); // the parked records, once the anchor delay passed
             sendUdp(imei, frame(day.subList(3, 5))); // the trip starts with the button pressed, over UDP
             for (int from = 5; from < day.size(); from += 5) { // and goes on over the TCP connection still open
                 sendAcknowledged(tcp, frame(day.subList(from, from + 5)));
@@ -288,8 +319,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         List<Point> day = parkedThenATripStartedWithTheButton(T0 + 18_000_000, 8_883);
         try (DeviceClient tcp = connectAccepted(imei)) {
             sendAcknowledged(tcp, frame(day.subList(0, 3)));
-            Eventually.holds(() -> sealedNow(imei) == 0, Duration.ofSeconds(20),
-                    () -> "the parked records are decided once the anchor delay passed");
+            awaitDecided(imei); // the parked records, once the anchor delay passed
             sendUdp(imei, frame(day.subList(3, 5))); // the private trip starts over UDP, which claims the device
             // A change of the device that says nothing of location; the open TCP session takes it up before its next
             // frame. The database's switch version it reads counts the UDP claim too.
@@ -330,11 +360,17 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
     }
 
     private void put(long imei, String path, String json) throws Exception {
+        call("PUT", imei, path, json);
+    }
+
+    /** Calls the device's {@code path} as the fleet's admin and checks that it answered 200. */
+    private void call(String method, long imei, String path, String json) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + gateway.httpPort() + "/api/v1/devices/" + imei + path))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), method + " " + path + ": " + response.body());
     }
 
     /** Sends {@code frame} as a UDP datagram until the gateway acknowledges it, as a device does. */
@@ -415,13 +451,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         String driver = new ApiTokens(gateway.dataSource()).create("acme", Role.DRIVER, imei, "driver", null).token();
         int homeLat = HOME_LAT + 6_661;
         int homeLon = HOME_LON + 6_661;
-        HttpResponse<String> placed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + gateway.httpPort() + "/api/v1/devices/" + imei + "/zones"))
-                .header("Authorization", "Bearer " + driver).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"home\", \"latitude\": "
-                        + BigDecimal.valueOf(homeLat, 7) + ", \"longitude\": " + BigDecimal.valueOf(homeLon, 7)
-                        + ", \"radiusMetres\": 300}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, placed.statusCode(), placed.body());
+        placeDriverZone(driver, imei, "home", homeLat, homeLon);
 
         // Parked at home, then 12 km north-east in about 250 m steps, then parked.
         List<Point> day = new ArrayList<>();
@@ -454,6 +484,201 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         assertTrue(visible > 0, "a trip far from home is visible");
         List<Point> nearHome = day.stream().filter(p -> (p.lat() - homeLat) / 1e7 * 111_195 <= 600).toList();
         assertNowhere(needles(nearHome), imei, "the driver's own zone");
+    }
+
+    // ---- every rule in one day, every format, a dump -----------------------------------------------
+
+    /** A policy zone's centre and a driver's, near Munich: nobody drives there in the other tests. */
+    private static final int ZONE_LAT = 481_537_291;
+    private static final int ZONE_LON = 115_372_917;
+    private static final int DRIVER_ZONE_LAT = 480_123_457;
+    private static final int DRIVER_ZONE_LON = 112_345_671;
+    private static final long IBUTTON = 0x0F1E2D3C4B5A6978L;
+
+    /**
+     * One device through every rule: a coarsened business trip into a policy zone, a private trip out of it, a trip
+     * without location and telemetry consent, records sent while it is restricted, and a coarsened trip erased.
+     * Nothing of what those hide, nor the centre of the policy's zone or of a zone the driver placed, is anywhere in
+     * the database (each table and column as text, IO elements as the hex of their bytes), any API format, the audit,
+     * the log or a metric's tags; what coarsening publishes is the cell's centre, not the position rounded.
+     */
+    @Test
+    void aDayThroughEveryRuleLeavesNothingHiddenInTheDatabaseTheApiOrTheMetrics() throws Exception {
+        // Through the API, which seals the zone's centre (a document written straight to the table keeps it in clear).
+        String created = post(token, "/policies", "{\"name\": \"every-rule\", \"document\": {\"version\": 1,"
+                + " \"consent\": {\"location\": true, \"driverIdentity\": false, \"telemetry\": true},"
+                + " \"privateTrips\": {\"graceWindow\": \"PT0S\"}, \"coarsening\": {\"gridMetres\": 500},"
+                + " \"zones\": [{\"name\": \"depot-home\", \"latitude\": " + BigDecimal.valueOf(ZONE_LAT, 7)
+                + ", \"longitude\": " + BigDecimal.valueOf(ZONE_LON, 7) + ", \"radiusMetres\": 300}]}}");
+        long imei = device(new ObjectMapper().readTree(created).get("id").asLong());
+        String driver = new ApiTokens(gateway.dataSource()).create("acme", Role.DRIVER, imei, "driver", null).token();
+        placeDriverZone(driver, imei, "doctor", DRIVER_ZONE_LAT, DRIVER_ZONE_LON);
+
+        long t = T0 + 8 * 3_600_000L;
+        // To the zone: parked 20 km south of it, 400 m a record north into it, parked there. Two records are logged for
+        // harsh driving (253) and an iButton (78): event IDs whose elements neither consent nor coarsening keeps.
+        List<Point> toTheZone = new ArrayList<>();
+        for (int i = 0; i <= 52; i++, t += 30_000) {
+            int step = Math.min(Math.max(i - 1, 0), 50);
+            toTheZone.add(new Point(t, ZONE_LAT - 1_800_000 + step * 36_000, ZONE_LON - 50 * 1_371 + step * 1_371,
+                    i > 0 && i < 51, false));
+        }
+        // The private trip: the button held, 12 km east out of the zone, parked where it ended.
+        List<Point> privateTrip = new ArrayList<>();
+        Point last = toTheZone.getLast();
+        for (int i = 1; i <= 33; i++, t += 30_000) {
+            int step = Math.min(i, 30);
+            privateTrip.add(new Point(t, last.lat() + step * 1_237, last.lon() + step * 54_013, i < 30, i <= 30));
+        }
+        // Without location and telemetry consent, a trip 4 km north; restricted, 3 km further.
+        List<Point> withoutConsent = new ArrayList<>();
+        last = privateTrip.getLast();
+        for (int i = 1; i <= 12; i++, t += 30_000) {
+            int step = Math.min(i, 10);
+            withoutConsent.add(new Point(t, last.lat() + step * 36_011, last.lon() + step * 2_003, i < 10, false));
+        }
+        List<Point> restricted = new ArrayList<>();
+        last = withoutConsent.getLast();
+        for (int i = 1; i <= 8; i++, t += 30_000) {
+            restricted.add(new Point(t, last.lat() + i * 36_017, last.lon() + i * 3_001, true, false));
+        }
+        // To erase: hours later and 40 km west, a trip that starts with an ignition event.
+        List<Point> toErase = new ArrayList<>();
+        t += 3 * 3_600_000L;
+        for (int i = 0; i <= 15; i++, t += 30_000) {
+            toErase.add(new Point(t, 484_012_347 + i * 36_001, 109_012_347 + i * 4_003, i < 15, false));
+        }
+        java.util.function.BiConsumer<AvlBatch, Point> withIdentity = (batch, p) -> {
+            batch.addIo(78, 8, IBUTTON);
+            batch.addIo(636, 4, 0x0BAD_CAFE);
+            batch.addIo(182, 2, 0x0457);
+            batch.addIo(17, 2, 0x0163);
+            batch.addIo(66, 2, withoutConsent.contains(p) ? 0x1A2B : restricted.contains(p) ? 0x3C4D : 0x2F5B);
+            if (p == toTheZone.get(10)) {
+                batch.setEventIo(batch.size() - 1, 253);
+            } else if (p == toTheZone.get(12)) {
+                batch.setEventIo(batch.size() - 1, 78);
+            } else if (p == toErase.getFirst()) {
+                batch.setEventIo(batch.size() - 1, 239);
+            }
+        };
+        try (DeviceClient device = connectAccepted(imei)) {
+            for (List<Point> part : List.of(toTheZone, privateTrip)) {
+                for (int from = 0; from < part.size(); from += 6) {
+                    sendAcknowledged(device, frame(part.subList(from, Math.min(part.size(), from + 6)), withIdentity));
+                }
+            }
+            // A new device's first records wait sealed for the anchor delay, and a switch turned while they wait
+            // applies to them too (the stricter of then and now): they are decided before consent is withdrawn.
+            awaitDecided(imei);
+            put(imei, "/consent", "{\"location\": false, \"telemetry\": false}");
+            sendAcknowledged(device, frame(withoutConsent, withIdentity));
+            put(imei, "/consent", "{\"location\": true, \"telemetry\": true}");
+            awaitDecided(imei); // the restriction, a change of rules, would make whatever still waits private
+            call("POST", imei, "/restrict", null);
+            sendAcknowledged(device, frame(restricted, withIdentity));
+            call("DELETE", imei, "/restrict", null);
+        }
+        // The trip to erase comes hours later, over a new connection: an open one takes up the lifted restriction only when the
+        // change feed reaches it, and drops what it receives until then (a restriction is never late to hold).
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, frame(toErase, withIdentity));
+        }
+        List<StoredRow> rows = rows(imei);
+        Map<Long, StoredRow> byTime = new java.util.HashMap<>();
+        rows.forEach(row -> byTime.put(row.deviceTimeMillis(), row));
+        List<Point> hidden = toTheZone.stream().filter(p -> !byTime.containsKey(p.time())).toList();
+        List<Point> published = toTheZone.stream().filter(p -> byTime.containsKey(p.time())).toList();
+        assertTrue(hidden.size() > 5 && published.size() > 5, "the zone hides the way in: " + hidden.size()
+                + " hidden, " + published.size() + " published: " + rows);
+        assertTrue(published.stream().allMatch(p -> byTime.get(p.time()).treatment() == COARSENED),
+                "coarsened: " + rows);
+        for (List<Point> part : List.of(privateTrip, withoutConsent)) {
+            assertTrue(part.stream().allMatch(p -> byTime.containsKey(p.time())
+                    && byTime.get(p.time()).treatment() == PRIVATE), "private: " + rows);
+        }
+        assertTrue(restricted.stream().noneMatch(p -> byTime.containsKey(p.time())), "restricted records are not stored");
+        List<StoredRow> erasedRows = toErase.stream().map(p -> byTime.get(p.time())).filter(java.util.Objects::nonNull)
+                .filter(row -> row.latitude() != null).toList();
+        assertFalse(erasedRows.isEmpty(), "the trip to erase was published: " + rows);
+
+        // What every format shows of a located record is its cell's centre, without what coarsening removes.
+        JsonNode track = new ObjectMapper().readTree(get("/devices/" + imei + "/positions?from=2026-01-01T00:00:00Z"
+                + "&to=2026-01-02T00:00:00Z&limit=10000"));
+        dev.telemask.privacy.GeoGrid grid = new dev.telemask.privacy.GeoGrid(500);
+        Set<String> centres = new TreeSet<>();
+        for (JsonNode position : track.get("positions")) {
+            assertTrue(Set.of(0, 239, 240).contains(position.get("eventIo").asInt()), position.toString());
+            for (String id : List.of("78", "636", "182", "17", "205", "206", "241", Integer.toString(WIFI_SCAN))) {
+                assertFalse(position.get("io").has(id), id + " kept: " + position);
+            }
+            if (position.has("latitude")) {
+                int lat = (int) Math.round(position.get("latitude").asDouble() * 1e7);
+                int lon = (int) Math.round(position.get("longitude").asDouble() * 1e7);
+                long cell = grid.snap(lat, lon);
+                assertEquals(List.of(dev.telemask.privacy.GeoGrid.latitudeOf(cell),
+                        dev.telemask.privacy.GeoGrid.longitudeOf(cell)), List.of(lat, lon),
+                        "a published point is its cell's centre: " + position);
+                assertEquals(0, position.get("speed").asInt() + position.get("angle").asInt()
+                        + position.get("altitude").asInt(), position.toString());
+                centres.add(Integer.toString(lat));
+                centres.add(Integer.toString(lon));
+                centres.add(position.get("latitude").asText());
+                centres.add(position.get("longitude").asText());
+            } else {
+                assertFalse(position.has("satellites"), position.toString());
+            }
+        }
+        assertFalse(track.toString().contains("\"66\":" + 0x1A2B), "telemetry without consent: " + track);
+        call("POST", imei, "/erase?from=" + Instant.ofEpochMilli(toErase.getFirst().time()) + "&to="
+                + Instant.ofEpochMilli(toErase.getLast().time() + 1), null);
+        assertTrue(rows(imei).stream().noneMatch(row -> row.deviceTimeMillis() >= toErase.getFirst().time()),
+                "erased");
+
+        Set<String> needles = new TreeSet<>();
+        for (int[] centre : List.of(new int[] {ZONE_LAT, ZONE_LON}, new int[] {DRIVER_ZONE_LAT, DRIVER_ZONE_LON})) {
+            needles.addAll(precisions(centre[0]));
+            needles.addAll(precisions(centre[1]));
+        }
+        for (List<Point> part : List.of(published, hidden, privateTrip, withoutConsent, restricted, toErase)) {
+            for (Point p : part) {
+                needles.addAll(precisions(p.lat()));
+                needles.addAll(precisions(p.lon()));
+            }
+        }
+        // A published cell centre may begin like a raw coordinate near it: that is the cell, not the coordinate.
+        needles.removeIf(needle -> centres.stream().anyMatch(centre -> centre.contains(needle)));
+        for (StoredRow row : erasedRows) {
+            needles.add(Integer.toString(row.latitude()));
+            needles.add(Integer.toString(row.longitude()));
+            needles.add(BigDecimal.valueOf(row.latitude(), 7).stripTrailingZeros().toPlainString());
+            needles.add(BigDecimal.valueOf(row.longitude(), 7).stripTrailingZeros().toPlainString());
+        }
+        // IO elements as the dump shows them (ID, width, value in hex) and as the API does (decimal).
+        needles.addAll(List.of(String.format("%016x", IBUTTON), Long.toString(IBUTTON), "027c040badcafe",
+                "00b6020457", "0011020163", "0042021a2b", "0042023c4d"));
+        String dump = databaseDump();
+        assertTrue(published.stream().map(p -> byTime.get(p.time()))
+                .allMatch(row -> dump.contains(row.latitude() + "," + row.longitude())
+                        || dump.contains(row.longitude() + "," + row.latitude())), "the dump shows what is published");
+        assertNowhere(needles, imei, "every rule");
+        for (io.micrometer.core.instrument.Meter meter : gateway.registry().getMeters()) {
+            for (io.micrometer.core.instrument.Tag tag : meter.getId().getTags()) {
+                assertFalse(tag.getValue().contains(Long.toString(imei)), "a metric per device: " + meter.getId());
+            }
+        }
+    }
+
+    /** A coordinate as text at 4 to 7 decimals, cut and rounded, and as a 1e-7 integer. */
+    private static Set<String> precisions(int e7) {
+        Set<String> out = new TreeSet<>();
+        out.add(Integer.toString(e7));
+        BigDecimal degrees = BigDecimal.valueOf(e7, 7);
+        for (int scale = 4; scale <= 7; scale++) {
+            out.add(degrees.setScale(scale, java.math.RoundingMode.DOWN).toPlainString());
+            out.add(degrees.setScale(scale, java.math.RoundingMode.HALF_UP).toPlainString());
+        }
+        return out;
     }
 
     // ---- a change of rules -------------------------------------------------------------------------
@@ -529,6 +754,12 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
             assertEquals(EXACT, rows.get(r).treatment(), "a business trip, published once its window passed");
         }
         assertEquals(trip.get(0).lat(), rows.get(1).latitude());
+    }
+
+    /** Waits until none of the device's records waits undecided. */
+    private void awaitDecided(long imei) {
+        Eventually.holds(() -> sealedNow(imei) == 0, Duration.ofSeconds(20),
+                () -> "the device's records are decided once the anchor delay passed");
     }
 
     private long sealedNow(long imei) {
