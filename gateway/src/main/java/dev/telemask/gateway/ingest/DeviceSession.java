@@ -356,7 +356,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private void restrictionWritten(Throwable failure) {
         restrictionInFlight = false;
         if (closed) {
-            return; // unacknowledged: the device sends the frame again
+            lingerForDecisions(); // the frame goes unacknowledged: the device sends it again
+            return;
         }
         if (failure instanceof StaleSwitchesException) {
             reclaim();
