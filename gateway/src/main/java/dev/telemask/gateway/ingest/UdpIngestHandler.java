@@ -187,7 +187,8 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
      */
     private void confirmRestriction(UdpDevice device, int n, int packetId, int avlPacketId, InetSocketAddress sender,
                                     long decodedAt) {
-        PositionBatch check = new PositionBatch().switchCheck(device.context.imei(), System.currentTimeMillis(),
+        // The device's own batch: nothing of it is in flight (one datagram at a time), and it carries no records now.
+        PositionBatch check = device.positions.switchCheck(device.context.imei(), System.currentTimeMillis(),
                 device.context.profile().switchVersion());
         boolean accepted = services.writer().offer(check, (b, failure) -> ctx.executor().execute(() -> {
             device.inFlight = false;
