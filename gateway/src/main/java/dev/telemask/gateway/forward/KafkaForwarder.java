@@ -169,12 +169,24 @@ public final class KafkaForwarder implements AutoCloseable {
             record.headers().add(DELIVERY_HEADER, Long.toString(row.id()).getBytes(StandardCharsets.US_ASCII));
             record.headers().add(TYPE_HEADER, (row.ofPosition() ? "position" : "event")
                     .getBytes(StandardCharsets.US_ASCII));
+            Future<RecordMetadata> send;
             try {
-                sent.add(producer.send(record));
-                sentIds.add(row.id());
+                send = producer.send(record);
             } catch (RuntimeException e) {
                 error = e.getClass().getSimpleName();
                 notSent.add(row.id());
+                continue;
+            }
+            // The producer answers a send it could not even queue (no metadata for the topic within max.block.ms,
+            // say) with a future that has already failed, not with an exception: taken for a throw, so that one
+            // wait on a broker that is away puts the rest off instead of each row waiting as long again.
+            String refused = refusal(send);
+            if (refused != null) {
+                error = refused;
+                notSent.add(row.id());
+            } else {
+                sent.add(send);
+                sentIds.add(row.id());
             }
         }
         for (int i = 0; i < sent.size(); i++) {
@@ -197,6 +209,19 @@ public final class KafkaForwarder implements AutoCloseable {
             LOG.log(Level.DEBUG, "Kafka did not take {0} rows ({1}); they wait in the outbox", notSent.size(), error);
         }
         return notSent.isEmpty();
+    }
+
+    /** The error of a send that failed before the producer queued it, null when it is under way or done. */
+    private static String refusal(Future<RecordMetadata> send) throws InterruptedException {
+        if (!send.isDone()) {
+            return null;
+        }
+        try {
+            send.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() == null ? "failed" : e.getCause().getClass().getSimpleName();
+        }
     }
 
     private static Duration backoff(int failures) {

@@ -198,7 +198,7 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
             Eventually.holds(() -> queryNumber("SELECT count(*) " + outbox) > 0
                     && (queryNumber("SELECT count(*) FROM (SELECT id " + outbox + " FOR UPDATE SKIP LOCKED) free") == 0
                     || queryNumber("SELECT count(*) " + outbox + " AND (attempts > 0 OR next_attempt_at > now())") > 0),
-                    Duration.ofSeconds(60), () -> "the forwarder never took the rows");
+                    Duration.ofSeconds(120), () -> "the forwarder never took the rows: " + outboxRows(outbox));
             erasure = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort()
                     + "/api/v1/devices/" + imei + "/erase?from=" + Instant.ofEpochMilli(start) + "&to="
                     + Instant.ofEpochMilli(start + 3_600_000L))).header("Authorization", "Bearer " + admin)
@@ -220,6 +220,22 @@ public abstract class PositionForwarding extends GatewayTestBase.ForOtherPackage
                 .filter(at -> at > answeredAt).toList();
         assertEquals(List.of(), late, "erased positions appended to the topic after the erasure answered at "
                 + answeredAt);
+    }
+
+    /** The outbox rows {@code from} selects, with their attempts, due time and last error, for a failure's message. */
+    private String outboxRows(String from) {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, attempts, next_attempt_at, now(), last_error " + from)) {
+            while (rs.next()) {
+                out.append("\n  row ").append(rs.getLong(1)).append(": attempts ").append(rs.getInt(2))
+                        .append(", due ").append(rs.getString(3)).append(" (now ").append(rs.getString(4))
+                        .append("), last error ").append(rs.getString(5));
+            }
+        } catch (java.sql.SQLException e) {
+            out.append(e);
+        }
+        return out.length() == 0 ? "none in the outbox" : out.toString();
     }
 
     /** Each position came under one delivery id (redelivery of the same id is allowed, a second id is not). */
