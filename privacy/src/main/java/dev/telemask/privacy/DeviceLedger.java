@@ -19,7 +19,8 @@ import java.util.Arrays;
  *   gateway's clock) is not stored and counted ({@link #outOfBounds()});</li>
  *   <li>a record at or before the frontier (in its millisecond, at or before its event ID) arrived too late to
  *   change anything decided: a resend of a record decided lately is skipped, any other is stored private (fail
- *   closed) and counted ({@link #late()}); a private-mode press in it makes the rest of its trip private;</li>
+ *   closed) and counted ({@link #late()}); a private-mode press in it makes the rest of its trip private, or, once
+ *   that trip ended, the place where it ended;</li>
  *   <li>every other record waits in device-time order, and {@link TripDecider} decides what it can (a record
  *   without ignition or movement too, though its device has reported neither yet: the records before it may
  *   report a private trip it belongs to).</li>
@@ -137,9 +138,16 @@ public final class DeviceLedger {
                 } else {
                     late++;
                     // Too late for the records decided before it, not for the rest of its trip: a private-mode press
-                    // in it (one in the trip's last decided millisecond, say) hides the trip from here on.
-                    if (working.inTrip && time >= working.tripStartMillis && privateModeOn(policy, frame, r)) {
-                        working.tripPrivate = true;
+                    // in it (one in the trip's last decided millisecond, say) hides the trip from here on, and once
+                    // the trip has ended, where it ended, until the next trip starts (a press while parked after it
+                    // is taken the same way: the engine no longer knows which side of the trip's end it lies).
+                    if (working.tripStartMillis != DeviceState.NEVER && time >= working.tripStartMillis
+                            && privateModeOn(policy, frame, r)) {
+                        if (working.inTrip) {
+                            working.tripPrivate = true;
+                        } else {
+                            working.sticky = true;
+                        }
                     }
                     int o = append(frame, r);
                     treatments[o] = PolicyEngine.maskLate(policy, narrowed, working, out, o).code();

@@ -45,6 +45,10 @@ public final class DeviceState {
     boolean sticky;
     /** The device has reported ignition or movement: its records are read as trips. */
     boolean tripAware;
+    /**
+     * Device time of the first record of the trip under way or, parked, of the last trip ({@link #NEVER}: none known
+     * since a gap): a late record is placed in that trip by it.
+     */
     long tripStartMillis = NEVER;
     /** Device time of the newest decided record, {@link #NEVER} before the first. */
     long frontierMillis = NEVER;
@@ -127,7 +131,7 @@ public final class DeviceState {
 
     /** Device time of the current trip's first record, or {@link #NEVER} outside a trip. */
     public long tripStartMillis() {
-        return tripStartMillis;
+        return inTrip ? tripStartMillis : NEVER;
     }
 
     /** Device time of the newest decided record, or {@link #NEVER}. */

@@ -119,7 +119,7 @@ public final class TripDecider {
                     inTrip = false;
                     sticky = tripPrivate;
                     tripPrivate = false;
-                    tripStart = DeviceState.NEVER;
+                    // tripStart stays: a private-mode press of this trip that arrives late still hides where it ended.
                 }
             } else if (driving) {
                 // A trip that starts private is private whatever its window holds; only a public start waits.

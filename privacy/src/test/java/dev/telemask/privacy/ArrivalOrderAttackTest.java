@@ -62,6 +62,12 @@ class ArrivalOrderAttackTest {
         }
     }
 
+    /** A policy that publishes a trip's start at once (grace window 0), with a 5 s anchor delay. */
+    private static CompiledPolicy withoutGraceWindow() {
+        return CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO, Duration.ofMinutes(1),
+                Duration.ofHours(2), Duration.ofSeconds(5))), KEY);
+    }
+
     static AvlBatch records(AvlBatch all, int from, int to) {
         AvlBatch frame = new AvlBatch();
         for (int r = from; r < to; r++) {
@@ -99,8 +105,7 @@ class ArrivalOrderAttackTest {
     @Test
     void aPrivateModePressThatArrivesLateStillHidesTheRestOfItsTrip() {
         // Grace window 0: the trip's start is published at once, a press later hides the rest of the trip.
-        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO,
-                Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofSeconds(5))), KEY);
+        CompiledPolicy policy = withoutGraceWindow();
         Drive drive = Drive.in("UTC");
         long t = 1_750_000_000_000L;
         drive.record(t, LAT, LON, 9, 0, 0, 0);
@@ -117,6 +122,27 @@ class ArrivalOrderAttackTest {
                 records(drive.batch, 2, 3), records(drive.batch, 3, 7));
         rows.forEach((key, row) -> assertTrue(key.compareTo((t + 30_000) + "/250") <= 0 || !row.contains(" at "),
                 "after the press: " + key + " " + row));
+    }
+
+    @Test
+    void aPrivateModePressThatArrivesLateAfterItsTripEndedHidesWhereTheTripEnded() {
+        CompiledPolicy policy = withoutGraceWindow();
+        Drive drive = Drive.in("UTC");
+        // Parked, a trip (records 1 to 6, the button pressed at record 3), its end at record 7, parked there after it.
+        for (int i = 0; i < 12; i++) {
+            int driving = i >= 1 && i <= 6 ? 1 : 0;
+            drive.record(1_750_000_000_000L + i * 30_000L, LAT + Math.min(i, 7) * 0.003, LON, 9, driving, driving,
+                    i == 3 ? 1 : 0);
+        }
+        // The record with the press (90 s into the trip) is lost on the way and resent after the trip ended: too late
+        // for the trip's records, not for where it ended, which the parked tracker's later reports must not show.
+        Map<String, String> rows = ingest(policy, records(drive.batch, 0, 3), null, records(drive.batch, 4, 10),
+                records(drive.batch, 3, 4), records(drive.batch, 10, 12));
+        for (int r = 10; r < 12; r++) {
+            String key = drive.batch.timestamp(r) + "/0";
+            assertTrue(!rows.get(key).contains(" at "), "parked where the private trip ended: " + key + " "
+                    + rows.get(key));
+        }
     }
 
     @Test
@@ -165,8 +191,7 @@ class ArrivalOrderAttackTest {
 
     @Test
     void aTripStartEventWaitsForTheRecordsBeforeItThatMayHoldPrivateModeOn() {
-        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO,
-                Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofSeconds(5))), KEY);
+        CompiledPolicy policy = withoutGraceWindow();
         Drive drive = Drive.in("UTC");
         long t = 1_750_000_000_000L;
         drive.record(t, LAT, LON, 9, 0, 0, 0);                                     // parked, decided
@@ -195,8 +220,7 @@ class ArrivalOrderAttackTest {
     @Test
     void aRecordInTheMillisecondOfTheNewestDecidedOneButAfterItInEventOrderIsNotLate() {
         // Two records of one millisecond (a periodic record and an event record) sent in two frames, in order.
-        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO,
-                Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofSeconds(5))), KEY);
+        CompiledPolicy policy = withoutGraceWindow();
         Drive drive = Drive.in("UTC");
         long t = 1_750_000_000_000L;
         drive.record(t, LAT, LON, 9, 1, 1, 0);

@@ -45,6 +45,14 @@ public final class SealedStore {
     private final Counter unreadable;
     private final AtomicLong pending = new AtomicLong();
 
+    /**
+     * Whether the policy of the device of a due row ({@code due.imei}) drops private records, read from its newest
+     * version's document as {@code PolicyJson} writes it; a device without a policy keeps them (mask, the default).
+     */
+    private static final String DROPS_PRIVATE = "EXISTS (SELECT 1 FROM devices d, LATERAL (SELECT document"
+            + " FROM policy_versions v WHERE v.policy_id = d.policy_id ORDER BY version DESC LIMIT 1) pv"
+            + " WHERE d.imei = due.imei AND lower(pv.document -> 'privateTrips' ->> 'privateRecords') = 'drop')";
+
     /** One sealed row's key, to delete it after expiry. */
     private record RowKey(long imei, long deviceTimeMillis, int eventIo) {
     }
@@ -139,25 +147,27 @@ public final class SealedStore {
         List<PositionBatch> batches = new ArrayList<>();
         // The earliest due first, through the expiry index: ordered by the key with a LIMIT, the planner walked the
         // whole primary key filtering on the expiry (seconds on a large table when few rows are due). Each device's
-        // rows then in device-time order, as the masker takes them.
+        // rows then in device-time order, as the masker takes them, with whether its policy drops private records.
         try (PreparedStatement st = connection.prepareStatement("WITH due AS (SELECT imei, device_time, event_io,"
                 + " received_at, key_id, sealed FROM sealed_positions WHERE expires_at < ?"
                 + " ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
-                + " SELECT * FROM due ORDER BY imei, device_time, event_io")) {
+                + " SELECT due.*, " + DROPS_PRIVATE + " FROM due ORDER BY imei, device_time, event_io")) {
             st.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
             st.setInt(2, limit);
             try (ResultSet rs = st.executeQuery()) {
                 long device = 0;
+                boolean drops = true;
                 AvlBatch records = new AvlBatch();
                 List<Long> receivedAt = new ArrayList<>();
                 while (rs.next()) {
                     long imei = rs.getLong(1);
                     if (imei != device && records.size() > 0) {
-                        mask(device, records, receivedAt, masker, batches);
+                        mask(device, drops, records, receivedAt, masker, batches);
                         records = new AvlBatch();
                         receivedAt = new ArrayList<>();
                     }
                     device = imei;
+                    drops = rs.getBoolean(7);
                     RowKey key = new RowKey(imei, millis(rs, 2), rs.getInt(3));
                     keys.add(key);
                     try {
@@ -169,7 +179,7 @@ public final class SealedStore {
                     }
                 }
                 if (records.size() > 0) {
-                    mask(device, records, receivedAt, masker, batches);
+                    mask(device, drops, records, receivedAt, masker, batches);
                 }
             }
         }
@@ -198,13 +208,17 @@ public final class SealedStore {
 
     /**
      * Masks one device's expired records and adds them to {@code batches}, one batch per receive time (so each
-     * position keeps the time its frame arrived).
+     * position keeps the time its frame arrived). Under a policy that drops private records ({@code dropsPrivate})
+     * none is stored: the times of a device's private records are what that policy keeps from the database.
      */
-    private static void mask(long imei, AvlBatch records, List<Long> receivedAt, ExpiredRecords masker,
-                             List<PositionBatch> batches) {
+    private static void mask(long imei, boolean dropsPrivate, AvlBatch records, List<Long> receivedAt,
+                             ExpiredRecords masker, List<PositionBatch> batches) {
         byte[] treatments = new byte[records.size()];
         java.util.Arrays.fill(treatments, Treatment.SEALED.code());
         masker.mask(imei, records, treatments);
+        if (dropsPrivate) {
+            java.util.Arrays.fill(treatments, Treatment.DROPPED.code());
+        }
         int from = 0;
         while (from < records.size()) {
             long received = receivedAt.get(from);

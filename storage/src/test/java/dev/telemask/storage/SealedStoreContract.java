@@ -140,6 +140,30 @@ abstract class SealedStoreContract extends DatabaseContract {
     }
 
     @Test
+    void expiryStoresNothingOfADeviceWhosePolicyDropsPrivateRecords() throws Exception {
+        long imei = 526L;
+        long tenant = queryLong("INSERT INTO tenants (name) VALUES ('drops-private') RETURNING id");
+        long policy = queryLong("INSERT INTO policies (tenant_id, name) VALUES (" + tenant + ", 'drop') RETURNING id");
+        execute("INSERT INTO policy_versions (policy_id, version, document, created_by) VALUES (" + policy
+                + ", 1, '{\"privateTrips\": {\"privateRecords\": \"drop\"}}', 'ann')");
+        execute("INSERT INTO devices (imei, tenant_id, policy_id) VALUES (" + imei + ", " + tenant + ", " + policy
+                + ")");
+        sealRecords(imei, T0, 2, NOW.toEpochMilli() - 1);
+
+        // The masker makes them private time entries, as it does for every device (it has not the device's policy).
+        store.expireDue(NOW, 1000, (device, records, treatments) -> {
+            for (int r = 0; r < records.size(); r++) {
+                records.clearLocation(r);
+                treatments[r] = Treatment.PRIVATE.code();
+            }
+        });
+
+        assertEquals(0, sealedCount(imei));
+        assertEquals(0, queryLong("SELECT count(*) FROM positions WHERE imei = " + imei),
+                "a private record of a device whose policy drops them is not stored, expired or not");
+    }
+
+    @Test
     void expiryIsBoundedAndLeavesRowsAnotherTransactionHoldsLocked() throws Exception {
         long imei = 531L;
         Instant later = Instant.ofEpochMilli(T0 + 30L * 86_400_000L);
