@@ -99,6 +99,30 @@ class ZoneMileageTest {
         }
     }
 
+    /**
+     * An answer to a command that reads IO without stating a position ({@code readio 16}: the raw total odometer) of a
+     * device whose published mileage leaves out what a zone hid: beside the published odometer it would tell the
+     * metres hidden, and read before and after each night at home, the way in plus the way out, an ellipse around
+     * the two visible ends that many nights intersect at home.
+     */
+    @Test
+    void anIoAnswerDoesNotShowTheRawOdometerBesideThePublishedOne() {
+        DeviceLedger ledger = new DeviceLedger();
+        Ledgers.feed(ledger, POLICY, Consent.ALL, false, dayAndNight(), new Treatments());
+        AvlBatch answer = new AvlBatch();
+        answer.addRecord(time, 0, 0, 0, 0, 0, 0, 0, 0, AvlBatch.NO_GENERATION);
+        assertTrue(ledger.maskStatedPosition(POLICY, Consent.ALL, false, answer, 0, time) != Treatment.EXACT,
+                "an IO answer is stored as sent while zones have shifted the device's mileage");
+
+        // Where no zone hid anything, the raw and the published odometer are one: the answer is kept.
+        DeviceLedger open = new DeviceLedger();
+        CompiledPolicy noZones = CompiledPolicy.compile(Policy.noOp().withTiming(Ledgers.CONTINUOUS), KEY);
+        Ledgers.feed(open, noZones, Consent.ALL, false, dayAndNight(), new Treatments());
+        AvlBatch kept = new AvlBatch();
+        kept.addRecord(time, 0, 0, 0, 0, 0, 0, 0, 0, AvlBatch.NO_GENERATION);
+        assertEquals(Treatment.EXACT, open.maskStatedPosition(noZones, Consent.ALL, false, kept, 0, time));
+    }
+
     @Test
     void aReconnectInsideTheZoneContinuesTheSameMileage() {
         AvlBatch drive = dayAndNight();
