@@ -47,8 +47,13 @@ class ZoneMileageTest {
 
     /** Home from 8 km out, parked overnight, out the same road the next morning (the trip odometer restarts). */
     AvlBatch dayAndNight() {
+        return dayAndNight(8000);
+    }
+
+    /** The same, home from {@code from} metres out. */
+    AvlBatch dayAndNight(double from) {
         AvlBatch drive = new AvlBatch();
-        for (double along = 8000; along >= 0; along -= 25) {
+        for (double along = from; along >= 0; along -= 25) {
             at(drive, along, 1);
         }
         for (int i = 0; i < 30; i++) {
@@ -96,6 +101,28 @@ class ZoneMileageTest {
                 assertEquals(Math.abs(rows.get(i)[3] - rows.get(i - 1)[3]), rows.get(i)[1] - rows.get(i - 1)[1], 2,
                         "visible metres between records " + (i - 1) + " and " + i);
             }
+        }
+    }
+
+    /**
+     * Whether the morning's trip odometer was seen to restart must not depend on the hidden way: it was told by the raw
+     * value at the first visible point (the way out from home) falling below the one at the last visible point of
+     * the evening's trip, so evening trips of many lengths bracketed the way out to the metre.
+     */
+    @Test
+    void theMorningsTripOdometerDoesNotTellTheWayOutAgainstTheEveningsTrip() {
+        for (double from : new double[] {20_000, 6_000, 4_600, 4_300, 4_000}) {
+            ZoneMileageTest night = new ZoneMileageTest();
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, night.dayAndNight(from),
+                    out);
+            List<long[]> rows = visible(stored, out);
+            int firstOut = 1;
+            while (rows.get(firstOut)[0] - rows.get(firstOut - 1)[0] < 60_000) {
+                firstOut++;
+            }
+            assertEquals(0, rows.get(firstOut)[2], "home from " + from + " m: the morning's trip odometer at the"
+                    + " first visible point");
         }
     }
 
