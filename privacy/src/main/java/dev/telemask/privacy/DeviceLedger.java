@@ -371,14 +371,17 @@ public final class DeviceLedger {
      * that may yet be private), when the newest decided record is more than a record gap old (the records since have
      * not arrived), when that record was private (a private trip, the place one ended, private mode) or outside
      * business hours. Otherwise it is masked as a record of the current trip would be (zones, grid), on a copy of
-     * the state: the answer changes nothing the records decide.
+     * the state: the answer changes nothing the records decide. An answer without a position (IO values, the serving
+     * cell) is private too once zones hid some of the device's driving: it may hold the raw odometer
+     * ({@code readio 16}), which beside the published one would measure what the zones hid.
      */
     public Treatment maskStatedPosition(CompiledPolicy policy, Consent consent, boolean manualPrivate,
                                         AvlBatch position, int r, long nowMillis) {
         boolean undecided = pending.size() > 0 || state.frontierMillis == DeviceState.NEVER || state.lostAhead()
                 || nowMillis - state.frontierMillis > policy.maxRecordGapMillis;
         boolean statedPrivate = manualPrivate || !consent.location() || undecided || state.tripPrivate || state.sticky
-                || state.privateMode || PolicyEngine.outsideBusinessHours(policy, state, nowMillis);
+                || state.privateMode || PolicyEngine.outsideBusinessHours(policy, state, nowMillis)
+                || (!PolicyEngine.hasFix(position, r) && state.mileage.shifted());
         DeviceState scratch = new DeviceState();
         scratch.copyFrom(state);
         return PolicyEngine.mask(policy, consent, scratch, position, r, statedPrivate);

@@ -15,12 +15,13 @@ import java.nio.ByteBuffer;
  * connection: not thread-safe.
  */
 public final class DeviceState {
-    private static final byte FORMAT_VERSION = 6;
+    private static final byte FORMAT_VERSION = 7;
     static final int SAVED_LENGTH_V2 = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V3 = SAVED_LENGTH_V2 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V4 = SAVED_LENGTH_V3 + 8 + 4;
     static final int SAVED_LENGTH_V5 = SAVED_LENGTH_V4 + VisibleMileage.SAVED_LENGTH;
-    static final int SAVED_LENGTH = SAVED_LENGTH_V5 + 4 + 8 + 8;
+    static final int SAVED_LENGTH_V6 = SAVED_LENGTH_V5 + 4 + 8 + 8;
+    static final int SAVED_LENGTH = SAVED_LENGTH_V6 + 8;
     static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -67,6 +68,8 @@ public final class DeviceState {
     double zoneTrailMetres;
     int zoneTrailLatitude;
     int zoneTrailLongitude;
+    /** Device time of that fix ({@link #NEVER}: not known, a state saved before version 7). */
+    long zoneTrailMillis = NEVER;
     /** The grid cell the last coarsened record was published in ({@link GeoGrid#NO_CELL}: none). */
     long lastCell = GeoGrid.NO_CELL;
     /** The published mileage, without what zones hid. */
@@ -147,7 +150,8 @@ public final class DeviceState {
     /**
      * A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place,
      * the zone trail left and where it was measured, the last published grid cell, the frontier's event ID, the
-     * published mileage's offsets, the records waiting and the time of the newest, and until when records were lost.
+     * published mileage's offsets, the records waiting and the time of the newest, until when records were lost, and
+     * the time of the fix the zone trail was measured from.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
@@ -161,7 +165,7 @@ public final class DeviceState {
                 .putDouble(zoneTrailMetres).putInt(zoneTrailLatitude).putInt(zoneTrailLongitude)
                 .putLong(lastCell).putInt(frontierEvent);
         mileage.save(out);
-        out.putInt(waitingCount).putLong(waitingUntilMillis).putLong(lostUntilMillis);
+        out.putInt(waitingCount).putLong(waitingUntilMillis).putLong(lostUntilMillis).putLong(zoneTrailMillis);
         return out.array();
     }
 
@@ -175,11 +179,12 @@ public final class DeviceState {
             return state;
         }
         boolean current = saved.length == SAVED_LENGTH && saved[0] == FORMAT_VERSION;
+        boolean beforeTrailTimes = saved.length == SAVED_LENGTH_V6 && saved[0] == 6;
         boolean beforeWaiting = saved.length == SAVED_LENGTH_V5 && saved[0] == 5;
         boolean beforeMileage = saved.length == SAVED_LENGTH_V4 && saved[0] == 4;
         boolean beforeCells = saved.length == SAVED_LENGTH_V3 && saved[0] == 3;
         boolean beforeTrails = saved.length == SAVED_LENGTH_V2 && saved[0] == 2;
-        if (!current && !beforeWaiting && !beforeMileage && !beforeCells && !beforeTrails) {
+        if (!current && !beforeTrailTimes && !beforeWaiting && !beforeMileage && !beforeCells && !beforeTrails) {
             throw new IllegalArgumentException("unknown device state format: version " + saved[0]
                     + ", " + saved.length + " bytes");
         }
@@ -205,24 +210,28 @@ public final class DeviceState {
             state.zoneTrailLatitude = in.getInt();
             state.zoneTrailLongitude = in.getInt();
         }
-        if (current || beforeWaiting || beforeMileage) {
+        if (current || beforeTrailTimes || beforeWaiting || beforeMileage) {
             // Version 3 had no last cell: the next coarsened record takes the cell it lies in. Nor the frontier's
             // event ID: a record in the frontier's millisecond is then late, as it was.
             state.lastCell = in.getLong();
             state.frontierEvent = in.getInt();
         }
-        if (current || beforeWaiting) {
+        if (current || beforeTrailTimes || beforeWaiting) {
             state.mileage.restore(in);
         } else if (state.lastFixInZone || state.zoneTrailMetres > 0) {
             // Earlier versions kept no mileage offsets: a vehicle hidden by a zone now counts its mileage afresh
             // from its next visible record, so that the way from there is not measured.
             state.mileage.hidden();
         }
-        if (current) {
+        if (current || beforeTrailTimes) {
             // Version 5 did not count the waiting records: a record that left the database undecided goes unnoticed.
             state.waitingCount = in.getInt();
             state.waitingUntilMillis = in.getLong();
             state.lostUntilMillis = in.getLong();
+        }
+        if (current) {
+            // Version 6 kept no time for the trail's last fix: the next step on it counts however far it jumps.
+            state.zoneTrailMillis = in.getLong();
         }
         return state;
     }
@@ -249,6 +258,7 @@ public final class DeviceState {
         zoneTrailMetres = other.zoneTrailMetres;
         zoneTrailLatitude = other.zoneTrailLatitude;
         zoneTrailLongitude = other.zoneTrailLongitude;
+        zoneTrailMillis = other.zoneTrailMillis;
         lastCell = other.lastCell;
         frontierEvent = other.frontierEvent;
         mileage.copyFrom(other.mileage);

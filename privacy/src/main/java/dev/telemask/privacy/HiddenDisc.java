@@ -27,6 +27,11 @@ import java.security.NoSuchAlgorithmException;
  * wide around the disc's centre, not on a circle. The class comes from {@link PrivacyZone#drawnForMetres}: a driver's
  * zone keeps the radius it was placed with there, so that resizing it across classes only widens or narrows the disc
  * by 2.5 times the change, around the same centre, which an outline already told.
+ *
+ * <p>Why the draw is keyed on the zone too ({@link PrivacyZone#drawId}): were it the same for every zone of a class
+ * and cell, anyone who may place a zone (an admin on a test device, another fleet of the deployment) could place one
+ * in the home's cell, learn its disc exactly by sending fixes, and subtract its centre-to-disc vector from the
+ * centre of the home's disc, which many trips outline: the home to the metre.
  */
 public final class HiddenDisc {
     /** Shortest offset of the hidden centre from the zone's, in class radii: a centroid lands about half of it from home. */
@@ -110,7 +115,7 @@ public final class HiddenDisc {
         int c = radiusClass(zone.drawnForMetres());
         // The cell that keys the draw: a square grid of the class's size, in metres north and east, shifted by a keyed
         // offset.
-        ByteBuffer gridBits = ByteBuffer.wrap(keyedHash(key, c, 0, 0, false));
+        ByteBuffer gridBits = ByteBuffer.wrap(keyedHash(key, zone.drawId(), c, 0, 0, false));
         double shiftNorth = c * ((gridBits.getLong() >>> 11) * 0x1.0p-53);
         double shiftEast = c * ((gridBits.getLong() >>> 11) * 0x1.0p-53);
         long row = (long) Math.floor((zone.latitude() * GeoGrid.METRES_PER_DEGREE + shiftNorth) / c);
@@ -118,7 +123,7 @@ public final class HiddenDisc {
         double metresPerDegreeEast = GeoGrid.METRES_PER_DEGREE * StrictMath.cos(Math.toRadians(rowLatitude));
         long column = (long) Math.floor((zone.longitude() * metresPerDegreeEast + shiftEast) / c);
 
-        ByteBuffer bits = ByteBuffer.wrap(keyedHash(key, c, row, column, true));
+        ByteBuffer bits = ByteBuffer.wrap(keyedHash(key, zone.drawId(), c, row, column, true));
         double u1 = (bits.getLong() >>> 11) * 0x1.0p-53;
         double u2 = (bits.getLong() >>> 11) * 0x1.0p-53;
         double u3 = (bits.getLong() >>> 11) * 0x1.0p-53;
@@ -133,13 +138,21 @@ public final class HiddenDisc {
         return new HiddenDisc(lat, lon, radius, trail);
     }
 
-    private static byte[] keyedHash(byte[] key, int radiusClass, long row, long column, boolean disc) {
+    private static byte[] keyedHash(byte[] key, String drawId, int radiusClass, long row, long column,
+                                    boolean disc) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update((disc ? "telemask-privacy-zone-v3-disc" : "telemask-privacy-zone-v3-grid")
                     .getBytes(StandardCharsets.US_ASCII));
             digest.update(ByteBuffer.allocate(4).putInt(key.length).array());
             digest.update(key);
+            // An unnamed zone (tests, benchmarks) draws as every zone did before zones were named here; a named one
+            // hashes a longer input, so no name collides with that.
+            if (!drawId.isEmpty()) {
+                byte[] id = drawId.getBytes(StandardCharsets.UTF_8);
+                digest.update(ByteBuffer.allocate(4).putInt(id.length).array());
+                digest.update(id);
+            }
             digest.update(ByteBuffer.allocate(20).putInt(radiusClass).putLong(row).putLong(column).array());
             return digest.digest();
         } catch (NoSuchAlgorithmException e) {

@@ -27,6 +27,9 @@ import dev.telemask.codec.AvlBatch;
  * <p>Stateless and allocation-free per record: all state lives in the arguments.
  */
 public final class PolicyEngine {
+    /** 252 km/h: faster than any vehicle a tracker is in drives, slower than a GNSS jump. */
+    static final double MAX_METRES_PER_MILLI = 0.07;
+
     private PolicyEngine() {}
 
     /**
@@ -40,7 +43,7 @@ public final class PolicyEngine {
         boolean fix = hasFix(batch, r);
         boolean inZone;
         if (fix) {
-            inZone = zoneHides(policy, state, lat, lon);
+            inZone = zoneHides(policy, state, lat, lon, batch.timestamp(r));
             state.lastFixPrivate = recordPrivate;
         } else {
             inZone = state.lastFixInZone || policy.inZone(lat, lon);
@@ -89,19 +92,25 @@ public final class PolicyEngine {
 
     /**
      * Whether a fix at {@code (lat, lon)} is hidden by a zone: inside a hidden disc, or still on the disc's trail
-     * after leaving it (the path driven since leaving the disc, measured fix to fix). Updates the device's zone
-     * memory.
+     * after leaving it (the path driven since leaving the disc, measured fix to fix, {@code time} the fix's device
+     * time). Updates the device's zone memory.
      */
-    private static boolean zoneHides(CompiledPolicy policy, DeviceState state, int lat, int lon) {
+    private static boolean zoneHides(CompiledPolicy policy, DeviceState state, int lat, int lon, long time) {
         double trail = policy.trailAt(lat, lon);
         boolean hidden;
         if (trail >= 0) {
             state.zoneTrailMetres = trail;
             hidden = true;
         } else if (state.zoneTrailMetres > 0) {
-            // The way driven inside a disc is no trail: with fixes far apart it would use the trail up.
-            state.zoneTrailMetres -= pathMetres(state.zoneTrailLatitude, state.zoneTrailLongitude, lat, lon)
-                    * policy.fractionPastDiscs(state.zoneTrailLatitude, state.zoneTrailLongitude, lat, lon);
+            // The way driven inside a disc is no trail: with fixes far apart it would use the trail up. Nor is a
+            // step longer than a vehicle drives in its time: a GNSS jump aside and back would use the trail up at
+            // once and publish the fixes right past the disc's edge after it (both steps count nothing).
+            double path = pathMetres(state.zoneTrailLatitude, state.zoneTrailLongitude, lat, lon);
+            if (state.zoneTrailMillis == DeviceState.NEVER
+                    || path <= (time - state.zoneTrailMillis) * MAX_METRES_PER_MILLI) {
+                state.zoneTrailMetres -= path
+                        * policy.fractionPastDiscs(state.zoneTrailLatitude, state.zoneTrailLongitude, lat, lon);
+            }
             hidden = state.zoneTrailMetres > 0;
         } else {
             hidden = false;
@@ -111,6 +120,7 @@ public final class PolicyEngine {
         }
         state.zoneTrailLatitude = lat;
         state.zoneTrailLongitude = lon;
+        state.zoneTrailMillis = time;
         state.lastFixInZone = hidden;
         return hidden;
     }

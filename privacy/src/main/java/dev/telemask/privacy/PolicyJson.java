@@ -46,6 +46,8 @@ public final class PolicyJson {
     private static final int MAX_NAME_LENGTH = 100;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** What a zone's id looks like: ids are made by the API, never chosen by hand. */
+    /** A policy zone's {@link PrivacyZone#drawId}: this and its id (a driver's zone's is {@code device-zone:<id>}). */
+    static final String POLICY_ZONE_DRAW = "policy-zone:";
     public static final java.util.regex.Pattern ZONE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
     private PolicyJson() {}
@@ -325,8 +327,8 @@ public final class PolicyJson {
                 if (!isObject(z, at)) {
                     continue;
                 }
-                // The id names a zone across versions (the API keeps a zone's sealed centre by it); the engine
-                // does not need it, so it is checked here and carried by the caller.
+                // The id names a zone across versions (the API keeps a zone's sealed centre by it, and makes it for
+                // a new zone); the engine draws the zone's hidden disc for it, so that no zone shares another's.
                 allowOnly(z, at + ".", "id", "name", "latitude", "longitude", "radiusMetres");
                 JsonNode id = z.get("id");
                 if (id != null && !id.isNull() && !(id.isTextual() && ZONE_ID.matcher(id.asText()).matches())) {
@@ -345,7 +347,8 @@ public final class PolicyJson {
                 double lon = decimal(z, at + ".", "longitude", -180, 180);
                 int radius = (int) integer(z, at + ".", "radiusMetres",
                         PrivacyZone.MIN_RADIUS_METRES, PrivacyZone.MAX_RADIUS_METRES, null);
-                zones.add(new PrivacyZone(name, lat, lon, radius));
+                String drawId = id != null && id.isTextual() ? POLICY_ZONE_DRAW + id.asText() : "";
+                zones.add(new PrivacyZone(name, lat, lon, radius, radius, drawId));
             }
             return zones;
         }

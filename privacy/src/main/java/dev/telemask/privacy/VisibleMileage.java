@@ -13,7 +13,7 @@ import java.util.Arrays;
  * <p>Per distance element: the raw value last published and the offset subtracted from it. A published value
  * after a hidden stretch continues from the one before it, as if the vehicle had not moved meanwhile. A counter
  * that restarted (a trip odometer at a new trip, a replaced device) starts again from its raw value, or from 0 when
- * it restarted while hidden. Part of {@link DeviceState}: decided in device-time order, saved and rolled back with
+ * it restarted while hidden; one that may restart at any trip's start counts from 0 after every hidden stretch. Part of {@link DeviceState}: decided in device-time order, saved and rolled back with
  * it, allocation-free on the hot path.
  */
 final class VisibleMileage {
@@ -22,6 +22,13 @@ final class VisibleMileage {
     static final int SAVED_LENGTH = 1 + IDS.length * 16;
     private static final long NONE = Long.MIN_VALUE;
     private static final int ALL = (1 << IDS.length) - 1;
+    /**
+     * The counters that restart (the trip odometer at a trip's start, the tachograph's current distance): after a
+     * hidden stretch they count from 0 whether or not they restarted meanwhile. Telling a restart by the raw value
+     * falling below the last published one compared the way out from home with the trip before it: evening trips
+     * of many lengths bracketed the way out to the metre.
+     */
+    private static final int RESTARTING = 1 << 1 | 1 << 3;
 
     private final long[] lastRaw = new long[IDS.length];
     private final long[] offset = new long[IDS.length];
@@ -47,7 +54,7 @@ final class VisibleMileage {
             long raw = batch.ioValue(e);
             boolean restarted = lastRaw[k] == NONE || raw < lastRaw[k];
             if ((hiddenSince & (1 << k)) != 0) {
-                offset[k] = restarted ? raw : offset[k] + raw - lastRaw[k];
+                offset[k] = restarted || (RESTARTING & (1 << k)) != 0 ? raw : offset[k] + raw - lastRaw[k];
             } else if (restarted) {
                 offset[k] = 0;
             }

@@ -24,9 +24,10 @@ class PrivacyZoneFitTest {
         Drive drive = new Drive(java.time.ZoneOffset.UTC);
         double[] start = Haversine.destination(zone.latitude(), zone.longitude(), bearing + 1.0, startOffset);
         double stepMetres = Math.max(20.0, zone.radiusMetres() / 15.0); // 100 radii in all: past any hidden region
+        long stepMillis = Math.round(stepMetres * 40); // at 90 km/h: faster would be a GNSS jump on the trail
         for (int step = 0; step < 1500; step++) {
             double[] p = Haversine.destination(start[0], start[1], bearing, step * stepMetres);
-            drive.record(START + step * 1000L, p[0], p[1], 9, 1, 1, -1);
+            drive.record(START + step * stepMillis, p[0], p[1], 9, 1, 1, -1);
         }
         Treatments out = new Treatments();
         double[][] positions = new double[drive.batch.size()][];
@@ -36,7 +37,7 @@ class PrivacyZoneFitTest {
         AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, drive.batch, out);
         for (int r = 0; r < out.size(); r++) {
             if (out.get(r) == Treatment.EXACT) {
-                return positions[(int) ((stored.timestamp(r) - START) / 1000L)];
+                return positions[(int) ((stored.timestamp(r) - START) / stepMillis)];
             }
         }
         throw new AssertionError("trip never left the hidden disc");

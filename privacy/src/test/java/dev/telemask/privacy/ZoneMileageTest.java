@@ -47,8 +47,13 @@ class ZoneMileageTest {
 
     /** Home from 8 km out, parked overnight, out the same road the next morning (the trip odometer restarts). */
     AvlBatch dayAndNight() {
+        return dayAndNight(8000);
+    }
+
+    /** The same, home from {@code from} metres out. */
+    AvlBatch dayAndNight(double from) {
         AvlBatch drive = new AvlBatch();
-        for (double along = 8000; along >= 0; along -= 25) {
+        for (double along = from; along >= 0; along -= 25) {
             at(drive, along, 1);
         }
         for (int i = 0; i < 30; i++) {
@@ -97,6 +102,52 @@ class ZoneMileageTest {
                         "visible metres between records " + (i - 1) + " and " + i);
             }
         }
+    }
+
+    /**
+     * Whether the morning's trip odometer was seen to restart must not depend on the hidden way: it was told by the raw
+     * value at the first visible point (the way out from home) falling below the one at the last visible point of
+     * the evening's trip, so evening trips of many lengths bracketed the way out to the metre.
+     */
+    @Test
+    void theMorningsTripOdometerDoesNotTellTheWayOutAgainstTheEveningsTrip() {
+        for (double from : new double[] {20_000, 6_000, 4_600, 4_300, 4_000}) {
+            ZoneMileageTest night = new ZoneMileageTest();
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, night.dayAndNight(from),
+                    out);
+            List<long[]> rows = visible(stored, out);
+            int firstOut = 1;
+            while (rows.get(firstOut)[0] - rows.get(firstOut - 1)[0] < 60_000) {
+                firstOut++;
+            }
+            assertEquals(0, rows.get(firstOut)[2], "home from " + from + " m: the morning's trip odometer at the"
+                    + " first visible point");
+        }
+    }
+
+    /**
+     * An answer to a command that reads IO without stating a position ({@code readio 16}: the raw total odometer) of a
+     * device whose published mileage leaves out what a zone hid: beside the published odometer it would tell the
+     * metres hidden, and read before and after each night at home, the way in plus the way out, an ellipse around
+     * the two visible ends that many nights intersect at home.
+     */
+    @Test
+    void anIoAnswerDoesNotShowTheRawOdometerBesideThePublishedOne() {
+        DeviceLedger ledger = new DeviceLedger();
+        Ledgers.feed(ledger, POLICY, Consent.ALL, false, dayAndNight(), new Treatments());
+        AvlBatch answer = new AvlBatch();
+        answer.addRecord(time, 0, 0, 0, 0, 0, 0, 0, 0, AvlBatch.NO_GENERATION);
+        assertTrue(ledger.maskStatedPosition(POLICY, Consent.ALL, false, answer, 0, time) != Treatment.EXACT,
+                "an IO answer is stored as sent while zones have shifted the device's mileage");
+
+        // Where no zone hid anything, the raw and the published odometer are one: the answer is kept.
+        DeviceLedger open = new DeviceLedger();
+        CompiledPolicy noZones = CompiledPolicy.compile(Policy.noOp().withTiming(Ledgers.CONTINUOUS), KEY);
+        Ledgers.feed(open, noZones, Consent.ALL, false, dayAndNight(), new Treatments());
+        AvlBatch kept = new AvlBatch();
+        kept.addRecord(time, 0, 0, 0, 0, 0, 0, 0, 0, AvlBatch.NO_GENERATION);
+        assertEquals(Treatment.EXACT, open.maskStatedPosition(noZones, Consent.ALL, false, kept, 0, time));
     }
 
     @Test

@@ -15,6 +15,9 @@ import java.time.Instant;
  */
 public record DeviceZone(String id, String name, int radiusMetres, int drawnForMetres, String sealedCentre,
                          Instant createdAt, Instant updatedAt, ZoneOwner owner) {
+    /** Names a driver's zone's draw apart from any policy zone's, whose ids a policy edit may not choose either. */
+    static final String DRAW_PREFIX = "device-zone:";
+
     /** The radius the engine hides with: the zone's, or the policy's minimum for drivers' zones when larger. */
     public int appliedRadiusMetres(int minRadiusMetres) {
         return Math.min(PrivacyZone.MAX_RADIUS_METRES, Math.max(radiusMetres, minRadiusMetres));
@@ -23,7 +26,7 @@ public record DeviceZone(String id, String name, int radiusMetres, int drawnForM
     /** The zone as the engine applies it, around its opened {@code centre}: see {@link #appliedRadiusMetres}. */
     public PrivacyZone applied(SealedZones.Centre centre, int minRadiusMetres) {
         return new PrivacyZone(name, centre.latitude(), centre.longitude(), appliedRadiusMetres(minRadiusMetres),
-                drawnForMetres);
+                drawnForMetres, DRAW_PREFIX + id);
     }
 
     /** Whether {@code caller} placed this zone (same token, or same user in the same credential epoch). */

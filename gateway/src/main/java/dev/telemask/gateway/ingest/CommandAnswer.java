@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * The answer to a command as it is stored. The answer to a command that does not reveal where the device is stays as
  * the device sent it, unless it states a position after all. One that does is a position of now, masked as the device's policy would mask a record of now
  * ({@link DevicePrivacy#maskStatedPosition}, which withholds it while anything up to now is undecided): a stated
- * position ({@code Lat:… Long:…}) is kept as sent when such a record would be stored exact, replaced by its cell's
+ * position ({@code Lat:… Long:…}, or a map link's {@code ?q=lat,lon} as {@code ggps} states it; both in one answer
+ * withhold it) is kept as sent when such a record would be stored exact, replaced by its cell's
  * coordinates alone when it would be coarsened, and withheld otherwise; an answer that locates the device without
  * stating a position (the serving cell of {@code getstatus}, IO values) is kept only when a record would be stored
  * exact, and withheld otherwise. A masked answer is stored only while the switches it was masked under are current
@@ -26,25 +27,35 @@ record CommandAnswer(String text, String treatment, long switchVersion) {
     static final String WITHHELD = "withheld: the device's privacy policy does not let its position of now show";
     private static final Pattern LATITUDE = Pattern.compile("(?i)\\bLat(?:itude)?:\\s*(-?\\d{1,3}(?:\\.\\d+)?)");
     private static final Pattern LONGITUDE = Pattern.compile("(?i)\\bLon(?:g|gitude)?:\\s*(-?\\d{1,3}(?:\\.\\d+)?)");
+    /** A map link's {@code q=lat,lon}: how {@code ggps} states the position (its {@code Url: http://maps...}). */
+    private static final Pattern MAP_LINK = Pattern.compile(
+            "(?i)[?&]q=(-?\\d{1,3}(?:\\.\\d+)?)\\s*(?:,|%2C)\\s*(-?\\d{1,3}(?:\\.\\d+)?)");
     private static final int SATELLITES_OF_A_FIX = 9;
 
     static CommandAnswer of(String answer, boolean revealsLocation, DevicePrivacy privacy, DeviceContext device,
                             long nowMillis) {
         Matcher lat = LATITUDE.matcher(answer);
         Matcher lon = LONGITUDE.matcher(answer);
-        boolean statesPosition = lat.find() && lon.find();
+        Matcher link = MAP_LINK.matcher(answer);
+        boolean latLong = lat.find() && lon.find();
+        boolean linked = link.find();
+        boolean statesPosition = latLong || linked;
         // Whatever was asked, an answer that states a position is masked as one.
         if (!revealsLocation && !statesPosition) {
             return new CommandAnswer(answer, "as-sent", UNMASKED);
         }
+        long version = device.profile().switchVersion();
+        if (latLong && linked) {
+            // A device's answer states one position; of two, one judged would let the other pass unjudged.
+            return new CommandAnswer(WITHHELD, "withheld", version);
+        }
         AvlBatch position = new AvlBatch();
-        int latE7 = statesPosition ? e7(lat.group(1)) : 0;
-        int lonE7 = statesPosition ? e7(lon.group(1)) : 0;
+        int latE7 = latLong ? e7(lat.group(1)) : linked ? e7(link.group(1)) : 0;
+        int lonE7 = latLong ? e7(lon.group(1)) : linked ? e7(link.group(2)) : 0;
         // Without a stated position the record has no fix: the engine then judges it where the last fix was.
         position.addRecord(nowMillis, 0, lonE7, latE7, 0, 0, statesPosition ? SATELLITES_OF_A_FIX : 0, 0, 0,
                 AvlBatch.NO_GENERATION);
         Treatment treatment = privacy.maskStatedPosition(device, position, nowMillis);
-        long version = device.profile().switchVersion();
         if (treatment == Treatment.EXACT) {
             return new CommandAnswer(answer, "exact", version);
         }

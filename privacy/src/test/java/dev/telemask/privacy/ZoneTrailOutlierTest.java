@@ -1,0 +1,72 @@
+package dev.telemask.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A single GNSS outlier just after a trip leaves a zone's hidden disc (a multipath jump of a few kilometres and back,
+ * common in streets of tall buildings) must not use the trail up: else the fixes right past the disc's edge, where
+ * the way home still runs straight back into it, are published, in every trip that has such a jump.
+ */
+class ZoneTrailOutlierTest {
+    private static final byte[] KEY = "trail-outlier-key".getBytes(StandardCharsets.UTF_8);
+    private static final long START = 1_750_000_000_000L;
+    private static final double STEP_METRES = 20;
+
+    @Test
+    void aJumpAwayAndBackDoesNotEndTheTrail() {
+        for (int radius : new int[] {50, 300, 2000}) {
+            for (double bearing = 0; bearing < 2 * Math.PI; bearing += Math.PI / 3) {
+                PrivacyZone home = new PrivacyZone("home", 52.52, 13.40, radius);
+                CompiledPolicy policy = CompiledPolicy.compile(
+                        Policy.noOp().withZones(List.of(home)).withTiming(Ledgers.CONTINUOUS), KEY);
+                HiddenDisc disc = policy.hiddenDisc(0);
+                // One fix a second at 72 km/h straight out from home; the first fix 40 m past the disc's edge jumps
+                // 3 km aside.
+                Drive drive = new Drive(ZoneOffset.UTC);
+                int steps = (int) ((2 * disc.radiusMetres() + 3 * disc.trailMetres()) / STEP_METRES);
+                double exitAlong = Double.NaN;
+                for (int step = 0; step < steps; step++) {
+                    double along = step * STEP_METRES;
+                    double[] p = Haversine.destination(home.latitude(), home.longitude(), bearing, along);
+                    if (Double.isNaN(exitAlong) && !disc.contains(Drive.e7(p[0]), Drive.e7(p[1]))) {
+                        exitAlong = along;
+                    }
+                    if (!Double.isNaN(exitAlong) && along == exitAlong + 2 * STEP_METRES) {
+                        p = Haversine.destination(p[0], p[1], bearing + Math.PI / 2, 3000);
+                    }
+                    drive.record(START + step * 1000L, p[0], p[1], 9, 1, 1, -1);
+                }
+                Treatments out = new Treatments();
+                AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, drive.batch, out);
+                for (int r = 0; r < out.size(); r++) {
+                    double along = (stored.timestamp(r) - START) / 1000.0 * STEP_METRES;
+                    if (out.get(r) == Treatment.EXACT && along != exitAlong + 2 * STEP_METRES) {
+                        assertTrue(along - exitAlong >= disc.trailMetres() - STEP_METRES, "a " + radius
+                                + " m zone's trip published a fix " + Math.round(along - exitAlong)
+                                + " m past its disc, its trail being " + Math.round(disc.trailMetres()) + " m");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStateSavedBeforeTrailTimesRestoresWithoutOne() {
+        DeviceState state = new DeviceState();
+        state.zoneTrailMetres = 250;
+        state.zoneTrailMillis = START;
+        byte[] v6 = java.util.Arrays.copyOf(state.save(), DeviceState.SAVED_LENGTH_V6);
+        v6[0] = 6;
+        DeviceState restored = DeviceState.restore(v6);
+        assertEquals(250, restored.zoneTrailMetres);
+        assertEquals(DeviceState.NEVER, restored.zoneTrailMillis, "its next step on the trail counts as before");
+        assertEquals(START, DeviceState.restore(state.save()).zoneTrailMillis);
+    }
+}
