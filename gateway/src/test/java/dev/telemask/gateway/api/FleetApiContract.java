@@ -598,6 +598,35 @@ abstract class FleetApiContract extends ApiServerContract {
                 + " AND target = 'device:" + f.imei() + "'"));
     }
 
+    @Test
+    void exportCarriesTheDevicesEventsAndItsDriversZonesWithoutTheirCentres() {
+        Fleet f = fleet("export-events");
+        long tenant = server.tenant(f.name());
+        // An event stores where and how fast the vehicle was: personal data the data subject is owed.
+        server.execute("INSERT INTO device_events (tenant_id, imei, device_time, event_io, kind, latitude, longitude,"
+                + " speed, treatment, received_at) VALUES (" + tenant + ", " + f.imei() + ", '2026-03-09T06:01:00Z',"
+                + " 0, 'overspeed', 481234567, 113456789, 131, 0, now())");
+        String driver = server.token(f.name(), Role.DRIVER, f.imei());
+        assertEquals(201, server.send("POST", driver, "/api/v1/devices/" + f.imei() + "/zones",
+                "{\"name\": \"clinic\", \"latitude\": 48.7654321, \"longitude\": 11.7654321, \"radiusMetres\": 300}")
+                .status());
+
+        ApiTestServer.Response export = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/export");
+        assertEquals(200, export.status(), export.body());
+        JsonNode doc = export.json();
+        assertNotNull(doc.get("events"), "the export holds everything stored: " + export.body());
+        assertEquals(1, doc.get("events").size(), export.body());
+        JsonNode event = doc.get("events").get(0);
+        assertEquals("overspeed", event.get("kind").asText());
+        assertEquals(48.1234567, event.get("latitude").asDouble(), 1e-9);
+        assertEquals(131, event.get("speed").asInt());
+        assertNotNull(doc.get("zones"), export.body());
+        assertEquals("clinic", doc.get("zones").get(0).get("name").asText(), export.body());
+        assertEquals("sealed", doc.get("zones").get(0).get("centre").asText());
+        assertFalse(export.body().contains("48.765") || export.body().contains("11.765"),
+                "a zone's centre is write-only, in the export too: " + export.body());
+    }
+
     /** A sealed row as the writer would leave it; its content is opaque to everything but the gateway's key. */
     private void insertSealedRow(long imei) {
         server.execute("INSERT INTO sealed_positions (imei, device_time, event_io, received_at, expires_at, key_id,"
