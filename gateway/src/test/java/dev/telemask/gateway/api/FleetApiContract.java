@@ -669,6 +669,28 @@ abstract class FleetApiContract extends ApiServerContract {
     }
 
     @Test
+    void anErasureOfTheNewestRecordsLeavesNoLastSeenTimeThatDatesThem() {
+        Fleet f = fleet("erase-seen");
+        // Two trips, 06:00-06:03 and 06:04-06:07; the gateway noted when it last stored records of the device, as it
+        // does about once a minute: when the second trip's last record arrived.
+        new StoredTrack(server, f.imei(), DAY).businessTrip(48_1000000).businessTrip(48_2000000);
+        server.execute("UPDATE devices SET last_seen_at = '2026-03-09T06:07:20Z' WHERE imei = " + f.imei());
+        String device = "/api/v1/devices/" + f.imei();
+        assertEquals("2026-03-09T06:07:20Z", server.get(f.admin(), device).json().get("lastSeenAt").asText());
+
+        assertEquals(200, server.send("POST", f.admin(), device + "/erase?from=2026-03-09T06:04:00Z"
+                + "&to=2026-03-09T12:00:00Z", null).status());
+        JsonNode lastSeen = server.get(f.admin(), device).json().get("lastSeenAt");
+        assertTrue(lastSeen.isNull() || Instant.parse(lastSeen.asText()).isBefore(Instant.parse("2026-03-09T06:04:00Z")),
+                "the device list, the live map and a dump still said when the erased trip was driven: " + lastSeen);
+        assertEquals("2026-03-09T06:03:00Z", lastSeen.asText(), "when its newest remaining record arrived");
+
+        assertEquals(200, server.send("POST", f.admin(), device + "/erase?from=2026-03-09T00:00:00Z"
+                + "&to=2026-03-10T00:00:00Z", null).status());
+        assertTrue(server.get(f.admin(), device).json().get("lastSeenAt").isNull(), "nothing left: never seen");
+    }
+
+    @Test
     void restrictionIsSetAndLifted() {
         Fleet f = fleet("restrict");
         String path = "/api/v1/devices/" + f.imei() + "/restrict";
