@@ -81,7 +81,8 @@ public final class CompiledPolicy {
         int index = (hidesLocation ? 4 : 0) | (consent.driverIdentity() ? 2 : 0) | (consent.telemetry() ? 1 : 0);
         IoIdSet set = removals[index];
         if (set == null) {
-            set = IoIdSet.removals(hidesLocation ? TeltonikaIo.LOCATION_REVEALING : null,
+            set = IoIdSet.removals(hidesLocation ? TeltonikaIo.LOCATION_REVEALING
+                            : zones.length > 0 ? TeltonikaIo.RECKONED_DISTANCE : null,
                     consent.driverIdentity() ? null : TeltonikaIo.DRIVER_IDENTITY,
                     consent.telemetry() ? null : TeltonikaIo.WITHOUT_TELEMETRY, keptIo);
             if (set.isEmpty()) {

@@ -36,6 +36,7 @@ public final class TeltonikaIo {
                         // turn rate, and turns left and right at known distances dead-reckon the track
             253, 254, 243, // Green driving type, value (g) and duration: a harsh cornering at a known odometer
                            // reading is a turn a map can be searched for, a harsh braking a junction
+            12,   // Fuel Used GPS: see RECKONED_DISTANCE
             69,   // GNSS Status: whether the device has a fix, i.e. the satellites again
             181, 182, // GNSS PDOP, HDOP: the fix's quality from the satellites' geometry (open sky or a garage)
             387,  // ISO6709 coordinates: the position as text
@@ -45,6 +46,14 @@ public final class TeltonikaIo {
             155, 156, 157, 158, 159, 61, 62, 63, 64, 65, 70, 88, 91, 92, 93, 94, 95, 96, 97, 98, 99, 153, 154,
             190, 191, 192, 193, 194, 195, 196, 197, 198, 208, 209, 216, 217, 218, 219, 220, 221, 222, 223, 224,
             225, 226, 227, 228, 229, 230, 231);
+
+    /**
+     * Fuel Used GPS (ml): the fuel the device reckons from the GNSS distance it drove at its configured consumption
+     * rates, counted up like an odometer, so the ml between two records at a known rate are the metres driven between
+     * them. Stripped with the locating elements, and from exact records too under a policy with privacy zones: it is
+     * no mileage the engine can shift, and across a hidden stretch it would measure the way home.
+     */
+    public static final IoIdSet RECKONED_DISTANCE = IoIdSet.of(12);
 
     /** Stripped unless the driver consented to driver identity: they name or identify the person driving. */
     public static final IoIdSet DRIVER_IDENTITY = IoIdSet.of(

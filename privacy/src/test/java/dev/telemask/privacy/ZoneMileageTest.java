@@ -99,6 +99,62 @@ class ZoneMileageTest {
         }
     }
 
+    /**
+     * Fuel Used GPS (12): the fuel the device reckons from the GNSS distance it drove at its configured consumption,
+     * in ml, counted up like an odometer; here 8 l/100 km, 0.08 ml a metre.
+     */
+    static AvlBatch withFuelUsedGps(AvlBatch drive) {
+        AvlBatch out = new AvlBatch();
+        for (int r = 0; r < drive.size(); r++) {
+            out.appendRecord(drive, r);
+            out.addIo(FUEL_USED_GPS, 4, drive.ioValue(drive.findIo(r, TeltonikaIo.TOTAL_ODOMETER)) * 8 / 100);
+        }
+        return out;
+    }
+
+    static final int FUEL_USED_GPS = 12;
+
+    @Test
+    void theFuelTheDeviceReckonsFromGnssDistanceDoesNotMeasureTheWayHome() {
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, withFuelUsedGps(dayAndNight()),
+                out);
+        List<Long> fuel = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (int r = 0; r < out.size(); r++) {
+            if (out.get(r) == Treatment.EXACT) {
+                int e = stored.findIo(r, FUEL_USED_GPS);
+                fuel.add(e < 0 ? null : stored.ioValue(e));
+                times.add(stored.timestamp(r));
+            }
+        }
+        int firstOut = 1;
+        while (times.get(firstOut) - times.get(firstOut - 1) < 60_000) {
+            firstOut++;
+        }
+        Long lastIn = fuel.get(firstOut - 1);
+        Long afterHome = fuel.get(firstOut);
+        // Unshifted, the difference divided by the rate is the way in plus the way out, as an odometer's would be.
+        assertTrue(afterHome == null || afterHome.equals(lastIn), "fuel used GPS across the hidden stretch: "
+                + lastIn + " ml, then " + afterHome + " ml");
+    }
+
+    @Test
+    void aCoarsenedRecordKeepsNoFuelReckonedFromGnssDistance() {
+        CompiledPolicy coarse = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(1000)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), coarse, Consent.ALL, false, withFuelUsedGps(dayAndNight()),
+                out);
+        for (int r = 0; r < out.size(); r++) {
+            if (out.get(r) == Treatment.COARSENED) {
+                // The ml between two records of one cell, at a known rate, are the metres driven inside it.
+                int e = stored.findIo(r, FUEL_USED_GPS);
+                assertTrue(e < 0, () -> "a coarsened record keeps fuel used GPS: " + stored.ioValue(e));
+            }
+        }
+    }
+
     @Test
     void aReconnectInsideTheZoneContinuesTheSameMileage() {
         AvlBatch drive = dayAndNight();
