@@ -82,7 +82,7 @@ public final class CompiledPolicy {
         IoIdSet set = removals[index];
         if (set == null) {
             set = IoIdSet.removals(hidesLocation ? TeltonikaIo.LOCATION_REVEALING
-                            : zones.length > 0 ? TeltonikaIo.RECKONED_DISTANCE : null,
+                            : zones.length > 0 ? TeltonikaIo.UNSHIFTED_DISTANCE : null,
                     consent.driverIdentity() ? null : TeltonikaIo.DRIVER_IDENTITY,
                     consent.telemetry() ? null : TeltonikaIo.WITHOUT_TELEMETRY, keptIo);
             if (set.isEmpty()) {

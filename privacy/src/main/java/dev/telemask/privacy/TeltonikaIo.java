@@ -31,12 +31,13 @@ public final class TeltonikaIo {
             24,   // Speed: the GNSS speed again, as an IO element
             37,   // Vehicle Speed from OBD: speed without GNSS, as good for dead reckoning inside a cell
             81,   // Vehicle Speed from CAN (LV-CAN/ALL-CAN)
+            329,  // AIN Speed (FMB140): the vehicle speed measured on an analogue input
             255,  // Over Speeding: the speed (km/h) at an overspeed's start and end, also its event ID
             17, 18, 19, // Accelerometer axes X/Y/Z (signed mG): the lateral one, with the odometer's speed, is the
                         // turn rate, and turns left and right at known distances dead-reckon the track
             253, 254, 243, // Green driving type, value (g) and duration: a harsh cornering at a known odometer
                            // reading is a turn a map can be searched for, a harsh braking a junction
-            12,   // Fuel Used GPS: see RECKONED_DISTANCE
+            12, 43, 49, 389, // distances without offsets: see UNSHIFTED_DISTANCE
             69,   // GNSS Status: whether the device has a fix, i.e. the satellites again
             181, 182, // GNSS PDOP, HDOP: the fix's quality from the satellites' geometry (open sky or a garage)
             387,  // ISO6709 coordinates: the position as text
@@ -48,12 +49,13 @@ public final class TeltonikaIo {
             225, 226, 227, 228, 229, 230, 231);
 
     /**
-     * Fuel Used GPS (ml): the fuel the device reckons from the GNSS distance it drove at its configured consumption
-     * rates, counted up like an odometer, so the ml between two records at a known rate are the metres driven between
-     * them. Stripped with the locating elements, and from exact records too under a policy with privacy zones: it is
-     * no mileage the engine can shift, and across a hidden stretch it would measure the way home.
+     * Distances counted up like an odometer that are no mileage the engine shifts or rounds: Fuel Used GPS (12, ml,
+     * the fuel the device reckons from the GNSS distance at its configured consumption, so ml at a known rate are
+     * metres), OBD's distance travelled with the MIL on (43, km) and since the codes were cleared (49, km), and OBD OEM
+     * Total Mileage (389, km). Stripped with the locating elements, and from exact records too under a policy with
+     * privacy zones: across a hidden stretch they would measure the way home.
      */
-    public static final IoIdSet RECKONED_DISTANCE = IoIdSet.of(12);
+    public static final IoIdSet UNSHIFTED_DISTANCE = IoIdSet.of(12, 43, 49, 389);
 
     /** Stripped unless the driver consented to driver identity: they name or identify the person driving. */
     public static final IoIdSet DRIVER_IDENTITY = IoIdSet.of(

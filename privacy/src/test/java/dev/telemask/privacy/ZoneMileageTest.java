@@ -100,57 +100,65 @@ class ZoneMileageTest {
     }
 
     /**
-     * Fuel Used GPS (12): the fuel the device reckons from the GNSS distance it drove at its configured consumption,
-     * in ml, counted up like an odometer; here 8 l/100 km, 0.08 ml a metre.
+     * Distances the engine keeps no offsets for, counted up like an odometer, as a device with an OBD adapter sends
+     * them: Fuel Used GPS (12, the fuel it reckons from the GNSS distance at its configured consumption, here 8 l/100
+     * km, 0.08 ml a metre), OBD's distance with the MIL on (43) and since the codes were cleared (49), and the
+     * vehicle's own total mileage over OBD (389), in km.
      */
-    static AvlBatch withFuelUsedGps(AvlBatch drive) {
+    static AvlBatch withOtherDistances(AvlBatch drive) {
         AvlBatch out = new AvlBatch();
         for (int r = 0; r < drive.size(); r++) {
             out.appendRecord(drive, r);
-            out.addIo(FUEL_USED_GPS, 4, drive.ioValue(drive.findIo(r, TeltonikaIo.TOTAL_ODOMETER)) * 8 / 100);
+            long metres = drive.ioValue(drive.findIo(r, TeltonikaIo.TOTAL_ODOMETER));
+            out.addIo(12, 4, metres * 8 / 100);
+            out.addIo(43, 2, metres / 1000);
+            out.addIo(49, 2, metres / 1000);
+            out.addIo(389, 4, metres / 1000);
         }
         return out;
     }
 
-    static final int FUEL_USED_GPS = 12;
+    static final int[] OTHER_DISTANCES = {12, 43, 49, 389};
 
     @Test
-    void theFuelTheDeviceReckonsFromGnssDistanceDoesNotMeasureTheWayHome() {
+    void distancesTheEngineCannotShiftDoNotMeasureTheWayHome() {
         Treatments out = new Treatments();
-        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, withFuelUsedGps(dayAndNight()),
-                out);
-        List<Long> fuel = new ArrayList<>();
-        List<Long> times = new ArrayList<>();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false,
+                withOtherDistances(dayAndNight()), out);
+        List<Integer> exact = new ArrayList<>();
         for (int r = 0; r < out.size(); r++) {
             if (out.get(r) == Treatment.EXACT) {
-                int e = stored.findIo(r, FUEL_USED_GPS);
-                fuel.add(e < 0 ? null : stored.ioValue(e));
-                times.add(stored.timestamp(r));
+                exact.add(r);
             }
         }
         int firstOut = 1;
-        while (times.get(firstOut) - times.get(firstOut - 1) < 60_000) {
+        while (stored.timestamp(exact.get(firstOut)) - stored.timestamp(exact.get(firstOut - 1)) < 60_000) {
             firstOut++;
         }
-        Long lastIn = fuel.get(firstOut - 1);
-        Long afterHome = fuel.get(firstOut);
-        // Unshifted, the difference divided by the rate is the way in plus the way out, as an odometer's would be.
-        assertTrue(afterHome == null || afterHome.equals(lastIn), "fuel used GPS across the hidden stretch: "
-                + lastIn + " ml, then " + afterHome + " ml");
+        for (int id : OTHER_DISTANCES) {
+            int lastIn = stored.findIo(exact.get(firstOut - 1), id);
+            int afterHome = stored.findIo(exact.get(firstOut), id);
+            // Unshifted, the difference is the way in plus the way out, as an odometer's would be.
+            assertTrue(afterHome < 0 || lastIn >= 0 && stored.ioValue(afterHome) == stored.ioValue(lastIn),
+                    () -> "IO " + id + " across the hidden stretch: " + (lastIn < 0 ? "-" : stored.ioValue(lastIn))
+                            + ", then " + stored.ioValue(afterHome));
+        }
     }
 
     @Test
-    void aCoarsenedRecordKeepsNoFuelReckonedFromGnssDistance() {
+    void aCoarsenedRecordKeepsNoDistanceTheEngineCannotRound() {
         CompiledPolicy coarse = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(1000)
                 .withTiming(Ledgers.CONTINUOUS), KEY);
         Treatments out = new Treatments();
-        AvlBatch stored = Ledgers.feed(new DeviceLedger(), coarse, Consent.ALL, false, withFuelUsedGps(dayAndNight()),
-                out);
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), coarse, Consent.ALL, false,
+                withOtherDistances(dayAndNight()), out);
         for (int r = 0; r < out.size(); r++) {
             if (out.get(r) == Treatment.COARSENED) {
-                // The ml between two records of one cell, at a known rate, are the metres driven inside it.
-                int e = stored.findIo(r, FUEL_USED_GPS);
-                assertTrue(e < 0, () -> "a coarsened record keeps fuel used GPS: " + stored.ioValue(e));
+                for (int id : OTHER_DISTANCES) {
+                    // The ml or km between two records of one cell are the metres driven inside it.
+                    int e = stored.findIo(r, id);
+                    assertTrue(e < 0, () -> "a coarsened record keeps IO " + id + ": " + stored.ioValue(e));
+                }
             }
         }
     }
