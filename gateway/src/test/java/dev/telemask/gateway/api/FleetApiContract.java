@@ -96,6 +96,45 @@ abstract class FleetApiContract extends ApiServerContract {
     }
 
     @Test
+    void theDeviceListIsBoundedAndPagedByImei() {
+        Fleet f = fleet("device-pages");
+        List<String> registered = new ArrayList<>(List.of(imei(f.imei())));
+        for (int i = 0; i < 4; i++) {
+            long imei = IMEIS.incrementAndGet();
+            assertEquals(201, server.send("POST", f.admin(), "/api/v1/devices", "{\"imei\": \"" + imei + "\"}")
+                    .status());
+            registered.add(imei(imei));
+        }
+        List<String> listed = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            ApiTestServer.Response page = server.get(f.admin(), "/api/v1/devices?limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            assertEquals(200, page.status(), page.body());
+            JsonNode json = page.json();
+            assertNotNull(json.get("devices"), page.body());
+            assertTrue(json.get("devices").size() <= 2, "a page holds at most the limit: " + page.body());
+            json.get("devices").forEach(d -> listed.add(d.get("imei").asText()));
+            cursor = json.path("nextCursor").isTextual() ? json.get("nextCursor").asText() : null;
+            assertEquals(cursor, page.headers().firstValue("X-Next-Cursor").orElse(null));
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertEquals(registered.stream().sorted().toList(), listed, "every device once, in IMEI order");
+        assertEquals(3, pages);
+        assertBadRequest(server.get(f.admin(), "/api/v1/devices?limit=0"), "limit");
+        assertBadRequest(server.get(f.admin(), "/api/v1/devices?limit=10001"), "limit");
+        assertBadRequest(server.get(f.admin(), "/api/v1/devices?cursor=abc"), "cursor");
+
+        // A driver's list is its own device, read alone: never the whole fleet filtered afterwards.
+        String driver = server.token(f.name(), Role.DRIVER, Long.parseLong(registered.get(2)));
+        JsonNode own = server.get(driver, "/api/v1/devices").json();
+        assertEquals(1, own.get("devices").size(), own.toString());
+        assertEquals(registered.get(2), own.get("devices").get(0).get("imei").asText());
+        assertTrue(own.get("nextCursor").isNull(), own.toString());
+    }
+
+    @Test
     void badDeviceInputNamesTheParameter() {
         Fleet f = fleet("baddevice");
         Fleet other = fleet("otherpolicy");
