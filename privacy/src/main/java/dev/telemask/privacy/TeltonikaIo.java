@@ -57,6 +57,17 @@ public final class TeltonikaIo {
      */
     public static final IoIdSet UNSHIFTED_DISTANCE = IoIdSet.of(12, 43, 49, 389);
 
+    /**
+     * Driving time counted by the vehicle or the device: OBD's runtime since the engine started (42, s), the
+     * ignition-on counter (449, s), the engine's worktime over CAN (102, 103, min). The first visible record after a
+     * zone's hidden stretch would say how long the vehicle has driven since it left home, or how long it drove while
+     * hidden: the way, timed.
+     */
+    public static final IoIdSet DRIVING_TIME = IoIdSet.of(42, 102, 103, 449);
+
+    /** What a device under a policy with privacy zones never publishes: it would measure the way home. */
+    public static final IoIdSet MEASURES_THE_WAY = IoIdSet.union(UNSHIFTED_DISTANCE, DRIVING_TIME);
+
     /** Stripped unless the driver consented to driver identity: they name or identify the person driving. */
     public static final IoIdSet DRIVER_IDENTITY = IoIdSet.of(
             78,   // iButton ID

@@ -120,21 +120,33 @@ class ZoneMileageTest {
 
     static final int[] OTHER_DISTANCES = {12, 43, 49, 389};
 
-    @Test
-    void distancesTheEngineCannotShiftDoNotMeasureTheWayHome() {
-        Treatments out = new Treatments();
-        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false,
-                withOtherDistances(dayAndNight()), out);
+    /** The exact records' indexes. */
+    static List<Integer> exactRecords(Treatments out) {
         List<Integer> exact = new ArrayList<>();
         for (int r = 0; r < out.size(); r++) {
             if (out.get(r) == Treatment.EXACT) {
                 exact.add(r);
             }
         }
+        return exact;
+    }
+
+    /** Which of {@code exact} is the first visible record after the night at home: the first after a long gap. */
+    static int firstAfterHome(AvlBatch stored, List<Integer> exact) {
         int firstOut = 1;
         while (stored.timestamp(exact.get(firstOut)) - stored.timestamp(exact.get(firstOut - 1)) < 60_000) {
             firstOut++;
         }
+        return firstOut;
+    }
+
+    @Test
+    void distancesTheEngineCannotShiftDoNotMeasureTheWayHome() {
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false,
+                withOtherDistances(dayAndNight()), out);
+        List<Integer> exact = exactRecords(out);
+        int firstOut = firstAfterHome(stored, exact);
         for (int id : OTHER_DISTANCES) {
             int lastIn = stored.findIo(exact.get(firstOut - 1), id);
             int afterHome = stored.findIo(exact.get(firstOut), id);
@@ -143,6 +155,45 @@ class ZoneMileageTest {
                     () -> "IO " + id + " across the hidden stretch: " + (lastIn < 0 ? "-" : stored.ioValue(lastIn))
                             + ", then " + stored.ioValue(afterHome));
         }
+    }
+
+    /**
+     * Driving time as an OBD adapter and the device count it: runtime since the engine started (42, s, from 0 at each
+     * start) and the ignition-on counter (449, s, counted up while the ignition is on).
+     */
+    static AvlBatch withDrivingTime(AvlBatch drive) {
+        AvlBatch out = new AvlBatch();
+        long runtime = 0;
+        long ignitionOn = 0;
+        for (int r = 0; r < drive.size(); r++) {
+            boolean on = drive.ioValue(drive.findIo(r, TeltonikaIo.IGNITION)) == 1;
+            boolean wasOn = r > 0 && drive.ioValue(drive.findIo(r - 1, TeltonikaIo.IGNITION)) == 1;
+            long seconds = r == 0 ? 0 : (drive.timestamp(r) - drive.timestamp(r - 1)) / 1000;
+            runtime = on && wasOn ? runtime + seconds : 0;
+            ignitionOn += wasOn ? seconds : 0;
+            out.appendRecord(drive, r);
+            out.addIo(42, 2, runtime);
+            out.addIo(449, 4, ignitionOn);
+        }
+        return out;
+    }
+
+    @Test
+    void theDrivingTimeCountersDoNotTimeTheWayHome() {
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, withDrivingTime(dayAndNight()),
+                out);
+        List<Integer> exact = exactRecords(out);
+        int firstOut = firstAfterHome(stored, exact);
+        int sinceStart = stored.findIo(exact.get(firstOut), 42);
+        // The seconds since the engine started at home, at the first visible point: the way out, timed.
+        assertTrue(sinceStart < 0, () -> "runtime since engine start after home: " + stored.ioValue(sinceStart) + " s");
+        int before = stored.findIo(exact.get(firstOut - 1), 449);
+        int after = stored.findIo(exact.get(firstOut), 449);
+        // The ignition was on only while driving in and out: the difference times both.
+        assertTrue(after < 0 || before >= 0 && stored.ioValue(after) == stored.ioValue(before),
+                () -> "ignition-on counter across the hidden stretch: " + stored.ioValue(before) + " s, then "
+                        + stored.ioValue(after) + " s");
     }
 
     @Test
