@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * position ({@code Lat:… Long:…}) is kept as sent when such a record would be stored exact, replaced by its cell's
  * coordinates alone when it would be coarsened, and withheld otherwise; an answer that locates the device without
  * stating a position (the serving cell of {@code getstatus}, IO values) is kept only when a record would be stored
- * exact, and withheld otherwise. A masked answer is stored only while the switches it was masked under are current
+ * exact and the device has no privacy zones (whose hidden stretches the records' mileage leaves out, and which a raw
+ * odometer or engine counter in an answer would measure), and withheld otherwise. A masked answer is stored only while the switches it was masked under are current
  * ({@link dev.telemask.storage.query.DeviceCommands#answered}): a switch call that returned before the session took it
  * up may not be passed over.
  *
@@ -45,7 +46,9 @@ record CommandAnswer(String text, String treatment, long switchVersion) {
                 AvlBatch.NO_GENERATION);
         Treatment treatment = privacy.maskStatedPosition(device, position, nowMillis);
         long version = device.profile().switchVersion();
-        if (treatment == Treatment.EXACT) {
+        // IO values in free text cannot be masked element by element: under zones the records' mileage is shifted
+        // and the counters that would time the way home are removed, so raw values beside them would measure it.
+        if (treatment == Treatment.EXACT && (statesPosition || device.policy().policy().zones().isEmpty())) {
             return new CommandAnswer(answer, "exact", version);
         }
         if (treatment == Treatment.COARSENED && statesPosition && !position.isLocationCleared(0)) {
