@@ -62,6 +62,13 @@ public abstract class OutboundCommandAnswers extends GatewayTestBase.ForOtherPac
                 JsonNode answer = ask(device, imei, text);
                 assertEquals("withheld", answer.get("answerTreatment").asText(), text + ": " + answer);
             }
+            // getinfo as the device really answers it, stating no position: its fix state and satellites (a garage
+            // or open sky), the time of its last fix. Nothing of a restricted device is processed.
+            JsonNode info = ask(device, imei, "getinfo", "RTC:2026/11/27 7:0 Init:2026/11/27 6:52 UpTime:531s"
+                    + " PWR:SoftReset RST:0 GPS:2 SAT:0 TTFF:29 TTLF:3614 NOGPS:0:0 SR:7 FG:0 FL:0 SMS:0 REC:0 MD:0 DB:0",
+                    () -> null);
+            assertEquals("withheld", info.get("answerTreatment").asText(), info.toString());
+            assertFalse(info.toString().contains("TTLF"), info.toString());
         }
         assertNowhere(imei);
     }
