@@ -60,6 +60,18 @@ export class Api {
     return all;
   }
 
+  /** Every device of the fleet, page by page (the API caps a page at 10,000). */
+  async devices() {
+    const all = [];
+    let cursor = null;
+    do {
+      const page = await this.get('/devices', { cursor });
+      all.push(...page.devices);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  }
+
   /** Who is signed in: kind (session or token), role, and for a session the fleet, username and CSRF token. */
   whoAmI() { return this.get('/session'); }
 

@@ -167,7 +167,7 @@ async function showDevices() {
     const { policies } = await state.api.get('/policies');
     state.policies = new Map(policies.map((p) => [p.id, p]));
   }
-  state.devices = (await state.api.get('/devices')).devices.map((d) => ({ ...d, ...state.live.get(d.imei) }));
+  state.devices = (await state.api.devices()).map((d) => ({ ...d, ...state.live.get(d.imei) }));
   renderList();
   if (state.devicesAdmin) {
     state.devicesAdmin.setPolicies([...state.policies.values()]);

@@ -81,8 +81,13 @@ public final class CompiledPolicy {
         int index = (hidesLocation ? 4 : 0) | (consent.driverIdentity() ? 2 : 0) | (consent.telemetry() ? 1 : 0);
         IoIdSet set = removals[index];
         if (set == null) {
-            set = IoIdSet.removals(hidesLocation ? TeltonikaIo.LOCATION_REVEALING : null,
-                    consent.driverIdentity() ? null : TeltonikaIo.DRIVER_IDENTITY,
+            IoIdSet hidden = hidesLocation ? TeltonikaIo.LOCATION_REVEALING : null;
+            if (zones.length > 0) {
+                // Around a hidden stretch these would measure the way home, on every record of the device.
+                hidden = hidden == null ? TeltonikaIo.MEASURES_THE_WAY
+                        : IoIdSet.union(hidden, TeltonikaIo.MEASURES_THE_WAY);
+            }
+            set = IoIdSet.removals(hidden, consent.driverIdentity() ? null : TeltonikaIo.DRIVER_IDENTITY,
                     consent.telemetry() ? null : TeltonikaIo.WITHOUT_TELEMETRY, keptIo);
             if (set.isEmpty()) {
                 set = NOTHING;

@@ -31,11 +31,13 @@ public final class TeltonikaIo {
             24,   // Speed: the GNSS speed again, as an IO element
             37,   // Vehicle Speed from OBD: speed without GNSS, as good for dead reckoning inside a cell
             81,   // Vehicle Speed from CAN (LV-CAN/ALL-CAN)
+            329,  // AIN Speed (FMB140): the vehicle speed measured on an analogue input
             255,  // Over Speeding: the speed (km/h) at an overspeed's start and end, also its event ID
             17, 18, 19, // Accelerometer axes X/Y/Z (signed mG): the lateral one, with the odometer's speed, is the
                         // turn rate, and turns left and right at known distances dead-reckon the track
             253, 254, 243, // Green driving type, value (g) and duration: a harsh cornering at a known odometer
                            // reading is a turn a map can be searched for, a harsh braking a junction
+            12, 43, 49, 389, // distances without offsets: see UNSHIFTED_DISTANCE
             69,   // GNSS Status: whether the device has a fix, i.e. the satellites again
             181, 182, // GNSS PDOP, HDOP: the fix's quality from the satellites' geometry (open sky or a garage)
             387,  // ISO6709 coordinates: the position as text
@@ -45,6 +47,26 @@ public final class TeltonikaIo {
             155, 156, 157, 158, 159, 61, 62, 63, 64, 65, 70, 88, 91, 92, 93, 94, 95, 96, 97, 98, 99, 153, 154,
             190, 191, 192, 193, 194, 195, 196, 197, 198, 208, 209, 216, 217, 218, 219, 220, 221, 222, 223, 224,
             225, 226, 227, 228, 229, 230, 231);
+
+    /**
+     * Distances counted up like an odometer that are no mileage the engine shifts or rounds: Fuel Used GPS (12, ml,
+     * the fuel the device reckons from the GNSS distance at its configured consumption, so ml at a known rate are
+     * metres), OBD's distance travelled with the MIL on (43, km) and since the codes were cleared (49, km), and OBD OEM
+     * Total Mileage (389, km). Stripped with the locating elements, and from exact records too under a policy with
+     * privacy zones: across a hidden stretch they would measure the way home.
+     */
+    public static final IoIdSet UNSHIFTED_DISTANCE = IoIdSet.of(12, 43, 49, 389);
+
+    /**
+     * Driving time counted by the vehicle or the device: OBD's runtime since the engine started (42, s), the
+     * ignition-on counter (449, s), the engine's worktime over CAN (102, 103, min). The first visible record after a
+     * zone's hidden stretch would say how long the vehicle has driven since it left home, or how long it drove while
+     * hidden: the way, timed.
+     */
+    public static final IoIdSet DRIVING_TIME = IoIdSet.of(42, 102, 103, 449);
+
+    /** What a device under a policy with privacy zones never publishes: it would measure the way home. */
+    public static final IoIdSet MEASURES_THE_WAY = IoIdSet.union(UNSHIFTED_DISTANCE, DRIVING_TIME);
 
     /** Stripped unless the driver consented to driver identity: they name or identify the person driving. */
     public static final IoIdSet DRIVER_IDENTITY = IoIdSet.of(

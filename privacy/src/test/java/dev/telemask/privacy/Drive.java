@@ -16,6 +16,8 @@ final class Drive {
     static final int OBD_SPEED = 37;
     static final int CAN_SPEED = 81;
     static final int OVER_SPEEDING = 255;
+    /** FMB140's speed measured on an analogue input. */
+    static final int AIN_SPEED = 329;
     static final int TACHO_TOTAL_DISTANCE = 10151;
     /** Accelerometer axes, signed mG. */
     static final int AXIS_X = 17;

@@ -246,6 +246,7 @@ class PolicyEngineSpecTest {
                 withSpeed.batch.addIo(Drive.OBD_SPEED, 1, 87);
                 withSpeed.batch.addIo(Drive.CAN_SPEED, 1, 87);
                 withSpeed.batch.addIo(Drive.OVER_SPEEDING, 1, 87);
+                withSpeed.batch.addIo(Drive.AIN_SPEED, 2, 87);
             }
             AvlBatch batch = run(policy, withSpeed);
             assertEquals(List.of(COARSENED, PRIVATE), Verdicts.list(out));
@@ -253,6 +254,7 @@ class PolicyEngineSpecTest {
                 assertEquals(-1, batch.findIo(r, Drive.OBD_SPEED), "OBD speed in record " + r);
                 assertEquals(-1, batch.findIo(r, Drive.CAN_SPEED), "CAN speed in record " + r);
                 assertEquals(-1, batch.findIo(r, Drive.OVER_SPEEDING), "overspeed's speed in record " + r);
+                assertEquals(-1, batch.findIo(r, Drive.AIN_SPEED), "analogue input speed in record " + r);
             }
         }
 

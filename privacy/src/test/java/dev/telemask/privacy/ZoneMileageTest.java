@@ -127,6 +127,64 @@ class ZoneMileageTest {
     }
 
     /**
+     * Distances the engine keeps no offsets for, counted up like an odometer, as a device with an OBD adapter sends
+     * them: Fuel Used GPS (12, the fuel it reckons from the GNSS distance at its configured consumption, here 8 l/100
+     * km, 0.08 ml a metre), OBD's distance with the MIL on (43) and since the codes were cleared (49), and the
+     * vehicle's own total mileage over OBD (389), in km.
+     */
+    static AvlBatch withOtherDistances(AvlBatch drive) {
+        AvlBatch out = new AvlBatch();
+        for (int r = 0; r < drive.size(); r++) {
+            out.appendRecord(drive, r);
+            long metres = drive.ioValue(drive.findIo(r, TeltonikaIo.TOTAL_ODOMETER));
+            out.addIo(12, 4, metres * 8 / 100);
+            out.addIo(43, 2, metres / 1000);
+            out.addIo(49, 2, metres / 1000);
+            out.addIo(389, 4, metres / 1000);
+        }
+        return out;
+    }
+
+    static final int[] OTHER_DISTANCES = {12, 43, 49, 389};
+
+    /** The exact records' indexes. */
+    static List<Integer> exactRecords(Treatments out) {
+        List<Integer> exact = new ArrayList<>();
+        for (int r = 0; r < out.size(); r++) {
+            if (out.get(r) == Treatment.EXACT) {
+                exact.add(r);
+            }
+        }
+        return exact;
+    }
+
+    /** Which of {@code exact} is the first visible record after the night at home: the first after a long gap. */
+    static int firstAfterHome(AvlBatch stored, List<Integer> exact) {
+        int firstOut = 1;
+        while (stored.timestamp(exact.get(firstOut)) - stored.timestamp(exact.get(firstOut - 1)) < 60_000) {
+            firstOut++;
+        }
+        return firstOut;
+    }
+
+    @Test
+    void distancesTheEngineCannotShiftDoNotMeasureTheWayHome() {
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false,
+                withOtherDistances(dayAndNight()), out);
+        List<Integer> exact = exactRecords(out);
+        int firstOut = firstAfterHome(stored, exact);
+        for (int id : OTHER_DISTANCES) {
+            int lastIn = stored.findIo(exact.get(firstOut - 1), id);
+            int afterHome = stored.findIo(exact.get(firstOut), id);
+            // Unshifted, the difference is the way in plus the way out, as an odometer's would be.
+            assertTrue(afterHome < 0 || lastIn >= 0 && stored.ioValue(afterHome) == stored.ioValue(lastIn),
+                    () -> "IO " + id + " across the hidden stretch: " + (lastIn < 0 ? "-" : stored.ioValue(lastIn))
+                            + ", then " + stored.ioValue(afterHome));
+        }
+    }
+
+    /**
      * An answer to a command that reads IO without stating a position ({@code readio 16}: the raw total odometer) of a
      * device whose published mileage leaves out what a zone hid: beside the published odometer it would tell the
      * metres hidden, and read before and after each night at home, the way in plus the way out, an ellipse around
@@ -148,6 +206,63 @@ class ZoneMileageTest {
         AvlBatch kept = new AvlBatch();
         kept.addRecord(time, 0, 0, 0, 0, 0, 0, 0, 0, AvlBatch.NO_GENERATION);
         assertEquals(Treatment.EXACT, open.maskStatedPosition(noZones, Consent.ALL, false, kept, 0, time));
+    }
+
+    /**
+     * Driving time as an OBD adapter and the device count it: runtime since the engine started (42, s, from 0 at each
+     * start) and the ignition-on counter (449, s, counted up while the ignition is on).
+     */
+    static AvlBatch withDrivingTime(AvlBatch drive) {
+        AvlBatch out = new AvlBatch();
+        long runtime = 0;
+        long ignitionOn = 0;
+        for (int r = 0; r < drive.size(); r++) {
+            boolean on = drive.ioValue(drive.findIo(r, TeltonikaIo.IGNITION)) == 1;
+            boolean wasOn = r > 0 && drive.ioValue(drive.findIo(r - 1, TeltonikaIo.IGNITION)) == 1;
+            long seconds = r == 0 ? 0 : (drive.timestamp(r) - drive.timestamp(r - 1)) / 1000;
+            runtime = on && wasOn ? runtime + seconds : 0;
+            ignitionOn += wasOn ? seconds : 0;
+            out.appendRecord(drive, r);
+            out.addIo(42, 2, runtime);
+            out.addIo(449, 4, ignitionOn);
+        }
+        return out;
+    }
+
+    @Test
+    void theDrivingTimeCountersDoNotTimeTheWayHome() {
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, withDrivingTime(dayAndNight()),
+                out);
+        List<Integer> exact = exactRecords(out);
+        int firstOut = firstAfterHome(stored, exact);
+        int sinceStart = stored.findIo(exact.get(firstOut), 42);
+        // The seconds since the engine started at home, at the first visible point: the way out, timed.
+        assertTrue(sinceStart < 0, () -> "runtime since engine start after home: " + stored.ioValue(sinceStart) + " s");
+        int before = stored.findIo(exact.get(firstOut - 1), 449);
+        int after = stored.findIo(exact.get(firstOut), 449);
+        // The ignition was on only while driving in and out: the difference times both.
+        assertTrue(after < 0 || before >= 0 && stored.ioValue(after) == stored.ioValue(before),
+                () -> "ignition-on counter across the hidden stretch: " + stored.ioValue(before) + " s, then "
+                        + stored.ioValue(after) + " s");
+    }
+
+    @Test
+    void aCoarsenedRecordKeepsNoDistanceTheEngineCannotRound() {
+        CompiledPolicy coarse = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(1000)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), coarse, Consent.ALL, false,
+                withOtherDistances(dayAndNight()), out);
+        for (int r = 0; r < out.size(); r++) {
+            if (out.get(r) == Treatment.COARSENED) {
+                for (int id : OTHER_DISTANCES) {
+                    // The ml or km between two records of one cell are the metres driven inside it.
+                    int e = stored.findIo(r, id);
+                    assertTrue(e < 0, () -> "a coarsened record keeps IO " + id + ": " + stored.ioValue(e));
+                }
+            }
+        }
     }
 
     @Test

@@ -1,11 +1,14 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.telemask.storage.DeviceZone;
 import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.ConsentLog;
 import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.DeviceCommand;
 import dev.telemask.storage.query.DeviceCommands;
+import dev.telemask.storage.query.DeviceZoneStore;
+import dev.telemask.storage.query.EventQuery;
 import dev.telemask.storage.query.FleetDeviceStore;
 import dev.telemask.storage.query.PolicyStore;
 import dev.telemask.storage.query.PositionQuery;
@@ -39,6 +42,8 @@ final class DataSubjectResource {
     private final AuditTrail audit;
     private final Clock clock;
     private final DeviceCommands commands;
+    private final EventQuery events;
+    private final DeviceZoneStore zones;
 
     DataSubjectResource(DataSource dataSource, FleetDeviceStore devices, PositionQuery positions, PolicyStore policies,
                         ConsentLog consent, AuditLog auditLog, DeviceAccess access, AuditTrail audit, Clock clock) {
@@ -52,6 +57,8 @@ final class DataSubjectResource {
         this.audit = audit;
         this.clock = clock;
         this.commands = new DeviceCommands(dataSource);
+        this.events = new EventQuery(dataSource);
+        this.zones = new DeviceZoneStore(dataSource);
     }
 
     void register(Router router, Set<Role> admins) {
@@ -63,7 +70,7 @@ final class DataSubjectResource {
 
     /**
      * One JSON document, streamed: device, policy, consent history, every position, the number of records held
-     * undecided (sealed), the trips, the audit.
+     * undecided (sealed), the trips, the events, the driver's zones (never their centres), the commands, the audit.
      */
     private void export(ApiRequest request) throws SQLException, IOException {
         FleetDevice device = access.require(request);
@@ -90,6 +97,16 @@ final class DataSubjectResource {
             g.writeNumberField("heldUndecided", positions.heldUndecided(device.imei()));
             g.writeArrayFieldStart("trips");
             TrackResource.writeTrips(positions, device.imei(), ALL_TIME, g);
+            g.writeEndArray();
+            // Events store where and how fast the vehicle was, a driver's zones what places matter to them: both
+            // are personal data the data subject is owed, as the API shows them.
+            g.writeArrayFieldStart("events");
+            events.stream(caller.tenantId(), device.imei(), event -> g.writeTree(EventResource.json(event)));
+            g.writeEndArray();
+            g.writeArrayFieldStart("zones");
+            for (DeviceZone zone : zones.list(device.imei())) {
+                g.writeTree(DeviceZoneResource.exported(zone, policy));
+            }
             g.writeEndArray();
             g.writeArrayFieldStart("commands");
             for (DeviceCommand command : commands.list(caller.tenantId(), device.imei(), Integer.MAX_VALUE)) {

@@ -2,6 +2,7 @@ package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telemask.storage.IngestDeviceLookup;
 import dev.telemask.storage.PositionNotices;
 import dev.telemask.storage.query.FleetDevice;
@@ -10,12 +11,15 @@ import dev.telemask.storage.query.Transaction;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 
 /** {@code /devices}: register, list, label, assign a policy, delete. */
 final class DeviceResource {
     private static final int MAX_LABEL_LENGTH = 200;
+    /** Devices per page of the list, and its default: a console reads a fleet of up to this many at once. */
+    static final int MAX_LISTED = 10_000;
 
     private final DataSource dataSource;
     private final FleetDeviceStore devices;
@@ -37,16 +41,26 @@ final class DeviceResource {
                 .add("DELETE", "/devices/{imei}", admins, this::delete);
     }
 
+    /**
+     * A page of the fleet's devices in IMEI order, the next page's cursor (the last IMEI) in {@code nextCursor} and
+     * {@code X-Next-Cursor}: a fleet of any size is read in bounded pages. A driver's list is its own device alone.
+     */
     private void list(ApiRequest request) throws SQLException {
         Caller caller = request.caller();
-        List<FleetDevice> all = devices.list(caller.tenantId());
+        int limit = RangeParameters.limit(request, MAX_LISTED, MAX_LISTED);
+        String cursor = request.query("cursor");
+        long after = cursor == null ? 0 : DeviceAccess.parseImei("cursor", cursor);
+        FleetDeviceStore.Page page = caller.role() == Role.DRIVER
+                ? new FleetDeviceStore.Page(devices.find(caller.tenantId(), caller.device())
+                        .filter(own -> own.imei() > after).stream().toList(), false)
+                : devices.page(caller.tenantId(), after, limit);
         ArrayNode items = ApiRequest.JSON.createArrayNode();
-        for (FleetDevice device : all) {
-            if (caller.role() != Role.DRIVER || device.imei() == caller.device()) {
-                items.add(DeviceJson.of(device));
-            }
-        }
-        request.respond(200, ApiRequest.JSON.createObjectNode().set("devices", items));
+        page.devices().forEach(device -> items.add(DeviceJson.of(device)));
+        String next = page.more() ? Long.toString(page.devices().getLast().imei()) : null;
+        ObjectNode body = ApiRequest.JSON.createObjectNode();
+        body.set("devices", items);
+        body.put("nextCursor", next);
+        request.respond(200, body, next == null ? Map.of() : Map.of("X-Next-Cursor", next));
     }
 
     private void get(ApiRequest request) throws SQLException {

@@ -251,6 +251,13 @@ final class DeviceZoneResource {
         return node;
     }
 
+    /** A zone as the device's export shows it: as an admin lists it, never its centre. */
+    static ObjectNode exported(DeviceZone zone, StoredPolicy policy) {
+        int minRadius = policy == null || policy.document() == null ? PrivacyZone.MIN_RADIUS_METRES
+                : minRadius(policy.document());
+        return json(zone, null, minRadius);
+    }
+
     private static ObjectNode details(DeviceZone zone) {
         return ApiRequest.JSON.createObjectNode().put("zone", zone.id()).put("name", zone.name())
                 .put("radiusMetres", zone.radiusMetres());

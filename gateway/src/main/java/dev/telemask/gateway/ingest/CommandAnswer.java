@@ -7,20 +7,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The answer to a command as it is stored. The answer to a command that does not reveal where the device is stays as
- * the device sent it, unless it states a position after all. One that does is a position of now, masked as the device's policy would mask a record of now
+ * The answer to a command as it is stored. A restricted device's answers are withheld, whatever they say. The answer
+ * to a command that does not reveal where the device is stays as the device sent it, unless it states a position
+ * after all. One that does is a position of now, masked as the device's policy would mask a record of now
  * ({@link DevicePrivacy#maskStatedPosition}, which withholds it while anything up to now is undecided): a stated
  * position ({@code Lat:… Long:…}, or a map link's {@code ?q=lat,lon} as {@code ggps} states it; both in one answer
  * withhold it) is kept as sent when such a record would be stored exact, replaced by its cell's
  * coordinates alone when it would be coarsened, and withheld otherwise; an answer that locates the device without
  * stating a position (the serving cell of {@code getstatus}, IO values) is kept only when a record would be stored
- * exact, and withheld otherwise. A masked answer is stored only while the switches it was masked under are current
- * ({@link dev.telemask.storage.query.DeviceCommands#answered}): a switch call that returned before the session took it
- * up may not be passed over.
+ * exact and the device has no privacy zones (whose hidden stretches the records' mileage leaves out, and which a raw
+ * odometer or engine counter in an answer would measure), and withheld otherwise. An answer is stored only while the
+ * switches it was judged under are current ({@link dev.telemask.storage.query.DeviceCommands#answered}): a switch call
+ * that returned before the session took it up may not be passed over.
  *
  * @param text          what is stored
  * @param treatment     {@code as-sent} (not a locating command), {@code exact}, {@code coarsened} or {@code withheld}
- * @param switchVersion the device's switch version it was masked under, {@link #UNMASKED} for an answer as sent
+ * @param switchVersion the device's switch version it was judged under, {@link #UNMASKED} for none
  */
 record CommandAnswer(String text, String treatment, long switchVersion) {
     static final long UNMASKED = -1;
@@ -40,11 +42,17 @@ record CommandAnswer(String text, String treatment, long switchVersion) {
         boolean latLong = lat.find() && lon.find();
         boolean linked = link.find();
         boolean statesPosition = latLong || linked;
+        long version = device.profile().switchVersion();
+        // Processing of a restricted device's data stops at the restriction (GDPR art. 18): no answer of it is kept,
+        // not even one that states no position (getinfo tells its fix state, satellites and last fix).
+        if (device.restricted()) {
+            return new CommandAnswer(WITHHELD, "withheld", version);
+        }
         // Whatever was asked, an answer that states a position is masked as one.
         if (!revealsLocation && !statesPosition) {
-            return new CommandAnswer(answer, "as-sent", UNMASKED);
+            // Under the version too: a restriction that returned before this session took it up withholds it.
+            return new CommandAnswer(answer, "as-sent", version);
         }
-        long version = device.profile().switchVersion();
         if (latLong && linked) {
             // A device's answer states one position; of two, one judged would let the other pass unjudged.
             return new CommandAnswer(WITHHELD, "withheld", version);
@@ -56,7 +64,9 @@ record CommandAnswer(String text, String treatment, long switchVersion) {
         position.addRecord(nowMillis, 0, lonE7, latE7, 0, 0, statesPosition ? SATELLITES_OF_A_FIX : 0, 0, 0,
                 AvlBatch.NO_GENERATION);
         Treatment treatment = privacy.maskStatedPosition(device, position, nowMillis);
-        if (treatment == Treatment.EXACT) {
+        // IO values in free text cannot be masked element by element: under zones the records' mileage is shifted
+        // and the counters that would time the way home are removed, so raw values beside them would measure it.
+        if (treatment == Treatment.EXACT && (statesPosition || device.policy().policy().zones().isEmpty())) {
             return new CommandAnswer(answer, "exact", version);
         }
         if (treatment == Treatment.COARSENED && statesPosition && !position.isLocationCleared(0)) {

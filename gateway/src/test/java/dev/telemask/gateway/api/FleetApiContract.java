@@ -96,6 +96,45 @@ abstract class FleetApiContract extends ApiServerContract {
     }
 
     @Test
+    void theDeviceListIsBoundedAndPagedByImei() {
+        Fleet f = fleet("device-pages");
+        List<String> registered = new ArrayList<>(List.of(imei(f.imei())));
+        for (int i = 0; i < 4; i++) {
+            long imei = IMEIS.incrementAndGet();
+            assertEquals(201, server.send("POST", f.admin(), "/api/v1/devices", "{\"imei\": \"" + imei + "\"}")
+                    .status());
+            registered.add(imei(imei));
+        }
+        List<String> listed = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            ApiTestServer.Response page = server.get(f.admin(), "/api/v1/devices?limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            assertEquals(200, page.status(), page.body());
+            JsonNode json = page.json();
+            assertNotNull(json.get("devices"), page.body());
+            assertTrue(json.get("devices").size() <= 2, "a page holds at most the limit: " + page.body());
+            json.get("devices").forEach(d -> listed.add(d.get("imei").asText()));
+            cursor = json.path("nextCursor").isTextual() ? json.get("nextCursor").asText() : null;
+            assertEquals(cursor, page.headers().firstValue("X-Next-Cursor").orElse(null));
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertEquals(registered.stream().sorted().toList(), listed, "every device once, in IMEI order");
+        assertEquals(3, pages);
+        assertBadRequest(server.get(f.admin(), "/api/v1/devices?limit=0"), "limit");
+        assertBadRequest(server.get(f.admin(), "/api/v1/devices?limit=10001"), "limit");
+        assertBadRequest(server.get(f.admin(), "/api/v1/devices?cursor=abc"), "cursor");
+
+        // A driver's list is its own device, read alone: never the whole fleet filtered afterwards.
+        String driver = server.token(f.name(), Role.DRIVER, Long.parseLong(registered.get(2)));
+        JsonNode own = server.get(driver, "/api/v1/devices").json();
+        assertEquals(1, own.get("devices").size(), own.toString());
+        assertEquals(registered.get(2), own.get("devices").get(0).get("imei").asText());
+        assertTrue(own.get("nextCursor").isNull(), own.toString());
+    }
+
+    @Test
     void badDeviceInputNamesTheParameter() {
         Fleet f = fleet("baddevice");
         Fleet other = fleet("otherpolicy");
@@ -598,6 +637,35 @@ abstract class FleetApiContract extends ApiServerContract {
                 + " AND target = 'device:" + f.imei() + "'"));
     }
 
+    @Test
+    void exportCarriesTheDevicesEventsAndItsDriversZonesWithoutTheirCentres() {
+        Fleet f = fleet("export-events");
+        long tenant = server.tenant(f.name());
+        // An event stores where and how fast the vehicle was: personal data the data subject is owed.
+        server.execute("INSERT INTO device_events (tenant_id, imei, device_time, event_io, kind, latitude, longitude,"
+                + " speed, treatment, received_at) VALUES (" + tenant + ", " + f.imei() + ", '2026-03-09T06:01:00Z',"
+                + " 0, 'overspeed', 481234567, 113456789, 131, 0, now())");
+        String driver = server.token(f.name(), Role.DRIVER, f.imei());
+        assertEquals(201, server.send("POST", driver, "/api/v1/devices/" + f.imei() + "/zones",
+                "{\"name\": \"clinic\", \"latitude\": 48.7654321, \"longitude\": 11.7654321, \"radiusMetres\": 300}")
+                .status());
+
+        ApiTestServer.Response export = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/export");
+        assertEquals(200, export.status(), export.body());
+        JsonNode doc = export.json();
+        assertNotNull(doc.get("events"), "the export holds everything stored: " + export.body());
+        assertEquals(1, doc.get("events").size(), export.body());
+        JsonNode event = doc.get("events").get(0);
+        assertEquals("overspeed", event.get("kind").asText());
+        assertEquals(48.1234567, event.get("latitude").asDouble(), 1e-9);
+        assertEquals(131, event.get("speed").asInt());
+        assertNotNull(doc.get("zones"), export.body());
+        assertEquals("clinic", doc.get("zones").get(0).get("name").asText(), export.body());
+        assertEquals("sealed", doc.get("zones").get(0).get("centre").asText());
+        assertFalse(export.body().contains("48.765") || export.body().contains("11.765"),
+                "a zone's centre is write-only, in the export too: " + export.body());
+    }
+
     /** A sealed row as the writer would leave it; its content is opaque to everything but the gateway's key. */
     private void insertSealedRow(long imei) {
         server.execute("INSERT INTO sealed_positions (imei, device_time, event_io, received_at, expires_at, key_id,"
@@ -637,6 +705,28 @@ abstract class FleetApiContract extends ApiServerContract {
                 + " AND target = 'device:" + f.imei() + "'"));
         assertBadRequest(server.send("POST", f.admin(), path + "?to=2026-03-09T06:04:00Z", null), "from");
         assertBadRequest(server.send("POST", f.admin(), path + "?from=2026-03-09T06:04:00Z", null), "to");
+    }
+
+    @Test
+    void anErasureOfTheNewestRecordsLeavesNoLastSeenTimeThatDatesThem() {
+        Fleet f = fleet("erase-seen");
+        // Two trips, 06:00-06:03 and 06:04-06:07; the gateway noted when it last stored records of the device, as it
+        // does about once a minute: when the second trip's last record arrived.
+        new StoredTrack(server, f.imei(), DAY).businessTrip(48_1000000).businessTrip(48_2000000);
+        server.execute("UPDATE devices SET last_seen_at = '2026-03-09T06:07:20Z' WHERE imei = " + f.imei());
+        String device = "/api/v1/devices/" + f.imei();
+        assertEquals("2026-03-09T06:07:20Z", server.get(f.admin(), device).json().get("lastSeenAt").asText());
+
+        assertEquals(200, server.send("POST", f.admin(), device + "/erase?from=2026-03-09T06:04:00Z"
+                + "&to=2026-03-09T12:00:00Z", null).status());
+        JsonNode lastSeen = server.get(f.admin(), device).json().get("lastSeenAt");
+        assertTrue(lastSeen.isNull() || Instant.parse(lastSeen.asText()).isBefore(Instant.parse("2026-03-09T06:04:00Z")),
+                "the device list, the live map and a dump still said when the erased trip was driven: " + lastSeen);
+        assertEquals("2026-03-09T06:03:00Z", lastSeen.asText(), "when its newest remaining record arrived");
+
+        assertEquals(200, server.send("POST", f.admin(), device + "/erase?from=2026-03-09T00:00:00Z"
+                + "&to=2026-03-10T00:00:00Z", null).status());
+        assertTrue(server.get(f.admin(), device).json().get("lastSeenAt").isNull(), "nothing left: never seen");
     }
 
     @Test

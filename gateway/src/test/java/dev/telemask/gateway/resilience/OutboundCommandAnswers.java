@@ -62,6 +62,13 @@ public abstract class OutboundCommandAnswers extends GatewayTestBase.ForOtherPac
                 JsonNode answer = ask(device, imei, text);
                 assertEquals("withheld", answer.get("answerTreatment").asText(), text + ": " + answer);
             }
+            // getinfo as the device really answers it, stating no position: its fix state and satellites (a garage
+            // or open sky), the time of its last fix. Nothing of a restricted device is processed.
+            JsonNode info = ask(device, imei, "getinfo", "RTC:2026/11/27 7:0 Init:2026/11/27 6:52 UpTime:531s"
+                    + " PWR:SoftReset RST:0 GPS:2 SAT:0 TTFF:29 TTLF:3614 NOGPS:0:0 SR:7 FG:0 FL:0 SMS:0 REC:0 MD:0 DB:0",
+                    () -> null);
+            assertEquals("withheld", info.get("answerTreatment").asText(), info.toString());
+            assertFalse(info.toString().contains("TTLF"), info.toString());
         }
         assertNowhere(imei);
     }
@@ -110,6 +117,35 @@ public abstract class OutboundCommandAnswers extends GatewayTestBase.ForOtherPac
         }
     }
 
+    @Test
+    void anAnswerOfRawIoValuesIsWithheldUnderAZoneThoughTheDeviceIsSeenExactly() throws Exception {
+        long imei = device(officePolicy);
+        // The driver's home, 20 km from where the vehicle drives: its records are exact, but every mileage published
+        // after a stay at home has the way hidden taken out, and the counters that would time it are removed.
+        String driver = new ApiTokens(gateway.dataSource()).create("acme", Role.DRIVER, imei, "driver", null).token();
+        HttpResponse<String> zone = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + gateway.httpPort() + "/api/v1/devices/" + imei + "/zones"))
+                .header("Authorization", "Bearer " + driver).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"home\", \"latitude\": 54.85,"
+                        + " \"longitude\": 25.45, \"radiusMetres\": 300}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, zone.statusCode(), zone.body());
+        call("PUT", "/commands/allowed", "{\"commands\": [\"getgps\", \"getinfo\", \"readio\"]}", 200);
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, Drives.driving(System.currentTimeMillis() - 130_000, 3));
+            Eventually.holds(() -> decided(imei) == 3, WITHIN, () -> "records decided");
+            // The raw odometer beside the shifted one of the track is how far zones hid the vehicle; the runtime
+            // since the engine started, how long ago it left home.
+            JsonNode answer = ask(device, imei, "readio 16", "IO ID:16 Value:98765432", () -> null);
+            assertEquals("withheld", answer.get("answerTreatment").asText(), answer.toString());
+            assertFalse(answer.toString().contains("98765432"), answer.toString());
+            JsonNode gps = ask(device, imei, "getgps");
+            assertEquals("exact", gps.get("answerTreatment").asText(), "a stated position is masked as a record: " + gps);
+        } finally {
+            call("PUT", "/commands/allowed", "{\"commands\": [\"getgps\", \"getinfo\"]}", 200);
+        }
+    }
+
     // ---- what the adversary reads ---------------------------------------------------------------------
 
     private void assertNowhere(long imei) throws Exception {
@@ -137,11 +173,17 @@ public abstract class OutboundCommandAnswers extends GatewayTestBase.ForOtherPac
     /** Queues command {@code text}; once the device has it, calls {@code beforeAnswer}, then the device answers. */
     private JsonNode ask(DeviceClient device, long imei, String text, java.util.concurrent.Callable<?> beforeAnswer)
             throws Exception {
+        return ask(device, imei, text, GPS_ANSWER, beforeAnswer);
+    }
+
+    /** As above, the device answering {@code answerText}. */
+    private JsonNode ask(DeviceClient device, long imei, String text, String answerText,
+                         java.util.concurrent.Callable<?> beforeAnswer) throws Exception {
         long id = call("POST", "/devices/" + imei + "/commands", "{\"text\": \"" + text + "\"}", 202).get("id")
                 .asLong();
         assertEquals(text, new String(device.readCommand().payload(), StandardCharsets.US_ASCII));
         beforeAnswer.call();
-        device.answerCommand(GPS_ANSWER);
+        device.answerCommand(answerText);
         Eventually.holds(() -> state(imei, id).equals("answered"), WITHIN, () -> "command " + id + " answered");
         return call("GET", "/devices/" + imei + "/commands/" + id, null, 200);
     }

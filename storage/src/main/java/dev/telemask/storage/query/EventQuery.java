@@ -1,5 +1,6 @@
 package dev.telemask.storage.query;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,15 +28,16 @@ public final class EventQuery {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
+    private static final String SELECT = "SELECT id, imei, device_time, kind, geofence_id, latitude, longitude,"
+            + " speed, treatment, received_at FROM device_events";
+
     /**
      * At most {@code limit} events of the tenant in the window after {@code after} (null: from the start), of one
      * device and one kind when given (null: all).
      */
     public Page page(long tenantId, TimeWindow window, Long imei, String kind, EventKey after, int limit)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT id, imei, device_time, kind, geofence_id, latitude, longitude,"
-                + " speed, treatment, received_at FROM device_events WHERE tenant_id = ? AND device_time >= ?"
-                + " AND device_time < ?");
+        StringBuilder sql = new StringBuilder(SELECT + " WHERE tenant_id = ? AND device_time >= ? AND device_time < ?");
         if (imei != null) {
             sql.append(" AND imei = ?");
         }
@@ -66,13 +68,45 @@ public final class EventQuery {
             List<StoredEvent> events = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new StoredEvent(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
-                            rs.getString(4), rs.getLong(5), (Integer) rs.getObject(6), (Integer) rs.getObject(7),
-                            (Integer) rs.getObject(8), rs.getInt(9), rs.getTimestamp(10).toInstant()));
+                    events.add(event(rs));
                 }
             }
             boolean more = events.size() > limit;
             return new Page(more ? events.subList(0, limit) : events, more);
         }
+    }
+
+    /**
+     * Streams every event of the tenant's device {@code imei}, in (device time, id) order, to {@code sink}, and returns
+     * how many: a data subject's export, of any length, never held in memory.
+     */
+    public long stream(long tenantId, long imei, RowSink<StoredEvent> sink) throws SQLException, IOException {
+        try (Connection c = dataSource.getConnection()) {
+            // The driver streams with a cursor only inside a transaction.
+            c.setAutoCommit(false);
+            try (PreparedStatement st = c.prepareStatement(SELECT + " WHERE tenant_id = ? AND imei = ?"
+                    + " ORDER BY device_time, id")) {
+                st.setFetchSize(PositionQuery.FETCH_SIZE);
+                st.setLong(1, tenantId);
+                st.setLong(2, imei);
+                long rows = 0;
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(event(rs));
+                        rows++;
+                    }
+                }
+                return rows;
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static StoredEvent event(ResultSet rs) throws SQLException {
+        return new StoredEvent(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(), rs.getString(4),
+                rs.getLong(5), (Integer) rs.getObject(6), (Integer) rs.getObject(7), (Integer) rs.getObject(8),
+                rs.getInt(9), rs.getTimestamp(10).toInstant());
     }
 }

@@ -33,17 +33,30 @@ public final class FleetDeviceStore {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
+    /** A page of a tenant's devices, and whether more follow. */
+    public record Page(List<FleetDevice> devices, boolean more) {
+    }
+
     public List<FleetDevice> list(long tenantId) throws SQLException {
+        return page(tenantId, 0, Integer.MAX_VALUE - 1).devices();
+    }
+
+    /** At most {@code limit} of the tenant's devices with an IMEI above {@code afterImei}, in IMEI order. */
+    public Page page(long tenantId, long afterImei, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement(SELECT + " WHERE tenant_id = ? ORDER BY imei")) {
+             PreparedStatement st = c.prepareStatement(SELECT + " WHERE tenant_id = ? AND imei > ? ORDER BY imei"
+                     + " LIMIT ?")) {
             st.setLong(1, tenantId);
+            st.setLong(2, afterImei);
+            st.setInt(3, limit + 1);
             List<FleetDevice> devices = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     devices.add(device(rs));
                 }
             }
-            return devices;
+            boolean more = devices.size() > limit;
+            return new Page(more ? devices.subList(0, limit) : devices, more);
         }
     }
 

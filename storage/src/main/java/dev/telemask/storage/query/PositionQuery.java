@@ -126,7 +126,7 @@ public final class PositionQuery {
      * Deletes the device's positions in the window, its sealed (undecided) records in it, the commands queued or
      * answered in it, its events and their deliveries in it, and its event detector's state, in one transaction;
      * returns how many positions and sealed records. When the window reaches the device's newest records, its saved
-     * privacy state goes too (see {@link #forgetPrivacyState}). On TimescaleDB a DELETE on the hypertable finds the
+     * privacy state goes too (see {@link #forgetNewest}). On TimescaleDB a DELETE on the hypertable finds the
      * chunks by the time bounds.
      */
     public long erase(long imei, TimeWindow window) throws SQLException {
@@ -172,25 +172,34 @@ public final class PositionQuery {
             deliveries.executeUpdate();
             eventState.setLong(1, imei);
             eventState.executeUpdate();
-            forgetPrivacyState(connection, imei, window);
+            forgetNewest(connection, imei, window);
             return erased;
         }
     }
 
     /**
-     * The engine's saved state of the device holds its newest decided record's exact place (also when that record
-     * was stored private, without it), the fix a zone's trail was measured from and the last published cell: sealed,
-     * but open to whoever holds the seal key, which every gateway host does. When no decided record is left at or
-     * after the window's end, the newest ones were erased, and the state is replaced by one that knows nothing of
-     * the past, so that the device's next records fail closed (private until a trip is seen to start) instead of
-     * continuing an erased trip. It is stored in clear: it holds no place or time. A session of the device holding
-     * the old state in memory (on any instance) does not write it back: the switch version bumped above has its next
-     * write refused as stale, and it takes up this state from the database.
+     * What the device's row still says of its newest records, once no decided record is left at or after the window's
+     * end (the newest ones were erased). The engine's saved state holds the newest decided record's exact place (also
+     * when that record was stored private, without it), the fix a zone's trail was measured from and the last
+     * published cell: sealed, but open to whoever holds the seal key, which every gateway host does. It is replaced by
+     * one that knows nothing of the past, so that the device's next records fail closed (private until a trip is seen
+     * to start) instead of continuing an erased trip; stored in clear, it holds no place or time. A session of the
+     * device holding the old state in memory (on any instance) does not write it back: the switch version bumped above
+     * has its next write refused as stale, and it takes up this state from the database. And {@code last_seen_at},
+     * when the gateway last stored a batch of the device, most likely one of the erased records, would still tell the
+     * device list, the live map and a dump when the vehicle was driven in the erased range: it goes back to when the
+     * newest remaining record arrived (none: never seen), until the device's next batch moves it on.
      */
-    private static void forgetPrivacyState(Connection connection, long imei, TimeWindow window) throws SQLException {
-        try (PreparedStatement reset = connection.prepareStatement("UPDATE devices SET privacy_state = ?,"
-                + " privacy_state_updated_at = date_trunc('minute', now()) WHERE imei = ?"
-                + " AND privacy_state IS NOT NULL AND NOT EXISTS"
+    private static void forgetNewest(Connection connection, long imei, TimeWindow window) throws SQLException {
+        // The last-seen subquery without a row is NULL, where LEAST would pass over a NULL.
+        try (PreparedStatement reset = connection.prepareStatement("UPDATE devices d SET"
+                + " privacy_state = CASE WHEN d.privacy_state IS NULL THEN NULL ELSE ? END,"
+                + " privacy_state_updated_at = CASE WHEN d.privacy_state IS NULL THEN d.privacy_state_updated_at"
+                + " ELSE date_trunc('minute', now()) END,"
+                + " last_seen_at = CASE WHEN d.last_seen_at IS NULL THEN NULL ELSE"
+                + " (SELECT LEAST(d.last_seen_at, p.receive_time) FROM positions p WHERE p.imei = d.imei"
+                + " ORDER BY p.device_time DESC, p.event_io LIMIT 1) END"
+                + " WHERE d.imei = ? AND (d.privacy_state IS NOT NULL OR d.last_seen_at IS NOT NULL) AND NOT EXISTS"
                 + " (SELECT 1 FROM positions WHERE imei = ? AND device_time >= ?)")) {
             reset.setBytes(1, DeviceState.unknownPast().save());
             reset.setLong(2, imei);
