@@ -13,8 +13,9 @@ import java.util.Arrays;
  * <p>Per distance element: the raw value last published and the offset subtracted from it. A published value
  * after a hidden stretch continues from the one before it, as if the vehicle had not moved meanwhile. A counter
  * that restarted (a trip odometer at a new trip, a replaced device) starts again from its raw value, or from 0 when
- * it restarted while hidden; one that may restart at any trip's start counts from 0 after every hidden stretch. Part of {@link DeviceState}: decided in device-time order, saved and rolled back with
- * it, allocation-free on the hot path.
+ * it restarted while hidden; one that may restart at any trip's start counts from 0 after every hidden stretch. Part
+ * of {@link DeviceState}: decided in device-time order, saved and rolled back with it, allocation-free on the hot
+ * path.
  */
 final class VisibleMileage {
     /** The distance elements, in the order of the saved form. */
