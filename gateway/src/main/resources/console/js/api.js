@@ -61,12 +61,17 @@ export class Api {
   }
 
   /** Every device of the fleet, page by page (the API caps a page at 10,000). */
-  async devices() {
+  devices() { return this.everyPage('/devices', 'devices'); }
+
+  /** Every item of a list the API answers a page at a time (`/tokens`, `/users`: 1,000 a page). */
+  items(path) { return this.everyPage(path, 'items'); }
+
+  async everyPage(path, key) {
     const all = [];
     let cursor = null;
     do {
-      const page = await this.get('/devices', { cursor });
-      all.push(...page.devices);
+      const page = await this.get(path, { cursor });
+      all.push(...page[key]);
       cursor = page.nextCursor;
     } while (cursor);
     return all;

@@ -60,7 +60,7 @@ export class TokenAdmin {
   }
 
   async list() {
-    const { items } = await this.api.get('/tokens');
+    const items = await this.api.items('/tokens');
     fill($('#tokens tbody'), items.map((token) => {
       const state = token.live ? 'live' : token.revokedAt ? 'revoked' : 'expired';
       return el('tr', { 'data-token': token.id, class: state },

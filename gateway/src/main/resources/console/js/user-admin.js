@@ -38,7 +38,7 @@ export class UserAdmin {
   }
 
   async list() {
-    const { items } = await this.api.get('/users');
+    const items = await this.api.items('/users');
     fill($('#users tbody'), items.map((user) => {
       const locked = user.lockedUntil && Date.parse(user.lockedUntil) > Date.now();
       const role = el('select', { 'aria-label': `Role of ${user.username}`, 'data-role-of': user.id },

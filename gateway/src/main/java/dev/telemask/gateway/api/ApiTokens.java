@@ -111,9 +111,14 @@ public final class ApiTokens {
         return listed(store.list(tenantName));
     }
 
-    /** The tenant's tokens, revoked and expired ones included. */
-    public List<Listed> list(long tenantId) throws SQLException {
-        return listed(store.list(tenantId));
+    /** A page of the tenant's tokens (revoked and expired ones included), and whether more follow. */
+    public record Page(List<Listed> tokens, boolean more) {
+    }
+
+    /** At most {@code limit} of the tenant's tokens with an id above {@code afterId}, in id order. */
+    public Page page(long tenantId, long afterId, int limit) throws SQLException {
+        ApiTokenStore.Page page = store.page(tenantId, afterId, limit);
+        return new Page(listed(page.tokens()), page.more());
     }
 
     private static List<Listed> listed(List<ApiTokenStore.StoredToken> stored) {

@@ -15,6 +15,8 @@ final class TokenResource {
     static final Duration DEFAULT_EXPIRY = Duration.ofDays(90);
     static final Duration MAX_EXPIRY = Duration.ofDays(366);
     private static final int MAX_NAME = 100;
+    /** Tokens per page of the list, and its default. */
+    static final int MAX_LISTED = 1_000;
 
     private final ApiTokens tokens;
     private final AuditTrail audit;
@@ -30,9 +32,16 @@ final class TokenResource {
                 .add("DELETE", "/tokens/{id}", admins, this::revoke);
     }
 
+    /**
+     * A page of the fleet's tokens in id order, the next page's cursor (the last id) in {@code nextCursor} and
+     * {@code X-Next-Cursor}.
+     */
     private void list(ApiRequest request) throws SQLException {
+        int limit = RangeParameters.limit(request, MAX_LISTED, MAX_LISTED);
+        long after = ListCursor.id(request);
+        ApiTokens.Page page = tokens.page(request.caller().tenantId(), after, limit);
         ArrayNode items = ApiRequest.JSON.createArrayNode();
-        for (ApiTokens.Listed token : tokens.list(request.caller().tenantId())) {
+        for (ApiTokens.Listed token : page.tokens()) {
             ObjectNode json = items.addObject();
             json.put("id", token.id());
             json.put("name", token.name());
@@ -44,7 +53,7 @@ final class TokenResource {
             json.put("revokedAt", token.revokedAt() == null ? null : token.revokedAt().toString());
             json.put("live", token.live());
         }
-        request.respond(200, ApiRequest.JSON.createObjectNode().set("items", items));
+        ListCursor.respond(request, items, page.more() ? Long.toString(page.tokens().getLast().id()) : null);
     }
 
     private void create(ApiRequest request) throws SQLException {

@@ -18,6 +18,10 @@ import java.util.Set;
  * every change is audited, without the password.
  */
 final class UserResource {
+    /** Users per page of the list, and its default. */
+    static final int MAX_LISTED = 1_000;
+    private static final int MAX_USERNAME = 128;
+
     private final UserStore users;
     private final PasswordHashes hashes;
     private final AuditTrail audit;
@@ -37,12 +41,23 @@ final class UserResource {
                 .add("DELETE", "/users/{id}", admins, this::delete);
     }
 
+    /**
+     * A page of the fleet's users by username, the next page's cursor (the last username) in {@code nextCursor} and
+     * {@code X-Next-Cursor}.
+     */
     private void list(ApiRequest request) throws SQLException {
+        int limit = RangeParameters.limit(request, MAX_LISTED, MAX_LISTED);
+        String cursor = request.query("cursor");
+        if (cursor != null && (cursor.isEmpty() || cursor.length() > MAX_USERNAME)) {
+            throw ApiError.badRequest("cursor", "is the nextCursor of the page before, a username of 1 to "
+                    + MAX_USERNAME + " characters");
+        }
+        UserStore.Page page = users.page(request.caller().tenantId(), cursor, limit);
         ArrayNode items = ApiRequest.JSON.createArrayNode();
-        for (UserStore.StoredUser user : users.list(request.caller().tenantId())) {
+        for (UserStore.StoredUser user : page.users()) {
             items.add(json(user));
         }
-        request.respond(200, ApiRequest.JSON.createObjectNode().set("items", items));
+        ListCursor.respond(request, items, page.more() ? page.users().getLast().username() : null);
     }
 
     private void create(ApiRequest request) throws SQLException {

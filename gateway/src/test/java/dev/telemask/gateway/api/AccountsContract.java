@@ -308,6 +308,34 @@ abstract class AccountsContract extends ApiServerContract {
     }
 
     @Test
+    void theUserListIsBoundedAndPagedByUsername() {
+        Fleet f = fleet("user-pages");
+        List<String> made = List.of("e5", "a.one@example.org", "c-three", "b+two", "d_four");
+        made.forEach(username -> user(f, username, "viewer", null));
+        List<String> listed = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Answer page = call("GET", "/users?limit=2" + (cursor == null ? "" : "&cursor="
+                    + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)), f.admin(), null, null);
+            assertEquals(200, page.status(), page.body());
+            JsonNode json = page.json();
+            assertTrue(json.get("items").size() <= 2, "a page holds at most the limit: " + page.body());
+            json.get("items").forEach(u -> listed.add(u.get("username").asText()));
+            cursor = json.path("nextCursor").isTextual() ? json.get("nextCursor").asText() : null;
+            assertEquals(cursor, page.headers().firstValue("X-Next-Cursor").orElse(null));
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertEquals(made.stream().sorted().toList(), listed, "every user once, by username");
+        assertEquals(3, pages);
+        for (String bad : List.of("limit=0", "limit=1001", "cursor=" + "a".repeat(129))) {
+            Answer refused = call("GET", "/users?" + bad, f.admin(), null, null);
+            assertEquals(400, refused.status(), bad + ": " + refused.body());
+            assertEquals(bad.substring(0, bad.indexOf('=')), refused.json().get("parameter").asText(), bad);
+        }
+    }
+
+    @Test
     void adminsManageUsersAndOthersCannot() {
         Fleet f = fleet("users");
         assertEquals("username", call("POST", "/users", f.admin(), null, "{\"username\": \"has space\","

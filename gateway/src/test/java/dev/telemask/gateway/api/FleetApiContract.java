@@ -105,23 +105,10 @@ abstract class FleetApiContract extends ApiServerContract {
                     .status());
             registered.add(imei(imei));
         }
-        List<String> listed = new ArrayList<>();
-        String cursor = null;
-        int pages = 0;
-        do {
-            ApiTestServer.Response page = server.get(f.admin(), "/api/v1/devices?limit=2"
-                    + (cursor == null ? "" : "&cursor=" + cursor));
-            assertEquals(200, page.status(), page.body());
-            JsonNode json = page.json();
-            assertNotNull(json.get("devices"), page.body());
-            assertTrue(json.get("devices").size() <= 2, "a page holds at most the limit: " + page.body());
-            json.get("devices").forEach(d -> listed.add(d.get("imei").asText()));
-            cursor = json.path("nextCursor").isTextual() ? json.get("nextCursor").asText() : null;
-            assertEquals(cursor, page.headers().firstValue("X-Next-Cursor").orElse(null));
-            pages++;
-        } while (cursor != null && pages < 10);
+        List<List<JsonNode>> pages = pagesOfTwo(f.admin(), "/api/v1/devices", "devices");
+        List<String> listed = pages.stream().flatMap(List::stream).map(d -> d.get("imei").asText()).toList();
         assertEquals(registered.stream().sorted().toList(), listed, "every device once, in IMEI order");
-        assertEquals(3, pages);
+        assertEquals(3, pages.size());
         assertBadRequest(server.get(f.admin(), "/api/v1/devices?limit=0"), "limit");
         assertBadRequest(server.get(f.admin(), "/api/v1/devices?limit=10001"), "limit");
         assertBadRequest(server.get(f.admin(), "/api/v1/devices?cursor=abc"), "cursor");
@@ -132,6 +119,26 @@ abstract class FleetApiContract extends ApiServerContract {
         assertEquals(1, own.get("devices").size(), own.toString());
         assertEquals(registered.get(2), own.get("devices").get(0).get("imei").asText());
         assertTrue(own.get("nextCursor").isNull(), own.toString());
+    }
+
+    @Test
+    void theTokenListIsBoundedAndPagedById() {
+        Fleet f = fleet("token-pages");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(201, server.send("POST", f.admin(), "/api/v1/tokens", "{\"name\": \"desk " + i
+                    + "\", \"role\": \"viewer\"}").status());
+        }
+        List<Long> all = new ArrayList<>();
+        server.get(f.admin(), "/api/v1/tokens").json().get("items").forEach(t -> all.add(t.get("id").asLong()));
+        assertTrue(all.size() >= 5, "the admin's token and the four made: " + all);
+        List<List<JsonNode>> pages = pagesOfTwo(f.admin(), "/api/v1/tokens", "items");
+        List<Long> listed = pages.stream().flatMap(List::stream).map(t -> t.get("id").asLong()).toList();
+        assertEquals(all.stream().sorted().toList(), listed, "every token once, in id order");
+        assertEquals((all.size() + 1) / 2, pages.size());
+        assertBadRequest(server.get(f.admin(), "/api/v1/tokens?limit=0"), "limit");
+        assertBadRequest(server.get(f.admin(), "/api/v1/tokens?limit=1001"), "limit");
+        assertBadRequest(server.get(f.admin(), "/api/v1/tokens?cursor=abc"), "cursor");
+        assertBadRequest(server.get(f.admin(), "/api/v1/tokens?cursor=99999999999999999999"), "cursor");
     }
 
     @Test
@@ -900,6 +907,29 @@ abstract class FleetApiContract extends ApiServerContract {
         assertEquals(1, server.queryLong("SELECT max(version) FROM policy_versions WHERE policy_id = " + bPolicy));
         assertEquals(0, server.queryLong("SELECT count(*) FROM audit_log a JOIN tenants t ON t.id = a.tenant_id"
                 + " WHERE t.name = '" + a.name() + "' AND a.target = 'device:" + b.imei() + "'"));
+    }
+
+    /**
+     * Reads a paged list two items a page, following {@code nextCursor} (at most ten pages), checking each page's size
+     * and that the header names the same cursor as the body; returns the pages' items ({@code key}).
+     */
+    private List<List<JsonNode>> pagesOfTwo(String token, String path, String key) {
+        List<List<JsonNode>> pages = new ArrayList<>();
+        String cursor = null;
+        do {
+            ApiTestServer.Response page = server.get(token, path + "?limit=2" + (cursor == null ? "" : "&cursor="
+                    + cursor));
+            assertEquals(200, page.status(), page.body());
+            JsonNode json = page.json();
+            assertNotNull(json.get(key), page.body());
+            assertTrue(json.get(key).size() <= 2, "a page holds at most the limit: " + page.body());
+            List<JsonNode> items = new ArrayList<>();
+            json.get(key).forEach(items::add);
+            pages.add(items);
+            cursor = json.path("nextCursor").isTextual() ? json.get("nextCursor").asText() : null;
+            assertEquals(cursor, page.headers().firstValue("X-Next-Cursor").orElse(null));
+        } while (cursor != null && pages.size() < 10);
+        return pages;
     }
 
     static void assertBadRequest(ApiTestServer.Response response, String parameter) {

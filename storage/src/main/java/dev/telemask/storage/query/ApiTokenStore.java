@@ -119,25 +119,37 @@ public final class ApiTokenStore {
 
     /** The tenant's tokens, revoked ones included; empty when there is no such tenant. */
     public List<StoredToken> list(String tenantName) throws SQLException {
-        return list("n.name = ?", st -> st.setString(1, tenantName));
+        return list("n.name = ?", st -> st.setString(1, tenantName), Integer.MAX_VALUE);
     }
 
-    /** The tenant's tokens, revoked and expired ones included. */
-    public List<StoredToken> list(long tenantId) throws SQLException {
-        return list("t.tenant_id = ?", st -> st.setLong(1, tenantId));
+    /** A page of a tenant's tokens, and whether more follow. */
+    public record Page(List<StoredToken> tokens, boolean more) {
+    }
+
+    /**
+     * At most {@code limit} of the tenant's tokens (revoked and expired ones included) with an id above
+     * {@code afterId}, in id order: a fleet that gave every driver a token lists them in bounded pages.
+     */
+    public Page page(long tenantId, long afterId, int limit) throws SQLException {
+        List<StoredToken> tokens = list("t.tenant_id = ? AND t.id > ?", st -> {
+            st.setLong(1, tenantId);
+            st.setLong(2, afterId);
+        }, limit + 1);
+        boolean more = tokens.size() > limit;
+        return new Page(more ? tokens.subList(0, limit) : tokens, more);
     }
 
     private interface Binding {
         void bind(PreparedStatement st) throws SQLException;
     }
 
-    private List<StoredToken> list(String where, Binding binding) throws SQLException {
+    private List<StoredToken> list(String where, Binding binding, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement("SELECT t.id, t.name, t.role, t.imei, t.token_prefix,"
                      + " t.created_at, t.revoked_at, t.expires_at,"
                      + " t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())"
                      + " FROM api_tokens t JOIN tenants n ON n.id = t.tenant_id"
-                     + " WHERE " + where + " ORDER BY t.id")) {
+                     + " WHERE " + where + " ORDER BY t.id LIMIT " + limit)) {
             binding.bind(st);
             List<StoredToken> tokens = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {

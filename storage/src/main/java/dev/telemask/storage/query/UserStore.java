@@ -70,19 +70,30 @@ public final class UserStore {
         });
     }
 
-    /** The tenant's users by username. */
-    public List<StoredUser> list(long tenantId) throws SQLException {
+    /** A page of a tenant's users, and whether more follow. */
+    public record Page(List<StoredUser> users, boolean more) {
+    }
+
+    /**
+     * At most {@code limit} of the tenant's users whose username sorts after {@code afterUsername} (from the first when
+     * null), by username: a fleet with a user for every driver lists them in bounded pages.
+     */
+    public Page page(long tenantId, String afterUsername, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE tenant_id = ?"
-                     + " ORDER BY username")) {
+                     + " AND (?::text IS NULL OR username > ?) ORDER BY username LIMIT ?")) {
             st.setLong(1, tenantId);
+            st.setString(2, afterUsername);
+            st.setString(3, afterUsername);
+            st.setInt(4, limit + 1);
             List<StoredUser> users = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     users.add(user(rs));
                 }
             }
-            return users;
+            boolean more = users.size() > limit;
+            return new Page(more ? users.subList(0, limit) : users, more);
         }
     }
 
