@@ -65,8 +65,16 @@ public final class TeltonikaIo {
      */
     public static final IoIdSet DRIVING_TIME = IoIdSet.of(42, 102, 103, 449);
 
+    /**
+     * The fuel the engine burnt, counted up by the CAN adapter: Fuel Consumed (83, 0.1 l) and Fuel Consumed counted
+     * (107, l). Coarse, but their jump across a zone's hidden stretch is the way home at the vehicle's consumption,
+     * and many nights average the rounding away.
+     */
+    public static final IoIdSet FUEL_CONSUMED = IoIdSet.of(83, 107);
+
     /** What a device under a policy with privacy zones never publishes: it would measure the way home. */
-    public static final IoIdSet MEASURES_THE_WAY = IoIdSet.union(UNSHIFTED_DISTANCE, DRIVING_TIME);
+    public static final IoIdSet MEASURES_THE_WAY = IoIdSet.union(IoIdSet.union(UNSHIFTED_DISTANCE, DRIVING_TIME),
+            FUEL_CONSUMED);
 
     /** Stripped unless the driver consented to driver identity: they name or identify the person driving. */
     public static final IoIdSet DRIVER_IDENTITY = IoIdSet.of(
