@@ -18,6 +18,9 @@ final class Drive {
     static final int OVER_SPEEDING = 255;
     /** FMB140's speed measured on an analogue input. */
     static final int AIN_SPEED = 329;
+    /** Engine RPM over OBD (36) and CAN (85): in a known gear, the speed. */
+    static final int OBD_RPM = 36;
+    static final int CAN_RPM = 85;
     static final int TACHO_TOTAL_DISTANCE = 10151;
     /** Accelerometer axes, signed mG. */
     static final int AXIS_X = 17;

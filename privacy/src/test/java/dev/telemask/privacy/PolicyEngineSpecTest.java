@@ -238,7 +238,8 @@ class PolicyEngineSpecTest {
         @Test
         void noSpeedReportedByTheVehicleEitherPrivateOrCoarsened() {
             // OBD (37) and CAN (81) vehicle speed are the GNSS speed by another way: dead reckoning inside a cell;
-            // Over Speeding (255) carries the speed at an overspeed's start and end.
+            // Over Speeding (255) carries the speed at an overspeed's start and end; the engine's RPM (36, 85) is
+            // the speed in a known gear.
             Policy policy = OFFICE_HOURS.withCoarseningMetres(500);
             Drive withSpeed = Drive.in("Europe/Berlin");
             for (int privateMode = 0; privateMode <= 1; privateMode++) { // coarsened, then private mode pressed
@@ -247,6 +248,8 @@ class PolicyEngineSpecTest {
                 withSpeed.batch.addIo(Drive.CAN_SPEED, 1, 87);
                 withSpeed.batch.addIo(Drive.OVER_SPEEDING, 1, 87);
                 withSpeed.batch.addIo(Drive.AIN_SPEED, 2, 87);
+                withSpeed.batch.addIo(Drive.OBD_RPM, 2, 2_450);
+                withSpeed.batch.addIo(Drive.CAN_RPM, 2, 2_450);
             }
             AvlBatch batch = run(policy, withSpeed);
             assertEquals(List.of(COARSENED, PRIVATE), Verdicts.list(out));
@@ -255,6 +258,8 @@ class PolicyEngineSpecTest {
                 assertEquals(-1, batch.findIo(r, Drive.CAN_SPEED), "CAN speed in record " + r);
                 assertEquals(-1, batch.findIo(r, Drive.OVER_SPEEDING), "overspeed's speed in record " + r);
                 assertEquals(-1, batch.findIo(r, Drive.AIN_SPEED), "analogue input speed in record " + r);
+                assertEquals(-1, batch.findIo(r, Drive.OBD_RPM), "OBD engine RPM in record " + r);
+                assertEquals(-1, batch.findIo(r, Drive.CAN_RPM), "CAN engine RPM in record " + r);
             }
         }
 
