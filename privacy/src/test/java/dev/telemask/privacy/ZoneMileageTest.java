@@ -185,29 +185,24 @@ class ZoneMileageTest {
 
     @Test
     void distancesTheEngineCannotShiftDoNotMeasureTheWayHome() {
-        Treatments out = new Treatments();
-        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false,
-                withOtherDistances(dayAndNight()), out);
-        List<Integer> exact = exactRecords(out);
-        int firstOut = firstAfterHome(stored, exact);
-        for (int id : OTHER_DISTANCES) {
-            int lastIn = stored.findIo(exact.get(firstOut - 1), id);
-            int afterHome = stored.findIo(exact.get(firstOut), id);
-            // Unshifted, the difference is the way in plus the way out, as an odometer's would be.
-            assertTrue(afterHome < 0 || lastIn >= 0 && stored.ioValue(afterHome) == stored.ioValue(lastIn),
-                    () -> "IO " + id + " across the hidden stretch: " + (lastIn < 0 ? "-" : stored.ioValue(lastIn))
-                            + ", then " + stored.ioValue(afterHome));
-        }
+        assertNoJumpAcrossTheNightAtHome(withOtherDistances(dayAndNight()), OTHER_DISTANCES);
     }
 
     @Test
     void theFuelConsumedCountersDoNotMeasureTheWayHome() {
+        assertNoJumpAcrossTheNightAtHome(withFuelConsumed(dayAndNight()), new int[] {83, 107});
+    }
+
+    /**
+     * Each of {@code ids} is either gone from the first visible record after the night at home or unchanged since the
+     * last one before it: unshifted, the difference is the way in plus the way out, as an odometer's would be.
+     */
+    private static void assertNoJumpAcrossTheNightAtHome(AvlBatch drive, int[] ids) {
         Treatments out = new Treatments();
-        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, withFuelConsumed(dayAndNight()),
-                out);
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, drive, out);
         List<Integer> exact = exactRecords(out);
         int firstOut = firstAfterHome(stored, exact);
-        for (int id : new int[] {83, 107}) {
+        for (int id : ids) {
             int lastIn = stored.findIo(exact.get(firstOut - 1), id);
             int afterHome = stored.findIo(exact.get(firstOut), id);
             assertTrue(afterHome < 0 || lastIn >= 0 && stored.ioValue(afterHome) == stored.ioValue(lastIn),
