@@ -27,25 +27,35 @@ public final class AvlBatch {
     // are several per connection) costs a few hundred bytes, not kilobytes.
     private static final long[] EMPTY_LONG = {};
     private static final int[] EMPTY_INT = {};
-    private static final boolean[] EMPTY_BOOLEAN = {};
     private static final byte[] EMPTY_BYTE = {};
 
     private AvlCodecId codec;
     private int size;
 
+    // A record's fields are packed by the width the protocol gives them, six array slots a record instead of
+    // thirteen: the decoder stores each record's fields once, and every store into an array is a bounds check.
     private long[] timestamp = EMPTY_LONG;
-    private int[] priority = EMPTY_INT;
-    private int[] longitude = EMPTY_INT;
-    private int[] latitude = EMPTY_INT;
-    private int[] altitude = EMPTY_INT;
-    private int[] angle = EMPTY_INT;
-    private int[] satellites = EMPTY_INT;
-    private int[] speed = EMPTY_INT;
-    private int[] eventIo = EMPTY_INT;
-    private int[] generation = EMPTY_INT;
-    private boolean[] locationCleared = EMPTY_BOOLEAN;
+    /** Longitude in the high 32 bits, latitude in the low 32 ({@link #position}). */
+    private long[] position = EMPTY_LONG;
+    /** Altitude (signed), angle, satellites, speed and priority ({@link #motion}). */
+    private long[] motion = EMPTY_LONG;
+    /** Event IO ID, generation type and the cleared-location mark ({@link #tag}). */
+    private int[] tag = EMPTY_INT;
     private int[] ioStart = EMPTY_INT;
     private int[] ioCount = EMPTY_INT;
+
+    // motion's layout is the wire's (altitude, angle, satellites, speed from the high bits), the priority in the low
+    // byte: the decoder reads the four fields in one load.
+    private static final int SPEED_SHIFT = 8;
+    private static final int SATELLITES_SHIFT = 24;
+    private static final int ANGLE_SHIFT = 32;
+    private static final int ALTITUDE_SHIFT = 48;
+    /** What {@link #clearMotion} removes: altitude, angle and speed. */
+    private static final long MOTION_FIELDS = 0xFFFF_FFFF_00FF_FF00L;
+    /** What {@link #clearLocation} removes of {@link #motion}: everything but the priority. */
+    private static final long LOCATING_FIELDS = 0xFFFF_FFFF_FFFF_FF00L;
+    private static final int GENERATION_SHIFT = 16;
+    private static final int LOCATION_CLEARED = 1 << 31;
 
     /** Where an element's width sits in {@link #ioMeta}. */
     static final int WIDTH_SHIFT = 16;
@@ -104,25 +114,53 @@ public final class AvlBatch {
 
     /**
      * Appends a record and returns its index. Its IO elements are the ones appended with
-     * {@link #addIo}/{@link #addNx} until the next call.
+     * {@link #addIo}/{@link #addNx} until the next call. Every field must fit its width on the wire: priority and
+     * satellites 0..255, angle, speed and event IO ID 0..65535, altitude a signed 16-bit value, generation
+     * {@link #NO_GENERATION} or 0..255.
      */
     public int addRecord(long timestampMillis, int priority, int longitude, int latitude, int altitude,
                          int angle, int satellites, int speed, int eventIo, int generation) {
+        if (((priority | satellites) & ~0xFF | (angle | speed | eventIo) & ~0xFFFF) != 0
+                || altitude != (short) altitude || generation < NO_GENERATION || generation > 0xFF) {
+            throw fieldOutOfRange(priority, altitude, angle, satellites, speed, eventIo, generation);
+        }
+        return addDecoded(timestampMillis, position(longitude, latitude),
+                motion(priority, altitude, angle, satellites, speed), tag(eventIo, generation));
+    }
+
+    private static IllegalArgumentException fieldOutOfRange(int priority, int altitude, int angle, int satellites,
+                                                            int speed, int eventIo, int generation) {
+        return new IllegalArgumentException("a record field does not fit its width: priority " + priority
+                + ", altitude " + altitude + ", angle " + angle + ", satellites " + satellites + ", speed " + speed
+                + ", event IO " + eventIo + ", generation " + generation);
+    }
+
+    /** A record's {@link #position}. */
+    static long position(int longitude, int latitude) {
+        return (long) longitude << 32 | latitude & 0xFFFF_FFFFL;
+    }
+
+    /** A record's {@link #motion}: each value already within its width (altitude a signed 16-bit value). */
+    static long motion(int priority, int altitude, int angle, int satellites, int speed) {
+        return (long) altitude << ALTITUDE_SHIFT | (long) angle << ANGLE_SHIFT
+                | (long) satellites << SATELLITES_SHIFT | (long) speed << SPEED_SHIFT | priority;
+    }
+
+    /** A record's {@link #tag}, location not cleared: the event IO ID within 16 bits, generation -1..255. */
+    static int tag(int eventIo, int generation) {
+        return eventIo | (generation + 1) << GENERATION_SHIFT;
+    }
+
+    /** Appends a record of packed fields, as the decoder reads them, and returns its index. */
+    int addDecoded(long timestampMillis, long position, long motion, int tag) {
         int r = size;
         if (r == timestamp.length) {
             growRecords(Math.max(INITIAL_RECORDS, r * 2));
         }
         this.timestamp[r] = timestampMillis;
-        this.priority[r] = priority;
-        this.longitude[r] = longitude;
-        this.latitude[r] = latitude;
-        this.altitude[r] = altitude;
-        this.angle[r] = angle;
-        this.satellites[r] = satellites;
-        this.speed[r] = speed;
-        this.eventIo[r] = eventIo;
-        this.generation[r] = generation;
-        this.locationCleared[r] = false;
+        this.position[r] = position;
+        this.motion[r] = motion;
+        this.tag[r] = tag;
         this.ioStart[r] = elements;
         this.ioCount[r] = 0;
         size = r + 1;
@@ -137,20 +175,39 @@ public final class AvlBatch {
 
     /** Appends a variable-length element to the last record, copying {@code length} bytes of {@code src}. */
     public void addNx(int id, byte[] src, int from, int length) {
-        int e = appendElement(id, WIDTH_VARIABLE);
+        checkId(id);
+        appendNx(id, src, from, length);
+        ioCount[size - 1]++;
+    }
+
+    /**
+     * Appends a variable-length element (ID within 16 bits) to the last record without counting it there: the
+     * decoder ends each record with {@link #endRecord}.
+     */
+    void appendNx(int id, byte[] src, int from, int length) {
+        int e = elements;
+        if (e == ioMeta.length) {
+            growElements(Math.max(INITIAL_ELEMENTS, e * 2));
+        }
         if (nxSize + length > nx.length) {
             nx = Arrays.copyOf(nx, Math.max(Math.max(INITIAL_NX_BYTES, nx.length * 2), nxSize + length));
         }
-        nxOffset[e] = nxSize;
+        ioMeta[e] = meta(id, WIDTH_VARIABLE);
         ioValue[e] = length;
+        nxOffset[e] = nxSize;
         System.arraycopy(src, from, nx, nxSize, length);
         nxSize += length;
+        elements = e + 1;
     }
 
-    private int appendElement(int id, int width) {
+    private static void checkId(int id) {
         if ((id & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("IO element ID " + id + " is not 0..65535");
         }
+    }
+
+    private int appendElement(int id, int width) {
+        checkId(id);
         int e = elements;
         if (e == ioMeta.length) {
             growElements(Math.max(INITIAL_ELEMENTS, e * 2));
@@ -202,16 +259,9 @@ public final class AvlBatch {
         }
         int n = other.size;
         System.arraycopy(other.timestamp, 0, timestamp, 0, n);
-        System.arraycopy(other.priority, 0, priority, 0, n);
-        System.arraycopy(other.longitude, 0, longitude, 0, n);
-        System.arraycopy(other.latitude, 0, latitude, 0, n);
-        System.arraycopy(other.altitude, 0, altitude, 0, n);
-        System.arraycopy(other.angle, 0, angle, 0, n);
-        System.arraycopy(other.satellites, 0, satellites, 0, n);
-        System.arraycopy(other.speed, 0, speed, 0, n);
-        System.arraycopy(other.eventIo, 0, eventIo, 0, n);
-        System.arraycopy(other.generation, 0, generation, 0, n);
-        System.arraycopy(other.locationCleared, 0, locationCleared, 0, n);
+        System.arraycopy(other.position, 0, position, 0, n);
+        System.arraycopy(other.motion, 0, motion, 0, n);
+        System.arraycopy(other.tag, 0, tag, 0, n);
         System.arraycopy(other.ioStart, 0, ioStart, 0, n);
         System.arraycopy(other.ioCount, 0, ioCount, 0, n);
         int m = other.elements;
@@ -229,10 +279,7 @@ public final class AvlBatch {
      * copy's location is cleared when the original's is.
      */
     public int appendRecord(AvlBatch from, int r) {
-        int copy = addRecord(from.timestamp[r], from.priority[r], from.longitude[r], from.latitude[r],
-                from.altitude[r], from.angle[r], from.satellites[r], from.speed[r], from.eventIo[r],
-                from.generation[r]);
-        locationCleared[copy] = from.locationCleared[r];
+        int copy = addDecoded(from.timestamp[r], from.position[r], from.motion[r], from.tag[r]);
         // One capacity check for the record's elements, then plain stores: the privacy engine copies every record
         // it keeps or masks, a dozen elements each.
         int start = from.ioStart[r];
@@ -266,16 +313,9 @@ public final class AvlBatch {
 
     private void growRecords(int capacity) {
         timestamp = Arrays.copyOf(timestamp, capacity);
-        priority = Arrays.copyOf(priority, capacity);
-        longitude = Arrays.copyOf(longitude, capacity);
-        latitude = Arrays.copyOf(latitude, capacity);
-        altitude = Arrays.copyOf(altitude, capacity);
-        angle = Arrays.copyOf(angle, capacity);
-        satellites = Arrays.copyOf(satellites, capacity);
-        speed = Arrays.copyOf(speed, capacity);
-        eventIo = Arrays.copyOf(eventIo, capacity);
-        generation = Arrays.copyOf(generation, capacity);
-        locationCleared = Arrays.copyOf(locationCleared, capacity);
+        position = Arrays.copyOf(position, capacity);
+        motion = Arrays.copyOf(motion, capacity);
+        tag = Arrays.copyOf(tag, capacity);
         ioStart = Arrays.copyOf(ioStart, capacity);
         ioCount = Arrays.copyOf(ioCount, capacity);
     }
@@ -294,46 +334,46 @@ public final class AvlBatch {
     }
 
     public int priority(int r) {
-        return priority[r];
+        return (int) motion[r] & 0xFF;
     }
 
     /** Longitude in units of 1e-7 degree, signed. */
     public int longitude(int r) {
-        return longitude[r];
+        return (int) (position[r] >> 32);
     }
 
     /** Latitude in units of 1e-7 degree, signed. */
     public int latitude(int r) {
-        return latitude[r];
+        return (int) position[r];
     }
 
     /** Altitude in metres above sea level, signed. */
     public int altitude(int r) {
-        return altitude[r];
+        return (int) (motion[r] >> ALTITUDE_SHIFT);
     }
 
     /** Heading in degrees from north, 0..360. */
     public int angle(int r) {
-        return angle[r];
+        return (int) (motion[r] >>> ANGLE_SHIFT) & 0xFFFF;
     }
 
     public int satellites(int r) {
-        return satellites[r];
+        return (int) (motion[r] >>> SATELLITES_SHIFT) & 0xFF;
     }
 
     /** Speed in km/h as the device computed it from GPS. */
     public int speed(int r) {
-        return speed[r];
+        return (int) (motion[r] >>> SPEED_SHIFT) & 0xFFFF;
     }
 
     /** The IO element ID that triggered the record, 0 when none did. */
     public int eventIo(int r) {
-        return eventIo[r];
+        return tag[r] & 0xFFFF;
     }
 
     /** Codec 16's generation type, or {@link #NO_GENERATION}. */
     public int generation(int r) {
-        return generation[r];
+        return (tag[r] >>> GENERATION_SHIFT & 0x1FF) - 1;
     }
 
     /**
@@ -341,26 +381,21 @@ public final class AvlBatch {
      * their accessors then return 0, which a writer must store as "no value", never as 0.
      */
     public boolean isLocationCleared(int r) {
-        return locationCleared[r];
+        return (tag[r] & LOCATION_CLEARED) != 0;
     }
 
     // ---- in-place rewriting ------------------------------------------------------------------------
 
     /** Replaces record {@code r}'s coordinates (1e-7 degree units). */
     public void setPosition(int r, int longitude, int latitude) {
-        this.longitude[r] = longitude;
-        this.latitude[r] = latitude;
+        this.position[r] = position(longitude, latitude);
     }
 
     /** Removes everything that locates record {@code r}: coordinates, altitude, angle, satellites and speed. */
     public void clearLocation(int r) {
-        locationCleared[r] = true;
-        longitude[r] = 0;
-        latitude[r] = 0;
-        altitude[r] = 0;
-        angle[r] = 0;
-        satellites[r] = 0;
-        speed[r] = 0;
+        tag[r] |= LOCATION_CLEARED;
+        position[r] = 0;
+        motion[r] &= ~LOCATING_FIELDS;
     }
 
     /**
@@ -368,14 +403,15 @@ public final class AvlBatch {
      * coordinates and satellites stay.
      */
     public void clearMotion(int r) {
-        altitude[r] = 0;
-        angle[r] = 0;
-        speed[r] = 0;
+        motion[r] &= ~MOTION_FIELDS;
     }
 
     /** Replaces record {@code r}'s event IO ID; 0 means "no event". */
     public void setEventIo(int r, int id) {
-        eventIo[r] = id;
+        if ((id & ~0xFFFF) != 0) {
+            throw new IllegalArgumentException("event IO ID " + id + " is not 0..65535");
+        }
+        tag[r] = tag[r] & ~0xFFFF | id;
     }
 
     // ---- IO elements -------------------------------------------------------------------------------

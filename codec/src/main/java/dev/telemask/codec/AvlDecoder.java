@@ -233,10 +233,14 @@ public final class AvlDecoder {
         return p;
     }
 
-    /** Adds the record whose GPS element and priority start at {@code pos}, with IO still to come. */
+    /**
+     * Adds the record whose GPS element and priority start at {@code pos}, with IO still to come. The batch packs the
+     * fields as the wire lays them out: longitude and latitude are one 8-byte load, altitude, angle, satellites and
+     * speed another (its last byte, the event IO ID's first, which every record has, gives way to the priority).
+     */
     private static void addRecord(byte[] a, int pos, int eventIo, int generation, AvlBatch batch) {
-        batch.addRecord(s64(a, pos), a[pos + 8] & 0xFF, s32(a, pos + 9), s32(a, pos + 13), (short) u16(a, pos + 17),
-                u16(a, pos + 19), a[pos + 21] & 0xFF, u16(a, pos + 22), eventIo, generation);
+        batch.addDecoded(s64(a, pos), s64(a, pos + 9), s64(a, pos + 17) & ~0xFFL | a[pos + 8] & 0xFF,
+                AvlBatch.tag(eventIo, generation));
     }
 
     /**
@@ -282,7 +286,7 @@ public final class AvlDecoder {
             int length = u16(a, p + 2);
             p += 4;
             need(p, length, limit, toOffset);
-            batch.addNx(id, a, p, length);
+            batch.appendNx(id, a, p, length);
             p += length;
         }
         return p;
