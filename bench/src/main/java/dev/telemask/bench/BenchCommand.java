@@ -38,6 +38,7 @@ final class BenchCommand implements Callable<Integer> {
                 .addSubcommand(new StorageBenchCommand(environment))
                 .addSubcommand(new QueryBenchCommand(environment, out))
                 .addSubcommand(new ZoneAttackCommand(out))
+                .addSubcommand(new DecoderPairCommand(out))
                 .addSubcommand(new IdleConnectionsCommand(out))
                 .addSubcommand(new LiveLatencyCommand(out));
     }

@@ -46,6 +46,7 @@ class CommandLineTest {
         assertHelp("Usage: telemask bench query", "INTERVAL", "bench", "query", "--help");
         assertHelp("Usage: telemask bench zone-attack", "--homes", "bench", "zone-attack", "--help");
         assertHelp("Usage: telemask bench idle-connections", "--gateway-jar", "bench", "idle-connections", "--help");
+        assertHelp("Usage: telemask bench decoder-pair", "BUILD", "bench", "decoder-pair", "--help");
         assertHelp("Usage: telemask bench live-latency", "EVERY_MS", "bench", "live-latency", "--help");
         assertHelp("Usage: telemask", "simulate", "--help");
     }
@@ -76,6 +77,11 @@ class CommandLineTest {
         assertUsageError("COMPARISON", "expected one of [WRITERS, SEALED, OPTIMISTIC, CPU]", "bench", "storage",
                 "jdbc:postgresql://db/x", "1000", "fastest");
         assertUsageError("JDBC_URL", "set TSDB_URL", "bench", "storage");
+        assertUsageError("BUILD", "BUILD /nonexistent/codec.jar does not exist", "bench", "decoder-pair",
+                "/nonexistent/codec.jar", "/nonexistent/codec.jar");
+        assertUsageError("BUILD", "requires at least 2 values", "bench", "decoder-pair");
+        assertUsageError("--rounds", "--rounds must be positive, got 0", "bench", "decoder-pair", "--rounds", "0",
+                "a.jar", "b.jar");
         assertUsageError("INTERVAL", "wants a duration like", "bench", "query", "jdbc:postgresql://db/x", "10", "often");
         assertUsageError("DEVICES", "DEVICES must be positive, got 0", "bench", "query", "jdbc:postgresql://db/x", "0");
         assertUsageError("--homes", "'a' is not an int", "bench", "zone-attack", "--homes", "a");
