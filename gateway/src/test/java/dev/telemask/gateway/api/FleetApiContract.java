@@ -898,6 +898,23 @@ abstract class FleetApiContract extends ApiServerContract {
     }
 
     @Test
+    void aLiveStreamEndsWhenItsTokenIsRevokedAndNoOtherDoes() throws Exception {
+        Fleet f = fleet("live-revoke");
+        JsonNode made = server.send("POST", f.admin(), "/api/v1/tokens",
+                "{\"name\": \"wall screen\", \"role\": \"viewer\"}").json();
+        java.time.Duration within = java.time.Duration.ofSeconds(10);
+        try (LiveStream revoked = new LiveStream(server.port(), made.get("token").asText());
+             LiveStream kept = new LiveStream(server.port(), f.admin())) {
+            revoked.await(f.imei(), e -> true, within);
+            kept.await(f.imei(), e -> true, within);
+            assertEquals(204, server.send("DELETE", f.admin(), "/api/v1/tokens/" + made.get("id").asLong(), null)
+                    .status());
+            assertTrue(revoked.endsWithin(within), "a revoked token's stream goes on");
+            assertFalse(kept.endsWithin(java.time.Duration.ZERO), "a live token's stream ended with it");
+        }
+    }
+
+    @Test
     void anotherTenantsDeviceIsIndistinguishableFromAMissingOne() {
         Fleet a = fleet("tenant-a");
         Fleet b = fleet("tenant-b");
