@@ -185,7 +185,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private String describeDatabase() {
-        return database.isEmbedded() ? "embedded PostgreSQL in " + config.embeddedDataDirectory() : config.databaseUrl();
+        return database.isEmbedded() ? "embedded PostgreSQL in " + config.embeddedDataDirectory()
+                : dev.telemask.gateway.config.RedactedDatabaseUrl.of(config.databaseUrl());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.telemask.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.codec.Imei;
 import dev.telemask.gateway.ingest.DeviceCommandText;
 import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.DeviceCommand;
@@ -141,7 +142,7 @@ final class CommandResource {
     static ObjectNode json(DeviceCommand c) {
         ObjectNode json = ApiRequest.JSON.createObjectNode();
         json.put("id", c.id());
-        json.put("imei", Long.toString(c.imei()));
+        json.put("imei", Imei.format(c.imei()));
         json.put("text", c.text());
         json.put("revealsLocation", c.revealsLocation());
         json.put("state", c.state());

@@ -3,6 +3,7 @@ package dev.telemask.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.codec.Imei;
 import dev.telemask.storage.query.ConsentChange;
 import dev.telemask.storage.query.ConsentLog;
 import dev.telemask.storage.query.FleetDevice;
@@ -79,7 +80,7 @@ final class ConsentResource {
     /** Current consent (null for a kind never set: the policy's default applies) and the whole history. */
     static ObjectNode view(long imei, List<ConsentChange> history) {
         ObjectNode node = ApiRequest.JSON.createObjectNode();
-        node.put("imei", Long.toString(imei));
+        node.put("imei", Imei.format(imei));
         ObjectNode current = node.putObject("current");
         KINDS.keySet().stream().sorted().forEach(current::putNull);
         ArrayNode changes = node.putArray("history");

@@ -1,6 +1,7 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.telemask.codec.Imei;
 import dev.telemask.storage.DeviceZone;
 import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.ConsentLog;
@@ -79,7 +80,7 @@ final class DataSubjectResource {
                 : policies.find(caller.tenantId(), device.policyId()).orElse(null);
         long[] rows = {0};
         ResponseStream out = request.stream(200, "application/json",
-                "attachment; filename=\"" + device.imei() + "-export.json\"", Map.of());
+                "attachment; filename=\"" + Imei.format(device.imei()) + "-export.json\"", Map.of());
         try {
             JsonGenerator g = ApiRequest.JSON.getFactory().createGenerator(out);
             g.writeStartObject();
@@ -136,7 +137,7 @@ final class DataSubjectResource {
             dev.telemask.storage.PositionNotices.announce(c, java.util.List.of(device.imei()));
             return rows;
         });
-        request.respond(200, ApiRequest.JSON.createObjectNode().put("imei", Long.toString(device.imei()))
+        request.respond(200, ApiRequest.JSON.createObjectNode().put("imei", Imei.format(device.imei()))
                 .put("from", window.from().toString()).put("to", window.to().toString()).put("erased", erased));
     }
 

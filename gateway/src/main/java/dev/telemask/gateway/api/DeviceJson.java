@@ -1,6 +1,7 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.codec.Imei;
 import dev.telemask.storage.query.FleetDevice;
 
 /** How a device looks in JSON. */
@@ -10,7 +11,7 @@ final class DeviceJson {
 
     static ObjectNode of(FleetDevice device) {
         ObjectNode node = ApiRequest.JSON.createObjectNode();
-        node.put("imei", Long.toString(device.imei()));
+        node.put("imei", Imei.format(device.imei()));
         node.put("label", device.label());
         if (device.policyId() == null) {
             node.putNull("policyId");

@@ -3,6 +3,7 @@ package dev.telemask.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.codec.Imei;
 import dev.telemask.storage.IngestDeviceLookup;
 import dev.telemask.storage.PositionNotices;
 import dev.telemask.storage.query.FleetDevice;
@@ -56,7 +57,7 @@ final class DeviceResource {
                 : devices.page(caller.tenantId(), after, limit);
         ArrayNode items = ApiRequest.JSON.createArrayNode();
         page.devices().forEach(device -> items.add(DeviceJson.of(device)));
-        String next = page.more() ? Long.toString(page.devices().getLast().imei()) : null;
+        String next = page.more() ? Imei.format(page.devices().getLast().imei()) : null;
         ObjectNode body = ApiRequest.JSON.createObjectNode();
         body.set("devices", items);
         body.put("nextCursor", next);

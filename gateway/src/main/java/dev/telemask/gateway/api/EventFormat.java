@@ -3,6 +3,7 @@ package dev.telemask.gateway.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.codec.Imei;
 import dev.telemask.storage.query.StoredEvent;
 
 import java.io.BufferedWriter;
@@ -73,7 +74,7 @@ final class EventFormat {
         for (StoredEvent event : events) {
             w.write(Long.toString(event.id()));
             w.write(',');
-            w.write(Long.toString(event.imei()));
+            w.write(Imei.format(event.imei()));
             w.write(',');
             // Kinds are fixed lower-case words: nothing to quote.
             w.write(event.kind());

@@ -2,6 +2,7 @@ package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.codec.Imei;
 import dev.telemask.privacy.EventKind;
 import dev.telemask.privacy.Treatment;
 import dev.telemask.storage.query.FleetDevice;
@@ -112,7 +113,7 @@ final class EventResource {
     static ObjectNode json(StoredEvent event) {
         ObjectNode node = ApiRequest.JSON.createObjectNode();
         node.put("id", Long.toString(event.id()));
-        node.put("imei", Long.toString(event.imei()));
+        node.put("imei", Imei.format(event.imei()));
         node.put("kind", event.kind());
         node.put("deviceTime", event.deviceTime().toString());
         if (event.geofenceId() != 0) {

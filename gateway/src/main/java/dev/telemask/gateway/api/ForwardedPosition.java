@@ -2,6 +2,7 @@ package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.telemask.codec.Imei;
 import dev.telemask.storage.query.StoredPosition;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -23,7 +24,7 @@ public final class ForwardedPosition {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("type", "position");
-            g.writeStringField("imei", Long.toString(position.imei()));
+            g.writeStringField("imei", Imei.format(position.imei()));
             g.writeFieldName("position");
             PositionJson.write(g, position);
             g.writeEndObject();

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class LiveClient {
     /** Why a stream ended, as the {@code reason} tag of {@code telemask.api.live.closed}. */
-    enum End { CLIENT_CLOSED, SLOW_CONSUMER, TOKEN_INVALID, SHUTDOWN }
+    enum End { CLIENT_CLOSED, SLOW_CONSUMER, TOKEN_INVALID, ROLE_CHANGED, SHUTDOWN }
 
     private final HttpServerResponse response;
     private final Context context;
@@ -57,6 +57,15 @@ final class LiveClient {
     /** Whether the caller may see the device's positions: its tenant's, and for a driver only its own device. */
     boolean sees(long tenantId, long imei) {
         return caller.tenantId() == tenantId && (caller.role() != Role.DRIVER || caller.device() == imei);
+    }
+
+    /**
+     * Whether the credential, read again as {@code now}, still sees what the stream was opened for: the same fleet,
+     * role and device. A signed-in user's role and a driver's vehicle can change while the stream is open.
+     */
+    boolean stillFor(Caller now) {
+        return now.tenantId() == caller.tenantId() && now.role() == caller.role()
+                && java.util.Objects.equals(now.device(), caller.device());
     }
 
     /** Held from reading a device's newest row to sending it: no older read of the device is sent after it. */

@@ -1,6 +1,7 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.codec.Imei;
 import dev.telemask.storage.query.LatestPositions;
 import dev.telemask.storage.query.StoredPosition;
 
@@ -16,7 +17,7 @@ final class LiveEvent {
     /** The {@code position} event of a device, ready to write. */
     static String of(LatestPositions.Latest latest) {
         ObjectNode data = ApiRequest.JSON.createObjectNode();
-        data.put("imei", Long.toString(latest.imei()));
+        data.put("imei", Imei.format(latest.imei()));
         if (latest.label() != null) {
             data.put("label", latest.label());
         }
@@ -46,7 +47,7 @@ final class LiveEvent {
     /** The {@code removed} event of a device that was deleted (or left the caller's fleet): off the map and list. */
     static String removed(long imei) {
         return event("removed",
-                ApiRequest.JSON.createObjectNode().put("imei", Long.toString(imei)).put("removed", true));
+                ApiRequest.JSON.createObjectNode().put("imei", Imei.format(imei)).put("removed", true));
     }
 
     private static String event(String name, ObjectNode data) {

@@ -10,8 +10,11 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -218,22 +221,29 @@ public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseab
         }
     }
 
-    /** Ends the streams whose token was revoked or expired since they opened. */
+    /**
+     * Ends the streams whose credential was revoked or expired since they opened, and those of a signed-in user whose
+     * role or driver's vehicle changed meanwhile: the stream was opened for what the old role sees, and the console
+     * reconnects with the new one.
+     */
     private void recheckTokens() {
-        Set<String> checked = new HashSet<>();
-        Set<String> invalid = new HashSet<>();
+        Map<String, Optional<Caller>> now = new HashMap<>();
         for (LiveClient client : List.copyOf(clients)) {
             String token = client.token();
-            try {
-                if (checked.add(token) && tokens.recheck(token).isEmpty()) {
-                    invalid.add(token);
+            Optional<Caller> current = now.get(token);
+            if (current == null) {
+                try {
+                    current = tokens.recheck(token);
+                } catch (SQLException e) {
+                    LOG.log(Level.WARNING, "live fleet could not check a stream's token: {0}", e.toString());
+                    return;
                 }
-            } catch (SQLException e) {
-                LOG.log(Level.WARNING, "live fleet could not check a stream's token: {0}", e.toString());
-                return;
+                now.put(token, current);
             }
-            if (invalid.contains(token)) {
+            if (current.isEmpty()) {
                 client.end(LiveClient.End.TOKEN_INVALID);
+            } else if (!client.stillFor(current.get())) {
+                client.end(LiveClient.End.ROLE_CHANGED);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.codec.Imei;
 import dev.telemask.gateway.account.AccountPolicy;
 import dev.telemask.gateway.account.PasswordHashes;
 import dev.telemask.storage.query.SessionStore;
@@ -63,7 +64,7 @@ final class SessionResource {
         if (!caller.signedIn()) {
             ObjectNode json = ApiRequest.JSON.createObjectNode().put("kind", "token").put("name", caller.tokenName())
                     .put("role", caller.role().dbName());
-            json.put("device", caller.device() == null ? null : Long.toString(caller.device()));
+            json.put("device", caller.device() == null ? null : Imei.format(caller.device()));
             request.respond(200, json);
             return;
         }
@@ -117,7 +118,7 @@ final class SessionResource {
         json.put("userId", caller.tokenId());
         json.put("username", caller.tokenName());
         json.put("role", caller.role().dbName());
-        json.put("device", caller.device() == null ? null : Long.toString(caller.device()));
+        json.put("device", caller.device() == null ? null : Imei.format(caller.device()));
         json.put("csrfToken", Authenticator.csrfToken(sessionId));
         json.put("expiresAt", expiresAt.toString());
         return json;

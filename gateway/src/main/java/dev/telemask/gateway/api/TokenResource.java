@@ -3,6 +3,7 @@ package dev.telemask.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.codec.Imei;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
@@ -46,7 +47,7 @@ final class TokenResource {
             json.put("id", token.id());
             json.put("name", token.name());
             json.put("role", token.role().dbName());
-            json.put("device", token.device() == null ? null : Long.toString(token.device()));
+            json.put("device", token.device() == null ? null : Imei.format(token.device()));
             json.put("prefix", token.prefix());
             json.put("createdAt", token.createdAt().toString());
             json.put("expiresAt", token.expiresAt() == null ? null : token.expiresAt().toString());
@@ -83,7 +84,7 @@ final class TokenResource {
         json.put("prefix", created.prefix());
         json.put("name", nameNode.asText().strip());
         json.put("role", role.dbName());
-        json.put("device", device == null ? null : Long.toString(device));
+        json.put("device", device == null ? null : Imei.format(device));
         json.put("expiresAt", created.expiresAt().toString());
         request.respond(201, json);
     }

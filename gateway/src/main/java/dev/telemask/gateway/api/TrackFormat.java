@@ -1,6 +1,7 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.telemask.codec.Imei;
 import dev.telemask.storage.query.StoredPosition;
 import dev.telemask.storage.query.TimeWindow;
 
@@ -70,7 +71,7 @@ enum TrackFormat {
         JsonTrack(OutputStream out, long imei, TimeWindow window) throws IOException {
             g = ApiRequest.JSON.getFactory().createGenerator(out);
             g.writeStartObject();
-            g.writeStringField("imei", Long.toString(imei));
+            g.writeStringField("imei", Imei.format(imei));
             g.writeStringField("from", window.from().toString());
             g.writeStringField("to", window.to().toString());
             g.writeArrayFieldStart("positions");
@@ -189,7 +190,7 @@ enum TrackFormat {
         GpxTrack(OutputStream out, long imei) throws IOException {
             w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             w.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.1\" creator=\"Telemask\""
-                    + " xmlns=\"http://www.topografix.com/GPX/1/1\">\n<trk><name>" + imei + "</name>\n");
+                    + " xmlns=\"http://www.topografix.com/GPX/1/1\">\n<trk><name>" + Imei.format(imei) + "</name>\n");
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.telemask.codec.Imei;
 import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.PositionKey;
 import dev.telemask.storage.query.PositionQuery;
@@ -53,7 +54,7 @@ final class TrackResource {
         PositionQuery.PageEnd page = positions.pageEnd(device.imei(), window, after, limit);
         String next = page.more() ? Cursor.encode(page.last()) : null;
         String disposition = format == TrackFormat.CSV || format == TrackFormat.GPX
-                ? "attachment; filename=\"" + device.imei() + "." + format.extension() + "\"" : null;
+                ? "attachment; filename=\"" + Imei.format(device.imei()) + "." + format.extension() + "\"" : null;
         long[] rows = {0};
         ResponseStream out = request.stream(200, format.contentType(), disposition,
                 next == null ? Map.of() : Map.of("X-Next-Cursor", next));
@@ -80,7 +81,7 @@ final class TrackResource {
         try {
             JsonGenerator g = ApiRequest.JSON.getFactory().createGenerator(out);
             g.writeStartObject();
-            g.writeStringField("imei", Long.toString(device.imei()));
+            g.writeStringField("imei", Imei.format(device.imei()));
             g.writeStringField("from", window.from().toString());
             g.writeStringField("to", window.to().toString());
             g.writeArrayFieldStart("trips");

@@ -3,6 +3,7 @@ package dev.telemask.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemask.codec.Imei;
 import dev.telemask.gateway.account.AccountPolicy;
 import dev.telemask.gateway.account.PasswordHashes;
 import dev.telemask.storage.query.UserStore;
@@ -159,7 +160,7 @@ final class UserResource {
         json.put("id", user.id());
         json.put("username", user.username());
         json.put("role", user.role());
-        json.put("device", user.device() == null ? null : Long.toString(user.device()));
+        json.put("device", user.device() == null ? null : Imei.format(user.device()));
         json.put("failedAttempts", user.failedAttempts());
         json.put("lockedUntil", user.lockedUntil() == null ? null : user.lockedUntil().toString());
         json.put("createdAt", user.createdAt().toString());

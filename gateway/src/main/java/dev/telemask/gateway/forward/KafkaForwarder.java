@@ -1,5 +1,6 @@
 package dev.telemask.gateway.forward;
 
+import dev.telemask.codec.Imei;
 import dev.telemask.gateway.api.ForwardedPosition;
 import dev.telemask.gateway.config.ConfigException;
 import dev.telemask.gateway.config.KafkaForwarding;
@@ -164,8 +165,8 @@ public final class KafkaForwarder implements AutoCloseable {
                 continue;
             }
             ProducerRecord<String, String> record = row.ofPosition()
-                    ? new ProducerRecord<>(topic, Long.toString(row.imei()), ForwardedPosition.json(row.position()))
-                    : new ProducerRecord<>(eventsTopic, Long.toString(row.imei()), row.payload());
+                    ? new ProducerRecord<>(topic, Imei.format(row.imei()), ForwardedPosition.json(row.position()))
+                    : new ProducerRecord<>(eventsTopic, Imei.format(row.imei()), row.payload());
             record.headers().add(DELIVERY_HEADER, Long.toString(row.id()).getBytes(StandardCharsets.US_ASCII));
             record.headers().add(TYPE_HEADER, (row.ofPosition() ? "position" : "event")
                     .getBytes(StandardCharsets.US_ASCII));

@@ -374,4 +374,40 @@ abstract class AccountsContract extends ApiServerContract {
         }
         assertFalse(server.dump().contains("reset by the admin"), "no password is stored or audited in clear");
     }
+
+    @Test
+    void aLiveStreamEndsWhenItsUsersRoleOrDeviceChanges() throws Exception {
+        Fleet f = fleet("live-role");
+        long other = IMEIS.incrementAndGet();
+        server.device(f.name(), other);
+        long demoted = user(f, "leaving-manager", "admin", null);
+        long moved = user(f, "pool-driver", "driver", f.imei());
+        user(f, "staying-viewer", "viewer", null);
+        try (LiveStream manager = stream(session(f, "leaving-manager"));
+             LiveStream driver = stream(session(f, "pool-driver"));
+             LiveStream viewer = stream(session(f, "staying-viewer"))) {
+            manager.await(other, e -> true, LIVE_WITHIN);
+            driver.await(f.imei(), e -> true, LIVE_WITHIN);
+            viewer.await(other, e -> true, LIVE_WITHIN);
+
+            // The admin takes the fleet from one user and gives the other another vehicle: their sessions act on
+            // the new role at once, and so must the streams they opened before.
+            assertEquals(200, call("PATCH", "/users/" + demoted, f.admin(), null, "{\"role\": \"driver\","
+                    + " \"device\": \"" + f.imei() + "\"}").status());
+            assertEquals(200, call("PATCH", "/users/" + moved, f.admin(), null, "{\"role\": \"driver\","
+                    + " \"device\": \"" + other + "\"}").status());
+            assertTrue(manager.endsWithin(LIVE_WITHIN), "a demoted user's stream goes on showing the whole fleet");
+            assertTrue(driver.endsWithin(LIVE_WITHIN), "a driver's stream goes on showing the vehicle taken away");
+            assertFalse(viewer.endsWithin(java.time.Duration.ZERO), "a user whose role stayed keeps the stream");
+        }
+    }
+
+    private static final java.time.Duration LIVE_WITHIN = java.time.Duration.ofSeconds(10);
+
+    private LiveStream stream(Session session) throws IOException, InterruptedException {
+        LiveStream stream = LiveStream.withHeaders(server.port(), java.util.Map.of("Cookie", "telemask_session="
+                + session.cookie()));
+        assertEquals(200, stream.status());
+        return stream;
+    }
 }

@@ -42,6 +42,13 @@ final class ApiTestServer implements AutoCloseable {
             new dev.telemask.storage.FieldSealer(dev.telemask.storage.SealingKeys.of("test",
                     "telemask-api-tests-seal-key-32b!".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                     "the API tests")));
+    /**
+     * The live stream's bounds in these tests: the defaults, but each stream's credential checked again four times a
+     * second rather than every minute, so that a test sees a revoked or changed credential end its stream at once.
+     */
+    static final LiveSettings LIVE = new LiveSettings(LiveSettings.defaults().maxClients(),
+            LiveSettings.defaults().maxBufferBytes(), LiveSettings.defaults().heartbeat(),
+            java.time.Duration.ofMillis(250));
     private static EmbeddedDatabase database;
 
     final HikariDataSource dataSource;
@@ -66,7 +73,7 @@ final class ApiTestServer implements AutoCloseable {
                           java.util.function.BiConsumer<Vertx, io.vertx.ext.web.Router> before) {
         this.dataSource = dataSource;
         this.vertx = Vertx.vertx();
-        this.api = new FleetApi(vertx, dataSource, registry, clock, ZONES);
+        this.api = new FleetApi(vertx, dataSource, registry, clock, ZONES, ApiSettings.defaults(), LIVE);
         io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
         before.accept(vertx, router);
         api.mount(router);

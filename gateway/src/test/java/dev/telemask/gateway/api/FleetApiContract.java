@@ -122,6 +122,38 @@ abstract class FleetApiContract extends ApiServerContract {
     }
 
     @Test
+    void anImeiWithALeadingZeroIsAnsweredWithItsFifteenDigitsEverywhereAndWorksAsAPath() {
+        // IMEIs whose reporting body is 01 (PTCRB) start with a zero; the device key is the number.
+        Fleet f = fleet("zero-imei");
+        String first = "012345678901234";
+        String second = "012345678901235";
+        for (String imei : List.of(first, second)) {
+            ApiTestServer.Response made = server.send("POST", f.admin(), "/api/v1/devices",
+                    "{\"imei\": \"" + imei + "\"}");
+            assertEquals(201, made.status(), made.body());
+            assertEquals(imei, made.json().get("imei").asText(), "as registered");
+        }
+        List<String> listed = pagesOfTwo(f.admin(), "/api/v1/devices", "devices").stream().flatMap(List::stream)
+                .map(d -> d.get("imei").asText()).toList();
+        assertEquals(List.of(first, second, imei(f.imei())), listed, "every device once, its cursor usable");
+
+        String driver = server.token(f.name(), Role.DRIVER, Long.parseLong(first));
+        String own = server.get(driver, "/api/v1/session").json().get("device").asText();
+        assertEquals(first, own, "the driver's device as the console reads it");
+        ApiTestServer.Response privateMode = server.send("POST", driver, "/api/v1/devices/" + own + "/private-mode",
+                "{\"until\": \"2026-03-10T18:00:00Z\"}");
+        assertEquals(200, privateMode.status(), "the driver's switch, on the device the API named: "
+                + privateMode.body());
+        for (String path : List.of("/consent", "/zones", "/positions?" + RANGE)) {
+            ApiTestServer.Response answer = server.get(f.admin(), "/api/v1/devices/" + first + path);
+            assertEquals(200, answer.status(), path + ": " + answer.body());
+            assertFalse(answer.body().contains("\"12345678901234\""), path + ": " + answer.body());
+        }
+        JsonNode tokens = server.get(f.admin(), "/api/v1/tokens").json().get("items");
+        assertTrue(tokens.toString().contains("\"device\":\"" + first + "\""), tokens.toString());
+    }
+
+    @Test
     void theTokenListIsBoundedAndPagedById() {
         Fleet f = fleet("token-pages");
         for (int i = 0; i < 4; i++) {
@@ -863,6 +895,23 @@ abstract class FleetApiContract extends ApiServerContract {
                 "an expired token is refused");
         assertTrue(server.queryString("SELECT string_agg(action, ',') FROM audit_log WHERE actor IS NOT NULL"
                 + " AND target = 'token:" + id + "'").contains("token.revoke"));
+    }
+
+    @Test
+    void aLiveStreamEndsWhenItsTokenIsRevokedAndNoOtherDoes() throws Exception {
+        Fleet f = fleet("live-revoke");
+        JsonNode made = server.send("POST", f.admin(), "/api/v1/tokens",
+                "{\"name\": \"wall screen\", \"role\": \"viewer\"}").json();
+        java.time.Duration within = java.time.Duration.ofSeconds(10);
+        try (LiveStream revoked = new LiveStream(server.port(), made.get("token").asText());
+             LiveStream kept = new LiveStream(server.port(), f.admin())) {
+            revoked.await(f.imei(), e -> true, within);
+            kept.await(f.imei(), e -> true, within);
+            assertEquals(204, server.send("DELETE", f.admin(), "/api/v1/tokens/" + made.get("id").asLong(), null)
+                    .status());
+            assertTrue(revoked.endsWithin(within), "a revoked token's stream goes on");
+            assertFalse(kept.endsWithin(java.time.Duration.ZERO), "a live token's stream ended with it");
+        }
     }
 
     @Test

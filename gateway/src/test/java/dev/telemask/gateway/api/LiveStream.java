@@ -32,11 +32,20 @@ final class LiveStream implements AutoCloseable {
     private final Stream<String> lines;
 
     LiveStream(int httpPort, String token) throws IOException, InterruptedException {
+        this(httpPort, token == null ? java.util.Map.<String, String>of()
+                : java.util.Map.of("Authorization", "Bearer " + token));
+    }
+
+    /** A stream requested with these headers, e.g. a console session's {@code Cookie}. */
+    static LiveStream withHeaders(int httpPort, java.util.Map<String, String> headers)
+            throws IOException, InterruptedException {
+        return new LiveStream(httpPort, headers);
+    }
+
+    private LiveStream(int httpPort, java.util.Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + httpPort + "/api/v1/fleet/live")).header("Accept", "text/event-stream");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
+        headers.forEach(request::header);
         HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         status = response.statusCode();
         lines = response.body();
