@@ -150,6 +150,7 @@ public final class TripDecider {
             state.tripAware |= PolicyEngine.hasTripIo(batch, r);
             state.frontierMillis = time;
             state.frontierEvent = pending.eventAt(i);
+            state.frontierReceivedAtMillis = pending.receivedAtMillis(i);
             state.frontierFix = PolicyEngine.hasFix(batch, r);
             state.frontierLatitude = batch.latitude(r);
             state.frontierLongitude = batch.longitude(r);
