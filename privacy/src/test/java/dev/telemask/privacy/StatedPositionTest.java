@@ -93,31 +93,40 @@ class StatedPositionTest {
 
     /**
      * A tracker whose clock runs ahead (its RTC off while GNSS is not fixed, or a clock that jumped) stamps its last
-     * public record with a time still in the future of the gateway's: judged by device time alone, that record would
-     * look fresh for as long as the clock is ahead, while the vehicle drives privately with records not yet sent.
+     * public record with a time still in the future of the gateway's. The record waits until the gateway's clock
+     * reaches that time; judged then by its device time alone, it would look fresh though it was logged long before,
+     * while the vehicle drives privately with records not yet sent.
      */
     @Test
     void aDeviceClockAheadDoesNotMakeAnOldRecordLookRecent() {
         CompiledPolicy minuteGap = CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO,
                 Duration.ofMinutes(1), Duration.ofHours(2), Duration.ZERO)), KEY);
-        DeviceLedger ledger = new DeviceLedger();
+        long expiry = Duration.ofDays(1).toMillis();
+        DeviceLedger inStep = new DeviceLedger();
+        inStep.apply(minuteGap, Consent.ALL, false, Drive.in("Europe/Berlin").fix("2026-06-02T08:00", 52.50, 13.38, 1, 1)
+                .batch, at("2026-06-02T08:00:05"), Long.MIN_VALUE, Long.MAX_VALUE, expiry);
+        inStep.committed();
+        assertEquals(Treatment.EXACT, inStep.maskStatedPosition(minuteGap, Consent.ALL, false,
+                stated(at("2026-06-02T08:00:30")), 0, at("2026-06-02T08:00:30")), "the control: a clock in step");
+
         // Logged at 08:00 gateway time, stamped 08:50 by a clock 50 minutes ahead, received at once.
-        Drive fast = Drive.in("Europe/Berlin").fix("2026-06-02T08:50", 52.50, 13.38, 1, 1);
-        ledger.apply(minuteGap, Consent.ALL, false, fast.batch, at("2026-06-02T08:00:05"), Long.MIN_VALUE,
-                Long.MAX_VALUE, Duration.ofDays(1).toMillis());
-        ledger.committed();
-        assertEquals(0, ledger.pendingCount());
-        assertEquals(Treatment.EXACT, ledger.maskStatedPosition(minuteGap, Consent.ALL, false,
-                stated(at("2026-06-02T08:00:30")), 0, at("2026-06-02T08:00:30")), "the control: just received");
-        AvlBatch later = stated(at("2026-06-02T08:30"));
-        assertEquals(Treatment.PRIVATE, ledger.maskStatedPosition(minuteGap, Consent.ALL, false, later, 0,
-                at("2026-06-02T08:30")), "half an hour after the newest record arrived, whatever its clock says");
+        DeviceLedger ahead = new DeviceLedger();
+        ahead.apply(minuteGap, Consent.ALL, false, Drive.in("Europe/Berlin").fix("2026-06-02T08:50", 52.50, 13.38, 1, 1)
+                .batch, at("2026-06-02T08:00:05"), Long.MIN_VALUE, Long.MAX_VALUE, expiry);
+        ahead.committed();
+        ahead.apply(minuteGap, Consent.ALL, false, null, at("2026-06-02T08:50:05"), Long.MIN_VALUE, Long.MAX_VALUE,
+                expiry);
+        ahead.committed();
+        assertEquals(0, ahead.pendingCount(), "decided once the gateway's clock reached its time");
+        AvlBatch later = stated(at("2026-06-02T08:50:30"));
+        assertEquals(Treatment.PRIVATE, ahead.maskStatedPosition(minuteGap, Consent.ALL, false, later, 0,
+                at("2026-06-02T08:50:30")), "fifty minutes after the newest record arrived, whatever its clock says");
         assertTrue(later.isLocationCleared(0));
 
         DeviceLedger reconnected = new DeviceLedger();
-        reconnected.restore(ledger.savedState(), null);
+        reconnected.restore(ahead.savedState(), null);
         assertEquals(Treatment.PRIVATE, reconnected.maskStatedPosition(minuteGap, Consent.ALL, false,
-                stated(at("2026-06-02T08:30")), 0, at("2026-06-02T08:30")), "after a reconnect too");
+                stated(at("2026-06-02T08:50:30")), 0, at("2026-06-02T08:50:30")), "after a reconnect too");
     }
 
     @Test
