@@ -127,6 +127,15 @@ class StatedPositionTest {
         reconnected.restore(ahead.savedState(), null);
         assertEquals(Treatment.PRIVATE, reconnected.maskStatedPosition(minuteGap, Consent.ALL, false,
                 stated(at("2026-06-02T08:50:30")), 0, at("2026-06-02T08:50:30")), "after a reconnect too");
+
+        // A state saved before the receive time was kept (format 7) does not vouch for a position of now.
+        byte[] version7 = java.util.Arrays.copyOf(inStep.savedState(), DeviceState.SAVED_LENGTH_V7);
+        version7[0] = 7;
+        DeviceLedger upgraded = new DeviceLedger();
+        upgraded.restore(version7, null);
+        assertEquals(inStep.state().frontierMillis(), upgraded.state().frontierMillis());
+        assertEquals(Treatment.PRIVATE, upgraded.maskStatedPosition(minuteGap, Consent.ALL, false,
+                stated(at("2026-06-02T08:00:30")), 0, at("2026-06-02T08:00:30")), "an upgraded state");
     }
 
     @Test
