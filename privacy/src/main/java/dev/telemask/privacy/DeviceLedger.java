@@ -368,17 +368,21 @@ public final class DeviceLedger {
      * command such as {@code getgps}, put as record {@code r} of {@code position}), and returns what was done. Such a
      * position is of now, and now is decided only when the committed records reach it: it is private (its location
      * cleared) when the driver's switch or missing consent says so, when records wait undecided (the start of a trip
-     * that may yet be private), when the newest decided record is more than a record gap old (the records since have
-     * not arrived), when that record was private (a private trip, the place one ended, private mode) or outside
-     * business hours. Otherwise it is masked as a record of the current trip would be (zones, grid), on a copy of
-     * the state: the answer changes nothing the records decide. An answer without a position (IO values, the serving
+     * that may yet be private), when the newest decided record is more than a record gap old by its device time or by
+     * when it was received (the records since have not arrived; a device clock ahead makes its time look recent),
+     * when that record was private (a private trip, the place one ended, private mode) or outside business hours.
+     * Otherwise it is masked as a record of the current trip would be (zones, grid), on a copy of the state: the answer changes nothing the records decide. An answer without a position (IO values, the serving
      * cell) is private too once zones hid some of the device's driving: it may hold the raw odometer
      * ({@code readio 16}), which beside the published one would measure what the zones hid.
      */
     public Treatment maskStatedPosition(CompiledPolicy policy, Consent consent, boolean manualPrivate,
                                         AvlBatch position, int r, long nowMillis) {
+        // The newest decided record must be recent by both clocks: by the device's (a backlog's record arrives long
+        // after it was logged) and by the gateway's (a device clock ahead stamps an old record with a time to come).
         boolean undecided = pending.size() > 0 || state.frontierMillis == DeviceState.NEVER || state.lostAhead()
-                || nowMillis - state.frontierMillis > policy.maxRecordGapMillis;
+                || nowMillis - state.frontierMillis > policy.maxRecordGapMillis
+                || state.frontierReceivedAtMillis == DeviceState.NEVER
+                || nowMillis - state.frontierReceivedAtMillis > policy.maxRecordGapMillis;
         boolean statedPrivate = manualPrivate || !consent.location() || undecided || state.tripPrivate || state.sticky
                 || state.privateMode || PolicyEngine.outsideBusinessHours(policy, state, nowMillis)
                 || (!PolicyEngine.hasFix(position, r) && state.mileage.shifted());

@@ -15,13 +15,14 @@ import java.nio.ByteBuffer;
  * connection: not thread-safe.
  */
 public final class DeviceState {
-    private static final byte FORMAT_VERSION = 7;
+    private static final byte FORMAT_VERSION = 8;
     static final int SAVED_LENGTH_V2 = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V3 = SAVED_LENGTH_V2 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V4 = SAVED_LENGTH_V3 + 8 + 4;
     static final int SAVED_LENGTH_V5 = SAVED_LENGTH_V4 + VisibleMileage.SAVED_LENGTH;
     static final int SAVED_LENGTH_V6 = SAVED_LENGTH_V5 + 4 + 8 + 8;
-    static final int SAVED_LENGTH = SAVED_LENGTH_V6 + 8;
+    static final int SAVED_LENGTH_V7 = SAVED_LENGTH_V6 + 8;
+    static final int SAVED_LENGTH = SAVED_LENGTH_V7 + 8;
     static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -58,6 +59,12 @@ public final class DeviceState {
      * of one millisecond are taken in event-ID order), so it is not late.
      */
     int frontierEvent;
+    /**
+     * Gateway time at which the newest decided record was received ({@link #NEVER}: not known, a state saved before
+     * version 8). Its device time alone does not date it: a device clock running ahead makes an old record look
+     * recent.
+     */
+    long frontierReceivedAtMillis = NEVER;
     boolean frontierFix;
     int frontierLatitude;
     int frontierLongitude;
@@ -151,7 +158,7 @@ public final class DeviceState {
      * A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place,
      * the zone trail left and where it was measured, the last published grid cell, the frontier's event ID, the
      * published mileage's offsets, the records waiting and the time of the newest, until when records were lost, and
-     * the time of the fix the zone trail was measured from.
+     * the time of the fix the zone trail was measured from, and when the frontier record was received.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
@@ -165,7 +172,8 @@ public final class DeviceState {
                 .putDouble(zoneTrailMetres).putInt(zoneTrailLatitude).putInt(zoneTrailLongitude)
                 .putLong(lastCell).putInt(frontierEvent);
         mileage.save(out);
-        out.putInt(waitingCount).putLong(waitingUntilMillis).putLong(lostUntilMillis).putLong(zoneTrailMillis);
+        out.putInt(waitingCount).putLong(waitingUntilMillis).putLong(lostUntilMillis).putLong(zoneTrailMillis)
+                .putLong(frontierReceivedAtMillis);
         return out.array();
     }
 
@@ -179,12 +187,13 @@ public final class DeviceState {
             return state;
         }
         boolean current = saved.length == SAVED_LENGTH && saved[0] == FORMAT_VERSION;
+        boolean beforeReceiveTimes = saved.length == SAVED_LENGTH_V7 && saved[0] == 7;
         boolean beforeTrailTimes = saved.length == SAVED_LENGTH_V6 && saved[0] == 6;
         boolean beforeWaiting = saved.length == SAVED_LENGTH_V5 && saved[0] == 5;
         boolean beforeMileage = saved.length == SAVED_LENGTH_V4 && saved[0] == 4;
         boolean beforeCells = saved.length == SAVED_LENGTH_V3 && saved[0] == 3;
         boolean beforeTrails = saved.length == SAVED_LENGTH_V2 && saved[0] == 2;
-        if (!current && !beforeTrailTimes && !beforeWaiting && !beforeMileage && !beforeCells && !beforeTrails) {
+        if (!current && !beforeReceiveTimes && !beforeTrailTimes && !beforeWaiting && !beforeMileage && !beforeCells && !beforeTrails) {
             throw new IllegalArgumentException("unknown device state format: version " + saved[0]
                     + ", " + saved.length + " bytes");
         }
@@ -210,28 +219,32 @@ public final class DeviceState {
             state.zoneTrailLatitude = in.getInt();
             state.zoneTrailLongitude = in.getInt();
         }
-        if (current || beforeTrailTimes || beforeWaiting || beforeMileage) {
+        if (current || beforeReceiveTimes || beforeTrailTimes || beforeWaiting || beforeMileage) {
             // Version 3 had no last cell: the next coarsened record takes the cell it lies in. Nor the frontier's
             // event ID: a record in the frontier's millisecond is then late, as it was.
             state.lastCell = in.getLong();
             state.frontierEvent = in.getInt();
         }
-        if (current || beforeTrailTimes || beforeWaiting) {
+        if (current || beforeReceiveTimes || beforeTrailTimes || beforeWaiting) {
             state.mileage.restore(in);
         } else if (state.lastFixInZone || state.zoneTrailMetres > 0) {
             // Earlier versions kept no mileage offsets: a vehicle hidden by a zone now counts its mileage afresh
             // from its next visible record, so that the way from there is not measured.
             state.mileage.hidden();
         }
-        if (current || beforeTrailTimes) {
+        if (current || beforeReceiveTimes || beforeTrailTimes) {
             // Version 5 did not count the waiting records: a record that left the database undecided goes unnoticed.
             state.waitingCount = in.getInt();
             state.waitingUntilMillis = in.getLong();
             state.lostUntilMillis = in.getLong();
         }
-        if (current) {
+        if (current || beforeReceiveTimes) {
             // Version 6 kept no time for the trail's last fix: the next step on it counts however far it jumps.
             state.zoneTrailMillis = in.getLong();
+        }
+        if (current) {
+            // Version 7 kept no receive time: a position of now is withheld until the next record is decided.
+            state.frontierReceivedAtMillis = in.getLong();
         }
         return state;
     }
@@ -261,6 +274,7 @@ public final class DeviceState {
         zoneTrailMillis = other.zoneTrailMillis;
         lastCell = other.lastCell;
         frontierEvent = other.frontierEvent;
+        frontierReceivedAtMillis = other.frontierReceivedAtMillis;
         mileage.copyFrom(other.mileage);
         waitingCount = other.waitingCount;
         waitingUntilMillis = other.waitingUntilMillis;

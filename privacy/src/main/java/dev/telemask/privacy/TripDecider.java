@@ -76,6 +76,12 @@ public final class TripDecider {
             // Beyond the cap, the oldest waiting records are decided as if expired: a device cannot make the
             // gateway hold an unbounded backlog by never letting a grace window close.
             boolean expired = nowMillis - pending.receivedAtMillis(i) >= expiryMillis || n - i > MAX_PENDING;
+            // A record stamped ahead of the gateway's clock (a clock that jumped, a GNSS glitch) waits for it: the
+            // records the device logs until then are still to come, and decided now it would make them all late.
+            if (time > nowMillis && !expired) {
+                out.clockDeadline(time);
+                break;
+            }
             boolean anchorFresh = false;
             boolean anchorClosed = false;
             // Records that left the database undecided may lie between the frontier and this one: nothing continues.
@@ -150,6 +156,7 @@ public final class TripDecider {
             state.tripAware |= PolicyEngine.hasTripIo(batch, r);
             state.frontierMillis = time;
             state.frontierEvent = pending.eventAt(i);
+            state.frontierReceivedAtMillis = pending.receivedAtMillis(i);
             state.frontierFix = PolicyEngine.hasFix(batch, r);
             state.frontierLatitude = batch.latitude(r);
             state.frontierLongitude = batch.longitude(r);

@@ -4,6 +4,7 @@ import static dev.telemask.privacy.Treatment.COARSENED;
 import static dev.telemask.privacy.Treatment.DROPPED;
 import static dev.telemask.privacy.Treatment.EXACT;
 import static dev.telemask.privacy.Treatment.PRIVATE;
+import static dev.telemask.privacy.Treatment.SEALED;
 import static dev.telemask.privacy.Treatment.ZONE;
 import static dev.telemask.privacy.Verdicts.assertTreatments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -160,9 +161,16 @@ class PolicyEngineSpecTest {
 
         @Test
         void theSwitchIsReadAtArrivalNotFromTheDeviceClock() {
-            // A device clock three hours ahead changes nothing: the switch was on when the record arrived.
+            // A device clock three hours ahead changes nothing: the switch was on when the record arrived. The record
+            // waits for the gateway's clock to reach its time (what the device logs until then is still to come) and
+            // is then decided under the switch as it was at arrival, though it is off by then.
+            long ahead = Ledgers.NOW + 3 * 3_600_000L;
             assertTreatments(run(Policy.noOp(), Consent.ALL, true, Drive.in("Europe/Berlin")
-                    .fix("2031-06-02T13:00", LAT, LON, 0, 0)), out, PRIVATE);
+                    .record(ahead, LAT, LON, 9, 0, 0, -1)), out, SEALED);
+            ledger.apply(CompiledPolicy.compile(Policy.noOp().withTiming(Ledgers.CONTINUOUS), KEY), Consent.ALL, false,
+                    null, ahead, Long.MIN_VALUE, Long.MAX_VALUE, Ledgers.EXPIRY);
+            assertEquals(1, ledger.output().size());
+            assertEquals(PRIVATE, Treatment.ofCode(ledger.treatments()[0]));
         }
     }
 

@@ -91,6 +91,53 @@ class StatedPositionTest {
         assertTrue(later.isLocationCleared(0));
     }
 
+    /**
+     * A tracker whose clock runs ahead (its RTC off while GNSS is not fixed, or a clock that jumped) stamps its last
+     * public record with a time still in the future of the gateway's. The record waits until the gateway's clock
+     * reaches that time; judged then by its device time alone, it would look fresh though it was logged long before,
+     * while the vehicle drives privately with records not yet sent.
+     */
+    @Test
+    void aDeviceClockAheadDoesNotMakeAnOldRecordLookRecent() {
+        CompiledPolicy minuteGap = CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO,
+                Duration.ofMinutes(1), Duration.ofHours(2), Duration.ZERO)), KEY);
+        long expiry = Duration.ofDays(1).toMillis();
+        DeviceLedger inStep = new DeviceLedger();
+        inStep.apply(minuteGap, Consent.ALL, false, Drive.in("Europe/Berlin").fix("2026-06-02T08:00", 52.50, 13.38, 1, 1)
+                .batch, at("2026-06-02T08:00:05"), Long.MIN_VALUE, Long.MAX_VALUE, expiry);
+        inStep.committed();
+        assertEquals(Treatment.EXACT, inStep.maskStatedPosition(minuteGap, Consent.ALL, false,
+                stated(at("2026-06-02T08:00:30")), 0, at("2026-06-02T08:00:30")), "the control: a clock in step");
+
+        // Logged at 08:00 gateway time, stamped 08:50 by a clock 50 minutes ahead, received at once.
+        DeviceLedger ahead = new DeviceLedger();
+        ahead.apply(minuteGap, Consent.ALL, false, Drive.in("Europe/Berlin").fix("2026-06-02T08:50", 52.50, 13.38, 1, 1)
+                .batch, at("2026-06-02T08:00:05"), Long.MIN_VALUE, Long.MAX_VALUE, expiry);
+        ahead.committed();
+        ahead.apply(minuteGap, Consent.ALL, false, null, at("2026-06-02T08:50:05"), Long.MIN_VALUE, Long.MAX_VALUE,
+                expiry);
+        ahead.committed();
+        assertEquals(0, ahead.pendingCount(), "decided once the gateway's clock reached its time");
+        AvlBatch later = stated(at("2026-06-02T08:50:30"));
+        assertEquals(Treatment.PRIVATE, ahead.maskStatedPosition(minuteGap, Consent.ALL, false, later, 0,
+                at("2026-06-02T08:50:30")), "fifty minutes after the newest record arrived, whatever its clock says");
+        assertTrue(later.isLocationCleared(0));
+
+        DeviceLedger reconnected = new DeviceLedger();
+        reconnected.restore(ahead.savedState(), null);
+        assertEquals(Treatment.PRIVATE, reconnected.maskStatedPosition(minuteGap, Consent.ALL, false,
+                stated(at("2026-06-02T08:50:30")), 0, at("2026-06-02T08:50:30")), "after a reconnect too");
+
+        // A state saved before the receive time was kept (format 7) does not vouch for a position of now.
+        byte[] version7 = java.util.Arrays.copyOf(inStep.savedState(), DeviceState.SAVED_LENGTH_V7);
+        version7[0] = 7;
+        DeviceLedger upgraded = new DeviceLedger();
+        upgraded.restore(version7, null);
+        assertEquals(inStep.state().frontierMillis(), upgraded.state().frontierMillis());
+        assertEquals(Treatment.PRIVATE, upgraded.maskStatedPosition(minuteGap, Consent.ALL, false,
+                stated(at("2026-06-02T08:00:30")), 0, at("2026-06-02T08:00:30")), "an upgraded state");
+    }
+
     @Test
     void theSwitchAndMissingConsentWithholdIt() {
         DeviceLedger ledger = after(open, Drive.in("Europe/Berlin").fix("2026-06-02T08:00", 52.50, 13.38, 1, 1));

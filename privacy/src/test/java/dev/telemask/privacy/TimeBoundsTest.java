@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.telemask.codec.AvlBatch;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Records outside the time bounds the gateway gives are acknowledged and not stored, and counted. */
@@ -27,5 +30,43 @@ class TimeBoundsTest {
         AvlBatch out = ledger.output();
         assertEquals(1, out.size(), "only the record within the bounds is stored (sealed or decided)");
         assertEquals(NOW - 60_000, out.timestamp(0));
+    }
+
+    /**
+     * A record stamped ahead of the gateway's clock (a GNSS glitch, a clock that jumped, within the hour the bounds
+     * allow) cannot be decided yet: the records the device logs until then are still to come. Decided at once, it
+     * became the frontier, and every record the device then logged in time arrived "late": a public trip's records
+     * stored private, and under a policy with zones not stored at all, though acknowledged.
+     */
+    @Test
+    void aRecordStampedAheadOfTheGatewaysClockDoesNotMakeTheRecordsBeforeItLate() {
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO,
+                Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofSeconds(5))), "k".getBytes(StandardCharsets.UTF_8));
+        DeviceLedger ledger = new DeviceLedger();
+        Map<Long, Treatment> stored = new TreeMap<>();
+        long glitch = NOW + 40 * 60_000L;
+        int late = 0;
+        for (long t = NOW; t <= NOW + 5 * 60_000L; t += 10_000) {
+            Drive frame = Drive.in("UTC");
+            frame.record(t, 52.5 + (t - NOW) * 1e-7, 13.4, 9, 1, 1, -1);
+            if (t == NOW + 2 * 60_000L) {
+                frame.record(glitch, 52.5, 13.4, 9, 1, 1, -1);
+            }
+            long received = t + 1_000;
+            ledger.apply(policy, Consent.ALL, false, frame.batch, received, received - 365L * 86_400_000L,
+                    received + 3_600_000L, 86_400_000L);
+            ledger.committed();
+            late += ledger.late();
+            for (int r = 0; r < ledger.output().size(); r++) {
+                Treatment treatment = Treatment.ofCode(ledger.treatments()[r]);
+                if (treatment != Treatment.SEALED) {
+                    stored.put(ledger.output().timestamp(r), treatment);
+                }
+            }
+        }
+        assertEquals(0, late, "nothing the device logged in time arrived late");
+        for (long t = NOW; t < NOW + 5 * 60_000L; t += 10_000) {
+            assertEquals(Treatment.EXACT, stored.get(t), "the public trip's record at +" + (t - NOW) / 1000 + " s");
+        }
     }
 }

@@ -109,6 +109,12 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
 
     /** As {@link #frame(List)}, with {@code more} adding elements (or an event ID) to each record after the usual. */
     private static AvlBatch frame(List<Point> points, java.util.function.BiConsumer<AvlBatch, Point> more) {
+        return frame(points, true, more);
+    }
+
+    /** As {@link #frame(List, java.util.function.BiConsumer)}; without {@code scans} no Wi-Fi scan (Codec 16 has none). */
+    private static AvlBatch frame(List<Point> points, boolean scans,
+                                  java.util.function.BiConsumer<AvlBatch, Point> more) {
         AvlBatch batch = new AvlBatch();
         byte[] wifi = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, (byte) 0xC4};
         for (Point p : points) {
@@ -121,7 +127,9 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
             batch.addIo(206, 2, 4_242);
             batch.addIo(OPERATOR, 4, 26_201);
             batch.addIo(16, 4, 1_000_000 + (p.time() - T0) / 100);
-            batch.addNx(WIFI_SCAN, wifi, 0, wifi.length);
+            if (scans) {
+                batch.addNx(WIFI_SCAN, wifi, 0, wifi.length);
+            }
             more.accept(batch, p);
         }
         return batch;
@@ -373,10 +381,58 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         assertEquals(200, response.statusCode(), method + " " + path + ": " + response.body());
     }
 
+    /**
+     * Every way a record enters, one device each: TCP in Codec 8E, TCP in Codec 16, UDP in Codec 8E and in Codec 16.
+     * The same private trip, sent newest first across frames, is stored the same way through each, and nowhere in
+     * clear.
+     */
+    @Test
+    void aPrivateTripIsStoredAlikeThroughEveryTransportAndCodec() throws Exception {
+        long policy = policy("every-entry", OPEN_POLICY_WITH_DEFAULT_TIMING);
+        List<Point> day = homeThenPrivateTripThenParked(T0 + 7_200_000, true, 4_447);
+        List<Point> rest = new ArrayList<>(day.subList(3, day.size()));
+        Collections.reverse(rest);
+        List<List<Point>> frames = List.of(day.subList(0, 3), rest.subList(0, 11), rest.subList(11, 22),
+                rest.subList(22, 33));
+        java.util.Map<String, Long> devices = new java.util.LinkedHashMap<>();
+        for (String entry : List.of("tcp-8E", "tcp-16", "udp-8E", "udp-16")) {
+            devices.put(entry, device(policy));
+        }
+        for (String entry : List.of("tcp-8E", "tcp-16")) {
+            AvlCodecId codec = entry.endsWith("16") ? AvlCodecId.CODEC_16 : AvlCodecId.CODEC_8E;
+            try (DeviceClient device = connectAccepted(devices.get(entry))) {
+                for (List<Point> frame : frames) {
+                    ByteBuf buf = Unpooled.buffer();
+                    AvlEncoder.encodeTcpFrame(frame(frame, false, (b, p) -> { }), codec, buf);
+                    device.send(ByteBufUtil.getBytes(buf));
+                    buf.release();
+                    assertEquals(frame.size(), device.readAck());
+                }
+            }
+        }
+        for (String entry : List.of("udp-8E", "udp-16")) {
+            AvlCodecId codec = entry.endsWith("16") ? AvlCodecId.CODEC_16 : AvlCodecId.CODEC_8E;
+            for (List<Point> frame : frames) {
+                sendUdp(devices.get(entry), frame(frame, false, (b, p) -> { }), codec);
+            }
+        }
+        List<StoredRow> overTcp = rows(devices.get("tcp-8E"));
+        assertEquals(day.size(), overTcp.size());
+        assertPrivate(overTcp, 3, day.size(), "the private trip over TCP in Codec 8E");
+        for (String entry : devices.keySet()) {
+            assertEquals(overTcp, rows(devices.get(entry)), entry + " stores what TCP in Codec 8E stores");
+            assertNowhere(needles(day.subList(3, day.size())), devices.get(entry), entry);
+        }
+    }
+
     /** Sends {@code frame} as a UDP datagram until the gateway acknowledges it, as a device does. */
     private void sendUdp(long imei, AvlBatch frame) throws Exception {
+        sendUdp(imei, frame, AvlCodecId.CODEC_8E);
+    }
+
+    private void sendUdp(long imei, AvlBatch frame, AvlCodecId codec) throws Exception {
         ByteBuf buf = Unpooled.buffer();
-        AvlEncoder.encodeUdpDatagram(frame, AvlCodecId.CODEC_8E, 0xBEEF, 1, imei, buf);
+        AvlEncoder.encodeUdpDatagram(frame, codec, 0xBEEF, 1, imei, buf);
         byte[] datagram = ByteBufUtil.getBytes(buf);
         buf.release();
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
