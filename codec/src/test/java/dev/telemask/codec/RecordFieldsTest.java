@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** A record's fields as {@link AvlBatch} packs them: each reads back whole at the ends of its wire width. */
@@ -71,17 +72,14 @@ class RecordFieldsTest {
     @Test
     void aFieldWiderThanTheWireAllowsIsRefusedNotTruncated() {
         AvlBatch batch = new AvlBatch();
-        assertAll(
-                () -> assertThrows(IllegalArgumentException.class, () -> batch.addRecord(0, 0x100, 0, 0, 0, 0, 0, 0, 0, 0)),
-                () -> assertThrows(IllegalArgumentException.class, () -> batch.addRecord(0, -1, 0, 0, 0, 0, 0, 0, 0, 0)),
-                () -> assertThrows(IllegalArgumentException.class, () -> batch.addRecord(0, 0, 0, 0, 0x8000, 0, 0, 0, 0, 0)),
-                () -> assertThrows(IllegalArgumentException.class, () -> batch.addRecord(0, 0, 0, 0, -0x8001, 0, 0, 0, 0, 0)),
-                () -> assertThrows(IllegalArgumentException.class, () -> batch.addRecord(0, 0, 0, 0, 0, 0x10000, 0, 0, 0, 0)),
-                () -> assertThrows(IllegalArgumentException.class, () -> batch.addRecord(0, 0, 0, 0, 0, 0, 0x100, 0, 0, 0)),
-                () -> assertThrows(IllegalArgumentException.class, () -> batch.addRecord(0, 0, 0, 0, 0, 0, 0, -1, 0, 0)),
-                () -> assertThrows(IllegalArgumentException.class, () -> batch.addRecord(0, 0, 0, 0, 0, 0, 0, 0, 0x10000, 0)),
-                () -> assertThrows(IllegalArgumentException.class, () -> batch.addRecord(0, 0, 0, 0, 0, 0, 0, 0, 0, -2)),
-                () -> assertThrows(IllegalArgumentException.class, () -> batch.addRecord(0, 0, 0, 0, 0, 0, 0, 0, 0, 0x100)));
+        // priority, altitude, angle, satellites, speed, event IO ID, generation: one out of range at a time
+        int[][] refused = {{0x100, 0, 0, 0, 0, 0, 0}, {-1, 0, 0, 0, 0, 0, 0}, {0, 0x8000, 0, 0, 0, 0, 0},
+            {0, -0x8001, 0, 0, 0, 0, 0}, {0, 0, 0x10000, 0, 0, 0, 0}, {0, 0, 0, 0x100, 0, 0, 0},
+            {0, 0, 0, 0, -1, 0, 0}, {0, 0, 0, 0, 0, 0x10000, 0}, {0, 0, 0, 0, 0, 0, -2}, {0, 0, 0, 0, 0, 0, 0x100}};
+        for (int[] f : refused) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> batch.addRecord(0, f[0], 0, 0, f[1], f[2], f[3], f[4], f[5], f[6]), Arrays.toString(f));
+        }
         assertEquals(0, batch.size(), "a refused record is not added");
         int r = batch.addRecord(0, 0, 0, 0, 0, 0, 0, 0, 7, 3);
         assertThrows(IllegalArgumentException.class, () -> batch.setEventIo(r, 0x10000));

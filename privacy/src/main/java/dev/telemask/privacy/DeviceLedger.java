@@ -371,8 +371,9 @@ public final class DeviceLedger {
      * that may yet be private), when the newest decided record is more than a record gap old by its device time or by
      * when it was received (the records since have not arrived; a device clock ahead makes its time look recent),
      * when that record was private (a private trip, the place one ended, private mode) or outside business hours.
-     * Otherwise it is masked as a record of the current trip would be (zones, grid), on a copy of the state: the answer changes nothing the records decide. An answer without a position (IO values, the serving
-     * cell) is private too once zones hid some of the device's driving: it may hold the raw odometer
+     * Otherwise it is masked as a record of the current trip would be (zones, grid), on a copy of the state: the
+     * answer changes nothing the records decide. An answer without a position (IO values, the serving cell) is
+     * private too once zones hid some of the device's driving: it may hold the raw odometer
      * ({@code readio 16}), which beside the published one would measure what the zones hid.
      */
     public Treatment maskStatedPosition(CompiledPolicy policy, Consent consent, boolean manualPrivate,

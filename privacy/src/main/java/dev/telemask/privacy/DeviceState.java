@@ -193,7 +193,8 @@ public final class DeviceState {
         boolean beforeMileage = saved.length == SAVED_LENGTH_V4 && saved[0] == 4;
         boolean beforeCells = saved.length == SAVED_LENGTH_V3 && saved[0] == 3;
         boolean beforeTrails = saved.length == SAVED_LENGTH_V2 && saved[0] == 2;
-        if (!current && !beforeReceiveTimes && !beforeTrailTimes && !beforeWaiting && !beforeMileage && !beforeCells && !beforeTrails) {
+        if (!current && !beforeReceiveTimes && !beforeTrailTimes && !beforeWaiting && !beforeMileage && !beforeCells
+                && !beforeTrails) {
             throw new IllegalArgumentException("unknown device state format: version " + saved[0]
                     + ", " + saved.length + " bytes");
         }

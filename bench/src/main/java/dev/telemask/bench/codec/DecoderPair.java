@@ -69,7 +69,8 @@ public final class DecoderPair {
                 long[] s = samples[b];
                 Arrays.sort(s);
                 double p10 = s[rounds / 10] / records;
-                out.printf("  %-40s %7.1f / %7.1f / %7.1f", builds.get(b), s[0] / records, p10, s[rounds / 2] / records);
+                out.printf("  %-40s %7.1f / %7.1f / %7.1f", builds.get(b), s[0] / records, p10,
+                        s[rounds / 2] / records);
                 if (b == 0) {
                     reference = p10;
                     out.println();
