@@ -6,7 +6,10 @@ import dev.telemask.codec.AvlBatch;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Records outside the time bounds the gateway gives are acknowledged and not stored, and counted. */
+/**
+ * Records outside the time bounds the gateway gives, or in a range erased from the device, are acknowledged and not
+ * stored, and counted.
+ */
 class TimeBoundsTest {
     static final long NOW = 1_800_000_000_000L;
     static final long RETENTION_START = NOW - 365L * 86_400_000L;
@@ -27,5 +30,24 @@ class TimeBoundsTest {
         AvlBatch out = ledger.output();
         assertEquals(1, out.size(), "only the record within the bounds is stored (sealed or decided)");
         assertEquals(NOW - 60_000, out.timestamp(0));
+    }
+
+    @Test
+    void recordsOfAnErasedRangeAreNotStoredAgainAndCounted() {
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), "k".getBytes(StandardCharsets.UTF_8));
+        Drive drive = Drive.in("UTC");
+        drive.record(NOW - 7_200_000, 52.5, 13.4, 9, 1, 1, -1);  // at the range's start: erased
+        drive.record(NOW - 3_600_001, 52.5, 13.4, 9, 1, 1, -1);  // just before its end: erased
+        drive.record(NOW - 3_600_000, 52.5, 13.4, 9, 1, 1, -1);  // at its end: the device's own
+        drive.record(NOW - 7_200_001, 52.5, 13.4, 9, 1, 1, -1);  // before it: the device's own
+        DeviceLedger ledger = new DeviceLedger();
+        ledger.erased(ErasedRanges.of(new long[] {NOW - 7_200_000, NOW - 3_600_000, NOW - 60_000, NOW - 60_000}));
+        ledger.apply(policy, Consent.ALL, false, drive.batch, NOW, RETENTION_START, SKEW_END, 86_400_000L);
+        assertEquals(2, ledger.erasedAgain());
+        assertEquals(0, ledger.outOfBounds());
+        AvlBatch out = ledger.output();
+        assertEquals(2, out.size(), "the records outside the erased range are stored (sealed or decided)");
+        assertEquals(java.util.Set.of(NOW - 7_200_001, NOW - 3_600_000), java.util.Set.of(out.timestamp(0),
+                out.timestamp(1)));
     }
 }
