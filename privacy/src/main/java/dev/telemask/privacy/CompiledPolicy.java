@@ -97,6 +97,14 @@ public final class CompiledPolicy {
         return set;
     }
 
+    /**
+     * Whether a record stored exact keeps IO element {@code id} under {@code consent} and the policy's own selection:
+     * what an answer to a command may state of the element (a {@code readio} of it) without a record's masking.
+     */
+    public boolean exactRecordKeeps(int id, Consent consent) {
+        return !removals(false, consent).contains(id);
+    }
+
     static boolean removesNothing(IoIdSet removals) {
         return removals == NOTHING;
     }

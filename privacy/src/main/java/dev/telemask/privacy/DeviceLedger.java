@@ -16,7 +16,8 @@ import java.util.Arrays;
  * as the first send was. What a frame does:
  * <ul>
  *   <li>a record outside {@code [minTimeMillis, maxTimeMillis]} (older than retention, or too far ahead of the
- *   gateway's clock) is not stored and counted ({@link #outOfBounds()});</li>
+ *   gateway's clock) is not stored and counted ({@link #outOfBounds()}); so is one in a range erased from the
+ *   device before it arrived ({@link #erasedAgain()}): it is the erased data again;</li>
  *   <li>a record at or before the frontier (in its millisecond, at or before its event ID) arrived too late to
  *   change anything decided: a resend of a record decided lately is skipped, any other is stored private (fail
  *   closed) and counted ({@link #late()}); a private-mode press in it makes the rest of its trip private, or, once
@@ -61,6 +62,8 @@ public final class DeviceLedger {
     private int[] resolvedEvents = {};
     private int resolvedCount;
     private int outOfBounds;
+    private int erasedAgain;
+    private ErasedRanges erasedRanges = ErasedRanges.NONE;
     private int late;
     private int resends;
 
@@ -108,6 +111,7 @@ public final class DeviceLedger {
         out.clear();
         resolvedCount = 0;
         outOfBounds = 0;
+        erasedAgain = 0;
         late = 0;
         resends = 0;
         recentPushedThisFrame = 0;
@@ -131,6 +135,8 @@ public final class DeviceLedger {
             long time = frame.timestamp(r);
             if (time < minTimeMillis || time > maxTimeMillis) {
                 outOfBounds++;
+            } else if (erasedRanges.contains(time)) {
+                erasedAgain++;
             } else if (working.frontierMillis != DeviceState.NEVER && (time < working.frontierMillis
                     || time == working.frontierMillis && frame.eventIo(r) <= working.frontierEvent)) {
                 if (recentlyDecided(time, frame.eventIo(r))) {
@@ -339,6 +345,14 @@ public final class DeviceLedger {
         return resolvedEvents;
     }
 
+    /**
+     * The ranges erased from the device, as the database read with the device's switches says: records in them
+     * that arrive from the next frame on are not stored.
+     */
+    public void erased(ErasedRanges ranges) {
+        erasedRanges = ranges;
+    }
+
     public int resolvedCount() {
         return resolvedCount;
     }
@@ -346,6 +360,11 @@ public final class DeviceLedger {
     /** Records of the last frame outside the time bounds: acknowledged, not stored. */
     public int outOfBounds() {
         return outOfBounds;
+    }
+
+    /** Records of the last frame in a range erased from the device: acknowledged, not stored. */
+    public int erasedAgain() {
+        return erasedAgain;
     }
 
     /** Records of the last frame that arrived behind the frontier and were stored private. */

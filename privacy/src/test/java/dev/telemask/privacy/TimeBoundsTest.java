@@ -6,10 +6,14 @@ import dev.telemask.codec.AvlBatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** Records outside the time bounds the gateway gives are acknowledged and not stored, and counted. */
+/**
+ * Records outside the time bounds the gateway gives, or in a range erased from the device, are acknowledged and not
+ * stored, and counted.
+ */
 class TimeBoundsTest {
     static final long NOW = 1_800_000_000_000L;
     static final long RETENTION_START = NOW - 365L * 86_400_000L;
@@ -68,5 +72,23 @@ class TimeBoundsTest {
         for (long t = NOW; t < NOW + 5 * 60_000L; t += 10_000) {
             assertEquals(Treatment.EXACT, stored.get(t), "the public trip's record at +" + (t - NOW) / 1000 + " s");
         }
+    }
+
+    @Test
+    void recordsOfAnErasedRangeAreNotStoredAgainAndCounted() {
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), "k".getBytes(StandardCharsets.UTF_8));
+        Drive drive = Drive.in("UTC");
+        drive.record(NOW - 7_200_000, 52.5, 13.4, 9, 1, 1, -1);  // at the range's start: erased
+        drive.record(NOW - 3_600_001, 52.5, 13.4, 9, 1, 1, -1);  // just before its end: erased
+        drive.record(NOW - 3_600_000, 52.5, 13.4, 9, 1, 1, -1);  // at its end: the device's own
+        drive.record(NOW - 7_200_001, 52.5, 13.4, 9, 1, 1, -1);  // before it: the device's own
+        DeviceLedger ledger = new DeviceLedger();
+        ledger.erased(ErasedRanges.of(new long[] {NOW - 7_200_000, NOW - 3_600_000, NOW - 60_000, NOW - 60_000}));
+        ledger.apply(policy, Consent.ALL, false, drive.batch, NOW, RETENTION_START, SKEW_END, 86_400_000L);
+        assertEquals(2, ledger.erasedAgain());
+        assertEquals(0, ledger.outOfBounds());
+        AvlBatch out = ledger.output();
+        assertEquals(2, out.size(), "the records outside the erased range are stored (sealed or decided)");
+        assertEquals(Set.of(NOW - 7_200_001, NOW - 3_600_000), Set.of(out.timestamp(0), out.timestamp(1)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.telemask.storage;
 
+import dev.telemask.privacy.ErasedRanges;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,7 +63,9 @@ public final class IngestDeviceLookup {
                 IngestProfile found = new IngestProfile(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), policy,
                         rs.getInt(5), rs.getString(6), nullableBoolean(rs, 8), nullableBoolean(rs, 9),
                         nullableBoolean(rs, 10), rs.getBytes(7), epochMillis(rs.getTimestamp(11)), rs.getLong(12));
-                return Optional.of(found.withOwnZones(zones(connection, imei), epochMillis(rs.getTimestamp(13))));
+                // Read after the switch version: a range erased since is in it, or the version is stale too.
+                return Optional.of(found.withOwnZones(zones(connection, imei), epochMillis(rs.getTimestamp(13)))
+                        .withErasedRanges(erasedRanges(connection, imei)));
             }
         }
     }
@@ -106,6 +109,22 @@ public final class IngestDeviceLookup {
                 }
             }
             return zones;
+        }
+    }
+
+    /** The device-time ranges erased from device {@code imei}, each up to its erasure. */
+    static ErasedRanges erasedRanges(Connection connection, long imei) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT from_time, to_time FROM erased_ranges WHERE imei = ?")) {
+            st.setLong(1, imei);
+            java.util.List<Long> bounds = new java.util.ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    bounds.add(rs.getTimestamp(1).getTime());
+                    bounds.add(rs.getTimestamp(2).getTime());
+                }
+            }
+            return ErasedRanges.of(bounds.stream().mapToLong(Long::longValue).toArray());
         }
     }
 

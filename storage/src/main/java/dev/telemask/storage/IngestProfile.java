@@ -1,5 +1,7 @@
 package dev.telemask.storage;
 
+import dev.telemask.privacy.ErasedRanges;
+
 /**
  * What the gateway needs to know about a device to accept its records: whose it is, whether storage is restricted,
  * the policy in force and the device's own consent flags, and the privacy engine's saved state.
@@ -17,41 +19,52 @@ package dev.telemask.storage;
  * @param rulesChangedAtMillis when its policy, policy version, fleet or own zones last changed or it was last
  *                        restricted (the database's clock, epoch millis), 0 when never: records received before it
  *                        and still waiting are decided private
+ * @param erasedRanges    the device-time ranges erased from it, each up to its erasure: records in them that arrive
+ *                        now are not stored
  */
 public record IngestProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
                             String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
                             Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis,
-                            long switchVersion, java.util.List<DeviceZone> ownZones, long rulesChangedAtMillis) {
+                            long switchVersion, java.util.List<DeviceZone> ownZones, long rulesChangedAtMillis,
+                            ErasedRanges erasedRanges) {
     public IngestProfile {
         ownZones = ownZones == null ? java.util.List.of() : java.util.List.copyOf(ownZones);
+        erasedRanges = erasedRanges == null ? ErasedRanges.NONE : erasedRanges;
     }
 
-    /** A profile without own zones, whose rules never changed. */
+    /** A profile without own zones, whose rules never changed, nothing erased from it. */
     public IngestProfile(long imei, long tenantId, boolean restricted, Long policyId, int policyVersion,
                          String policyDocument, Boolean consentLocation, Boolean consentDriverIdentity,
                          Boolean consentTelemetry, byte[] privacyState, long privateUntilMillis, long switchVersion) {
         this(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
-                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, null, 0);
+                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, null, 0, null);
     }
 
     /** This profile with the driver's own zones and when its rules last changed. */
     public IngestProfile withOwnZones(java.util.List<DeviceZone> zones, long rulesChangedAtMillis) {
         return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
                 consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, zones,
-                rulesChangedAtMillis);
+                rulesChangedAtMillis, erasedRanges);
+    }
+
+    /** This profile with the ranges erased from the device. */
+    public IngestProfile withErasedRanges(ErasedRanges ranges) {
+        return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
+                consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, switchVersion, ownZones,
+                rulesChangedAtMillis, ranges);
     }
 
     /** This profile with {@code version} as the switch version its records are masked under. */
     public IngestProfile withSwitchVersion(long version) {
         return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
                 consentDriverIdentity, consentTelemetry, privacyState, privateUntilMillis, version, ownZones,
-                rulesChangedAtMillis);
+                rulesChangedAtMillis, erasedRanges);
     }
 
     /** This profile with {@code state} as the engine's saved state (opened from its sealed form). */
     public IngestProfile withPrivacyState(byte[] state) {
         return new IngestProfile(imei, tenantId, restricted, policyId, policyVersion, policyDocument, consentLocation,
                 consentDriverIdentity, consentTelemetry, state, privateUntilMillis, switchVersion, ownZones,
-                rulesChangedAtMillis);
+                rulesChangedAtMillis, erasedRanges);
     }
 }

@@ -34,8 +34,8 @@ record CommandAnswer(String text, String treatment, long switchVersion) {
             "(?i)[?&]q=(-?\\d{1,3}(?:\\.\\d+)?)\\s*(?:,|%2C)\\s*(-?\\d{1,3}(?:\\.\\d+)?)");
     private static final int SATELLITES_OF_A_FIX = 9;
 
-    static CommandAnswer of(String answer, boolean revealsLocation, DevicePrivacy privacy, DeviceContext device,
-                            long nowMillis) {
+    static CommandAnswer of(String answer, String command, boolean revealsLocation, DevicePrivacy privacy,
+                            DeviceContext device, long nowMillis) {
         Matcher lat = LATITUDE.matcher(answer);
         Matcher lon = LONGITUDE.matcher(answer);
         Matcher link = MAP_LINK.matcher(answer);
@@ -66,7 +66,8 @@ record CommandAnswer(String text, String treatment, long switchVersion) {
         Treatment treatment = privacy.maskStatedPosition(device, position, nowMillis);
         // IO values in free text cannot be masked element by element: under zones the records' mileage is shifted
         // and the counters that would time the way home are removed, so raw values beside them would measure it.
-        if (treatment == Treatment.EXACT && (statesPosition || device.policy().policy().zones().isEmpty())) {
+        if (treatment == Treatment.EXACT && (statesPosition || device.policy().policy().zones().isEmpty())
+                && keepsEveryElementStated(command, device)) {
             return new CommandAnswer(answer, "exact", version);
         }
         if (treatment == Treatment.COARSENED && statesPosition && !position.isLocationCleared(0)) {
@@ -74,6 +75,24 @@ record CommandAnswer(String text, String treatment, long switchVersion) {
                     position.latitude(0) / 1e7, position.longitude(0) / 1e7), "coarsened", version);
         }
         return new CommandAnswer(WITHHELD, "withheld", version);
+    }
+
+    /**
+     * Whether an exact record would keep every IO element whose value the answer states: without driver-identity
+     * consent a {@code readio 78} would read the iButton a record is stored without, without telemetry consent a
+     * {@code getio} the inputs.
+     */
+    private static boolean keepsEveryElementStated(String command, DeviceContext device) {
+        int[] elements = DeviceCommandText.ioElementsStated(command);
+        if (elements == null) {
+            return false;
+        }
+        for (int id : elements) {
+            if (!device.policy().exactRecordKeeps(id, device.consent())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int e7(String degrees) {

@@ -101,8 +101,9 @@ final class CommandRelay {
                 + " connection", imei, StoredCommandQueue.ANSWER_TIMEOUT);
     }
 
-    /** A Codec 12/13/14 message from the device; {@code mask} turns an answer into what is stored. */
-    void received(CommandMessage message, java.util.function.BiFunction<String, Boolean, CommandAnswer> mask) {
+    /** A Codec 12/13/14 message from the device; {@code mask} turns an answer to a command into what is stored. */
+    void received(CommandMessage message,
+                  java.util.function.BiFunction<String, DeviceCommands.Claimed, CommandAnswer> mask) {
         metrics.commandResponse();
         if (outstanding == null || message.type() != CommandMessage.TYPE_RESPONSE) {
             LOG.log(Level.DEBUG, "device {0}: a command message no command waits for; ignored", imei);
@@ -111,7 +112,7 @@ final class CommandRelay {
         DeviceCommands.Claimed command = outstanding;
         outstanding = null;
         answerDeadline.cancel(false);
-        CommandAnswer answer = mask.apply(text(message.payload()), command.revealsLocation());
+        CommandAnswer answer = mask.apply(text(message.payload()), command);
         metrics.commandAnswered(answer.treatment());
         queue.answered(command.id(), answer.text(), answer.treatment(), answer.switchVersion()).whenComplete((stored, failure) ->
                 ctx.executor().execute(() -> {

@@ -22,6 +22,8 @@ public final class DeviceCommandText {
      */
     public static final Set<String> SENDABLE = Set.of("getinfo", "getver", "getstatus", "getgps", "ggps", "getio",
             "readio", "getrecord", "cpureset");
+    /** The elements {@code getio} answers with (DI1 DI2 DI3 AIN1 AIN2 DO1 DO2 on FMB devices). */
+    private static final int[] GETIO_ELEMENTS = {1, 2, 3, 9, 10, 179, 180};
 
     private DeviceCommandText() {}
 
@@ -51,5 +53,26 @@ public final class DeviceCommandText {
 
     public static boolean revealsLocation(String name) {
         return REVEAL_LOCATION.contains(name);
+    }
+
+    /**
+     * The IO elements whose values the answer to command {@code text} states, so that it keeps no more of them than a
+     * record would: {@code getio}'s digital inputs 1 to 3, analogue inputs 1 and 2 (9, 10) and digital outputs 1 and 2
+     * (179, 180); {@code readio N}'s element N; none for another command. Null when the answer may state any element
+     * (a {@code readio} whose argument is no element ID).
+     */
+    public static int[] ioElementsStated(String text) {
+        String name = name(text);
+        if (name.equals("getio")) {
+            return GETIO_ELEMENTS.clone();
+        }
+        if (!name.equals("readio")) {
+            return new int[0];
+        }
+        String argument = text.strip().substring(name.length()).strip();
+        if (!argument.matches("\\d{1,5}") || Integer.parseInt(argument) > 0xFFFF) {
+            return null;
+        }
+        return new int[] {Integer.parseInt(argument)};
     }
 }

@@ -90,6 +90,7 @@ final class DevicePrivacy {
         // after every reconnect, so it holds once lifted too); "changed after every waiting record" covers a gateway
         // clock ahead of the database's, whose receive times could fall after that time.
         long rulesChangedAt = restricted ? Long.MAX_VALUE : device.profile().rulesChangedAtMillis();
+        ledger.erased(device.profile().erasedRanges());
         ledger.apply(device.policy(), device.consent(), manualPrivate, rulesChangedAt, restricted ? null : frame,
                 receivedAtMillis, limits.oldestMillis(receivedAtMillis),
                 receivedAtMillis + limits.maxFutureSkew().toMillis(), limits.sealedExpiry().toMillis());
@@ -103,6 +104,7 @@ final class DevicePrivacy {
             metrics.treated(t, counts[t.ordinal()]);
         }
         metrics.outOfBounds(ledger.outOfBounds());
+        metrics.erasedAgain(ledger.erasedAgain());
         metrics.late(ledger.late());
         stateOfFrame = ledger.savedState();
         boolean stateChanged = !Arrays.equals(stateOfFrame, committedState);

@@ -263,8 +263,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         try {
             if (TcpAvlCodec.frameKind(frame) == TcpAvlCodec.FrameKind.COMMAND) {
                 CommandMessage message = CommandCodec.decode(frame);
-                commands.received(message, (text, revealsLocation) -> CommandAnswer.of(text, revealsLocation,
-                        privacy, device, services.clock().getAsLong()));
+                commands.received(message, (text, command) -> CommandAnswer.of(text, command.text(),
+                        command.revealsLocation(), privacy, device, services.clock().getAsLong()));
                 return;
             }
             AvlDecoder.decodeTcpFrame(frame, batch);

@@ -31,6 +31,7 @@ public final class IngestMetrics {
     private final Map<Reject, Counter> rejects = new EnumMap<>(Reject.class);
     private final Counter restrictedRecords;
     private final Counter outOfBounds;
+    private final Counter erasedAgain;
     private final Counter lateRecords;
     private final Counter events;
     private final Counter commandResponses;
@@ -71,6 +72,9 @@ public final class IngestMetrics {
         outOfBounds = Counter.builder("telemask.records.unstored").tag("reason", "out_of_time_bounds")
                 .description("Records acknowledged and not stored: older than retention or too far ahead of the"
                         + " gateway's clock").register(registry);
+        erasedAgain = Counter.builder("telemask.records.unstored").tag("reason", "erased")
+                .description("Records acknowledged and not stored: in a range erased from the device before they"
+                        + " arrived").register(registry);
         events = Counter.builder("telemask.events.computed")
                 .description("Events computed from decided records (a frame written again after a failure counts again)")
                 .register(registry);
@@ -136,6 +140,12 @@ public final class IngestMetrics {
 
     void reject(Reject reason) {
         rejects.get(reason).increment();
+    }
+
+    void erasedAgain(int recordCount) {
+        if (recordCount > 0) {
+            erasedAgain.increment(recordCount);
+        }
     }
 
     void outOfBounds(int recordCount) {

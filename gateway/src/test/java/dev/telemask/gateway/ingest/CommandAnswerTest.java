@@ -64,17 +64,18 @@ class CommandAnswerTest {
         long now = time + 40_000;
         String latLong = String.format(Locale.ROOT, "GPS:1 Sat:9 Lat:%.6f Long:%.6f Alt:40 Speed:0 Dir:0",
                 HOME_LAT, HOME_LON);
-        assertEquals("withheld", CommandAnswer.of(latLong, true, privacy, device, now).treatment());
+        assertEquals("withheld", CommandAnswer.of(latLong, "getgps", true, privacy, device, now).treatment());
         String link = String.format(Locale.ROOT, "D:2027/1/15 T:8:0:40 S:1 C:0 Url: http://maps.google.com/"
                 + "?q=%.6f,%.6f", HOME_LAT, HOME_LON);
-        assertEquals("withheld", CommandAnswer.of(link, true, privacy, device, now).treatment(),
+        assertEquals("withheld", CommandAnswer.of(link, "getgps", true, privacy, device, now).treatment(),
                 "a ggps answer's link to home is stored as sent");
-        assertEquals("withheld", CommandAnswer.of(link, false, privacy, device, now).treatment(),
+        assertEquals("withheld", CommandAnswer.of(link, "getinfo", false, privacy, device, now).treatment(),
                 "whatever was asked");
         String outside = String.format(Locale.ROOT, "Lat:%.6f Long:%.6f", HOME_LAT, HOME_LON + 0.5);
-        assertEquals("withheld", CommandAnswer.of(outside + " " + link, true, privacy, device, now).treatment(),
+        assertEquals("withheld",
+                CommandAnswer.of(outside + " " + link, "getgps", true, privacy, device, now).treatment(),
                 "two positions, one judged");
-        assertEquals("exact", CommandAnswer.of(outside, true, privacy, device, now).treatment(),
+        assertEquals("exact", CommandAnswer.of(outside, "getgps", true, privacy, device, now).treatment(),
                 "a position of now far from the zone is kept as sent");
     }
 }

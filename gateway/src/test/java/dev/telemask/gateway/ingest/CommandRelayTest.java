@@ -67,7 +67,7 @@ class CommandRelayTest {
 
     private void answer(String text) {
         relay.received(new CommandMessage(CommandMessage.CODEC_12, CommandMessage.TYPE_RESPONSE, -1, null,
-                text.getBytes(StandardCharsets.US_ASCII)), (t, reveals) -> reveals ? new CommandAnswer(t, "masked", 7)
+                text.getBytes(StandardCharsets.US_ASCII)), (t, command) -> command.revealsLocation() ? new CommandAnswer(t, "masked", 7)
                         : new CommandAnswer(t, "as-sent", CommandAnswer.UNMASKED));
         channel.runPendingTasks();
     }

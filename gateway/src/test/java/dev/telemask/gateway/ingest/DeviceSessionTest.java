@@ -131,7 +131,7 @@ class DeviceSessionTest {
     /** The device as the database holds it, with the privacy state its last writer saved. */
     static DeviceContext device(long switchVersion, boolean restricted, byte[] privacyState) {
         IngestProfile profile = new IngestProfile(IMEI, 1, restricted, null, 0, null, null, null, null, privacyState,
-                0, switchVersion, java.util.List.of(), 0);
+                0, switchVersion, java.util.List.of(), 0, null);
         return new DeviceContext(profile, CompiledPolicy.compile(Policy.noOp(), ZONE_KEY), Consent.ALL);
     }
 

@@ -130,6 +130,34 @@ public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackage
     }
 
     @Test
+    void anErasedDaySentAgainByTheDeviceIsNotStoredAgain() throws Exception {
+        long imei = device(officePolicy);
+        String admin = new ApiTokens(gateway.dataSource()).create("acme", Role.ADMIN, null, "dpo", null).token();
+        List<Point> day = new ArrayList<>();
+        long t = T0 + 21_600_000;
+        for (int i = 0; i < 3; i++, t += 30_000) {
+            day.add(new Point(t, 0, false, false));
+        }
+        for (int east = 1; east <= 10; east++, t += 30_000) {
+            day.add(new Point(t, east, east < 10, false));
+        }
+        send(imei, day);
+        assertTrue(notStored(imei, day).isEmpty(), "a business day is stored whole");
+        HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei
+                + "/erase?from=2025-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", null);
+        assertEquals(200, erased.statusCode(), erased.body());
+        // The device sends the day again (its acknowledgements were lost, or someone replays its frames): the erased
+        // range's records, received after the erasure, are the erased data again.
+        send(imei, day);
+        assertEquals(List.of(), rows(imei), "the erased day is stored again");
+        assertNoTimeOf(new TreeSet<>(day.stream().map(Point::time).toList()), "erased and sent again");
+        // What the device logs after the erasure is its own: stored.
+        long now = System.currentTimeMillis() + 1_000;
+        send(imei, List.of(new Point(now, 0, false, false), new Point(now + 30_000, 0, false, false)));
+        assertEquals(2, rows(imei).size(), "records of after the erasure are stored: " + rows(imei));
+    }
+
+    @Test
     void recordsErasedWhileTheyWaitSealedAreNotStoredWhenTheirTripIsDecided() throws Exception {
         long imei = device(policy("grace", "{\"version\": 1, \"consent\": {\"location\": true,"
                 + " \"driverIdentity\": true, \"telemetry\": true}, \"privateTrips\": {\"graceWindow\": \"PT2M\"}}"));
@@ -154,8 +182,9 @@ public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackage
                             && queryNumber("SELECT count(*) FROM sealed_positions WHERE imei = " + imei)
                             == tripStart.size(), Duration.ofSeconds(20),
                     () -> "the parked records decided, the trip's start waiting sealed");
-            HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei
-                    + "/erase?from=2025-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", null);
+            // Up to where the trip goes on: records of an erased range that arrive after the erasure are not stored.
+            HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei + "/erase?from=2025-01-01T00:00:00Z&to="
+                    + Instant.ofEpochMilli(rest.getFirst().time()), null);
             assertEquals(200, erased.statusCode(), erased.body());
             assertEquals(0, count(imei), "nothing of the device left after the erasure");
             // The trip goes on over the same connection: two minutes old now, its start is decided.
@@ -218,8 +247,8 @@ public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackage
         try (DeviceClient device = connectAccepted(imei)) {
             sendAcknowledged(device, frame(before));
             assertTrue(rows(imei).stream().allMatch(r -> r.latitude() != null), "a business trip, published");
-            HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei
-                    + "/erase?from=2025-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", null);
+            HttpResponse<String> erased = api(admin, "POST", "/devices/" + imei + "/erase?from=2025-01-01T00:00:00Z&to="
+                    + Instant.ofEpochMilli(after.getFirst().time()), null);
             assertEquals(200, erased.statusCode(), erased.body());
             // The same trip goes on over the same connection, whose engine state still holds the erased records.
             sendAcknowledged(device, frame(after));

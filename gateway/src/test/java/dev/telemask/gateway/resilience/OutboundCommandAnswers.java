@@ -146,6 +146,35 @@ public abstract class OutboundCommandAnswers extends GatewayTestBase.ForOtherPac
         }
     }
 
+    @Test
+    void anAnswerOfIoValuesKeepsOnlyWhatTheConsentLetsARecordKeep() throws Exception {
+        // The driver gave location consent, withdrew driver identity and telemetry: an exact record of now keeps
+        // neither the iButton (78) nor the inputs, only the mileage and what the trip logic reads.
+        long imei = device(policy("no-identity-no-telemetry", "{\"version\": 1, \"consent\": {\"location\": true,"
+                + " \"driverIdentity\": false, \"telemetry\": false}, \"privateTrips\": {\"graceWindow\": \"PT0S\"}}"));
+        call("PUT", "/commands/allowed", "{\"commands\": [\"getgps\", \"getinfo\", \"getio\", \"readio\"]}", 200);
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, Drives.driving(System.currentTimeMillis() - 130_000, 3));
+            Eventually.holds(() -> decided(imei) == 3, WITHIN, () -> "records decided");
+            JsonNode gps = ask(device, imei, "getgps");
+            assertEquals("exact", gps.get("answerTreatment").asText(), "a record of now is exact: " + gps);
+            // The admin reads the driver's key by command instead.
+            JsonNode ibutton = ask(device, imei, "readio 78", "IO ID:78 Value:1085102592571150095", () -> null);
+            assertEquals("withheld", ibutton.get("answerTreatment").asText(), "driver identity: " + ibutton);
+            JsonNode inputs = ask(device, imei, "getio", "DI1:1 DI2:0 DI3:1 AIN1:12345 AIN2:0 DO1:1 DO2:0",
+                    () -> null);
+            assertEquals("withheld", inputs.get("answerTreatment").asText(), "telemetry: " + inputs);
+            JsonNode odometer = ask(device, imei, "readio 16", "IO ID:16 Value:98765432", () -> null);
+            assertEquals("exact", odometer.get("answerTreatment").asText(),
+                    "the mileage, which a record keeps without telemetry consent: " + odometer);
+            String export = raw("/devices/" + imei + "/export");
+            assertFalse(export.contains("1085102592571150095"), export);
+            assertFalse(export.contains("AIN1:12345"), export);
+        } finally {
+            call("PUT", "/commands/allowed", "{\"commands\": [\"getgps\", \"getinfo\"]}", 200);
+        }
+    }
+
     // ---- what the adversary reads ---------------------------------------------------------------------
 
     private void assertNowhere(long imei) throws Exception {

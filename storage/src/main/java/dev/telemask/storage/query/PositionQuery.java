@@ -172,8 +172,27 @@ public final class PositionQuery {
             deliveries.executeUpdate();
             eventState.setLong(1, imei);
             eventState.executeUpdate();
+            rememberErased(connection, imei, window);
             forgetNewest(connection, imei, window);
             return erased;
+        }
+    }
+
+    /**
+     * Keeps the range, up to now, so that records of it that arrive after the erasure are not stored: a device resending
+     * frames whose acknowledgement it missed, or sending its backlog late, would otherwise store the erased records
+     * again, and after the device's saved state was forgotten, publish them. What the device logs after the erasure
+     * is its own. Sessions of the device take the range up with the switch version bumped above.
+     */
+    private static void rememberErased(Connection connection, long imei, TimeWindow window) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("INSERT INTO erased_ranges (imei, from_time, to_time)"
+                + " SELECT ?, ?, LEAST(?, now()) WHERE ? < LEAST(?, now())")) {
+            st.setLong(1, imei);
+            st.setObject(2, timestamp(window.from()));
+            st.setObject(3, timestamp(window.to()));
+            st.setObject(4, timestamp(window.from()));
+            st.setObject(5, timestamp(window.to()));
+            st.executeUpdate();
         }
     }
 
