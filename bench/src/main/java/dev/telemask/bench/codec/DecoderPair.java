@@ -20,7 +20,7 @@ import java.util.List;
  * time. On a shared machine a JMH score counts the time its thread waited for a core, and two runs meet different
  * neighbours; CPU time leaves the waiting out, and calling the builds in turn, a thousand frames at a time, gives
  * them the same neighbours. Each build's codec classes, and the driver compiled against them, are loaded by a class
- * loader of their own; the rest (Netty) is shared.
+ * loader of their own for each benchmark; the rest (Netty) is shared.
  */
 public final class DecoderPair {
     /** The {@link DecoderDriver} methods compared, named as the JMH benchmarks of the same frames. */
@@ -39,15 +39,16 @@ public final class DecoderPair {
         if (!threads.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot read a thread's CPU time");
         }
-        List<Object> drivers = new ArrayList<>();
-        for (Path build : builds) {
-            drivers.add(new BuildLoader(build).loadClass(DecoderDriver.class.getName()).getConstructor().newInstance());
-        }
         double records = (double) frames * DecoderDriver.recordsPerFrame();
         for (String benchmark : BENCHMARKS) {
+            // Loaded afresh for each benchmark, as JMH forks a JVM for each: the JIT compiles the decoder for this
+            // benchmark's frames only, not with what the benchmarks before it taught its profile.
+            List<Object> drivers = new ArrayList<>();
             Method[] methods = new Method[builds.size()];
             for (int b = 0; b < methods.length; b++) {
-                methods[b] = drivers.get(b).getClass().getMethod(benchmark, int.class);
+                Class<?> driver = new BuildLoader(builds.get(b)).loadClass(DecoderDriver.class.getName());
+                drivers.add(driver.getConstructor().newInstance());
+                methods[b] = driver.getMethod(benchmark, int.class);
             }
             long[][] samples = new long[methods.length][rounds];
             for (int round = -WARM_UP_ROUNDS; round < rounds; round++) {
