@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,6 +33,31 @@ class PostgresIngestDeviceLookupIT extends DatabaseContract {
         execute("INSERT INTO tenants (name) VALUES ('acme')");
         execute("INSERT INTO policies (tenant_id, name) SELECT id, 'office' FROM tenants WHERE name = 'acme'");
         execute("INSERT INTO devices (imei, tenant_id, policy_id) SELECT " + IMEI + ", t.id, p.id FROM tenants t, policies p");
+    }
+
+    /**
+     * A session checks its writes against the switch version it claimed the device at; a registration that counted
+     * from 0 again after the device was deleted would let a session of the deleted one find its version matching.
+     */
+    @Test
+    void aDeviceRegisteredAgainNeverPassesThroughTheVersionsOfItsEarlierRegistration() throws Exception {
+        long imei = 356_307_042_441_021L;
+        Set<Long> earlier = new HashSet<>();
+        for (int registration = 0; registration < 3; registration++) {
+            execute("INSERT INTO devices (imei, tenant_id) SELECT " + imei + ", id FROM tenants WHERE name = 'acme'");
+            Set<Long> these = new HashSet<>();
+            for (int change = 0; change < 4; change++) {
+                these.add(queryLong("SELECT switch_version FROM devices WHERE imei = " + imei));
+                execute("UPDATE devices SET restricted = NOT restricted WHERE imei = " + imei);
+            }
+            assertEquals(4, these.size(), "every change moves the version");
+            for (long version : these) {
+                assertFalse(earlier.contains(version), "registration " + registration + " reached version " + version
+                        + " of an earlier registration");
+            }
+            earlier.addAll(these);
+            execute("DELETE FROM devices WHERE imei = " + imei);
+        }
     }
 
     @Test
