@@ -115,8 +115,10 @@ final class DataSubjectResource {
             }
             g.writeEndArray();
             g.writeArrayFieldStart("audit");
-            auditLog.stream(caller.tenantId(), ALL_TIME, AuditTrail.target(device.imei()), null, 0,
-                    entry -> AuditResource.write(g, entry));
+            // From this registration on: an earlier one of the same IMEI (deleted, registered again) was about
+            // another vehicle owner or driver.
+            auditLog.stream(caller.tenantId(), new TimeWindow(device.createdAt(), ALL_TIME.to()),
+                    AuditTrail.target(device.imei()), null, 0, entry -> AuditResource.write(g, entry));
             g.writeEndArray();
             g.writeEndObject();
             g.flush();

@@ -705,6 +705,27 @@ abstract class FleetApiContract extends ApiServerContract {
                 "a zone's centre is write-only, in the export too: " + export.body());
     }
 
+    /**
+     * The audit trail of a device's earlier registration (the same IMEI deleted and registered again, the vehicle
+     * sold or given to another driver) is about someone else: the export of this registration leaves it out.
+     */
+    @Test
+    void exportLeavesOutTheAuditOfTheDevicesEarlierRegistration() {
+        Fleet f = fleet("export-reregistered");
+        long tenant = server.tenant(f.name());
+        server.execute("INSERT INTO audit_log (tenant_id, actor, action, target, details, at) VALUES (" + tenant
+                + ", 'admin', 'device-zone.refused', 'device:" + f.imei() + "', '{\"name\": \"former driver home\"}',"
+                + " (SELECT created_at FROM devices WHERE imei = " + f.imei() + ") - interval '1 day')");
+        server.send("PUT", f.admin(), "/api/v1/devices/" + f.imei() + "/consent", "{\"location\": true}");
+
+        ApiTestServer.Response export = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/export");
+        assertEquals(200, export.status(), export.body());
+        List<String> actions = new ArrayList<>();
+        export.json().get("audit").forEach(a -> actions.add(a.get("action").asText()));
+        assertTrue(actions.contains("consent.change"), actions.toString());
+        assertFalse(export.body().contains("former driver home"), export.body());
+    }
+
     /** A sealed row as the writer would leave it; its content is opaque to everything but the gateway's key. */
     private void insertSealedRow(long imei) {
         server.execute("INSERT INTO sealed_positions (imei, device_time, event_io, received_at, expires_at, key_id,"
