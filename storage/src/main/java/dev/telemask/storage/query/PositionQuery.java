@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -143,6 +144,7 @@ public final class PositionQuery {
             switches.setLong(1, imei);
             switches.executeUpdate();
         }
+        OffsetDateTime newestAhead = newestAheadOfNow(connection, imei, window);
         try (PreparedStatement positions = connection.prepareStatement("DELETE" + IN_WINDOW);
              PreparedStatement sealed = connection.prepareStatement("DELETE FROM sealed_positions"
                      + " WHERE imei = ? AND device_time >= ? AND device_time < ?");
@@ -172,27 +174,54 @@ public final class PositionQuery {
             deliveries.executeUpdate();
             eventState.setLong(1, imei);
             eventState.executeUpdate();
-            rememberErased(connection, imei, window);
+            rememberErased(connection, imei, window, newestAhead);
             forgetNewest(connection, imei, window);
             return erased;
         }
     }
 
     /**
-     * Keeps the range, up to now, so that records of it that arrive after the erasure are not stored: a device resending
-     * frames whose acknowledgement it missed, or sending its backlog late, would otherwise store the erased records
-     * again, and after the device's saved state was forgotten, publish them. What the device logs after the erasure
-     * is its own. Sessions of the device take the range up with the switch version bumped above.
+     * Keeps the range, up to now, so that records of it that arrive after the erasure are not stored: a device
+     * resending frames whose acknowledgement it missed, or sending its backlog late, would otherwise store the erased
+     * records again, and after the device's saved state was forgotten, publish them. What the device logs after the
+     * erasure is its own. Records the erasure deleted that a device clock running ahead stamped after now are kept out
+     * too: the range reaches past the newest of them ({@code newestAhead}, null: none). Sessions of the device take
+     * the range up with the switch version bumped above.
      */
-    private static void rememberErased(Connection connection, long imei, TimeWindow window) throws SQLException {
+    private static void rememberErased(Connection connection, long imei, TimeWindow window,
+                                       OffsetDateTime newestAhead) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("INSERT INTO erased_ranges (imei, from_time, to_time)"
-                + " SELECT ?, ?, LEAST(?, now()) WHERE ? < LEAST(?, now())")) {
+                + " SELECT ?, ?, e.end_time FROM (SELECT LEAST(?,"
+                + " GREATEST(now(), CAST(? AS timestamptz) + interval '1 millisecond')) AS end_time) e"
+                + " WHERE ? < e.end_time")) {
             st.setLong(1, imei);
             st.setObject(2, timestamp(window.from()));
             st.setObject(3, timestamp(window.to()));
-            st.setObject(4, timestamp(window.from()));
-            st.setObject(5, timestamp(window.to()));
+            st.setObject(4, newestAhead, Types.TIMESTAMP_WITH_TIMEZONE);
+            st.setObject(5, timestamp(window.from()));
             st.executeUpdate();
+        }
+    }
+
+    /**
+     * The device time of the newest of the device's stored or sealed records in the window that lies after now (a
+     * device clock running ahead), or null.
+     */
+    private static OffsetDateTime newestAheadOfNow(Connection connection, long imei, TimeWindow window)
+            throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT GREATEST("
+                + "(SELECT max(device_time) FROM positions WHERE imei = ? AND device_time >= GREATEST(?, now())"
+                + " AND device_time < ?),"
+                + "(SELECT max(device_time) FROM sealed_positions WHERE imei = ? AND device_time >= GREATEST(?, now())"
+                + " AND device_time < ?))")) {
+            int next = bindWindow(st, imei, window);
+            st.setLong(next, imei);
+            st.setObject(next + 1, timestamp(window.from()));
+            st.setObject(next + 2, timestamp(window.to()));
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getObject(1, OffsetDateTime.class);
+            }
         }
     }
 

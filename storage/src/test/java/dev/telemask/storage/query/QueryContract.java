@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -122,6 +123,26 @@ abstract class QueryContract {
         assertEquals(0, count("SELECT count(*) FROM positions WHERE imei = " + imei
                 + " AND device_time >= '" + T0.plusSeconds(10) + "' AND device_time < '" + T0.plusSeconds(40) + "'"));
         assertEquals(100, count("SELECT count(*) FROM positions WHERE imei = " + other));
+    }
+
+    /**
+     * An erasure keeps its range so that the erased records, sent again, are not stored; a record a device clock
+     * running ahead stamped after the erasure's moment was erased too, and the range keeps it out as well.
+     */
+    @Test
+    void theErasedRangeReachesPastARecordStampedAheadOfTheErasure() throws Exception {
+        long imei = device(acme);
+        Instant ahead = Instant.now().plusSeconds(1800).truncatedTo(ChronoUnit.MILLIS);
+        TrackRows.insert(dataSource, imei, ahead, 0, 481_000_000, 110_000_000, TrackRows.io(16, 4, 1), 0);
+        PositionQuery query = new PositionQuery(dataSource);
+        assertEquals(1, query.erase(imei, new TimeWindow(T0, ahead.plusSeconds(1800))));
+        assertEquals(1, count("SELECT count(*) FROM erased_ranges WHERE imei = " + imei + " AND from_time = '" + T0
+                + "' AND to_time > '" + ahead + "'"), "the range covers the erased record stamped ahead");
+        long quiet = device(acme);
+        TrackRows.series(dataSource, quiet, T0, 10);
+        query.erase(quiet, new TimeWindow(T0, ahead.plusSeconds(1800)));
+        assertEquals(1, count("SELECT count(*) FROM erased_ranges WHERE imei = " + quiet + " AND to_time <= now()"),
+                "without records ahead, the range ends at the erasure: what the device logs after it is its own");
     }
 
     @Test
