@@ -73,9 +73,17 @@ public final class TeltonikaIo {
      */
     public static final IoIdSet FUEL_CONSUMED = IoIdSet.of(83, 107);
 
+    /**
+     * Auto Geofence (175), as an element and as the event ID of the record logged when it changes: once parked, the
+     * device draws a circle of a configured radius around where it stands and tells when the vehicle leaves it. Wider
+     * than a zone's hidden disc and trail, each morning's point of leaving is visible and lies on a circle around
+     * home, and three mornings along different roads give its centre.
+     */
+    public static final IoIdSet AROUND_THE_PARKING_PLACE = IoIdSet.of(175);
+
     /** What a device under a policy with privacy zones never publishes: it would measure the way home. */
-    public static final IoIdSet MEASURES_THE_WAY = IoIdSet.union(IoIdSet.union(UNSHIFTED_DISTANCE, DRIVING_TIME),
-            FUEL_CONSUMED);
+    public static final IoIdSet MEASURES_THE_WAY = IoIdSet.union(IoIdSet.union(IoIdSet.union(UNSHIFTED_DISTANCE,
+            DRIVING_TIME), FUEL_CONSUMED), AROUND_THE_PARKING_PLACE);
 
     /** Stripped unless the driver consented to driver identity: they name or identify the person driving. */
     public static final IoIdSet DRIVER_IDENTITY = IoIdSet.of(

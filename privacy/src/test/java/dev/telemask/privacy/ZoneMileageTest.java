@@ -274,6 +274,45 @@ class ZoneMileageTest {
                         + stored.ioValue(after) + " s");
     }
 
+    /**
+     * Teltonika's auto-geofence (175): once parked, the device draws a circle of a configured radius around where it
+     * stands and logs a record (event ID 175, the element 0) when the vehicle leaves it. Configured wider than the
+     * hidden disc and its trail, that record is visible every morning, and each such point lies on a circle around
+     * home: three mornings out along different roads give the circle, and its centre is home to the metre.
+     */
+    @Test
+    void theAutoGeofenceAroundWhereTheVehicleParkedDoesNotMarkACircleAroundHome() {
+        AvlBatch drive = dayAndNight();
+        AvlBatch withAutoGeofence = new AvlBatch();
+        int leftAt = -1;
+        for (int r = 0; r < drive.size(); r++) {
+            double east = Haversine.metres(HOME_LAT, HOME_LON, HOME_LAT, drive.longitude(r) / 1e7);
+            boolean leaves = leftAt < 0 && r > drive.size() / 2 && east >= 6000;
+            withAutoGeofence.addRecord(drive.timestamp(r), drive.priority(r), drive.longitude(r), drive.latitude(r),
+                    drive.altitude(r), drive.angle(r), drive.satellites(r), drive.speed(r),
+                    leaves ? AUTO_GEOFENCE : 0, AvlBatch.NO_GENERATION);
+            for (int e = drive.ioStart(r), end = e + drive.ioCount(r); e < end; e++) {
+                withAutoGeofence.addIo(drive.ioId(e), drive.ioWidth(e), drive.ioValue(e));
+            }
+            withAutoGeofence.addIo(AUTO_GEOFENCE, 1, east >= 6000 && r > drive.size() / 2 ? 0 : 1);
+            if (leaves) {
+                leftAt = r;
+            }
+        }
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), POLICY, Consent.ALL, false, withAutoGeofence, out);
+        boolean leftVisible = false;
+        for (int r : exactRecords(out)) {
+            int e = stored.findIo(r, AUTO_GEOFENCE);
+            assertTrue(e < 0, () -> "an exact record keeps the auto-geofence element: " + stored.ioValue(e));
+            assertTrue(stored.eventIo(r) != AUTO_GEOFENCE, "an exact record says it left the circle around home");
+            leftVisible |= stored.timestamp(r) == drive.timestamp(leftAt);
+        }
+        assertTrue(leftVisible, "the record where it left the circle is visible, 6 km out");
+    }
+
+    static final int AUTO_GEOFENCE = 175;
+
     @Test
     void aCoarsenedRecordKeepsNoDistanceTheEngineCannotRound() {
         CompiledPolicy coarse = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(1000)
