@@ -15,9 +15,19 @@ import javax.sql.DataSource;
  * connections, not records: gateway time, no position.
  */
 public final class ConnectionEventWriter {
+    /**
+     * Presence is not told while the device's switches, as the database holds them at the event's time, hide it:
+     * restricted, the driver's switch on, location consent withdrawn. The session checked its own view of them, which
+     * a change reaches only after the call that made it returned; a device disconnecting in between is caught here.
+     */
+    private static final String PRESENCE_TOLD = "FROM devices d WHERE d.imei = ? AND NOT d.restricted"
+            + " AND (d.private_until IS NULL OR d.private_until <= ?)"
+            + " AND (SELECT h.granted FROM consent_history h WHERE h.imei = d.imei AND h.kind = 'location'"
+            + " ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) IS DISTINCT FROM false";
+    private static final String ONLINE = DeviceEvents.INSERT.replace("FROM devices d WHERE d.imei = ?", PRESENCE_TOLD);
     /** An offline event is written only when no newer online event exists: a reconnection elsewhere won. */
     private static final String OFFLINE = DeviceEvents.INSERT.replace("FROM devices d WHERE d.imei = ?",
-            "FROM devices d WHERE d.imei = ? AND NOT EXISTS (SELECT 1 FROM device_events x WHERE x.imei = d.imei"
+            PRESENCE_TOLD + " AND NOT EXISTS (SELECT 1 FROM device_events x WHERE x.imei = d.imei"
                     + " AND x.kind = 'device_online' AND x.device_time > ?)");
 
     private final DataSource dataSource;
@@ -35,7 +45,7 @@ public final class ConnectionEventWriter {
 
     /** The device connected at {@code atMillis}. */
     public void online(long imei, long atMillis) throws SQLException {
-        write(DeviceEvents.INSERT, imei, EventKind.DEVICE_ONLINE, atMillis, null);
+        write(ONLINE, imei, EventKind.DEVICE_ONLINE, atMillis, null);
     }
 
     /** The connection that came online at {@code onlineAtMillis} ended at {@code atMillis}. */
@@ -56,7 +66,8 @@ public final class ConnectionEventWriter {
             st.setShort(8, Treatment.EXACT.code());
             st.setTimestamp(9, new Timestamp(atMillis));
             st.setLong(10, imei);
-            int next = 11;
+            st.setTimestamp(11, new Timestamp(atMillis));
+            int next = 12;
             if (onlineAtMillis != null) {
                 st.setTimestamp(next++, new Timestamp(onlineAtMillis));
             }
