@@ -52,7 +52,15 @@ public final class PolicyEngine {
         }
         long cell = 0;
         if (!inZone && !recordPrivate && policy.grid != null) {
-            cell = policy.grid.snap(lat, lon, state.gridCache, state.lastCell);
+            if (fix || state.lastCell == GeoGrid.NO_CELL) {
+                cell = policy.grid.snap(lat, lon, state.gridCache, state.lastCell);
+            } else {
+                // Without a fix the device repeats its last position, or sends 0,0: it stays in the last cell (this
+                // grid's cell of it after a change of grid). Taking the cell of 0,0 would let the next fix take the
+                // cell its jitter puts it in, a coin whose share measures how near a cell edge the vehicle stands.
+                cell = policy.grid.snap(GeoGrid.latitudeOf(state.lastCell), GeoGrid.longitudeOf(state.lastCell),
+                        state.gridCache, state.lastCell);
+            }
             // A published cell must not give the zone away: one reaching into a hidden disc is hidden with it.
             if (policy.cellTouchesZone(GeoGrid.latitudeOf(cell), GeoGrid.longitudeOf(cell))) {
                 inZone = true;

@@ -52,6 +52,41 @@ class CoarseningAttackTest {
     }
 
     @Test
+    void recordsWithoutAFixAtZeroZeroDoNotResetTheCellAParkedVehicleIsHeldIn() {
+        // The same parked vehicle, in a garage where the fix comes and goes: between fixes the device reports
+        // satellites 0 at 0,0. If such a record took the cell of 0,0, the next fix would find no cell near it to
+        // stay in and take the cell its jitter puts it in: the share of each side again measures the edge.
+        GeoGrid grid = new GeoGrid(GRID);
+        int lat = Drive.e7(52.52);
+        long cell = grid.snap(lat, Drive.e7(13.40));
+        double width = 360.0 / grid.cellsInBand(grid.band(lat));
+        double edge = GeoGrid.longitudeOf(cell) / 1e7 - width / 2;
+        double metresPerDegree = GeoGrid.METRES_PER_DEGREE * Math.cos(Math.toRadians(52.52));
+        double parkedLon = edge + 3 / metresPerDegree;
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        Random random = new Random(7);
+        Drive drive = Drive.in("UTC");
+        long t = 1_750_000_000_000L;
+        for (int i = 0; i < 400; i++) {
+            if (i % 2 == 1) {
+                drive.record(t + i * 30_000L, 0, 0, 0, 0, 0, 0);
+            } else {
+                drive.record(t + i * 30_000L, 52.52 + random.nextGaussian() * 8 / GeoGrid.METRES_PER_DEGREE,
+                        parkedLon + random.nextGaussian() * 8 / metresPerDegree, 9, 0, 0, 0);
+            }
+        }
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, drive.batch, out);
+        Set<Long> cells = new HashSet<>();
+        for (int r = 0; r < stored.size(); r++) {
+            assertEquals(Treatment.COARSENED, out.get(r));
+            cells.add(GeoGrid.pack(stored.latitude(r), stored.longitude(r)));
+        }
+        assertEquals(1, cells.size(), "cells published for one parked place, records without a fix included");
+    }
+
+    @Test
     void aVehicleLeavesItsCellAQuarterOfACellPastTheEdge() {
         GeoGrid grid = new GeoGrid(GRID);
         GeoGrid.Cache cache = new GeoGrid.Cache();
