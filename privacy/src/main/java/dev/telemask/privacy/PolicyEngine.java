@@ -41,6 +41,8 @@ public final class PolicyEngine {
         int lat = batch.latitude(r);
         int lon = batch.longitude(r);
         boolean fix = hasFix(batch, r);
+        // Read before zoneHides moves the device's last fix on to this one.
+        boolean jump = fix && policy.grid != null && isJump(state, lat, lon, batch.timestamp(r));
         boolean inZone;
         if (fix) {
             inZone = zoneHides(policy, state, lat, lon, batch.timestamp(r));
@@ -83,7 +85,12 @@ public final class PolicyEngine {
             }
         } else if (policy.grid != null) {
             batch.setPosition(r, GeoGrid.longitudeOf(cell), GeoGrid.latitudeOf(cell));
-            state.lastCell = cell;
+            if (!jump) {
+                // A GNSS jump's cell is published where it landed but holds nothing: were the vehicle held there,
+                // the fix back would take the cell its jitter puts it in, a coin whose share measures how near a
+                // cell edge the vehicle stands.
+                state.lastCell = cell;
+            }
             // Speed, heading and altitude would dead-reckon the vehicle inside its cell; mileage only by the cell.
             batch.clearMotion(r);
             coarsenMileage(batch, r, policy.grid.sizeMetres());
@@ -131,6 +138,16 @@ public final class PolicyEngine {
         state.zoneTrailMillis = time;
         state.lastFixInZone = hidden;
         return hidden;
+    }
+
+    /**
+     * Whether the fix at {@code (lat, lon)}, device time {@code time}, lies farther from the device's last fix than a
+     * vehicle drives in the time between them: a GNSS jump (or the fix coming back after one).
+     */
+    private static boolean isJump(DeviceState state, int lat, int lon, long time) {
+        return state.zoneTrailMillis != DeviceState.NEVER
+                && pathMetres(state.zoneTrailLatitude, state.zoneTrailLongitude, lat, lon)
+                        > (time - state.zoneTrailMillis) * MAX_METRES_PER_MILLI;
     }
 
     /**
