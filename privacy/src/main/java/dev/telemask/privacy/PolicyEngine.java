@@ -8,9 +8,10 @@ import dev.telemask.codec.AvlBatch;
  *
  * <ul>
  *   <li>A private record (a private trip, the place one ended, outside business hours, no location consent)
- *   keeps its time, priority and mileage: no coordinates, altitude, heading, satellites or speed, no IO element
- *   that locates it (cell, area code, operator, Wi-Fi/BLE scans, any variable-length element), and no
- *   location-revealing event ID. With {@code "privateRecords": "drop"} it is not stored at all.</li>
+ *   keeps its time, priority and mileage (rounded down to the cell size under coarsening): no coordinates,
+ *   altitude, heading, satellites or speed, no IO element that locates it (cell, area code, operator, Wi-Fi/BLE
+ *   scans, any variable-length element), and no location-revealing event ID. With {@code "privateRecords": "drop"}
+ *   it is not stored at all.</li>
  *   <li>A record in a privacy zone's hidden disc, or on its trail after leaving it ({@link HiddenDisc}), is
  *   masked the same way, loses its mileage too, and is not stored, without making its trip private. Every mileage
  *   element published after it leaves out the metres driven while hidden ({@link VisibleMileage}).</li>
@@ -82,6 +83,12 @@ public final class PolicyEngine {
             treatment = recordPrivate ? Treatment.PRIVATE : Treatment.ZONE;
             if (policy.dropPrivate && recordPrivate) {
                 treatment = Treatment.DROPPED;
+            }
+            if (recordPrivate && policy.grid != null) {
+                // Exact odometers on the private records before and after a coarsened trip (parked at home in the
+                // evening, at the office after hours) are the way between them to the metre: with a map, a place
+                // inside its cell.
+                coarsenMileage(batch, r, policy.grid.sizeMetres());
             }
         } else if (policy.grid != null) {
             batch.setPosition(r, GeoGrid.longitudeOf(cell), GeoGrid.latitudeOf(cell));

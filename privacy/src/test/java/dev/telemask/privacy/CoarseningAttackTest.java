@@ -164,4 +164,40 @@ class CoarseningAttackTest {
                     + " odometer between coarsened records of its trip");
         }
     }
+
+    @Test
+    void aPrivateRecordOfACoarsenedDeviceKeepsOnlyWholeCellsOfMileage() {
+        // A coarsened business trip to the office, parked there, then private (the button; outside business hours
+        // the same): an exact odometer on the private records at home the evening before and at the office after
+        // the trip is the way between them to the metre, which with a map places home inside its cell.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(1000)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        AvlBatch batch = new AvlBatch();
+        long t = 1_750_000_000_000L;
+        long odometer = 7_000_123;
+        for (int i = 0; i < 40; i++) {
+            boolean driving = i >= 10 && i < 30;
+            odometer += driving ? 137 : 0;
+            batch.addRecord(t + i * 10_000L, 1, Drive.e7(13.40 + odometer / 1e8), Drive.e7(52.52), 0, 90, 9, 50, 0,
+                    AvlBatch.NO_GENERATION);
+            batch.addIo(TeltonikaIo.IGNITION, 1, driving ? 1 : 0);
+            batch.addIo(TeltonikaIo.MOVEMENT, 1, driving ? 1 : 0);
+            batch.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, driving ? 0 : 1);
+            batch.addIo(TeltonikaIo.TOTAL_ODOMETER, 4, odometer);
+            batch.addIo(TeltonikaIo.TRIP_ODOMETER, 4, odometer - 7_000_000);
+        }
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, batch, out);
+        Set<Treatment> seen = new HashSet<>();
+        for (int r = 0; r < stored.size(); r++) {
+            seen.add(out.get(r));
+            for (int id : new int[] {TeltonikaIo.TOTAL_ODOMETER, TeltonikaIo.TRIP_ODOMETER}) {
+                int e = stored.findIo(r, id);
+                assertTrue(e >= 0, "the mileage log keeps record " + r + "'s mileage");
+                assertEquals(0, stored.ioValue(e) % 1000, "record " + r + " (" + out.get(r) + ") keeps an exact "
+                        + "mileage element " + id);
+            }
+        }
+        assertEquals(Set.of(Treatment.PRIVATE, Treatment.COARSENED), seen);
+    }
 }
