@@ -70,7 +70,8 @@ public final class DeviceState {
     int frontierLongitude;
     /**
      * Path still to drive, after leaving a zone's hidden disc, before records are visible again (0: none), and
-     * the last fix it was measured from. Decided in device-time order like everything here.
+     * the last fix it was measured from (the device's last fix, with or without zones: coarsening tells GNSS jumps
+     * by it). Decided in device-time order like everything here.
      */
     double zoneTrailMetres;
     int zoneTrailLatitude;

@@ -8,9 +8,10 @@ import dev.telemask.codec.AvlBatch;
  *
  * <ul>
  *   <li>A private record (a private trip, the place one ended, outside business hours, no location consent)
- *   keeps its time, priority and mileage: no coordinates, altitude, heading, satellites or speed, no IO element
- *   that locates it (cell, area code, operator, Wi-Fi/BLE scans, any variable-length element), and no
- *   location-revealing event ID. With {@code "privateRecords": "drop"} it is not stored at all.</li>
+ *   keeps its time, priority and mileage (rounded down to the cell size under coarsening): no coordinates,
+ *   altitude, heading, satellites or speed, no IO element that locates it (cell, area code, operator, Wi-Fi/BLE
+ *   scans, any variable-length element), and no location-revealing event ID. With {@code "privateRecords": "drop"}
+ *   it is not stored at all.</li>
  *   <li>A record in a privacy zone's hidden disc, or on its trail after leaving it ({@link HiddenDisc}), is
  *   masked the same way, loses its mileage too, and is not stored, without making its trip private. Every mileage
  *   element published after it leaves out the metres driven while hidden ({@link VisibleMileage}).</li>
@@ -41,6 +42,8 @@ public final class PolicyEngine {
         int lat = batch.latitude(r);
         int lon = batch.longitude(r);
         boolean fix = hasFix(batch, r);
+        // Read before zoneHides moves the device's last fix on to this one.
+        boolean jump = fix && policy.grid != null && isJump(state, lat, lon, batch.timestamp(r));
         boolean inZone;
         if (fix) {
             inZone = zoneHides(policy, state, lat, lon, batch.timestamp(r));
@@ -52,7 +55,15 @@ public final class PolicyEngine {
         }
         long cell = 0;
         if (!inZone && !recordPrivate && policy.grid != null) {
-            cell = policy.grid.snap(lat, lon, state.gridCache, state.lastCell);
+            if (fix || state.lastCell == GeoGrid.NO_CELL) {
+                cell = policy.grid.snap(lat, lon, state.gridCache, state.lastCell);
+            } else {
+                // Without a fix the device repeats its last position, or sends 0,0: it stays in the last cell (this
+                // grid's cell of it after a change of grid). Taking the cell of 0,0 would let the next fix take the
+                // cell its jitter puts it in, a coin whose share measures how near a cell edge the vehicle stands.
+                cell = policy.grid.snap(GeoGrid.latitudeOf(state.lastCell), GeoGrid.longitudeOf(state.lastCell),
+                        state.gridCache, state.lastCell);
+            }
             // A published cell must not give the zone away: one reaching into a hidden disc is hidden with it.
             if (policy.cellTouchesZone(GeoGrid.latitudeOf(cell), GeoGrid.longitudeOf(cell))) {
                 inZone = true;
@@ -73,9 +84,20 @@ public final class PolicyEngine {
             if (policy.dropPrivate && recordPrivate) {
                 treatment = Treatment.DROPPED;
             }
+            if (recordPrivate && policy.grid != null) {
+                // Exact odometers on the private records before and after a coarsened trip (parked at home in the
+                // evening, at the office after hours) are the way between them to the metre: with a map, a place
+                // inside its cell.
+                coarsenMileage(batch, r, policy.grid.sizeMetres());
+            }
         } else if (policy.grid != null) {
             batch.setPosition(r, GeoGrid.longitudeOf(cell), GeoGrid.latitudeOf(cell));
-            state.lastCell = cell;
+            if (!jump) {
+                // A GNSS jump's cell is published where it landed but holds nothing: were the vehicle held there,
+                // the fix back would take the cell its jitter puts it in, a coin whose share measures how near a
+                // cell edge the vehicle stands.
+                state.lastCell = cell;
+            }
             // Speed, heading and altitude would dead-reckon the vehicle inside its cell; mileage only by the cell.
             batch.clearMotion(r);
             coarsenMileage(batch, r, policy.grid.sizeMetres());
@@ -123,6 +145,16 @@ public final class PolicyEngine {
         state.zoneTrailMillis = time;
         state.lastFixInZone = hidden;
         return hidden;
+    }
+
+    /**
+     * Whether the fix at {@code (lat, lon)}, device time {@code time}, lies farther from the device's last fix than a
+     * vehicle drives in the time between them: a GNSS jump (or the fix coming back after one).
+     */
+    private static boolean isJump(DeviceState state, int lat, int lon, long time) {
+        return state.zoneTrailMillis != DeviceState.NEVER
+                && pathMetres(state.zoneTrailLatitude, state.zoneTrailLongitude, lat, lon)
+                        > (time - state.zoneTrailMillis) * MAX_METRES_PER_MILLI;
     }
 
     /**

@@ -21,11 +21,47 @@ class CoarseningAttackTest {
     void aParkedVehicleWhoseFixesJitterAcrossACellEdgeStaysInOneCell() {
         // Parked 3 m east of a cell edge, GNSS jitter of 8 m: with a plain grid the share of fixes on each side of
         // the edge tells how far from the edge the vehicle stands, to a metre or two, however many cells wide.
+        Set<Long> cells = cellsOfAVehicleParkedNearAnEdge(Interruption.NONE);
+        assertEquals(1, cells.size(), "cells published for one parked place");
+        long published = cells.iterator().next();
+        assertTrue(Math.abs(GeoGrid.latitudeOf(published) - Drive.e7(52.52)) < GRID / GeoGrid.METRES_PER_DEGREE * 1e7,
+                "the cell is one the vehicle was near");
+    }
+
+    @Test
+    void recordsWithoutAFixAtZeroZeroDoNotResetTheCellAParkedVehicleIsHeldIn() {
+        // The same parked vehicle, in a garage where the fix comes and goes: between fixes the device reports
+        // satellites 0 at 0,0. If such a record took the cell of 0,0, the next fix would find no cell near it to
+        // stay in and take the cell its jitter puts it in: the share of each side again measures the edge.
+        assertEquals(1, cellsOfAVehicleParkedNearAnEdge(Interruption.NO_FIX).size(),
+                "cells published for one parked place, records without a fix included");
+    }
+
+    @Test
+    void aGnssJumpDoesNotResetTheCellAParkedVehicleIsHeldIn() {
+        // In a street of tall buildings a fix now and then lands kilometres away and the next one is back. If the
+        // jump's cell replaced the one the vehicle was held in, the fix after it would take the cell its jitter
+        // puts it in. The jumps themselves are published where they landed: they tell nothing of the vehicle.
+        Set<Long> cells = cellsOfAVehicleParkedNearAnEdge(Interruption.JUMP);
+        cells.removeIf(cell -> GeoGrid.latitudeOf(cell) > Drive.e7(52.52 + JUMP_DEGREES / 2));
+        assertEquals(1, cells.size(), "cells published for one parked place, the jumps' left out");
+    }
+
+    /** What comes between the fixes of a parked vehicle: nothing, records without a fix, or GNSS jumps. */
+    private enum Interruption { NONE, NO_FIX, JUMP }
+
+    /** A jump's way north: 5.5 km. */
+    private static final double JUMP_DEGREES = 0.05;
+
+    /**
+     * The cells published for 400 records of a vehicle parked 3 m east of a cell edge with 8 m of GNSS jitter,
+     * every other one {@code interrupted}: without a fix (satellites 0 at 0,0) or a GNSS jump north.
+     */
+    private static Set<Long> cellsOfAVehicleParkedNearAnEdge(Interruption interrupted) {
         GeoGrid grid = new GeoGrid(GRID);
         int lat = Drive.e7(52.52);
         long cell = grid.snap(lat, Drive.e7(13.40));
-        int band = grid.band(lat);
-        double width = 360.0 / grid.cellsInBand(band);
+        double width = 360.0 / grid.cellsInBand(grid.band(lat));
         double edge = GeoGrid.longitudeOf(cell) / 1e7 - width / 2;          // the west edge of that cell
         double metresPerDegree = GeoGrid.METRES_PER_DEGREE * Math.cos(Math.toRadians(52.52));
         double parkedLon = edge + 3 / metresPerDegree;
@@ -35,8 +71,14 @@ class CoarseningAttackTest {
         Drive drive = Drive.in("UTC");
         long t = 1_750_000_000_000L;
         for (int i = 0; i < 400; i++) {
-            drive.record(t + i * 30_000L, 52.52 + random.nextGaussian() * 8 / GeoGrid.METRES_PER_DEGREE,
-                    parkedLon + random.nextGaussian() * 8 / metresPerDegree, 9, 0, 0, 0);
+            if (interrupted == Interruption.NO_FIX && i % 2 == 1) {
+                drive.record(t + i * 30_000L, 0, 0, 0, 0, 0, 0);
+            } else if (interrupted == Interruption.JUMP && i % 2 == 1) {
+                drive.record(t + i * 30_000L, 52.52 + JUMP_DEGREES, parkedLon, 9, 0, 0, 0);
+            } else {
+                drive.record(t + i * 30_000L, 52.52 + random.nextGaussian() * 8 / GeoGrid.METRES_PER_DEGREE,
+                        parkedLon + random.nextGaussian() * 8 / metresPerDegree, 9, 0, 0, 0);
+            }
         }
         Treatments out = new Treatments();
         AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, drive.batch, out);
@@ -45,10 +87,7 @@ class CoarseningAttackTest {
             assertEquals(Treatment.COARSENED, out.get(r));
             cells.add(GeoGrid.pack(stored.latitude(r), stored.longitude(r)));
         }
-        assertEquals(1, cells.size(), "cells published for one parked place");
-        long published = cells.iterator().next();
-        assertTrue(Math.abs(GeoGrid.latitudeOf(published) - lat) < GRID / GeoGrid.METRES_PER_DEGREE * 1e7,
-                "the cell is one the vehicle was near");
+        return cells;
     }
 
     @Test
@@ -124,5 +163,41 @@ class CoarseningAttackTest {
             assertEquals(0, stored.ioValue(e) % 1000, "late record " + r + " (" + out.get(r) + ") keeps an exact"
                     + " odometer between coarsened records of its trip");
         }
+    }
+
+    @Test
+    void aPrivateRecordOfACoarsenedDeviceKeepsOnlyWholeCellsOfMileage() {
+        // A coarsened business trip to the office, parked there, then private (the button; outside business hours
+        // the same): an exact odometer on the private records at home the evening before and at the office after
+        // the trip is the way between them to the metre, which with a map places home inside its cell.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(1000)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        AvlBatch batch = new AvlBatch();
+        long t = 1_750_000_000_000L;
+        long odometer = 7_000_123;
+        for (int i = 0; i < 40; i++) {
+            boolean driving = i >= 10 && i < 30;
+            odometer += driving ? 137 : 0;
+            batch.addRecord(t + i * 10_000L, 1, Drive.e7(13.40 + odometer / 1e8), Drive.e7(52.52), 0, 90, 9, 50, 0,
+                    AvlBatch.NO_GENERATION);
+            batch.addIo(TeltonikaIo.IGNITION, 1, driving ? 1 : 0);
+            batch.addIo(TeltonikaIo.MOVEMENT, 1, driving ? 1 : 0);
+            batch.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, driving ? 0 : 1);
+            batch.addIo(TeltonikaIo.TOTAL_ODOMETER, 4, odometer);
+            batch.addIo(TeltonikaIo.TRIP_ODOMETER, 4, odometer - 7_000_000);
+        }
+        Treatments out = new Treatments();
+        AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, batch, out);
+        Set<Treatment> seen = new HashSet<>();
+        for (int r = 0; r < stored.size(); r++) {
+            seen.add(out.get(r));
+            for (int id : new int[] {TeltonikaIo.TOTAL_ODOMETER, TeltonikaIo.TRIP_ODOMETER}) {
+                int e = stored.findIo(r, id);
+                assertTrue(e >= 0, "the mileage log keeps record " + r + "'s mileage");
+                assertEquals(0, stored.ioValue(e) % 1000, "record " + r + " (" + out.get(r) + ") keeps an exact "
+                        + "mileage element " + id);
+            }
+        }
+        assertEquals(Set.of(Treatment.PRIVATE, Treatment.COARSENED), seen);
     }
 }
