@@ -83,8 +83,9 @@ class StatedPositionTest {
                 at("2026-06-02T08:00:20")));
 
         DeviceLedger silent = after(open, Drive.in("Europe/Berlin").fix("2026-06-02T08:00", 52.50, 13.38, 1, 1));
-        assertEquals(Treatment.EXACT, silent.maskStatedPosition(open, Consent.ALL, false, stated(at("2026-06-02T08:00:30")),
-                0, at("2026-06-02T08:00:30")), "the control: a recent record decides now");
+        assertEquals(Treatment.EXACT, silent.maskStatedPosition(open, Consent.ALL, false,
+                stated(at("2026-06-02T08:00:30")), 0, at("2026-06-02T08:00:30")),
+                "the control: a recent record decides now");
         AvlBatch later = stated(at("2026-06-02T10:00"));
         assertEquals(Treatment.PRIVATE, silent.maskStatedPosition(open, Consent.ALL, false, later, 0,
                 at("2026-06-02T10:00")), "two hours without a record: what happened since is not decided");

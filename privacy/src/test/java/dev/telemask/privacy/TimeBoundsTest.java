@@ -44,8 +44,10 @@ class TimeBoundsTest {
      */
     @Test
     void aRecordStampedAheadOfTheGatewaysClockDoesNotMakeTheRecordsBeforeItLate() {
-        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(new TripTiming(Duration.ZERO,
-                Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofSeconds(5))), "k".getBytes(StandardCharsets.UTF_8));
+        TripTiming timing = new TripTiming(Duration.ZERO, Duration.ofMinutes(1), Duration.ofHours(2),
+                Duration.ofSeconds(5));
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(timing),
+                "k".getBytes(StandardCharsets.UTF_8));
         DeviceLedger ledger = new DeviceLedger();
         Map<Long, Treatment> stored = new TreeMap<>();
         long glitch = NOW + 40 * 60_000L;

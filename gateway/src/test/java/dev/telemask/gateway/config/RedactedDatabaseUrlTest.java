@@ -21,7 +21,8 @@ class RedactedDatabaseUrlTest {
 
     @Test
     void aUrlWithoutCredentialsIsLoggedAsItIs() {
-        assertEquals("jdbc:postgresql://localhost/telemask", RedactedDatabaseUrl.of("jdbc:postgresql://localhost/telemask"));
+        assertEquals("jdbc:postgresql://localhost/telemask",
+                RedactedDatabaseUrl.of("jdbc:postgresql://localhost/telemask"));
         assertEquals("jdbc:postgresql:telemask", RedactedDatabaseUrl.of("jdbc:postgresql:telemask"));
     }
 }

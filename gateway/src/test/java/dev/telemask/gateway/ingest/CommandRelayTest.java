@@ -67,8 +67,8 @@ class CommandRelayTest {
 
     private void answer(String text) {
         relay.received(new CommandMessage(CommandMessage.CODEC_12, CommandMessage.TYPE_RESPONSE, -1, null,
-                text.getBytes(StandardCharsets.US_ASCII)), (t, command) -> command.revealsLocation() ? new CommandAnswer(t, "masked", 7)
-                        : new CommandAnswer(t, "as-sent", CommandAnswer.UNMASKED));
+                text.getBytes(StandardCharsets.US_ASCII)), (t, command) -> command.revealsLocation()
+                        ? new CommandAnswer(t, "masked", 7) : new CommandAnswer(t, "as-sent", CommandAnswer.UNMASKED));
         channel.runPendingTasks();
     }
 

@@ -112,7 +112,9 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         return frame(points, true, more);
     }
 
-    /** As {@link #frame(List, java.util.function.BiConsumer)}; without {@code scans} no Wi-Fi scan (Codec 16 has none). */
+    /**
+     * As {@link #frame(List, java.util.function.BiConsumer)}; without {@code scans} no Wi-Fi scan (Codec 16 has none).
+     */
     private static AvlBatch frame(List<Point> points, boolean scans,
                                   java.util.function.BiConsumer<AvlBatch, Point> more) {
         AvlBatch batch = new AvlBatch();
