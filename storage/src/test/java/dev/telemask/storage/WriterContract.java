@@ -62,6 +62,11 @@ abstract class WriterContract extends DatabaseContract {
         future.get(60, TimeUnit.SECONDS);
     }
 
+    /** The device's switch version as the database holds it: what a session that claimed it now would carry. */
+    long version(long imei) throws SQLException {
+        return queryLong("SELECT switch_version FROM devices WHERE imei = " + imei);
+    }
+
     long count(String where) throws SQLException {
         return queryLong("SELECT count(*) FROM positions WHERE " + where);
     }
@@ -153,11 +158,11 @@ abstract class WriterContract extends DatabaseContract {
         // rows, and the whole transaction goes the deduplicating way, keeping its locks, seals and states.
         PositionInserter inserter = new PositionInserter(dataSource, true, sealer);
         PositionBatch freshOther = TestBatches.exact(62L, T0, 10);
-        PositionBatch resent = TestBatches.exact(60L, T0, 10).switchVersion(0);
-        PositionBatch fresh = TestBatches.exact(60L, T0 + 10_000, 10).switchVersion(0);
+        PositionBatch resent = TestBatches.exact(60L, T0, 10).switchVersion(version(60L));
+        PositionBatch fresh = TestBatches.exact(60L, T0 + 10_000, 10).switchVersion(version(60L));
         PositionBatch resentAgain = TestBatches.exact(60L, T0, 10);
         PositionBatch freshWithSeal = TestBatches.seal(TestBatches.exact(61L, T0 + 5_000, 5), 0)
-                .sealed(T0 + 60_000, null).switchVersion(0).deviceState(new byte[] {7}).recordLastSeen();
+                .sealed(T0 + 60_000, null).switchVersion(version(61L)).deviceState(new byte[] {7}).recordLastSeen();
         PositionBatch stale = TestBatches.exact(61L, T0 + 20_000, 3).switchVersion(99);
 
         PositionInserter.Result first = inserter.insert(
@@ -202,8 +207,8 @@ abstract class WriterContract extends DatabaseContract {
             erasure.setAutoCommit(false);
             st.executeUpdate("UPDATE devices SET switch_version = switch_version + 1 WHERE imei = 90");
 
-            PositionBatch held = TestBatches.exact(90L, T0, 3).switchVersion(0).deviceState(new byte[] {1});
-            PositionBatch free = TestBatches.exact(91L, T0, 4).switchVersion(0).deviceState(new byte[] {2});
+            PositionBatch held = TestBatches.exact(90L, T0, 3).switchVersion(version(90L)).deviceState(new byte[] {1});
+            PositionBatch free = TestBatches.exact(91L, T0, 4).switchVersion(version(91L)).deviceState(new byte[] {2});
             PositionInserter.Result result = inserter.insert(List.of(held, free));
 
             assertEquals(4, result.inserted(), "the other device's records did not wait for the change");
@@ -222,14 +227,14 @@ abstract class WriterContract extends DatabaseContract {
         execute("INSERT INTO devices (imei, tenant_id, privacy_state) VALUES (70, " + tenant + ", NULL),"
                 + " (71, " + tenant + ", '\\x09'), (72, " + tenant + ", NULL), (73, " + tenant + ", NULL)");
         PositionInserter inserter = new PositionInserter(dataSource, true, sealer);
-        PositionBatch first = TestBatches.exact(70L, T0, 2).switchVersion(0).deviceState(new byte[] {1})
+        PositionBatch first = TestBatches.exact(70L, T0, 2).switchVersion(version(70L)).deviceState(new byte[] {1})
                 .recordLastSeen().events(List.of(), new byte[] {11});
-        PositionBatch later = TestBatches.exact(70L, T0 + 10_000, 2).switchVersion(0).deviceState(new byte[] {2})
-                .events(List.of(), new byte[] {12});
-        PositionBatch seenOnly = TestBatches.exact(71L, T0, 2).switchVersion(0).recordLastSeen();
-        PositionBatch stateOnly = TestBatches.exact(72L, T0, 2).switchVersion(0).deviceState(new byte[] {3});
-
-        PositionBatch eventStateOnly = TestBatches.exact(73L, T0, 2).switchVersion(0).events(List.of(), new byte[] {4});
+        PositionBatch later = TestBatches.exact(70L, T0 + 10_000, 2).switchVersion(version(70L))
+                .deviceState(new byte[] {2}).events(List.of(), new byte[] {12});
+        PositionBatch seenOnly = TestBatches.exact(71L, T0, 2).switchVersion(version(71L)).recordLastSeen();
+        PositionBatch stateOnly = TestBatches.exact(72L, T0, 2).switchVersion(version(72L)).deviceState(new byte[] {3});
+        PositionBatch eventStateOnly = TestBatches.exact(73L, T0, 2).switchVersion(version(73L))
+                .events(List.of(), new byte[] {4});
 
         inserter.insert(List.of(first, seenOnly, later, stateOnly, eventStateOnly));
 
@@ -253,7 +258,7 @@ abstract class WriterContract extends DatabaseContract {
                 + " AND privacy_state IS NULL AND privacy_state_updated_at IS NULL"), "its row left as it was");
 
         // A slow writer's older frame does not move the last-seen time back.
-        inserter.insert(List.of(TestBatches.exact(71L, T0 - 60_000, 2).switchVersion(0).recordLastSeen()));
+        inserter.insert(List.of(TestBatches.exact(71L, T0 - 60_000, 2).switchVersion(version(71L)).recordLastSeen()));
         assertEquals(seenOnly.receivedAtMillis(), queryLong("SELECT (extract(epoch FROM last_seen_at) * 1000)"
                 + "::bigint FROM devices WHERE imei = 71"));
     }
@@ -267,11 +272,12 @@ abstract class WriterContract extends DatabaseContract {
                 + ", 'https://example.com/hook', ARRAY['position'], 'sealed', 'test')");
         PositionInserter inserter = new PositionInserter(dataSource, true, sealer);
 
-        PositionInserter.Result checked = inserter.insert(List.of(TestBatches.exact(81L, T0, 2).switchVersion(0),
-                TestBatches.exact(80L, T0, 2).switchVersion(0)));
+        PositionInserter.Result checked = inserter.insert(List.of(
+                TestBatches.exact(81L, T0, 2).switchVersion(version(81L)),
+                TestBatches.exact(80L, T0, 2).switchVersion(version(80L))));
         PositionInserter.Result unchecked = inserter.insert(List.of(TestBatches.exact(80L, T0 + 10_000, 3)));
         PositionInserter.Result notHooked = inserter.insert(List.of(TestBatches.exact(81L, T0 + 10_000, 2)
-                .switchVersion(0)));
+                .switchVersion(version(81L))));
 
         assertEquals(2, checked.queued(), "the hooked fleet's two positions, not the other fleet's");
         assertEquals(3, unchecked.queued());
