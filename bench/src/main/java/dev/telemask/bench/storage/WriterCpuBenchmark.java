@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -54,12 +55,13 @@ final class WriterCpuBenchmark {
             execute(pool, "INSERT INTO tenants (name) VALUES ('bench')");
             execute(pool, "INSERT INTO devices (imei, tenant_id) SELECT " + IMEI_BASE + " + g, (SELECT id FROM"
                     + " tenants) FROM generate_series(0, " + (DEVICES - 1) + ") g");
+            long[] versions = switchVersions(pool);
             RecordSealer sealer = new RecordSealer(SealingKeys.of("bench", new byte[32], "a fixed key"));
             PositionWriter writer = PositionWriter.start(pool, WriterSettings.defaults().withThreads(1)
                     .withMaxTransactionRecords(FRAMES_PER_TRANSACTION * RECORDS_PER_FRAME), sealer,
                     new SimpleMeterRegistry());
             try {
-                measure(writer, records);
+                measure(writer, records, versions);
             } finally {
                 writer.close();
             }
@@ -70,7 +72,7 @@ final class WriterCpuBenchmark {
         }
     }
 
-    private static void measure(PositionWriter writer, int records) throws Exception {
+    private static void measure(PositionWriter writer, int records, long[] versions) throws Exception {
         Thread writerThread = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("telemask-position-writer")).findFirst().orElseThrow();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -92,7 +94,7 @@ final class WriterCpuBenchmark {
                 wallStart = System.nanoTime();
             }
             room.acquire();
-            PositionBatch frame = frame((int) (i % DEVICES), nextTime, random);
+            PositionBatch frame = frame((int) (i % DEVICES), nextTime, versions, random);
             if (!writer.offer(frame, (batch, failure) -> {
                 if (failure != null) {
                     failed.compareAndSet(null, failure);
@@ -128,7 +130,7 @@ final class WriterCpuBenchmark {
     }
 
     /** The next frame of device {@code d}: five exact records, one of them sealed in one frame of five. */
-    private static PositionBatch frame(int d, long[] nextTime, Random random) {
+    private static PositionBatch frame(int d, long[] nextTime, long[] versions, Random random) {
         AvlBatch records = new AvlBatch();
         byte[] treatments = new byte[RECORDS_PER_FRAME];
         Arrays.fill(treatments, Treatment.EXACT.code());
@@ -153,11 +155,23 @@ final class WriterCpuBenchmark {
         random.nextBytes(state);
         byte[] eventState = new byte[31];
         random.nextBytes(eventState);
-        batch.switchVersion(0).deviceState(state).events(List.of(), eventState);
+        batch.switchVersion(versions[d]).deviceState(state).events(List.of(), eventState);
         if (random.nextInt(12) == 0) {
             batch.recordLastSeen();
         }
         return batch;
+    }
+
+    /** Each device's switch version, as a gateway session claiming it reads it: the frames are checked against it. */
+    private static long[] switchVersions(HikariDataSource pool) throws SQLException {
+        long[] versions = new long[DEVICES];
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT imei - " + IMEI_BASE + ", switch_version FROM devices")) {
+            while (rs.next()) {
+                versions[(int) rs.getLong(1)] = rs.getLong(2);
+            }
+        }
+        return versions;
     }
 
     private static void execute(HikariDataSource pool, String sql) throws SQLException {
