@@ -151,9 +151,13 @@ public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackage
         send(imei, day);
         assertEquals(List.of(), rows(imei), "the erased day is stored again");
         assertNoTimeOf(new TreeSet<>(day.stream().map(Point::time).toList()), "erased and sent again");
-        // What the device logs after the erasure is its own: stored.
-        long now = System.currentTimeMillis() + 1_000;
-        send(imei, List.of(new Point(now, 0, false, false), new Point(now + 30_000, 0, false, false)));
+        // What the device logs after the erasure is its own: stored. Its times lie after the erasure's moment (the
+        // range's end) and not ahead of the gateway's clock, where a record would wait until the clock reaches it.
+        long erasedUntil = insertReturningId("SELECT (extract(epoch FROM max(to_time)) * 1000)::bigint"
+                + " FROM erased_ranges WHERE imei = " + imei);
+        long after = erasedUntil + 1;
+        long later = Math.max(System.currentTimeMillis(), after + 1);
+        send(imei, List.of(new Point(after, 0, false, false), new Point(later, 0, false, false)));
         assertEquals(2, rows(imei).size(), "records of after the erasure are stored: " + rows(imei));
     }
 
