@@ -3,8 +3,9 @@ package dev.telemask.privacy;
 import java.util.Arrays;
 
 /**
- * The device-time ranges erased from a device, each {@code [from, to)} in epoch millis and ending no later than its
- * erasure: a record in one that arrives afterwards is the erased data again, and is not stored.
+ * The device-time ranges erased from a device, each {@code [from, to)} in epoch millis and ending at its erasure
+ * (or just past the newest erased record a device clock running ahead stamped later): a record in one that arrives
+ * afterwards is the erased data again, and is not stored.
  */
 public final class ErasedRanges {
     public static final ErasedRanges NONE = new ErasedRanges(new long[0]);
