@@ -39,7 +39,7 @@ try {
   // A reload keeps the session (the page asks the API who is signed in) and its CSRF token.
   await page.reload();
   await page.waitForSelector('#console:not([hidden])');
-  await page.waitForSelector('#manage:not([hidden])');
+  await page.waitForSelector('body[data-console="ready"] #manage:not([hidden])');
   result.whoAfterReload = await page.locator('#who').innerText();
 
   // An admin makes a user in the page: a change by cookie, so the page sends the CSRF token.

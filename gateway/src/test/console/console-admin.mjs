@@ -22,7 +22,7 @@ try {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: plan.baseUrl });
 
   const admin = await signIn(plan.adminToken);
-  await admin.waitForSelector('#manage:not([hidden])');
+  await admin.waitForSelector('body[data-console="ready"] #manage:not([hidden])');
   await registerDevice(admin);
   await editPolicy(admin);
   await reloadAndLookForTheZone(admin);
@@ -30,7 +30,7 @@ try {
   await relabelAndRemove(admin);
 
   const viewer = await signIn(plan.viewerToken);
-  await viewer.waitForSelector('#devices tbody tr[data-imei]');
+  await viewer.waitForSelector('body[data-console="ready"] #devices tbody tr[data-imei]');
   await viewer.locator('#devices tbody tr[data-imei]').first().click();
   await viewer.waitForSelector('body[data-track="shown"], body[data-track="failed"]');
   result.viewerRole = await viewer.locator('#who').innerText();
@@ -154,7 +154,7 @@ async function reloadAndLookForTheZone(page) {
   };
   page.on('response', collect);
   await page.reload();
-  await page.waitForSelector('#manage:not([hidden])');
+  await page.waitForSelector('body[data-console="ready"] #manage:not([hidden])');
   await page.selectOption('#policy-pick', String(plan.policyId));
   await page.locator(`#devices tbody tr[data-imei="${plan.imei}"]`).click();
   await page.waitForSelector('body[data-track="shown"]');

@@ -160,6 +160,8 @@ async function enter(api, me) {
   const asked = new URLSearchParams(window.location.search).get('device');
   const first = state.devices.find((d) => d.imei === asked) ?? only;
   if (first) await pick(first);
+  // Every part of the page has drawn its first data: nothing moves under a pointer any more.
+  document.body.dataset.console = 'ready';
 }
 
 async function showDevices() {
