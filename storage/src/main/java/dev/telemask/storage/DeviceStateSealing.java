@@ -14,8 +14,8 @@ import javax.sql.DataSource;
  * zone's trail was measured from, and the writer seals it only when the device next sends. A device that never comes
  * back (sold, broken, switched off) would keep its last place in clear for good, so every clear state is sealed here,
  * byte for byte (the engine reads the same state), bound to its device. A state written meanwhile by a running
- * instance is left as that instance wrote it. Then the table's column statistics are renewed
- * ({@link ColumnStatistics}): a sample taken before held the clear states.
+ * instance is left as that instance wrote it. The column is never sampled for the planner's statistics (V34), so no
+ * sample of the clear states is left behind.
  */
 public final class DeviceStateSealing {
     private static final int BATCH = 1_000;
@@ -62,9 +62,6 @@ public final class DeviceStateSealing {
                     c.commit();
                 }
             } while (imeis.size() == BATCH);
-            if (sealed > 0) {
-                ColumnStatistics.renew(c, "devices");
-            }
         }
         return sealed;
     }

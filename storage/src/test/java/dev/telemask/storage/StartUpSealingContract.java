@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What an older version left in clear (zone centres, the zone key, the engine's device states) is sealed at start-up,
  * and a dump taken after it holds none of it: not in the rows, and not in the column statistics ({@code pg_stats})
- * that an ANALYZE sampled while the values were still clear.
+ * that an ANALYZE sampled while the values were still clear (device states are never sampled: see
+ * {@link HiddenValueStatisticsContract}).
  */
 abstract class StartUpSealingContract extends DatabaseContract {
     /** A home, as an older version's device state held it: the newest record's fix, in 1e-7 degrees. */
@@ -40,7 +41,7 @@ abstract class StartUpSealingContract extends DatabaseContract {
     }
 
     @Test
-    void deviceStatesAnOlderVersionSavedInClearAreSealedAtStartUpAndLeaveNoStatistics() throws Exception {
+    void deviceStatesAnOlderVersionSavedInClearAreSealedAtStartUp() throws Exception {
         long tenant = queryLong("INSERT INTO tenants (name) VALUES ('clear-states') RETURNING id");
         int[] latitudes = {HOME_LAT_E7, HOME_LAT_E7 + 1111, HOME_LAT_E7 - 3333};
         byte[][] clear = new byte[3][];
@@ -52,9 +53,6 @@ abstract class StartUpSealingContract extends DatabaseContract {
         insertDevice(902L, tenant, clear[1]);
         insertDevice(903L, tenant, clear[2]);
         insertDevice(904L, tenant, sealedAlready);
-        // A DBA's vacuumdb --analyze, or autovacuum, sampled the table while the states were clear.
-        execute("ANALYZE devices");
-        assertTrue(statistics("devices").contains(hexOf(HOME_LAT_E7)), "the statistics held the clear states");
 
         assertEquals(3, DeviceStateSealing.run(dataSource, sealer));
         assertEquals(0, DeviceStateSealing.run(dataSource, sealer), "nothing left to seal");
@@ -66,10 +64,6 @@ abstract class StartUpSealingContract extends DatabaseContract {
         }
         assertArrayEquals(sealedAlready, queryBytes("SELECT privacy_state FROM devices WHERE imei = 904"),
                 "a sealed state is left as it was");
-        String statistics = statistics("devices");
-        for (int lat : latitudes) {
-            assertFalse(statistics.contains(hexOf(lat)), "a clear fix in pg_stats of devices: " + statistics);
-        }
     }
 
     @Test
