@@ -8,7 +8,7 @@ import java.sql.Statement;
  * Renews the planner's column statistics of tables whose values were just sealed in place. {@code ANALYZE} keeps
  * sample values of every column in {@code pg_statistic} (its most common values and histogram bounds, shown by
  * {@code pg_stats}) until it runs again, and autovacuum analyzes a small table only after dozens of changes: clear zone
- * centres or device states sampled before they were sealed would stay there, in every dump that carries statistics.
+ * centres or the zone key sampled before they were sealed would stay there, in every dump that carries statistics.
  */
 final class ColumnStatistics {
     private ColumnStatistics() {}
