@@ -22,7 +22,7 @@ public final class DeviceStateSealing {
     /** Clear states: a format version (a small number), never the first byte of a sealed one. */
     private static final String CLEAR = "SELECT imei, privacy_state FROM devices WHERE length(privacy_state) > 0"
             + " AND get_byte(privacy_state, 0) NOT IN (" + RecordSealer.STATE_SEALED + ", "
-            + RecordSealer.STATE_SEALED_RING_KEY + ") ORDER BY imei LIMIT "
+            + RecordSealer.STATE_SEALED_RING_KEY + ") AND imei > ? ORDER BY imei LIMIT "
             + BATCH;
     private static final String SEAL = "UPDATE devices d SET privacy_state = v.sealed"
             + " FROM unnest(?::bigint[], ?::bytea[], ?::bytea[]) AS v (imei, clear, sealed)"
@@ -36,18 +36,23 @@ public final class DeviceStateSealing {
         try (Connection c = dataSource.getConnection()) {
             List<Long> imeis = new ArrayList<>();
             List<byte[]> clear = new ArrayList<>();
+            long after = 0;
             do {
                 imeis.clear();
                 clear.clear();
-                try (PreparedStatement st = c.prepareStatement(CLEAR); ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        imeis.add(rs.getLong(1));
-                        clear.add(rs.getBytes(2));
+                try (PreparedStatement st = c.prepareStatement(CLEAR)) {
+                    st.setLong(1, after);
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            imeis.add(rs.getLong(1));
+                            clear.add(rs.getBytes(2));
+                        }
                     }
                 }
                 if (imeis.isEmpty()) {
                     break;
                 }
+                after = imeis.get(imeis.size() - 1);
                 byte[][] seals = new byte[clear.size()][];
                 for (int i = 0; i < seals.length; i++) {
                     seals[i] = sealer.sealDeviceState(imeis.get(i), clear.get(i));
