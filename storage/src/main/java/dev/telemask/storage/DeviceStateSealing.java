@@ -1,5 +1,6 @@
 package dev.telemask.storage;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,64 +10,80 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * The start-up step that leaves no device's saved privacy state in clear. An older version saved the engine's state
- * unsealed; it holds where the device's newest decided record was (where a private trip ended, say) and the fix a
- * zone's trail was measured from, and the writer seals it only when the device next sends. A device that never comes
- * back (sold, broken, switched off) would keep its last place in clear for good, so every clear state is sealed here,
- * byte for byte (the engine reads the same state), bound to its device. A state written meanwhile by a running
- * instance is left as that instance wrote it. The column is never sampled for the planner's statistics (V34), so no
- * sample of the clear states is left behind.
+ * The start-up step that leaves no device's saved privacy state in clear and none under a retired key. An older
+ * version saved the engine's state unsealed; it holds where the device's newest decided record was (where a private
+ * trip ended, say) and the fix a zone's trail was measured from, and the writer seals it anew only when the device
+ * next sends. A device that never comes back (sold, broken, switched off) would keep its last place in clear for good,
+ * or under a seal key rotated out (because it leaked, say) for as long as the key file still holds that key; so each
+ * such state is sealed here under the current key, byte for byte (the engine reads the same state), bound to its
+ * device. One that no longer opens is left (it fails closed when its device returns), and a state written meanwhile
+ * by a running instance is left as that instance wrote it. The column is never sampled for the planner's statistics
+ * (V34), so no sample of the old values is left behind.
  */
 public final class DeviceStateSealing {
     private static final int BATCH = 1_000;
-    /** Clear states: a format version (a small number), never the first byte of a sealed one. */
-    private static final String CLEAR = "SELECT imei, privacy_state FROM devices WHERE length(privacy_state) > 0"
-            + " AND get_byte(privacy_state, 0) NOT IN (" + RecordSealer.STATE_SEALED + ", "
-            + RecordSealer.STATE_SEALED_RING_KEY + ") AND imei > ? ORDER BY imei LIMIT "
-            + BATCH;
+    /**
+     * States not sealed under the current key: clear ones (their first byte a format version, a small number), ones
+     * sealed under the ring key itself (an older form), and ones whose key id (after the form and its length) is not
+     * the current key's.
+     */
+    private static final String STALE = "SELECT imei, privacy_state FROM devices WHERE length(privacy_state) > 0"
+            + " AND (get_byte(privacy_state, 0) <> " + RecordSealer.STATE_SEALED + " OR length(privacy_state) < 2"
+            + " OR substring(privacy_state FROM 3 FOR get_byte(privacy_state, 1)) <> ?)"
+            + " AND imei > ? ORDER BY imei LIMIT " + BATCH;
     private static final String SEAL = "UPDATE devices d SET privacy_state = v.sealed"
-            + " FROM unnest(?::bigint[], ?::bytea[], ?::bytea[]) AS v (imei, clear, sealed)"
-            + " WHERE d.imei = v.imei AND d.privacy_state = v.clear";
+            + " FROM unnest(?::bigint[], ?::bytea[], ?::bytea[]) AS v (imei, stale, sealed)"
+            + " WHERE d.imei = v.imei AND d.privacy_state = v.stale";
 
     private DeviceStateSealing() {}
 
-    /** Seals the clear states; returns how many it sealed. */
+    /** Seals the states that need it; returns how many it sealed. */
     public static int run(DataSource dataSource, RecordSealer sealer) throws SQLException {
+        byte[] currentKey = sealer.sealingKeyId().getBytes(StandardCharsets.US_ASCII);
         int sealed = 0;
         try (Connection c = dataSource.getConnection()) {
             List<Long> imeis = new ArrayList<>();
-            List<byte[]> clear = new ArrayList<>();
+            List<byte[]> stale = new ArrayList<>();
+            List<byte[]> seals = new ArrayList<>();
             long after = 0;
+            int read;
             do {
                 imeis.clear();
-                clear.clear();
-                try (PreparedStatement st = c.prepareStatement(CLEAR)) {
-                    st.setLong(1, after);
+                stale.clear();
+                seals.clear();
+                read = 0;
+                try (PreparedStatement st = c.prepareStatement(STALE)) {
+                    st.setBytes(1, currentKey);
+                    st.setLong(2, after);
                     try (ResultSet rs = st.executeQuery()) {
                         while (rs.next()) {
-                            imeis.add(rs.getLong(1));
-                            clear.add(rs.getBytes(2));
+                            read++;
+                            after = rs.getLong(1);
+                            byte[] stored = rs.getBytes(2);
+                            byte[] state;
+                            try {
+                                state = sealer.openDeviceState(after, stored);
+                            } catch (SealedRecordException e) {
+                                continue;
+                            }
+                            imeis.add(after);
+                            stale.add(stored);
+                            seals.add(sealer.sealDeviceState(after, state));
                         }
                     }
                 }
-                if (imeis.isEmpty()) {
-                    break;
+                if (!imeis.isEmpty()) {
+                    try (PreparedStatement st = c.prepareStatement(SEAL)) {
+                        st.setArray(1, c.createArrayOf("bigint", imeis.toArray(new Long[0])));
+                        st.setArray(2, c.createArrayOf("bytea", stale.toArray(new byte[0][])));
+                        st.setArray(3, c.createArrayOf("bytea", seals.toArray(new byte[0][])));
+                        sealed += st.executeUpdate();
+                    }
+                    if (!c.getAutoCommit()) {
+                        c.commit();
+                    }
                 }
-                after = imeis.get(imeis.size() - 1);
-                byte[][] seals = new byte[clear.size()][];
-                for (int i = 0; i < seals.length; i++) {
-                    seals[i] = sealer.sealDeviceState(imeis.get(i), clear.get(i));
-                }
-                try (PreparedStatement st = c.prepareStatement(SEAL)) {
-                    st.setArray(1, c.createArrayOf("bigint", imeis.toArray(new Long[0])));
-                    st.setArray(2, c.createArrayOf("bytea", clear.toArray(new byte[0][])));
-                    st.setArray(3, c.createArrayOf("bytea", seals));
-                    sealed += st.executeUpdate();
-                }
-                if (!c.getAutoCommit()) {
-                    c.commit();
-                }
-            } while (imeis.size() == BATCH);
+            } while (read == BATCH);
         }
         return sealed;
     }

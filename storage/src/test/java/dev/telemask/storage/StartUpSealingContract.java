@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -18,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What an older version left in clear (zone centres, the zone key, the engine's device states) is sealed at start-up,
- * and a dump taken after it holds none of it: not in the rows, and not in the column statistics ({@code pg_stats})
- * that an ANALYZE sampled while the values were still clear (device states are never sampled: see
- * {@link HiddenValueStatisticsContract}).
+ * and what a retired key sealed is sealed again under the current one. A dump taken after holds none of it: not in the
+ * rows, and not in the column statistics ({@code pg_stats}) that an ANALYZE sampled while the values were still clear
+ * (device states are never sampled: see {@link HiddenValueStatisticsContract}).
  */
 abstract class StartUpSealingContract extends DatabaseContract {
     /** A home, as an older version's device state held it: the newest record's fix, in 1e-7 degrees. */
@@ -64,6 +65,38 @@ abstract class StartUpSealingContract extends DatabaseContract {
         }
         assertArrayEquals(sealedAlready, queryBytes("SELECT privacy_state FROM devices WHERE imei = 904"),
                 "a sealed state is left as it was");
+    }
+
+    @Test
+    void deviceStatesSealedUnderARetiredKeyAreSealedAgainUnderTheCurrentOne() throws Exception {
+        long tenant = queryLong("INSERT INTO tenants (name) VALUES ('rotated-states') RETURNING id");
+        byte[] state = oldState(HOME_LAT_E7, HOME_LON_E7);
+        RecordSealer retired = new RecordSealer(keys("old1 " + base64Key(1)));
+        insertDevice(911L, tenant, retired.sealDeviceState(911L, state));
+        // A key of which no line is left: the state fails closed when its device returns, and stays as it is.
+        byte[] lost = new RecordSealer(keys("gone " + base64Key(3))).sealDeviceState(912L, state);
+        insertDevice(912L, tenant, lost);
+
+        // Rotated: the new key seals, the old one still opens.
+        RecordSealer rotated = new RecordSealer(keys("new1 " + base64Key(2), "old1 " + base64Key(1)));
+        assertEquals(1, DeviceStateSealing.run(dataSource, rotated));
+        assertEquals(0, DeviceStateSealing.run(dataSource, rotated), "nothing left under the retired key");
+
+        // Once the old line is removed from the key file, the state still opens.
+        RecordSealer newOnly = new RecordSealer(keys("new1 " + base64Key(2)));
+        assertArrayEquals(state, newOnly.openDeviceState(911L,
+                queryBytes("SELECT privacy_state FROM devices WHERE imei = 911")));
+        assertArrayEquals(lost, queryBytes("SELECT privacy_state FROM devices WHERE imei = 912"));
+    }
+
+    static SealingKeys keys(String... lines) {
+        return SealingKeys.parse(List.of(lines), "test keys");
+    }
+
+    static String base64Key(int seed) {
+        byte[] key = new byte[SealingKeys.KEY_BYTES];
+        new java.util.Random(seed).nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     @Test
