@@ -14,6 +14,7 @@ import dev.telemask.gateway.ingest.ExpiredAsPrivate;
 import dev.telemask.storage.ApiPoolSettings;
 import dev.telemask.storage.DatabaseSettings;
 import dev.telemask.storage.DeploymentSecrets;
+import dev.telemask.storage.DeviceStateSealing;
 import dev.telemask.storage.EmbeddedSupervisor;
 import dev.telemask.storage.Migrations;
 import dev.telemask.storage.RecordSealer;
@@ -110,6 +111,12 @@ public final class Gateway implements AutoCloseable {
         if (resealed > 0) {
             LOG.log(Level.INFO, "sealed the zone centres of {0} policy versions and drivers'' zones", resealed);
         }
+        // So are the engine's saved device states, which hold where each device's newest record was.
+        RecordSealer recordSealer = new RecordSealer(sealingKeys);
+        int statesSealed = DeviceStateSealing.run(database.dataSource(), recordSealer);
+        if (statesSealed > 0) {
+            LOG.log(Level.INFO, "sealed the saved privacy states of {0} devices", statesSealed);
+        }
 
         RetentionJob job = RetentionJob.install(database.dataSource(), config.retention());
         retention = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -121,7 +128,7 @@ public final class Gateway implements AutoCloseable {
         retention.scheduleWithFixedDelay(() -> runRetention(job), every, every, TimeUnit.MILLISECONDS);
 
         // Ingest and API on separate pools: no HTTP client can hold a connection a writer or a look-up needs.
-        ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, new RecordSealer(sealingKeys), sealedZones,
+        ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, recordSealer, sealedZones,
                 registry);
         ExpiredAsPrivate expired = new ExpiredAsPrivate(zoneKey);
         retention.scheduleWithFixedDelay(() -> expireSealed(ingest.sealedStore(), expired), SEALED_EXPIRY_EVERY_SECONDS,

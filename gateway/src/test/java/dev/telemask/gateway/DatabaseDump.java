@@ -15,7 +15,10 @@ public final class DatabaseDump {
 
     /**
      * Every row of every table of the connections' current schema (each test gateway has its own), as text
-     * ({@code SELECT t::text FROM table t}), one line a row prefixed with its table; times in UTC.
+     * ({@code SELECT t::text FROM table t}), one line a row prefixed with its table; times in UTC. Then the column
+     * statistics a dump can carry ({@code pg_stats}: most common values and histogram bounds), as they are, and as a
+     * fresh {@code ANALYZE} leaves them (rolled back with the dump's transaction), one line a column prefixed with
+     * {@code pg_stats} and its table and column.
      */
     public static String of(DataSource dataSource) {
         StringBuilder dump = new StringBuilder();
@@ -40,6 +43,11 @@ public final class DatabaseDump {
                         }
                     }
                 }
+                statistics(st, dump);
+                for (String table : tables) {
+                    st.execute("ANALYZE \"" + table + "\"");
+                }
+                statistics(st, dump);
             } finally {
                 c.rollback();
                 c.setAutoCommit(true);
@@ -48,5 +56,15 @@ public final class DatabaseDump {
             throw new IllegalStateException("could not dump the database", e);
         }
         return dump.toString();
+    }
+
+    private static void statistics(Statement st, StringBuilder dump) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT tablename, attname, most_common_vals::text,"
+                + " histogram_bounds::text FROM pg_stats WHERE schemaname = current_schema()")) {
+            while (rs.next()) {
+                dump.append("pg_stats ").append(rs.getString(1)).append('.').append(rs.getString(2)).append(": ")
+                        .append(rs.getString(3)).append(' ').append(rs.getString(4)).append('\n');
+            }
+        }
     }
 }

@@ -21,7 +21,8 @@ public final class DeploymentSecrets {
     /**
      * The secret {@code name}, creating 32 random bytes for it if it does not exist yet. A secret an older version
      * stored in clear, or one sealed under a key that no longer seals, is sealed again under the current key in the
-     * same transaction: its value never changes (hidden regions do not move).
+     * same transaction: its value never changes (hidden regions do not move). A secret that was in clear has the
+     * table's column statistics renewed after ({@link ColumnStatistics}).
      */
     public static byte[] getOrCreate(DataSource dataSource, String name, FieldSealer sealer) throws SQLException {
         byte[] candidate = new byte[32];
@@ -30,6 +31,8 @@ public final class DeploymentSecrets {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
+            boolean clearBefore = false;
+            byte[] clear;
             try {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO deployment_secrets"
                         + " (name, value, sealed) VALUES (?, ?, true) ON CONFLICT (name) DO NOTHING")) {
@@ -48,7 +51,6 @@ public final class DeploymentSecrets {
                         sealed = rs.getBoolean(2);
                     }
                 }
-                byte[] clear;
                 if (sealed) {
                     String text = new String(value, StandardCharsets.US_ASCII);
                     clear = sealer.open(context, text);
@@ -58,15 +60,19 @@ public final class DeploymentSecrets {
                 } else {
                     clear = value;
                     update(connection, name, sealer.seal(context, clear));
+                    clearBefore = true;
                 }
                 connection.commit();
-                return clear;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
+            if (clearBefore) {
+                ColumnStatistics.renew(connection, "deployment_secrets");
+            }
+            return clear;
         }
     }
 

@@ -175,9 +175,9 @@ public final class RecordSealer {
      * First byte of a device state sealed under the ring key itself (still opened); a state saved in clear starts
      * with its format version (1 to 3).
      */
-    private static final byte STATE_SEALED_RING_KEY = 'S';
+    static final byte STATE_SEALED_RING_KEY = 'S';
     /** First byte of a device state sealed under an epoch's subkey. */
-    private static final byte STATE_SEALED = 'E';
+    static final byte STATE_SEALED = 'E';
 
     /**
      * Seals the privacy engine's saved state of device {@code imei}: it holds where the device's newest decided record

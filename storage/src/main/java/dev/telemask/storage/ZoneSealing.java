@@ -23,16 +23,20 @@ public final class ZoneSealing {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
+            int rewritten;
             try {
-                int rewritten = policyVersions(c, zones) + deviceZones(c, zones);
+                rewritten = policyVersions(c, zones) + deviceZones(c, zones);
                 c.commit();
-                return rewritten;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
                 c.setAutoCommit(autoCommit);
             }
+            if (rewritten > 0) {
+                ColumnStatistics.renew(c, "policy_versions", "device_zones");
+            }
+            return rewritten;
         }
     }
 
