@@ -32,6 +32,9 @@ public final class TeltonikaIo {
             37,   // Vehicle Speed from OBD: speed without GNSS, as good for dead reckoning inside a cell
             81,   // Vehicle Speed from CAN (LV-CAN/ALL-CAN)
             329,  // AIN Speed (FMB140): the vehicle speed measured on an analogue input
+            10156, // Tachograph Vehicle Speed (FMx150): the speed again, read from the tachograph
+            50,   // OBD Barometric Pressure (kPa): the altitude (12 Pa a metre); the weather dithers its whole kPa, so
+                  // months of drops from a valley of known height measure how far up a slope the vehicle parks
             36, 85, // Engine RPM over OBD and CAN: in a known gear (top gear on a motorway), the speed
             255,  // Over Speeding: the speed (km/h) at an overspeed's start and end, also its event ID
             17, 18, 19, // Accelerometer axes X/Y/Z (signed mG): the lateral one, with the odometer's speed, is the

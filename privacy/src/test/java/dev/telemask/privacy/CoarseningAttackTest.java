@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -199,5 +202,163 @@ class CoarseningAttackTest {
             }
         }
         assertEquals(Set.of(Treatment.PRIVATE, Treatment.COARSENED), seen);
+    }
+
+    /** The tachograph's vehicle speed (FMx150), km/h. */
+    static final int TACHOGRAPH_SPEED = 10156;
+    /** OBD's barometric pressure, kPa. */
+    static final int BAROMETRIC_PRESSURE = 50;
+    /** Metres of height per kPa of air pressure near sea level. */
+    static final double METRES_PER_KPA = 83;
+    /** The hillside of the home cell: metres of height per metre east, and the height of the valley west of it. */
+    static final double SLOPE = 0.3;
+    static final double VALLEY_METRES = 30;
+
+    @Test
+    void theTachographsSpeedDoesNotDeadReckonTheWayFromTheCellChangeToTheParkingPlace() {
+        // Every evening the vehicle drives east into its home cell and parks 325 m past the line where the published
+        // cell changes. Integrating the speed of each record over the time to the next one from that change to the
+        // stop (and half a logging period at the change, where the line was crossed) measures the way to a few
+        // metres; a month of evenings places the parking spot on its road inside the cell.
+        Commute commute = new Commute();
+        double metres = commute.averageOverEvenings(day -> {
+            int change = lastCellChange(day);
+            double way = speedMetresPerSecond(day, change) * Commute.PERIOD_MILLIS / 2000.0;
+            for (int r = change; r < day.size() - 1; r++) {
+                way += speedMetresPerSecond(day, r) * (day.timestamp(r + 1) - day.timestamp(r)) / 1000.0;
+            }
+            return way;
+        });
+        double estimate = commute.changeLine + metres / commute.metresPerDegree;
+        assertMissesByMoreThanTheCellCentre(commute, estimate, "dead-reckoned from the tachograph's speed");
+    }
+
+    @Test
+    void aPrivateRecordOfACoarsenedDeviceKeepsNoTachographSpeed() {
+        for (AvlBatch day : new Commute().evenings(3, true)) {
+            for (int r = 0; r < day.size(); r++) {
+                assertTrue(day.findIo(r, TACHOGRAPH_SPEED) < 0, "private record " + r + " keeps its speed");
+            }
+        }
+    }
+
+    @Test
+    void theBarometricPressureDoesNotMeasureTheParkingPlacesHeightInsideItsCell() {
+        // The home cell lies on a hillside, the drive starts in the valley, whose height a map gives. The pressure
+        // drop from the valley to the parked vehicle, minutes apart in the same weather, is its height; whole kPa
+        // (83 m) are dithered by the weather, and a month of evenings measures the height to metres: on a slope,
+        // how far up the hill inside the cell the vehicle parks.
+        Commute commute = new Commute();
+        double height = VALLEY_METRES + commute.averageOverEvenings(day -> {
+            int first = day.findIo(0, BAROMETRIC_PRESSURE);
+            int last = day.findIo(day.size() - 1, BAROMETRIC_PRESSURE);
+            return first < 0 || last < 0 ? 0 : (day.ioValue(first) - day.ioValue(last)) * METRES_PER_KPA;
+        });
+        double estimate = commute.westEdge + (height - commute.heightAtWestEdge) / SLOPE / commute.metresPerDegree;
+        assertMissesByMoreThanTheCellCentre(commute, estimate, "placed on the hillside by its air pressure");
+    }
+
+    /** The attacker's estimate tells no more than the published cell: it misses by more than the cell's centre. */
+    private static void assertMissesByMoreThanTheCellCentre(Commute commute, double estimate, String how) {
+        double missed = Math.abs(estimate - commute.homeLon) * commute.metresPerDegree;
+        double centreMisses = Math.abs(commute.centreLon - commute.homeLon) * commute.metresPerDegree;
+        assertTrue(missed > centreMisses, "parking spot " + how + " to " + Math.round(missed)
+                + " m; the cell's centre is " + Math.round(centreMisses) + " m from it");
+    }
+
+    /** The first record of the cell the day's drive ends in. */
+    private static int lastCellChange(AvlBatch day) {
+        int change = day.size() - 1;
+        while (change > 0 && day.longitude(change - 1) == day.longitude(day.size() - 1)) {
+            change--;
+        }
+        return change;
+    }
+
+    private static double speedMetresPerSecond(AvlBatch day, int r) {
+        int e = day.findIo(r, TACHOGRAPH_SPEED);
+        return e < 0 ? 0 : day.ioValue(e) / 3.6;
+    }
+
+    /**
+     * A vehicle's evening drive home, east along one latitude from the valley into a cell on a hillside, logged
+     * every ten seconds at a phase and speed of the day, with the tachograph's speed and OBD's barometric pressure
+     * on every record; parked 200 m east of the home cell's centre, 325 m past the line where the cell changes.
+     */
+    private static final class Commute {
+        static final long PERIOD_MILLIS = 10_000;
+        final GeoGrid grid = new GeoGrid(GRID);
+        final double lat;
+        final double metresPerDegree;
+        final double centreLon;
+        final double westEdge;
+        final double changeLine;
+        final double homeLon;
+        final double heightAtWestEdge;
+
+        Commute() {
+            int band = grid.band(Drive.e7(52.52));
+            lat = grid.bandCentreLatitude(band);
+            metresPerDegree = GeoGrid.METRES_PER_DEGREE * Math.cos(Math.toRadians(lat));
+            centreLon = GeoGrid.longitudeOf(grid.snap(Drive.e7(lat), Drive.e7(13.40))) / 1e7;
+            double width = 360.0 / grid.cellsInBand(band);
+            westEdge = centreLon - width / 2;
+            changeLine = westEdge + GeoGrid.HYSTERESIS * width;
+            homeLon = centreLon + 200 / metresPerDegree;
+            heightAtWestEdge = VALLEY_METRES + 1000 * SLOPE;
+        }
+
+        /** Height above the sea at a longitude: the valley, then the hillside from 1 km west of the home cell. */
+        double height(double lon) {
+            double east = (lon - westEdge) * metresPerDegree + 1000;
+            return VALLEY_METRES + Math.max(0, east) * SLOPE;
+        }
+
+        /** What the attacker measures on each of a month of evenings' stored records, averaged. */
+        double averageOverEvenings(ToDoubleFunction<AvlBatch> measure) {
+            return evenings(30, false).stream().mapToDouble(measure).average().orElseThrow();
+        }
+
+        /** The stored records of {@code days} evenings, each a batch; {@code privately} with the button on. */
+        List<AvlBatch> evenings(int days, boolean privately) {
+            CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                    .withTiming(Ledgers.CONTINUOUS), KEY);
+            Random random = new Random(11);
+            DeviceLedger ledger = new DeviceLedger();
+            List<AvlBatch> stored = new ArrayList<>();
+            for (int d = 0; d < days; d++) {
+                int kmh = 30 + random.nextInt(21);
+                double metresPerMilli = kmh / 3.6 / 1000;
+                double weatherKpa = 99 + 4 * random.nextDouble();
+                double startLon = homeLon - (2500 + random.nextDouble() * PERIOD_MILLIS * metresPerMilli)
+                        / metresPerDegree;
+                long start = 1_750_000_000_000L + d * 86_400_000L;
+                long arrival = start + Math.round((homeLon - startLon) * metresPerDegree / metresPerMilli);
+                AvlBatch frame = new AvlBatch();
+                for (long t = start; ; t += PERIOD_MILLIS) {
+                    boolean home = t >= arrival;
+                    long at = home ? arrival : t;
+                    double lon = home ? homeLon : startLon + (at - start) * metresPerMilli / metresPerDegree;
+                    frame.addRecord(at, 0, Drive.e7(lon), Drive.e7(lat), (int) height(lon), 90, 9, home ? 0 : kmh,
+                            t == start ? TeltonikaIo.IGNITION : 0, AvlBatch.NO_GENERATION);
+                    frame.addIo(TeltonikaIo.IGNITION, 1, home ? 0 : 1);
+                    frame.addIo(TeltonikaIo.MOVEMENT, 1, home ? 0 : 1);
+                    frame.addIo(TACHOGRAPH_SPEED, 2, home ? 0 : kmh);
+                    frame.addIo(BAROMETRIC_PRESSURE, 1, Math.round(weatherKpa - height(lon) / METRES_PER_KPA));
+                    if (home) {
+                        break;
+                    }
+                }
+                Treatments out = new Treatments();
+                AvlBatch day = Ledgers.feed(ledger, policy, Consent.ALL, privately, frame, out);
+                AvlBatch copy = new AvlBatch();
+                for (int r = 0; r < day.size(); r++) {
+                    assertEquals(privately ? Treatment.PRIVATE : Treatment.COARSENED, out.get(r), "day " + d);
+                    copy.appendRecord(day, r);
+                }
+                stored.add(copy);
+            }
+            return stored;
+        }
     }
 }
