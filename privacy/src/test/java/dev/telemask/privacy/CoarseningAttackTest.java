@@ -12,6 +12,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Attacks on coarsened tracks: what many coarsened records of one place give away beyond their cell.
@@ -206,6 +208,11 @@ class CoarseningAttackTest {
 
     /** The tachograph's vehicle speed (FMx150), km/h. */
     static final int TACHOGRAPH_SPEED = 10156;
+    /** ISOBUS (FMC650, FMM650, FMB641): the machine's ground-based speed, mm/s. */
+    static final int ISOBUS_GROUND_SPEED = 12400;
+    /** ISOBUS: the ground-based and the wheel-based distance, mm. */
+    static final int ISOBUS_GROUND_DISTANCE = 12401;
+    static final int ISOBUS_WHEEL_DISTANCE = 12404;
     /** OBD's barometric pressure, kPa. */
     static final int BAROMETRIC_PRESSURE = 50;
     /** Metres of height per kPa of air pressure near sea level. */
@@ -214,8 +221,9 @@ class CoarseningAttackTest {
     static final double SLOPE = 0.3;
     static final double VALLEY_METRES = 30;
 
-    @Test
-    void theTachographsSpeedDoesNotDeadReckonTheWayFromTheCellChangeToTheParkingPlace() {
+    @ParameterizedTest(name = "element {0}")
+    @ValueSource(ints = {TACHOGRAPH_SPEED, ISOBUS_GROUND_SPEED})
+    void aSpeedElementDoesNotDeadReckonTheWayFromTheCellChangeToTheParkingPlace(int speedElement) {
         // Every evening the vehicle drives east into its home cell and parks 325 m past the line where the published
         // cell changes. Integrating the speed of each record over the time to the next one from that change to the
         // stop (and half a logging period at the change, where the line was crossed) measures the way to a few
@@ -223,21 +231,40 @@ class CoarseningAttackTest {
         Commute commute = new Commute();
         double metres = commute.averageOverEvenings(day -> {
             int change = lastCellChange(day);
-            double way = speedMetresPerSecond(day, change) * Commute.PERIOD_MILLIS / 2000.0;
+            double way = metresPerSecond(day, change, speedElement) * Commute.PERIOD_MILLIS / 2000.0;
             for (int r = change; r < day.size() - 1; r++) {
-                way += speedMetresPerSecond(day, r) * (day.timestamp(r + 1) - day.timestamp(r)) / 1000.0;
+                way += metresPerSecond(day, r, speedElement) * (day.timestamp(r + 1) - day.timestamp(r)) / 1000.0;
             }
             return way;
         });
         double estimate = commute.changeLine + metres / commute.metresPerDegree;
-        assertMissesByMoreThanTheCellCentre(commute, estimate, "dead-reckoned from the tachograph's speed");
+        assertMissesByMoreThanTheCellCentre(commute, estimate, "dead-reckoned from element " + speedElement);
+    }
+
+    @ParameterizedTest(name = "element {0}")
+    @ValueSource(ints = {ISOBUS_GROUND_DISTANCE, ISOBUS_WHEEL_DISTANCE})
+    void anIsobusDistanceDoesNotMeasureTheWayFromTheCellChangeToTheParkingPlace(int distanceElement) {
+        // A machine on ISOBUS counts the metres it drives to the millimetre: from the record where the cell changed
+        // to the stop, the way into the cell, and the parking spot on its road.
+        Commute commute = new Commute();
+        double metres = commute.averageOverEvenings(day -> {
+            int change = day.findIo(lastCellChange(day), distanceElement);
+            int stop = day.findIo(day.size() - 1, distanceElement);
+            return change < 0 || stop < 0 ? 0 : (day.ioValue(stop) - day.ioValue(change)) / 1000.0
+                    + metresPerSecond(day, lastCellChange(day), TACHOGRAPH_SPEED) * Commute.PERIOD_MILLIS / 2000.0;
+        });
+        double estimate = commute.changeLine + metres / commute.metresPerDegree;
+        assertMissesByMoreThanTheCellCentre(commute, estimate, "measured by the ISOBUS distance");
     }
 
     @Test
-    void aPrivateRecordOfACoarsenedDeviceKeepsNoTachographSpeed() {
+    void aPrivateRecordOfACoarsenedDeviceKeepsNoSpeedNorUnroundedDistance() {
         for (AvlBatch day : new Commute().evenings(3, true)) {
             for (int r = 0; r < day.size(); r++) {
-                assertTrue(day.findIo(r, TACHOGRAPH_SPEED) < 0, "private record " + r + " keeps its speed");
+                for (int id : new int[] {TACHOGRAPH_SPEED, ISOBUS_GROUND_SPEED, ISOBUS_GROUND_DISTANCE,
+                        ISOBUS_WHEEL_DISTANCE}) {
+                    assertTrue(day.findIo(r, id) < 0, "private record " + r + " keeps element " + id);
+                }
             }
         }
     }
@@ -275,15 +302,19 @@ class CoarseningAttackTest {
         return change;
     }
 
-    private static double speedMetresPerSecond(AvlBatch day, int r) {
-        int e = day.findIo(r, TACHOGRAPH_SPEED);
-        return e < 0 ? 0 : day.ioValue(e) / 3.6;
+    /** The speed element's reading on record {@code r}, in m/s; 0 where the record does not have it. */
+    private static double metresPerSecond(AvlBatch day, int r, int speedElement) {
+        int e = day.findIo(r, speedElement);
+        if (e < 0) {
+            return 0;
+        }
+        return speedElement == TACHOGRAPH_SPEED ? day.ioValue(e) / 3.6 : day.ioValue(e) / 1000.0;
     }
 
     /**
      * A vehicle's evening drive home, east along one latitude from the valley into a cell on a hillside, logged
-     * every ten seconds at a phase and speed of the day, with the tachograph's speed and OBD's barometric pressure
-     * on every record; parked 200 m east of the home cell's centre, 325 m past the line where the cell changes.
+     * every ten seconds at a phase and speed of the day, with the tachograph's and ISOBUS's speed, ISOBUS's
+     * distances and OBD's barometric pressure on every record; parked 200 m east of the home cell's centre, 325 m past the line where the cell changes.
      */
     private static final class Commute {
         static final long PERIOD_MILLIS = 10_000;
@@ -333,6 +364,7 @@ class CoarseningAttackTest {
                 double startLon = homeLon - (2500 + random.nextDouble() * PERIOD_MILLIS * metresPerMilli)
                         / metresPerDegree;
                 long start = 1_750_000_000_000L + d * 86_400_000L;
+                double odometerStart = 1_000_000 + d * 40_000 + random.nextDouble() * 10_000;
                 long arrival = start + Math.round((homeLon - startLon) * metresPerDegree / metresPerMilli);
                 AvlBatch frame = new AvlBatch();
                 for (long t = start; ; t += PERIOD_MILLIS) {
@@ -344,6 +376,10 @@ class CoarseningAttackTest {
                     frame.addIo(TeltonikaIo.IGNITION, 1, home ? 0 : 1);
                     frame.addIo(TeltonikaIo.MOVEMENT, 1, home ? 0 : 1);
                     frame.addIo(TACHOGRAPH_SPEED, 2, home ? 0 : kmh);
+                    frame.addIo(ISOBUS_GROUND_SPEED, 2, home ? 0 : Math.round(kmh / 3.6 * 1000));
+                    long millimetres = Math.round(odometerStart * 1000 + (at - start) * metresPerMilli * 1000);
+                    frame.addIo(ISOBUS_GROUND_DISTANCE, 4, millimetres);
+                    frame.addIo(ISOBUS_WHEEL_DISTANCE, 4, millimetres + millimetres / 50);
                     frame.addIo(BAROMETRIC_PRESSURE, 1, Math.round(weatherKpa - height(lon) / METRES_PER_KPA));
                     if (home) {
                         break;
