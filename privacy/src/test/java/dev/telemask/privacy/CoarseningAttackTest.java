@@ -285,6 +285,34 @@ class CoarseningAttackTest {
         assertMissesByMoreThanTheCellCentre(commute, estimate, "placed on the hillside by its air pressure");
     }
 
+    @Test
+    void theSatellitesInViewDoNotTellWhichPlaceInTheCellTheVehicleParksAt() {
+        // One cell holds a block's underground car park, where the tracker sees four satellites, and the open street
+        // beside it, where it sees eleven (on a business trip's end its fix is still the last one before the ramp).
+        // Night after night the count published with the cell tells which of the two the driver parks at: the fix
+        // quality elements (GNSS status, PDOP, HDOP) go for that very reason. A record without a fix (the car park's
+        // depths) stays in its cell too and must not say so by its own count.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        Set<Integer> published = new HashSet<>();
+        for (int[] place : new int[][] {{4, 0}, {11, 11}}) {
+            Drive drive = Drive.in("UTC");
+            long t = 1_750_000_000_000L;
+            for (int i = 0; i < 60; i++) {
+                int satellites = place[i % 2];
+                drive.record(t + i * 60_000L, satellites == 0 ? 0 : 52.52, satellites == 0 ? 0 : 13.40001,
+                        satellites, 0, 0, 0);
+            }
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, drive.batch, out);
+            for (int r = 0; r < stored.size(); r++) {
+                assertEquals(Treatment.COARSENED, out.get(r));
+                published.add(stored.satellites(r));
+            }
+        }
+        assertEquals(1, published.size(), "satellite counts published for the car park and the street: " + published);
+    }
+
     /** The attacker's estimate tells no more than the published cell: it misses by more than the cell's centre. */
     private static void assertMissesByMoreThanTheCellCentre(Commute commute, double estimate, String how) {
         double missed = Math.abs(estimate - commute.homeLon) * commute.metresPerDegree;
