@@ -52,6 +52,8 @@ public final class AvlBatch {
     private static final int ALTITUDE_SHIFT = 48;
     /** What {@link #clearMotion} removes: altitude, angle and speed. */
     private static final long MOTION_FIELDS = 0xFFFF_FFFF_00FF_FF00L;
+    /** What {@link #clearSatellites} removes of {@link #motion}. */
+    private static final long SATELLITES_FIELD = 0xFFL << SATELLITES_SHIFT;
     /** What {@link #clearLocation} removes of {@link #motion}: everything but the priority. */
     private static final long LOCATING_FIELDS = 0xFFFF_FFFF_FFFF_FF00L;
     private static final int GENERATION_SHIFT = 16;
@@ -404,6 +406,11 @@ public final class AvlBatch {
      */
     public void clearMotion(int r) {
         motion[r] &= ~MOTION_FIELDS;
+    }
+
+    /** Sets record {@code r}'s satellites to 0; its coordinates stay. */
+    public void clearSatellites(int r) {
+        motion[r] &= ~SATELLITES_FIELD;
     }
 
     /** Replaces record {@code r}'s event IO ID; 0 means "no event". */

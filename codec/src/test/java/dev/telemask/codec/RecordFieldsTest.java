@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A record's fields as {@link AvlBatch} packs them: each reads back whole at the ends of its wire width. */
@@ -67,6 +68,18 @@ class RecordFieldsTest {
                 () -> assertEquals(0xFF, batch.satellites(r)), () -> assertEquals(0xFF, batch.priority(r)),
                 () -> assertEquals(0, batch.altitude(r)), () -> assertEquals(0, batch.angle(r)),
                 () -> assertEquals(0, batch.speed(r)), () -> assertFalse(batch.isLocationCleared(r)));
+    }
+
+    @Test
+    void clearingTheSatellitesKeepsEverythingElse() {
+        AvlBatch batch = new AvlBatch();
+        int r = batch.addRecord(0, 0xFF, -7, 9, Short.MIN_VALUE, 0xFFFF, 0xFF, 0xFFFF, 0, AvlBatch.NO_GENERATION);
+        batch.clearSatellites(r);
+        // longitude, latitude, altitude, angle, satellites, speed, priority
+        assertEquals(List.of(-7, 9, (int) Short.MIN_VALUE, 0xFFFF, 0, 0xFFFF, 0xFF), List.of(batch.longitude(r),
+                batch.latitude(r), batch.altitude(r), batch.angle(r), batch.satellites(r), batch.speed(r),
+                batch.priority(r)));
+        assertFalse(batch.isLocationCleared(r));
     }
 
     @Test

@@ -19,8 +19,8 @@ import dev.telemask.codec.AvlBatch;
  *   fix was private (the end of a private trip in a garage, a business trip leaving it), hidden when a zone hid
  *   it.</li>
  *   <li>Otherwise the record is snapped to the policy's grid when coarsening is on (its locating IO removed as
- *   for a private one, speed, heading and altitude cleared, mileage rounded down to the cell size), unless its
- *   cell reaches into a hidden disc, which hides it as a zone record; or kept exact.</li>
+ *   for a private one, speed, heading, altitude and satellites cleared, mileage rounded down to the cell size),
+ *   unless its cell reaches into a hidden disc, which hides it as a zone record; or kept exact.</li>
  *   <li>Every stored record loses the IO elements the policy filters and the ones whose consent is missing, and an
  *   event ID that names one of them.</li>
  * </ul>
@@ -100,6 +100,9 @@ public final class PolicyEngine {
             }
             // Speed, heading and altitude would dead-reckon the vehicle inside its cell; mileage only by the cell.
             batch.clearMotion(r);
+            // The satellites in view tell open sky from a car park or a street of tall buildings, and a count of 0 the
+            // moment the fix was lost (a ramp, an underpass): places inside the cell.
+            batch.clearSatellites(r);
             coarsenMileage(batch, r, policy.grid.sizeMetres());
             treatment = Treatment.COARSENED;
         } else {

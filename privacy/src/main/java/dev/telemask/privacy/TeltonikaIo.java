@@ -32,13 +32,17 @@ public final class TeltonikaIo {
             37,   // Vehicle Speed from OBD: speed without GNSS, as good for dead reckoning inside a cell
             81,   // Vehicle Speed from CAN (LV-CAN/ALL-CAN)
             329,  // AIN Speed (FMB140): the vehicle speed measured on an analogue input
+            10156, // Tachograph Vehicle Speed (FMx150): the speed again, read from the tachograph
+            12400, // ISOBUS Groundspeed (FMC650, FMM650, FMB641, mm/s): the speed of a machine
+            50,   // OBD Barometric Pressure (kPa): the altitude (12 Pa a metre); the weather dithers its whole kPa, so
+                  // months of drops from a valley of known height measure how far up a slope the vehicle parks
             36, 85, // Engine RPM over OBD and CAN: in a known gear (top gear on a motorway), the speed
             255,  // Over Speeding: the speed (km/h) at an overspeed's start and end, also its event ID
             17, 18, 19, // Accelerometer axes X/Y/Z (signed mG): the lateral one, with the odometer's speed, is the
                         // turn rate, and turns left and right at known distances dead-reckon the track
             253, 254, 243, // Green driving type, value (g) and duration: a harsh cornering at a known odometer
                            // reading is a turn a map can be searched for, a harsh braking a junction
-            12, 43, 49, 389, // distances without offsets: see UNSHIFTED_DISTANCE
+            12, 43, 49, 389, 12401, 12404, // distances without offsets: see UNSHIFTED_DISTANCE
             69,   // GNSS Status: whether the device has a fix, i.e. the satellites again
             181, 182, // GNSS PDOP, HDOP: the fix's quality from the satellites' geometry (open sky or a garage)
             387,  // ISO6709 coordinates: the position as text
@@ -52,11 +56,12 @@ public final class TeltonikaIo {
     /**
      * Distances counted up like an odometer that are no mileage the engine shifts or rounds: Fuel Used GPS (12, ml,
      * the fuel the device reckons from the GNSS distance at its configured consumption, so ml at a known rate are
-     * metres), OBD's distance travelled with the MIL on (43, km) and since the codes were cleared (49, km), and OBD OEM
-     * Total Mileage (389, km). Stripped with the locating elements, and from exact records too under a policy with
-     * privacy zones: across a hidden stretch they would measure the way home.
+     * metres), OBD's distance travelled with the MIL on (43, km) and since the codes were cleared (49, km), OBD OEM
+     * Total Mileage (389, km), and ISOBUS's ground-based and wheel-based distance (12401, 12404, mm). Stripped with the
+     * locating elements, and from exact records too under a policy with privacy zones: across a hidden stretch they
+     * would measure the way home.
      */
-    public static final IoIdSet UNSHIFTED_DISTANCE = IoIdSet.of(12, 43, 49, 389);
+    public static final IoIdSet UNSHIFTED_DISTANCE = IoIdSet.of(12, 43, 49, 389, 12401, 12404);
 
     /**
      * Driving time counted by the vehicle or the device: OBD's runtime since the engine started (42, s), the

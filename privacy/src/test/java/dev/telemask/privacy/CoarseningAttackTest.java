@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Attacks on coarsened tracks: what many coarsened records of one place give away beyond their cell.
@@ -199,5 +204,225 @@ class CoarseningAttackTest {
             }
         }
         assertEquals(Set.of(Treatment.PRIVATE, Treatment.COARSENED), seen);
+    }
+
+    /** The tachograph's vehicle speed (FMx150), km/h. */
+    static final int TACHOGRAPH_SPEED = 10156;
+    /** ISOBUS (FMC650, FMM650, FMB641): the machine's ground-based speed, mm/s. */
+    static final int ISOBUS_GROUND_SPEED = 12400;
+    /** ISOBUS: the ground-based and the wheel-based distance, mm. */
+    static final int ISOBUS_GROUND_DISTANCE = 12401;
+    static final int ISOBUS_WHEEL_DISTANCE = 12404;
+    /** OBD's barometric pressure, kPa. */
+    static final int BAROMETRIC_PRESSURE = 50;
+    /** Metres of height per kPa of air pressure near sea level. */
+    static final double METRES_PER_KPA = 83;
+    /** The hillside of the home cell: metres of height per metre east, and the height of the valley west of it. */
+    static final double SLOPE = 0.3;
+    static final double VALLEY_METRES = 30;
+
+    @ParameterizedTest(name = "element {0}")
+    @ValueSource(ints = {TACHOGRAPH_SPEED, ISOBUS_GROUND_SPEED})
+    void aSpeedElementDoesNotDeadReckonTheWayFromTheCellChangeToTheParkingPlace(int speedElement) {
+        // Every evening the vehicle drives east into its home cell and parks 325 m past the line where the published
+        // cell changes. Integrating the speed of each record over the time to the next one from that change to the
+        // stop (and half a logging period at the change, where the line was crossed) measures the way to a few
+        // metres; a month of evenings places the parking spot on its road inside the cell.
+        Commute commute = new Commute();
+        double metres = commute.averageOverEvenings(day -> {
+            int change = lastCellChange(day);
+            double way = metresPerSecond(day, change, speedElement) * Commute.PERIOD_MILLIS / 2000.0;
+            for (int r = change; r < day.size() - 1; r++) {
+                way += metresPerSecond(day, r, speedElement) * (day.timestamp(r + 1) - day.timestamp(r)) / 1000.0;
+            }
+            return way;
+        });
+        double estimate = commute.changeLine + metres / commute.metresPerDegree;
+        assertMissesByMoreThanTheCellCentre(commute, estimate, "dead-reckoned from element " + speedElement);
+    }
+
+    @ParameterizedTest(name = "element {0}")
+    @ValueSource(ints = {ISOBUS_GROUND_DISTANCE, ISOBUS_WHEEL_DISTANCE})
+    void anIsobusDistanceDoesNotMeasureTheWayFromTheCellChangeToTheParkingPlace(int distanceElement) {
+        // A machine on ISOBUS counts the metres it drives to the millimetre: from the record where the cell changed
+        // to the stop, the way into the cell, and the parking spot on its road.
+        Commute commute = new Commute();
+        double metres = commute.averageOverEvenings(day -> {
+            int change = day.findIo(lastCellChange(day), distanceElement);
+            int stop = day.findIo(day.size() - 1, distanceElement);
+            return change < 0 || stop < 0 ? 0 : (day.ioValue(stop) - day.ioValue(change)) / 1000.0
+                    + metresPerSecond(day, lastCellChange(day), TACHOGRAPH_SPEED) * Commute.PERIOD_MILLIS / 2000.0;
+        });
+        double estimate = commute.changeLine + metres / commute.metresPerDegree;
+        assertMissesByMoreThanTheCellCentre(commute, estimate, "measured by the ISOBUS distance");
+    }
+
+    @Test
+    void aPrivateRecordOfACoarsenedDeviceKeepsNoSpeedNorUnroundedDistance() {
+        for (AvlBatch day : new Commute().evenings(3, true)) {
+            for (int r = 0; r < day.size(); r++) {
+                for (int id : new int[] {TACHOGRAPH_SPEED, ISOBUS_GROUND_SPEED, ISOBUS_GROUND_DISTANCE,
+                        ISOBUS_WHEEL_DISTANCE}) {
+                    assertTrue(day.findIo(r, id) < 0, "private record " + r + " keeps element " + id);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theBarometricPressureDoesNotMeasureTheParkingPlacesHeightInsideItsCell() {
+        // The home cell lies on a hillside, the drive starts in the valley, whose height a map gives. The pressure
+        // drop from the valley to the parked vehicle, minutes apart in the same weather, is its height; whole kPa
+        // (83 m) are dithered by the weather, and a month of evenings measures the height to metres: on a slope,
+        // how far up the hill inside the cell the vehicle parks.
+        Commute commute = new Commute();
+        double height = VALLEY_METRES + commute.averageOverEvenings(day -> {
+            int first = day.findIo(0, BAROMETRIC_PRESSURE);
+            int last = day.findIo(day.size() - 1, BAROMETRIC_PRESSURE);
+            return first < 0 || last < 0 ? 0 : (day.ioValue(first) - day.ioValue(last)) * METRES_PER_KPA;
+        });
+        double estimate = commute.westEdge + (height - commute.heightAtWestEdge) / SLOPE / commute.metresPerDegree;
+        assertMissesByMoreThanTheCellCentre(commute, estimate, "placed on the hillside by its air pressure");
+    }
+
+    @Test
+    void theSatellitesInViewDoNotTellWhichPlaceInTheCellTheVehicleParksAt() {
+        // One cell holds a block's underground car park, where the tracker sees four satellites, and the open street
+        // beside it, where it sees eleven (on a business trip's end its fix is still the last one before the ramp).
+        // Night after night the count published with the cell tells which of the two the driver parks at: the fix
+        // quality elements (GNSS status, PDOP, HDOP) go for that very reason. A record without a fix (the car park's
+        // depths) stays in its cell too and must not say so by its own count.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        Set<Integer> published = new HashSet<>();
+        for (int[] place : new int[][] {{4, 0}, {11, 11}}) {
+            Drive drive = Drive.in("UTC");
+            long t = 1_750_000_000_000L;
+            for (int i = 0; i < 60; i++) {
+                int satellites = place[i % 2];
+                drive.record(t + i * 60_000L, satellites == 0 ? 0 : 52.52, satellites == 0 ? 0 : 13.40001,
+                        satellites, 0, 0, 0);
+            }
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, drive.batch, out);
+            for (int r = 0; r < stored.size(); r++) {
+                assertEquals(Treatment.COARSENED, out.get(r));
+                published.add(stored.satellites(r));
+            }
+        }
+        assertEquals(1, published.size(), "satellite counts published for the car park and the street: " + published);
+    }
+
+    /** The attacker's estimate tells no more than the published cell: it misses by more than the cell's centre. */
+    private static void assertMissesByMoreThanTheCellCentre(Commute commute, double estimate, String how) {
+        double missed = Math.abs(estimate - commute.homeLon) * commute.metresPerDegree;
+        double centreMisses = Math.abs(commute.centreLon - commute.homeLon) * commute.metresPerDegree;
+        assertTrue(missed > centreMisses, "parking spot " + how + " to " + Math.round(missed)
+                + " m; the cell's centre is " + Math.round(centreMisses) + " m from it");
+    }
+
+    /** The first record of the cell the day's drive ends in. */
+    private static int lastCellChange(AvlBatch day) {
+        int change = day.size() - 1;
+        while (change > 0 && day.longitude(change - 1) == day.longitude(day.size() - 1)) {
+            change--;
+        }
+        return change;
+    }
+
+    /** The speed element's reading on record {@code r}, in m/s; 0 where the record does not have it. */
+    private static double metresPerSecond(AvlBatch day, int r, int speedElement) {
+        int e = day.findIo(r, speedElement);
+        if (e < 0) {
+            return 0;
+        }
+        return speedElement == TACHOGRAPH_SPEED ? day.ioValue(e) / 3.6 : day.ioValue(e) / 1000.0;
+    }
+
+    /**
+     * A vehicle's evening drive home, east along one latitude from the valley into a cell on a hillside, logged
+     * every ten seconds at a phase and speed of the day, with the tachograph's and ISOBUS's speed, ISOBUS's
+     * distances and OBD's barometric pressure on every record; parked 200 m east of the home cell's centre, 325 m past the line where the cell changes.
+     */
+    private static final class Commute {
+        static final long PERIOD_MILLIS = 10_000;
+        final GeoGrid grid = new GeoGrid(GRID);
+        final double lat;
+        final double metresPerDegree;
+        final double centreLon;
+        final double westEdge;
+        final double changeLine;
+        final double homeLon;
+        final double heightAtWestEdge;
+
+        Commute() {
+            int band = grid.band(Drive.e7(52.52));
+            lat = grid.bandCentreLatitude(band);
+            metresPerDegree = GeoGrid.METRES_PER_DEGREE * Math.cos(Math.toRadians(lat));
+            centreLon = GeoGrid.longitudeOf(grid.snap(Drive.e7(lat), Drive.e7(13.40))) / 1e7;
+            double width = 360.0 / grid.cellsInBand(band);
+            westEdge = centreLon - width / 2;
+            changeLine = westEdge + GeoGrid.HYSTERESIS * width;
+            homeLon = centreLon + 200 / metresPerDegree;
+            heightAtWestEdge = VALLEY_METRES + 1000 * SLOPE;
+        }
+
+        /** Height above the sea at a longitude: the valley, then the hillside from 1 km west of the home cell. */
+        double height(double lon) {
+            double east = (lon - westEdge) * metresPerDegree + 1000;
+            return VALLEY_METRES + Math.max(0, east) * SLOPE;
+        }
+
+        /** What the attacker measures on each of a month of evenings' stored records, averaged. */
+        double averageOverEvenings(ToDoubleFunction<AvlBatch> measure) {
+            return evenings(30, false).stream().mapToDouble(measure).average().orElseThrow();
+        }
+
+        /** The stored records of {@code days} evenings, each a batch; {@code privately} with the button on. */
+        List<AvlBatch> evenings(int days, boolean privately) {
+            CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                    .withTiming(Ledgers.CONTINUOUS), KEY);
+            Random random = new Random(11);
+            DeviceLedger ledger = new DeviceLedger();
+            List<AvlBatch> stored = new ArrayList<>();
+            for (int d = 0; d < days; d++) {
+                int kmh = 30 + random.nextInt(21);
+                double metresPerMilli = kmh / 3.6 / 1000;
+                double weatherKpa = 99 + 4 * random.nextDouble();
+                double startLon = homeLon - (2500 + random.nextDouble() * PERIOD_MILLIS * metresPerMilli)
+                        / metresPerDegree;
+                long start = 1_750_000_000_000L + d * 86_400_000L;
+                double odometerStart = 1_000_000 + d * 40_000 + random.nextDouble() * 10_000;
+                long arrival = start + Math.round((homeLon - startLon) * metresPerDegree / metresPerMilli);
+                AvlBatch frame = new AvlBatch();
+                for (long t = start; ; t += PERIOD_MILLIS) {
+                    boolean home = t >= arrival;
+                    long at = home ? arrival : t;
+                    double lon = home ? homeLon : startLon + (at - start) * metresPerMilli / metresPerDegree;
+                    frame.addRecord(at, 0, Drive.e7(lon), Drive.e7(lat), (int) height(lon), 90, 9, home ? 0 : kmh,
+                            t == start ? TeltonikaIo.IGNITION : 0, AvlBatch.NO_GENERATION);
+                    frame.addIo(TeltonikaIo.IGNITION, 1, home ? 0 : 1);
+                    frame.addIo(TeltonikaIo.MOVEMENT, 1, home ? 0 : 1);
+                    frame.addIo(TACHOGRAPH_SPEED, 2, home ? 0 : kmh);
+                    frame.addIo(ISOBUS_GROUND_SPEED, 2, home ? 0 : Math.round(kmh / 3.6 * 1000));
+                    long millimetres = Math.round(odometerStart * 1000 + (at - start) * metresPerMilli * 1000);
+                    frame.addIo(ISOBUS_GROUND_DISTANCE, 4, millimetres);
+                    frame.addIo(ISOBUS_WHEEL_DISTANCE, 4, millimetres + millimetres / 50);
+                    frame.addIo(BAROMETRIC_PRESSURE, 1, Math.round(weatherKpa - height(lon) / METRES_PER_KPA));
+                    if (home) {
+                        break;
+                    }
+                }
+                Treatments out = new Treatments();
+                AvlBatch day = Ledgers.feed(ledger, policy, Consent.ALL, privately, frame, out);
+                AvlBatch copy = new AvlBatch();
+                for (int r = 0; r < day.size(); r++) {
+                    assertEquals(privately ? Treatment.PRIVATE : Treatment.COARSENED, out.get(r), "day " + d);
+                    copy.appendRecord(day, r);
+                }
+                stored.add(copy);
+            }
+            return stored;
+        }
     }
 }
