@@ -146,10 +146,10 @@ final class DataSubjectResource {
     private void restrict(ApiRequest request, boolean restricted) throws SQLException {
         FleetDevice device = access.require(request);
         Caller caller = request.caller();
-        if (!devices.setRestricted(caller.tenantId(), device.imei(), restricted)) {
+        if (!devices.setRestricted(caller.tenantId(), device.imei(), restricted,
+                audit.switched(caller, restricted ? "restrict" : "unrestrict", device.imei(), null))) {
             throw DeviceAccess.notFound(device.imei());
         }
-        audit.device(caller, restricted ? "restrict" : "unrestrict", device.imei(), null, null);
         request.respond(200, DeviceJson.of(devices.find(caller.tenantId(), device.imei()).orElseThrow()));
     }
 }

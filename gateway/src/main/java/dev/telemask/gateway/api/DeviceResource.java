@@ -96,15 +96,23 @@ final class DeviceResource {
             throw ApiError.badRequest("body", "give label and/or policyId (null clears)");
         }
         Caller caller = request.caller();
+        // The audit row says which policy the device was given (null: none), and whether its label changed.
+        String label = label(body);
+        Long policy = policyId(body);
+        ObjectNode changed = ApiRequest.JSON.createObjectNode();
+        if (body.has("policyId")) {
+            changed.put("policyId", policy);
+        }
+        changed.put("label", body.has("label"));
         FleetDeviceStore.Outcome outcome = devices.update(caller.tenantId(), device.imei(), body.has("label"),
-                label(body), body.has("policyId"), policyId(body));
+                label, body.has("policyId"), policy,
+                audit.switched(caller, "device.update", device.imei(), changed));
         if (outcome == FleetDeviceStore.Outcome.POLICY_NOT_FOUND) {
             throw noSuchPolicy(body.get("policyId").asLong());
         }
         if (outcome == FleetDeviceStore.Outcome.NOT_FOUND) {
             throw DeviceAccess.notFound(device.imei());
         }
-        audit.device(caller, "device.update", device.imei(), null, null);
         request.respond(200, DeviceJson.of(devices.find(caller.tenantId(), device.imei()).orElseThrow()));
     }
 

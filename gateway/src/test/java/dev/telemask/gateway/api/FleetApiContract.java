@@ -799,6 +799,45 @@ abstract class FleetApiContract extends ApiServerContract {
         assertEquals(0, server.queryLong("SELECT count(*) FROM devices WHERE restricted AND imei = " + f.imei()));
     }
 
+    /**
+     * A switch whose audit row cannot be written is not switched: the restriction, the private mode, the consent and
+     * the device's policy change only together with the row that says who changed them, when and to what.
+     */
+    @Test
+    void aSwitchThatCannotBeAuditedIsNotMade() {
+        Fleet f = fleet("unaudited");
+        long policy = server.send("POST", f.admin(), "/api/v1/policies",
+                "{\"name\": \"work\", \"document\": " + POLICY + "}").json().get("id").asLong();
+        String device = "/api/v1/devices/" + f.imei();
+        String target = "device:" + f.imei();
+        server.execute("CREATE FUNCTION refuse_audit_" + f.imei() + "() RETURNS trigger LANGUAGE plpgsql AS $$"
+                + " BEGIN IF NEW.target = '" + target + "' THEN RAISE EXCEPTION 'audit refused'; END IF;"
+                + " RETURN NEW; END $$");
+        server.execute("CREATE TRIGGER refuse_audit_" + f.imei() + " BEFORE INSERT ON audit_log FOR EACH ROW"
+                + " EXECUTE FUNCTION refuse_audit_" + f.imei() + "()");
+        try {
+            assertEquals(500, server.send("POST", f.admin(), device + "/restrict", null).status());
+            assertEquals(500, server.send("PUT", f.admin(), device + "/consent", "{\"location\": false}").status());
+            assertEquals(500, server.send("POST", f.admin(), device + "/private-mode",
+                    "{\"until\": \"2026-03-10T18:00:00Z\"}").status());
+            assertEquals(500, server.send("PATCH", f.admin(), device, "{\"policyId\": " + policy + "}").status());
+        } finally {
+            server.execute("DROP TRIGGER refuse_audit_" + f.imei() + " ON audit_log");
+            server.execute("DROP FUNCTION refuse_audit_" + f.imei() + "()");
+        }
+        assertEquals(0, server.queryLong("SELECT count(*) FROM devices WHERE imei = " + f.imei()
+                + " AND (restricted OR private_until IS NOT NULL OR policy_id IS NOT NULL)"), "switched unaudited");
+        assertEquals(0, server.queryLong("SELECT count(*) FROM consent_history WHERE imei = " + f.imei()),
+                "consent withdrawn unaudited");
+
+        assertEquals(200, server.send("PUT", f.admin(), device + "/consent", "{\"location\": false}").status());
+        assertEquals(200, server.send("PATCH", f.admin(), device, "{\"policyId\": " + policy + "}").status());
+        assertEquals("false", server.queryString("SELECT details->>'location' FROM audit_log"
+                + " WHERE action = 'consent.change' AND target = '" + target + "'"), "the audit says what changed");
+        assertEquals(Long.toString(policy), server.queryString("SELECT details->>'policyId' FROM audit_log"
+                + " WHERE action = 'device.update' AND target = '" + target + "'"), "and to which policy");
+    }
+
     @Test
     void readsOfLocationDataAreAuditedAndAdminsReadTheAudit() {
         Fleet f = fleet("audit");
