@@ -6,7 +6,6 @@ import dev.telemask.storage.DeviceZone;
 import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.ConsentLog;
 import dev.telemask.storage.query.FleetDevice;
-import dev.telemask.storage.query.DeviceCommand;
 import dev.telemask.storage.query.DeviceCommands;
 import dev.telemask.storage.query.DeviceZoneStore;
 import dev.telemask.storage.query.EventQuery;
@@ -110,9 +109,7 @@ final class DataSubjectResource {
             }
             g.writeEndArray();
             g.writeArrayFieldStart("commands");
-            for (DeviceCommand command : commands.list(caller.tenantId(), device.imei(), Integer.MAX_VALUE)) {
-                g.writeTree(CommandResource.json(command));
-            }
+            commands.stream(caller.tenantId(), device.imei(), command -> g.writeTree(CommandResource.json(command)));
             g.writeEndArray();
             g.writeArrayFieldStart("audit");
             // From this registration on: an earlier one of the same IMEI (deleted, registered again) was about
