@@ -7,6 +7,7 @@ import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.ConsentLog;
 import dev.telemask.storage.query.FleetDevice;
 import dev.telemask.storage.query.DeviceCommands;
+import dev.telemask.storage.query.DeviceDeliveries;
 import dev.telemask.storage.query.DeviceZoneStore;
 import dev.telemask.storage.query.EventQuery;
 import dev.telemask.storage.query.FleetDeviceStore;
@@ -44,6 +45,7 @@ final class DataSubjectResource {
     private final DeviceCommands commands;
     private final EventQuery events;
     private final DeviceZoneStore zones;
+    private final DeviceDeliveries deliveries;
 
     DataSubjectResource(DataSource dataSource, FleetDeviceStore devices, PositionQuery positions, PolicyStore policies,
                         ConsentLog consent, AuditLog auditLog, DeviceAccess access, AuditTrail audit, Clock clock) {
@@ -59,6 +61,7 @@ final class DataSubjectResource {
         this.commands = new DeviceCommands(dataSource);
         this.events = new EventQuery(dataSource);
         this.zones = new DeviceZoneStore(dataSource);
+        this.deliveries = new DeviceDeliveries(dataSource);
     }
 
     void register(Router router, Set<Role> admins) {
@@ -70,7 +73,8 @@ final class DataSubjectResource {
 
     /**
      * One JSON document, streamed: device, policy, consent history, every position, the number of records held
-     * undecided (sealed), the trips, the events, the driver's zones (never their centres), the commands, the audit.
+     * undecided (sealed), the trips, the events, the driver's zones (never their centres), the commands, the
+     * forwarding outbox's deliveries, the audit.
      */
     private void export(ApiRequest request) throws SQLException, IOException {
         FleetDevice device = access.require(request);
@@ -111,6 +115,10 @@ final class DataSubjectResource {
             g.writeArrayFieldStart("commands");
             commands.stream(caller.tenantId(), device.imei(), command -> g.writeTree(CommandResource.json(command)));
             g.writeEndArray();
+            // What was forwarded of the device and to whom (art. 15(1)(c)), as the outbox keeps it.
+            g.writeArrayFieldStart("deliveries");
+            deliveries.stream(caller.tenantId(), device.imei(), d -> writeDelivery(g, d));
+            g.writeEndArray();
             g.writeArrayFieldStart("audit");
             // From this registration on: an earlier one of the same IMEI (deleted, registered again) was about
             // another vehicle owner or driver.
@@ -124,6 +132,29 @@ final class DataSubjectResource {
             audit.device(caller, "export", device.imei(), null, rows[0]);
         }
         out.close();
+    }
+
+    /**
+     * A delivery with its receiver named by the origin of its URL: a webhook's path or query may carry the fleet's
+     * credentials, which are not the data subject's.
+     */
+    private static void writeDelivery(JsonGenerator g, DeviceDeliveries.Delivery d) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", Long.toString(d.id()));
+        g.writeStringField("sink", d.sink());
+        g.writeStringField("receiver", d.webhookUrl() == null ? d.sink() : origin(d.webhookUrl()));
+        g.writeStringField("state", d.state());
+        g.writeStringField("createdAt", d.createdAt().toString());
+        g.writeStringField("deliveredAt", d.deliveredAt() == null ? null : d.deliveredAt().toString());
+        g.writeFieldName("payload");
+        g.writeTree(ApiRequest.JSON.readTree(d.payload()));
+        g.writeEndObject();
+    }
+
+    /** {@code scheme://host[:port]} of a URL; the user info, path and query left out. */
+    static String origin(String url) {
+        java.net.URI uri = java.net.URI.create(url);
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
     private void erase(ApiRequest request) throws SQLException {

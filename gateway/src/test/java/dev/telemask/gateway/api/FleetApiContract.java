@@ -706,6 +706,39 @@ abstract class FleetApiContract extends ApiServerContract {
     }
 
     /**
+     * The outbox keeps what was forwarded of the device (an event's payload holds where the vehicle was) and to whom:
+     * stored about the device, so in its export, naming the receiver by its origin (a webhook's path or query may hold
+     * the fleet's credentials), never another device's deliveries.
+     */
+    @Test
+    void exportCarriesWhatWasForwardedAndToWhom() {
+        Fleet f = fleet("export-deliveries");
+        long other = IMEIS.incrementAndGet();
+        server.device(f.name(), other);
+        long tenant = server.tenant(f.name());
+        long hook = server.queryLong("INSERT INTO webhooks (tenant_id, url, kinds, secret, created_by) VALUES ("
+                + tenant + ", 'https://hooks.example.org:8443/in?key=fleet-secret', '{geofence_enter}', 'sealed',"
+                + " 'test') RETURNING id");
+        for (long imei : new long[] {f.imei(), other}) {
+            server.execute("INSERT INTO webhook_deliveries (webhook_id, tenant_id, imei, device_time, payload, state,"
+                    + " delivered_at) VALUES (" + hook + ", " + tenant + ", " + imei + ", '2026-03-09T06:01:00Z',"
+                    + " '{\"latitude\": 48.1357, \"imei\": \"" + imei + "\"}', 'delivered', now())");
+        }
+
+        ApiTestServer.Response export = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/export");
+        assertEquals(200, export.status(), export.body());
+        JsonNode deliveries = export.json().get("deliveries");
+        assertNotNull(deliveries, "the export holds everything stored: " + export.body());
+        assertEquals(1, deliveries.size(), export.body());
+        JsonNode delivery = deliveries.get(0);
+        assertEquals("https://hooks.example.org:8443", delivery.get("receiver").asText());
+        assertEquals("delivered", delivery.get("state").asText());
+        assertEquals(48.1357, delivery.get("payload").get("latitude").asDouble(), 1e-9);
+        assertFalse(export.body().contains("fleet-secret"), export.body());
+        assertFalse(export.body().contains(Long.toString(other)), "another device's delivery: " + export.body());
+    }
+
+    /**
      * The audit trail of a device's earlier registration (the same IMEI deleted and registered again, the vehicle
      * sold or given to another driver) is about someone else: the export of this registration leaves it out.
      */
