@@ -77,15 +77,16 @@ final class DeviceResource {
         String label = label(body);
         Long policyId = policyId(body);
         Caller caller = request.caller();
+        // Registering gives the device its policy (and claims one the gateway held restricted in quarantine).
         FleetDeviceStore.Outcome outcome = devices.register(caller.tenantId(), imei, label, policyId,
-                IngestDeviceLookup.QUARANTINE_TENANT);
+                IngestDeviceLookup.QUARANTINE_TENANT, audit.switched(caller, "device.register", imei,
+                        ApiRequest.JSON.createObjectNode().put("policyId", policyId)));
         switch (outcome) {
             case TAKEN -> throw ApiError.conflict("imei", "device " + imei + " is registered to another fleet");
             case POLICY_NOT_FOUND -> throw noSuchPolicy(policyId);
             default -> {
             }
         }
-        audit.device(caller, "device.register", imei, null, null);
         request.respond(201, DeviceJson.of(devices.find(caller.tenantId(), imei).orElseThrow()));
     }
 

@@ -834,7 +834,8 @@ abstract class FleetApiContract extends ApiServerContract {
 
     /**
      * A switch whose audit row cannot be written is not switched: the restriction, the private mode, the consent and
-     * the device's policy change only together with the row that says who changed them, when and to what.
+     * the device's policy (also the one it is registered with) change only together with the row that says who
+     * changed them, when and to what.
      */
     @Test
     void aSwitchThatCannotBeAuditedIsNotMade() {
@@ -843,9 +844,10 @@ abstract class FleetApiContract extends ApiServerContract {
                 "{\"name\": \"work\", \"document\": " + POLICY + "}").json().get("id").asLong();
         String device = "/api/v1/devices/" + f.imei();
         String target = "device:" + f.imei();
+        long unregistered = IMEIS.incrementAndGet();
         server.execute("CREATE FUNCTION refuse_audit_" + f.imei() + "() RETURNS trigger LANGUAGE plpgsql AS $$"
-                + " BEGIN IF NEW.target = '" + target + "' THEN RAISE EXCEPTION 'audit refused'; END IF;"
-                + " RETURN NEW; END $$");
+                + " BEGIN IF NEW.target IN ('" + target + "', 'device:" + unregistered + "') THEN"
+                + " RAISE EXCEPTION 'audit refused'; END IF; RETURN NEW; END $$");
         server.execute("CREATE TRIGGER refuse_audit_" + f.imei() + " BEFORE INSERT ON audit_log FOR EACH ROW"
                 + " EXECUTE FUNCTION refuse_audit_" + f.imei() + "()");
         try {
@@ -854,6 +856,8 @@ abstract class FleetApiContract extends ApiServerContract {
             assertEquals(500, server.send("POST", f.admin(), device + "/private-mode",
                     "{\"until\": \"2026-03-10T18:00:00Z\"}").status());
             assertEquals(500, server.send("PATCH", f.admin(), device, "{\"policyId\": " + policy + "}").status());
+            assertEquals(500, server.send("POST", f.admin(), "/api/v1/devices",
+                    "{\"imei\": \"" + unregistered + "\", \"policyId\": " + policy + "}").status());
         } finally {
             server.execute("DROP TRIGGER refuse_audit_" + f.imei() + " ON audit_log");
             server.execute("DROP FUNCTION refuse_audit_" + f.imei() + "()");
@@ -862,6 +866,8 @@ abstract class FleetApiContract extends ApiServerContract {
                 + " AND (restricted OR private_until IS NOT NULL OR policy_id IS NOT NULL)"), "switched unaudited");
         assertEquals(0, server.queryLong("SELECT count(*) FROM consent_history WHERE imei = " + f.imei()),
                 "consent withdrawn unaudited");
+        assertEquals(0, server.queryLong("SELECT count(*) FROM devices WHERE imei = " + unregistered),
+                "registered with its policy unaudited");
 
         assertEquals(200, server.send("PUT", f.admin(), device + "/consent", "{\"location\": false}").status());
         assertEquals(200, server.send("PATCH", f.admin(), device, "{\"policyId\": " + policy + "}").status());

@@ -79,9 +79,21 @@ public final class FleetDeviceStore {
      */
     public Outcome register(long tenantId, long imei, String label, Long policyId, String quarantineTenant)
             throws SQLException {
-        return Transaction.run(dataSource, c -> policyId != null && !exists(c, OWN_POLICY, policyId, tenantId)
-                ? Outcome.POLICY_NOT_FOUND
-                : insertOrClaim(c, tenantId, imei, label, policyId, quarantineTenant));
+        return register(tenantId, imei, label, policyId, quarantineTenant, Transaction.Step.NONE);
+    }
+
+    /** As {@link #register(long, long, String, Long, String)}, with {@code alongside} in its transaction when done. */
+    public Outcome register(long tenantId, long imei, String label, Long policyId, String quarantineTenant,
+                            Transaction.Step alongside) throws SQLException {
+        return Transaction.run(dataSource, c -> {
+            Outcome outcome = policyId != null && !exists(c, OWN_POLICY, policyId, tenantId)
+                    ? Outcome.POLICY_NOT_FOUND
+                    : insertOrClaim(c, tenantId, imei, label, policyId, quarantineTenant);
+            if (outcome == Outcome.DONE) {
+                alongside.run(c);
+            }
+            return outcome;
+        });
     }
 
     private static Outcome insertOrClaim(Connection c, long tenantId, long imei, String label, Long policyId,
