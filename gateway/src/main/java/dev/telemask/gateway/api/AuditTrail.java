@@ -3,6 +3,7 @@ package dev.telemask.gateway.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.TimeWindow;
+import dev.telemask.storage.query.Transaction;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,6 +25,17 @@ final class AuditTrail {
     void device(Connection c, Caller caller, String action, long imei, TimeWindow window, Long rows)
             throws SQLException {
         AuditLog.record(c, caller.tenantId(), caller.actor(), action, target(imei), details(caller, window, rows));
+    }
+
+    /**
+     * The row of a change of one device's switches (restriction, private mode, consent, policy), written inside the
+     * change's transaction: a switch is never made unaudited. {@code details} says what it was changed to.
+     */
+    Transaction.Step switched(Caller caller, String action, long imei, ObjectNode details) {
+        ObjectNode row = details == null ? ApiRequest.JSON.createObjectNode() : details.deepCopy();
+        row.put("role", caller.role().dbName());
+        String text = row.toString();
+        return c -> AuditLog.record(c, caller.tenantId(), caller.actor(), action, target(imei), text);
     }
 
     private static String details(Caller caller, TimeWindow window, Long rows) {

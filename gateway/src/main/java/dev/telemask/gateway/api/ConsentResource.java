@@ -72,8 +72,11 @@ final class ConsentResource {
             throw ApiError.badRequest("body", "give at least one of location, driverIdentity, telemetry");
         }
         Caller caller = request.caller();
-        consent.append(device.imei(), changes, caller.actor(), reason);
-        audit.device(caller, "consent.change", device.imei(), null, null);
+        // The audit row says what was given or withdrawn, in the API's names.
+        ObjectNode given = ApiRequest.JSON.createObjectNode();
+        changes.forEach((kind, granted) -> given.put(apiName(kind), granted));
+        consent.append(device.imei(), changes, caller.actor(), reason,
+                audit.switched(caller, "consent.change", device.imei(), given));
         request.respond(200, view(device.imei(), consent.history(device.imei())));
     }
 

@@ -6,8 +6,8 @@ import dev.telemask.storage.DeviceZone;
 import dev.telemask.storage.query.AuditLog;
 import dev.telemask.storage.query.ConsentLog;
 import dev.telemask.storage.query.FleetDevice;
-import dev.telemask.storage.query.DeviceCommand;
 import dev.telemask.storage.query.DeviceCommands;
+import dev.telemask.storage.query.DeviceDeliveries;
 import dev.telemask.storage.query.DeviceZoneStore;
 import dev.telemask.storage.query.EventQuery;
 import dev.telemask.storage.query.FleetDeviceStore;
@@ -45,6 +45,7 @@ final class DataSubjectResource {
     private final DeviceCommands commands;
     private final EventQuery events;
     private final DeviceZoneStore zones;
+    private final DeviceDeliveries deliveries;
 
     DataSubjectResource(DataSource dataSource, FleetDeviceStore devices, PositionQuery positions, PolicyStore policies,
                         ConsentLog consent, AuditLog auditLog, DeviceAccess access, AuditTrail audit, Clock clock) {
@@ -60,6 +61,7 @@ final class DataSubjectResource {
         this.commands = new DeviceCommands(dataSource);
         this.events = new EventQuery(dataSource);
         this.zones = new DeviceZoneStore(dataSource);
+        this.deliveries = new DeviceDeliveries(dataSource);
     }
 
     void register(Router router, Set<Role> admins) {
@@ -71,7 +73,8 @@ final class DataSubjectResource {
 
     /**
      * One JSON document, streamed: device, policy, consent history, every position, the number of records held
-     * undecided (sealed), the trips, the events, the driver's zones (never their centres), the commands, the audit.
+     * undecided (sealed), the trips, the events, the driver's zones (never their centres), the commands, the
+     * forwarding outbox's deliveries, the audit.
      */
     private void export(ApiRequest request) throws SQLException, IOException {
         FleetDevice device = access.require(request);
@@ -110,9 +113,11 @@ final class DataSubjectResource {
             }
             g.writeEndArray();
             g.writeArrayFieldStart("commands");
-            for (DeviceCommand command : commands.list(caller.tenantId(), device.imei(), Integer.MAX_VALUE)) {
-                g.writeTree(CommandResource.json(command));
-            }
+            commands.stream(caller.tenantId(), device.imei(), command -> g.writeTree(CommandResource.json(command)));
+            g.writeEndArray();
+            // What was forwarded of the device and to whom (art. 15(1)(c)), as the outbox keeps it.
+            g.writeArrayFieldStart("deliveries");
+            deliveries.stream(caller.tenantId(), device.imei(), d -> writeDelivery(g, d));
             g.writeEndArray();
             g.writeArrayFieldStart("audit");
             // From this registration on: an earlier one of the same IMEI (deleted, registered again) was about
@@ -127,6 +132,29 @@ final class DataSubjectResource {
             audit.device(caller, "export", device.imei(), null, rows[0]);
         }
         out.close();
+    }
+
+    /**
+     * A delivery with its receiver named by the origin of its URL: a webhook's path or query may carry the fleet's
+     * credentials, which are not the data subject's.
+     */
+    private static void writeDelivery(JsonGenerator g, DeviceDeliveries.Delivery d) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", Long.toString(d.id()));
+        g.writeStringField("sink", d.sink());
+        g.writeStringField("receiver", d.webhookUrl() == null ? d.sink() : origin(d.webhookUrl()));
+        g.writeStringField("state", d.state());
+        g.writeStringField("createdAt", d.createdAt().toString());
+        g.writeStringField("deliveredAt", d.deliveredAt() == null ? null : d.deliveredAt().toString());
+        g.writeFieldName("payload");
+        g.writeTree(ApiRequest.JSON.readTree(d.payload()));
+        g.writeEndObject();
+    }
+
+    /** {@code scheme://host[:port]} of a URL; the user info, path and query left out. */
+    static String origin(String url) {
+        java.net.URI uri = java.net.URI.create(url);
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
     private void erase(ApiRequest request) throws SQLException {
@@ -146,10 +174,10 @@ final class DataSubjectResource {
     private void restrict(ApiRequest request, boolean restricted) throws SQLException {
         FleetDevice device = access.require(request);
         Caller caller = request.caller();
-        if (!devices.setRestricted(caller.tenantId(), device.imei(), restricted)) {
+        if (!devices.setRestricted(caller.tenantId(), device.imei(), restricted,
+                audit.switched(caller, restricted ? "restrict" : "unrestrict", device.imei(), null))) {
             throw DeviceAccess.notFound(device.imei());
         }
-        audit.device(caller, restricted ? "restrict" : "unrestrict", device.imei(), null, null);
         request.respond(200, DeviceJson.of(devices.find(caller.tenantId(), device.imei()).orElseThrow()));
     }
 }

@@ -77,15 +77,16 @@ final class DeviceResource {
         String label = label(body);
         Long policyId = policyId(body);
         Caller caller = request.caller();
+        // Registering gives the device its policy (and claims one the gateway held restricted in quarantine).
         FleetDeviceStore.Outcome outcome = devices.register(caller.tenantId(), imei, label, policyId,
-                IngestDeviceLookup.QUARANTINE_TENANT);
+                IngestDeviceLookup.QUARANTINE_TENANT, audit.switched(caller, "device.register", imei,
+                        ApiRequest.JSON.createObjectNode().put("policyId", policyId)));
         switch (outcome) {
             case TAKEN -> throw ApiError.conflict("imei", "device " + imei + " is registered to another fleet");
             case POLICY_NOT_FOUND -> throw noSuchPolicy(policyId);
             default -> {
             }
         }
-        audit.device(caller, "device.register", imei, null, null);
         request.respond(201, DeviceJson.of(devices.find(caller.tenantId(), imei).orElseThrow()));
     }
 
@@ -96,15 +97,23 @@ final class DeviceResource {
             throw ApiError.badRequest("body", "give label and/or policyId (null clears)");
         }
         Caller caller = request.caller();
+        // The audit row says which policy the device was given (null: none), and whether its label changed.
+        String label = label(body);
+        Long policy = policyId(body);
+        ObjectNode changed = ApiRequest.JSON.createObjectNode();
+        if (body.has("policyId")) {
+            changed.put("policyId", policy);
+        }
+        changed.put("label", body.has("label"));
         FleetDeviceStore.Outcome outcome = devices.update(caller.tenantId(), device.imei(), body.has("label"),
-                label(body), body.has("policyId"), policyId(body));
+                label, body.has("policyId"), policy,
+                audit.switched(caller, "device.update", device.imei(), changed));
         if (outcome == FleetDeviceStore.Outcome.POLICY_NOT_FOUND) {
             throw noSuchPolicy(body.get("policyId").asLong());
         }
         if (outcome == FleetDeviceStore.Outcome.NOT_FOUND) {
             throw DeviceAccess.notFound(device.imei());
         }
-        audit.device(caller, "device.update", device.imei(), null, null);
         request.respond(200, DeviceJson.of(devices.find(caller.tenantId(), device.imei()).orElseThrow()));
     }
 

@@ -58,10 +58,11 @@ final class PrivateModeResource {
 
     private void set(ApiRequest request, FleetDevice device, Instant until, String action) throws SQLException {
         Caller caller = request.caller();
-        if (!devices.setPrivateUntil(caller.tenantId(), device.imei(), until)) {
+        if (!devices.setPrivateUntil(caller.tenantId(), device.imei(), until,
+                audit.switched(caller, action, device.imei(), until == null ? null
+                        : ApiRequest.JSON.createObjectNode().put("until", until.toString())))) {
             throw DeviceAccess.notFound(device.imei());
         }
-        audit.device(caller, action, device.imei(), null, null);
         request.respond(200, DeviceJson.of(devices.find(caller.tenantId(), device.imei()).orElseThrow()));
     }
 }

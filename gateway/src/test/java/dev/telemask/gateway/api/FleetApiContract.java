@@ -706,6 +706,39 @@ abstract class FleetApiContract extends ApiServerContract {
     }
 
     /**
+     * The outbox keeps what was forwarded of the device (an event's payload holds where the vehicle was) and to whom:
+     * stored about the device, so in its export, naming the receiver by its origin (a webhook's path or query may hold
+     * the fleet's credentials), never another device's deliveries.
+     */
+    @Test
+    void exportCarriesWhatWasForwardedAndToWhom() {
+        Fleet f = fleet("export-deliveries");
+        long other = IMEIS.incrementAndGet();
+        server.device(f.name(), other);
+        long tenant = server.tenant(f.name());
+        long hook = server.queryLong("INSERT INTO webhooks (tenant_id, url, kinds, secret, created_by) VALUES ("
+                + tenant + ", 'https://hooks.example.org:8443/in?key=fleet-secret', '{geofence_enter}', 'sealed',"
+                + " 'test') RETURNING id");
+        for (long imei : new long[] {f.imei(), other}) {
+            server.execute("INSERT INTO webhook_deliveries (webhook_id, tenant_id, imei, device_time, payload, state,"
+                    + " delivered_at) VALUES (" + hook + ", " + tenant + ", " + imei + ", '2026-03-09T06:01:00Z',"
+                    + " '{\"latitude\": 48.1357, \"imei\": \"" + imei + "\"}', 'delivered', now())");
+        }
+
+        ApiTestServer.Response export = server.get(f.admin(), "/api/v1/devices/" + f.imei() + "/export");
+        assertEquals(200, export.status(), export.body());
+        JsonNode deliveries = export.json().get("deliveries");
+        assertNotNull(deliveries, "the export holds everything stored: " + export.body());
+        assertEquals(1, deliveries.size(), export.body());
+        JsonNode delivery = deliveries.get(0);
+        assertEquals("https://hooks.example.org:8443", delivery.get("receiver").asText());
+        assertEquals("delivered", delivery.get("state").asText());
+        assertEquals(48.1357, delivery.get("payload").get("latitude").asDouble(), 1e-9);
+        assertFalse(export.body().contains("fleet-secret"), export.body());
+        assertFalse(export.body().contains(Long.toString(other)), "another device's delivery: " + export.body());
+    }
+
+    /**
      * The audit trail of a device's earlier registration (the same IMEI deleted and registered again, the vehicle
      * sold or given to another driver) is about someone else: the export of this registration leaves it out.
      */
@@ -797,6 +830,51 @@ abstract class FleetApiContract extends ApiServerContract {
         assertEquals(1, server.queryLong("SELECT count(*) FROM devices WHERE restricted AND imei = " + f.imei()));
         assertFalse(server.send("DELETE", f.admin(), path, null).json().get("restricted").asBoolean());
         assertEquals(0, server.queryLong("SELECT count(*) FROM devices WHERE restricted AND imei = " + f.imei()));
+    }
+
+    /**
+     * A switch whose audit row cannot be written is not switched: the restriction, the private mode, the consent and
+     * the device's policy (also the one it is registered with) change only together with the row that says who
+     * changed them, when and to what.
+     */
+    @Test
+    void aSwitchThatCannotBeAuditedIsNotMade() {
+        Fleet f = fleet("unaudited");
+        long policy = server.send("POST", f.admin(), "/api/v1/policies",
+                "{\"name\": \"work\", \"document\": " + POLICY + "}").json().get("id").asLong();
+        String device = "/api/v1/devices/" + f.imei();
+        String target = "device:" + f.imei();
+        long unregistered = IMEIS.incrementAndGet();
+        server.execute("CREATE FUNCTION refuse_audit_" + f.imei() + "() RETURNS trigger LANGUAGE plpgsql AS $$"
+                + " BEGIN IF NEW.target IN ('" + target + "', 'device:" + unregistered + "') THEN"
+                + " RAISE EXCEPTION 'audit refused'; END IF; RETURN NEW; END $$");
+        server.execute("CREATE TRIGGER refuse_audit_" + f.imei() + " BEFORE INSERT ON audit_log FOR EACH ROW"
+                + " EXECUTE FUNCTION refuse_audit_" + f.imei() + "()");
+        try {
+            assertEquals(500, server.send("POST", f.admin(), device + "/restrict", null).status());
+            assertEquals(500, server.send("PUT", f.admin(), device + "/consent", "{\"location\": false}").status());
+            assertEquals(500, server.send("POST", f.admin(), device + "/private-mode",
+                    "{\"until\": \"2026-03-10T18:00:00Z\"}").status());
+            assertEquals(500, server.send("PATCH", f.admin(), device, "{\"policyId\": " + policy + "}").status());
+            assertEquals(500, server.send("POST", f.admin(), "/api/v1/devices",
+                    "{\"imei\": \"" + unregistered + "\", \"policyId\": " + policy + "}").status());
+        } finally {
+            server.execute("DROP TRIGGER refuse_audit_" + f.imei() + " ON audit_log");
+            server.execute("DROP FUNCTION refuse_audit_" + f.imei() + "()");
+        }
+        assertEquals(0, server.queryLong("SELECT count(*) FROM devices WHERE imei = " + f.imei()
+                + " AND (restricted OR private_until IS NOT NULL OR policy_id IS NOT NULL)"), "switched unaudited");
+        assertEquals(0, server.queryLong("SELECT count(*) FROM consent_history WHERE imei = " + f.imei()),
+                "consent withdrawn unaudited");
+        assertEquals(0, server.queryLong("SELECT count(*) FROM devices WHERE imei = " + unregistered),
+                "registered with its policy unaudited");
+
+        assertEquals(200, server.send("PUT", f.admin(), device + "/consent", "{\"location\": false}").status());
+        assertEquals(200, server.send("PATCH", f.admin(), device, "{\"policyId\": " + policy + "}").status());
+        assertEquals("false", server.queryString("SELECT details->>'location' FROM audit_log"
+                + " WHERE action = 'consent.change' AND target = '" + target + "'"), "the audit says what changed");
+        assertEquals(Long.toString(policy), server.queryString("SELECT details->>'policyId' FROM audit_log"
+                + " WHERE action = 'device.update' AND target = '" + target + "'"), "and to which policy");
     }
 
     @Test

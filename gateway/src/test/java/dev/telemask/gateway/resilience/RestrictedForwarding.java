@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Restriction (GDPR art. 18) forwards nothing: positions of a device that still wait in the outbox (its receiver was
- * down) when the device is restricted never reach the receiver, while another device's go out once it is back; and
+ * down) when the device is restricted, or when a consent is withdrawn, never reach the receiver, while another
+ * device's go out once it is back; and
  * records that wait sealed when it is restricted are decided private, whoever decides them and when (TCP or UDP,
  * the same connection or the next, after the restriction was lifted).
  */
@@ -97,19 +98,34 @@ public abstract class RestrictedForwarding extends GatewayTestBase.ForOtherPacka
 
     @Test
     void positionsWaitingForADownReceiverAreNotSentOnceTheDeviceIsRestricted() throws Exception {
-        long restricted = device(officePolicy);
+        positionsWaitingForADownReceiverAreNotSentAfter("POST", "/restrict", null);
+    }
+
+    /**
+     * The stored positions were judged under the consent given when they arrived, but sent after its withdrawal
+     * they would be a disclosure without it: a withdrawal of any kind of consent drops what waits as a restriction does.
+     */
+    @Test
+    void positionsWaitingForADownReceiverAreNotSentOnceConsentIsWithdrawn() throws Exception {
+        positionsWaitingForADownReceiverAreNotSentAfter("PUT", "/consent", "{\"telemetry\": false}");
+    }
+
+    private void positionsWaitingForADownReceiverAreNotSentAfter(String method, String path, String json)
+            throws Exception {
+        receiverDown.set(true);
+        long switched = device(officePolicy);
         long other = device(officePolicy);
-        send(restricted, 0.0);
+        send(switched, 0.0);
         send(other, 0.5);
-        assertEquals(RECORDS, rows(restricted).size());
+        assertEquals(RECORDS, rows(switched).size());
         assertEquals(RECORDS, rows(other).size());
-        Eventually.holds(() -> count(refused, restricted) > 0 && count(refused, other) > 0, WITHIN,
+        Eventually.holds(() -> count(refused, switched) > 0 && count(refused, other) > 0, WITHIN,
                 () -> "both devices' positions tried against the down receiver: " + refused);
 
-        HttpResponse<String> restrict = call("POST", "/devices/" + restricted + "/restrict", null);
-        assertEquals(200, restrict.statusCode(), restrict.body());
-        // Two more refused rounds of the other device: a request of the restricted one already under way when the
-        // restriction returned has been answered (refused) by then.
+        HttpResponse<String> change = call(method, "/devices/" + switched + path, json);
+        assertEquals(200, change.statusCode(), change.body());
+        // Two more refused rounds of the other device: a request of the switched one already under way when the
+        // change returned has been answered (refused) by then.
         int before = count(refused, other);
         Eventually.holds(() -> count(refused, other) >= before + 2 * RECORDS, WITHIN,
                 () -> "the other device's positions retried: " + refused);
@@ -117,9 +133,9 @@ public abstract class RestrictedForwarding extends GatewayTestBase.ForOtherPacka
 
         Eventually.holds(() -> count(accepted, other) >= RECORDS, WITHIN,
                 () -> "the other device's positions delivered once the receiver is back: " + accepted);
-        assertEquals(0, count(accepted, restricted), "positions of a restricted device were forwarded");
-        assertEquals(0, queryNumber("SELECT count(*) FROM webhook_deliveries WHERE imei = " + restricted
-                + " AND state = 'pending'"), "deliveries of a restricted device wait to be sent");
+        assertEquals(0, count(accepted, switched), "positions were forwarded after " + method + " " + path);
+        assertEquals(0, queryNumber("SELECT count(*) FROM webhook_deliveries WHERE imei = " + switched
+                + " AND state = 'pending'"), "deliveries wait to be sent after " + method + " " + path);
     }
 
     @Test

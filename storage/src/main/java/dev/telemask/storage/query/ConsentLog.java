@@ -28,6 +28,16 @@ public final class ConsentLog {
 
     /** Appends one row per kind in {@code changes}, in one transaction. */
     public void append(long imei, Map<String, Boolean> changes, String changedBy, String reason) throws SQLException {
+        append(imei, changes, changedBy, reason, Transaction.Step.NONE);
+    }
+
+    /**
+     * As {@link #append(long, Map, String, String)}, with {@code alongside} in its transaction. A withdrawal (any kind
+     * set to false) also drops the device's deliveries still waiting in the outbox: they were judged under the consent
+     * withdrawn, and sent after the withdrawal returned they would disclose what it no longer allows.
+     */
+    public void append(long imei, Map<String, Boolean> changes, String changedBy, String reason,
+                       Transaction.Step alongside) throws SQLException {
         Transaction.run(dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement("INSERT INTO consent_history"
                     + " (imei, kind, granted, changed_by, reason) VALUES (?, ?, ?, ?, ?)")) {
@@ -39,8 +49,13 @@ public final class ConsentLog {
                     st.setString(5, reason);
                     st.addBatch();
                 }
-                return st.executeBatch();
+                st.executeBatch();
             }
+            if (changes.containsValue(false)) {
+                FleetDeviceStore.dropWaitingDeliveries(c, imei);
+            }
+            alongside.run(c);
+            return null;
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.telemask.storage.query;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,6 +88,18 @@ public final class DeviceCommands {
             }
             return commands;
         }
+    }
+
+    /**
+     * Streams all the device's commands, oldest first, one row at a time: an export of years of them needs no more
+     * memory than one.
+     */
+    public long stream(long tenantId, long imei, RowSink<DeviceCommand> sink) throws SQLException, IOException {
+        return CursorQuery.stream(dataSource, "SELECT " + COLUMNS + " FROM device_commands"
+                + " WHERE tenant_id = ? AND imei = ? ORDER BY id", st -> {
+                    st.setLong(1, tenantId);
+                    st.setLong(2, imei);
+                }, DeviceCommands::read, sink);
     }
 
     /**

@@ -81,27 +81,11 @@ public final class EventQuery {
      * how many: a data subject's export, of any length, never held in memory.
      */
     public long stream(long tenantId, long imei, RowSink<StoredEvent> sink) throws SQLException, IOException {
-        try (Connection c = dataSource.getConnection()) {
-            // The driver streams with a cursor only inside a transaction.
-            c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement(SELECT + " WHERE tenant_id = ? AND imei = ?"
-                    + " ORDER BY device_time, id")) {
-                st.setFetchSize(PositionQuery.FETCH_SIZE);
-                st.setLong(1, tenantId);
-                st.setLong(2, imei);
-                long rows = 0;
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(event(rs));
-                        rows++;
-                    }
-                }
-                return rows;
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        }
+        return CursorQuery.stream(dataSource, SELECT + " WHERE tenant_id = ? AND imei = ? ORDER BY device_time, id",
+                st -> {
+                    st.setLong(1, tenantId);
+                    st.setLong(2, imei);
+                }, EventQuery::event, sink);
     }
 
     private static StoredEvent event(ResultSet rs) throws SQLException {

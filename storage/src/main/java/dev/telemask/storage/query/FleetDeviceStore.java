@@ -79,9 +79,21 @@ public final class FleetDeviceStore {
      */
     public Outcome register(long tenantId, long imei, String label, Long policyId, String quarantineTenant)
             throws SQLException {
-        return Transaction.run(dataSource, c -> policyId != null && !exists(c, OWN_POLICY, policyId, tenantId)
-                ? Outcome.POLICY_NOT_FOUND
-                : insertOrClaim(c, tenantId, imei, label, policyId, quarantineTenant));
+        return register(tenantId, imei, label, policyId, quarantineTenant, Transaction.Step.NONE);
+    }
+
+    /** As {@link #register(long, long, String, Long, String)}, with {@code alongside} in its transaction when done. */
+    public Outcome register(long tenantId, long imei, String label, Long policyId, String quarantineTenant,
+                            Transaction.Step alongside) throws SQLException {
+        return Transaction.run(dataSource, c -> {
+            Outcome outcome = policyId != null && !exists(c, OWN_POLICY, policyId, tenantId)
+                    ? Outcome.POLICY_NOT_FOUND
+                    : insertOrClaim(c, tenantId, imei, label, policyId, quarantineTenant);
+            if (outcome == Outcome.DONE) {
+                alongside.run(c);
+            }
+            return outcome;
+        });
     }
 
     private static Outcome insertOrClaim(Connection c, long tenantId, long imei, String label, Long policyId,
@@ -103,7 +115,13 @@ public final class FleetDeviceStore {
     /** Changes the label and/or the policy (each only when its {@code set} flag is true; null clears it). */
     public Outcome update(long tenantId, long imei, boolean setLabel, String label, boolean setPolicy, Long policyId)
             throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+        return update(tenantId, imei, setLabel, label, setPolicy, policyId, Transaction.Step.NONE);
+    }
+
+    /** As {@link #update(long, long, boolean, String, boolean, Long)}, with {@code alongside} in its transaction. */
+    public Outcome update(long tenantId, long imei, boolean setLabel, String label, boolean setPolicy, Long policyId,
+                          Transaction.Step alongside) throws SQLException {
+        return Transaction.run(dataSource, c -> {
             if (setPolicy && policyId != null && !exists(c, OWN_POLICY, policyId, tenantId)) {
                 return Outcome.POLICY_NOT_FOUND;
             }
@@ -117,9 +135,13 @@ public final class FleetDeviceStore {
                 setNullableLong(st, 4, policyId);
                 st.setLong(5, imei);
                 st.setLong(6, tenantId);
-                return st.executeUpdate() == 1 ? Outcome.DONE : Outcome.NOT_FOUND;
+                if (st.executeUpdate() != 1) {
+                    return Outcome.NOT_FOUND;
+                }
             }
-        }
+            alongside.run(c);
+            return Outcome.DONE;
+        });
     }
 
     /**
@@ -128,27 +150,61 @@ public final class FleetDeviceStore {
      * device's data is not forwarded, however long a receiver or broker was away.
      */
     public boolean setRestricted(long tenantId, long imei, boolean restricted) throws SQLException {
+        return setRestricted(tenantId, imei, restricted, Transaction.Step.NONE);
+    }
+
+    /** As {@link #setRestricted(long, long, boolean)}, with {@code alongside} in its transaction. */
+    public boolean setRestricted(long tenantId, long imei, boolean restricted, Transaction.Step alongside)
+            throws SQLException {
         return Transaction.run(dataSource, c -> {
-            try (PreparedStatement st = c.prepareStatement(
-                    "UPDATE devices SET restricted = ? WHERE imei = ? AND tenant_id = ?")) {
-                st.setBoolean(1, restricted);
-                st.setLong(2, imei);
-                st.setLong(3, tenantId);
-                if (st.executeUpdate() != 1) {
-                    return false;
-                }
+            if (!setSwitch(c, "UPDATE devices SET restricted = ? WHERE imei = ? AND tenant_id = ?", restricted,
+                    imei, tenantId)) {
+                return false;
             }
             if (restricted) {
-                deleteByImei(c, "DELETE FROM webhook_deliveries WHERE imei = ? AND state = 'pending'", imei);
+                dropWaitingDeliveries(c, imei);
             }
+            alongside.run(c);
             return true;
         });
     }
 
+    /**
+     * Drops the device's webhook and Kafka deliveries still waiting in the outbox: what the device's switches no longer
+     * allow is not forwarded, however long a receiver or broker was away. A Kafka send under way holds its rows
+     * locked, so this waits for it.
+     */
+    static void dropWaitingDeliveries(Connection c, long imei) throws SQLException {
+        deleteByImei(c, "DELETE FROM webhook_deliveries WHERE imei = ? AND state = 'pending'", imei);
+    }
+
     /** Switches the driver's private mode on until {@code until}, or off with null. */
     public boolean setPrivateUntil(long tenantId, long imei, Instant until) throws SQLException {
-        return updateOne("UPDATE devices SET private_until = ? WHERE imei = ? AND tenant_id = ?",
-                st -> st.setObject(1, until == null ? null : timestamp(until)), imei, tenantId);
+        return setPrivateUntil(tenantId, imei, until, Transaction.Step.NONE);
+    }
+
+    /** As {@link #setPrivateUntil(long, long, Instant)}, with {@code alongside} in its transaction. */
+    public boolean setPrivateUntil(long tenantId, long imei, Instant until, Transaction.Step alongside)
+            throws SQLException {
+        return Transaction.run(dataSource, c -> {
+            if (!setSwitch(c, "UPDATE devices SET private_until = ? WHERE imei = ? AND tenant_id = ?",
+                    until == null ? null : timestamp(until), imei, tenantId)) {
+                return false;
+            }
+            alongside.run(c);
+            return true;
+        });
+    }
+
+    /** Runs {@code sql}, an update of one switch of the tenant's device to {@code value}; false: no such device. */
+    private static boolean setSwitch(Connection c, String sql, Object value, long imei, long tenantId)
+            throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setObject(1, value);
+            st.setLong(2, imei);
+            st.setLong(3, tenantId);
+            return st.executeUpdate() == 1;
+        }
     }
 
     /**
@@ -178,19 +234,6 @@ public final class FleetDeviceStore {
         try (PreparedStatement st = c.prepareStatement(sql)) {
             st.setLong(1, imei);
             return st.executeLargeUpdate();
-        }
-    }
-
-    private interface Binder {
-        void bind(PreparedStatement st) throws SQLException;
-    }
-
-    private boolean updateOne(String sql, Binder first, long imei, long tenantId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
-            first.bind(st);
-            st.setLong(2, imei);
-            st.setLong(3, tenantId);
-            return st.executeUpdate() == 1;
         }
     }
 

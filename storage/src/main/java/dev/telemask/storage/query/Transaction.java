@@ -12,6 +12,18 @@ public final class Transaction {
         T run(Connection connection) throws SQLException;
     }
 
+    /**
+     * Work that must commit exactly when the change it goes with does, inside that change's transaction: the audit row
+     * of a switch, which is never made unaudited.
+     */
+    @FunctionalInterface
+    public interface Step {
+        /** Does nothing: for a change made without anything alongside. */
+        Step NONE = connection -> { };
+
+        void run(Connection connection) throws SQLException;
+    }
+
     private Transaction() {
     }
 

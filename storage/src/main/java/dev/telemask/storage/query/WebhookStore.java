@@ -18,7 +18,7 @@ public final class WebhookStore {
      * A position's delivery holds only the position's key (it is read when sent): the list shows that key, not the
      * position.
      */
-    private static final String POSITION_REFERENCE = "jsonb_build_object('type', 'position', 'imei', imei::text,"
+    static final String POSITION_REFERENCE = "jsonb_build_object('type', 'position', 'imei', imei::text,"
             + " 'time', to_char(device_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
             + " 'eventIo', event_io)::text";
 
