@@ -58,11 +58,12 @@ final class TokenCommands {
             }
             Main main = parent.main;
             try (ToolDatabases.Opened opened = main.databases.open(database.configFile, database.init, "token")) {
-                long tenantId = new Tenants(opened.dataSource()).find(tenant).orElseThrow(() ->
+                new Tenants(opened.dataSource()).find(tenant).orElseThrow(() ->
                         new IllegalArgumentException("no fleet '" + tenant + "'; create it first: ./telemask tenant"
                                 + " create " + tenant));
+                // Made by the operator, not through the API: it has no maker to follow (see ApiTokens).
                 ApiTokens.Created created = new ApiTokens(opened.dataSource())
-                        .create(tenantId, parsed, imei, name, expiresIn);
+                        .create(tenant, parsed, imei, name, expiresIn);
                 main.out.println(created.token());
                 main.out.println("# token " + created.id() + " (" + created.prefix() + "...) for fleet " + tenant
                         + ", role " + parsed.dbName() + (imei == null ? "" : ", device " + imei) + ", expires "

@@ -402,6 +402,71 @@ abstract class AccountsContract extends ApiServerContract {
         }
     }
 
+    @Test
+    void tokensAnAdminMadeEndWhenTheAdminIsDemotedOrDeleted() {
+        Fleet f = fleet("token-maker");
+        long demoted = user(f, "demoted-admin", "admin", null);
+        long deleted = user(f, "deleted-admin", "admin", null);
+        user(f, "staying-admin", "admin", null);
+        Session demotedSession = session(f, "demoted-admin");
+        String adminToken = mint(null, demotedSession, "admin");
+        String viewerToken = mint(null, demotedSession, "viewer");
+        String madeWithTheToken = mint(adminToken, null, "admin");
+        String deletedsToken = mint(null, session(f, "deleted-admin"), "admin");
+        String staysToken = mint(null, session(f, "staying-admin"), "admin");
+        List<String> ending = List.of(adminToken, viewerToken, madeWithTheToken, deletedsToken);
+        assertEquals(200, call("PATCH", "/users/" + demoted, f.admin(), null, "{\"role\": \"viewer\"}").status());
+        assertEquals(204, call("DELETE", "/users/" + deleted, f.admin(), null, null).status());
+        for (String token : ending) {
+            Answer refused = call("GET", "/devices", token, null, null);
+            assertEquals(401, refused.status(), "a token outlives the admin rights of whoever made it: "
+                    + refused.body());
+        }
+        assertEquals(200, call("GET", "/users", staysToken, null, null).status(), "an admin's token stays theirs");
+        assertEquals(200, call("GET", "/users", f.admin(), null, null).status(), "the operator's token stays");
+
+        assertEquals(200, call("PATCH", "/users/" + demoted, f.admin(), null, "{\"role\": \"admin\"}").status());
+        assertEquals(401, call("GET", "/devices", adminToken, null, null).status(),
+                "promoted again, the user gets no revoked token back");
+        JsonNode listed = call("GET", "/tokens", f.admin(), null, null).json().get("items");
+        long live = 0;
+        for (JsonNode token : listed) {
+            live += token.get("live").asBoolean() ? 1 : 0;
+        }
+        assertEquals(2, live, "the operator's token and the staying admin's: " + listed);
+    }
+
+    @Test
+    void revokingATokenEndsTheTokensMadeWithItAndNoneOutlivesIt() {
+        Fleet f = fleet("token-chain");
+        Answer parent = call("POST", "/tokens", f.admin(), null, "{\"name\": \"parent\", \"role\": \"admin\","
+                + " \"expiresIn\": \"P7D\"}");
+        assertEquals(201, parent.status(), parent.body());
+        String child = mint(parent.json().get("token").asText(), null, "admin");
+        String grandchild = mint(child, null, "viewer");
+        JsonNode tokens = call("GET", "/tokens", f.admin(), null, null).json().get("items");
+        for (JsonNode token : tokens) {
+            if (token.get("id").asLong() > parent.json().get("id").asLong()) {
+                assertEquals(parent.json().get("expiresAt").asText(), token.get("expiresAt").asText(),
+                        "a token made with a token expires with it at the latest: " + token);
+            }
+        }
+        assertEquals(204, call("DELETE", "/tokens/" + parent.json().get("id").asLong(), f.admin(), null, null)
+                .status());
+        assertEquals(401, call("GET", "/devices", child, null, null).status(), "the token made with a revoked one");
+        assertEquals(401, call("GET", "/devices", grandchild, null, null).status(), "and the one made with that");
+        assertEquals(200, call("GET", "/devices", f.admin(), null, null).status());
+    }
+
+    /** A token of {@code role} made through the API with a token or a session; returns its secret. */
+    private String mint(String token, Session session, String role) {
+        Answer made = call("POST", "/tokens", token, session, "{\"name\": \"made\", \"role\": \"" + role + "\"}");
+        assertEquals(201, made.status(), made.body());
+        String secret = made.json().get("token").asText();
+        assertEquals(200, call("GET", "/devices", secret, null, null).status());
+        return secret;
+    }
+
     private static final java.time.Duration LIVE_WITHIN = java.time.Duration.ofSeconds(10);
 
     private LiveStream stream(Session session) throws IOException, InterruptedException {

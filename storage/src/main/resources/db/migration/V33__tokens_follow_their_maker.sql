@@ -1,0 +1,73 @@
+-- A token never grants more than whoever made it holds now. A token made through the API remembers its maker: the
+-- signed-in admin (a user) or the token it was made with, and a token made with a token also the user at the root of
+-- that chain. When the user stops being an admin of the fleet (demoted, or deleted), every token they made, and every
+-- token made with those, is revoked; when a token is revoked, so is every token made with it; and a token made with
+-- a token expires with it at the latest. Revoked stays revoked: promoted again, a user gets no token back. Tokens made
+-- from the shell (./telemask token create) have no maker and live until revoked or expired.
+-- Triggers do it, so a change of a user made by the CLI or by hand revokes alike. Ids are never reused.
+ALTER TABLE api_tokens ADD COLUMN minted_by_user bigint;
+ALTER TABLE api_tokens ADD COLUMN minted_by_token bigint;
+CREATE INDEX api_tokens_minted_by_user ON api_tokens (minted_by_user) WHERE minted_by_user IS NOT NULL;
+CREATE INDEX api_tokens_minted_by_token ON api_tokens (minted_by_token) WHERE minted_by_token IS NOT NULL;
+
+CREATE FUNCTION telemask_revoke_tokens_of_former_admin() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR NEW.role <> 'admin' OR NEW.tenant_id <> OLD.tenant_id THEN
+        UPDATE api_tokens SET revoked_at = now() WHERE minted_by_user = OLD.id AND revoked_at IS NULL;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER users_admin_rights_lost AFTER UPDATE OF role, tenant_id OR DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION telemask_revoke_tokens_of_former_admin();
+
+-- One statement revokes the whole tree made with the token, however deep. The revocations it makes fire this trigger
+-- again (one level down), with nothing left to do: they return at once rather than walk their subtrees again. A
+-- user's revocation (above) takes the tree by the user at its root.
+CREATE FUNCTION telemask_revoke_tokens_made_with_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_trigger_depth() > 1 THEN
+        RETURN NULL;
+    END IF;
+    UPDATE api_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND id IN (
+        WITH RECURSIVE made (id) AS (
+            SELECT id FROM api_tokens WHERE minted_by_token = NEW.id
+            UNION
+            SELECT t.id FROM api_tokens t JOIN made m ON t.minted_by_token = m.id)
+        SELECT id FROM made);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER api_tokens_revoked AFTER UPDATE OF revoked_at ON api_tokens
+    FOR EACH ROW WHEN (OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL)
+    EXECUTE FUNCTION telemask_revoke_tokens_made_with_revoked();
+
+-- Tokens made before: their maker is in the audit trail ('token.create', actor 'user:<id>:<name>' or
+-- 'token:<id>:<name>'). A token whose audit row is missing keeps no maker.
+UPDATE api_tokens t SET minted_by_user = split_part(a.actor, ':', 2)::bigint
+FROM audit_log a
+WHERE a.action = 'token.create' AND a.target = 'token:' || t.id AND a.tenant_id = t.tenant_id
+  AND a.actor ~ '^user:[0-9]+:';
+UPDATE api_tokens t SET minted_by_token = split_part(a.actor, ':', 2)::bigint
+FROM audit_log a
+WHERE a.action = 'token.create' AND a.target = 'token:' || t.id AND a.tenant_id = t.tenant_id
+  AND a.actor ~ '^token:[0-9]+:';
+
+-- A token is made after the token it was made with (a lower id), so these chains have no cycles.
+WITH RECURSIVE chain (id, maker, expires_at) AS (
+    SELECT id, minted_by_user, expires_at FROM api_tokens WHERE minted_by_token IS NULL
+    UNION ALL
+    SELECT t.id, c.maker, least(t.expires_at, c.expires_at) FROM api_tokens t JOIN chain c ON t.minted_by_token = c.id)
+UPDATE api_tokens t SET minted_by_user = c.maker, expires_at = c.expires_at
+FROM chain c
+WHERE t.id = c.id AND (t.minted_by_user IS DISTINCT FROM c.maker OR t.expires_at IS DISTINCT FROM c.expires_at);
+
+-- What was made by someone no longer an admin of the fleet, or with a token since revoked, ends now.
+UPDATE api_tokens t SET revoked_at = now()
+WHERE t.revoked_at IS NULL AND t.minted_by_user IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM users u WHERE u.id = t.minted_by_user AND u.tenant_id = t.tenant_id AND u.role = 'admin');
+WITH RECURSIVE dead (id) AS (
+    SELECT id FROM api_tokens WHERE revoked_at IS NOT NULL
+    UNION
+    SELECT t.id FROM api_tokens t JOIN dead d ON t.minted_by_token = d.id)
+UPDATE api_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND id IN (SELECT id FROM dead);
