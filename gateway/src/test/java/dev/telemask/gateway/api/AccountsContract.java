@@ -403,7 +403,7 @@ abstract class AccountsContract extends ApiServerContract {
     }
 
     @Test
-    void tokensAnAdminMadeEndWhenTheAdminIsDemotedOrDeleted() {
+    void tokensAnAdminMadeEndWhenTheAdminIsDemotedOrDeleted() throws Exception {
         Fleet f = fleet("token-maker");
         long demoted = user(f, "demoted-admin", "admin", null);
         long deleted = user(f, "deleted-admin", "admin", null);
@@ -415,8 +415,15 @@ abstract class AccountsContract extends ApiServerContract {
         String deletedsToken = mint(null, session(f, "deleted-admin"), "admin");
         String staysToken = mint(null, session(f, "staying-admin"), "admin");
         List<String> ending = List.of(adminToken, viewerToken, madeWithTheToken, deletedsToken);
+        LiveStream watching = LiveStream.withHeaders(server.port(), java.util.Map.of("Authorization",
+                "Bearer " + madeWithTheToken));
+        assertEquals(200, watching.status());
+
         assertEquals(200, call("PATCH", "/users/" + demoted, f.admin(), null, "{\"role\": \"viewer\"}").status());
         assertEquals(204, call("DELETE", "/users/" + deleted, f.admin(), null, null).status());
+        try (watching) {
+            assertTrue(watching.endsWithin(LIVE_WITHIN), "a stream opened with such a token ends with it");
+        }
         for (String token : ending) {
             Answer refused = call("GET", "/devices", token, null, null);
             assertEquals(401, refused.status(), "a token outlives the admin rights of whoever made it: "
