@@ -4,43 +4,73 @@
 -- token made with those, is revoked; when a token is revoked, so is every token made with it; and a token made with
 -- a token expires with it at the latest. Revoked stays revoked: promoted again, a user gets no token back. Tokens made
 -- from the shell (./telemask token create) have no maker and live until revoked or expired.
--- Triggers do it, so a change of a user made by the CLI or by hand revokes alike. Ids are never reused.
+-- A webhook is a standing feed of the fleet's data to a URL its maker chose: it goes (with its deliveries still
+-- waiting) when the user who made it, or made the token it was made with, stops being an admin of the fleet. (A
+-- revoked token's webhooks stay: rotating a token must not stop a fleet's integrations; they are listed to admins.)
+-- Each revocation and removal is audited as done by 'telemask', with the reason.
+-- Triggers do it, so a change of a user made by the CLI or by hand acts alike. Ids are never reused.
 ALTER TABLE api_tokens ADD COLUMN minted_by_user bigint;
 ALTER TABLE api_tokens ADD COLUMN minted_by_token bigint;
 CREATE INDEX api_tokens_minted_by_user ON api_tokens (minted_by_user) WHERE minted_by_user IS NOT NULL;
 CREATE INDEX api_tokens_minted_by_token ON api_tokens (minted_by_token) WHERE minted_by_token IS NOT NULL;
 
-CREATE FUNCTION telemask_revoke_tokens_of_former_admin() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Revokes the live tokens among {ids}, auditing each.
+CREATE FUNCTION telemask_revoke_tokens(ids bigint[], reason text) RETURNS void LANGUAGE sql AS $$
+    WITH revoked AS (
+        UPDATE api_tokens SET revoked_at = now() WHERE id = ANY (ids) AND revoked_at IS NULL
+        RETURNING id, tenant_id)
+    INSERT INTO audit_log (tenant_id, actor, action, target, details)
+    SELECT tenant_id, 'telemask', 'token.revoke', 'token:' || id, jsonb_build_object('reason', reason)
+    FROM revoked;
+$$;
+
+-- Removes the webhooks made (actor 'user:<id>:<name>' or 'token:<id>:<name>') by a user of {users} or by a token
+-- whose root maker is one of them, auditing each.
+CREATE FUNCTION telemask_remove_webhooks_of(users bigint[], reason text) RETURNS void LANGUAGE sql AS $$
+    WITH removed AS (
+        DELETE FROM webhooks w WHERE w.created_by ~ '^(user|token):[0-9]+:' AND CASE split_part(w.created_by, ':', 1)
+            WHEN 'user' THEN split_part(w.created_by, ':', 2)::bigint = ANY (users)
+            ELSE EXISTS (SELECT 1 FROM api_tokens t WHERE t.id = split_part(w.created_by, ':', 2)::bigint
+                                                    AND t.minted_by_user = ANY (users)) END
+        RETURNING id, tenant_id)
+    INSERT INTO audit_log (tenant_id, actor, action, target, details)
+    SELECT tenant_id, 'telemask', 'webhook.delete', 'webhook:' || id, jsonb_build_object('reason', reason)
+    FROM removed;
+$$;
+
+CREATE FUNCTION telemask_end_made_by_former_admin() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' OR NEW.role <> 'admin' OR NEW.tenant_id <> OLD.tenant_id THEN
-        UPDATE api_tokens SET revoked_at = now() WHERE minted_by_user = OLD.id AND revoked_at IS NULL;
+        PERFORM telemask_revoke_tokens(ARRAY(SELECT id FROM api_tokens WHERE minted_by_user = OLD.id),
+                'maker no longer an admin');
+        PERFORM telemask_remove_webhooks_of(ARRAY[OLD.id], 'maker no longer an admin');
     END IF;
     RETURN NULL;
 END $$;
 
 CREATE TRIGGER users_admin_rights_lost AFTER UPDATE OF role, tenant_id OR DELETE ON users
-    FOR EACH ROW EXECUTE FUNCTION telemask_revoke_tokens_of_former_admin();
+    FOR EACH ROW EXECUTE FUNCTION telemask_end_made_by_former_admin();
 
--- One statement revokes the whole tree made with the token, however deep. The revocations it makes fire this trigger
--- again (one level down), with nothing left to do: they return at once rather than walk their subtrees again. A
--- user's revocation (above) takes the tree by the user at its root.
-CREATE FUNCTION telemask_revoke_tokens_made_with_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One statement revokes the whole tree made with the token, however deep. The revocations it makes fire this
+-- trigger again (one level down), with nothing left to do: they return at once rather than walk their subtrees
+-- again. A user's revocation (above) takes the tree by the user at its root.
+CREATE FUNCTION telemask_revoke_made_with_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF pg_trigger_depth() > 1 THEN
         RETURN NULL;
     END IF;
-    UPDATE api_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND id IN (
+    PERFORM telemask_revoke_tokens(ARRAY(
         WITH RECURSIVE made (id) AS (
             SELECT id FROM api_tokens WHERE minted_by_token = NEW.id
             UNION
             SELECT t.id FROM api_tokens t JOIN made m ON t.minted_by_token = m.id)
-        SELECT id FROM made);
+        SELECT id FROM made), 'made with a revoked token');
     RETURN NULL;
 END $$;
 
 CREATE TRIGGER api_tokens_revoked AFTER UPDATE OF revoked_at ON api_tokens
     FOR EACH ROW WHEN (OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL)
-    EXECUTE FUNCTION telemask_revoke_tokens_made_with_revoked();
+    EXECUTE FUNCTION telemask_revoke_made_with_revoked();
 
 -- Tokens made before: their maker is in the audit trail ('token.create', actor 'user:<id>:<name>' or
 -- 'token:<id>:<name>'). A token whose audit row is missing keeps no maker.
@@ -63,11 +93,22 @@ FROM chain c
 WHERE t.id = c.id AND (t.minted_by_user IS DISTINCT FROM c.maker OR t.expires_at IS DISTINCT FROM c.expires_at);
 
 -- What was made by someone no longer an admin of the fleet, or with a token since revoked, ends now.
-UPDATE api_tokens t SET revoked_at = now()
-WHERE t.revoked_at IS NULL AND t.minted_by_user IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM users u WHERE u.id = t.minted_by_user AND u.tenant_id = t.tenant_id AND u.role = 'admin');
-WITH RECURSIVE dead (id) AS (
-    SELECT id FROM api_tokens WHERE revoked_at IS NOT NULL
-    UNION
-    SELECT t.id FROM api_tokens t JOIN dead d ON t.minted_by_token = d.id)
-UPDATE api_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND id IN (SELECT id FROM dead);
+SELECT telemask_revoke_tokens(ARRAY(
+    SELECT t.id FROM api_tokens t WHERE t.minted_by_user IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM users u WHERE u.id = t.minted_by_user AND u.tenant_id = t.tenant_id AND u.role = 'admin')),
+    'maker no longer an admin');
+SELECT telemask_revoke_tokens(ARRAY(
+    WITH RECURSIVE dead (id) AS (
+        SELECT id FROM api_tokens WHERE revoked_at IS NOT NULL
+        UNION
+        SELECT t.id FROM api_tokens t JOIN dead d ON t.minted_by_token = d.id)
+    SELECT id FROM dead), 'made with a revoked token');
+SELECT telemask_remove_webhooks_of(ARRAY(
+    SELECT DISTINCT m.maker FROM (
+        SELECT split_part(created_by, ':', 2)::bigint AS maker, tenant_id FROM webhooks
+        WHERE created_by ~ '^user:[0-9]+:'
+        UNION
+        SELECT minted_by_user, tenant_id FROM api_tokens WHERE minted_by_user IS NOT NULL) m
+    WHERE NOT EXISTS (
+        SELECT 1 FROM users u WHERE u.id = m.maker AND u.tenant_id = m.tenant_id AND u.role = 'admin')),
+    'maker no longer an admin');

@@ -46,6 +46,11 @@ class PostgresTokenMakersMigrationIT extends DatabaseContract {
                     + " (1, 'user:12:gone', 'token.create', 'token:5'),"
                     + " (1, 'token:6:revoked', 'token.create', 'token:7'),"
                     + " (1, 'token:2:staying', 'token.create', 'token:8')");
+            st.execute("INSERT INTO webhooks (tenant_id, url, kinds, secret, created_by) VALUES"
+                    + " (1, 'https://kept.example/', '{position}', 's', 'user:10:still-admin'),"
+                    + " (1, 'https://ops.example/', '{position}', 's', 'token:1:ops'),"
+                    + " (1, 'https://demoted.example/', '{position}', 's', 'user:11:now-viewer'),"
+                    + " (1, 'https://their-token.example/', '{position}', 's', 'token:4:made-with-3')");
         }
         Migrations.migrate(dataSource);
     }
@@ -56,6 +61,17 @@ class PostgresTokenMakersMigrationIT extends DatabaseContract {
                 "the operator's, the staying admin's and what was made with it live on");
         assertEquals(4, queryLong("SELECT count(*) FROM api_tokens WHERE revoked_at IS NOT NULL AND id IN"
                 + " (3, 4, 5, 7)"), "a demoted or deleted admin's tokens, and tokens made with revoked ones, end");
+    }
+
+    @Test
+    void theWebhooksOfFormerAdminsGo() throws SQLException {
+        assertEquals(0, queryLong("SELECT count(*) FROM webhooks WHERE url IN ('https://demoted.example/',"
+                + " 'https://their-token.example/')"), "made by a former admin, or with a token of theirs");
+        assertEquals(2, queryLong("SELECT count(*) FROM webhooks"), "the staying admin's and the operator's stay");
+        assertEquals(2, queryLong("SELECT count(*) FROM audit_log WHERE action = 'webhook.delete'"
+                + " AND actor = 'telemask'"));
+        assertEquals(4, queryLong("SELECT count(*) FROM audit_log WHERE action = 'token.revoke'"
+                + " AND actor = 'telemask'"), "each revocation audited");
     }
 
     @Test

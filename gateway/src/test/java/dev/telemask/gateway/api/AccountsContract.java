@@ -429,6 +429,7 @@ abstract class AccountsContract extends ApiServerContract {
             assertEquals(401, refused.status(), "a token outlives the admin rights of whoever made it: "
                     + refused.body());
         }
+        assertEquals(4, auditRows(f, "token.revoke"), "each revocation is audited");
         assertEquals(200, call("GET", "/users", staysToken, null, null).status(), "an admin's token stays theirs");
         assertEquals(200, call("GET", "/users", f.admin(), null, null).status(), "the operator's token stays");
 
@@ -441,6 +442,35 @@ abstract class AccountsContract extends ApiServerContract {
             live += token.get("live").asBoolean() ? 1 : 0;
         }
         assertEquals(2, live, "the operator's token and the staying admin's: " + listed);
+    }
+
+    @Test
+    void webhooksAnAdminMadeGoWhenTheAdminIsDemotedOrDeleted() {
+        Fleet f = fleet("hook-maker");
+        long demoted = user(f, "leaving-admin", "admin", null);
+        long deleted = user(f, "fired-admin", "admin", null);
+        user(f, "kept-admin", "admin", null);
+        Session leaving = session(f, "leaving-admin");
+        hook(null, leaving, "http://127.0.0.1:9/leaving");
+        hook(mint(null, leaving, "admin"), null, "http://127.0.0.1:9/made-with-their-token");
+        hook(null, session(f, "fired-admin"), "http://127.0.0.1:9/fired");
+        hook(null, session(f, "kept-admin"), "http://127.0.0.1:9/kept");
+        hook(f.admin(), null, "http://127.0.0.1:9/operator");
+
+        assertEquals(200, call("PATCH", "/users/" + demoted, f.admin(), null, "{\"role\": \"viewer\"}").status());
+        assertEquals(204, call("DELETE", "/users/" + deleted, f.admin(), null, null).status());
+        List<String> left = new java.util.ArrayList<>();
+        call("GET", "/webhooks", f.admin(), null, null).json().get("webhooks")
+                .forEach(hook -> left.add(hook.get("url").asText()));
+        assertEquals(List.of("http://127.0.0.1:9/kept", "http://127.0.0.1:9/operator"), left,
+                "a former admin's webhooks no longer send them the fleet's data");
+        assertEquals(3, auditRows(f, "webhook.delete"), "each removal is audited");
+    }
+
+    private void hook(String token, Session session, String url) {
+        Answer made = call("POST", "/webhooks", token, session, "{\"url\": \"" + url
+                + "\", \"kinds\": [\"position\"]}");
+        assertEquals(201, made.status(), made.body());
     }
 
     @Test
