@@ -72,6 +72,27 @@ CREATE TRIGGER api_tokens_revoked AFTER UPDATE OF revoked_at ON api_tokens
     FOR EACH ROW WHEN (OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL)
     EXECUTE FUNCTION telemask_revoke_made_with_revoked();
 
+-- Open live streams learn at once, on every instance, that a credential ended or changed (a token revoked, a user's
+-- role or vehicle changed, a session ended, also with its deleted user): the change feed hands 'credentials:0' to the
+-- live fleet, which checks its streams' credentials again rather than at its next periodic check. Row triggers, so
+-- that a statement that ends nothing (a sign-in's clean-up of ended sessions) says nothing; PostgreSQL folds equal
+-- notices of one transaction into one.
+CREATE FUNCTION telemask_notify_credentials() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('telemask_changes', 'credentials:0');
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER api_tokens_revoked_notify AFTER UPDATE OF revoked_at ON api_tokens
+    FOR EACH ROW WHEN (OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL)
+    EXECUTE FUNCTION telemask_notify_credentials();
+CREATE TRIGGER users_changed_notify AFTER UPDATE OF role, imei, tenant_id ON users
+    FOR EACH ROW WHEN (OLD.role IS DISTINCT FROM NEW.role OR OLD.imei IS DISTINCT FROM NEW.imei
+                       OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id)
+    EXECUTE FUNCTION telemask_notify_credentials();
+CREATE TRIGGER user_sessions_ended_notify AFTER DELETE ON user_sessions
+    FOR EACH ROW EXECUTE FUNCTION telemask_notify_credentials();
+
 -- Tokens made before: their maker is in the audit trail ('token.create', actor 'user:<id>:<name>' or
 -- 'token:<id>:<name>'). A token whose audit row is missing keeps no maker.
 UPDATE api_tokens t SET minted_by_user = split_part(a.actor, ':', 2)::bigint

@@ -1,6 +1,7 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.telemask.storage.ChangeFeed;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.telemask.gateway.api.ApiTestServer.LIVE;
 
 /**
  * Console accounts over HTTP on a real database: sign-in and its cookie, sessions that act like tokens in their own
@@ -502,6 +504,49 @@ abstract class AccountsContract extends ApiServerContract {
         String secret = made.json().get("token").asText();
         assertEquals(200, call("GET", "/devices", secret, null, null).status());
         return secret;
+    }
+
+    @Test
+    void aRevokedCredentialEndsItsLiveStreamsAtOnceNotAtTheNextPeriodicCheck() throws Exception {
+        LiveSettings hourly = new LiveSettings(LIVE.maxClients(), LIVE.maxBufferBytes(), LIVE.heartbeat(),
+                java.time.Duration.ofHours(1));
+        ApiTestServer own = ApiTestServer.start(Clock.systemUTC(), hourly);
+        ApiTestServer shared = server;
+        server = own;
+        java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
+        try (ChangeFeed feed = ChangeFeed.start(own.dataSource, new ChangeFeed.Listener() {
+            @Override
+            public void deviceChanged(long imei) {
+            }
+
+            @Override
+            public void policyChanged(long policyId) {
+            }
+
+            @Override
+            public void everythingChanged() {
+                listening.countDown();
+            }
+        })) {
+            feed.watchPositions(own.api.liveFleet());
+            assertTrue(listening.await(LIVE_WITHIN.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            Fleet f = fleet("live-revoked");
+            Answer viewer = call("POST", "/tokens", f.admin(), null, "{\"name\": \"wall map\", \"role\": \"viewer\"}");
+            long gone = user(f, "gone-manager", "viewer", null);
+            try (LiveStream byToken = LiveStream.withHeaders(own.port(), java.util.Map.of("Authorization",
+                         "Bearer " + viewer.json().get("token").asText()));
+                 LiveStream bySession = stream(session(f, "gone-manager"))) {
+                assertEquals(200, byToken.status());
+                assertEquals(204, call("DELETE", "/tokens/" + viewer.json().get("id").asText(), f.admin(), null, null)
+                        .status());
+                assertTrue(byToken.endsWithin(LIVE_WITHIN), "a revoked token's stream goes on until the hourly check");
+                assertEquals(204, call("DELETE", "/users/" + gone, f.admin(), null, null).status());
+                assertTrue(bySession.endsWithin(LIVE_WITHIN), "a deleted user's stream goes on until the hourly check");
+            }
+        } finally {
+            server = shared;
+            own.close();
+        }
     }
 
     private static final java.time.Duration LIVE_WITHIN = java.time.Duration.ofSeconds(10);
