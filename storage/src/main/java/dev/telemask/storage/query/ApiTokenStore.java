@@ -110,7 +110,8 @@ public final class ApiTokenStore {
             st.setLong(1, id);
             st.setLong(2, tenantId);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(new MakerRights(device(rs, 1), instant(rs, 2))) : Optional.empty();
+                return rs.next() ? Optional.of(new MakerRights(rs.getObject(1, Long.class), instant(rs, 2)))
+                        : Optional.empty();
             }
         }
     }
