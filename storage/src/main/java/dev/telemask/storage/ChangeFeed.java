@@ -48,6 +48,13 @@ public final class ChangeFeed implements AutoCloseable {
 
         /** Called after the feed reconnected: notices may have been missed meanwhile. */
         void positionsMissed();
+
+        /**
+         * A credential ended or changed somewhere (migration V33: a token revoked, a user changed or deleted, a
+         * session ended): whoever streams to a credential checks it again.
+         */
+        default void credentialsChanged() {
+        }
     }
 
     private final DataSource dataSource;
@@ -138,6 +145,12 @@ public final class ChangeFeed implements AutoCloseable {
                 case "policy" -> listener.policyChanged(id);
                 case "command" -> listener.commandQueued(id);
                 case "tenant" -> listener.geofencesChanged(id);
+                case "credentials" -> {
+                    PositionListener watcher = positions;
+                    if (watcher != null) {
+                        watcher.credentialsChanged();
+                    }
+                }
                 default -> LOG.log(Level.WARNING, "unknown change notification {0}", payload);
             }
         } catch (NumberFormatException e) {

@@ -47,32 +47,36 @@ public final class ApiTokens {
      */
     public Created create(String tenantName, Role role, Long device, String name, Duration expiresIn)
             throws SQLException {
-        return make(role, device, (hash, prefix) -> store.insert(tenantName, role.dbName(), device,
-                nameOr(name, role), hash, prefix, expiresIn));
+        return make(role, device, (hash, prefix) -> Optional.of(store.insert(tenantName, role.dbName(), device,
+                nameOr(name, role), hash, prefix, expiresIn))).orElseThrow();
     }
 
     /**
-     * Makes a token in an existing tenant (the API's caller's) that expires {@code expiresIn} after now (the
-     * database's clock, which also judges it).
+     * Makes a token in the tenant of {@code maker} (the API's caller, an admin) that expires {@code expiresIn} after
+     * now (the database's clock, which also judges it), and with the maker's token at the latest. The token follows
+     * its maker: it is revoked when the signed-in admin who made it stops being an admin, or when the token it was made
+     * with is revoked. Empty when the maker's rights ended before the token was stored.
      *
      * @throws IllegalArgumentException when the role and device do not fit, or the device is not the tenant's
      */
-    public Created create(long tenantId, Role role, Long device, String name, Duration expiresIn) throws SQLException {
-        return make(role, device, (hash, prefix) -> store.insert(tenantId, role.dbName(), device,
+    public Optional<Created> create(Caller maker, Role role, Long device, String name, Duration expiresIn)
+            throws SQLException {
+        ApiTokenStore.Maker madeBy = new ApiTokenStore.Maker(maker.signedIn(), maker.tokenId());
+        return make(role, device, (hash, prefix) -> store.insert(maker.tenantId(), madeBy, role.dbName(), device,
                 nameOr(name, role), hash, prefix, expiresIn));
     }
 
-    /** Stores a token's hash and prefix. */
+    /** Stores a token's hash and prefix; empty when it may not be made. */
     private interface Insert {
-        ApiTokenStore.Inserted insert(byte[] hash, String prefix) throws SQLException;
+        Optional<ApiTokenStore.Inserted> insert(byte[] hash, String prefix) throws SQLException;
     }
 
-    private static Created make(Role role, Long device, Insert insert) throws SQLException {
+    private static Optional<Created> make(Role role, Long device, Insert insert) throws SQLException {
         requireDeviceFits(role, device);
         String token = newToken();
         String prefix = token.substring(0, PREFIX_LENGTH);
-        ApiTokenStore.Inserted stored = insert.insert(hash(token), prefix);
-        return new Created(stored.id(), stored.tenantId(), token, prefix, stored.expiresAt());
+        return insert.insert(hash(token), prefix).map(stored -> new Created(stored.id(), stored.tenantId(), token,
+                prefix, stored.expiresAt()));
     }
 
     private static void requireDeviceFits(Role role, Long device) {

@@ -40,6 +40,8 @@ public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseab
     private final Set<Long> noticed = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Boolean> wake = new LinkedBlockingQueue<>(1);
     private volatile boolean everything;
+    /** A check of the streams' credentials is asked for and has not started yet: later asks join it. */
+    private final java.util.concurrent.atomic.AtomicBoolean recheckAsked = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private final Thread sender;
     private final long heartbeatTimer;
@@ -55,8 +57,7 @@ public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseab
                 .description("Live fleet streams open on this instance").register(registry);
         this.sender = Thread.ofVirtual().name("telemask-live-fleet").start(this::sendNoticed);
         this.heartbeatTimer = vertx.setPeriodic(settings.heartbeat().toMillis(), id -> heartbeat());
-        this.recheckTimer = vertx.setPeriodic(settings.recheck().toMillis(),
-                id -> Thread.ofVirtual().name("telemask-live-recheck").start(this::recheckTokens));
+        this.recheckTimer = vertx.setPeriodic(settings.recheck().toMillis(), id -> credentialsChanged());
     }
 
     /** Streams open now. */
@@ -79,6 +80,23 @@ public final class LiveFleet implements ChangeFeed.PositionListener, AutoCloseab
     public void positionsMissed() {
         everything = true;
         wake.offer(Boolean.TRUE);
+        credentialsChanged(); // a credential's change may have been missed too
+    }
+
+    /**
+     * Checks the streams' credentials again, on a thread of its own: asked by the periodic timer (expiry) and by the
+     * change feed when a credential ended or changed on any instance, so that a revoked token's or a deleted user's
+     * stream ends at once rather than at the next periodic check.
+     */
+    @Override
+    public void credentialsChanged() {
+        if (!clients.isEmpty() && recheckAsked.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("telemask-live-recheck").start(() -> {
+                // Cleared before the check reads anything: a change committed meanwhile asks for another check.
+                recheckAsked.set(false);
+                recheckTokens();
+            });
+        }
     }
 
     /**

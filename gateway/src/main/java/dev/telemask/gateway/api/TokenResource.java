@@ -10,7 +10,9 @@ import java.util.Set;
 
 /**
  * {@code /tokens}: the fleet's API tokens, for its admins. A token is shown once, when it is made; only its hash is
- * stored. Every token made here expires (at most a year ahead); creating and revoking are audited.
+ * stored. Every token made here expires (at most a year ahead, and with the token it was made with at the latest)
+ * and follows its maker: it is revoked when the signed-in admin who made it is demoted or deleted, or when the token
+ * it was made with is revoked (see the migration V33). Creating and revoking are audited.
  */
 final class TokenResource {
     static final Duration DEFAULT_EXPIRY = Duration.ofDays(90);
@@ -71,7 +73,8 @@ final class TokenResource {
         Caller caller = request.caller();
         ApiTokens.Created created;
         try {
-            created = tokens.create(caller.tenantId(), role, device, nameNode.asText().strip(), expiresIn);
+            created = tokens.create(caller, role, device, nameNode.asText().strip(), expiresIn)
+                    .orElseThrow(() -> ApiError.unauthorized("your admin rights ended while the token was made"));
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("device", e.getMessage());
         }

@@ -1,9 +1,11 @@
 package dev.telemask.gateway.cli;
 
+import dev.telemask.storage.IngestDeviceLookup;
 import dev.telemask.storage.query.Tenants;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -18,6 +20,27 @@ final class TenantCommands {
 
     @ParentCommand
     Main main;
+
+    /**
+     * The id of the existing fleet {@code name}, for a command that makes a credential in it. The quarantine, where
+     * ingest parks unknown devices, is no fleet: any fleet's admin claims a device from it with what is stored of it,
+     * so a credential of the quarantine could lift a device's restriction there and hand its records to whoever
+     * claims it.
+     *
+     * @throws IllegalArgumentException when there is no such fleet, or it is the quarantine
+     */
+    static long fleetForCredentials(DataSource dataSource, String name) throws SQLException {
+        refuseReserved(name);
+        return new Tenants(dataSource).find(name).orElseThrow(() -> new IllegalArgumentException("no fleet '" + name
+                + "'; create it first: ./telemask tenant create " + name));
+    }
+
+    private static void refuseReserved(String name) {
+        if (IngestDeviceLookup.QUARANTINE_TENANT.equals(name)) {
+            throw new IllegalArgumentException("'" + name + "' is reserved: the gateway parks unknown devices there"
+                    + " (device.auto-register), and any fleet's admin claims them from it; it holds no users or tokens");
+        }
+    }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a fleet.")
     static final class Create implements Callable<Integer> {
@@ -36,6 +59,8 @@ final class TenantCommands {
                 throw new IllegalArgumentException("a fleet's name is 1 to 64 letters, digits, '.', '_' or '-',"
                         + " starting with a letter or digit; got '" + name + "'");
             }
+            // A fleet of this name would have its devices claimed by any other fleet's admin.
+            refuseReserved(name);
             Main main = parent.main;
             try (ToolDatabases.Opened opened = main.databases.open(database.configFile, database.init, "tenant")) {
                 if (new Tenants(opened.dataSource()).create(name).isEmpty()) {

@@ -2,7 +2,6 @@ package dev.telemask.gateway.cli;
 
 import dev.telemask.gateway.api.ApiTokens;
 import dev.telemask.gateway.api.Role;
-import dev.telemask.storage.query.Tenants;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -58,11 +57,10 @@ final class TokenCommands {
             }
             Main main = parent.main;
             try (ToolDatabases.Opened opened = main.databases.open(database.configFile, database.init, "token")) {
-                long tenantId = new Tenants(opened.dataSource()).find(tenant).orElseThrow(() ->
-                        new IllegalArgumentException("no fleet '" + tenant + "'; create it first: ./telemask tenant"
-                                + " create " + tenant));
+                TenantCommands.fleetForCredentials(opened.dataSource(), tenant);
+                // Made by the operator, not through the API: it has no maker to follow (see ApiTokens).
                 ApiTokens.Created created = new ApiTokens(opened.dataSource())
-                        .create(tenantId, parsed, imei, name, expiresIn);
+                        .create(tenant, parsed, imei, name, expiresIn);
                 main.out.println(created.token());
                 main.out.println("# token " + created.id() + " (" + created.prefix() + "...) for fleet " + tenant
                         + ", role " + parsed.dbName() + (imei == null ? "" : ", device " + imei) + ", expires "

@@ -3,7 +3,6 @@ package dev.telemask.gateway.cli;
 import dev.telemask.gateway.account.AccountPolicy;
 import dev.telemask.gateway.account.PasswordHashes;
 import dev.telemask.gateway.api.Role;
-import dev.telemask.storage.query.Tenants;
 import dev.telemask.storage.query.UserStore;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -72,9 +71,7 @@ final class UserCommands {
             String password = AccountPolicy.password(readPassword());
             Main main = parent.main;
             try (ToolDatabases.Opened opened = main.databases.open(database.configFile, database.init, "user")) {
-                long tenantId = new Tenants(opened.dataSource()).find(tenant).orElseThrow(() ->
-                        new IllegalArgumentException("no fleet '" + tenant + "'; create it first: ./telemask tenant"
-                                + " create " + tenant));
+                long tenantId = TenantCommands.fleetForCredentials(opened.dataSource(), tenant);
                 String hash = new PasswordHashes(PasswordHashes.Parameters.OWASP).hash(password);
                 Optional<Long> id = new UserStore(opened.dataSource()).insert(tenantId, name, parsed.dbName(), imei,
                         hash);

@@ -1,6 +1,7 @@
 package dev.telemask.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.telemask.storage.ChangeFeed;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.telemask.gateway.api.ApiTestServer.LIVE;
 
 /**
  * Console accounts over HTTP on a real database: sign-in and its cookie, sessions that act like tokens in their own
@@ -399,6 +401,151 @@ abstract class AccountsContract extends ApiServerContract {
             assertTrue(manager.endsWithin(LIVE_WITHIN), "a demoted user's stream goes on showing the whole fleet");
             assertTrue(driver.endsWithin(LIVE_WITHIN), "a driver's stream goes on showing the vehicle taken away");
             assertFalse(viewer.endsWithin(java.time.Duration.ZERO), "a user whose role stayed keeps the stream");
+        }
+    }
+
+    @Test
+    void tokensAnAdminMadeEndWhenTheAdminIsDemotedOrDeleted() throws Exception {
+        Fleet f = fleet("token-maker");
+        long demoted = user(f, "demoted-admin", "admin", null);
+        long deleted = user(f, "deleted-admin", "admin", null);
+        user(f, "staying-admin", "admin", null);
+        Session demotedSession = session(f, "demoted-admin");
+        String adminToken = mint(null, demotedSession, "admin");
+        String viewerToken = mint(null, demotedSession, "viewer");
+        String madeWithTheToken = mint(adminToken, null, "admin");
+        String deletedsToken = mint(null, session(f, "deleted-admin"), "admin");
+        String staysToken = mint(null, session(f, "staying-admin"), "admin");
+        List<String> ending = List.of(adminToken, viewerToken, madeWithTheToken, deletedsToken);
+        LiveStream watching = LiveStream.withHeaders(server.port(), java.util.Map.of("Authorization",
+                "Bearer " + madeWithTheToken));
+        assertEquals(200, watching.status());
+
+        assertEquals(200, call("PATCH", "/users/" + demoted, f.admin(), null, "{\"role\": \"viewer\"}").status());
+        assertEquals(204, call("DELETE", "/users/" + deleted, f.admin(), null, null).status());
+        try (watching) {
+            assertTrue(watching.endsWithin(LIVE_WITHIN), "a stream opened with such a token ends with it");
+        }
+        for (String token : ending) {
+            Answer refused = call("GET", "/devices", token, null, null);
+            assertEquals(401, refused.status(), "a token outlives the admin rights of whoever made it: "
+                    + refused.body());
+        }
+        assertEquals(4, auditRows(f, "token.revoke"), "each revocation is audited");
+        assertEquals(200, call("GET", "/users", staysToken, null, null).status(), "an admin's token stays theirs");
+        assertEquals(200, call("GET", "/users", f.admin(), null, null).status(), "the operator's token stays");
+
+        assertEquals(200, call("PATCH", "/users/" + demoted, f.admin(), null, "{\"role\": \"admin\"}").status());
+        assertEquals(401, call("GET", "/devices", adminToken, null, null).status(),
+                "promoted again, the user gets no revoked token back");
+        JsonNode listed = call("GET", "/tokens", f.admin(), null, null).json().get("items");
+        long live = 0;
+        for (JsonNode token : listed) {
+            live += token.get("live").asBoolean() ? 1 : 0;
+        }
+        assertEquals(2, live, "the operator's token and the staying admin's: " + listed);
+    }
+
+    @Test
+    void webhooksAnAdminMadeGoWhenTheAdminIsDemotedOrDeleted() {
+        Fleet f = fleet("hook-maker");
+        long demoted = user(f, "leaving-admin", "admin", null);
+        long deleted = user(f, "fired-admin", "admin", null);
+        user(f, "kept-admin", "admin", null);
+        Session leaving = session(f, "leaving-admin");
+        hook(null, leaving, "http://127.0.0.1:9/leaving");
+        hook(mint(null, leaving, "admin"), null, "http://127.0.0.1:9/made-with-their-token");
+        hook(null, session(f, "fired-admin"), "http://127.0.0.1:9/fired");
+        hook(null, session(f, "kept-admin"), "http://127.0.0.1:9/kept");
+        hook(f.admin(), null, "http://127.0.0.1:9/operator");
+
+        assertEquals(200, call("PATCH", "/users/" + demoted, f.admin(), null, "{\"role\": \"viewer\"}").status());
+        assertEquals(204, call("DELETE", "/users/" + deleted, f.admin(), null, null).status());
+        List<String> left = new java.util.ArrayList<>();
+        call("GET", "/webhooks", f.admin(), null, null).json().get("webhooks")
+                .forEach(hook -> left.add(hook.get("url").asText()));
+        assertEquals(List.of("http://127.0.0.1:9/kept", "http://127.0.0.1:9/operator"), left,
+                "a former admin's webhooks no longer send them the fleet's data");
+        assertEquals(3, auditRows(f, "webhook.delete"), "each removal is audited");
+    }
+
+    private void hook(String token, Session session, String url) {
+        Answer made = call("POST", "/webhooks", token, session, "{\"url\": \"" + url
+                + "\", \"kinds\": [\"position\"]}");
+        assertEquals(201, made.status(), made.body());
+    }
+
+    @Test
+    void revokingATokenEndsTheTokensMadeWithItAndNoneOutlivesIt() {
+        Fleet f = fleet("token-chain");
+        Answer parent = call("POST", "/tokens", f.admin(), null, "{\"name\": \"parent\", \"role\": \"admin\","
+                + " \"expiresIn\": \"P7D\"}");
+        assertEquals(201, parent.status(), parent.body());
+        String child = mint(parent.json().get("token").asText(), null, "admin");
+        String grandchild = mint(child, null, "viewer");
+        JsonNode tokens = call("GET", "/tokens", f.admin(), null, null).json().get("items");
+        for (JsonNode token : tokens) {
+            if (token.get("id").asLong() > parent.json().get("id").asLong()) {
+                assertEquals(parent.json().get("expiresAt").asText(), token.get("expiresAt").asText(),
+                        "a token made with a token expires with it at the latest: " + token);
+            }
+        }
+        assertEquals(204, call("DELETE", "/tokens/" + parent.json().get("id").asLong(), f.admin(), null, null)
+                .status());
+        assertEquals(401, call("GET", "/devices", child, null, null).status(), "the token made with a revoked one");
+        assertEquals(401, call("GET", "/devices", grandchild, null, null).status(), "and the one made with that");
+        assertEquals(200, call("GET", "/devices", f.admin(), null, null).status());
+    }
+
+    /** A token of {@code role} made through the API with a token or a session; returns its secret. */
+    private String mint(String token, Session session, String role) {
+        Answer made = call("POST", "/tokens", token, session, "{\"name\": \"made\", \"role\": \"" + role + "\"}");
+        assertEquals(201, made.status(), made.body());
+        String secret = made.json().get("token").asText();
+        assertEquals(200, call("GET", "/devices", secret, null, null).status());
+        return secret;
+    }
+
+    @Test
+    void aRevokedCredentialEndsItsLiveStreamsAtOnceNotAtTheNextPeriodicCheck() throws Exception {
+        LiveSettings hourly = new LiveSettings(LIVE.maxClients(), LIVE.maxBufferBytes(), LIVE.heartbeat(),
+                java.time.Duration.ofHours(1));
+        ApiTestServer own = ApiTestServer.start(Clock.systemUTC(), hourly);
+        ApiTestServer shared = server;
+        server = own;
+        java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
+        try (ChangeFeed feed = ChangeFeed.start(own.dataSource, new ChangeFeed.Listener() {
+            @Override
+            public void deviceChanged(long imei) {
+            }
+
+            @Override
+            public void policyChanged(long policyId) {
+            }
+
+            @Override
+            public void everythingChanged() {
+                listening.countDown();
+            }
+        })) {
+            feed.watchPositions(own.api.liveFleet());
+            assertTrue(listening.await(LIVE_WITHIN.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            Fleet f = fleet("live-revoked");
+            Answer viewer = call("POST", "/tokens", f.admin(), null, "{\"name\": \"wall map\", \"role\": \"viewer\"}");
+            long gone = user(f, "gone-manager", "viewer", null);
+            try (LiveStream byToken = LiveStream.withHeaders(own.port(), java.util.Map.of("Authorization",
+                         "Bearer " + viewer.json().get("token").asText()));
+                 LiveStream bySession = stream(session(f, "gone-manager"))) {
+                assertEquals(200, byToken.status());
+                assertEquals(204, call("DELETE", "/tokens/" + viewer.json().get("id").asText(), f.admin(), null, null)
+                        .status());
+                assertTrue(byToken.endsWithin(LIVE_WITHIN), "a revoked token's stream goes on until the hourly check");
+                assertEquals(204, call("DELETE", "/users/" + gone, f.admin(), null, null).status());
+                assertTrue(bySession.endsWithin(LIVE_WITHIN), "a deleted user's stream goes on until the hourly check");
+            }
+        } finally {
+            server = shared;
+            own.close();
         }
     }
 

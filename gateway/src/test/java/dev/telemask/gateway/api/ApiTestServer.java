@@ -69,11 +69,11 @@ final class ApiTestServer implements AutoCloseable {
         }
     }
 
-    private ApiTestServer(HikariDataSource dataSource, Clock clock,
+    private ApiTestServer(HikariDataSource dataSource, Clock clock, LiveSettings live,
                           java.util.function.BiConsumer<Vertx, io.vertx.ext.web.Router> before) {
         this.dataSource = dataSource;
         this.vertx = Vertx.vertx();
-        this.api = new FleetApi(vertx, dataSource, registry, clock, ZONES, ApiSettings.defaults(), LIVE);
+        this.api = new FleetApi(vertx, dataSource, registry, clock, ZONES, ApiSettings.defaults(), live);
         io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
         before.accept(vertx, router);
         api.mount(router);
@@ -86,6 +86,11 @@ final class ApiTestServer implements AutoCloseable {
     /** The API on the embedded PostgreSQL. */
     static ApiTestServer start(Clock clock) {
         return start(clock, embedded().jdbcUrl(), (vertx, router) -> { });
+    }
+
+    /** The same with the live stream's bounds {@code live}. */
+    static ApiTestServer start(Clock clock, LiveSettings live) {
+        return start(clock, embedded().jdbcUrl(), live, (vertx, router) -> { });
     }
 
     /** The API on the TimescaleDB the build started (or TSDB_URL); aborts the test, i.e. skips it, when none. */
@@ -101,6 +106,11 @@ final class ApiTestServer implements AutoCloseable {
 
     private static ApiTestServer start(Clock clock, String url,
                                        java.util.function.BiConsumer<Vertx, io.vertx.ext.web.Router> before) {
+        return start(clock, url, LIVE, before);
+    }
+
+    private static ApiTestServer start(Clock clock, String url, LiveSettings live,
+                                       java.util.function.BiConsumer<Vertx, io.vertx.ext.web.Router> before) {
         String schema = "api_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
         try (HikariDataSource admin = StorageDatabase.pool(url, null, null, 1);
              Connection c = admin.getConnection(); Statement st = c.createStatement()) {
@@ -112,7 +122,7 @@ final class ApiTestServer implements AutoCloseable {
         HikariDataSource dataSource = StorageDatabase.pool(url + (url.contains("?") ? "&" : "?") + "currentSchema="
                 + schema + ",public", null, null, 8);
         Migrations.migrate(dataSource);
-        return new ApiTestServer(dataSource, clock, before);
+        return new ApiTestServer(dataSource, clock, live, before);
     }
 
     private static synchronized EmbeddedDatabase embedded() {

@@ -56,6 +56,31 @@ class TokenCommandIT {
     }
 
     @Test
+    void theQuarantineIsNoFleetAndGetsNoCredentials() throws Exception {
+        // Any fleet's admin claims a quarantined device with POST /devices, with what is stored of it: a customer's
+        // fleet named so would have its vehicles taken, and a credential of the quarantine could lift its devices'
+        // restriction so that a later claim takes what it stored meanwhile.
+        assertEquals(2, run("tenant", "create", "quarantine"));
+        assertTrue(output.contains("reserved"), output);
+        assertEquals(0, server.queryLong("SELECT count(*) FROM tenants WHERE name = 'quarantine'"));
+        server.tenant("quarantine"); // as ingest makes it for an unknown device
+        assertEquals(2, run("token", "create", "--tenant", "quarantine", "--role", "admin", "--name", "look"));
+        assertTrue(output.contains("reserved"), output);
+        java.nio.file.Path password = java.nio.file.Files.createTempFile("telemask-password", ".txt");
+        try {
+            java.nio.file.Files.writeString(password, "correct horse battery\n");
+            assertEquals(2, run("user", "create", "--tenant", "quarantine", "--username", "look", "--role", "admin",
+                    "--password-file", password.toString()));
+        } finally {
+            java.nio.file.Files.delete(password);
+        }
+        assertTrue(output.contains("reserved"), output);
+        assertEquals(0, server.queryLong("SELECT (SELECT count(*) FROM api_tokens k JOIN tenants t ON t.id = k.tenant_id"
+                + " WHERE t.name = 'quarantine') + (SELECT count(*) FROM users u JOIN tenants t ON t.id = u.tenant_id"
+                + " WHERE t.name = 'quarantine')"), "no credential of the quarantine");
+    }
+
+    @Test
     void aFleetIsCreatedExplicitlyAndItsTokenWorksUntilRevoked() {
         assertEquals(2, run("token", "create", "--tenant", "acme", "--role", "admin", "--name", "ops"));
         assertTrue(output.contains("no fleet 'acme'; create it first: ./telemask tenant create acme"), output);

@@ -50,15 +50,70 @@ public final class ApiTokenStore {
                 expiresIn, "fleet " + tenantName));
     }
 
+    /** Who makes a token through the API: a signed-in user ({@code user} true) or a token, by id. */
+    public record Maker(boolean user, long id) {
+    }
+
     /**
-     * Stores a token of the tenant {@code tenantId}, expiring {@code expiresIn} after now (null: never).
+     * Stores a token of the tenant {@code tenantId} made by {@code maker}, expiring {@code expiresIn} after now (null:
+     * never) and, when made with a token, when that token expires at the latest. Empty when the maker no longer holds
+     * an admin's rights in the tenant: a user no longer its admin, a token revoked or expired. The maker's row is
+     * locked until the token is stored, so that a demotion or revocation at the same moment revokes the new token too.
      *
      * @throws IllegalArgumentException when the device is not the tenant's
      */
-    public Inserted insert(long tenantId, String role, Long device, String name, byte[] hash, String prefix,
-                           Duration expiresIn) throws SQLException {
-        return Transaction.run(dataSource, c -> insert(c, tenantId, role, device, name, hash, prefix, expiresIn,
-                "this fleet"));
+    public Optional<Inserted> insert(long tenantId, Maker maker, String role, Long device, String name, byte[] hash,
+                                     String prefix, Duration expiresIn) throws SQLException {
+        return Transaction.run(dataSource, c -> {
+            Optional<MakerRights> rights = maker.user() ? adminUser(c, tenantId, maker.id())
+                    : adminToken(c, tenantId, maker.id());
+            if (rights.isEmpty()) {
+                return Optional.<Inserted>empty();
+            }
+            Inserted inserted = insert(c, tenantId, role, device, name, hash, prefix, expiresIn, "this fleet");
+            try (PreparedStatement st = c.prepareStatement("UPDATE api_tokens SET minted_by_user = ?,"
+                    + " minted_by_token = ?, expires_at = least(expires_at, ?::timestamptz) WHERE id = ?"
+                    + " RETURNING expires_at")) {
+                st.setObject(1, rights.get().rootUser(), Types.BIGINT);
+                st.setObject(2, maker.user() ? null : maker.id(), Types.BIGINT);
+                Instant makersExpiry = rights.get().expiresAt();
+                st.setObject(3, makersExpiry == null ? null : makersExpiry.atOffset(java.time.ZoneOffset.UTC),
+                        Types.TIMESTAMP_WITH_TIMEZONE);
+                st.setLong(4, inserted.id());
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return Optional.of(new Inserted(inserted.id(), tenantId, instant(rs, 1)));
+                }
+            }
+        });
+    }
+
+    /** What a token's maker passes on: the user at the root of its chain (if any), and when it expires (if ever). */
+    private record MakerRights(Long rootUser, Instant expiresAt) {
+    }
+
+    private static Optional<MakerRights> adminUser(Connection c, long tenantId, long id) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT id FROM users WHERE id = ? AND tenant_id = ?"
+                + " AND role = 'admin' FOR SHARE")) {
+            st.setLong(1, id);
+            st.setLong(2, tenantId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(new MakerRights(id, null)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<MakerRights> adminToken(Connection c, long tenantId, long id) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT minted_by_user, expires_at FROM api_tokens"
+                + " WHERE id = ? AND tenant_id = ? AND role = 'admin' AND revoked_at IS NULL"
+                + " AND (expires_at IS NULL OR expires_at > now()) FOR SHARE")) {
+            st.setLong(1, id);
+            st.setLong(2, tenantId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(new MakerRights(rs.getObject(1, Long.class), instant(rs, 2)))
+                        : Optional.empty();
+            }
+        }
     }
 
     private static Inserted insert(Connection c, long tenantId, String role, Long device, String name, byte[] hash,
