@@ -49,18 +49,28 @@ final class PrivateModeResource {
         if (end.isAfter(now.plus(MAX_PRIVATE))) {
             throw ApiError.badRequest("until", "must be at most " + MAX_PRIVATE.toDays() + " days ahead");
         }
-        set(request, device, end, "private-mode.on");
-    }
-
-    private void off(ApiRequest request) throws SQLException {
-        set(request, access.require(request), null, "private-mode.off");
-    }
-
-    private void set(ApiRequest request, FleetDevice device, Instant until, String action) throws SQLException {
         Caller caller = request.caller();
-        if (!devices.setPrivateUntil(caller.tenantId(), device.imei(), until)) {
+        if (!devices.setPrivateUntil(caller.tenantId(), device.imei(), end)) {
             throw DeviceAccess.notFound(device.imei());
         }
+        audited(request, device, "private-mode.on");
+    }
+
+    /**
+     * Ends the switch now rather than forgetting it: a gateway that masks a record received before this call again
+     * after it (its write refused as stale) still finds the record was received while private mode was on.
+     */
+    private void off(ApiRequest request) throws SQLException {
+        FleetDevice device = access.require(request);
+        Caller caller = request.caller();
+        if (!devices.endPrivateMode(caller.tenantId(), device.imei(), clock.instant())) {
+            throw DeviceAccess.notFound(device.imei());
+        }
+        audited(request, device, "private-mode.off");
+    }
+
+    private void audited(ApiRequest request, FleetDevice device, String action) throws SQLException {
+        Caller caller = request.caller();
         audit.device(caller, action, device.imei(), null, null);
         request.respond(200, DeviceJson.of(devices.find(caller.tenantId(), device.imei()).orElseThrow()));
     }

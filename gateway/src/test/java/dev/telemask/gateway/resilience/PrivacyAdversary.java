@@ -921,6 +921,40 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         }
     }
 
+    /**
+     * The driver switches private mode off while a frame received under it is on its way to the database. The write
+     * is refused as stale and the frame masked again under what the database holds: its records were received before
+     * the call returned, while private mode was on, and stay private (the switch ends at the call, not at "never").
+     */
+    @Test
+    void recordsReceivedWhilePrivateModeWasOnStayPrivateWhenItIsSwitchedOffBeforeTheyAreStored() throws Exception {
+        long imei = device(policy("off-in-flight", OPEN_POLICY));
+        execute("UPDATE devices SET private_until = now() + interval '1 hour' WHERE imei = " + imei);
+        List<Point> drive = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            drive.add(new Point(T0 + 28_800_000 + i * 10_000L, HOME_LAT + i * 9_000, HOME_LON + i * 13_000, true,
+                    false));
+        }
+        try (DeviceClient device = connectAccepted(imei);
+             Connection switchOff = gateway.dataSource().getConnection(); Statement st = switchOff.createStatement()) {
+            switchOff.setAutoCommit(false);
+            // The switch's statement has the device row before the frame's transaction asks for it.
+            st.execute("SELECT 1 FROM devices WHERE imei = " + imei + " FOR NO KEY UPDATE");
+            device.sendFrame(frame(drive));
+            // Masked under private mode, its write (or, once that gave up, the claim again) waits for the row.
+            Eventually.holds(() -> queryNumber("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND datname = current_database()") > 0, Duration.ofSeconds(20), () -> "the frame's write waits");
+            // As the API ends it (FleetDeviceStore.endPrivateMode): now, in the same transaction.
+            st.executeUpdate("UPDATE devices SET private_until = clock_timestamp() WHERE imei = " + imei);
+            switchOff.commit();
+            assertEquals(drive.size(), device.readAck());
+        }
+        List<StoredRow> rows = rows(imei);
+        assertEquals(drive.size(), rows.size());
+        assertPrivate(rows, 0, rows.size(), "received while private mode was on");
+        assertNowhere(needles(drive), imei, "private mode switched off while the records were on their way");
+    }
+
     private void set(Gateway api, Switch change, long imei) {
         String base = "http://127.0.0.1:" + api.httpPort() + "/api/v1/devices/" + imei;
         HttpRequest.Builder request = switch (change) {

@@ -145,10 +145,21 @@ public final class FleetDeviceStore {
         });
     }
 
-    /** Switches the driver's private mode on until {@code until}, or off with null. */
+    /** Switches the driver's private mode on until {@code until}. */
     public boolean setPrivateUntil(long tenantId, long imei, Instant until) throws SQLException {
         return updateOne("UPDATE devices SET private_until = ? WHERE imei = ? AND tenant_id = ?",
-                st -> st.setObject(1, until == null ? null : timestamp(until)), imei, tenantId);
+                st -> st.setObject(1, timestamp(until)), imei, tenantId);
+    }
+
+    /**
+     * Switches the driver's private mode off at {@code now}: it then ends now rather than being forgotten, so that a
+     * record received while it was on but judged again after this call (its write refused as stale) stays private.
+     */
+    public boolean endPrivateMode(long tenantId, long imei, Instant now) throws SQLException {
+        // LEAST alone would give a device never switched on an end too.
+        return updateOne("UPDATE devices SET private_until = CASE WHEN private_until IS NULL THEN NULL"
+                + " ELSE LEAST(private_until, ?) END WHERE imei = ? AND tenant_id = ?",
+                st -> st.setObject(1, timestamp(now)), imei, tenantId);
     }
 
     /**
