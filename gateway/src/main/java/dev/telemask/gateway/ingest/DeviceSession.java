@@ -66,6 +66,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
      * received then, so a switch that ended since (private mode off, its end stored) still covers them.
      */
     private long frameArrivedMillis;
+    /** The consent the frame in flight arrived under, for masking it again after a stale write. */
+    private dev.telemask.privacy.Consent frameArrivedConsent;
 
     /** Whether the batch in flight came from the clock, not a frame: it gets no acknowledgement. */
     private boolean framelessInFlight;
@@ -288,6 +290,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         frameRecords = n;
         frameDecodedAt = System.nanoTime();
         frameArrivedMillis = services.clock().getAsLong();
+        frameArrivedConsent = device.consent();
         if (n == 0) {
             acknowledge();
             return;
@@ -456,7 +459,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         // The frame's records as received when they arrived, not now: the switches the database holds say until when
         // each held (private mode's end is stored), and a change of rules since is after them (rules_changed_at).
         long receivedAt = frame ? frameArrivedMillis : services.clock().getAsLong();
-        if (!privacy.mask(device, frame ? privacy.lastFrame() : null, positions, receivedAt, services.metrics())) {
+        // Consent keeps no time of its change that orders it against the frame's arrival (the database stamps a
+        // consent at its transaction's start, before the call returns): the frame's records keep the stricter of
+        // the consent they arrived under and the one stored now, as a record waiting sealed does. A consent given
+        // just before the frame arrived, which the session had not heard of yet, costs that frame its location.
+        DeviceContext masker = frame ? device.withConsent(device.consent().and(frameArrivedConsent)) : device;
+        if (!privacy.mask(masker, frame ? privacy.lastFrame() : null, positions, receivedAt, services.metrics())) {
             if (frame) {
                 acknowledge();
             }

@@ -922,6 +922,43 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
     }
 
     /**
+     * Location consent is given while a frame received without it is on its way to the database. The write is refused
+     * as stale and the frame masked again under what the database holds: its records were received before the consent
+     * was given, so none of them is stored with its location.
+     */
+    @Test
+    void recordsReceivedWithoutLocationConsentStayWithoutLocationWhenConsentIsGivenBeforeTheyAreStored()
+            throws Exception {
+        long imei = device(policy("consent-in-flight", OPEN_POLICY));
+        execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + imei
+                + ", 'location', false, 'test')");
+        List<Point> drive = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            drive.add(new Point(T0 + 30_600_000 + i * 10_000L, HOME_LAT - i * 9_000, HOME_LON + i * 13_000, true,
+                    false));
+        }
+        try (DeviceClient device = connectAccepted(imei);
+             Connection grant = gateway.dataSource().getConnection(); Statement st = grant.createStatement()) {
+            grant.setAutoCommit(false);
+            // The consent's transaction has the device row before the frame's transaction asks for it.
+            st.execute("SELECT 1 FROM devices WHERE imei = " + imei + " FOR NO KEY UPDATE");
+            device.sendFrame(frame(drive));
+            Eventually.holds(() -> queryNumber("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND datname = current_database()") > 0, Duration.ofSeconds(20), () -> "the frame's write waits");
+            st.executeUpdate("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + imei
+                    + ", 'location', true, 'test')");
+            grant.commit();
+            assertEquals(drive.size(), device.readAck());
+        }
+        List<StoredRow> rows = rows(imei);
+        assertEquals(drive.size(), rows.size());
+        for (StoredRow row : rows) {
+            assertNull(row.latitude(), "received before location consent was given: " + row);
+        }
+        assertNowhere(needles(drive), imei, "location consent given while the records were on their way");
+    }
+
+    /**
      * The driver switches private mode off while a frame received under it is on its way to the database. The write
      * is refused as stale and the frame masked again under what the database holds: its records were received before
      * the call returned, while private mode was on, and stay private (the switch ends at the call, not at "never").
