@@ -932,24 +932,9 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         long imei = device(policy("consent-in-flight", OPEN_POLICY));
         execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + imei
                 + ", 'location', false, 'test')");
-        List<Point> drive = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            drive.add(new Point(T0 + 30_600_000 + i * 10_000L, HOME_LAT - i * 9_000, HOME_LON + i * 13_000, true,
-                    false));
-        }
-        try (DeviceClient device = connectAccepted(imei);
-             Connection grant = gateway.dataSource().getConnection(); Statement st = grant.createStatement()) {
-            grant.setAutoCommit(false);
-            // The consent's transaction has the device row before the frame's transaction asks for it.
-            st.execute("SELECT 1 FROM devices WHERE imei = " + imei + " FOR NO KEY UPDATE");
-            device.sendFrame(frame(drive));
-            Eventually.holds(() -> queryNumber("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    + " AND datname = current_database()") > 0, Duration.ofSeconds(20), () -> "the frame's write waits");
-            st.executeUpdate("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + imei
-                    + ", 'location', true, 'test')");
-            grant.commit();
-            assertEquals(drive.size(), device.readAck());
-        }
+        List<Point> drive = fiveDrivingRecords(T0 + 30_600_000, -9_000);
+        sendWhileASwitchChanges(imei, drive, "INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES ("
+                + imei + ", 'location', true, 'test')");
         List<StoredRow> rows = rows(imei);
         assertEquals(drive.size(), rows.size());
         for (StoredRow row : rows) {
@@ -967,29 +952,42 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
     void recordsReceivedWhilePrivateModeWasOnStayPrivateWhenItIsSwitchedOffBeforeTheyAreStored() throws Exception {
         long imei = device(policy("off-in-flight", OPEN_POLICY));
         execute("UPDATE devices SET private_until = now() + interval '1 hour' WHERE imei = " + imei);
-        List<Point> drive = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            drive.add(new Point(T0 + 28_800_000 + i * 10_000L, HOME_LAT + i * 9_000, HOME_LON + i * 13_000, true,
-                    false));
-        }
-        try (DeviceClient device = connectAccepted(imei);
-             Connection switchOff = gateway.dataSource().getConnection(); Statement st = switchOff.createStatement()) {
-            switchOff.setAutoCommit(false);
-            // The switch's statement has the device row before the frame's transaction asks for it.
-            st.execute("SELECT 1 FROM devices WHERE imei = " + imei + " FOR NO KEY UPDATE");
-            device.sendFrame(frame(drive));
-            // Masked under private mode, its write (or, once that gave up, the claim again) waits for the row.
-            Eventually.holds(() -> queryNumber("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    + " AND datname = current_database()") > 0, Duration.ofSeconds(20), () -> "the frame's write waits");
-            // As the API ends it (FleetDeviceStore.endPrivateMode): now, in the same transaction.
-            st.executeUpdate("UPDATE devices SET private_until = clock_timestamp() WHERE imei = " + imei);
-            switchOff.commit();
-            assertEquals(drive.size(), device.readAck());
-        }
+        List<Point> drive = fiveDrivingRecords(T0 + 28_800_000, 9_000);
+        // As the API ends it (FleetDeviceStore.endPrivateMode): now, in the change's transaction.
+        sendWhileASwitchChanges(imei, drive, "UPDATE devices SET private_until = clock_timestamp() WHERE imei = " + imei);
         List<StoredRow> rows = rows(imei);
         assertEquals(drive.size(), rows.size());
         assertPrivate(rows, 0, rows.size(), "received while private mode was on");
         assertNowhere(needles(drive), imei, "private mode switched off while the records were on their way");
+    }
+
+    /** Five driving records ten seconds apart from {@code start}, heading north ({@code latStep} > 0) or south. */
+    private static List<Point> fiveDrivingRecords(long start, int latStep) {
+        List<Point> drive = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            drive.add(new Point(start + i * 10_000L, HOME_LAT + i * latStep, HOME_LON + i * 13_000, true, false));
+        }
+        return drive;
+    }
+
+    /**
+     * Sends {@code drive} as one frame while {@code change} is under way: the change's transaction has the device row
+     * before the frame's write asks for it, and commits once that write (or, once it gave up, the device's claim
+     * again) waits for the row, so the frame was received and masked before the change returned. Then reads its
+     * acknowledgement.
+     */
+    private void sendWhileASwitchChanges(long imei, List<Point> drive, String change) throws Exception {
+        try (DeviceClient device = connectAccepted(imei);
+             Connection changing = gateway.dataSource().getConnection(); Statement st = changing.createStatement()) {
+            changing.setAutoCommit(false);
+            st.execute("SELECT 1 FROM devices WHERE imei = " + imei + " FOR NO KEY UPDATE");
+            device.sendFrame(frame(drive));
+            Eventually.holds(() -> queryNumber("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND datname = current_database()") > 0, Duration.ofSeconds(20), () -> "the frame's write waits");
+            st.execute(change);
+            changing.commit();
+            assertEquals(drive.size(), device.readAck());
+        }
     }
 
     private void set(Gateway api, Switch change, long imei) {
