@@ -16,4 +16,9 @@ public record Consent(boolean location, boolean driverIdentity, boolean telemetr
     public static Consent of(boolean location, boolean driverIdentity, boolean telemetry) {
         return ALL_COMBINATIONS[(location ? 4 : 0) | (driverIdentity ? 2 : 0) | (telemetry ? 1 : 0)];
     }
+
+    /** What both this and {@code other} consent to: the stricter of two. */
+    public Consent and(Consent other) {
+        return of(location && other.location, driverIdentity && other.driverIdentity, telemetry && other.telemetry);
+    }
 }

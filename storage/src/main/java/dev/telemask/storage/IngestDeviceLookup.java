@@ -38,15 +38,27 @@ public final class IngestDeviceLookup {
      * The device's profile for a new connection, or empty when no such device is registered. It first bumps the
      * device's switch version, so that whatever an older session of the device (on any instance) still has in flight
      * or decides after its device went is not stored: the newest connection's view of the device is the one written.
+     *
+     * <p>The profile carries the version this bump made, not the one its read finds: another connection of the device
+     * claiming it in between (the device connecting twice at once, to two instances) must leave this claim stale, or
+     * both would store, each deciding from a state that does not know the other's records. What the read finds is at
+     * least what was stored under the claimed version (only this connection writes under it), so a view newer than
+     * the version only costs a refused write and a claim again.
      */
     public Optional<IngestProfile> claim(long imei) throws SQLException {
+        long claimed;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement st = connection.prepareStatement(
-                     "UPDATE devices SET switch_version = switch_version + 1 WHERE imei = ?")) {
+                     "UPDATE devices SET switch_version = switch_version + 1 WHERE imei = ? RETURNING switch_version")) {
             st.setLong(1, imei);
-            st.executeUpdate();
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                claimed = rs.getLong(1);
+            }
         }
-        return find(imei);
+        return find(imei).map(profile -> profile.withSwitchVersion(claimed));
     }
 
     /** The device's profile, or empty when no such device is registered. */

@@ -3,13 +3,22 @@ package dev.telemask.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +66,66 @@ class PostgresIngestDeviceLookupIT extends DatabaseContract {
             }
             earlier.addAll(these);
             execute("DELETE FROM devices WHERE imei = " + imei);
+        }
+    }
+
+    /**
+     * A device connecting twice at once (to two instances, or again before its first connection's look-up ran) is
+     * claimed twice. Each connection writes only under the version its own claim made: were both to read the version
+     * after the later claim, both would store, each deciding from a state that does not know the other's records, and
+     * the older connection's saved state could overwrite the newer one's.
+     */
+    @Test
+    void twoClaimsOfADeviceAtOnceNeverShareAVersionAndOnlyTheLaterOneStores() throws Exception {
+        long imei = 356_307_042_441_039L;
+        execute("INSERT INTO devices (imei, tenant_id) SELECT " + imei + ", id FROM tenants WHERE name = 'acme'");
+        IngestDeviceLookup directory = new IngestDeviceLookup(dataSource);
+        ExecutorService lookups = Executors.newFixedThreadPool(2);
+        CompletableFuture<IngestProfile> first;
+        CompletableFuture<IngestProfile> second;
+        // Holding a table the profile's read needs stops each claim after its bump and before its read (a busy
+        // database), so that the second claim's bump lands before the first claim reads the device.
+        try (Connection holder = dataSource.getConnection(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE consent_history IN ACCESS EXCLUSIVE MODE");
+            first = CompletableFuture.supplyAsync(() -> claimed(directory, imei), lookups);
+            awaitLockWaiters(1);
+            second = CompletableFuture.supplyAsync(() -> claimed(directory, imei), lookups);
+            awaitLockWaiters(2);
+            holder.rollback();
+        } finally {
+            lookups.shutdown();
+        }
+        long older = first.get(30, TimeUnit.SECONDS).switchVersion();
+        long newer = second.get(30, TimeUnit.SECONDS).switchVersion();
+        assertNotEquals(older, newer, "each claim holds a version of its own");
+
+        PositionInserter inserter = new PositionInserter(dataSource, true);
+        PositionBatch ofOlder = TestBatches.exact(imei, WriterContract.T0, 2).switchVersion(older)
+                .deviceState(new byte[] {1});
+        assertTrue(inserter.insert(List.of(ofOlder)).stale().containsKey(ofOlder),
+                "the older connection's records are masked again from what is stored");
+        PositionBatch ofNewer = TestBatches.exact(imei, WriterContract.T0, 2).switchVersion(newer)
+                .deviceState(new byte[] {2});
+        assertTrue(inserter.insert(List.of(ofNewer)).stale().isEmpty(), "the newer connection stores");
+        assertArrayEquals(new byte[] {2}, queryBytes("SELECT privacy_state FROM devices WHERE imei = " + imei));
+    }
+
+    private static IngestProfile claimed(IngestDeviceLookup directory, long imei) {
+        try {
+            return directory.claim(imei).orElseThrow();
+        } catch (SQLException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** Returns once {@code n} connections to this database wait for a lock (each claim stopped where it waits). */
+    private void awaitLockWaiters(int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (queryLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND wait_event_type = 'Lock'") < n) {
+            assertTrue(System.nanoTime() < deadline, n + " claims waiting");
+            Thread.onSpinWait();
         }
     }
 

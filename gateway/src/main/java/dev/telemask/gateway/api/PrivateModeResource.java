@@ -49,20 +49,30 @@ final class PrivateModeResource {
         if (end.isAfter(now.plus(MAX_PRIVATE))) {
             throw ApiError.badRequest("until", "must be at most " + MAX_PRIVATE.toDays() + " days ahead");
         }
-        set(request, device, end, "private-mode.on");
-    }
-
-    private void off(ApiRequest request) throws SQLException {
-        set(request, access.require(request), null, "private-mode.off");
-    }
-
-    private void set(ApiRequest request, FleetDevice device, Instant until, String action) throws SQLException {
         Caller caller = request.caller();
-        if (!devices.setPrivateUntil(caller.tenantId(), device.imei(), until,
-                audit.switched(caller, action, device.imei(), until == null ? null
-                        : ApiRequest.JSON.createObjectNode().put("until", until.toString())))) {
+        if (!devices.setPrivateUntil(caller.tenantId(), device.imei(), end, audit.switched(caller,
+                "private-mode.on", device.imei(), ApiRequest.JSON.createObjectNode().put("until", end.toString())))) {
             throw DeviceAccess.notFound(device.imei());
         }
+        respond(request, device);
+    }
+
+    /**
+     * Ends the switch now rather than forgetting it: a gateway that masks a record received before this call again
+     * after it (its write refused as stale) still finds the record was received while private mode was on.
+     */
+    private void off(ApiRequest request) throws SQLException {
+        FleetDevice device = access.require(request);
+        Caller caller = request.caller();
+        if (!devices.endPrivateMode(caller.tenantId(), device.imei(), clock.instant(),
+                audit.switched(caller, "private-mode.off", device.imei(), null))) {
+            throw DeviceAccess.notFound(device.imei());
+        }
+        respond(request, device);
+    }
+
+    private void respond(ApiRequest request, FleetDevice device) throws SQLException {
+        Caller caller = request.caller();
         request.respond(200, DeviceJson.of(devices.find(caller.tenantId(), device.imei()).orElseThrow()));
     }
 }

@@ -36,6 +36,11 @@ record DeviceContext(IngestProfile profile, CompiledPolicy policy, Consent conse
                 geofences, eventState);
     }
 
+    /** This context with {@code narrowed} as the consent its records are masked under. */
+    DeviceContext withConsent(dev.telemask.privacy.Consent narrowed) {
+        return new DeviceContext(profile, policy, narrowed, sealed, geofences, eventState);
+    }
+
     long imei() {
         return profile.imei();
     }

@@ -61,6 +61,13 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private final Runnable roomFreed = () -> ctx.executor().execute(this::retryParked);
     private int frameRecords;
     private long frameDecodedAt;
+    /**
+     * When the frame in flight arrived (gateway clock): masked again after a stale write, its records are judged as
+     * received then, so a switch that ended since (private mode off, its end stored) still covers them.
+     */
+    private long frameArrivedMillis;
+    /** The consent the frame in flight arrived under, for masking it again after a stale write. */
+    private dev.telemask.privacy.Consent frameArrivedConsent;
 
     /** Whether the batch in flight came from the clock, not a frame: it gets no acknowledgement. */
     private boolean framelessInFlight;
@@ -282,6 +289,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         services.metrics().frame(batch.codec(), n);
         frameRecords = n;
         frameDecodedAt = System.nanoTime();
+        frameArrivedMillis = services.clock().getAsLong();
+        frameArrivedConsent = device.consent();
         if (n == 0) {
             acknowledge();
             return;
@@ -290,7 +299,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             confirmRestriction();
             return;
         }
-        if (!privacy.mask(device, batch, positions, services.clock().getAsLong(), services.metrics())) {
+        if (!privacy.mask(device, batch, positions, frameArrivedMillis, services.metrics())) {
             acknowledge(); // nothing to store: every record was a resend or out of the time bounds
             return;
         }
@@ -307,7 +316,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
      * database holds.
      */
     private void confirmRestriction() {
-        positions.switchCheck(imei, services.clock().getAsLong(), device.profile().switchVersion());
+        positions.switchCheck(imei, frameArrivedMillis, device.profile().switchVersion());
         restrictionInFlight = true;
         framelessInFlight = false;
         offer();
@@ -447,8 +456,15 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             // clock below, private (DevicePrivacy.mask): the ledger, restored, knows its next deadline only then.
             frame = false;
         }
-        if (!privacy.mask(device, frame ? privacy.lastFrame() : null, positions, services.clock().getAsLong(),
-                services.metrics())) {
+        // The frame's records as received when they arrived, not now: the switches the database holds say until when
+        // each held (private mode's end is stored), and a change of rules since is after them (rules_changed_at).
+        long receivedAt = frame ? frameArrivedMillis : services.clock().getAsLong();
+        // Consent keeps no time of its change that orders it against the frame's arrival (the database stamps a
+        // consent at its transaction's start, before the call returns): the frame's records keep the stricter of
+        // the consent they arrived under and the one stored now, as a record waiting sealed does. A consent given
+        // just before the frame arrived, which the session had not heard of yet, costs that frame its location.
+        DeviceContext masker = frame ? device.withConsent(device.consent().and(frameArrivedConsent)) : device;
+        if (!privacy.mask(masker, frame ? privacy.lastFrame() : null, positions, receivedAt, services.metrics())) {
             if (frame) {
                 acknowledge();
             }

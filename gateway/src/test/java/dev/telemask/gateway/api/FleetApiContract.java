@@ -629,16 +629,24 @@ abstract class FleetApiContract extends ApiServerContract {
         assertEquals("2026-03-10T18:00:00Z", Instant.ofEpochMilli(server.queryLong(
                 "SELECT (extract(epoch FROM private_until) * 1000)::bigint FROM devices WHERE imei = " + f.imei()))
                 .toString());
-        assertEquals(200, server.send("DELETE", driver, path, null).status());
-        assertEquals(0, server.queryLong("SELECT count(private_until) FROM devices WHERE imei = " + f.imei()));
+        ApiTestServer.Response off = server.send("DELETE", driver, path, null);
+        assertEquals(200, off.status(), off.body());
+        // Ended at the call, not forgotten: a record received while it was on and judged again later stays private.
+        Instant ended = Instant.parse(off.json().get("privateUntil").asText());
+        assertTrue(ended.isBefore(Instant.parse("2026-03-10T18:00:00Z")), "ended before its time: " + ended);
+        assertEquals(ended.toEpochMilli(), server.queryLong("SELECT (extract(epoch FROM private_until) * 1000)::bigint"
+                + " FROM devices WHERE imei = " + f.imei()));
+        assertEquals(200, server.send("DELETE", driver, path, null).status(), "off again");
+        assertEquals(ended.toEpochMilli(), server.queryLong("SELECT (extract(epoch FROM private_until) * 1000)::bigint"
+                + " FROM devices WHERE imei = " + f.imei()), "an end is never moved later");
 
         assertBadRequest(server.send("POST", driver, path, "{\"until\": \"2026-03-01T00:00:00Z\"}"), "until");
         assertBadRequest(server.send("POST", driver, path, "{\"until\": \"2027-01-01T00:00:00Z\"}"), "until");
         assertBadRequest(server.send("POST", driver, path, "{}"), "until");
         assertEquals(404, server.send("POST", driver, "/api/v1/devices/" + other + "/private-mode",
                 "{\"until\": \"2026-03-10T18:00:00Z\"}").status());
-        assertEquals(2, server.queryLong("SELECT count(*) FROM audit_log WHERE action LIKE 'private-mode.%'"
-                + " AND target = 'device:" + f.imei() + "'"));
+        assertEquals(3, server.queryLong("SELECT count(*) FROM audit_log WHERE action LIKE 'private-mode.%'"
+                + " AND target = 'device:" + f.imei() + "'"), "on, off and off again");
     }
 
     @Test

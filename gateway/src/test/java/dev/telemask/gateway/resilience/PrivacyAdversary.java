@@ -921,6 +921,75 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         }
     }
 
+    /**
+     * Location consent is given while a frame received without it is on its way to the database. The write is refused
+     * as stale and the frame masked again under what the database holds: its records were received before the consent
+     * was given, so none of them is stored with its location.
+     */
+    @Test
+    void recordsReceivedWithoutLocationConsentStayWithoutLocationWhenConsentIsGivenBeforeTheyAreStored()
+            throws Exception {
+        long imei = device(policy("consent-in-flight", OPEN_POLICY));
+        execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + imei
+                + ", 'location', false, 'test')");
+        List<Point> drive = fiveDrivingRecords(T0 + 30_600_000, -9_000);
+        sendWhileASwitchChanges(imei, drive, "INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES ("
+                + imei + ", 'location', true, 'test')");
+        List<StoredRow> rows = rows(imei);
+        assertEquals(drive.size(), rows.size());
+        for (StoredRow row : rows) {
+            assertNull(row.latitude(), "received before location consent was given: " + row);
+        }
+        assertNowhere(needles(drive), imei, "location consent given while the records were on their way");
+    }
+
+    /**
+     * The driver switches private mode off while a frame received under it is on its way to the database. The write
+     * is refused as stale and the frame masked again under what the database holds: its records were received before
+     * the call returned, while private mode was on, and stay private (the switch ends at the call, not at "never").
+     */
+    @Test
+    void recordsReceivedWhilePrivateModeWasOnStayPrivateWhenItIsSwitchedOffBeforeTheyAreStored() throws Exception {
+        long imei = device(policy("off-in-flight", OPEN_POLICY));
+        execute("UPDATE devices SET private_until = now() + interval '1 hour' WHERE imei = " + imei);
+        List<Point> drive = fiveDrivingRecords(T0 + 28_800_000, 9_000);
+        // As the API ends it (FleetDeviceStore.endPrivateMode): now, in the change's transaction.
+        sendWhileASwitchChanges(imei, drive, "UPDATE devices SET private_until = clock_timestamp() WHERE imei = " + imei);
+        List<StoredRow> rows = rows(imei);
+        assertEquals(drive.size(), rows.size());
+        assertPrivate(rows, 0, rows.size(), "received while private mode was on");
+        assertNowhere(needles(drive), imei, "private mode switched off while the records were on their way");
+    }
+
+    /** Five driving records ten seconds apart from {@code start}, heading north ({@code latStep} > 0) or south. */
+    private static List<Point> fiveDrivingRecords(long start, int latStep) {
+        List<Point> drive = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            drive.add(new Point(start + i * 10_000L, HOME_LAT + i * latStep, HOME_LON + i * 13_000, true, false));
+        }
+        return drive;
+    }
+
+    /**
+     * Sends {@code drive} as one frame while {@code change} is under way: the change's transaction has the device row
+     * before the frame's write asks for it, and commits once that write (or, once it gave up, the device's claim
+     * again) waits for the row, so the frame was received and masked before the change returned. Then reads its
+     * acknowledgement.
+     */
+    private void sendWhileASwitchChanges(long imei, List<Point> drive, String change) throws Exception {
+        try (DeviceClient device = connectAccepted(imei);
+             Connection changing = gateway.dataSource().getConnection(); Statement st = changing.createStatement()) {
+            changing.setAutoCommit(false);
+            st.execute("SELECT 1 FROM devices WHERE imei = " + imei + " FOR NO KEY UPDATE");
+            device.sendFrame(frame(drive));
+            Eventually.holds(() -> queryNumber("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND datname = current_database()") > 0, Duration.ofSeconds(20), () -> "the frame's write waits");
+            st.execute(change);
+            changing.commit();
+            assertEquals(drive.size(), device.readAck());
+        }
+    }
+
     private void set(Gateway api, Switch change, long imei) {
         String base = "http://127.0.0.1:" + api.httpPort() + "/api/v1/devices/" + imei;
         HttpRequest.Builder request = switch (change) {

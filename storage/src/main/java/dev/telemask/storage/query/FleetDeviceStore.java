@@ -178,17 +178,30 @@ public final class FleetDeviceStore {
         deleteByImei(c, "DELETE FROM webhook_deliveries WHERE imei = ? AND state = 'pending'", imei);
     }
 
-    /** Switches the driver's private mode on until {@code until}, or off with null. */
-    public boolean setPrivateUntil(long tenantId, long imei, Instant until) throws SQLException {
-        return setPrivateUntil(tenantId, imei, until, Transaction.Step.NONE);
-    }
-
-    /** As {@link #setPrivateUntil(long, long, Instant)}, with {@code alongside} in its transaction. */
+    /** Switches the driver's private mode on until {@code until}, with {@code alongside} in its transaction. */
     public boolean setPrivateUntil(long tenantId, long imei, Instant until, Transaction.Step alongside)
             throws SQLException {
+        return switchWith("UPDATE devices SET private_until = ? WHERE imei = ? AND tenant_id = ?", timestamp(until),
+                imei, tenantId, alongside);
+    }
+
+    /**
+     * Switches the driver's private mode off at {@code now}, with {@code alongside} in its transaction: it then ends
+     * now rather than being forgotten, so that a record received while it was on but judged again after this call (its
+     * write refused as stale) stays private.
+     */
+    public boolean endPrivateMode(long tenantId, long imei, Instant now, Transaction.Step alongside)
+            throws SQLException {
+        // LEAST alone would give a device never switched on an end too.
+        return switchWith("UPDATE devices SET private_until = CASE WHEN private_until IS NULL THEN NULL"
+                + " ELSE LEAST(private_until, ?) END WHERE imei = ? AND tenant_id = ?", timestamp(now), imei, tenantId,
+                alongside);
+    }
+
+    private boolean switchWith(String sql, Object value, long imei, long tenantId, Transaction.Step alongside)
+            throws SQLException {
         return Transaction.run(dataSource, c -> {
-            if (!setSwitch(c, "UPDATE devices SET private_until = ? WHERE imei = ? AND tenant_id = ?",
-                    until == null ? null : timestamp(until), imei, tenantId)) {
+            if (!setSwitch(c, sql, value, imei, tenantId)) {
                 return false;
             }
             alongside.run(c);
