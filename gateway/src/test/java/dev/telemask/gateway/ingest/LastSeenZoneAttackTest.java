@@ -142,26 +142,29 @@ class LastSeenZoneAttackTest {
         privacy.committed(positions);
     }
 
-    /** The point whose distances to the rings' centres best match their radii (least squares, a 20 m grid). */
+    /**
+     * The point whose distances to the rings' centres best match their radii (least squares): searched on a 200 m grid
+     * around the centres' centroid, then on a 10 m grid around the best point of that.
+     */
     private static double[] multilaterate(List<double[]> rings) {
-        double cx = 0;
-        double cy = 0;
-        for (double[] ring : rings) {
-            cx += ring[0] / rings.size();
-            cy += ring[1] / rings.size();
-        }
-        double[] best = {cx, cy};
-        double bestError = Double.MAX_VALUE;
-        for (double x = cx - 8_000; x <= cx + 8_000; x += 20) {
-            for (double y = cy - 8_000; y <= cy + 8_000; y += 20) {
-                double error = 0;
-                for (double[] ring : rings) {
-                    double d = Math.hypot(x - ring[0], y - ring[1]) - ring[2];
-                    error += d * d;
-                }
-                if (error < bestError) {
-                    bestError = error;
-                    best = new double[] {x, y};
+        double[] best = {rings.stream().mapToDouble(ring -> ring[0]).average().orElseThrow(),
+                rings.stream().mapToDouble(ring -> ring[1]).average().orElseThrow()};
+        for (double[] search : new double[][] {{10_000, 200}, {300, 10}}) {
+            double[] centre = best.clone();
+            double bestError = Double.MAX_VALUE;
+            int steps = (int) (search[0] / search[1]);
+            for (int i = -steps; i <= steps; i++) {
+                for (int j = -steps; j <= steps; j++) {
+                    double x = centre[0] + i * search[1];
+                    double y = centre[1] + j * search[1];
+                    double error = rings.stream().mapToDouble(ring -> {
+                        double d = Math.hypot(x - ring[0], y - ring[1]) - ring[2];
+                        return d * d;
+                    }).sum();
+                    if (error < bestError) {
+                        bestError = error;
+                        best = new double[] {x, y};
+                    }
                 }
             }
         }
