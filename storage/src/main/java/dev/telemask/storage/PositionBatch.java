@@ -22,6 +22,7 @@ public final class PositionBatch {
     private byte[] treatments;
     private byte[] deviceState;
     private boolean recordsLastSeen;
+    private long[] receivedTimes;
     private long switchVersion = UNCHECKED;
     private byte[] sealFlags;
     private long sealedUntilMillis;
@@ -71,6 +72,7 @@ public final class PositionBatch {
     public void release() {
         this.records = null;
         this.treatments = null;
+        this.receivedTimes = null;
         this.deviceState = null;
         this.recordsLastSeen = false;
         this.switchVersion = UNCHECKED;
@@ -258,6 +260,34 @@ public final class PositionBatch {
 
     /** When the gateway received the frame, milliseconds since the Unix epoch. */
     public long receivedAtMillis() {
+        return receivedAtMillis;
+    }
+
+    /**
+     * Gives each record the time the gateway received it (same index as the records), for a frame whose records
+     * arrived with earlier frames (waiting sealed until this one decided them). Null: every record arrived with this
+     * batch. Cleared by {@link #set}.
+     */
+    public PositionBatch receivedTimes(long[] times) {
+        this.receivedTimes = times;
+        return this;
+    }
+
+    /**
+     * When the gateway received record {@code r}: a record that waited sealed is stored with the time it arrived, not
+     * that of the frame that decided it, which would tell when its trip's grace window ended, so when the trip began.
+     */
+    public long receivedAtMillis(int r) {
+        return receivedTimes == null ? receivedAtMillis : receivedTimes[r];
+    }
+
+    /** When the gateway received the stored record of device time {@code deviceTimeMillis} (an event's record). */
+    public long receivedAtMillisOf(long deviceTimeMillis) {
+        for (int r = 0, size = records.size(); receivedTimes != null && r < size; r++) {
+            if (records.timestamp(r) == deviceTimeMillis && !isSealed(r)) {
+                return receivedTimes[r];
+            }
+        }
         return receivedAtMillis;
     }
 

@@ -115,7 +115,7 @@ final class DevicePrivacy {
         byte[] eventState = events.savedState();
         boolean eventStateChanged = !Arrays.equals(eventState, committedEventState);
         metrics.events(computed.size());
-        positions.set(device.imei(), receivedAtMillis, out, codes)
+        positions.set(device.imei(), receivedAtMillis, out, codes).receivedTimes(ledger.receivedTimes())
                 .sealed(receivedAtMillis + limits.sealedExpiry().toMillis(), ledger.sealFlags())
                 .resolved(ledger.resolvedTimes(), ledger.resolvedEvents(), ledger.resolvedCount())
                 .deviceState(stateChanged ? stateOfFrame : null)

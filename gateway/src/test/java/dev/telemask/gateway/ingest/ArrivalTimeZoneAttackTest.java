@@ -21,21 +21,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A fleet manager who polls a device's {@code lastSeenAt} sees when frames arrive. A vehicle parked at home sends
+ * When the gateway received a device's frames must not time the way from home to a trip's first visible point.
+ *
+ * <p>A fleet manager who polls a device's {@code lastSeenAt} sees when frames arrive. A vehicle parked at home sends
  * rarely; the frames of a trip start come in a dense run from the moment it leaves. Were the frames of records a zone
  * hid (or that wait sealed in a trip's first minutes) to move it, the run's first update would time the way from home
  * to the trip's first visible point, and that time at the visible record's speed is the length of the way: a disc
  * around each first visible point, which trips in many directions narrow in on home, whatever the hidden disc's
  * offset (a distance is measured from home, not from the disc).
+ *
+ * <p>A record that waited sealed in its trip's grace window and is published had it stored with the receive time of
+ * the frame that decided it, when the grace window ended: that time less the window is when the trip began at home.
  */
-class LastSeenZoneAttackTest {
+class ArrivalTimeZoneAttackTest {
     private static final byte[] KEY = "last-seen-attack-key".getBytes(StandardCharsets.UTF_8);
     private static final double HOME_LAT = 48.137;
     private static final double HOME_LON = 11.575;
     private static final int ZONE_RADIUS = 300;
     private static final double METRES_NORTH = 6_371_008.8 * Math.PI / 180;
     private static final double METRES_EAST = METRES_NORTH * Math.cos(Math.toRadians(HOME_LAT));
-    private static final double SPEED_MPS = 12;
     private static final long STEP_MILLIS = 10_000;
     private static final long DELIVERY_MILLIS = 1_000;
     private static final int TRIPS = 16;
@@ -52,12 +56,46 @@ class LastSeenZoneAttackTest {
     /** What the attacker reads: every value {@code lastSeenAt} took, and the published records. */
     private final List<Long> lastSeen = new ArrayList<>();
     private final List<double[]> published = new ArrayList<>();
+    private double speed = 12;
 
     @Test
     void theLastSeenTimeDoesNotTimeTheWayFromHomeToTheFirstVisiblePoint() {
+        List<double[]> rings = new ArrayList<>();
+        for (double[] first : tripsOut()) {
+            rings.add(ringOf(first));
+        }
+        double[] estimate = multilaterate(rings);
+        double miss = Math.hypot(estimate[0], estimate[1]);
+        assertTrue(miss > ZONE_RADIUS, "lastSeenAt timed the way from home: the trips' first visible points, each"
+                + " at the distance it gave, put home " + Math.round(miss) + " m from where it is");
+    }
+
+    @Test
+    void aRecordThatWaitedSealedDoesNotTellWhenItsTripBegan() {
+        speed = 25;
+        List<double[]> rings = new ArrayList<>();
+        for (double[] first : tripsOut()) {
+            // Received later than the device sends: it waited for the grace window, which ended when it was received.
+            if (first[4] - first[0] > DELIVERY_MILLIS) {
+                long start = (long) first[4] - DELIVERY_MILLIS - TripTiming.DEFAULT.graceWindow().toMillis();
+                rings.add(new double[] {first[1], first[2], (first[0] - start) / 1000.0 * first[3]});
+            }
+        }
+        double miss = Double.POSITIVE_INFINITY;
+        if (rings.size() >= 3) {
+            double[] estimate = multilaterate(rings);
+            miss = Math.hypot(estimate[0], estimate[1]);
+        }
+        assertTrue(miss > ZONE_RADIUS, "the receive times of records decided at the end of their trips' grace windows"
+                + " timed the way from home: " + rings.size() + " trips put home " + Math.round(miss)
+                + " m from where it is");
+    }
+
+    /** Trips out from home in many directions and back; the first visible record of each trip out. */
+    private List<double[]> tripsOut() {
         privacy.restore(device);
         long time = 1_800_000_000_000L;
-        List<double[]> rings = new ArrayList<>();
+        List<double[]> firsts = new ArrayList<>();
         for (int trip = 0; trip < TRIPS; trip++) {
             double bearing = 2 * Math.PI * trip / TRIPS + 0.3;
             // Parked at home half an hour, one record, then a trip out 8 km along a straight road, parked there, and
@@ -67,17 +105,13 @@ class LastSeenZoneAttackTest {
             time += 20 * 60_000;
             int firstPublished = published.size();
             time = drive(time, bearing, 0, 8_000);
-            double[] first = published.get(firstPublished);
-            rings.add(ringOf(first));
+            firsts.add(published.get(firstPublished));
             time += 30 * 60_000;
             send(record(time, bearing, 8_000, false, 0));
             time += 20 * 60_000;
             time = drive(time, bearing + Math.PI, 8_000, 0);
         }
-        double[] estimate = multilaterate(rings);
-        double miss = Math.hypot(estimate[0], estimate[1]);
-        assertTrue(miss > ZONE_RADIUS, "lastSeenAt timed the way from home: the trips' first visible points, each"
-                + " at the distance it gave, put home " + Math.round(miss) + " m from where it is");
+        return firsts;
     }
 
     /** The attacker's disc around a first visible point: east, north, radius (metres from home, which it seeks). */
@@ -101,9 +135,9 @@ class LastSeenZoneAttackTest {
         double direction = Math.signum(to - from);
         double along = from;
         send(record(time, bearing, along, true, TeltonikaIo.IGNITION));
-        while (Math.abs(to - along) > SPEED_MPS * STEP_MILLIS / 1000.0) {
+        while (Math.abs(to - along) > speed * STEP_MILLIS / 1000.0) {
             time += STEP_MILLIS;
-            along += direction * SPEED_MPS * STEP_MILLIS / 1000.0;
+            along += direction * speed * STEP_MILLIS / 1000.0;
             send(record(time, bearing, along, true, 0));
         }
         time += STEP_MILLIS;
@@ -117,7 +151,7 @@ class LastSeenZoneAttackTest {
         int lon = (int) Math.round((HOME_LON + along * Math.sin(bearing) / METRES_EAST) * 1e7);
         int heading = (int) Math.round(Math.toDegrees(bearing)) % 360;
         frame.addRecord(time, 0, lon, lat, 500, (heading + 360) % 360, 9,
-                driving ? (int) Math.round(SPEED_MPS * 3.6) : 0, eventIo, AvlBatch.NO_GENERATION);
+                driving ? (int) Math.round(speed * 3.6) : 0, eventIo, AvlBatch.NO_GENERATION);
         frame.addIo(TeltonikaIo.IGNITION, 1, driving ? 1 : 0);
         frame.addIo(TeltonikaIo.MOVEMENT, 1, driving ? 1 : 0);
         return frame;
@@ -136,7 +170,8 @@ class LastSeenZoneAttackTest {
             if (positions.treatment(r) == Treatment.EXACT.code()) {
                 published.add(new double[] {out.timestamp(r),
                         (out.longitude(r) / 1e7 - HOME_LON) * METRES_EAST,
-                        (out.latitude(r) / 1e7 - HOME_LAT) * METRES_NORTH, out.speed(r) / 3.6});
+                        (out.latitude(r) / 1e7 - HOME_LAT) * METRES_NORTH, out.speed(r) / 3.6,
+                        positions.receivedAtMillis(r)});
             }
         }
         privacy.committed(positions);
