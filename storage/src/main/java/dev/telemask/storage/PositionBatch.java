@@ -239,6 +239,20 @@ public final class PositionBatch {
     }
 
     /**
+     * The last-seen time this batch writes: when the newest of its stored records was received (records decided by
+     * the clock alone arrived with earlier frames), or, storing none, this batch's receive time.
+     */
+    public long lastSeenMillis() {
+        long newest = Long.MIN_VALUE;
+        for (int r = 0, size = records.size(); r < size; r++) {
+            if (isStored(r)) {
+                newest = Math.max(newest, receivedAtMillis(r));
+            }
+        }
+        return newest == Long.MIN_VALUE ? receivedAtMillis : newest;
+    }
+
+    /**
      * Saves the privacy engine's state for this device in the same transaction as the records, so that a device
      * reconnecting anywhere continues from exactly what was committed. Null (the default after {@link #set}) leaves
      * the saved state as it is: pass it only when it changed.

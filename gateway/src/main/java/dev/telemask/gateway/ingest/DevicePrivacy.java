@@ -123,10 +123,11 @@ final class DevicePrivacy {
                 .events(computed, eventStateChanged ? eventState : null);
         eventStateOfFrame = eventState;
         frameReceivedMillis = receivedAtMillis;
-        // Only a frame that stores a record is seen: the frames of records a zone hid, or that wait sealed in a
-        // trip's first minutes, would time the way from home to the first visible point (polled, the start of a
-        // trip's dense run of frames), which at the visible record's speed is its length.
-        lastSeenOfFrame = frame != null && receivedAtMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS
+        // Only stored records make the device seen, when they were received (records waiting sealed may be stored
+        // when the clock alone decides them): the frames of records a zone hid, or that wait sealed in a trip's
+        // first minutes, would time the way from home to the first visible point (polled, the start of a trip's
+        // dense run of frames), which at the visible record's speed is its length.
+        lastSeenOfFrame = receivedAtMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS
                 && positions.storedCount() > 0;
         if (lastSeenOfFrame) {
             positions.recordLastSeen();

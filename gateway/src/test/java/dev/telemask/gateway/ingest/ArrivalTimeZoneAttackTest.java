@@ -163,7 +163,7 @@ class ArrivalTimeZoneAttackTest {
         PositionBatch positions = new PositionBatch();
         privacy.mask(device, frame, positions, received, metrics);
         if (positions.recordsLastSeen()) {
-            lastSeen.add(received);
+            lastSeen.add(positions.lastSeenMillis());
         }
         AvlBatch out = positions.records();
         for (int r = 0; r < out.size(); r++) {
