@@ -58,6 +58,8 @@ public final class DeviceLedger {
     private AvlBatch out = new AvlBatch();
     private byte[] treatments = {};
     private byte[] sealFlags = {};
+    /** When the gateway received each output record (gateway time): a record decided late keeps its own arrival. */
+    private long[] receivedTimes = {};
     private long[] resolvedTimes = {};
     private int[] resolvedEvents = {};
     private int resolvedCount;
@@ -157,6 +159,7 @@ public final class DeviceLedger {
                     }
                     int o = append(frame, r);
                     treatments[o] = PolicyEngine.maskLate(policy, narrowed, working, out, o).code();
+                    receivedTimes[o] = nowMillis;
                 }
             } else if (!pending.addFrameRecord(lastFrame, r, flags, nowMillis)) {
                 resends++;
@@ -171,6 +174,7 @@ public final class DeviceLedger {
         for (int i = 0; i < decided; i++) {
             treatments[base + i] = verdicts.code(i);
             sealFlags[base + i] = 0;
+            receivedTimes[base + i] = pending.receivedAtMillis(i);
             remember(pending.timeAt(i), pending.eventAt(i));
             if (pending.storedAt(i)) {
                 resolve(pending.timeAt(i), pending.eventAt(i));
@@ -181,6 +185,7 @@ public final class DeviceLedger {
                 int o = append(pending.batchAt(i), pending.rowAt(i));
                 treatments[o] = Treatment.SEALED.code();
                 sealFlags[o] = (byte) pending.flagsAt(i);
+                receivedTimes[o] = pending.receivedAtMillis(i);
             }
         }
         decidedThisFrame = decided;
@@ -193,6 +198,7 @@ public final class DeviceLedger {
             int capacity = Math.max(size, treatments.length * 2);
             treatments = Arrays.copyOf(treatments, capacity);
             sealFlags = Arrays.copyOf(sealFlags, capacity);
+            receivedTimes = Arrays.copyOf(receivedTimes, capacity);
         }
     }
 
@@ -206,6 +212,7 @@ public final class DeviceLedger {
         if (o == treatments.length) {
             treatments = Arrays.copyOf(treatments, Math.max(INITIAL, o * 2));
             sealFlags = Arrays.copyOf(sealFlags, Math.max(INITIAL, o * 2));
+            receivedTimes = Arrays.copyOf(receivedTimes, Math.max(INITIAL, o * 2));
         }
         sealFlags[o] = 0;
         return o;
@@ -328,6 +335,15 @@ public final class DeviceLedger {
     /** One {@link Treatment} code per {@link #output()} record. */
     public byte[] treatments() {
         return treatments;
+    }
+
+    /**
+     * When the gateway received each {@link #output()} record, epoch millis: a record that waited sealed keeps the time
+     * it arrived, not that of the frame that decided it, which would tell when its trip began (its grace window ended
+     * then), also where a zone hid that start.
+     */
+    public long[] receivedTimes() {
+        return receivedTimes;
     }
 
     /** The {@link ArrivalFlags} to seal with each SEALED output record (0 for the others). */

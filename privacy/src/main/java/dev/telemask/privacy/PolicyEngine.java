@@ -13,8 +13,9 @@ import dev.telemask.codec.AvlBatch;
  *   scans, any variable-length element), and no location-revealing event ID. With {@code "privateRecords": "drop"}
  *   it is not stored at all.</li>
  *   <li>A record in a privacy zone's hidden disc, or on its trail after leaving it ({@link HiddenDisc}), is
- *   masked the same way, loses its mileage too, and is not stored, without making its trip private. Every mileage
- *   element published after it leaves out the metres driven while hidden ({@link VisibleMileage}).</li>
+ *   masked the same way, loses its mileage too, and is not stored, private or not, without making its trip
+ *   private. Every mileage element published after it leaves out the metres driven while hidden
+ *   ({@link VisibleMileage}).</li>
  *   <li>A record without a fix follows the last fix, because devices repeat their last position: private when that
  *   fix was private (the end of a private trip in a garage, a business trip leaving it), hidden when a zone hid
  *   it.</li>
@@ -72,7 +73,7 @@ public final class PolicyEngine {
                 }
             }
         }
-        if (inZone && !recordPrivate) {
+        if (inZone) {
             state.mileage.hidden();
         } else {
             state.mileage.publish(batch, r);
@@ -80,11 +81,10 @@ public final class PolicyEngine {
         Treatment treatment;
         if (recordPrivate || inZone) {
             batch.clearLocation(r);
-            treatment = recordPrivate ? Treatment.PRIVATE : Treatment.ZONE;
-            if (policy.dropPrivate && recordPrivate) {
-                treatment = Treatment.DROPPED;
-            }
-            if (recordPrivate && policy.grid != null) {
+            // A zone hides a private record too: kept as a time entry, the first one of a private trip from home
+            // would have home's time and odometer, and where business resumes after it, the way from home.
+            treatment = inZone ? Treatment.ZONE : policy.dropPrivate ? Treatment.DROPPED : Treatment.PRIVATE;
+            if (treatment == Treatment.PRIVATE && policy.grid != null) {
                 // Exact odometers on the private records before and after a coarsened trip (parked at home in the
                 // evening, at the office after hours) are the way between them to the metre: with a map, a place
                 // inside its cell.

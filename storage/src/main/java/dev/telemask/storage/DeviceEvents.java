@@ -74,7 +74,7 @@ final class DeviceEvents {
         setInt(st, 6, event.longitudeE7());
         setInt(st, 7, event.speedKmh());
         st.setShort(8, event.treatment().code());
-        st.setTimestamp(9, new Timestamp(batch.receivedAtMillis()));
+        st.setTimestamp(9, new Timestamp(batch.receivedAtMillisOf(event.deviceTimeMillis())));
         st.setLong(10, batch.imei());
     }
 

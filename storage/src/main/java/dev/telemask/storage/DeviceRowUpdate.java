@@ -63,7 +63,7 @@ final class DeviceRowUpdate {
             int r = row == null ? rows++ : row;
             imeis[r] = batch.imei();
             if (batch.recordsLastSeen()) {
-                seen[r] = seen[r] == null ? batch.receivedAtMillis() : Math.max(seen[r], batch.receivedAtMillis());
+                seen[r] = seen[r] == null ? batch.lastSeenMillis() : Math.max(seen[r], batch.lastSeenMillis());
             }
             if (batch.deviceState() != null) {
                 states[r] = batch.deviceState();

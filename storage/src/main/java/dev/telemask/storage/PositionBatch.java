@@ -22,6 +22,7 @@ public final class PositionBatch {
     private byte[] treatments;
     private byte[] deviceState;
     private boolean recordsLastSeen;
+    private long[] receivedTimes;
     private long switchVersion = UNCHECKED;
     private byte[] sealFlags;
     private long sealedUntilMillis;
@@ -71,6 +72,7 @@ public final class PositionBatch {
     public void release() {
         this.records = null;
         this.treatments = null;
+        this.receivedTimes = null;
         this.deviceState = null;
         this.recordsLastSeen = false;
         this.switchVersion = UNCHECKED;
@@ -237,6 +239,20 @@ public final class PositionBatch {
     }
 
     /**
+     * The last-seen time this batch writes: when the newest of its stored records was received (records decided by
+     * the clock alone arrived with earlier frames), or, storing none, this batch's receive time.
+     */
+    public long lastSeenMillis() {
+        long newest = Long.MIN_VALUE;
+        for (int r = 0, size = records.size(); r < size; r++) {
+            if (isStored(r)) {
+                newest = Math.max(newest, receivedAtMillis(r));
+            }
+        }
+        return newest == Long.MIN_VALUE ? receivedAtMillis : newest;
+    }
+
+    /**
      * Saves the privacy engine's state for this device in the same transaction as the records, so that a device
      * reconnecting anywhere continues from exactly what was committed. Null (the default after {@link #set}) leaves
      * the saved state as it is: pass it only when it changed.
@@ -258,6 +274,34 @@ public final class PositionBatch {
 
     /** When the gateway received the frame, milliseconds since the Unix epoch. */
     public long receivedAtMillis() {
+        return receivedAtMillis;
+    }
+
+    /**
+     * Gives each record the time the gateway received it (same index as the records), for a frame whose records
+     * arrived with earlier frames (waiting sealed until this one decided them). Null: every record arrived with this
+     * batch. Cleared by {@link #set}.
+     */
+    public PositionBatch receivedTimes(long[] times) {
+        this.receivedTimes = times;
+        return this;
+    }
+
+    /**
+     * When the gateway received record {@code r}: a record that waited sealed is stored with the time it arrived, not
+     * that of the frame that decided it, which would tell when its trip's grace window ended, so when the trip began.
+     */
+    public long receivedAtMillis(int r) {
+        return receivedTimes == null ? receivedAtMillis : receivedTimes[r];
+    }
+
+    /** When the gateway received the stored record of device time {@code deviceTimeMillis} (an event's record). */
+    public long receivedAtMillisOf(long deviceTimeMillis) {
+        for (int r = 0, size = records.size(); receivedTimes != null && r < size; r++) {
+            if (records.timestamp(r) == deviceTimeMillis && !isSealed(r)) {
+                return receivedTimes[r];
+            }
+        }
         return receivedAtMillis;
     }
 

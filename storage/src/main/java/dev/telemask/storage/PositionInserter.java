@@ -456,7 +456,7 @@ final class PositionInserter {
                     copy.int8(batch.imei());
                     copy.timestamp(records.timestamp(r));
                     copy.int4(records.eventIo(r));
-                    copy.timestamp(batch.receivedAtMillis());
+                    copy.timestamp(batch.receivedAtMillis(r));
                     copy.timestamp(batch.sealedUntilMillis());
                     copy.byteaHeader(keyId.length);
                     copy.raw(keyId, 0, keyId.length);

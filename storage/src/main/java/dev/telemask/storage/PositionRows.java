@@ -25,7 +25,7 @@ final class PositionRows {
             out.row(FIELDS);
             out.int8(batch.imei());
             out.timestamp(records.timestamp(r));
-            out.timestamp(batch.receivedAtMillis());
+            out.timestamp(batch.receivedAtMillis(r));
             out.int2(records.priority(r));
             if (records.isLocationCleared(r)) {
                 for (int i = 0; i < 6; i++) {

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * resolved records, and the bookkeeping that makes the ledger follow only committed frames (a failed write rolls it
  * back, so the resent frame is judged exactly as the first send was). The switches (manual private mode, consent)
  * are read on the gateway's clock when the frame arrives. It also has the device's last-seen time written with the
- * records about once a minute.
+ * records about once a minute, by frames that store a record.
  *
  * <p>Owned by one event loop; one frame in flight at a time.
  */
@@ -40,6 +40,8 @@ final class DevicePrivacy {
     /** When the device's last-seen time was last written, and the receive time of the frame in flight. */
     private long lastSeenSavedMillis;
     private long frameReceivedMillis;
+    /** Whether the frame in flight writes the last-seen time. */
+    private boolean lastSeenOfFrame;
 
     DevicePrivacy(IngestLimits limits) {
         this.limits = limits;
@@ -113,7 +115,7 @@ final class DevicePrivacy {
         byte[] eventState = events.savedState();
         boolean eventStateChanged = !Arrays.equals(eventState, committedEventState);
         metrics.events(computed.size());
-        positions.set(device.imei(), receivedAtMillis, out, codes)
+        positions.set(device.imei(), receivedAtMillis, out, codes).receivedTimes(ledger.receivedTimes())
                 .sealed(receivedAtMillis + limits.sealedExpiry().toMillis(), ledger.sealFlags())
                 .resolved(ledger.resolvedTimes(), ledger.resolvedEvents(), ledger.resolvedCount())
                 .deviceState(stateChanged ? stateOfFrame : null)
@@ -121,7 +123,13 @@ final class DevicePrivacy {
                 .events(computed, eventStateChanged ? eventState : null);
         eventStateOfFrame = eventState;
         frameReceivedMillis = receivedAtMillis;
-        if (frame != null && receivedAtMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS) {
+        // Only stored records make the device seen, when they were received (records waiting sealed may be stored
+        // when the clock alone decides them): the frames of records a zone hid, or that wait sealed in a trip's
+        // first minutes, would time the way from home to the first visible point (polled, the start of a trip's
+        // dense run of frames), which at the visible record's speed is its length.
+        lastSeenOfFrame = receivedAtMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS
+                && positions.storedCount() > 0;
+        if (lastSeenOfFrame) {
             positions.recordLastSeen();
         }
         return out.size() > 0 || ledger.resolvedCount() > 0 || stateChanged || eventStateChanged
@@ -172,7 +180,7 @@ final class DevicePrivacy {
         committedState = stateOfFrame;
         events.committed();
         committedEventState = eventStateOfFrame;
-        if (frameReceivedMillis - lastSeenSavedMillis >= LAST_SEEN_EVERY_MILLIS) {
+        if (lastSeenOfFrame) {
             lastSeenSavedMillis = frameReceivedMillis;
         }
     }

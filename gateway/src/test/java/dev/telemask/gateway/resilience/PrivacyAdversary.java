@@ -664,8 +664,11 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         assertTrue(published.stream().allMatch(p -> byTime.get(p.time()).treatment() == COARSENED),
                 "coarsened: " + rows);
         for (List<Point> part : List.of(privateTrip, withoutConsent)) {
-            assertTrue(part.stream().allMatch(p -> byTime.containsKey(p.time())
-                    && byTime.get(p.time()).treatment() == PRIVATE), "private: " + rows);
+            // A private record where the zone hides (its disc falls by the random key) is not stored at all.
+            assertTrue(part.stream().allMatch(p -> !byTime.containsKey(p.time())
+                    || byTime.get(p.time()).treatment() == PRIVATE), "private: " + rows);
+            assertTrue(part.stream().filter(p -> metresFromZone(p) <= 2.5 * 300)
+                    .noneMatch(p -> byTime.containsKey(p.time())), "private near home: " + rows);
         }
         assertTrue(restricted.stream().noneMatch(p -> byTime.containsKey(p.time())), "restricted records are not stored");
         List<StoredRow> erasedRows = toErase.stream().map(p -> byTime.get(p.time())).filter(java.util.Objects::nonNull)
