@@ -105,7 +105,8 @@ public final class TripDecider {
 
             int inputs = readInputs(policy, batch, r,
                     anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.ignition,
-                    anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.movement, state.privateMode);
+                    anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.movement, state.privateMode,
+                    state.ignitionSeenOn);
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);
             boolean privateMode = privateMode(inputs);
@@ -131,7 +132,7 @@ public final class TripDecider {
                 // A trip that starts private is private whatever its window holds; only a public start waits.
                 boolean startsPrivate = privateNow || PolicyEngine.outsideBusinessHours(policy, state, time);
                 int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, nowFlags, rulesChangedAtMillis,
-                        pending, i, privateMode, expired);
+                        pending, i, privateMode, ignitionSeenOn(inputs), expired);
                 if (window == NOT_KNOWN) {
                     break;
                 }
@@ -149,6 +150,7 @@ public final class TripDecider {
             state.ignition = ignition;
             state.movement = movement;
             state.privateMode = privateMode;
+            state.ignitionSeenOn = ignitionSeenOn(inputs);
             state.inTrip = inTrip;
             state.tripPrivate = tripPrivate;
             state.sticky = sticky;
@@ -190,7 +192,7 @@ public final class TripDecider {
         if (startsTrip(state, batch, r)) {
             return TRIP_START;
         }
-        if (state.driving() || gap > policy.maxParkedGapMillis || drivingRecord(batch, r)) {
+        if (state.driving() || gap > policy.maxParkedGapMillis || drivingRecord(state, batch, r)) {
             return GAP;
         }
         boolean samePlace = state.frontierFix && PolicyEngine.hasFix(batch, r)
@@ -214,13 +216,14 @@ public final class TripDecider {
         if (e < 0 || batch.ioValue(e) == 0) {
             return false;
         }
-        int inputs = readInputs(null, batch, r, state.ignition, state.movement, false);
+        int inputs = readInputs(null, batch, r, state.ignition, state.movement, false, state.ignitionSeenOn);
         return TripRule.driving(ignition(inputs), movement(inputs));
     }
 
     /** Whether the record's own elements say the vehicle drives (a record without them does not). */
-    private static boolean drivingRecord(AvlBatch batch, int r) {
-        int inputs = readInputs(null, batch, r, DeviceState.UNKNOWN, DeviceState.UNKNOWN, false);
+    private static boolean drivingRecord(DeviceState state, AvlBatch batch, int r) {
+        int inputs = readInputs(null, batch, r, DeviceState.UNKNOWN, DeviceState.UNKNOWN, false,
+                state.ignitionSeenOn);
         return TripRule.driving(ignition(inputs), movement(inputs));
     }
 
@@ -241,12 +244,13 @@ public final class TripDecider {
      */
     private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, int nowFlags,
                                           long rulesChangedAtMillis, PendingRecords pending, int start,
-                                          boolean privateModeAtStart, boolean expired) {
+                                          boolean privateModeAtStart, boolean ignitionSeenOn, boolean expired) {
         long windowEnd = pending.timeAt(start) + policy.graceMillis;
         if (policy.graceMillis <= 0) {
             return 0;
         }
         boolean privateMode = privateModeAtStart;
+        boolean seenOn = ignitionSeenOn;
         long previous = pending.timeAt(start);
         for (int j = start + 1, n = pending.size(); j < n; j++) {
             long time = pending.timeAt(j);
@@ -257,7 +261,8 @@ public final class TripDecider {
                 return 0;
             }
             int inputs = readInputs(policy, pending.batchAt(j), pending.rowAt(j), DeviceState.UNKNOWN,
-                    DeviceState.UNKNOWN, privateMode);
+                    DeviceState.UNKNOWN, privateMode, seenOn);
+            seenOn = ignitionSeenOn(inputs);
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);
             privateMode = privateMode(inputs);
@@ -277,14 +282,17 @@ public final class TripDecider {
 
     /**
      * One pass over record {@code r}'s elements for ignition, movement and the private-mode element, each keeping the
-     * given value when the record lacks it; packed into an int (see {@link #ignition}) so that it allocates nothing.
+     * given value when the record lacks it, and whether the device has reported ignition on by then (an ignition
+     * never on reads as unknown, {@link TripRule#ignitionState}); packed into an int (see {@link #ignition}) so that
+     * it allocates nothing.
      */
     private static int readInputs(CompiledPolicy policy, AvlBatch batch, int r, byte ignition, byte movement,
-                                  boolean privateMode) {
+                                  boolean privateMode, boolean ignitionSeenOn) {
         for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
             int id = batch.ioId(e);
             if (id == TeltonikaIo.IGNITION) {
-                ignition = TripRule.state(batch.ioValue(e));
+                ignition = TripRule.ignitionState(batch.ioValue(e), ignitionSeenOn);
+                ignitionSeenOn |= ignition == 1;
             } else if (id == TeltonikaIo.MOVEMENT) {
                 movement = TripRule.state(batch.ioValue(e));
             }
@@ -292,7 +300,7 @@ public final class TripDecider {
                 privateMode = batch.ioValue(e) == policy.privateModeValue;
             }
         }
-        return (ignition + 1) | (movement + 1) << 2 | (privateMode ? 1 << 4 : 0);
+        return (ignition + 1) | (movement + 1) << 2 | (privateMode ? 1 << 4 : 0) | (ignitionSeenOn ? 1 << 5 : 0);
     }
 
     private static byte ignition(int inputs) {
@@ -305,6 +313,10 @@ public final class TripDecider {
 
     private static boolean privateMode(int inputs) {
         return (inputs & 1 << 4) != 0;
+    }
+
+    private static boolean ignitionSeenOn(int inputs) {
+        return (inputs & 1 << 5) != 0;
     }
 
     private static boolean privateNow(Consent consent, int flags, boolean privateMode) {
