@@ -103,9 +103,11 @@ public final class TripDecider {
             boolean tripStartEvent = continuity == TRIP_START;
             boolean samePlace = continuity == SAME_PLACE;
 
-            int inputs = readInputs(policy, batch, r,
-                    anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.ignition,
-                    anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.movement, state.privateMode,
+            // Across a gap too, ignition and movement are as the device last reported them until it reports them
+            // again: read as unknown, a record without them would pass for parked after a gap, and the next one with
+            // movement on for a trip seen to start, publishing where a private trip ended (or still goes), and a
+            // parked vehicle's movement (a door shut hard) would start a trip while ignition is off.
+            int inputs = readInputs(policy, batch, r, state.ignition, state.movement, state.privateMode,
                     state.ignitionSeenOn);
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);

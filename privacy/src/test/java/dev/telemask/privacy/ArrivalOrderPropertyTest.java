@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,17 @@ class ArrivalOrderPropertyTest {
     static final long T0 = 1_750_000_000_000L;
     static final long ARRIVAL = 1_800_000_000_000L;
     static final long EXPIRY = Duration.ofDays(1).toMillis();
+
+    /** The schedules' time zones: without daylight-saving time, and with it on either side of the equator. */
+    static final String[] ZONES = {"UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney"};
+    /** Changes of daylight-saving time in those zones, 2025 (UTC). */
+    static final long[] DST_CHANGES = {
+        java.time.Instant.parse("2025-03-30T01:00:00Z").toEpochMilli(),  // Berlin forward
+        java.time.Instant.parse("2025-10-26T01:00:00Z").toEpochMilli(),  // Berlin back
+        java.time.Instant.parse("2025-03-09T07:00:00Z").toEpochMilli(),  // New York forward
+        java.time.Instant.parse("2025-11-02T06:00:00Z").toEpochMilli(),  // New York back
+        java.time.Instant.parse("2025-04-05T16:00:00Z").toEpochMilli(),  // Sydney back
+        java.time.Instant.parse("2025-10-04T16:00:00Z").toEpochMilli()}; // Sydney forward
 
     final Random random = new Random(4242L);
 
@@ -54,6 +66,7 @@ class ArrivalOrderPropertyTest {
             List<AvlBatch> frames = frames(drive);
             frames.add(0, history);
             Map<String, String> inOrder = ingest(policy, frames, false);
+            assertHidesWhatTheRulesHide(policy, history, drive, inOrder, "round " + round);
             List<AvlBatch> other = new ArrayList<>(frames);
             switch (round % 4) {
                 case 0 -> Collections.reverse(other.subList(1, other.size()));
@@ -79,6 +92,32 @@ class ArrivalOrderPropertyTest {
             }
         }
         assertTrue(published > 2000 && hidden > 2000, published + " published, " + hidden + " hidden");
+    }
+
+    /** Nothing the trip rules hide ({@link TripOracle}) is published. */
+    static void assertHidesWhatTheRulesHide(CompiledPolicy policy, AvlBatch history, AvlBatch rest,
+                                            Map<String, String> rows, String round) {
+        AvlBatch all = new AvlBatch();
+        for (AvlBatch part : List.of(history, rest)) {
+            for (int r = 0; r < part.size(); r++) {
+                all.appendRecord(part, r);
+            }
+        }
+        Set<String> hidden = TripOracle.mustHide(policy, all);
+        for (String key : hidden) {
+            String row = String.valueOf(rows.get(key));
+            if (row.startsWith("EXACT") || row.startsWith("COARSENED")) {
+                StringBuilder drive = new StringBuilder();
+                for (int r = 0; r < all.size(); r++) {
+                    String k = key(all.timestamp(r), all.eventIo(r));
+                    drive.append('\n').append(k).append(hidden.contains(k) ? " hide " : "      ")
+                            .append(java.time.Instant.ofEpochMilli(all.timestamp(r))).append(" sat ")
+                            .append(all.satellites(r)).append(": ").append(rows.get(k));
+                }
+                throw new AssertionError(round + ": " + key + " published though the trip rules hide it: " + row
+                        + " under " + policy.policy() + drive);
+            }
+        }
     }
 
     private static String differences(Map<String, String> expected, Map<String, String> actual) {
@@ -197,7 +236,7 @@ class ArrivalOrderPropertyTest {
                 int start = random.nextInt(19 * 60);
                 days.put(day, List.of(new TimeRange(start, start + 30 + random.nextInt(4 * 60))));
             }
-            policy = policy.withSchedule(new BusinessSchedule(ZoneId.of("UTC"), days));
+            policy = policy.withSchedule(new BusinessSchedule(ZoneId.of(ZONES[random.nextInt(ZONES.length)]), days));
         }
         if (random.nextInt(3) == 0) {
             policy = policy.withCoarseningMetres(200 + random.nextInt(2000));
@@ -216,12 +255,16 @@ class ArrivalOrderPropertyTest {
     /** Parked and driving phases with the edges above; positions near home so that zones are entered and left. */
     AvlBatch randomDrive(double lat, double lon) {
         AvlBatch batch = new AvlBatch();
-        long time = T0 + random.nextInt(86_400_000);
+        // Often the day before a change of daylight-saving time in one of the schedules' zones.
+        long time = random.nextBoolean() ? T0 + random.nextInt(86_400_000)
+                : DST_CHANGES[random.nextInt(DST_CHANGES.length)] - random.nextInt(86_400_000);
         int n = 20 + random.nextInt(100);
         boolean driving = random.nextBoolean();
         boolean wasDriving = driving;
         int button = 0;
         boolean tripIo = random.nextInt(4) != 0;
+        // An ignition input that is not wired (always 0), wired to permanent power (always 1), or as it should be.
+        int ignitionWiring = random.nextInt(4);
         double heading = random.nextDouble() * 2 * Math.PI;
         long odometer = 1_000_000;
         for (int i = 0; i < n; i++) {
@@ -249,7 +292,7 @@ class ArrivalOrderPropertyTest {
                     zeroZero ? 0 : satellites, driving ? 50 : 0, step == 0 ? 250 + i : 0,
                     AvlBatch.NO_GENERATION);
             if (tripIo && random.nextInt(6) != 0) {
-                int ignition = driving ? 1 : 0;
+                int ignition = ignitionWiring == 1 ? 0 : ignitionWiring == 2 ? 1 : driving ? 1 : 0;
                 int movement = driving ? 1 : random.nextInt(3) == 0 ? 1 : 0;
                 if (random.nextInt(3) != 0) {
                     batch.addIo(TeltonikaIo.IGNITION, 1, ignition);

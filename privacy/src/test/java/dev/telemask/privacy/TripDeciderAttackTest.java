@@ -78,6 +78,49 @@ class TripDeciderAttackTest {
     }
 
     @Test
+    void aParkedVehiclesMovementAfterAGapIsNoTripStartWhereAPrivateTripEnded() {
+        // Ignition and movement set to "event only": a record carries one only when it changed.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), KEY);
+        long t = 1_750_000_000_000L;
+        AvlBatch drive = new AvlBatch();
+        event(drive, t, HOME_LAT, HOME_LON, TeltonikaIo.IGNITION, 0);                  // parked
+        event(drive, t + 30_000, HOME_LAT, HOME_LON, TeltonikaIo.IGNITION, 1);         // a private trip
+        drive.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, 1);
+        for (int i = 2; i <= 5; i++) {
+            periodic(drive, t + i * 30_000L, HOME_LAT + i * 0.003, HOME_LON);
+        }
+        event(drive, t + 180_000, HOME_LAT + 0.015, HOME_LON, TeltonikaIo.IGNITION, 0); // ends: sticky
+        drive.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, 0);
+        // The tracker sleeps three hours, wakes and logs where the vehicle stands; then a door shut hard moves it.
+        long back = t + 180_000 + 3 * 3_600_000L;
+        periodic(drive, back, HOME_LAT + 0.015, HOME_LON);
+        event(drive, back + 30_000, HOME_LAT + 0.015, HOME_LON, TeltonikaIo.MOVEMENT, 1);
+        event(drive, back + 60_000, HOME_LAT + 0.015, HOME_LON, TeltonikaIo.MOVEMENT, 0);
+        periodic(drive, back + 90_000, HOME_LAT + 0.015, HOME_LON);
+        DeviceLedger ledger = new DeviceLedger();
+        feed(ledger, policy, range(drive, 0, 1), NOW);
+        feed(ledger, policy, null, NOW + 6_000);
+        feed(ledger, policy, range(drive, 1, drive.size()), NOW + 7_000);
+        feed(ledger, policy, null, NOW + 13_000);
+        feed(ledger, policy, null, NOW + 19_000);
+        assertEquals(drive.size(), stored.size(), "all decided: " + stored);
+        stored.forEach((key, row) -> assertTrue(key / 1_000 == t || !row.contains(" at "),
+                "where the private trip ended: " + key + " " + row));
+    }
+
+    /** A record logged because {@code element} changed to {@code value}, carrying only that element. */
+    private static void event(AvlBatch batch, long time, double lat, double lon, int element, int value) {
+        batch.addRecord(time, 1, Drive.e7(lon), Drive.e7(lat), 120, 90, 9, 0, element, AvlBatch.NO_GENERATION);
+        batch.addIo(element, 1, value);
+    }
+
+    /** A periodic record, without ignition or movement. */
+    private static void periodic(AvlBatch batch, long time, double lat, double lon) {
+        batch.addRecord(time, 1, Drive.e7(lon), Drive.e7(lat), 120, 90, 9, 0, 0, AvlBatch.NO_GENERATION);
+        batch.addIo(Drive.EXTERNAL_VOLTAGE, 2, 12_800);
+    }
+
+    @Test
     void recordsOfOneMillisecondAreOrderedTheSameWhateverTheirArrival() {
         CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(Ledgers.CONTINUOUS), KEY);
         long t = Drive.millis("2025-06-02T10:00", BERLIN);
