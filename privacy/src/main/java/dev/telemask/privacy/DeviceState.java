@@ -37,6 +37,8 @@ public final class DeviceState {
     private static final int LAST_FIX_PRIVATE = 1 << 7;
     /** In the flags byte at the end (the first is full). */
     private static final int IGNITION_SEEN_ON = 1;
+    private static final int PRIVATE_MODE_REPORTED = 1 << 1;
+    private static final int INPUTS_STALE = 1 << 2;
 
     byte ignition = UNKNOWN;
     byte movement = UNKNOWN;
@@ -55,6 +57,16 @@ public final class DeviceState {
      * ({@link TripRule#ignitionState}). Kept across gaps: it is how the device is wired.
      */
     boolean ignitionSeenOn;
+    /**
+     * The device has reported the policy's private-mode element: a record after a gap that lacks it may have missed
+     * it coming on.
+     */
+    boolean privateModeReported;
+    /**
+     * Ignition and movement are as reported before a gap, no record since has said the vehicle is parked: a record
+     * that reads as driving may continue a trip that started in the gap, and starts no public one.
+     */
+    boolean inputsStale;
     /**
      * Device time of the first record of the trip under way or, parked, of the last trip ({@link #NEVER}: none known
      * since a gap): a late record is placed in that trip by it.
@@ -168,7 +180,7 @@ public final class DeviceState {
      * the zone trail left and where it was measured, the last published grid cell, the frontier's event ID, the
      * published mileage's offsets, the records waiting and the time of the newest, until when records were lost, and
      * the time of the fix the zone trail was measured from, when the frontier record was received, and whether the
-     * device has reported ignition on.
+     * device has reported ignition on and the private-mode element, and whether ignition and movement are stale.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
@@ -183,7 +195,8 @@ public final class DeviceState {
                 .putLong(lastCell).putInt(frontierEvent);
         mileage.save(out);
         out.putInt(waitingCount).putLong(waitingUntilMillis).putLong(lostUntilMillis).putLong(zoneTrailMillis)
-                .putLong(frontierReceivedAtMillis).put((byte) (ignitionSeenOn ? IGNITION_SEEN_ON : 0));
+                .putLong(frontierReceivedAtMillis).put((byte) ((ignitionSeenOn ? IGNITION_SEEN_ON : 0)
+                        | (privateModeReported ? PRIVATE_MODE_REPORTED : 0) | (inputsStale ? INPUTS_STALE : 0)));
         return out.array();
     }
 
@@ -260,7 +273,10 @@ public final class DeviceState {
             state.frontierReceivedAtMillis = in.getLong();
         }
         if (current) {
-            state.ignitionSeenOn = (in.get() & IGNITION_SEEN_ON) != 0;
+            int more = in.get();
+            state.ignitionSeenOn = (more & IGNITION_SEEN_ON) != 0;
+            state.privateModeReported = (more & PRIVATE_MODE_REPORTED) != 0;
+            state.inputsStale = (more & INPUTS_STALE) != 0;
         } else {
             // Earlier versions read every ignition 0 as off: a device known then is read so still (taking its
             // ignition for never on would make a parked vehicle's movement, a door shut hard, a trip start at the
@@ -285,6 +301,8 @@ public final class DeviceState {
         sticky = other.sticky;
         tripAware = other.tripAware;
         ignitionSeenOn = other.ignitionSeenOn;
+        privateModeReported = other.privateModeReported;
+        inputsStale = other.inputsStale;
         tripStartMillis = other.tripStartMillis;
         frontierMillis = other.frontierMillis;
         frontierFix = other.frontierFix;

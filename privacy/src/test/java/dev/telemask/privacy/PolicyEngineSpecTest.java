@@ -557,6 +557,8 @@ class PolicyEngineSpecTest {
             state.sticky = true;
             state.tripAware = true;
             state.ignitionSeenOn = true;
+            state.privateModeReported = true;
+            state.inputsStale = true;
             state.frontierMillis = 1_700_000_100_000L;
             state.frontierFix = true;
             state.frontierLatitude = 525_200_000;

@@ -104,8 +104,65 @@ class TripDeciderAttackTest {
         feed(ledger, policy, null, NOW + 13_000);
         feed(ledger, policy, null, NOW + 19_000);
         assertEquals(drive.size(), stored.size(), "all decided: " + stored);
-        stored.forEach((key, row) -> assertTrue(key / 1_000 == t || !row.contains(" at "),
-                "where the private trip ended: " + key + " " + row));
+        assertNothingPublishedAfter(t, "where the private trip ended");
+    }
+
+    @Test
+    void aRecordOfADeviceWithoutTripsAfterAGapDoesNotTakeThePrivateModeFromBeforeIt() {
+        // No ignition or movement; the private-mode element only in the record logged when it changes.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), KEY);
+        long t = 1_750_000_000_000L;
+        AvlBatch drive = privateModeOffAtHome(t);
+        event(drive, t + 60_000, HOME_LAT + 0.003, HOME_LON, Policy.DEFAULT_PRIVATE_MODE_IO, 1); // pressed
+        for (int i = 3; i <= 6; i++) {
+            periodic(drive, t + i * 40_000L, HOME_LAT + i * 0.003, HOME_LON);
+        }
+        // The newest records come first, the press more than the anchor delay later.
+        inTwoParts(policy, drive, 4);
+        assertNothingPublishedAfter(t, "while private mode is on");
+    }
+
+    @Test
+    void aRecordWithoutAFixAfterAGapDoesNotRepeatAFixStillToCome() {
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), KEY);
+        long t = 1_750_000_000_000L;
+        AvlBatch drive = privateModeOffAtHome(t);
+        for (int i = 1; i <= 4; i++) {                                  // private mode on, driving
+            event(drive, t + i * 40_000L, HOME_LAT + i * 0.003, HOME_LON, Policy.DEFAULT_PRIVATE_MODE_IO, 1);
+        }
+        // Private mode off, no fix: the device repeats its last fix, the private one of four records before.
+        drive.addRecord(t + 200_000, 1, Drive.e7(HOME_LON), Drive.e7(HOME_LAT + 0.012), 120, 90, 0, 0,
+                Policy.DEFAULT_PRIVATE_MODE_IO, AvlBatch.NO_GENERATION);
+        drive.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, 0);
+        inTwoParts(policy, drive, 5);
+        assertNothingPublishedAfter(t, "where private mode was on");
+    }
+
+    /** A drive starting with the record a device logs when its private-mode element goes off, at home. */
+    private static AvlBatch privateModeOffAtHome(long time) {
+        AvlBatch drive = new AvlBatch();
+        event(drive, time, HOME_LAT, HOME_LON, Policy.DEFAULT_PRIVATE_MODE_IO, 0);
+        return drive;
+    }
+
+    /**
+     * The drive's first record decided, then its records from {@code from} on, then, more than the anchor delay
+     * later, the ones between: they are late.
+     */
+    private void inTwoParts(CompiledPolicy policy, AvlBatch drive, int from) {
+        DeviceLedger ledger = new DeviceLedger();
+        feed(ledger, policy, range(drive, 0, 1), NOW);
+        feed(ledger, policy, null, NOW + 6_000);
+        feed(ledger, policy, range(drive, from, drive.size()), NOW + 7_000);
+        feed(ledger, policy, null, NOW + 13_000);
+        feed(ledger, policy, range(drive, 1, from), NOW + 14_000);
+        feed(ledger, policy, null, NOW + 20_000);
+    }
+
+    /** No stored record after the one at device time {@code first} keeps a position. */
+    private void assertNothingPublishedAfter(long first, String what) {
+        stored.forEach((key, row) -> assertTrue(key / 1_000 == first || !row.contains(" at "),
+                what + ": " + key + " " + row));
     }
 
     /** A record logged because {@code element} changed to {@code value}, carrying only that element. */
