@@ -15,14 +15,15 @@ import java.nio.ByteBuffer;
  * connection: not thread-safe.
  */
 public final class DeviceState {
-    private static final byte FORMAT_VERSION = 8;
+    private static final byte FORMAT_VERSION = 9;
     static final int SAVED_LENGTH_V2 = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V3 = SAVED_LENGTH_V2 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V4 = SAVED_LENGTH_V3 + 8 + 4;
     static final int SAVED_LENGTH_V5 = SAVED_LENGTH_V4 + VisibleMileage.SAVED_LENGTH;
     static final int SAVED_LENGTH_V6 = SAVED_LENGTH_V5 + 4 + 8 + 8;
     static final int SAVED_LENGTH_V7 = SAVED_LENGTH_V6 + 8;
-    static final int SAVED_LENGTH = SAVED_LENGTH_V7 + 8;
+    static final int SAVED_LENGTH_V8 = SAVED_LENGTH_V7 + 8;
+    static final int SAVED_LENGTH = SAVED_LENGTH_V8 + 1;
     static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -34,6 +35,10 @@ public final class DeviceState {
     private static final int TRIP_AWARE = 1 << 5;
     private static final int FRONTIER_FIX = 1 << 6;
     private static final int LAST_FIX_PRIVATE = 1 << 7;
+    /** In the flags byte at the end (the first is full). */
+    private static final int IGNITION_SEEN_ON = 1;
+    private static final int PRIVATE_MODE_REPORTED = 1 << 1;
+    private static final int INPUTS_STALE = 1 << 2;
 
     byte ignition = UNKNOWN;
     byte movement = UNKNOWN;
@@ -47,6 +52,21 @@ public final class DeviceState {
     boolean sticky;
     /** The device has reported ignition or movement: its records are read as trips. */
     boolean tripAware;
+    /**
+     * The device has reported ignition on: only then does its ignition 0 say the vehicle is off
+     * ({@link TripRule#ignitionState}). Kept across gaps: it is how the device is wired.
+     */
+    boolean ignitionSeenOn;
+    /**
+     * The device has reported the policy's private-mode element: a record after a gap that lacks it may have missed
+     * it coming on.
+     */
+    boolean privateModeReported;
+    /**
+     * Ignition and movement are as reported before a gap, no record since has said the vehicle is parked: a record
+     * that reads as driving may continue a trip that started in the gap, and starts no public one.
+     */
+    boolean inputsStale;
     /**
      * Device time of the first record of the trip under way or, parked, of the last trip ({@link #NEVER}: none known
      * since a gap): a late record is placed in that trip by it.
@@ -159,7 +179,8 @@ public final class DeviceState {
      * A stable form of this state: a version byte, flags, ignition, movement, trip start, frontier and its place,
      * the zone trail left and where it was measured, the last published grid cell, the frontier's event ID, the
      * published mileage's offsets, the records waiting and the time of the newest, until when records were lost, and
-     * the time of the fix the zone trail was measured from, and when the frontier record was received.
+     * the time of the fix the zone trail was measured from, when the frontier record was received, and whether the
+     * device has reported ignition on and the private-mode element, and whether ignition and movement are stale.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
@@ -174,7 +195,8 @@ public final class DeviceState {
                 .putLong(lastCell).putInt(frontierEvent);
         mileage.save(out);
         out.putInt(waitingCount).putLong(waitingUntilMillis).putLong(lostUntilMillis).putLong(zoneTrailMillis)
-                .putLong(frontierReceivedAtMillis);
+                .putLong(frontierReceivedAtMillis).put((byte) ((ignitionSeenOn ? IGNITION_SEEN_ON : 0)
+                        | (privateModeReported ? PRIVATE_MODE_REPORTED : 0) | (inputsStale ? INPUTS_STALE : 0)));
         return out.array();
     }
 
@@ -188,14 +210,15 @@ public final class DeviceState {
             return state;
         }
         boolean current = saved.length == SAVED_LENGTH && saved[0] == FORMAT_VERSION;
+        boolean beforeIgnitionSeen = saved.length == SAVED_LENGTH_V8 && saved[0] == 8;
         boolean beforeReceiveTimes = saved.length == SAVED_LENGTH_V7 && saved[0] == 7;
         boolean beforeTrailTimes = saved.length == SAVED_LENGTH_V6 && saved[0] == 6;
         boolean beforeWaiting = saved.length == SAVED_LENGTH_V5 && saved[0] == 5;
         boolean beforeMileage = saved.length == SAVED_LENGTH_V4 && saved[0] == 4;
         boolean beforeCells = saved.length == SAVED_LENGTH_V3 && saved[0] == 3;
         boolean beforeTrails = saved.length == SAVED_LENGTH_V2 && saved[0] == 2;
-        if (!current && !beforeReceiveTimes && !beforeTrailTimes && !beforeWaiting && !beforeMileage && !beforeCells
-                && !beforeTrails) {
+        if (!current && !beforeIgnitionSeen && !beforeReceiveTimes && !beforeTrailTimes && !beforeWaiting
+                && !beforeMileage && !beforeCells && !beforeTrails) {
             throw new IllegalArgumentException("unknown device state format: version " + saved[0]
                     + ", " + saved.length + " bytes");
         }
@@ -221,32 +244,44 @@ public final class DeviceState {
             state.zoneTrailLatitude = in.getInt();
             state.zoneTrailLongitude = in.getInt();
         }
-        if (current || beforeReceiveTimes || beforeTrailTimes || beforeWaiting || beforeMileage) {
+        if (current || beforeIgnitionSeen || beforeReceiveTimes || beforeTrailTimes || beforeWaiting
+                || beforeMileage) {
             // Version 3 had no last cell: the next coarsened record takes the cell it lies in. Nor the frontier's
             // event ID: a record in the frontier's millisecond is then late, as it was.
             state.lastCell = in.getLong();
             state.frontierEvent = in.getInt();
         }
-        if (current || beforeReceiveTimes || beforeTrailTimes || beforeWaiting) {
+        if (current || beforeIgnitionSeen || beforeReceiveTimes || beforeTrailTimes || beforeWaiting) {
             state.mileage.restore(in);
         } else if (state.lastFixInZone || state.zoneTrailMetres > 0) {
             // Earlier versions kept no mileage offsets: a vehicle hidden by a zone now counts its mileage afresh
             // from its next visible record, so that the way from there is not measured.
             state.mileage.hidden();
         }
-        if (current || beforeReceiveTimes || beforeTrailTimes) {
+        if (current || beforeIgnitionSeen || beforeReceiveTimes || beforeTrailTimes) {
             // Version 5 did not count the waiting records: a record that left the database undecided goes unnoticed.
             state.waitingCount = in.getInt();
             state.waitingUntilMillis = in.getLong();
             state.lostUntilMillis = in.getLong();
         }
-        if (current || beforeReceiveTimes) {
+        if (current || beforeIgnitionSeen || beforeReceiveTimes) {
             // Version 6 kept no time for the trail's last fix: the next step on it counts however far it jumps.
             state.zoneTrailMillis = in.getLong();
         }
-        if (current) {
+        if (current || beforeIgnitionSeen) {
             // Version 7 kept no receive time: a position of now is withheld until the next record is decided.
             state.frontierReceivedAtMillis = in.getLong();
+        }
+        if (current) {
+            int more = in.get();
+            state.ignitionSeenOn = (more & IGNITION_SEEN_ON) != 0;
+            state.privateModeReported = (more & PRIVATE_MODE_REPORTED) != 0;
+            state.inputsStale = (more & INPUTS_STALE) != 0;
+        } else {
+            // Earlier versions read every ignition 0 as off: a device known then is read so still (taking its
+            // ignition for never on would make a parked vehicle's movement, a door shut hard, a trip start at the
+            // place a private trip ended); one that has reported no trips yet is read by the rule from here on.
+            state.ignitionSeenOn = state.tripAware;
         }
         return state;
     }
@@ -265,6 +300,9 @@ public final class DeviceState {
         lastFixPrivate = other.lastFixPrivate;
         sticky = other.sticky;
         tripAware = other.tripAware;
+        ignitionSeenOn = other.ignitionSeenOn;
+        privateModeReported = other.privateModeReported;
+        inputsStale = other.inputsStale;
         tripStartMillis = other.tripStartMillis;
         frontierMillis = other.frontierMillis;
         frontierFix = other.frontierFix;
@@ -297,6 +335,7 @@ public final class DeviceState {
         return "DeviceState[frontier=" + frontierMillis + ", inTrip=" + inTrip + ", tripPrivate=" + tripPrivate
                 + ", sticky=" + sticky + ", ignition=" + ignition + ", movement=" + movement + ", privateMode="
                 + privateMode + ", lastFixInZone=" + lastFixInZone + ", lastFixPrivate=" + lastFixPrivate
-                + ", tripStart=" + tripStartMillis + ", waiting=" + waitingCount + ", lostUntil=" + lostUntilMillis + "]";
+                + ", ignitionSeenOn=" + ignitionSeenOn + ", tripStart=" + tripStartMillis + ", waiting=" + waitingCount
+                + ", lostUntil=" + lostUntilMillis + "]";
     }
 }

@@ -103,15 +103,27 @@ public final class TripDecider {
             boolean tripStartEvent = continuity == TRIP_START;
             boolean samePlace = continuity == SAME_PLACE;
 
-            int inputs = readInputs(policy, batch, r,
-                    anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.ignition,
-                    anchorFresh || anchorClosed ? DeviceState.UNKNOWN : state.movement, state.privateMode);
+            // Across a gap too, ignition and movement are as the device last reported them until it reports them
+            // again: read as unknown, a record without them would pass for parked after a gap, and the next one with
+            // movement on for a trip seen to start, publishing where a private trip ended (or still goes), and a
+            // parked vehicle's movement (a door shut hard) would start a trip while ignition is off.
+            // A record of a device without trips is judged on its own after a gap, but the private-mode element it
+            // lacks may have come on in the gap: a device that reports the element is taken to have it on until a
+            // record says otherwise (records that arrive later than the anchor delay would be too late to say so).
+            boolean privateModeBefore = state.privateMode || (continuity == ON_ITS_OWN && state.privateModeReported);
+            int inputs = readInputs(policy, batch, r, state.ignition, state.movement, privateModeBefore,
+                    state.ignitionSeenOn);
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);
             boolean privateMode = privateMode(inputs);
             boolean driving = DeviceState.driving(ignition, movement);
             boolean privateNow = privateNow(consent, flags, privateMode);
 
+            // After a gap (or a stop through one) ignition and movement are as last reported, not seen: until a record
+            // itself says the vehicle is parked, one that reads as driving may belong to a trip that started in the
+            // gap (whose first records, a private-mode press among them, arrive later), so it starts no public trip.
+            boolean inputsStale = (anchorClosed || samePlace || (!anchorFresh && !tripStartEvent && state.inputsStale))
+                    && !saysParked(state, batch, r);
             boolean inTrip = anchorFresh || tripStartEvent ? false : anchorClosed ? driving : state.inTrip;
             boolean tripPrivate = anchorClosed || (!anchorFresh && !tripStartEvent && state.tripPrivate);
             boolean sticky = anchorClosed || samePlace || (!anchorFresh && state.sticky);
@@ -129,9 +141,10 @@ public final class TripDecider {
                 }
             } else if (driving) {
                 // A trip that starts private is private whatever its window holds; only a public start waits.
-                boolean startsPrivate = privateNow || PolicyEngine.outsideBusinessHours(policy, state, time);
+                boolean startsPrivate = privateNow || inputsStale
+                        || PolicyEngine.outsideBusinessHours(policy, state, time);
                 int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, nowFlags, rulesChangedAtMillis,
-                        pending, i, privateMode, expired);
+                        pending, i, privateMode, ignitionSeenOn(inputs), expired);
                 if (window == NOT_KNOWN) {
                     break;
                 }
@@ -146,9 +159,17 @@ public final class TripDecider {
                 recordPrivate = privateNow || sticky || PolicyEngine.outsideBusinessHours(policy, state, time);
             }
 
+            if (continuity != CONTINUES && !anchorFresh) {
+                // A record without a fix repeats the device's last fix, which after a gap may be one still to arrive
+                // (of a private stretch): until the next fix, such records follow no fix from before the gap.
+                state.lastFixPrivate = true;
+            }
             state.ignition = ignition;
             state.movement = movement;
             state.privateMode = privateMode;
+            state.ignitionSeenOn = ignitionSeenOn(inputs);
+            state.privateModeReported |= privateModeReported(inputs);
+            state.inputsStale = inputsStale;
             state.inTrip = inTrip;
             state.tripPrivate = tripPrivate;
             state.sticky = sticky;
@@ -190,7 +211,7 @@ public final class TripDecider {
         if (startsTrip(state, batch, r)) {
             return TRIP_START;
         }
-        if (state.driving() || gap > policy.maxParkedGapMillis || drivingRecord(batch, r)) {
+        if (state.driving() || gap > policy.maxParkedGapMillis || drivingRecord(state, batch, r)) {
             return GAP;
         }
         boolean samePlace = state.frontierFix && PolicyEngine.hasFix(batch, r)
@@ -214,13 +235,21 @@ public final class TripDecider {
         if (e < 0 || batch.ioValue(e) == 0) {
             return false;
         }
-        int inputs = readInputs(null, batch, r, state.ignition, state.movement, false);
+        int inputs = readInputs(null, batch, r, state.ignition, state.movement, false, state.ignitionSeenOn);
         return TripRule.driving(ignition(inputs), movement(inputs));
     }
 
+    /** Whether the record's own elements say the vehicle is parked: ignition (once seen on) or movement off. */
+    private static boolean saysParked(DeviceState state, AvlBatch batch, int r) {
+        int inputs = readInputs(null, batch, r, DeviceState.UNKNOWN, DeviceState.UNKNOWN, false,
+                state.ignitionSeenOn);
+        return ignition(inputs) == 0 || movement(inputs) == 0;
+    }
+
     /** Whether the record's own elements say the vehicle drives (a record without them does not). */
-    private static boolean drivingRecord(AvlBatch batch, int r) {
-        int inputs = readInputs(null, batch, r, DeviceState.UNKNOWN, DeviceState.UNKNOWN, false);
+    private static boolean drivingRecord(DeviceState state, AvlBatch batch, int r) {
+        int inputs = readInputs(null, batch, r, DeviceState.UNKNOWN, DeviceState.UNKNOWN, false,
+                state.ignitionSeenOn);
         return TripRule.driving(ignition(inputs), movement(inputs));
     }
 
@@ -241,12 +270,13 @@ public final class TripDecider {
      */
     private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, int nowFlags,
                                           long rulesChangedAtMillis, PendingRecords pending, int start,
-                                          boolean privateModeAtStart, boolean expired) {
+                                          boolean privateModeAtStart, boolean ignitionSeenOn, boolean expired) {
         long windowEnd = pending.timeAt(start) + policy.graceMillis;
         if (policy.graceMillis <= 0) {
             return 0;
         }
         boolean privateMode = privateModeAtStart;
+        boolean seenOn = ignitionSeenOn;
         long previous = pending.timeAt(start);
         for (int j = start + 1, n = pending.size(); j < n; j++) {
             long time = pending.timeAt(j);
@@ -257,7 +287,8 @@ public final class TripDecider {
                 return 0;
             }
             int inputs = readInputs(policy, pending.batchAt(j), pending.rowAt(j), DeviceState.UNKNOWN,
-                    DeviceState.UNKNOWN, privateMode);
+                    DeviceState.UNKNOWN, privateMode, seenOn);
+            seenOn = ignitionSeenOn(inputs);
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);
             privateMode = privateMode(inputs);
@@ -277,22 +308,29 @@ public final class TripDecider {
 
     /**
      * One pass over record {@code r}'s elements for ignition, movement and the private-mode element, each keeping the
-     * given value when the record lacks it; packed into an int (see {@link #ignition}) so that it allocates nothing.
+     * given value when the record lacks it, whether it reports the private-mode element, and whether the device has
+     * reported ignition on by then (an ignition
+     * never on reads as unknown, {@link TripRule#ignitionState}); packed into an int (see {@link #ignition}) so that
+     * it allocates nothing.
      */
     private static int readInputs(CompiledPolicy policy, AvlBatch batch, int r, byte ignition, byte movement,
-                                  boolean privateMode) {
+                                  boolean privateMode, boolean ignitionSeenOn) {
+        boolean reported = false;
         for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
             int id = batch.ioId(e);
             if (id == TeltonikaIo.IGNITION) {
-                ignition = TripRule.state(batch.ioValue(e));
+                ignition = TripRule.ignitionState(batch.ioValue(e), ignitionSeenOn);
+                ignitionSeenOn |= ignition == 1;
             } else if (id == TeltonikaIo.MOVEMENT) {
                 movement = TripRule.state(batch.ioValue(e));
             }
             if (policy != null && id == policy.privateModeIoId) {
                 privateMode = batch.ioValue(e) == policy.privateModeValue;
+                reported = true;
             }
         }
-        return (ignition + 1) | (movement + 1) << 2 | (privateMode ? 1 << 4 : 0);
+        return (ignition + 1) | (movement + 1) << 2 | (privateMode ? 1 << 4 : 0) | (ignitionSeenOn ? 1 << 5 : 0)
+                | (reported ? 1 << 6 : 0);
     }
 
     private static byte ignition(int inputs) {
@@ -305,6 +343,15 @@ public final class TripDecider {
 
     private static boolean privateMode(int inputs) {
         return (inputs & 1 << 4) != 0;
+    }
+
+    private static boolean ignitionSeenOn(int inputs) {
+        return (inputs & 1 << 5) != 0;
+    }
+
+    /** Whether the record reported the private-mode element itself. */
+    private static boolean privateModeReported(int inputs) {
+        return (inputs & 1 << 6) != 0;
     }
 
     private static boolean privateNow(Consent consent, int flags, boolean privateMode) {

@@ -122,6 +122,37 @@ class PolicyEngineSpecTest {
         }
     }
 
+    /**
+     * A device whose ignition input is not wired reports ignition 0 on every record: its trips are read from movement,
+     * and are private as a whole like any other.
+     */
+    @Nested
+    class IgnitionNeverOn {
+        @Test
+        void aTripStartingPrivateStaysPrivateIntoBusinessHours() {
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T06:40", LAT, LON, 0, 0)          // parked before 07:00
+                    .fix("2025-06-02T06:50", LAT, LON, 0, 1)          // moves before 07:00: a private trip
+                    .fix("2025-06-02T07:05", 52.53, 13.41, 0, 1)      // business hours now, trip stays private
+                    .fix("2025-06-02T07:20", 52.54, 13.42, 0, 0)      // end point private
+                    .fix("2025-06-02T07:30", 52.54, 13.42, 0, 0)      // parked where it ended: sticky
+                    .fix("2025-06-02T07:40", 52.54, 13.42, 0, 1);     // next trip starts in hours
+            assertTreatments(run(OFFICE_HOURS, drive), out, PRIVATE, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT);
+        }
+
+        @Test
+        void thePlaceAPrivateTripEndedStaysPrivateAfterTheButtonIsReleased() {
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fixWithPrivateMode("2025-06-02T10:00", LAT, LON, 0, 0, 0)
+                    .fixWithPrivateMode("2025-06-02T10:10", LAT, LON, 0, 1, 1)           // a private trip
+                    .fixWithPrivateMode("2025-06-02T10:20", 52.53, 13.41, 0, 1, 1)
+                    .fixWithPrivateMode("2025-06-02T10:30", 52.54, 13.42, 0, 0, 0)      // stops, released
+                    .fixWithPrivateMode("2025-06-02T10:40", 52.54, 13.42, 0, 0, 0)      // parked there: sticky
+                    .fixWithPrivateMode("2025-06-02T10:50", 52.54, 13.42, 0, 1, 0);     // next trip business
+            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT);
+        }
+    }
+
     @Nested
     class PrivateModeAndToggle {
         @Test
@@ -525,6 +556,9 @@ class PolicyEngineSpecTest {
             DeviceState state = new DeviceState();
             state.sticky = true;
             state.tripAware = true;
+            state.ignitionSeenOn = true;
+            state.privateModeReported = true;
+            state.inputsStale = true;
             state.frontierMillis = 1_700_000_100_000L;
             state.frontierFix = true;
             state.frontierLatitude = 525_200_000;
@@ -566,6 +600,19 @@ class PolicyEngineSpecTest {
             assertTrue(restored.inTrip());
             assertTrue(restored.lastFixInZone);
             assertEquals(0, restored.zoneTrailMetres);
+        }
+
+        @Test
+        void aStateOfTheFormatBeforeIgnitionSeenOnReadsIgnitionOffAsBeforeForADeviceWithTrips() {
+            DeviceState state = new DeviceState();
+            state.tripAware = true;
+            byte[] version8 = java.util.Arrays.copyOf(state.save(), DeviceState.SAVED_LENGTH_V8);
+            version8[0] = 8;
+            assertTrue(DeviceState.restore(version8).ignitionSeenOn);
+            state.tripAware = false;
+            version8 = java.util.Arrays.copyOf(state.save(), DeviceState.SAVED_LENGTH_V8);
+            version8[0] = 8;
+            assertFalse(DeviceState.restore(version8).ignitionSeenOn);
         }
 
         @Test

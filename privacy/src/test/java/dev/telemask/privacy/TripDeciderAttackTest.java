@@ -78,6 +78,106 @@ class TripDeciderAttackTest {
     }
 
     @Test
+    void aParkedVehiclesMovementAfterAGapIsNoTripStartWhereAPrivateTripEnded() {
+        // Ignition and movement set to "event only": a record carries one only when it changed.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), KEY);
+        long t = 1_750_000_000_000L;
+        AvlBatch drive = new AvlBatch();
+        event(drive, t, HOME_LAT, HOME_LON, TeltonikaIo.IGNITION, 0);                  // parked
+        event(drive, t + 30_000, HOME_LAT, HOME_LON, TeltonikaIo.IGNITION, 1);         // a private trip
+        drive.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, 1);
+        for (int i = 2; i <= 5; i++) {
+            periodic(drive, t + i * 30_000L, HOME_LAT + i * 0.003, HOME_LON);
+        }
+        event(drive, t + 180_000, HOME_LAT + 0.015, HOME_LON, TeltonikaIo.IGNITION, 0); // ends: sticky
+        drive.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, 0);
+        // The tracker sleeps three hours, wakes and logs where the vehicle stands; then a door shut hard moves it.
+        long back = t + 180_000 + 3 * 3_600_000L;
+        periodic(drive, back, HOME_LAT + 0.015, HOME_LON);
+        event(drive, back + 30_000, HOME_LAT + 0.015, HOME_LON, TeltonikaIo.MOVEMENT, 1);
+        event(drive, back + 60_000, HOME_LAT + 0.015, HOME_LON, TeltonikaIo.MOVEMENT, 0);
+        periodic(drive, back + 90_000, HOME_LAT + 0.015, HOME_LON);
+        DeviceLedger ledger = new DeviceLedger();
+        feed(ledger, policy, range(drive, 0, 1), NOW);
+        feed(ledger, policy, null, NOW + 6_000);
+        feed(ledger, policy, range(drive, 1, drive.size()), NOW + 7_000);
+        feed(ledger, policy, null, NOW + 13_000);
+        feed(ledger, policy, null, NOW + 19_000);
+        assertEquals(drive.size(), stored.size(), "all decided: " + stored);
+        assertNothingPublishedAfter(t, "where the private trip ended");
+    }
+
+    @Test
+    void aRecordOfADeviceWithoutTripsAfterAGapDoesNotTakeThePrivateModeFromBeforeIt() {
+        // No ignition or movement; the private-mode element only in the record logged when it changes.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), KEY);
+        long t = 1_750_000_000_000L;
+        AvlBatch drive = privateModeOffAtHome(t);
+        event(drive, t + 60_000, HOME_LAT + 0.003, HOME_LON, Policy.DEFAULT_PRIVATE_MODE_IO, 1); // pressed
+        for (int i = 3; i <= 6; i++) {
+            periodic(drive, t + i * 40_000L, HOME_LAT + i * 0.003, HOME_LON);
+        }
+        // The newest records come first, the press more than the anchor delay later.
+        inTwoParts(policy, drive, 4);
+        assertNothingPublishedAfter(t, "while private mode is on");
+    }
+
+    @Test
+    void aRecordWithoutAFixAfterAGapDoesNotRepeatAFixStillToCome() {
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), KEY);
+        long t = 1_750_000_000_000L;
+        AvlBatch drive = privateModeOffAtHome(t);
+        for (int i = 1; i <= 4; i++) {                                  // private mode on, driving
+            event(drive, t + i * 40_000L, HOME_LAT + i * 0.003, HOME_LON, Policy.DEFAULT_PRIVATE_MODE_IO, 1);
+        }
+        // Private mode off, no fix: the device repeats its last fix, the private one of four records before.
+        drive.addRecord(t + 200_000, 1, Drive.e7(HOME_LON), Drive.e7(HOME_LAT + 0.012), 120, 90, 0, 0,
+                Policy.DEFAULT_PRIVATE_MODE_IO, AvlBatch.NO_GENERATION);
+        drive.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, 0);
+        inTwoParts(policy, drive, 5);
+        assertNothingPublishedAfter(t, "where private mode was on");
+    }
+
+    /** A drive starting with the record a device logs when its private-mode element goes off, at home. */
+    private static AvlBatch privateModeOffAtHome(long time) {
+        AvlBatch drive = new AvlBatch();
+        event(drive, time, HOME_LAT, HOME_LON, Policy.DEFAULT_PRIVATE_MODE_IO, 0);
+        return drive;
+    }
+
+    /**
+     * The drive's first record decided, then its records from {@code from} on, then, more than the anchor delay
+     * later, the ones between: they are late.
+     */
+    private void inTwoParts(CompiledPolicy policy, AvlBatch drive, int from) {
+        DeviceLedger ledger = new DeviceLedger();
+        feed(ledger, policy, range(drive, 0, 1), NOW);
+        feed(ledger, policy, null, NOW + 6_000);
+        feed(ledger, policy, range(drive, from, drive.size()), NOW + 7_000);
+        feed(ledger, policy, null, NOW + 13_000);
+        feed(ledger, policy, range(drive, 1, from), NOW + 14_000);
+        feed(ledger, policy, null, NOW + 20_000);
+    }
+
+    /** No stored record after the one at device time {@code first} keeps a position. */
+    private void assertNothingPublishedAfter(long first, String what) {
+        stored.forEach((key, row) -> assertTrue(key / 1_000 == first || !row.contains(" at "),
+                what + ": " + key + " " + row));
+    }
+
+    /** A record logged because {@code element} changed to {@code value}, carrying only that element. */
+    private static void event(AvlBatch batch, long time, double lat, double lon, int element, int value) {
+        batch.addRecord(time, 1, Drive.e7(lon), Drive.e7(lat), 120, 90, 9, 0, element, AvlBatch.NO_GENERATION);
+        batch.addIo(element, 1, value);
+    }
+
+    /** A periodic record, without ignition or movement. */
+    private static void periodic(AvlBatch batch, long time, double lat, double lon) {
+        batch.addRecord(time, 1, Drive.e7(lon), Drive.e7(lat), 120, 90, 9, 0, 0, AvlBatch.NO_GENERATION);
+        batch.addIo(Drive.EXTERNAL_VOLTAGE, 2, 12_800);
+    }
+
+    @Test
     void recordsOfOneMillisecondAreOrderedTheSameWhateverTheirArrival() {
         CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withTiming(Ledgers.CONTINUOUS), KEY);
         long t = Drive.millis("2025-06-02T10:00", BERLIN);

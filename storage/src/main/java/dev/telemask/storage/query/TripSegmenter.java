@@ -19,6 +19,8 @@ public final class TripSegmenter {
     private final RowSink<Trip> sink;
     private byte ignition = TripRule.UNKNOWN;
     private byte movement = TripRule.UNKNOWN;
+    /** The track has shown ignition on: only then is its ignition 0 read as off ({@link TripRule#ignitionState}). */
+    private boolean ignitionSeenOn;
     private Open open;
 
     public TripSegmenter(RowSink<Trip> sink) {
@@ -30,7 +32,8 @@ public final class TripSegmenter {
         Long ign = position.ioValue(TeltonikaIo.IGNITION);
         Long mov = position.ioValue(TeltonikaIo.MOVEMENT);
         if (ign != null) {
-            ignition = TripRule.state(ign);
+            ignition = TripRule.ignitionState(ign, ignitionSeenOn);
+            ignitionSeenOn |= ignition == 1;
         }
         if (mov != null) {
             movement = TripRule.state(mov);

@@ -41,6 +41,19 @@ class TripSegmenterTest {
     }
 
     @Test
+    void aDeviceWhoseIgnitionIsNeverOnDrivesByMovementAsTheEngineReadsIt() throws Exception {
+        feed(0, 0, 1_000, 52_0000000, Treatment.EXACT);     // ignition input not wired: always 0
+        feed(0, 1, 1_000, 52_0010000, Treatment.EXACT);     // moves: a trip starts
+        feed(0, 1, 2_500, 52_0100000, Treatment.EXACT);
+        feed(0, 0, 3_200, 52_0200000, Treatment.EXACT);     // stops
+        segmenter.finish();
+
+        assertEquals(1, trips.size());
+        assertEquals(T0.plusSeconds(1), trips.get(0).startTime());
+        assertEquals(T0.plusSeconds(3), trips.get(0).endTime());
+    }
+
+    @Test
     void aTripWithAnyPrivateRecordIsPrivateAndHasNoPoints() throws Exception {
         feed(1, 1, 10_000, 52_0000000, Treatment.EXACT);
         feedMasked(1, 1, 11_000, Treatment.PRIVATE);
