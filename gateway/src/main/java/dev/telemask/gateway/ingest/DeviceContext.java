@@ -37,7 +37,7 @@ record DeviceContext(IngestProfile profile, CompiledPolicy policy, Consent conse
     }
 
     /** This context with {@code narrowed} as the consent its records are masked under. */
-    DeviceContext withConsent(dev.telemask.privacy.Consent narrowed) {
+    DeviceContext withConsent(Consent narrowed) {
         return new DeviceContext(profile, policy, narrowed, sealed, geofences, eventState);
     }
 

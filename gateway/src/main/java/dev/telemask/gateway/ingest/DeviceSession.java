@@ -6,6 +6,7 @@ import dev.telemask.codec.CodecException;
 import dev.telemask.codec.CommandCodec;
 import dev.telemask.codec.CommandMessage;
 import dev.telemask.codec.TcpAvlCodec;
+import dev.telemask.privacy.Consent;
 import dev.telemask.storage.BatchCallback;
 import dev.telemask.storage.PositionBatch;
 import dev.telemask.storage.StaleSwitchesException;
@@ -67,7 +68,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
      */
     private long frameArrivedMillis;
     /** The consent the frame in flight arrived under, for masking it again after a stale write. */
-    private dev.telemask.privacy.Consent frameArrivedConsent;
+    private Consent frameArrivedConsent;
 
     /** Whether the batch in flight came from the clock, not a frame: it gets no acknowledgement. */
     private boolean framelessInFlight;
