@@ -21,7 +21,7 @@ public final class IngestDeviceLookup {
                      ORDER BY c.changed_at DESC, c.id DESC LIMIT 1),
                    (SELECT granted FROM consent_history c WHERE c.imei = d.imei AND c.kind = 'telemetry'
                      ORDER BY c.changed_at DESC, c.id DESC LIMIT 1),
-                   d.private_until, d.switch_version, d.rules_changed_at
+                   d.private_until, d.switch_version, d.rules_changed_at, d.restricted_from, d.restricted_until
               FROM devices d
               LEFT JOIN LATERAL (SELECT version, document FROM policy_versions v
                                   WHERE v.policy_id = d.policy_id ORDER BY version DESC LIMIT 1) pv ON true
@@ -77,9 +77,25 @@ public final class IngestDeviceLookup {
                         nullableBoolean(rs, 10), rs.getBytes(7), epochMillis(rs.getTimestamp(11)), rs.getLong(12));
                 // Read after the switch version: a range erased since is in it, or the version is stale too.
                 return Optional.of(found.withOwnZones(zones(connection, imei), epochMillis(rs.getTimestamp(13)))
-                        .withErasedRanges(erasedRanges(connection, imei)));
+                        .withErasedRanges(erasedRanges(connection, imei))
+                        .withLastRestriction(lastRestriction(rs.getBoolean(3), rs.getTimestamp(14),
+                                rs.getTimestamp(15))));
             }
         }
+    }
+
+    /**
+     * The device's latest restriction from its stored span: one without a beginning was restricted when registered
+     * (the quarantine) or before its beginnings were kept, so since ever; none at all when neither end is stored and
+     * the device is not restricted.
+     */
+    static IngestProfile.Restriction lastRestriction(boolean restricted, java.sql.Timestamp from,
+                                                     java.sql.Timestamp until) {
+        if (!restricted && from == null && until == null) {
+            return IngestProfile.Restriction.NEVER;
+        }
+        return new IngestProfile.Restriction(from == null ? Long.MIN_VALUE : from.getTime(),
+                restricted || until == null ? Long.MAX_VALUE : until.getTime());
     }
 
     /**

@@ -192,6 +192,34 @@ class PostgresIngestDeviceLookupIT extends DatabaseContract {
     }
 
     @Test
+    void theLatestRestrictionsSpanIsKeptFromItsBeginningToItsLift() throws Exception {
+        IngestDeviceLookup directory = new IngestDeviceLookup(dataSource);
+        long imei = 356_307_042_441_054L;
+        execute("INSERT INTO devices (imei, tenant_id) SELECT " + imei + ", id FROM tenants WHERE name = 'acme'");
+        assertEquals(IngestProfile.Restriction.NEVER, directory.find(imei).orElseThrow().lastRestriction());
+        String clock = "SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+        long before = queryLong(clock);
+        execute("UPDATE devices SET restricted = true WHERE imei = " + imei);
+        IngestProfile.Restriction held = directory.find(imei).orElseThrow().lastRestriction();
+        assertTrue(held.fromMillis() >= before && held.untilMillis() == Long.MAX_VALUE, held.toString());
+        long during = queryLong(clock);
+        execute("UPDATE devices SET restricted = false WHERE imei = " + imei);
+        IngestProfile.Restriction lifted = directory.find(imei).orElseThrow().lastRestriction();
+        assertEquals(held.fromMillis(), lifted.fromMillis());
+        assertTrue(lifted.fromMillis() <= during && during <= lifted.untilMillis(), lifted + " around " + during);
+        assertFalse(lifted.covers(queryLong(clock)), "a record received after the lift");
+        execute("UPDATE devices SET label = 'renamed' WHERE imei = " + imei);
+        assertEquals(lifted, directory.find(imei).orElseThrow().lastRestriction(), "other changes keep the span");
+        execute("UPDATE devices SET restricted = true WHERE imei = " + imei);
+        assertEquals(Long.MAX_VALUE, directory.find(imei).orElseThrow().lastRestriction().untilMillis(),
+                "restricted again: a new span, not lifted");
+        execute("UPDATE devices SET restricted = false WHERE imei = " + imei);
+
+        IngestProfile quarantined = directory.registerInQuarantine(222_222_222_222_222L);
+        assertTrue(quarantined.lastRestriction().covers(Long.MIN_VALUE + 1), "restricted since it was registered");
+    }
+
+    @Test
     void quarantineRegistrationRestrictsTheDeviceAndIsIdempotent() throws Exception {
         IngestDeviceLookup directory = new IngestDeviceLookup(dataSource);
         IngestProfile first = directory.registerInQuarantine(111_111_111_111_111L);

@@ -8,6 +8,7 @@ import dev.telemask.codec.CommandMessage;
 import dev.telemask.codec.TcpAvlCodec;
 import dev.telemask.privacy.Consent;
 import dev.telemask.storage.BatchCallback;
+import dev.telemask.storage.IngestProfile;
 import dev.telemask.storage.PositionBatch;
 import dev.telemask.storage.StaleSwitchesException;
 import io.netty.buffer.ByteBuf;
@@ -69,6 +70,12 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private long frameArrivedMillis;
     /** The consent the frame in flight arrived under, for masking it again after a stale write. */
     private Consent frameArrivedConsent;
+    /**
+     * Whether the session held the device restricted when the frame in flight arrived. Masked again after the
+     * restriction was lifted, the frame is dropped when it arrived before the lift: the change feed told the session
+     * of a restriction that began before the frame, and the lift's stored end says it still held then.
+     */
+    private boolean frameArrivedRestricted;
 
     /** Whether the batch in flight came from the clock, not a frame: it gets no acknowledgement. */
     private boolean framelessInFlight;
@@ -292,6 +299,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         frameDecodedAt = System.nanoTime();
         frameArrivedMillis = services.clock().getAsLong();
         frameArrivedConsent = device.consent();
+        frameArrivedRestricted = device.restricted();
         if (n == 0) {
             acknowledge();
             return;
@@ -432,6 +440,19 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         scheduleDeadline();
     }
 
+    /**
+     * Whether the frame in flight, masked again under what the database holds, is a restricted device's: the device is
+     * restricted now, its latest restriction (lifted since) covers the frame's arrival, or the session held it
+     * restricted at the arrival and the restriction was lifted only after it (one lifted and laid again meanwhile
+     * leaves only its latest span stored). A lift without a stored end (made before ends were kept) counts as before
+     * the frame.
+     */
+    private boolean receivedWhileRestricted() {
+        IngestProfile.Restriction last = device.profile().lastRestriction();
+        return device.restricted() || last.covers(frameArrivedMillis) || frameArrivedRestricted
+                && last.untilMillis() != Long.MAX_VALUE && frameArrivedMillis < last.untilMillis();
+    }
+
     private void remask(Optional<DeviceContext> found, Throwable error) {
         inFlight = false;
         if (closed) {
@@ -446,7 +467,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         privacy.restore(device);
         boolean frame = !framelessInFlight;
         framelessInFlight = false;
-        if (frame && device.restricted()) {
+        if (frame && receivedWhileRestricted()) {
             services.metrics().restricted(frameRecords);
             acknowledge();
             if (privacy.nextDeadlineMillis(device) == Long.MAX_VALUE) {

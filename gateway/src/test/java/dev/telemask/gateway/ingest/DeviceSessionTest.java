@@ -45,7 +45,8 @@ class DeviceSessionTest {
     private final Sink sink = new Sink();
     private final Lookup lookup = new Lookup();
     private final SessionRegistry sessions = new SessionRegistry();
-    private final IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final IngestMetrics metrics = new IngestMetrics(registry);
     private final List<String> refusalLines = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final IngestServices services = new IngestServices(sink, lookup, sessions, metrics,
             new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100),
@@ -131,7 +132,7 @@ class DeviceSessionTest {
     /** The device as the database holds it, with the privacy state its last writer saved. */
     static DeviceContext device(long switchVersion, boolean restricted, byte[] privacyState) {
         IngestProfile profile = new IngestProfile(IMEI, 1, restricted, null, 0, null, null, null, null, privacyState,
-                0, switchVersion, java.util.List.of(), 0, null);
+                0, switchVersion, java.util.List.of(), 0, null, null);
         return new DeviceContext(profile, CompiledPolicy.compile(Policy.noOp(), ZONE_KEY), Consent.ALL);
     }
 
@@ -343,7 +344,7 @@ class DeviceSessionTest {
     void aFrameAfterTheRestrictionWasLiftedIsStoredThoughTheSessionHadNotHeardOfIt() {
         PeerChannel channel = connect(device(0, true));
         // The lift returned to its caller; the change feed has not told this session yet.
-        lookup.devices.put(IMEI, device(1, false));
+        lookup.devices.put(IMEI, lifted(1, NOW - 86_400_000, NOW - 1_000));
         send(channel, NOW - 3_600_000, 3);
         assertEquals(0, sink.accepted.get(0).records());
         sink.complete(new StaleSwitchesException(IMEI, 0, 1));
@@ -354,6 +355,49 @@ class DeviceSessionTest {
         sink.complete(null);
         channel.runPendingTasks();
         assertEquals(3, reply(channel, 4));
+    }
+
+    @Test
+    void aFrameReceivedWhileRestrictedIsDroppedWhenTheRestrictionIsLiftedBeforeTheDatabaseConfirmedIt() {
+        PeerChannel channel = connect(device(0, true));
+        send(channel, NOW - 3_600_000, 3);
+        lookup.devices.put(IMEI, lifted(1, NOW - 86_400_000, NOW + 1_000)); // lifted after the frame arrived
+        sink.complete(new StaleSwitchesException(IMEI, 0, 1));
+        channel.runPendingTasks();
+        assertEquals(1, sink.accepted.size(), "nothing of the frame goes to the writer");
+        assertEquals(3, reply(channel, 4), "acknowledged and dropped, as when the restriction is confirmed");
+        assertEquals(3.0, registry.get("telemask.records.restricted").counter().count());
+    }
+
+    @Test
+    void aFrameReceivedDuringARestrictionTheSessionNeverHeardOfIsDroppedAfterItsLift() {
+        PeerChannel channel = connect();
+        send(channel, NOW - 3_600_000, 3);
+        assertEquals(3, sink.accepted.get(0).records(), "masked as the session knew the device: unrestricted");
+        // Restricted just before the frame arrived and lifted since, all before its write.
+        lookup.devices.put(IMEI, lifted(2, NOW - 500, NOW + 500));
+        sink.complete(new StaleSwitchesException(IMEI, 0, 2));
+        channel.runPendingTasks();
+        assertEquals(1, sink.accepted.size(), "the frame, judged again, is not offered");
+        assertEquals(3, reply(channel, 4));
+    }
+
+    @Test
+    void aFrameReceivedBeforeARestrictionThatCameAndWentIsStored() {
+        PeerChannel channel = connect();
+        send(channel, NOW - 3_600_000, 3);
+        lookup.devices.put(IMEI, lifted(2, NOW + 100, NOW + 500));
+        sink.complete(new StaleSwitchesException(IMEI, 0, 2));
+        channel.runPendingTasks();
+        assertEquals(2, sink.accepted.size(), "received before the restriction: masked again and offered");
+        assertEquals(3, sink.accepted.get(1).records());
+    }
+
+    /** The device as the database holds it after a restriction from {@code from} until {@code until} was lifted. */
+    private static DeviceContext lifted(long switchVersion, long from, long until) {
+        DeviceContext device = device(switchVersion, false);
+        return new DeviceContext(device.profile().withLastRestriction(new IngestProfile.Restriction(from, until)),
+                CompiledPolicy.compile(Policy.noOp(), ZONE_KEY), Consent.ALL);
     }
 
     // ---- records waiting when the device is restricted: decided private by the clock, connected or not ---------

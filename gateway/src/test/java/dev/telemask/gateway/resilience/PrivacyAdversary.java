@@ -964,6 +964,39 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         assertNowhere(needles(drive), imei, "private mode switched off while the records were on their way");
     }
 
+    /**
+     * The device is restricted, and the restriction is lifted while a frame received under it waits for the
+     * database's word that the restriction still holds. The check is refused as stale and the frame judged again
+     * under what the database holds: it was received while the device was restricted, so it is acknowledged and
+     * dropped, not stored under the switches of after the lift.
+     */
+    @Test
+    void aFrameReceivedWhileRestrictedIsDroppedWhenTheRestrictionIsLiftedBeforeItIsStored() throws Exception {
+        long imei = device(policy("lift-in-flight", OPEN_POLICY));
+        execute("UPDATE devices SET restricted = true WHERE imei = " + imei);
+        List<Point> drive = fiveDrivingRecords(T0 + 32_400_000, 9_000);
+        sendWhileASwitchChanges(imei, drive, "UPDATE devices SET restricted = false WHERE imei = " + imei);
+        assertEquals(List.of(), rows(imei), "received while the device was restricted");
+        assertNowhere(needles(drive), imei, "restriction lifted while the records were on their way");
+    }
+
+    /**
+     * The device is restricted and the restriction lifted again while a frame is on its way to the database, the
+     * frame received in between: the session, which never heard of the restriction, masked it as usual. Its write
+     * is refused as stale and the frame judged again: the lifted restriction's stored span covers its arrival, so
+     * it is dropped.
+     */
+    @Test
+    void aFrameReceivedDuringARestrictionTheSessionNeverHeardOfIsDroppedAfterItsLift() throws Exception {
+        long imei = device(policy("restricted-unheard", OPEN_POLICY));
+        List<Point> drive = fiveDrivingRecords(T0 + 34_200_000, -9_000);
+        // The change's transaction began before the frame arrived (its start is the restriction's), and lifts it after.
+        sendWhileASwitchChanges(imei, drive, "UPDATE devices SET restricted = true WHERE imei = " + imei
+                + "; UPDATE devices SET restricted = false WHERE imei = " + imei);
+        assertEquals(List.of(), rows(imei), "received while the device was restricted");
+        assertNowhere(needles(drive), imei, "restricted and lifted while the records were on their way");
+    }
+
     /** Five driving records ten seconds apart from {@code start}, heading north ({@code latStep} > 0) or south. */
     private static List<Point> fiveDrivingRecords(long start, int latStep) {
         List<Point> drive = new ArrayList<>();
