@@ -25,6 +25,15 @@ final class SpokeDrive {
         this.odometer = odometer;
     }
 
+    /** Metres east and north of home of a stored position. */
+    double[] eastNorth(long latitudeE7, long longitudeE7) {
+        double lat = latitudeE7 / 1e7;
+        double lon = longitudeE7 / 1e7;
+        return new double[] {Haversine.metres(homeLatitude, homeLongitude, homeLatitude, lon)
+                * Math.signum(lon - homeLongitude),
+                Haversine.metres(homeLatitude, homeLongitude, lat, homeLongitude) * Math.signum(lat - homeLatitude)};
+    }
+
     void park(AvlBatch batch, double bearing, int records) {
         for (int i = 0; i < records; i++) {
             time += 10 * 60_000;

@@ -75,7 +75,7 @@ class ZoneBacklogMileageAttackTest {
                 while (stored.get(parked)[3] != 0) {
                     parked++;
                 }
-                double[] at = eastNorth(before[4], before[5]);
+                double[] at = vehicle.eastNorth(before[4], before[5]);
                 discs.add(new double[] {at[0], at[1], (stored.get(parked)[2] - before[2]) / 2.0});
             }
         }
@@ -120,12 +120,5 @@ class ZoneBacklogMileageAttackTest {
             stored.add(new long[] {out.timestamp(r), t.ordinal(), e < 0 ? 0 : out.ioValue(e),
                     out.ioValue(out.findIo(r, TeltonikaIo.IGNITION)), out.latitude(r), out.longitude(r)});
         }
-    }
-
-    private static double[] eastNorth(long latitudeE7, long longitudeE7) {
-        double lat = latitudeE7 / 1e7;
-        double lon = longitudeE7 / 1e7;
-        return new double[] {Haversine.metres(HOME_LAT, HOME_LON, HOME_LAT, lon) * Math.signum(lon - HOME_LON),
-                Haversine.metres(HOME_LAT, HOME_LON, lat, HOME_LON) * Math.signum(lat - HOME_LAT)};
     }
 }
