@@ -415,10 +415,7 @@ public final class DeviceLedger {
                                         AvlBatch position, int r, long nowMillis) {
         // The newest decided record must be recent by both clocks: by the device's (a backlog's record arrives long
         // after it was logged) and by the gateway's (a device clock ahead stamps an old record with a time to come).
-        boolean undecided = pending.size() > 0 || state.frontierMillis == DeviceState.NEVER || state.lostAhead()
-                || nowMillis - state.frontierMillis > policy.maxRecordGapMillis
-                || state.frontierReceivedAtMillis == DeviceState.NEVER
-                || nowMillis - state.frontierReceivedAtMillis > policy.maxRecordGapMillis;
+        boolean undecided = pending.size() > 0 || behindNow(policy, nowMillis);
         boolean statedPrivate = manualPrivate || !consent.location() || undecided || state.tripPrivate || state.sticky
                 || state.privateMode || PolicyEngine.outsideBusinessHours(policy, state, nowMillis)
                 || (!PolicyEngine.hasFix(position, r) && state.mileage.shifted());
@@ -428,13 +425,28 @@ public final class DeviceLedger {
     }
 
     /**
+     * Whether the decided records do not reach {@code nowMillis} (gateway time): none yet, records lost after them, or
+     * the newest more than a record gap old by its device time or by when it was received (a backlog's record arrives
+     * long after it was logged; a device clock ahead stamps an old record with a time to come). Where the vehicle is
+     * now is then not known.
+     */
+    private boolean behindNow(CompiledPolicy policy, long nowMillis) {
+        return state.frontierMillis == DeviceState.NEVER || state.lostAhead()
+                || nowMillis - state.frontierMillis > policy.maxRecordGapMillis
+                || state.frontierReceivedAtMillis == DeviceState.NEVER
+                || nowMillis - state.frontierReceivedAtMillis > policy.maxRecordGapMillis;
+    }
+
+    /**
      * Whether the device's coming online or going offline at gateway time {@code nowMillis} must not be told: the
      * moment a tracker that sleeps while parked wakes is the moment its vehicle leaves, so it is hidden wherever the
      * vehicle's place is hidden: by the driver's switch or missing location consent, when the newest decided record
      * was private (a private trip, parked where one ended, private mode) or in a privacy zone, when the newest waiting
      * record lies in a zone's hidden disc, when waiting records may yet be dropped as private or arrived before the
      * device's rules last changed (they will be decided private), when waiting records left the database undecided
-     * (the next ones will be decided private), and outside business hours. (Otherwise it tells no
+     * (the next ones will be decided private), and outside business hours; under privacy zones also when the decided
+     * records do not reach now: a tracker that lost its connection on the way home and wakes there as the vehicle
+     * leaves connects before it sends the records that put it in the zone. (Otherwise it tells no
      * more than the times of private records, which are stored.)
      */
     public boolean presenceHidden(CompiledPolicy policy, Consent consent, boolean manualPrivate, long nowMillis) {
@@ -451,6 +463,7 @@ public final class DeviceLedger {
         }
         if (manualPrivate || !consent.location() || state.tripPrivate || state.sticky || state.privateMode
                 || state.lostAhead() || state.lastFixInZone
+                || (policy.zones.length > 0 && behindNow(policy, nowMillis))
                 || PolicyEngine.outsideBusinessHours(policy, state, nowMillis)) {
             return true;
         }

@@ -163,6 +163,12 @@ public final class TripDecider {
                 // A record without a fix repeats the device's last fix, which after a gap may be one still to arrive
                 // (of a private stretch): until the next fix, such records follow no fix from before the gap.
                 state.lastFixPrivate = true;
+                if (policy.zones.length > 0) {
+                    // The records of the gap may have been hidden by a zone (a night at home, uploaded newest first,
+                    // arrives behind this one, too late to be seen): taken as driven, the mileage published from here
+                    // on, less the one before the gap, would measure the way home and back.
+                    state.mileage.hidden();
+                }
             }
             state.ignition = ignition;
             state.movement = movement;

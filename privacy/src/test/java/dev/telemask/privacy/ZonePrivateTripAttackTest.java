@@ -22,15 +22,12 @@ class ZonePrivateTripAttackTest {
     private static final PrivacyZone HOME = new PrivacyZone("home", HOME_LAT, HOME_LON, 300);
     private static final CompiledPolicy POLICY = CompiledPolicy.compile(
             Policy.noOp().withZones(List.of(HOME)).withTiming(Ledgers.CONTINUOUS), KEY);
-    private static final double SPEED_MPS = 12;
-    private static final long STEP_MILLIS = 10_000;
     private static final double PLACE_METRES = 7_000;
     private static final int TRIPS = 12;
 
     private final DeviceLedger ledger = new DeviceLedger();
-    private long time = Ledgers.NOW - 30L * 24 * 3_600_000;
-    private long odometer = 12_000_000;
-    private double along;
+    private final SpokeDrive vehicle = new SpokeDrive(HOME_LAT, HOME_LON, Ledgers.NOW - 30L * 24 * 3_600_000,
+            12_000_000);
     /** What a reader of the track gets: every stored record as {time, treatment, odometer, ignition, east, north}. */
     private final List<double[]> stored = new ArrayList<>();
 
@@ -41,13 +38,13 @@ class ZonePrivateTripAttackTest {
             AvlBatch day = new AvlBatch();
             // Parked at home, privately to a place 7 km out, parked there, then on business a kilometre further
             // and back home along the same road, parked at home again.
-            along = 0;
-            park(day, bearing, 3);
-            drive(day, bearing, PLACE_METRES, true);
-            park(day, bearing, 2);
-            drive(day, bearing, PLACE_METRES + 1_000, false);
-            drive(day, bearing, 0, false);
-            park(day, bearing, 2);
+            vehicle.along = 0;
+            vehicle.park(day, bearing, 3);
+            vehicle.drive(day, bearing, PLACE_METRES, true);
+            vehicle.park(day, bearing, 2);
+            vehicle.drive(day, bearing, PLACE_METRES + 1_000, false);
+            vehicle.drive(day, bearing, 0, false);
+            vehicle.park(day, bearing, 2);
             Treatments out = new Treatments();
             AvlBatch masked = Ledgers.feed(ledger, POLICY, Consent.ALL, false, day, out);
             for (int r = 0; r < masked.size(); r++) {
@@ -82,7 +79,7 @@ class ZonePrivateTripAttackTest {
             }
             double[] place = stored.get(resumed);
             byOdometer.add(new double[] {place[4], place[5], place[2] - first[2]});
-            byTime.add(new double[] {place[4], place[5], (stored.get(end)[0] - first[0]) / 1000 * SPEED_MPS});
+            byTime.add(new double[] {place[4], place[5], (stored.get(end)[0] - first[0]) / 1000 * SpokeDrive.SPEED_MPS});
         }
         assertTrue(byOdometer.size() == TRIPS, "every private trip was found: " + byOdometer.size());
         double missByOdometer = Multilateration.miss(byOdometer);
@@ -95,40 +92,6 @@ class ZonePrivateTripAttackTest {
 
     private static boolean isPrivate(double[] row) {
         return row[1] == Treatment.PRIVATE.ordinal();
-    }
-
-    private void park(AvlBatch batch, double bearing, int records) {
-        for (int i = 0; i < records; i++) {
-            time += 10 * 60_000;
-            add(batch, bearing, false, false);
-        }
-    }
-
-    private void drive(AvlBatch batch, double bearing, double to, boolean privately) {
-        double direction = Math.signum(to - along);
-        while (Math.abs(to - along) > SPEED_MPS * STEP_MILLIS / 1000.0) {
-            time += STEP_MILLIS;
-            move(direction * SPEED_MPS * STEP_MILLIS / 1000.0);
-            add(batch, bearing, true, privately);
-        }
-        time += STEP_MILLIS;
-        move(to - along);
-        add(batch, bearing, false, privately);
-    }
-
-    private void move(double metres) {
-        along += metres;
-        odometer += Math.round(Math.abs(metres));
-    }
-
-    private void add(AvlBatch batch, double bearing, boolean driving, boolean privately) {
-        double[] p = Haversine.destination(HOME_LAT, HOME_LON, bearing, along);
-        batch.addRecord(time, 1, Drive.e7(p[1]), Drive.e7(p[0]), 40, 0, 9, driving ? 43 : 0, 0,
-                AvlBatch.NO_GENERATION);
-        batch.addIo(TeltonikaIo.IGNITION, 1, driving ? 1 : 0);
-        batch.addIo(TeltonikaIo.MOVEMENT, 1, driving ? 1 : 0);
-        batch.addIo(TeltonikaIo.TOTAL_ODOMETER, 4, odometer);
-        batch.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, privately ? 1 : 0);
     }
 
     /** Where the discs (east, north, radius in metres from home) best meet, by least squares on a 20 m grid. */

@@ -1,0 +1,80 @@
+package dev.telemask.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tracker that lost its connection in the evening (no coverage on the way home, or its records held for the send
+ * period) and sleeps through the night at home wakes when the vehicle leaves in the morning and connects then, before
+ * it sends the records that put it at home. Told as {@code device_online}, that moment is when the vehicle left home;
+ * the first visible point of the morning's trip, less that time, at the speed the track shows, is the way from home:
+ * a disc around each morning's first visible point, which mornings out in several directions narrow in on home.
+ */
+class ZonePresenceAttackTest {
+    private static final byte[] KEY = "zone-presence-key".getBytes(StandardCharsets.UTF_8);
+    private static final double HOME_LAT = 53.55;
+    private static final double HOME_LON = 9.99;
+    private static final PrivacyZone HOME = new PrivacyZone("home", HOME_LAT, HOME_LON, 300);
+    private static final CompiledPolicy POLICY = CompiledPolicy.compile(
+            Policy.noOp().withZones(List.of(HOME)).withTiming(Ledgers.CONTINUOUS), KEY);
+    private static final int MORNINGS = 8;
+    private static final double PLACE_METRES = 7_000;
+
+    private final DeviceLedger ledger = new DeviceLedger();
+    private final SpokeDrive vehicle = new SpokeDrive(HOME_LAT, HOME_LON, Ledgers.NOW - 30L * 24 * 3_600_000,
+            40_000_000);
+
+    @Test
+    void aTrackerWakingAtHomeBeforeItsRecordsSayWhereItIsDoesNotTellWhenTheVehicleLeft() {
+        // The first day: out from home to a place, in order, live.
+        AvlBatch first = new AvlBatch();
+        vehicle.park(first, 0, 2);
+        vehicle.drive(first, 0, PLACE_METRES, false);
+        vehicle.park(first, 0, 3);
+        send(first);
+        double bearing = 0;
+        List<double[]> discs = new ArrayList<>();
+        for (int morning = 1; morning <= MORNINGS; morning++) {
+            // Held by the tracker: home in the evening, the night there.
+            AvlBatch held = new AvlBatch();
+            vehicle.drive(held, bearing, 0, false);
+            vehicle.park(held, bearing, 60);
+            // It wakes and connects as the vehicle leaves, then sends what it held and the trip out.
+            long leaves = vehicle.time + SpokeDrive.STEP_MILLIS;
+            boolean told = !ledger.presenceHidden(POLICY, Consent.ALL, false, 0, leaves);
+            bearing = 2 * Math.PI * morning / MORNINGS;
+            vehicle.drive(held, bearing, PLACE_METRES, false);
+            vehicle.park(held, bearing, 3);
+            long[] firstVisible = send(held);
+            if (told && firstVisible != null) {
+                double[] at = vehicle.eastNorth(firstVisible[1], firstVisible[2]);
+                discs.add(new double[] {at[0], at[1], (firstVisible[0] - leaves) / 1000.0 * SpokeDrive.SPEED_MPS});
+            }
+        }
+        if (discs.size() >= 3) {
+            double miss = ZonePrivateTripAttackTest.Multilateration.miss(discs);
+            assertTrue(miss > HOME.radiusMetres(), "the mornings' online events put home " + Math.round(miss)
+                    + " m from where it is, from " + discs.size() + " mornings");
+        }
+    }
+
+    /** Sends {@code frame} in order and returns the first exact record after a night: {time, lat, lon}, or null. */
+    private long[] send(AvlBatch frame) {
+        ledger.apply(POLICY, Consent.ALL, false, frame, frame.timestamp(frame.size() - 1) + 1_000, Long.MIN_VALUE,
+                Long.MAX_VALUE, Ledgers.EXPIRY);
+        ledger.committed();
+        AvlBatch out = ledger.output();
+        long nightEnds = frame.timestamp(0) + 5 * 3_600_000L;
+        for (int r = 0; r < out.size(); r++) {
+            if (ledger.treatments()[r] == Treatment.EXACT.code() && out.timestamp(r) > nightEnds) {
+                return new long[] {out.timestamp(r), out.latitude(r), out.longitude(r)};
+            }
+        }
+        return null;
+    }
+}
