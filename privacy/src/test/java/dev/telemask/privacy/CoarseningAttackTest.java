@@ -313,6 +313,47 @@ class CoarseningAttackTest {
         assertEquals(1, published.size(), "satellite counts published for the car park and the street: " + published);
     }
 
+    /** The GSM signal level, 0 to 5. */
+    static final int GSM_SIGNAL = 21;
+    /** The mobile network's type: 0 3G, 1 GSM, 2 4G, 3 LTE Cat M1, 4 NB-IoT. */
+    static final int NETWORK_TYPE = 237;
+
+    @ParameterizedTest(name = "privately {0}")
+    @ValueSource(booleans = {false, true})
+    void theMobileNetworkDoesNotTellWhichPlaceInTheCellTheVehicleParksAt(boolean privately) {
+        // The same cell as above, the car park below ground and the street beside it: down there the tracker hears
+        // the network at level 1 on 2G, up here at level 5 on 4G. Night after night the level and type published
+        // with the cell (or with the private time entries of a vehicle parked where a private trip ended) tell which
+        // of the two the driver parks at, as surely as the satellite count removed for that reason.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        List<String> published = new ArrayList<>();
+        for (int[] place : new int[][] {{1, 1}, {5, 2}}) {
+            AvlBatch frame = new AvlBatch();
+            long t = 1_750_000_000_000L;
+            for (int i = 0; i < 60; i++) {
+                frame.addRecord(t + i * 60_000L, 0, Drive.e7(13.40001), Drive.e7(52.52), 0, 0, 9, 0, 0,
+                        AvlBatch.NO_GENERATION);
+                frame.addIo(TeltonikaIo.IGNITION, 1, 0);
+                frame.addIo(TeltonikaIo.MOVEMENT, 1, 0);
+                frame.addIo(GSM_SIGNAL, 1, place[0] - i % 2);
+                frame.addIo(NETWORK_TYPE, 1, place[1]);
+            }
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, privately, frame, out);
+            Set<String> levels = new HashSet<>();
+            for (int r = 0; r < stored.size(); r++) {
+                assertEquals(privately ? Treatment.PRIVATE : Treatment.COARSENED, out.get(r));
+                int level = stored.findIo(r, GSM_SIGNAL);
+                int type = stored.findIo(r, NETWORK_TYPE);
+                levels.add((level < 0 ? "-" : stored.ioValue(level)) + "/" + (type < 0 ? "-" : stored.ioValue(type)));
+            }
+            published.add(levels.toString());
+        }
+        assertEquals(published.get(0), published.get(1), "GSM level/network type published for the car park and"
+                + " the street");
+    }
+
     /** The attacker's estimate tells no more than the published cell: it misses by more than the cell's centre. */
     private static void assertMissesByMoreThanTheCellCentre(Commute commute, double estimate, String how) {
         double missed = Math.abs(estimate - commute.homeLon) * commute.metresPerDegree;
