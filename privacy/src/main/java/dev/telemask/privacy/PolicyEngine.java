@@ -45,6 +45,8 @@ public final class PolicyEngine {
         boolean fix = hasFix(batch, r);
         // Read before zoneHides moves the device's last fix on to this one.
         boolean jump = fix && policy.grid != null && isJump(state, lat, lon, batch.timestamp(r));
+        // Parked (the trip ended), at a fix that is no GNSS jump: the place may be one the vehicle parked at before.
+        boolean parked = fix && !jump && state.tripAware && !state.inTrip;
         boolean inZone;
         if (fix) {
             inZone = zoneHides(policy, state, lat, lon, batch.timestamp(r));
@@ -56,7 +58,13 @@ public final class PolicyEngine {
         }
         long cell = 0;
         if (!inZone && !recordPrivate && policy.grid != null) {
-            if (fix || state.lastCell == GeoGrid.NO_CELL) {
+            long remembered = parked ? state.parkingPlaces.cellAt(policy.grid, state.gridCache, lat, lon)
+                    : GeoGrid.NO_CELL;
+            if (remembered != GeoGrid.NO_CELL) {
+                // Parked where it was published before: in the same cell, whatever side it came from or its jitter
+                // says, or the nights would measure how near the line where its cell changes it stands.
+                cell = remembered;
+            } else if (fix || state.lastCell == GeoGrid.NO_CELL) {
                 cell = policy.grid.snap(lat, lon, state.gridCache, state.lastCell);
             } else {
                 // Without a fix the device repeats its last position, or sends 0,0: it stays in the last cell (this
@@ -97,6 +105,9 @@ public final class PolicyEngine {
                 // the fix back would take the cell its jitter puts it in, a coin whose share measures how near a
                 // cell edge the vehicle stands.
                 state.lastCell = cell;
+            }
+            if (parked) {
+                state.parkingPlaces.parked(policy.grid, lat, lon, cell, batch.timestamp(r));
             }
             // Speed, heading and altitude would dead-reckon the vehicle inside its cell; mileage only by the cell.
             batch.clearMotion(r);

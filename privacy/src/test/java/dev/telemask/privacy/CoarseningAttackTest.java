@@ -95,6 +95,77 @@ class CoarseningAttackTest {
         return cells;
     }
 
+    @ParameterizedTest(name = "{0} m past the line")
+    @ValueSource(ints = {4, 12})
+    void aVehicleParkedNearTheLineWhereItsCellChangesIsPublishedInOneCellEveryNight(int metresPastTheLine) {
+        // Each evening the vehicle drives east into a cell and parks a few metres past the line a quarter of a cell
+        // past its west edge, where a vehicle coming from the west leaves the cell before. Held by the cell it came
+        // from, its jittering fixes cross that line one by one: the night's parked records switch cell at a moment
+        // whose average over the nights (the share of fixes past the line) measures its distance to the line to a
+        // metre or two, and two places 8 m apart publish different nights.
+        List<Set<Long>> nights = nightsParkedAt(GeoGrid.HYSTERESIS * GRID + metresPastTheLine, false);
+        assertEquals(1, cellsOf(nights).size(), nights.stream().filter(night -> night.size() > 1).count() + " of "
+                + nights.size() + " nights switched cell while parked");
+    }
+
+    @Test
+    void aParkingPlaceReachedFromEitherSideIsPublishedInOneCell() {
+        // Parked 40 m inside a cell's west edge, reached on odd evenings from the west and on even ones from the
+        // east: held by the cell it came from, it is published in the west cell or its own by the side it came
+        // from, which puts it within a quarter of a cell of their common edge, a strip half a cell wide.
+        List<Set<Long>> nights = nightsParkedAt(40, true);
+        assertEquals(1, cellsOf(nights).size(), "cells a parked place is published in over the nights");
+    }
+
+    private static Set<Long> cellsOf(List<Set<Long>> nights) {
+        Set<Long> all = new HashSet<>();
+        nights.forEach(all::addAll);
+        return all;
+    }
+
+    /**
+     * The cells published for the parked records of 40 evenings: each a drive along a band's centre from 1.5 km
+     * west (on odd evenings {@code fromBothSides}, east) of a place {@code metresPastEdge} east of a cell's west edge,
+     * logged every 10 s at 36 km/h, then 60 parked records a minute apart, every fix with 8 m of GNSS jitter.
+     */
+    private static List<Set<Long>> nightsParkedAt(double metresPastEdge, boolean fromBothSides) {
+        GeoGrid grid = new GeoGrid(GRID);
+        int band = grid.band(Drive.e7(52.52));
+        double lat = grid.bandCentreLatitude(band);
+        double metresPerDegree = GeoGrid.METRES_PER_DEGREE * Math.cos(Math.toRadians(lat));
+        double width = 360.0 / grid.cellsInBand(band);
+        double westEdge = GeoGrid.longitudeOf(grid.snap(Drive.e7(lat), Drive.e7(13.40))) / 1e7 - width / 2;
+        double parkedLon = westEdge + metresPastEdge / metresPerDegree;
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        Random random = new Random(5);
+        DeviceLedger ledger = new DeviceLedger();
+        List<Set<Long>> nights = new ArrayList<>();
+        for (int d = 0; d < 40; d++) {
+            double from = fromBothSides && d % 2 == 1 ? 1500 : -1500;
+            AvlBatch frame = new AvlBatch();
+            long t = 1_750_000_000_000L + d * 86_400_000L;
+            for (int i = 0; i <= 150 + 60; i++, t += i <= 150 ? 10_000 : 60_000) {
+                boolean parked = i >= 150;
+                double east = parked ? 0 : from * (150 - i) / 150;
+                frame.addRecord(t, 0, Drive.e7(parkedLon + (east + random.nextGaussian() * 8) / metresPerDegree),
+                        Drive.e7(lat + random.nextGaussian() * 8 / GeoGrid.METRES_PER_DEGREE), 0, 0, 9, 0,
+                        i == 0 ? TeltonikaIo.IGNITION : 0, AvlBatch.NO_GENERATION);
+                frame.addIo(TeltonikaIo.IGNITION, 1, parked ? 0 : 1);
+                frame.addIo(TeltonikaIo.MOVEMENT, 1, parked ? 0 : 1);
+            }
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(ledger, policy, Consent.ALL, false, frame, out);
+            Set<Long> cells = new HashSet<>();
+            for (int r = 150; r < stored.size(); r++) {
+                assertEquals(Treatment.COARSENED, out.get(r), "evening " + d + " record " + r);
+                cells.add(GeoGrid.pack(stored.latitude(r), stored.longitude(r)));
+            }
+            nights.add(cells);
+        }
+        return nights;
+    }
+
     @Test
     void aVehicleLeavesItsCellAQuarterOfACellPastTheEdge() {
         GeoGrid grid = new GeoGrid(GRID);
@@ -135,6 +206,32 @@ class CoarseningAttackTest {
         assertEquals(12.5, restored.zoneTrailMetres);
         assertEquals(state.frontierMillis(), restored.frontierMillis());
         assertEquals(GeoGrid.NO_CELL, new DeviceState().lastCell);
+    }
+
+    @Test
+    void theParkingPlacesAreSavedWithTheStateAndAStateOfVersion9HasNone() {
+        // A device that reconnects to another instance must publish its parking places in the cells of before: a
+        // place forgotten is decided afresh, a coin again where it stands near a line.
+        GeoGrid grid = new GeoGrid(GRID);
+        GeoGrid.Cache cache = new GeoGrid.Cache();
+        int lat = Drive.e7(52.52);
+        int lon = Drive.e7(13.40);
+        long east = grid.snap(lat, lon + Drive.e7(0.01));
+        DeviceState state = new DeviceState();
+        state.parkingPlaces.parked(grid, lat, lon, east, 1_750_000_000_000L);
+        byte[] saved = state.save();
+        assertEquals(east, DeviceState.restore(saved).parkingPlaces.cellAt(grid, cache, lat + 100, lon));
+        DeviceState copy = new DeviceState();
+        copy.copyFrom(state);
+        assertEquals(east, copy.parkingPlaces.cellAt(grid, cache, lat, lon - 100));
+        assertEquals(GeoGrid.NO_CELL, copy.parkingPlaces.cellAt(grid, cache, lat + Drive.e7(0.001), lon),
+                "110 m away is another place");
+        assertEquals(GeoGrid.NO_CELL, copy.parkingPlaces.cellAt(new GeoGrid(GRID * 2), cache, lat, lon),
+                "a cell of another grid size holds nothing");
+        byte[] version9 = java.util.Arrays.copyOf(saved, DeviceState.SAVED_LENGTH_V9);
+        version9[0] = 9;
+        assertEquals(GeoGrid.NO_CELL, DeviceState.restore(version9).parkingPlaces.cellAt(grid, cache, lat, lon));
+        assertEquals(state.lastCell, DeviceState.restore(version9).lastCell);
     }
 
     @Test
