@@ -5,13 +5,12 @@ import java.util.Arrays;
 
 /**
  * The places a coarsened vehicle was published parked at, each with the cell it was published in there: parked near
- * one again, it is published in that cell, whatever the jitter of its fixes and whichever side it came from.
+ * one again, it is published in that cell, whatever the jitter of its fixes.
  *
  * <p>Held by the cell it came from, a vehicle parked just past the line where that cell is left (a quarter of a cell
  * past the edge) crosses it with its GNSS jitter, fix by fix: the moment each night's records switch cell, averaged
- * over the nights, measures its distance to the line to a metre or two. And a place near an edge, reached from
- * either side, was published in either cell, which put it in a strip half a cell wide. Remembered, the place is
- * published in the cell of its first night on every night after it.
+ * over the nights, measures its distance to the line to a metre or two. Remembered, the place is published in the
+ * cell of its first night on every night after it.
  *
  * <p>A few places, the least recently parked at replaced first; device time, so decided in device-time order like
  * the rest of {@link DeviceState}. Fixed arrays: allocation-free on the hot path.
