@@ -4,13 +4,15 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The places a coarsened vehicle was published parked at, each with the cell it was published in there: parked near
- * one again, it is published in that cell, whatever the jitter of its fixes.
+ * The places a coarsened vehicle was published parked at or leaving from (a trip's first record), each with the cell
+ * it was published in there: parked near one again, or leaving it, it is published in that cell, whatever the jitter
+ * of its fixes.
  *
  * <p>Held by the cell it came from, a vehicle parked just past the line where that cell is left (a quarter of a cell
  * past the edge) crosses it with its GNSS jitter, fix by fix: the moment each night's records switch cell, averaged
- * over the nights, measures its distance to the line to a metre or two. Remembered, the place is published in the
- * cell of its first night on every night after it.
+ * over the nights, measures its distance to the line to a metre or two. A trip leaving where a private one ended has
+ * no published cell to be held by: its first fix takes the cell its jitter puts it in, a coin each morning.
+ * Remembered, the place is published in the cell of its first night (or morning) on every one after it.
  *
  * <p>A few places, the least recently parked at replaced first; device time, so decided in device-time order like
  * the rest of {@link DeviceState}. Fixed arrays: allocation-free on the hot path.

@@ -45,8 +45,12 @@ public final class PolicyEngine {
         boolean fix = hasFix(batch, r);
         // Read before zoneHides moves the device's last fix on to this one.
         boolean jump = fix && policy.grid != null && isJump(state, lat, lon, batch.timestamp(r));
-        // Parked (the trip ended), at a fix that is no GNSS jump: the place may be one the vehicle parked at before.
-        boolean parked = fix && !jump && state.tripAware && !state.inTrip;
+        // Parked (the trip ended) or leaving (a trip's first record, where the vehicle stood), at a fix that is no GNSS
+        // jump: the place may be one the vehicle parked at before. A trip leaving where a private one ended has nothing
+        // published that holds it in a cell: its first fix would take the cell its jitter puts it in, morning after
+        // morning, in a share that measures how near the edge the place is.
+        boolean parked = fix && !jump && state.tripAware
+                && (!state.inTrip || state.tripStartMillis == batch.timestamp(r));
         boolean inZone;
         if (fix) {
             inZone = zoneHides(policy, state, lat, lon, batch.timestamp(r));

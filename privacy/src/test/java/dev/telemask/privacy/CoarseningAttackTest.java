@@ -109,6 +109,50 @@ class CoarseningAttackTest {
                 + nights.size() + " nights switched cell while parked");
     }
 
+    @Test
+    void aBusinessTripLeavingWhereAPrivateOneEndedStartsInOneCellEveryMorning() {
+        // Each evening a private trip ends 3 m east of a cell's west edge, and each morning a business trip leaves
+        // from there. Nothing published holds the vehicle in a cell there, so the morning's first record takes the
+        // cell its fix lies in: its jitter puts it west of the edge on a share of the mornings that measures the
+        // distance to the edge to a metre or two.
+        GeoGrid grid = new GeoGrid(GRID);
+        int band = grid.band(Drive.e7(52.52));
+        double lat = grid.bandCentreLatitude(band);
+        double metresPerDegree = GeoGrid.METRES_PER_DEGREE * Math.cos(Math.toRadians(lat));
+        double width = 360.0 / grid.cellsInBand(band);
+        double placeLon = GeoGrid.longitudeOf(grid.snap(Drive.e7(lat), Drive.e7(13.40))) / 1e7 - width / 2
+                + 3 / metresPerDegree;
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        Random random = new Random(3);
+        DeviceLedger ledger = new DeviceLedger();
+        Set<Long> starts = new HashSet<>();
+        for (int d = 0; d < 40; d++) {
+            long evening = 1_750_000_000_000L + d * 86_400_000L;
+            AvlBatch home = new AvlBatch();
+            AvlBatch leaving = new AvlBatch();
+            for (int i = 0; i < 50; i++) {
+                boolean parked = i >= 20 && i < 25;
+                boolean morning = i >= 25;
+                double east = i < 20 ? -1000.0 * (20 - i) / 20 : morning ? -1000.0 * (i - 25) / 25 : 0;
+                long t = morning ? evening + 43_200_000L + (i - 25) * 10_000L : evening + i * 10_000L;
+                AvlBatch to = morning ? leaving : home;
+                to.addRecord(t, 0, Drive.e7(placeLon + (east + random.nextGaussian() * 8) / metresPerDegree),
+                        Drive.e7(lat + random.nextGaussian() * 8 / GeoGrid.METRES_PER_DEGREE), 0, 0, 9, 0,
+                        i == 0 || i == 25 ? TeltonikaIo.IGNITION : 0, AvlBatch.NO_GENERATION);
+                to.addIo(TeltonikaIo.IGNITION, 1, parked ? 0 : 1);
+                to.addIo(TeltonikaIo.MOVEMENT, 1, parked ? 0 : 1);
+                to.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, morning ? 0 : 1);
+            }
+            Treatments out = new Treatments();
+            Ledgers.feed(ledger, policy, Consent.ALL, false, home, out);
+            AvlBatch stored = Ledgers.feed(ledger, policy, Consent.ALL, false, leaving, out);
+            assertEquals(Treatment.COARSENED, out.get(0), "morning " + d);
+            starts.add(GeoGrid.pack(stored.latitude(0), stored.longitude(0)));
+        }
+        assertEquals(1, starts.size(), "cells the business trips start in");
+    }
+
     private static Set<Long> cellsOf(List<Set<Long>> nights) {
         Set<Long> all = new HashSet<>();
         nights.forEach(all::addAll);
