@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
  * What the engine knows about one device at its <em>frontier</em>, the newest record it has decided: ignition and
  * movement, whether a trip is under way and private, whether the vehicle is parked where a private trip ended
  * (sticky), the device's private-mode element, whether the last fix was hidden by a privacy zone and how much of
- * a zone's trail is left to drive, the published mileage's offsets, where and when the
- * frontier record was, and how many records wait undecided after it. Records after the frontier are decided from this state in device-time order
+ * a zone's trail is left to drive, the published mileage's offsets, where the coarsened vehicle parks, where and
+ * when the frontier record was, and how many records wait undecided after it. Records after the frontier are decided from this state in device-time order
  * ({@link TripDecider}); records at or before it arrive too late to change anything.
  *
  * <p>Saved with {@link #save()} as a small versioned byte array that the gateway stores with the records it
@@ -103,7 +103,7 @@ public final class DeviceState {
     long lastCell = GeoGrid.NO_CELL;
     /** The published mileage, without what zones hid. */
     final VisibleMileage mileage = new VisibleMileage();
-    /** Where the coarsened vehicle was published parked, and in which cells. */
+    /** Where the coarsened vehicle was published parked or leaving from, and in which cells. */
     final ParkingPlaces parkingPlaces = new ParkingPlaces();
     /**
      * How many records waited undecided (stored sealed) after the frontier, and the device time of the newest: a
@@ -184,7 +184,7 @@ public final class DeviceState {
      * published mileage's offsets, the records waiting and the time of the newest, until when records were lost, and
      * the time of the fix the zone trail was measured from, when the frontier record was received, and whether the
      * device has reported ignition on and the private-mode element, and whether ignition and movement are stale,
-     * and the places the coarsened vehicle was published parked at.
+     * and the places the coarsened vehicle was published parked at or leaving from.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)

@@ -20,7 +20,8 @@ import dev.telemask.codec.AvlBatch;
  *   fix was private (the end of a private trip in a garage, a business trip leaving it), hidden when a zone hid
  *   it.</li>
  *   <li>Otherwise the record is snapped to the policy's grid when coarsening is on (its locating IO removed as
- *   for a private one, speed, heading, altitude and satellites cleared, mileage rounded down to the cell size),
+ *   for a private one, speed, heading, altitude and satellites cleared, mileage rounded down to the cell size; a
+ *   vehicle parked or leaving where it was published so before in that place's cell, {@link ParkingPlaces}),
  *   unless its cell reaches into a hidden disc, which hides it as a zone record; or kept exact.</li>
  *   <li>Every stored record loses the IO elements the policy filters and the ones whose consent is missing, and an
  *   event ID that names one of them.</li>
