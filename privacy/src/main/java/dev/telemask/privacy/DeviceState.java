@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
  * What the engine knows about one device at its <em>frontier</em>, the newest record it has decided: ignition and
  * movement, whether a trip is under way and private, whether the vehicle is parked where a private trip ended
  * (sticky), the device's private-mode element, whether the last fix was hidden by a privacy zone and how much of
- * a zone's trail is left to drive, the published mileage's offsets, where and when the
- * frontier record was, and how many records wait undecided after it. Records after the frontier are decided from this state in device-time order
+ * a zone's trail is left to drive, the published mileage's offsets, where the coarsened vehicle parks, where and
+ * when the frontier record was, and how many records wait undecided after it. Records after the frontier are decided from this state in device-time order
  * ({@link TripDecider}); records at or before it arrive too late to change anything.
  *
  * <p>Saved with {@link #save()} as a small versioned byte array that the gateway stores with the records it
@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
  * connection: not thread-safe.
  */
 public final class DeviceState {
-    private static final byte FORMAT_VERSION = 9;
+    private static final byte FORMAT_VERSION = 10;
     static final int SAVED_LENGTH_V2 = 1 + 1 + 1 + 1 + 8 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V3 = SAVED_LENGTH_V2 + 8 + 4 + 4;
     static final int SAVED_LENGTH_V4 = SAVED_LENGTH_V3 + 8 + 4;
@@ -23,7 +23,8 @@ public final class DeviceState {
     static final int SAVED_LENGTH_V6 = SAVED_LENGTH_V5 + 4 + 8 + 8;
     static final int SAVED_LENGTH_V7 = SAVED_LENGTH_V6 + 8;
     static final int SAVED_LENGTH_V8 = SAVED_LENGTH_V7 + 8;
-    static final int SAVED_LENGTH = SAVED_LENGTH_V8 + 1;
+    static final int SAVED_LENGTH_V9 = SAVED_LENGTH_V8 + 1;
+    static final int SAVED_LENGTH = SAVED_LENGTH_V9 + ParkingPlaces.SAVED_LENGTH;
     static final byte UNKNOWN = TripRule.UNKNOWN;
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -102,6 +103,8 @@ public final class DeviceState {
     long lastCell = GeoGrid.NO_CELL;
     /** The published mileage, without what zones hid. */
     final VisibleMileage mileage = new VisibleMileage();
+    /** Where the coarsened vehicle was published parked or leaving from, and in which cells. */
+    final ParkingPlaces parkingPlaces = new ParkingPlaces();
     /**
      * How many records waited undecided (stored sealed) after the frontier, and the device time of the newest: a
      * ledger restored with fewer knows that some left the database undecided (expired private, or no longer opening).
@@ -180,7 +183,8 @@ public final class DeviceState {
      * the zone trail left and where it was measured, the last published grid cell, the frontier's event ID, the
      * published mileage's offsets, the records waiting and the time of the newest, until when records were lost, and
      * the time of the fix the zone trail was measured from, when the frontier record was received, and whether the
-     * device has reported ignition on and the private-mode element, and whether ignition and movement are stale.
+     * device has reported ignition on and the private-mode element, and whether ignition and movement are stale,
+     * and the places the coarsened vehicle was published parked at or leaving from.
      */
     public byte[] save() {
         int flags = (inTrip ? IN_TRIP : 0) | (tripPrivate ? TRIP_PRIVATE : 0)
@@ -197,6 +201,7 @@ public final class DeviceState {
         out.putInt(waitingCount).putLong(waitingUntilMillis).putLong(lostUntilMillis).putLong(zoneTrailMillis)
                 .putLong(frontierReceivedAtMillis).put((byte) ((ignitionSeenOn ? IGNITION_SEEN_ON : 0)
                         | (privateModeReported ? PRIVATE_MODE_REPORTED : 0) | (inputsStale ? INPUTS_STALE : 0)));
+        parkingPlaces.save(out);
         return out.array();
     }
 
@@ -210,6 +215,7 @@ public final class DeviceState {
             return state;
         }
         boolean current = saved.length == SAVED_LENGTH && saved[0] == FORMAT_VERSION;
+        boolean beforeParkingPlaces = saved.length == SAVED_LENGTH_V9 && saved[0] == 9;
         boolean beforeIgnitionSeen = saved.length == SAVED_LENGTH_V8 && saved[0] == 8;
         boolean beforeReceiveTimes = saved.length == SAVED_LENGTH_V7 && saved[0] == 7;
         boolean beforeTrailTimes = saved.length == SAVED_LENGTH_V6 && saved[0] == 6;
@@ -217,8 +223,8 @@ public final class DeviceState {
         boolean beforeMileage = saved.length == SAVED_LENGTH_V4 && saved[0] == 4;
         boolean beforeCells = saved.length == SAVED_LENGTH_V3 && saved[0] == 3;
         boolean beforeTrails = saved.length == SAVED_LENGTH_V2 && saved[0] == 2;
-        if (!current && !beforeIgnitionSeen && !beforeReceiveTimes && !beforeTrailTimes && !beforeWaiting
-                && !beforeMileage && !beforeCells && !beforeTrails) {
+        if (!current && !beforeParkingPlaces && !beforeIgnitionSeen && !beforeReceiveTimes && !beforeTrailTimes
+                && !beforeWaiting && !beforeMileage && !beforeCells && !beforeTrails) {
             throw new IllegalArgumentException("unknown device state format: version " + saved[0]
                     + ", " + saved.length + " bytes");
         }
@@ -244,35 +250,36 @@ public final class DeviceState {
             state.zoneTrailLatitude = in.getInt();
             state.zoneTrailLongitude = in.getInt();
         }
-        if (current || beforeIgnitionSeen || beforeReceiveTimes || beforeTrailTimes || beforeWaiting
-                || beforeMileage) {
+        if (current || beforeParkingPlaces || beforeIgnitionSeen || beforeReceiveTimes || beforeTrailTimes
+                || beforeWaiting || beforeMileage) {
             // Version 3 had no last cell: the next coarsened record takes the cell it lies in. Nor the frontier's
             // event ID: a record in the frontier's millisecond is then late, as it was.
             state.lastCell = in.getLong();
             state.frontierEvent = in.getInt();
         }
-        if (current || beforeIgnitionSeen || beforeReceiveTimes || beforeTrailTimes || beforeWaiting) {
+        if (current || beforeParkingPlaces || beforeIgnitionSeen || beforeReceiveTimes || beforeTrailTimes
+                || beforeWaiting) {
             state.mileage.restore(in);
         } else if (state.lastFixInZone || state.zoneTrailMetres > 0) {
             // Earlier versions kept no mileage offsets: a vehicle hidden by a zone now counts its mileage afresh
             // from its next visible record, so that the way from there is not measured.
             state.mileage.hidden();
         }
-        if (current || beforeIgnitionSeen || beforeReceiveTimes || beforeTrailTimes) {
+        if (current || beforeParkingPlaces || beforeIgnitionSeen || beforeReceiveTimes || beforeTrailTimes) {
             // Version 5 did not count the waiting records: a record that left the database undecided goes unnoticed.
             state.waitingCount = in.getInt();
             state.waitingUntilMillis = in.getLong();
             state.lostUntilMillis = in.getLong();
         }
-        if (current || beforeIgnitionSeen || beforeReceiveTimes) {
+        if (current || beforeParkingPlaces || beforeIgnitionSeen || beforeReceiveTimes) {
             // Version 6 kept no time for the trail's last fix: the next step on it counts however far it jumps.
             state.zoneTrailMillis = in.getLong();
         }
-        if (current || beforeIgnitionSeen) {
+        if (current || beforeParkingPlaces || beforeIgnitionSeen) {
             // Version 7 kept no receive time: a position of now is withheld until the next record is decided.
             state.frontierReceivedAtMillis = in.getLong();
         }
-        if (current) {
+        if (current || beforeParkingPlaces) {
             int more = in.get();
             state.ignitionSeenOn = (more & IGNITION_SEEN_ON) != 0;
             state.privateModeReported = (more & PRIVATE_MODE_REPORTED) != 0;
@@ -282,6 +289,10 @@ public final class DeviceState {
             // ignition for never on would make a parked vehicle's movement, a door shut hard, a trip start at the
             // place a private trip ended); one that has reported no trips yet is read by the rule from here on.
             state.ignitionSeenOn = state.tripAware;
+        }
+        if (current) {
+            // Version 9 kept no parking places: each is remembered afresh the next time the vehicle parks there.
+            state.parkingPlaces.restore(in);
         }
         return state;
     }
@@ -316,6 +327,7 @@ public final class DeviceState {
         frontierEvent = other.frontierEvent;
         frontierReceivedAtMillis = other.frontierReceivedAtMillis;
         mileage.copyFrom(other.mileage);
+        parkingPlaces.copyFrom(other.parkingPlaces);
         waitingCount = other.waitingCount;
         waitingUntilMillis = other.waitingUntilMillis;
         lostUntilMillis = other.lostUntilMillis;

@@ -20,7 +20,8 @@ import dev.telemask.codec.AvlBatch;
  *   fix was private (the end of a private trip in a garage, a business trip leaving it), hidden when a zone hid
  *   it.</li>
  *   <li>Otherwise the record is snapped to the policy's grid when coarsening is on (its locating IO removed as
- *   for a private one, speed, heading, altitude and satellites cleared, mileage rounded down to the cell size),
+ *   for a private one, speed, heading, altitude and satellites cleared, mileage rounded down to the cell size; a
+ *   vehicle parked or leaving where it was published so before in that place's cell, {@link ParkingPlaces}),
  *   unless its cell reaches into a hidden disc, which hides it as a zone record; or kept exact.</li>
  *   <li>Every stored record loses the IO elements the policy filters and the ones whose consent is missing, and an
  *   event ID that names one of them.</li>
@@ -45,6 +46,12 @@ public final class PolicyEngine {
         boolean fix = hasFix(batch, r);
         // Read before zoneHides moves the device's last fix on to this one.
         boolean jump = fix && policy.grid != null && isJump(state, lat, lon, batch.timestamp(r));
+        // Parked (the trip ended) or leaving (a trip's first record, where the vehicle stood), at a fix that is no GNSS
+        // jump: the place may be one the vehicle parked at before. A trip leaving where a private one ended has nothing
+        // published that holds it in a cell: its first fix would take the cell its jitter puts it in, morning after
+        // morning, in a share that measures how near the edge the place is.
+        boolean parked = fix && !jump && state.tripAware
+                && (!state.inTrip || state.tripStartMillis == batch.timestamp(r));
         boolean inZone;
         if (fix) {
             inZone = zoneHides(policy, state, lat, lon, batch.timestamp(r));
@@ -56,7 +63,13 @@ public final class PolicyEngine {
         }
         long cell = 0;
         if (!inZone && !recordPrivate && policy.grid != null) {
-            if (fix || state.lastCell == GeoGrid.NO_CELL) {
+            long remembered = parked ? state.parkingPlaces.cellAt(policy.grid, state.gridCache, lat, lon)
+                    : GeoGrid.NO_CELL;
+            if (remembered != GeoGrid.NO_CELL) {
+                // Parked where it was published before: in the same cell, whatever side it came from or its jitter
+                // says, or the nights would measure how near the line where its cell changes it stands.
+                cell = remembered;
+            } else if (fix || state.lastCell == GeoGrid.NO_CELL) {
                 cell = policy.grid.snap(lat, lon, state.gridCache, state.lastCell);
             } else {
                 // Without a fix the device repeats its last position, or sends 0,0: it stays in the last cell (this
@@ -97,6 +110,9 @@ public final class PolicyEngine {
                 // the fix back would take the cell its jitter puts it in, a coin whose share measures how near a
                 // cell edge the vehicle stands.
                 state.lastCell = cell;
+            }
+            if (parked) {
+                state.parkingPlaces.parked(policy.grid, lat, lon, cell, batch.timestamp(r));
             }
             // Speed, heading and altitude would dead-reckon the vehicle inside its cell; mileage only by the cell.
             batch.clearMotion(r);

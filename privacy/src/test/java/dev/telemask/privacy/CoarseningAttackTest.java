@@ -95,6 +95,112 @@ class CoarseningAttackTest {
         return cells;
     }
 
+    @ParameterizedTest(name = "{0} m past the line")
+    @ValueSource(ints = {4, 12})
+    void aVehicleParkedNearTheLineWhereItsCellChangesIsPublishedInOneCellEveryNight(int metresPastTheLine) {
+        // Each evening the vehicle drives east into a cell and parks a few metres past the line a quarter of a cell
+        // past its west edge, where a vehicle coming from the west leaves the cell before. Held by the cell it came
+        // from, its jittering fixes cross that line one by one: the night's parked records switch cell at a moment
+        // whose average over the nights (the share of fixes past the line) measures its distance to the line to a
+        // metre or two (60 nights: within 3 m, up to 8 m from the line). The last driving records still cross it by
+        // their jitter, but one or two a night, not one per parked record.
+        List<Set<Long>> nights = nightsParkedAt(GeoGrid.HYSTERESIS * GRID + metresPastTheLine);
+        assertEquals(1, cellsOf(nights).size(), nights.stream().filter(night -> night.size() > 1).count() + " of "
+                + nights.size() + " nights switched cell while parked");
+    }
+
+    @Test
+    void aBusinessTripLeavingWhereAPrivateOneEndedStartsInOneCellEveryMorning() {
+        // Each evening a private trip ends 3 m east of a cell's west edge, and each morning a business trip leaves
+        // from there. Nothing published holds the vehicle in a cell there, so the morning's first record takes the
+        // cell its fix lies in: its jitter puts it west of the edge on a share of the mornings that measures the
+        // distance to the edge to a metre or two.
+        GeoGrid grid = new GeoGrid(GRID);
+        int band = grid.band(Drive.e7(52.52));
+        double lat = grid.bandCentreLatitude(band);
+        double metresPerDegree = GeoGrid.METRES_PER_DEGREE * Math.cos(Math.toRadians(lat));
+        double width = 360.0 / grid.cellsInBand(band);
+        double placeLon = GeoGrid.longitudeOf(grid.snap(Drive.e7(lat), Drive.e7(13.40))) / 1e7 - width / 2
+                + 3 / metresPerDegree;
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        Random random = new Random(3);
+        DeviceLedger ledger = new DeviceLedger();
+        Set<Long> starts = new HashSet<>();
+        for (int d = 0; d < 40; d++) {
+            long evening = 1_750_000_000_000L + d * 86_400_000L;
+            AvlBatch home = new AvlBatch();
+            AvlBatch leaving = new AvlBatch();
+            for (int i = 0; i < 50; i++) {
+                boolean parked = i >= 20 && i < 25;
+                boolean morning = i >= 25;
+                double east = i < 20 ? -1000.0 * (20 - i) / 20 : morning ? -1000.0 * (i - 25) / 25 : 0;
+                long t = morning ? evening + 43_200_000L + (i - 25) * 10_000L : evening + i * 10_000L;
+                AvlBatch to = morning ? leaving : home;
+                to.addRecord(t, 0, Drive.e7(placeLon + (east + random.nextGaussian() * 8) / metresPerDegree),
+                        Drive.e7(lat + random.nextGaussian() * 8 / GeoGrid.METRES_PER_DEGREE), 0, 0, 9, 0,
+                        i == 0 || i == 25 ? TeltonikaIo.IGNITION : 0, AvlBatch.NO_GENERATION);
+                to.addIo(TeltonikaIo.IGNITION, 1, parked ? 0 : 1);
+                to.addIo(TeltonikaIo.MOVEMENT, 1, parked ? 0 : 1);
+                to.addIo(Policy.DEFAULT_PRIVATE_MODE_IO, 1, morning ? 0 : 1);
+            }
+            Treatments out = new Treatments();
+            Ledgers.feed(ledger, policy, Consent.ALL, false, home, out);
+            AvlBatch stored = Ledgers.feed(ledger, policy, Consent.ALL, false, leaving, out);
+            assertEquals(Treatment.COARSENED, out.get(0), "morning " + d);
+            starts.add(GeoGrid.pack(stored.latitude(0), stored.longitude(0)));
+        }
+        assertEquals(1, starts.size(), "cells the business trips start in");
+    }
+
+    private static Set<Long> cellsOf(List<Set<Long>> nights) {
+        Set<Long> all = new HashSet<>();
+        nights.forEach(all::addAll);
+        return all;
+    }
+
+    /**
+     * The cells published for the parked records of 40 evenings: each a drive along a band's centre from 1.5 km
+     * west of a place {@code metresPastEdge} east of a cell's west edge, logged every 10 m, then 60 parked records a
+     * minute apart, every fix with 8 m of GNSS jitter.
+     */
+    private static List<Set<Long>> nightsParkedAt(double metresPastEdge) {
+        GeoGrid grid = new GeoGrid(GRID);
+        int band = grid.band(Drive.e7(52.52));
+        double lat = grid.bandCentreLatitude(band);
+        double metresPerDegree = GeoGrid.METRES_PER_DEGREE * Math.cos(Math.toRadians(lat));
+        double width = 360.0 / grid.cellsInBand(band);
+        double westEdge = GeoGrid.longitudeOf(grid.snap(Drive.e7(lat), Drive.e7(13.40))) / 1e7 - width / 2;
+        double parkedLon = westEdge + metresPastEdge / metresPerDegree;
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        Random random = new Random(5);
+        DeviceLedger ledger = new DeviceLedger();
+        List<Set<Long>> nights = new ArrayList<>();
+        for (int d = 0; d < 40; d++) {
+            AvlBatch frame = new AvlBatch();
+            long t = 1_750_000_000_000L + d * 86_400_000L;
+            for (int i = 0; i <= 150 + 60; i++, t += i <= 150 ? 10_000 : 60_000) {
+                boolean parked = i >= 150;
+                double east = parked ? 0 : -1500.0 * (150 - i) / 150;
+                frame.addRecord(t, 0, Drive.e7(parkedLon + (east + random.nextGaussian() * 8) / metresPerDegree),
+                        Drive.e7(lat + random.nextGaussian() * 8 / GeoGrid.METRES_PER_DEGREE), 0, 0, 9, 0,
+                        i == 0 ? TeltonikaIo.IGNITION : 0, AvlBatch.NO_GENERATION);
+                frame.addIo(TeltonikaIo.IGNITION, 1, parked ? 0 : 1);
+                frame.addIo(TeltonikaIo.MOVEMENT, 1, parked ? 0 : 1);
+            }
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(ledger, policy, Consent.ALL, false, frame, out);
+            Set<Long> cells = new HashSet<>();
+            for (int r = 150; r < stored.size(); r++) {
+                assertEquals(Treatment.COARSENED, out.get(r), "evening " + d + " record " + r);
+                cells.add(GeoGrid.pack(stored.latitude(r), stored.longitude(r)));
+            }
+            nights.add(cells);
+        }
+        return nights;
+    }
+
     @Test
     void aVehicleLeavesItsCellAQuarterOfACellPastTheEdge() {
         GeoGrid grid = new GeoGrid(GRID);
@@ -135,6 +241,32 @@ class CoarseningAttackTest {
         assertEquals(12.5, restored.zoneTrailMetres);
         assertEquals(state.frontierMillis(), restored.frontierMillis());
         assertEquals(GeoGrid.NO_CELL, new DeviceState().lastCell);
+    }
+
+    @Test
+    void theParkingPlacesAreSavedWithTheStateAndAStateOfVersion9HasNone() {
+        // A device that reconnects to another instance must publish its parking places in the cells of before: a
+        // place forgotten is decided afresh, a coin again where it stands near a line.
+        GeoGrid grid = new GeoGrid(GRID);
+        GeoGrid.Cache cache = new GeoGrid.Cache();
+        int lat = Drive.e7(52.52);
+        int lon = Drive.e7(13.40);
+        long east = grid.snap(lat, lon + Drive.e7(0.01));
+        DeviceState state = new DeviceState();
+        state.parkingPlaces.parked(grid, lat, lon, east, 1_750_000_000_000L);
+        byte[] saved = state.save();
+        assertEquals(east, DeviceState.restore(saved).parkingPlaces.cellAt(grid, cache, lat + 100, lon));
+        DeviceState copy = new DeviceState();
+        copy.copyFrom(state);
+        assertEquals(east, copy.parkingPlaces.cellAt(grid, cache, lat, lon - 100));
+        assertEquals(GeoGrid.NO_CELL, copy.parkingPlaces.cellAt(grid, cache, lat + Drive.e7(0.001), lon),
+                "110 m away is another place");
+        assertEquals(GeoGrid.NO_CELL, copy.parkingPlaces.cellAt(new GeoGrid(GRID * 2), cache, lat, lon),
+                "a cell of another grid size holds nothing");
+        byte[] version9 = java.util.Arrays.copyOf(saved, DeviceState.SAVED_LENGTH_V9);
+        version9[0] = 9;
+        assertEquals(GeoGrid.NO_CELL, DeviceState.restore(version9).parkingPlaces.cellAt(grid, cache, lat, lon));
+        assertEquals(state.lastCell, DeviceState.restore(version9).lastCell);
     }
 
     @Test
@@ -311,6 +443,47 @@ class CoarseningAttackTest {
             }
         }
         assertEquals(1, published.size(), "satellite counts published for the car park and the street: " + published);
+    }
+
+    /** The GSM signal level, 0 to 5. */
+    static final int GSM_SIGNAL = 21;
+    /** The mobile network's type: 0 3G, 1 GSM, 2 4G, 3 LTE Cat M1, 4 NB-IoT. */
+    static final int NETWORK_TYPE = 237;
+
+    @ParameterizedTest(name = "privately {0}")
+    @ValueSource(booleans = {false, true})
+    void theMobileNetworkDoesNotTellWhichPlaceInTheCellTheVehicleParksAt(boolean privately) {
+        // The same cell as above, the car park below ground and the street beside it: down there the tracker hears
+        // the network at level 1 on 2G, up here at level 5 on 4G. Night after night the level and type published
+        // with the cell (or with the private time entries of a vehicle parked where a private trip ended) tell which
+        // of the two the driver parks at, as surely as the satellite count removed for that reason.
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp().withCoarseningMetres(GRID)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        List<String> published = new ArrayList<>();
+        for (int[] place : new int[][] {{1, 1}, {5, 2}}) {
+            AvlBatch frame = new AvlBatch();
+            long t = 1_750_000_000_000L;
+            for (int i = 0; i < 60; i++) {
+                frame.addRecord(t + i * 60_000L, 0, Drive.e7(13.40001), Drive.e7(52.52), 0, 0, 9, 0, 0,
+                        AvlBatch.NO_GENERATION);
+                frame.addIo(TeltonikaIo.IGNITION, 1, 0);
+                frame.addIo(TeltonikaIo.MOVEMENT, 1, 0);
+                frame.addIo(GSM_SIGNAL, 1, place[0] - i % 2);
+                frame.addIo(NETWORK_TYPE, 1, place[1]);
+            }
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, privately, frame, out);
+            Set<String> levels = new HashSet<>();
+            for (int r = 0; r < stored.size(); r++) {
+                assertEquals(privately ? Treatment.PRIVATE : Treatment.COARSENED, out.get(r));
+                int level = stored.findIo(r, GSM_SIGNAL);
+                int type = stored.findIo(r, NETWORK_TYPE);
+                levels.add((level < 0 ? "-" : stored.ioValue(level)) + "/" + (type < 0 ? "-" : stored.ioValue(type)));
+            }
+            published.add(levels.toString());
+        }
+        assertEquals(published.get(0), published.get(1), "GSM level/network type published for the car park and"
+                + " the street");
     }
 
     /** The attacker's estimate tells no more than the published cell: it misses by more than the cell's centre. */
