@@ -1065,6 +1065,40 @@ abstract class FleetApiContract extends ApiServerContract {
                 + " WHERE t.name = '" + a.name() + "' AND a.target = 'device:" + b.imei() + "'"));
     }
 
+    @Test
+    void registeringImeisOfOtherFleetsCannotListThem() {
+        Fleet prober = fleet("prober");
+        Fleet other = fleet("probed");
+        ApiTestServer.Response own = server.send("POST", prober.admin(), "/api/v1/devices",
+                "{\"imei\": \"" + prober.imei() + "\"}");
+        assertEquals(409, own.status());
+        assertEquals("your fleet has device " + prober.imei() + " already", own.json().get("message").asText());
+
+        // Each refusal says the IMEI is in use, never which fleet holds it; a bulk scan is cut short.
+        List<Long> theirs = new ArrayList<>();
+        for (int i = 0; i < RefusedRegistrations.RULE.threshold(); i++) {
+            long imei = IMEIS.incrementAndGet();
+            server.send("POST", other.admin(), "/api/v1/devices", "{\"imei\": \"" + imei + "\"}");
+            theirs.add(imei);
+        }
+        for (long imei : theirs) {
+            ApiTestServer.Response refused = server.send("POST", prober.admin(), "/api/v1/devices",
+                    "{\"imei\": \"" + imei + "\"}");
+            assertEquals(409, refused.status());
+            assertFalse(refused.body().contains(other.name()), refused.body());
+        }
+        for (long imei : new long[] {IMEIS.incrementAndGet(), other.imei()}) {
+            ApiTestServer.Response locked = server.send("POST", prober.admin(), "/api/v1/devices",
+                    "{\"imei\": \"" + imei + "\"}");
+            assertEquals(429, locked.status(), "a free IMEI and a taken one answer alike while locked");
+            assertTrue(locked.headers().firstValue("Retry-After").isPresent());
+        }
+        assertEquals(0, server.queryLong("SELECT count(*) FROM devices d JOIN tenants t ON t.id = d.tenant_id"
+                + " WHERE t.name = '" + prober.name() + "'") - 1, "nothing registered while locked");
+        assertEquals(201, server.send("POST", other.admin(), "/api/v1/devices",
+                "{\"imei\": \"" + IMEIS.incrementAndGet() + "\"}").status(), "other fleets register as before");
+    }
+
     /**
      * Reads a paged list two items a page, following {@code nextCursor} (at most ten pages), checking each page's size
      * and that the header names the same cursor as the body; returns the pages' items ({@code key}).
