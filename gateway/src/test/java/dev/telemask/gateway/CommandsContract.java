@@ -60,17 +60,17 @@ abstract class CommandsContract extends GatewayTestBase {
     void aCommandReachesTheDeviceOnTheOtherInstanceAndItsAnswerComesBack() throws Exception {
         long imei = device(officePolicy);
         try (DeviceClient device = connectTo(other, imei)) {
-            JsonNode queued = call("POST", "/devices/" + imei + "/commands", admin, "{\"text\": \"getinfo\"}", 202);
+            // getver: its answer (firmware, hardware) does not locate, so it comes back as sent.
+            JsonNode queued = call("POST", "/devices/" + imei + "/commands", admin, "{\"text\": \"getver\"}", 202);
             assertEquals("queued", queued.get("state").asText());
 
             CommandMessage command = device.readCommand();
             assertEquals(CommandMessage.TYPE_COMMAND, command.type());
-            assertEquals("getinfo", new String(command.payload(), StandardCharsets.US_ASCII));
-            device.answerCommand("RTC:2026/11/26 12:00 Init:2026/11/26 8:00 UpTime:14400s PWR:PwrVoltage");
+            assertEquals("getver", new String(command.payload(), StandardCharsets.US_ASCII));
+            device.answerCommand("Ver:03.27.07_Rev:00 GPS Ver:AXN_5.10 Hw:FMB920 Mod:13");
 
             JsonNode answered = answered(imei, queued.get("id").asLong());
-            assertEquals("RTC:2026/11/26 12:00 Init:2026/11/26 8:00 UpTime:14400s PWR:PwrVoltage",
-                    answered.get("answer").asText());
+            assertEquals("Ver:03.27.07_Rev:00 GPS Ver:AXN_5.10 Hw:FMB920 Mod:13", answered.get("answer").asText());
             assertEquals("as-sent", answered.get("answerTreatment").asText());
             assertEquals(1, call("GET", "/devices/" + imei + "/commands", admin, null, 200).get("items").size());
             assertEquals(1, count("SELECT count(*) FROM audit_log WHERE action = 'command.queue' AND target = 'device:"
@@ -135,9 +135,9 @@ abstract class CommandsContract extends GatewayTestBase {
                 assertEquals(3, device.readAck());
                 assertWithheld(ask(device, switched));
                 // An answer that states a position is masked as one, whatever the command asked.
-                long info = call("POST", "/devices/" + switched + "/commands", admin, "{\"text\": \"getinfo\"}", 202)
+                long info = call("POST", "/devices/" + switched + "/commands", admin, "{\"text\": \"getver\"}", 202)
                         .get("id").asLong();
-                assertEquals("getinfo", new String(device.readCommand().payload(), StandardCharsets.US_ASCII));
+                assertEquals("getver", new String(device.readCommand().payload(), StandardCharsets.US_ASCII));
                 device.answerCommand(GPS_ANSWER);
                 assertWithheld(answered(switched, info));
             }

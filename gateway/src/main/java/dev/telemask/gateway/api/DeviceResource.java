@@ -26,12 +26,15 @@ final class DeviceResource {
     private final FleetDeviceStore devices;
     private final DeviceAccess access;
     private final AuditTrail audit;
+    private final RefusedRegistrations refused;
 
-    DeviceResource(DataSource dataSource, FleetDeviceStore devices, DeviceAccess access, AuditTrail audit) {
+    DeviceResource(DataSource dataSource, FleetDeviceStore devices, DeviceAccess access, AuditTrail audit,
+                   RefusedRegistrations refused) {
         this.dataSource = dataSource;
         this.devices = devices;
         this.access = access;
         this.audit = audit;
+        this.refused = refused;
     }
 
     void register(Router router, Set<Role> readers, Set<Role> admins) {
@@ -77,12 +80,13 @@ final class DeviceResource {
         String label = label(body);
         Long policyId = policyId(body);
         Caller caller = request.caller();
+        refused.check(caller.tenantId());
         // Registering gives the device its policy (and claims one the gateway held restricted in quarantine).
         FleetDeviceStore.Outcome outcome = devices.register(caller.tenantId(), imei, label, policyId,
                 IngestDeviceLookup.QUARANTINE_TENANT, audit.switched(caller, "device.register", imei,
                         ApiRequest.JSON.createObjectNode().put("policyId", policyId)));
         switch (outcome) {
-            case TAKEN -> throw ApiError.conflict("imei", "device " + imei + " is registered to another fleet");
+            case TAKEN -> throw taken(caller, imei);
             case POLICY_NOT_FOUND -> throw noSuchPolicy(policyId);
             default -> {
             }
@@ -133,6 +137,19 @@ final class DeviceResource {
             throw DeviceAccess.notFound(device.imei());
         }
         request.respondEmpty(204);
+    }
+
+    /**
+     * The refusal of an IMEI that is registered already. One of the caller's own fleet is named as such (the fleet
+     * lists it anyway); one of another fleet is counted against the caller's registrations, and which fleet holds it
+     * is never said.
+     */
+    private ApiError taken(Caller caller, long imei) throws SQLException {
+        if (devices.find(caller.tenantId(), imei).isPresent()) {
+            return ApiError.conflict("imei", "your fleet has device " + imei + " already");
+        }
+        refused.refused(caller.tenantId());
+        return ApiError.conflict("imei", "device " + imei + " cannot be registered: it is registered already");
     }
 
     private static ApiError noSuchPolicy(Long policyId) {

@@ -113,7 +113,8 @@ public final class FleetApi implements AutoCloseable {
         DeviceAccess access = new DeviceAccess(devices);
         AuditTrail audit = new AuditTrail(auditLog);
 
-        new DeviceResource(dataSource, devices, access, audit).register(router, EVERYONE, ADMINS);
+        new DeviceResource(dataSource, devices, access, audit, new RefusedRegistrations(clock))
+                .register(router, EVERYONE, ADMINS);
         Objects.requireNonNull(zones, "zones");
         new PolicyResource(policies, audit, zones).register(router, MANAGERS, ADMINS);
         UserStore users = new UserStore(dataSource);

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * position ({@code Lat:… Long:…}, or a map link's {@code ?q=lat,lon} as {@code ggps} states it; both in one answer
  * withhold it) is kept as sent when such a record would be stored exact, replaced by its cell's
  * coordinates alone when it would be coarsened, and withheld otherwise; an answer that locates the device without
- * stating a position (the serving cell of {@code getstatus}, IO values) is kept only when a record would be stored
+ * stating a position (the serving cell of {@code getstatus}, IO values, the fix state and satellites of
+ * {@code getinfo}) is kept only when a record would be stored
  * exact and the device has no privacy zones (whose hidden stretches the records' mileage leaves out, and which a raw
  * odometer or engine counter in an answer would measure), and withheld otherwise. An answer is stored only while the
  * switches it was judged under are current ({@link dev.telemask.storage.query.DeviceCommands#answered}): a switch call
@@ -42,6 +43,8 @@ record CommandAnswer(String text, String treatment, long switchVersion) {
         boolean latLong = lat.find() && lon.find();
         boolean linked = link.find();
         boolean statesPosition = latLong || linked;
+        // Judged by the command's name too: one queued by an older version may not have been flagged as locating.
+        boolean locating = revealsLocation || DeviceCommandText.revealsLocation(DeviceCommandText.name(command));
         long version = device.profile().switchVersion();
         // Processing of a restricted device's data stops at the restriction (GDPR art. 18): no answer of it is kept,
         // not even one that states no position (getinfo tells its fix state, satellites and last fix).
@@ -49,7 +52,7 @@ record CommandAnswer(String text, String treatment, long switchVersion) {
             return new CommandAnswer(WITHHELD, "withheld", version);
         }
         // Whatever was asked, an answer that states a position is masked as one.
-        if (!revealsLocation && !statesPosition) {
+        if (!locating && !statesPosition) {
             // Under the version too: a restriction that returned before this session took it up withholds it.
             return new CommandAnswer(answer, "as-sent", version);
         }

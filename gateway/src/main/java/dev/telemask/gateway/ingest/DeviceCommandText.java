@@ -12,8 +12,13 @@ import java.util.Set;
 public final class DeviceCommandText {
     /** Codec 12 carries more, but Teltonika's commands and their parameters are short. */
     public static final int MAX_LENGTH = 256;
-    /** Answers that state a position ({@code getgps}, {@code ggps}) or the serving cell ({@code getstatus}, IO). */
-    private static final Set<String> REVEAL_LOCATION = Set.of("getgps", "ggps", "getstatus", "getio", "readio");
+    /**
+     * Answers that state a position ({@code getgps}, {@code ggps}), the serving cell ({@code getstatus}, IO), or what a
+     * private record is stored without: {@code getinfo}'s fix state and satellites (open sky or a garage) and its
+     * data mode (roaming: abroad).
+     */
+    private static final Set<String> REVEAL_LOCATION = Set.of("getgps", "ggps", "getstatus", "getio", "readio",
+            "getinfo");
     /**
      * The only commands the gateway sends, whatever a fleet allows: ones that read the device's state or restart it.
      * Never one that configures it ({@code setparam} could point its data at another server, or turn on SMS

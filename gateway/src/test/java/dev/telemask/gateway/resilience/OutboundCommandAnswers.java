@@ -74,6 +74,29 @@ public abstract class OutboundCommandAnswers extends GatewayTestBase.ForOtherPac
     }
 
     @Test
+    void getinfoDuringPrivateModeDoesNotTellTheFixStateTheSatellitesOrRoaming() throws Exception {
+        long imei = device(officePolicy);
+        // getinfo as the device answers it: GPS:3 a fix under open sky, SAT:11 satellites, MD:3 roaming on move
+        // (abroad): what a private record is stored without (satellites, the operator), on the default allow-list.
+        String info = "RTC:2026/11/27 7:0 Init:2026/11/27 6:52 UpTime:531s PWR:SoftReset RST:0 GPS:3 SAT:11"
+                + " TTFF:29 TTLF:1 NOGPS:0:0 SR:7 FG:0 FL:0 SMS:0 REC:0 MD:3 DB:0";
+        try (DeviceClient device = connectAccepted(imei)) {
+            sendAcknowledged(device, Drives.driving(System.currentTimeMillis() - 130_000, 3));
+            Eventually.holds(() -> decided(imei) == 3, WITHIN, () -> "records decided");
+            JsonNode seen = ask(device, imei, "getinfo", info, () -> null);
+            assertEquals("exact", seen.get("answerTreatment").asText(), "kept where a record of now is: " + seen);
+            assertEquals(info, seen.get("answer").asText());
+
+            call("POST", "/devices/" + imei + "/private-mode", "{\"until\": \""
+                    + Instant.now().plus(Duration.ofHours(1)) + "\"}", 200);
+            JsonNode hidden = ask(device, imei, "getinfo", info, () -> null);
+            assertEquals("withheld", hidden.get("answerTreatment").asText(), hidden.toString());
+            String export = raw("/devices/" + imei + "/export");
+            assertEquals(1, export.split("SAT:11", -1).length - 1, "only the answer from before: " + export);
+        }
+    }
+
+    @Test
     void anAnswerInAnErasedRangeIsErasedThoughItsCommandWasQueuedBefore() throws Exception {
         long imei = device(officePolicy);
         try (DeviceClient device = connectAccepted(imei)) {

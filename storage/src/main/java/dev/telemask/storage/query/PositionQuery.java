@@ -108,22 +108,6 @@ public final class PositionQuery {
     }
 
     /**
-     * How many of the device's records are held undecided (sealed): a data subject's export names the number, never
-     * their content, which the database cannot read.
-     */
-    public long heldUndecided(long imei) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement st = connection.prepareStatement(
-                     "SELECT count(*) FROM sealed_positions WHERE imei = ?")) {
-            st.setLong(1, imei);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    /**
      * Deletes the device's positions in the window, its sealed (undecided) records in it, the commands queued or
      * answered in it, its events and their deliveries in it, and its event detector's state, in one transaction;
      * returns how many positions and sealed records. When the window reaches the device's newest records, its saved
