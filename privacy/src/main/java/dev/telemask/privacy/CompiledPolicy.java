@@ -68,6 +68,11 @@ public final class CompiledPolicy {
         return policy;
     }
 
+    /** Whether the policy (with the driver's own zones) has privacy zones. */
+    public boolean hasZones() {
+        return zones.length > 0;
+    }
+
     /** The disc hidden for the policy's zone {@code index}. */
     public HiddenDisc hiddenDisc(int index) {
         return zones[index];

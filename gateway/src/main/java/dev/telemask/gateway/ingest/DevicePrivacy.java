@@ -160,6 +160,16 @@ final class DevicePrivacy {
                         device.profile().rulesChangedAtMillis(), nowMillis);
     }
 
+    /**
+     * Whether the device's queued commands wait: under privacy zones, while its coming online is not told. A command
+     * goes out when the device connects, and its sent and answered times, which an admin reads, would tell that
+     * moment instead: a tracker asleep at home connects as the vehicle leaves. Without zones the moment tells no more
+     * than the times that private records keep.
+     */
+    boolean commandsHeld(DeviceContext device, long nowMillis) {
+        return device.policy().hasZones() && presenceHidden(device, nowMillis);
+    }
+
     /** The batch to decode the next frame into ({@link DeviceLedger#frameBatch}): masking it copies nothing. */
     AvlBatch frameBatch() {
         return ledger.frameBatch();

@@ -76,6 +76,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
      * of a restriction that began before the frame, and the lift's stored end says it still held then.
      */
     private boolean frameArrivedRestricted;
+    /** Queued commands wait until the device's presence may be told ({@link #pollCommands}). */
+    private boolean commandsHeld;
 
     /** Whether the batch in flight came from the clock, not a frame: it gets no acknowledgement. */
     private boolean framelessInFlight;
@@ -163,7 +165,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         TcpAvlCodec.encodeHandshakeReply(true, reply);
         ctx.writeAndFlush(reply);
         commands = new CommandRelay(ctx, services.commands(), services.metrics(), imei);
-        commands.poll();
+        pollCommands();
         processPending();
         scheduleDeadline();
     }
@@ -204,11 +206,22 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         });
     }
 
+    /**
+     * Sends the device's next queued command unless commands wait ({@link DevicePrivacy#commandsHeld}): then the next
+     * stored write or change of the device looks again.
+     */
+    private void pollCommands() {
+        commandsHeld = privacy.commandsHeld(device, services.clock().getAsLong());
+        if (!commandsHeld) {
+            commands.poll();
+        }
+    }
+
     /** A command was queued for the device (on any instance). Any thread. */
     void commandQueued() {
         ctx.executor().execute(() -> {
             if (!closed && commands != null) {
-                commands.poll();
+                pollCommands();
             }
         });
     }
@@ -231,6 +244,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             // device again and takes up what is stored (see written).
             device = context.get().withSwitchVersionOf(device);
             services.metrics().changeTakenUp();
+            if (commandsHeld) {
+                pollCommands(); // a zone removed, say
+            }
         });
     }
 
@@ -427,6 +443,9 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             privacy.committed(positions);
             if (!framelessInFlight) {
                 acknowledge();
+            }
+            if (commandsHeld) {
+                pollCommands(); // the records stored may say where the vehicle is now
             }
         } else {
             // The device will resend this frame.

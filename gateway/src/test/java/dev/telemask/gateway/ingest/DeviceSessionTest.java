@@ -13,12 +13,15 @@ import dev.telemask.privacy.CompiledPolicy;
 import dev.telemask.privacy.Consent;
 import dev.telemask.privacy.DeviceLedger;
 import dev.telemask.privacy.Policy;
+import dev.telemask.privacy.PrivacyZone;
+import dev.telemask.privacy.TripTiming;
 import dev.telemask.privacy.Treatment;
 import dev.telemask.storage.BatchCallback;
 import dev.telemask.storage.IngestProfile;
 import dev.telemask.storage.PositionBatch;
 import dev.telemask.storage.PositionSink;
 import dev.telemask.storage.StaleSwitchesException;
+import dev.telemask.storage.query.DeviceCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -48,12 +51,7 @@ class DeviceSessionTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final IngestMetrics metrics = new IngestMetrics(registry);
     private final List<String> refusalLines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final IngestServices services = new IngestServices(sink, lookup, sessions, metrics,
-            new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100),
-            new RefusalLog(System::nanoTime, refusalLines::add), RefusalLog.malformedFrames(),
-            Duration.ofSeconds(5), Duration.ofMinutes(10), new AtomicBoolean(),
-            new IngestLimits(Period.ofMonths(12), Duration.ofMinutes(5), Duration.ofDays(7)), clock::get,
-            CommandQueue.NONE, ConnectionEvents.NONE);
+    private final IngestServices services = services(CommandQueue.NONE);
 
     /** What the writer was handed, captured at the offer (the session reuses its batch). */
     record Offered(int records, int sealed, long switchVersion, int published) {
@@ -140,7 +138,21 @@ class DeviceSessionTest {
         return connect(device(0, false));
     }
 
+    /** The session's services, with {@code commands} as the command queue. */
+    private IngestServices services(CommandQueue commands) {
+        return new IngestServices(sink, lookup, sessions, metrics,
+                new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100),
+                new RefusalLog(System::nanoTime, refusalLines::add), RefusalLog.malformedFrames(),
+                Duration.ofSeconds(5), Duration.ofMinutes(10), new AtomicBoolean(),
+                new IngestLimits(Period.ofMonths(12), Duration.ofMinutes(5), Duration.ofDays(7)), clock::get,
+                commands, ConnectionEvents.NONE);
+    }
+
     private PeerChannel connect(DeviceContext device) {
+        return connect(device, services);
+    }
+
+    private PeerChannel connect(DeviceContext device, IngestServices services) {
         lookup.devices.put(IMEI, device);
         PeerChannel channel = new PeerChannel("10.0.0.7", new DeviceSession(services));
         channel.writeInbound(new DeviceHandshake(IMEI));
@@ -398,6 +410,57 @@ class DeviceSessionTest {
         DeviceContext device = device(switchVersion, false);
         return new DeviceContext(device.profile().withLastRestriction(new IngestProfile.Restriction(from, until)),
                 CompiledPolicy.compile(Policy.noOp(), ZONE_KEY), Consent.ALL);
+    }
+
+    // ---- queued commands: their sent time tells when the device connected ----------------------------------------
+
+    /** A command queue that counts the look-ups for the device's next command and has none. */
+    static final class CountingCommands implements CommandQueue {
+        int lookups;
+
+        @Override
+        public CompletableFuture<Optional<DeviceCommands.Claimed>> claimNext(long imei) {
+            lookups++;
+            return NONE.claimNext(imei);
+        }
+
+        @Override
+        public CompletableFuture<Void> answered(long id, String answer, String treatment, long switchVersion) {
+            return NONE.answered(id, answer, treatment, switchVersion);
+        }
+
+        @Override
+        public CompletableFuture<Void> unclaim(long id) {
+            return NONE.unclaim(id);
+        }
+    }
+
+    @Test
+    void aDeviceWithoutZonesIsAskedForItsQueuedCommandsWhenItConnects() {
+        CountingCommands commands = new CountingCommands();
+        connect(device(0, false), services(commands));
+        assertEquals(1, commands.lookups);
+    }
+
+    @Test
+    void underZonesQueuedCommandsWaitUntilTheDevicesRecordsSayWhereItIsNow() {
+        CountingCommands commands = new CountingCommands();
+        Policy zoned = Policy.noOp().withZones(List.of(new PrivacyZone("home", 40.0, -3.0, 300)))
+                .withTiming(new TripTiming(Duration.ZERO, Duration.ofMinutes(1), Duration.ofHours(2), Duration.ZERO));
+        IngestProfile profile = device(0, false).profile();
+        PeerChannel channel = connect(new DeviceContext(profile, CompiledPolicy.compile(zoned, ZONE_KEY), Consent.ALL),
+                services(commands));
+        assertEquals(0, commands.lookups, "connected as the vehicle may be leaving home: nothing says where it is");
+
+        send(channel, NOW - 120_000, 3); // up to now, far from the zone
+        sink.complete(null);
+        channel.runPendingTasks();
+        advance(channel, Duration.ofSeconds(1)); // what waited for the clock is decided
+        while (sink.callback != null) {
+            sink.complete(null);
+            channel.runPendingTasks();
+        }
+        assertEquals(1, commands.lookups, "its records put it on the road now: the command may go");
     }
 
     // ---- records waiting when the device is restricted: decided private by the clock, connected or not ---------
