@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -99,10 +98,15 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     private static void metrics(Vertx vertx, RoutingContext ctx, PrometheusMeterRegistry registry, byte[] token) {
-        if (!authorised(ctx.request(), token)) {
+        io.vertx.core.net.SocketAddress remote = ctx.request().remoteAddress();
+        if (!authorised(remote == null ? null : remote.hostAddress(), ctx.request().getHeader("Authorization"),
+                token)) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            reply(ctx, 401, "{\"error\":\"unauthorized\",\"message\":\"send the metrics token:"
-                    + " Authorization: Bearer ...\"}");
+            reply(ctx, 401, token == null
+                    ? "{\"error\":\"unauthorized\",\"message\":\"no metrics token is configured, so /metrics"
+                            + " answers only on the loopback address: set metrics.token to scrape from elsewhere\"}"
+                    : "{\"error\":\"unauthorized\",\"message\":\"send the metrics token:"
+                            + " Authorization: Bearer ...\"}");
             return;
         }
         vertx.executeBlocking(registry::scrape).onComplete(result -> {
@@ -115,16 +119,32 @@ public final class HttpEndpoint implements AutoCloseable {
         });
     }
 
-    /** True when no token is configured, or the request carries it; compared in constant time. */
-    private static boolean authorised(HttpServerRequest request, byte[] token) {
+    /**
+     * Whether a request for {@code /metrics} from {@code remoteAddress} (an IP literal, null when unknown) with
+     * {@code header} as its {@code Authorization} may read it: with a token configured, when it carries the token
+     * (compared in constant time); without one, only from the loopback address. The counters are deployment-wide but
+     * not anonymous on a small deployment (a zone's records counted while one device reports say when it is near a
+     * protected place), so an unset token does not open them to the network.
+     */
+    static boolean authorised(String remoteAddress, String header, byte[] token) {
         if (token == null) {
-            return true;
+            return loopback(remoteAddress);
         }
-        String header = request.getHeader("Authorization");
         if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;
         }
         return MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean loopback(String address) {
+        if (address == null || address.isEmpty() || !(address.indexOf(':') >= 0 || Character.isDigit(address.charAt(0)))) {
+            return false; // not an IP literal: never resolved here
+        }
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static boolean databaseAnswers(DataSource dataSource) {
