@@ -122,8 +122,8 @@ public final class FleetApi implements AutoCloseable {
         new TrackResource(positions, access, audit, clock).register(router, EVERYONE);
         new ConsentResource(consent, access, audit).register(router, EVERYONE, ADMINS);
         new PrivateModeResource(devices, access, audit, clock).register(router, ADMINS_AND_DRIVERS);
-        new DataSubjectResource(dataSource, devices, positions, policies, consent, auditLog, access, audit, clock)
-                .register(router, ADMINS);
+        new DataSubjectResource(dataSource, devices, positions, policies, consent, auditLog, access, audit, clock,
+                new ErasureProgressLog(registry)).register(router, ADMINS);
         new AuditResource(auditLog, clock).register(router, ADMINS);
         new CommandResource(new DeviceCommands(dataSource), access, audit, clock).register(router, ADMINS);
         new TokenResource(tokens, audit).register(router, ADMINS);
