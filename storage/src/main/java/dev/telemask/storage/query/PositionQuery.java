@@ -155,8 +155,11 @@ public final class PositionQuery {
             switches.executeUpdate();
         }
         OffsetDateTime newestAhead = newestAheadOfNow(connection, imei, window);
-        long erased = WindowDelete.run(connection, "positions", imei, window, progress);
-        erased += WindowDelete.run(connection, "sealed_positions", imei, window, progress);
+        // Sealed rows before positions: the expiry, which takes no device row, may hold one of the range's sealed rows
+        // with its decided form stored and not committed. Waiting for it here, the positions' deletes see what it
+        // committed; a sealed row deleted here first, it skips. The other way round its record would stay stored.
+        long erased = WindowDelete.run(connection, "sealed_positions", imei, window, progress);
+        erased += WindowDelete.run(connection, "positions", imei, window, progress);
         // Events and their deliveries say where the device went.
         WindowDelete.run(connection, "device_events", imei, window, progress);
         WindowDelete.run(connection, "webhook_deliveries", imei, window, progress);
