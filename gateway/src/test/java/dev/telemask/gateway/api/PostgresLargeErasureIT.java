@@ -4,9 +4,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An erasure of more rows than one statement may delete within the API's statement timeout still completes, as one
@@ -81,5 +88,51 @@ class PostgresLargeErasureIT {
         assertEquals(4.0 * ROWS, server.registry.get("telemask.erasure.rows").counters().stream()
                         .mapToDouble(io.micrometer.core.instrument.Counter::count).sum(), 0.0,
                 "ops see the rows each erasure deleted, as it deletes them");
+    }
+
+    /**
+     * An erasure holds an API connection until it commits, minutes for a year of records: erasures under way are held
+     * to the heavy-read limits (here two per token), or a few of them would take every connection of the API's pool,
+     * which the webhook and Kafka forwarding draw on too. The erasures are held off by a lock on their device rows.
+     */
+    @Test
+    void erasuresUnderWayAreHeldToTheHeavyReadLimits() throws Exception {
+        String admin = server.token("held-erasures", Role.ADMIN, null);
+        long[] imeis = {356_307_042_442_011L, 356_307_042_442_012L, 356_307_042_442_013L};
+        for (long imei : imeis) {
+            server.device("held-erasures", imei);
+        }
+        try (Connection holder = server.dataSource.getConnection(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("SELECT 1 FROM devices WHERE imei IN (" + imeis[0] + ", " + imeis[1] + ", " + imeis[2]
+                    + ") FOR UPDATE");
+            CompletableFuture<HttpResponse<String>> first = erase(admin, imeis[0]);
+            CompletableFuture<HttpResponse<String>> second = erase(admin, imeis[1]);
+            while (erasuresWaiting() < 2) {
+                Thread.sleep(10);
+            }
+            CompletableFuture<HttpResponse<String>> third = erase(admin, imeis[2]);
+            while (!third.isDone()) {
+                assertTrue(erasuresWaiting() < 3, "a third erasure of one token took a connection of the API's pool");
+                Thread.sleep(10);
+            }
+            assertEquals(429, third.get().statusCode(), third.get().body());
+            holder.rollback();
+            assertEquals(200, first.get(60, TimeUnit.SECONDS).statusCode());
+            assertEquals(200, second.get(60, TimeUnit.SECONDS).statusCode());
+        }
+    }
+
+    private CompletableFuture<HttpResponse<String>> erase(String token, long imei) {
+        return server.client().sendAsync(HttpRequest.newBuilder(server.uri("/api/v1/devices/" + imei
+                                + "/erase?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z"))
+                        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Erasures waiting for their device rows' lock. */
+    private long erasuresWaiting() {
+        return server.queryLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND query LIKE 'UPDATE devices SET switch_version%'");
     }
 }
