@@ -1,5 +1,6 @@
 package dev.telemask.gateway.api;
 
+import dev.telemask.codec.Imei;
 import dev.telemask.storage.query.ErasureProgress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,10 +28,14 @@ final class ErasureProgressLog {
     ErasureProgress of(long imei) {
         long[] total = {0};
         return (table, rows) -> {
+            if (rows == 0) {
+                return;
+            }
             total[0] += rows;
             counter(table).increment(rows);
+            // Numbers as text: the log's formatter would group an IMEI's digits.
             LOG.log(Level.INFO, "erasure of device {0}: {1} rows of {2}, {3} rows in all so far, not yet committed",
-                    imei, rows, table, total[0]);
+                    Imei.format(imei), Long.toString(rows), table, Long.toString(total[0]));
         };
     }
 

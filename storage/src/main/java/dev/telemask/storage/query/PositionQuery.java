@@ -12,12 +12,14 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
  * Reads one device's stored track, time-bounded and in key order, streaming: rows come from the server
- * {@value #FETCH_SIZE} at a time through a cursor, so a year of data never sits in memory. Callers check the
+ * {@value #FETCH_SIZE} at a time, a page per statement, so a year of data never sits in memory. Callers check the
  * device's tenant first; this class only knows IMEIs.
  */
 public final class PositionQuery {
@@ -72,39 +74,47 @@ public final class PositionQuery {
 
     /**
      * Streams the rows of the window after {@code after} up to and including {@code upTo} (either null: no
-     * bound) to {@code sink}, in key order, and returns how many it passed.
+     * bound) to {@code sink}, in key order, and returns how many it passed. The rows are read {@value #FETCH_SIZE} at
+     * a time, each page by a statement of its own that has ended before its rows go to the sink: a client reading a
+     * year's export slowly holds neither a transaction (whose snapshot would keep vacuum from every table's dead rows
+     * for hours) nor a connection. Rows stored or erased while the stream runs are in it if their page is read after.
      */
     public long stream(long imei, TimeWindow window, PositionKey after, PositionKey upTo,
                        RowSink<StoredPosition> sink) throws SQLException, IOException {
-        String sql = COLUMNS + IN_WINDOW + (after == null ? "" : AFTER) + (upTo == null ? "" : UP_TO) + ORDER;
-        try (Connection connection = dataSource.getConnection()) {
-            // PostgreSQL's driver streams with a cursor only inside a transaction; otherwise it reads every row
-            // into memory before returning the first.
-            connection.setAutoCommit(false);
-            connection.setReadOnly(true);
-            try (PreparedStatement st = connection.prepareStatement(sql)) {
-                st.setFetchSize(FETCH_SIZE);
+        String first = COLUMNS + IN_WINDOW + (upTo == null ? "" : UP_TO) + ORDER + " LIMIT " + FETCH_SIZE;
+        // The key's time as a bound of its own: the index scan starts there, not at the window's start every page.
+        String next = COLUMNS + IN_WINDOW + " AND device_time >= ?" + AFTER + (upTo == null ? "" : UP_TO) + ORDER
+                + " LIMIT " + FETCH_SIZE;
+        List<StoredPosition> page = new ArrayList<>(FETCH_SIZE);
+        PositionKey last = after;
+        long rows = 0;
+        do {
+            page.clear();
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement st = connection.prepareStatement(last == null ? first : next)) {
                 int i = bindWindow(st, imei, window);
-                if (after != null) {
-                    i = bindKey(st, i, after);
+                if (last != null) {
+                    st.setObject(i, timestamp(last.deviceTime()));
+                    i = bindKey(st, i + 1, last);
                 }
                 if (upTo != null) {
                     bindKey(st, i, upTo);
                 }
-                long rows = 0;
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        sink.accept(row(rs));
-                        rows++;
+                        page.add(row(rs));
                     }
                 }
-                return rows;
-            } finally {
-                connection.rollback();
-                connection.setReadOnly(false);
-                connection.setAutoCommit(true);
             }
-        }
+            for (StoredPosition p : page) {
+                sink.accept(p);
+            }
+            rows += page.size();
+            if (!page.isEmpty()) {
+                last = page.get(page.size() - 1).key();
+            }
+        } while (page.size() == FETCH_SIZE);
+        return rows;
     }
 
     /**

@@ -179,6 +179,34 @@ abstract class QueryContract {
                 "the record the expiry decided in the erased range is still stored");
     }
 
+    /**
+     * A client that reads a year's export or track slowly (each chunk taken just within the write timeout) holds no
+     * transaction open while it reads: a snapshot held for hours keeps vacuum from the tables whose rows churn (the
+     * sealed records, the outbox) on the whole server. The rows are read a page at a time, each page its own statement.
+     */
+    @Test
+    void aStreamedTrackHoldsNoTransactionWhileItsReaderTakesItsRows() throws Exception {
+        long imei = device(acme);
+        int rows = PositionQuery.FETCH_SIZE * 3 + 1;
+        TrackRows.series(dataSource, imei, T0, rows);
+        List<Instant> times = new ArrayList<>();
+        long open = new PositionQuery(dataSource).stream(imei, new TimeWindow(T0, T0.plusSeconds(rows)), null, null,
+                p -> {
+                    times.add(p.deviceTime());
+                    try {
+                        assertEquals(0, count("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                                + " AND state LIKE 'idle in transaction%'"), "a transaction waits for the reader");
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        assertEquals(rows, open);
+        assertEquals(rows, new HashSet<>(times).size(), "every row once");
+        for (int i = 1; i < times.size(); i++) {
+            assertTrue(times.get(i - 1).isBefore(times.get(i)), "in device-time order");
+        }
+    }
+
     /** Returns once a statement on {@code table} of another connection waits for a lock. */
     private void waitForLockOn(String table) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
