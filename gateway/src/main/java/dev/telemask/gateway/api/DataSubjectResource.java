@@ -46,9 +46,11 @@ final class DataSubjectResource {
     private final EventQuery events;
     private final DeviceZoneStore zones;
     private final DeviceDeliveries deliveries;
+    private final ErasureProgressLog erasures;
 
     DataSubjectResource(DataSource dataSource, FleetDeviceStore devices, PositionQuery positions, PolicyStore policies,
-                        ConsentLog consent, AuditLog auditLog, DeviceAccess access, AuditTrail audit, Clock clock) {
+                        ConsentLog consent, AuditLog auditLog, DeviceAccess access, AuditTrail audit, Clock clock,
+                        ErasureProgressLog erasures) {
         this.dataSource = dataSource;
         this.devices = devices;
         this.positions = positions;
@@ -62,6 +64,7 @@ final class DataSubjectResource {
         this.events = new EventQuery(dataSource);
         this.zones = new DeviceZoneStore(dataSource);
         this.deliveries = new DeviceDeliveries(dataSource);
+        this.erasures = erasures;
     }
 
     void register(Router router, Set<Role> admins) {
@@ -158,11 +161,15 @@ final class DataSubjectResource {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
+    /**
+     * Erases the range in one transaction, however large: the answer comes when it committed (a year of a device's
+     * records takes minutes), and until then ops see its progress ({@link ErasureProgressLog}).
+     */
     private void erase(ApiRequest request) throws SQLException {
         FleetDevice device = access.require(request);
         TimeWindow window = RangeParameters.requiredWindow(request);
         long erased = Transaction.run(dataSource, c -> {
-            long rows = PositionQuery.erase(c, device.imei(), window);
+            long rows = PositionQuery.erase(c, device.imei(), window, erasures.of(device.imei()));
             audit.device(c, request.caller(), "erase", device.imei(), window, rows);
             // Delivered at commit: live maps read the device's newest row again, so an erased one leaves them too.
             dev.telemask.storage.PositionNotices.announce(c, java.util.List.of(device.imei()));

@@ -61,9 +61,12 @@ public final class FleetApi implements AutoCloseable {
     private static final Set<Role> ADMINS = EnumSet.of(Role.ADMIN);
     private static final Set<Role> ADMINS_AND_DRIVERS = EnumSet.of(Role.ADMIN, Role.DRIVER);
     private static final Set<Role> DRIVERS = EnumSet.of(Role.DRIVER);
-    /** Routes that stream a long query to the client, holding a connection while it reads. */
+    /**
+     * Routes that hold a connection for long: those that stream a long query to the client while it reads, and the
+     * erasure, whose transaction deletes a year of a device's records in minutes.
+     */
     private static final Set<String> HEAVY = Set.of("GET /devices/{imei}/positions", "GET /devices/{imei}/trips",
-            "GET /devices/{imei}/export");
+            "GET /devices/{imei}/export", "POST /devices/{imei}/erase");
     private static final System.Logger LOG = System.getLogger(FleetApi.class.getName());
     /** The routing context's key of when the call came in, for the request metric. */
     private static final String START = "telemask.api.start";
@@ -123,8 +126,8 @@ public final class FleetApi implements AutoCloseable {
         new TrackResource(positions, access, audit, clock).register(router, EVERYONE);
         new ConsentResource(consent, access, audit).register(router, EVERYONE, ADMINS);
         new PrivateModeResource(devices, access, audit, clock).register(router, ADMINS_AND_DRIVERS);
-        new DataSubjectResource(dataSource, devices, positions, policies, consent, auditLog, access, audit, clock)
-                .register(router, ADMINS);
+        new DataSubjectResource(dataSource, devices, positions, policies, consent, auditLog, access, audit, clock,
+                new ErasureProgressLog(registry)).register(router, ADMINS);
         new AuditResource(auditLog, clock).register(router, ADMINS);
         new CommandResource(new DeviceCommands(dataSource), access, audit, clock).register(router, ADMINS);
         new TokenResource(tokens, audit).register(router, ADMINS);

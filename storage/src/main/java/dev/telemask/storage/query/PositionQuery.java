@@ -12,12 +12,14 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
  * Reads one device's stored track, time-bounded and in key order, streaming: rows come from the server
- * {@value #FETCH_SIZE} at a time through a cursor, so a year of data never sits in memory. Callers check the
+ * {@value #FETCH_SIZE} at a time, a page per statement, so a year of data never sits in memory. Callers check the
  * device's tenant first; this class only knows IMEIs.
  */
 public final class PositionQuery {
@@ -72,39 +74,47 @@ public final class PositionQuery {
 
     /**
      * Streams the rows of the window after {@code after} up to and including {@code upTo} (either null: no
-     * bound) to {@code sink}, in key order, and returns how many it passed.
+     * bound) to {@code sink}, in key order, and returns how many it passed. The rows are read {@value #FETCH_SIZE} at
+     * a time, each page by a statement of its own that has ended before its rows go to the sink: a client reading a
+     * year's export slowly holds neither a transaction (whose snapshot would keep vacuum from every table's dead rows
+     * for hours) nor a connection. Rows stored or erased while the stream runs are in it if their page is read after.
      */
     public long stream(long imei, TimeWindow window, PositionKey after, PositionKey upTo,
                        RowSink<StoredPosition> sink) throws SQLException, IOException {
-        String sql = COLUMNS + IN_WINDOW + (after == null ? "" : AFTER) + (upTo == null ? "" : UP_TO) + ORDER;
-        try (Connection connection = dataSource.getConnection()) {
-            // PostgreSQL's driver streams with a cursor only inside a transaction; otherwise it reads every row
-            // into memory before returning the first.
-            connection.setAutoCommit(false);
-            connection.setReadOnly(true);
-            try (PreparedStatement st = connection.prepareStatement(sql)) {
-                st.setFetchSize(FETCH_SIZE);
+        String first = COLUMNS + IN_WINDOW + (upTo == null ? "" : UP_TO) + ORDER + " LIMIT " + FETCH_SIZE;
+        // The key's time as a bound of its own: the index scan starts there, not at the window's start every page.
+        String next = COLUMNS + IN_WINDOW + " AND device_time >= ?" + AFTER + (upTo == null ? "" : UP_TO) + ORDER
+                + " LIMIT " + FETCH_SIZE;
+        List<StoredPosition> page = new ArrayList<>(FETCH_SIZE);
+        PositionKey last = after;
+        long rows = 0;
+        do {
+            page.clear();
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement st = connection.prepareStatement(last == null ? first : next)) {
                 int i = bindWindow(st, imei, window);
-                if (after != null) {
-                    i = bindKey(st, i, after);
+                if (last != null) {
+                    st.setObject(i, timestamp(last.deviceTime()));
+                    i = bindKey(st, i + 1, last);
                 }
                 if (upTo != null) {
                     bindKey(st, i, upTo);
                 }
-                long rows = 0;
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        sink.accept(row(rs));
-                        rows++;
+                        page.add(row(rs));
                     }
                 }
-                return rows;
-            } finally {
-                connection.rollback();
-                connection.setReadOnly(false);
-                connection.setAutoCommit(true);
             }
-        }
+            for (StoredPosition p : page) {
+                sink.accept(p);
+            }
+            rows += page.size();
+            if (!page.isEmpty()) {
+                last = page.get(page.size() - 1).key();
+            }
+        } while (page.size() == FETCH_SIZE);
+        return rows;
     }
 
     /**
@@ -115,53 +125,56 @@ public final class PositionQuery {
      * chunks by the time bounds.
      */
     public long erase(long imei, TimeWindow window) throws SQLException {
-        return Transaction.run(dataSource, connection -> erase(connection, imei, window));
+        return Transaction.run(dataSource, connection -> erase(connection, imei, window, ErasureProgress.NONE));
     }
 
-    /** {@link #erase(long, TimeWindow)} inside the caller's transaction on {@code connection}. */
-    public static long erase(Connection connection, long imei, TimeWindow window) throws SQLException {
+    /**
+     * {@link #erase(long, TimeWindow)} inside the caller's transaction on {@code connection}, telling
+     * {@code progress} of the rows as each statement deletes them. The rows of the positions, sealed records, events
+     * and deliveries go through statements of a bounded number of rows each ({@link WindowDelete}): a year of a
+     * device's records is more than one statement deletes within the API's {@code statement_timeout}, and the
+     * erasure must complete however large its range; readers still see the range whole until the commit and gone
+     * after it.
+     */
+    public static long erase(Connection connection, long imei, TimeWindow window, ErasureProgress progress)
+            throws SQLException {
         // First, taking the device's row: a write of its records has committed before (and the deletes below see
         // its rows) or is refused after as stale, and its session masks again from what is stored, so records that
         // waited sealed in a connected session's memory are not stored once decided after their sealed rows went.
+        // The row stays taken until the commit: the writers give a batch of the device up as stale after a second
+        // rather than wait (PositionInserter.HELD_ROW_WAIT_MILLIS), and the device sends it again later.
         try (PreparedStatement switches = connection.prepareStatement(
                 "UPDATE devices SET switch_version = switch_version + 1 WHERE imei = ?")) {
             switches.setLong(1, imei);
             switches.executeUpdate();
         }
         OffsetDateTime newestAhead = newestAheadOfNow(connection, imei, window);
-        try (PreparedStatement positions = connection.prepareStatement("DELETE" + IN_WINDOW);
-             PreparedStatement sealed = connection.prepareStatement("DELETE FROM sealed_positions"
-                     + " WHERE imei = ? AND device_time >= ? AND device_time < ?");
-             // Answers to commands may state where the device was when they came, which a command queued before
-             // the range may have done in it; events and their deliveries where it went.
-             PreparedStatement commands = connection.prepareStatement("DELETE FROM device_commands WHERE imei = ?"
+        // Sealed rows before positions: the expiry, which takes no device row, may hold one of the range's sealed rows
+        // with its decided form stored and not committed. Waiting for it here, the positions' deletes see what it
+        // committed; a sealed row deleted here first, it skips. The other way round its record would stay stored.
+        long erased = WindowDelete.run(connection, "sealed_positions", imei, window, progress);
+        erased += WindowDelete.run(connection, "positions", imei, window, progress);
+        // Events and their deliveries say where the device went.
+        WindowDelete.run(connection, "device_events", imei, window, progress);
+        WindowDelete.run(connection, "webhook_deliveries", imei, window, progress);
+        // Answers to commands may state where the device was when they came, which a command queued before
+        // the range may have done in it.
+        try (PreparedStatement commands = connection.prepareStatement("DELETE FROM device_commands WHERE imei = ?"
                      + " AND (created_at >= ? AND created_at < ? OR answered_at >= ? AND answered_at < ?)");
-             PreparedStatement events = connection.prepareStatement(
-                     "DELETE FROM device_events WHERE imei = ? AND device_time >= ? AND device_time < ?");
-             PreparedStatement deliveries = connection.prepareStatement(
-                     "DELETE FROM webhook_deliveries WHERE imei = ? AND device_time >= ? AND device_time < ?");
              // The event detector's saved state holds the time of the last record judged and the geofences it was
              // in: forgotten, the next record says only what it shows itself.
              PreparedStatement eventState = connection.prepareStatement(
                      "DELETE FROM device_event_state WHERE imei = ?")) {
-            bindWindow(positions, imei, window);
-            long erased = positions.executeLargeUpdate();
-            bindWindow(sealed, imei, window);
-            erased += sealed.executeLargeUpdate();
             int next = bindWindow(commands, imei, window);
             commands.setObject(next, timestamp(window.from()));
             commands.setObject(next + 1, timestamp(window.to()));
             commands.executeUpdate();
-            bindWindow(events, imei, window);
-            events.executeUpdate();
-            bindWindow(deliveries, imei, window);
-            deliveries.executeUpdate();
             eventState.setLong(1, imei);
             eventState.executeUpdate();
-            rememberErased(connection, imei, window, newestAhead);
-            forgetNewest(connection, imei, window);
-            return erased;
         }
+        rememberErased(connection, imei, window, newestAhead);
+        forgetNewest(connection, imei, window);
+        return erased;
     }
 
     /**
@@ -223,20 +236,23 @@ public final class PositionQuery {
      * newest remaining record arrived (none: never seen), until the device's next batch moves it on.
      */
     private static void forgetNewest(Connection connection, long imei, TimeWindow window) throws SQLException {
-        // The last-seen subquery without a row is NULL, where LEAST would pass over a NULL.
+        // The last-seen subquery without a row is NULL, where LEAST would pass over a NULL. With nothing at or after
+        // the window's end, the newest remaining row lies before its start: looking there only keeps the scan off the
+        // window's rows just deleted, which stay in the index until vacuum (millions after a year's erasure).
         try (PreparedStatement reset = connection.prepareStatement("UPDATE devices d SET"
                 + " privacy_state = CASE WHEN d.privacy_state IS NULL THEN NULL ELSE ? END,"
                 + " privacy_state_updated_at = CASE WHEN d.privacy_state IS NULL THEN d.privacy_state_updated_at"
                 + " ELSE date_trunc('minute', now()) END,"
                 + " last_seen_at = CASE WHEN d.last_seen_at IS NULL THEN NULL ELSE"
                 + " (SELECT LEAST(d.last_seen_at, p.receive_time) FROM positions p WHERE p.imei = d.imei"
-                + " ORDER BY p.device_time DESC, p.event_io LIMIT 1) END"
+                + " AND p.device_time < ? ORDER BY p.device_time DESC, p.event_io LIMIT 1) END"
                 + " WHERE d.imei = ? AND (d.privacy_state IS NOT NULL OR d.last_seen_at IS NOT NULL) AND NOT EXISTS"
                 + " (SELECT 1 FROM positions WHERE imei = ? AND device_time >= ?)")) {
             reset.setBytes(1, DeviceState.unknownPast().save());
-            reset.setLong(2, imei);
+            reset.setObject(2, timestamp(window.from()));
             reset.setLong(3, imei);
-            reset.setObject(4, timestamp(window.to()));
+            reset.setLong(4, imei);
+            reset.setObject(5, timestamp(window.to()));
             reset.executeUpdate();
         }
     }

@@ -145,6 +145,78 @@ abstract class QueryContract {
                 "without records ahead, the range ends at the erasure: what the device logs after it is its own");
     }
 
+    /**
+     * The expiry decides a sealed record of the range while an erasure runs: it holds the sealed row and has stored the
+     * record's decided form, not yet committed (it takes no device row, so nothing else holds it off). The erasure
+     * waits for the sealed row and must then delete what the expiry committed: a record of the range left stored.
+     */
+    @Test
+    void aRecordTheExpiryDecidesWhileAnErasureRunsIsErasedToo() throws Exception {
+        long imei = device(acme);
+        Instant t = T0.plusSeconds(20);
+        execute("INSERT INTO sealed_positions (imei, device_time, event_io, received_at, expires_at, key_id, sealed)"
+                + " VALUES (" + imei + ", '" + t + "', 0, now(), now(), 'k1', '\\xc0ffee')");
+        PositionQuery query = new PositionQuery(dataSource);
+        java.util.concurrent.CompletableFuture<Long> erasure;
+        try (Connection expiry = dataSource.getConnection(); Statement st = expiry.createStatement()) {
+            expiry.setAutoCommit(false);
+            st.execute("SELECT 1 FROM sealed_positions WHERE imei = " + imei + " FOR UPDATE");
+            st.execute("INSERT INTO positions (imei, device_time, receive_time, priority, event_io, io, treatment)"
+                    + " VALUES (" + imei + ", '" + t + "', now(), 0, 0, '\\x00'::bytea, 2)");
+            erasure = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return query.erase(imei, new TimeWindow(T0, T0.plusSeconds(60)));
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            waitForLockOn("sealed_positions");
+            st.execute("DELETE FROM sealed_positions WHERE imei = " + imei);
+            expiry.commit();
+        }
+        erasure.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, count("SELECT count(*) FROM positions WHERE imei = " + imei),
+                "the record the expiry decided in the erased range is still stored");
+    }
+
+    /**
+     * A client that reads a year's export or track slowly (each chunk taken just within the write timeout) holds no
+     * transaction open while it reads: a snapshot held for hours keeps vacuum from the tables whose rows churn (the
+     * sealed records, the outbox) on the whole server. The rows are read a page at a time, each page its own statement.
+     */
+    @Test
+    void aStreamedTrackHoldsNoTransactionWhileItsReaderTakesItsRows() throws Exception {
+        long imei = device(acme);
+        int rows = PositionQuery.FETCH_SIZE * 3 + 1;
+        TrackRows.series(dataSource, imei, T0, rows);
+        List<Instant> times = new ArrayList<>();
+        long open = new PositionQuery(dataSource).stream(imei, new TimeWindow(T0, T0.plusSeconds(rows)), null, null,
+                p -> {
+                    times.add(p.deviceTime());
+                    try {
+                        assertEquals(0, count("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                                + " AND state LIKE 'idle in transaction%'"), "a transaction waits for the reader");
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        assertEquals(rows, open);
+        assertEquals(rows, new HashSet<>(times).size(), "every row once");
+        for (int i = 1; i < times.size(); i++) {
+            assertTrue(times.get(i - 1).isBefore(times.get(i)), "in device-time order");
+        }
+    }
+
+    /** Returns once a statement on {@code table} of another connection waits for a lock. */
+    private void waitForLockOn(String table) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND query LIKE 'DELETE FROM " + table + "%'") == 0) {
+            assertTrue(System.nanoTime() < deadline, "no statement on " + table + " waits for a lock");
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void devicesAndPoliciesAreScopedByTenant() throws Exception {
         FleetDeviceStore devices = new FleetDeviceStore(dataSource);
