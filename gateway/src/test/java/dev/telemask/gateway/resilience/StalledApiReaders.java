@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * API clients that ask for a large track and never read the answer, while devices send: the stalled streams hold
- * API connections only up to the heavy-read limits, devices keep getting every ACK (their writers and look-ups have
- * their own pool), a fresh API call is answered, and after the write timeout the stalled streams are cut and their
- * connections given back.
+ * heavy-read slots only up to the limits and no API connection while they wait, devices keep getting every ACK (their
+ * writers and look-ups have their own pool), a fresh API call is answered, and after the write timeout the stalled
+ * streams are cut.
  */
 abstract class StalledApiReaders extends GatewayTestBase.ForOtherPackages {
     private static final int TRACK_ROWS = 100_000;
@@ -69,6 +69,7 @@ abstract class StalledApiReaders extends GatewayTestBase.ForOtherPackages {
 
         HikariDataSource apiPool = (HikariDataSource) gateway.apiDataSource();
         double cutBefore = gateway.registry().counter("telemask.api.streams.cut", "reason", "write_timeout").count();
+        double throttledBefore = throttled("token");
         List<Socket> stalled = new ArrayList<>();
         try {
             for (String token : List.of(driver, viewer)) {
@@ -76,9 +77,13 @@ abstract class StalledApiReaders extends GatewayTestBase.ForOtherPackages {
                     stalled.add(requestWithoutReading(track, token));
                 }
             }
-            Eventually.holds(() -> apiPool.getHikariPoolMXBean().getActiveConnections() == HEAVY_PER_FLEET,
+            // Each token's streams beyond its limit are refused; the four it let through stall, and hold no API
+            // connection while they wait for their client (each page is read by a statement of its own).
+            Eventually.holds(() -> throttled("token") - throttledBefore == 2 * (STALLED_PER_TOKEN - HEAVY_PER_TOKEN),
+                    Duration.ofSeconds(30), () -> "stalled requests refused: " + (throttled("token") - throttledBefore));
+            Eventually.holds(() -> apiPool.getHikariPoolMXBean().getActiveConnections() == 0,
                     Duration.ofSeconds(30), () -> "stalled streams hold " + apiPool.getHikariPoolMXBean()
-                            .getActiveConnections() + " API connections, not " + HEAVY_PER_FLEET);
+                            .getActiveConnections() + " API connections");
 
             // Devices, new ones among them, send and get every frame acknowledged within a bounded wait.
             List<PipelinedDevice> devices = new ArrayList<>();
@@ -99,15 +104,16 @@ abstract class StalledApiReaders extends GatewayTestBase.ForOtherPackages {
             assertNotNull(refused.headers().firstValue("Retry-After").orElse(null), "Retry-After");
             HttpResponse<String> ready = client.send(get("/health/ready", null), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ready.statusCode(), ready.body());
-            assertEquals(HEAVY_PER_FLEET, apiPool.getHikariPoolMXBean().getActiveConnections(),
-                    "the streams were still stalled while devices and the API were served");
+            HttpResponse<String> fleetFull = client.send(get(track, admin), HttpResponse.BodyHandlers.ofString());
+            assertEquals(429, fleetFull.statusCode(), "the stalled streams still hold the fleet's heavy reads: "
+                    + fleetFull.body());
 
-            // The write timeout cuts the stalled streams and gives their connections back.
-            Eventually.holds(() -> apiPool.getHikariPoolMXBean().getActiveConnections() == 0,
-                    WRITE_TIMEOUT.multipliedBy(3), () -> "API connections still held: "
-                            + apiPool.getHikariPoolMXBean().getActiveConnections());
-            assertEquals(HEAVY_PER_FLEET, gateway.registry().counter("telemask.api.streams.cut", "reason",
-                    "write_timeout").count() - cutBefore, 0.0);
+            // The write timeout cuts the stalled streams.
+            Eventually.holds(() -> gateway.registry().counter("telemask.api.streams.cut", "reason", "write_timeout")
+                    .count() - cutBefore == HEAVY_PER_FLEET, WRITE_TIMEOUT.multipliedBy(3), () -> "streams cut: "
+                    + (gateway.registry().counter("telemask.api.streams.cut", "reason", "write_timeout").count()
+                    - cutBefore));
+            assertEquals(0, apiPool.getHikariPoolMXBean().getActiveConnections(), "API connections held");
             for (Socket socket : stalled) {
                 assertTrue(endsWithin(socket, WRITE_TIMEOUT), "a stalled connection was left open");
             }
@@ -116,6 +122,10 @@ abstract class StalledApiReaders extends GatewayTestBase.ForOtherPackages {
                 socket.close();
             }
         }
+    }
+
+    private double throttled(String limit) {
+        return gateway.registry().counter("telemask.api.throttled", "limit", limit).count();
     }
 
     private HttpRequest get(String path, String token) {
