@@ -1,19 +1,19 @@
 package dev.telemask.gateway.api;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.telemask.gateway.resilience.Eventually;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * An erasure of more rows than one statement may delete within the API's statement timeout still completes, as one
@@ -108,15 +108,12 @@ class PostgresLargeErasureIT {
                     + ") FOR UPDATE");
             CompletableFuture<HttpResponse<String>> first = erase(admin, imeis[0]);
             CompletableFuture<HttpResponse<String>> second = erase(admin, imeis[1]);
-            while (erasuresWaiting() < 2) {
-                Thread.sleep(10);
-            }
-            CompletableFuture<HttpResponse<String>> third = erase(admin, imeis[2]);
-            while (!third.isDone()) {
-                assertTrue(erasuresWaiting() < 3, "a third erasure of one token took a connection of the API's pool");
-                Thread.sleep(10);
-            }
-            assertEquals(429, third.get().statusCode(), third.get().body());
+            Eventually.holds(() -> erasuresWaiting() == 2, Duration.ofSeconds(30),
+                    () -> erasuresWaiting() + " erasures wait for their device rows, not 2");
+            // Had it taken a connection of the API's pool, it would wait for its device row too and not answer.
+            HttpResponse<String> third = erase(admin, imeis[2]).get(30, TimeUnit.SECONDS);
+            assertEquals(429, third.statusCode(), third.body());
+            assertEquals(2, erasuresWaiting(), "a third erasure of one token took a connection of the API's pool");
             holder.rollback();
             assertEquals(200, first.get(60, TimeUnit.SECONDS).statusCode());
             assertEquals(200, second.get(60, TimeUnit.SECONDS).statusCode());
