@@ -167,17 +167,29 @@ public final class PendingRecords {
         for (int p = head, end = head + n; p < end; p++) {
             if (rows[p] >= 0) {
                 ownLive--;
+            } else {
+                borrowed--;
+            }
+            if (!stored[p]) {
+                unstored--;
             }
         }
         head += n;
         size -= n;
-        if (unstored > 0) {
-            for (int p = head, end = head + size; p < end; p++) {
+        // Only the frame's records are unstored or borrowed, and devices append, so they are found from the end:
+        // a parked vehicle's backlog waiting for its anchor delay is not walked again at every frame.
+        for (int p = head + size - 1; (unstored > 0 || borrowed > 0) && p >= head; p--) {
+            if (!stored[p]) {
                 stored[p] = true;
+                unstored--;
             }
-            unstored = 0;
+            if (rows[p] < 0) {
+                rows[p] = records.appendRecord(frame, ~rows[p]);
+                ownLive++;
+                borrowed--;
+            }
         }
-        adoptFrameRecords();
+        frame = null;
         if (size == 0) {
             emptied();
         } else if (records.size() - ownLive > Math.max(INITIAL, ownLive)) {
@@ -236,16 +248,14 @@ public final class PendingRecords {
 
     /** Copies in the records read from the frame, so that the frame may change; costs nothing when there are none. */
     void adoptFrameRecords() {
-        if (borrowed == 0) {
-            return;
-        }
-        for (int p = head, end = head + size; p < end; p++) {
+        // From the end, as in keepFrom: the frame's records are the last few.
+        for (int p = head + size - 1; borrowed > 0 && p >= head; p--) {
             if (rows[p] < 0) {
                 rows[p] = records.appendRecord(frame, ~rows[p]);
                 ownLive++;
+                borrowed--;
             }
         }
-        borrowed = 0;
         frame = null;
     }
 
