@@ -47,38 +47,23 @@ public final class AuditLog {
      */
     public long stream(long tenantId, TimeWindow window, String target, Long beforeId, int limit,
                        RowSink<AuditEntry> sink) throws SQLException, IOException {
-        String sql = "SELECT id, actor, action, target, details::text, at FROM audit_log"
+        String select = "SELECT id, actor, action, target, details::text, at FROM audit_log"
                 + " WHERE tenant_id = ? AND at >= ? AND at < ?"
                 + (target == null ? "" : " AND target = ?")
-                + (beforeId == null ? "" : " AND id < ?")
-                + " ORDER BY id DESC" + (limit > 0 ? " LIMIT " + limit : "");
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement(sql)) {
-                st.setFetchSize(PositionQuery.FETCH_SIZE);
-                st.setLong(1, tenantId);
-                st.setObject(2, timestamp(window.from()));
-                st.setObject(3, timestamp(window.to()));
-                int i = 4;
-                if (target != null) {
-                    st.setString(i++, target);
-                }
-                if (beforeId != null) {
-                    st.setLong(i, beforeId);
-                }
-                long rows = 0;
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(new AuditEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
-                                rs.getString(4), rs.getString(5), instant(rs, 6)));
-                        rows++;
-                    }
-                }
-                return rows;
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
+                + (beforeId == null ? "" : " AND id < ?");
+        return PagedQuery.stream(dataSource, select, "id DESC", "id < ?", st -> {
+            st.setLong(1, tenantId);
+            st.setObject(2, timestamp(window.from()));
+            st.setObject(3, timestamp(window.to()));
+            int i = 4;
+            if (target != null) {
+                st.setString(i++, target);
             }
-        }
+            if (beforeId != null) {
+                st.setLong(i++, beforeId);
+            }
+            return i;
+        }, (st, at, last) -> st.setLong(at, last.id()), rs -> new AuditEntry(rs.getLong(1), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getString(5), instant(rs, 6)), limit, sink);
     }
 }

@@ -95,11 +95,12 @@ public final class DeviceCommands {
      * memory than one.
      */
     public long stream(long tenantId, long imei, RowSink<DeviceCommand> sink) throws SQLException, IOException {
-        return CursorQuery.stream(dataSource, "SELECT " + COLUMNS + " FROM device_commands"
-                + " WHERE tenant_id = ? AND imei = ? ORDER BY id", st -> {
+        return PagedQuery.stream(dataSource, "SELECT " + COLUMNS + " FROM device_commands"
+                + " WHERE tenant_id = ? AND imei = ?", "id", "id > ?", st -> {
                     st.setLong(1, tenantId);
                     st.setLong(2, imei);
-                }, DeviceCommands::read, sink);
+                    return 3;
+                }, (st, at, last) -> st.setLong(at, last.id()), DeviceCommands::read, 0, sink);
     }
 
     /**

@@ -81,11 +81,15 @@ public final class EventQuery {
      * how many: a data subject's export, of any length, never held in memory.
      */
     public long stream(long tenantId, long imei, RowSink<StoredEvent> sink) throws SQLException, IOException {
-        return CursorQuery.stream(dataSource, SELECT + " WHERE tenant_id = ? AND imei = ? ORDER BY device_time, id",
-                st -> {
+        return PagedQuery.stream(dataSource, SELECT + " WHERE tenant_id = ? AND imei = ?", "device_time, id",
+                "(device_time, id) > (?, ?)", st -> {
                     st.setLong(1, tenantId);
                     st.setLong(2, imei);
-                }, EventQuery::event, sink);
+                    return 3;
+                }, (st, at, last) -> {
+                    st.setTimestamp(at, Timestamp.from(last.deviceTime()));
+                    st.setLong(at + 1, last.id());
+                }, EventQuery::event, 0, sink);
     }
 
     private static StoredEvent event(ResultSet rs) throws SQLException {

@@ -193,17 +193,91 @@ abstract class QueryContract {
         long open = new PositionQuery(dataSource).stream(imei, new TimeWindow(T0, T0.plusSeconds(rows)), null, null,
                 p -> {
                     times.add(p.deviceTime());
-                    try {
-                        assertEquals(0, count("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
-                                + " AND state LIKE 'idle in transaction%'"), "a transaction waits for the reader");
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
+                    assertNoTransactionWaits();
                 });
         assertEquals(rows, open);
         assertEquals(rows, new HashSet<>(times).size(), "every row once");
         for (int i = 1; i < times.size(); i++) {
             assertTrue(times.get(i - 1).isBefore(times.get(i)), "in device-time order");
+        }
+    }
+
+    /**
+     * The rest of a data subject's export, read as the track is: a page at a time, by statements that have ended
+     * before the reader takes their rows, each row once in its order across pages, also where device times tie.
+     */
+    @Test
+    void anExportsEventsCommandsDeliveriesAndAuditHoldNoTransactionWhileTheirReaderTakesThem() throws Exception {
+        long imei = device(acme);
+        int rows = PositionQuery.FETCH_SIZE * 2 + 1;
+        // Three rows a second: pages end inside a run of rows of one device time.
+        execute("INSERT INTO device_events (tenant_id, imei, device_time, event_io, kind, geofence_id, treatment,"
+                + " received_at) SELECT " + acme + ", " + imei + ", timestamptz '" + T0 + "' + (i / 3) * interval"
+                + " '1 second', 0, 'geofence_enter', i % 3, 0, now() FROM generate_series(0, " + (rows - 1) + ") i");
+        execute("INSERT INTO device_commands (tenant_id, imei, text, reveals_location, created_by, expires_at)"
+                + " SELECT " + acme + ", " + imei + ", 'getver', false, 'test', now() FROM generate_series(1, " + rows
+                + ")");
+        long webhook = count("INSERT INTO webhooks (tenant_id, url, kinds, secret, created_by) VALUES (" + acme
+                + ", 'https://example.com/hook', ARRAY['ignition_on'], 'secret', 'test') RETURNING id");
+        execute("INSERT INTO webhook_deliveries (webhook_id, tenant_id, imei, payload, device_time)"
+                + " SELECT " + webhook + ", " + acme + ", " + imei + ", '{}', timestamptz '" + T0
+                + "' + (i / 3) * interval '1 second' FROM generate_series(0, " + (rows - 1) + ") i");
+        String target = "device:" + imei;
+        execute("INSERT INTO audit_log (tenant_id, actor, action, target, details) SELECT " + acme
+                + ", 'test', 'read', '" + target + "', '{}' FROM generate_series(1, " + rows + ")");
+
+        List<StoredEvent> events = new ArrayList<>();
+        assertEquals(rows, new EventQuery(dataSource).stream(acme, imei, e -> {
+            events.add(e);
+            assertNoTransactionWaits();
+        }));
+        for (int i = 1; i < rows; i++) {
+            StoredEvent a = events.get(i - 1);
+            StoredEvent b = events.get(i);
+            assertTrue(a.deviceTime().isBefore(b.deviceTime())
+                    || a.deviceTime().equals(b.deviceTime()) && a.id() < b.id(), "events once, in (time, id) order");
+        }
+        List<Long> commands = new ArrayList<>();
+        assertEquals(rows, new DeviceCommands(dataSource).stream(acme, imei, c -> {
+            commands.add(c.id());
+            assertNoTransactionWaits();
+        }));
+        assertAscending(commands, "commands once, in id order");
+        List<DeviceDeliveries.Delivery> deliveries = new ArrayList<>();
+        assertEquals(rows, new DeviceDeliveries(dataSource).stream(acme, imei, d -> {
+            deliveries.add(d);
+            assertNoTransactionWaits();
+        }));
+        for (int i = 1; i < rows; i++) {
+            DeviceDeliveries.Delivery a = deliveries.get(i - 1);
+            DeviceDeliveries.Delivery b = deliveries.get(i);
+            assertTrue(a.deviceTime().isBefore(b.deviceTime())
+                    || a.deviceTime().equals(b.deviceTime()) && a.id() < b.id(), "deliveries once, in (time, id) order");
+        }
+        List<Long> audit = new ArrayList<>();
+        assertEquals(rows, new AuditLog(dataSource).stream(acme, new TimeWindow(T0.minus(3650, ChronoUnit.DAYS),
+                Instant.now().plus(1, ChronoUnit.DAYS)), target, null, 0, a -> {
+            audit.add(-a.id());
+            assertNoTransactionWaits();
+        }));
+        assertAscending(audit, "audit rows once, newest first");
+        assertEquals(7, new AuditLog(dataSource).stream(acme, new TimeWindow(T0.minus(3650, ChronoUnit.DAYS),
+                Instant.now().plus(1, ChronoUnit.DAYS)), target, -audit.get(3), 7, a -> { }), "a limit still holds");
+    }
+
+    private static void assertAscending(List<Long> values, String message) {
+        for (int i = 1; i < values.size(); i++) {
+            assertTrue(values.get(i - 1) < values.get(i), message);
+        }
+    }
+
+    /** No connection but this test's waits idle in a transaction, as a reader's stalled cursor would. */
+    private void assertNoTransactionWaits() {
+        try {
+            assertEquals(0, count("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                    + " AND state LIKE 'idle in transaction%'"), "a transaction waits for the reader");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
