@@ -150,9 +150,13 @@ public final class CompiledPolicy {
      * cells of a hidden disc.
      */
     boolean cellTouchesZone(int latitudeE7, int longitudeE7) {
-        double reach = grid.sizeMetres() * CELL_REACH;
+        return nearZone(latitudeE7, longitudeE7, grid.sizeMetres() * CELL_REACH);
+    }
+
+    /** Whether the point lies in a hidden disc or within {@code metres} of one. */
+    boolean nearZone(int latitudeE7, int longitudeE7, double metres) {
         for (HiddenDisc zone : zones) {
-            if (zone.reaches(latitudeE7, longitudeE7, reach)) {
+            if (zone.reaches(latitudeE7, longitudeE7, metres)) {
                 return true;
             }
         }

@@ -438,6 +438,24 @@ public final class DeviceLedger {
     }
 
     /**
+     * Whether the vehicle may have driven into a zone's hidden disc since its newest decided fix: the fix lies nearer
+     * one than a vehicle drives (252 km/h) from the fix's device time to now, or no fix time is known. A tracker
+     * that sends live on the way home and whose connection ends as it parks there (a garage without coverage, a link
+     * closed at ignition off) ends it before it sends the records the zone hides: told, that moment less the last
+     * visible record's time, at the speed the track shows, would be the way left to home, a disc around each
+     * evening's last visible point that evenings home from several directions narrow in on home. A tracker that lost
+     * its connection on the way home and connects as the vehicle leaves again after a stop shorter than the record
+     * gap (an errand) would time the way from home to the next first visible point likewise.
+     */
+    private boolean mayBeInZone(CompiledPolicy policy, long nowMillis) {
+        if (state.zoneTrailMillis == DeviceState.NEVER) {
+            return true;
+        }
+        double reach = Math.max(0, nowMillis - state.zoneTrailMillis) * PolicyEngine.MAX_METRES_PER_MILLI;
+        return policy.nearZone(state.zoneTrailLatitude, state.zoneTrailLongitude, reach);
+    }
+
+    /**
      * Whether the device's coming online or going offline at gateway time {@code nowMillis} must not be told: the
      * moment a tracker that sleeps while parked wakes is the moment its vehicle leaves, so it is hidden wherever the
      * vehicle's place is hidden: by the driver's switch or missing location consent, when the newest decided record
@@ -446,7 +464,9 @@ public final class DeviceLedger {
      * device's rules last changed (they will be decided private), when waiting records left the database undecided
      * (the next ones will be decided private), and outside business hours; under privacy zones also when the decided
      * records do not reach now: a tracker that lost its connection on the way home and wakes there as the vehicle
-     * leaves connects before it sends the records that put it in the zone. (Otherwise it tells no
+     * leaves connects before it sends the records that put it in the zone; and while the vehicle may have driven
+     * into a hidden disc since its newest decided fix, which a connection ending as it parks at home would time.
+     * (Otherwise it tells no
      * more than the times of private records, which are stored.)
      */
     public boolean presenceHidden(CompiledPolicy policy, Consent consent, boolean manualPrivate, long nowMillis) {
@@ -463,7 +483,7 @@ public final class DeviceLedger {
         }
         if (manualPrivate || !consent.location() || state.tripPrivate || state.sticky || state.privateMode
                 || state.lostAhead() || state.lastFixInZone
-                || (policy.zones.length > 0 && behindNow(policy, nowMillis))
+                || (policy.zones.length > 0 && (behindNow(policy, nowMillis) || mayBeInZone(policy, nowMillis)))
                 || PolicyEngine.outsideBusinessHours(policy, state, nowMillis)) {
             return true;
         }

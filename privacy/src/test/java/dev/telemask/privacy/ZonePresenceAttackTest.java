@@ -31,6 +31,26 @@ class ZonePresenceAttackTest {
 
     @Test
     void aTrackerWakingAtHomeBeforeItsRecordsSayWhereItIsDoesNotTellWhenTheVehicleLeft() {
+        // Held by the tracker: home in the evening, the night there.
+        double miss = missOfOnlineEvents(60);
+        assertTrue(miss > HOME.radiusMetres(), "the mornings' online events put home " + Math.round(miss)
+                + " m from where it is");
+    }
+
+    @Test
+    void aTrackerConnectingAsTheVehicleLeavesHomeAfterAShortStopDoesNotTellWhenItLeft() {
+        // Errands: back home for a stop shorter than the record gap, the way home held by the tracker (no coverage).
+        double miss = missOfOnlineEvents(2);
+        assertTrue(miss > HOME.radiusMetres(), "the errands' online events put home " + Math.round(miss)
+                + " m from where it is");
+    }
+
+    /**
+     * Drives out from home and back {@value #MORNINGS} times in several directions, stopping at home for {@code
+     * stops} parked records; the tracker holds the way home and the stop, and connects as the vehicle leaves again.
+     * Returns how far from home the multilateration of the told online events lands (infinite: fewer than three told).
+     */
+    private double missOfOnlineEvents(int stops) {
         // The first day: out from home to a place, in order, live.
         AvlBatch first = new AvlBatch();
         vehicle.park(first, 0, 2);
@@ -39,39 +59,37 @@ class ZonePresenceAttackTest {
         send(first);
         double bearing = 0;
         List<double[]> discs = new ArrayList<>();
-        for (int morning = 1; morning <= MORNINGS; morning++) {
-            // Held by the tracker: home in the evening, the night there.
+        for (int trip = 1; trip <= MORNINGS; trip++) {
             AvlBatch held = new AvlBatch();
             vehicle.drive(held, bearing, 0, false);
-            vehicle.park(held, bearing, 60);
-            // It wakes and connects as the vehicle leaves, then sends what it held and the trip out.
+            vehicle.park(held, bearing, stops);
+            // It connects as the vehicle leaves, then sends what it held and the trip out.
             long leaves = vehicle.time + SpokeDrive.STEP_MILLIS;
             boolean told = !ledger.presenceHidden(POLICY, Consent.ALL, false, 0, leaves);
-            bearing = 2 * Math.PI * morning / MORNINGS;
+            bearing = 2 * Math.PI * trip / MORNINGS;
             vehicle.drive(held, bearing, PLACE_METRES, false);
             vehicle.park(held, bearing, 3);
-            long[] firstVisible = send(held);
+            long[] firstVisible = firstExactAfter(send(held), leaves);
             if (told && firstVisible != null) {
                 double[] at = vehicle.eastNorth(firstVisible[1], firstVisible[2]);
                 discs.add(new double[] {at[0], at[1], (firstVisible[0] - leaves) / 1000.0 * SpokeDrive.SPEED_MPS});
             }
         }
-        if (discs.size() >= 3) {
-            double miss = ZonePrivateTripAttackTest.Multilateration.miss(discs);
-            assertTrue(miss > HOME.radiusMetres(), "the mornings' online events put home " + Math.round(miss)
-                    + " m from where it is, from " + discs.size() + " mornings");
-        }
+        return discs.size() < 3 ? Double.POSITIVE_INFINITY : ZonePrivateTripAttackTest.Multilateration.miss(discs);
     }
 
-    /** Sends {@code frame} in order and returns the first exact record after a night: {time, lat, lon}, or null. */
-    private long[] send(AvlBatch frame) {
+    /** Sends {@code frame} in order, a second after its last record: what was stored. */
+    private AvlBatch send(AvlBatch frame) {
         ledger.apply(POLICY, Consent.ALL, false, frame, frame.timestamp(frame.size() - 1) + 1_000, Long.MIN_VALUE,
                 Long.MAX_VALUE, Ledgers.EXPIRY);
         ledger.committed();
-        AvlBatch out = ledger.output();
-        long nightEnds = frame.timestamp(0) + 5 * 3_600_000L;
+        return ledger.output();
+    }
+
+    /** The first exact record of {@code out} later than {@code after}: {time, lat, lon}, or null. */
+    private long[] firstExactAfter(AvlBatch out, long after) {
         for (int r = 0; r < out.size(); r++) {
-            if (ledger.treatments()[r] == Treatment.EXACT.code() && out.timestamp(r) > nightEnds) {
+            if (ledger.treatments()[r] == Treatment.EXACT.code() && out.timestamp(r) > after) {
                 return new long[] {out.timestamp(r), out.latitude(r), out.longitude(r)};
             }
         }
