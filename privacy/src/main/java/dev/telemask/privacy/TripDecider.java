@@ -144,7 +144,7 @@ public final class TripDecider {
                 boolean startsPrivate = privateNow || inputsStale
                         || PolicyEngine.outsideBusinessHours(policy, state, time);
                 int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, nowFlags, rulesChangedAtMillis,
-                        pending, i, privateMode, ignitionSeenOn(inputs), expired);
+                        pending, i, privateMode, ignitionSeenOn(inputs), expired, nowMillis, out);
                 if (window == NOT_KNOWN) {
                     break;
                 }
@@ -273,14 +273,25 @@ public final class TripDecider {
      * Whether a private trigger falls within the grace window of the trip starting at order position {@code start}:
      * 1 yes, 0 no, {@link #NOT_KNOWN} when the records up to the window's end (or the trip's end) have not all
      * arrived. An expired start is decided fail-closed.
+     *
+     * <p>A trip that starts in a privacy zone's hidden disc (home) is held longer: until its grace window has passed
+     * since its first fix outside every hidden disc. The trip's records are published when it is decided, and the
+     * live map, webhooks and Kafka see that moment: were it the end of the window from the start, it would tell when
+     * the trip began at home, and the time from there to the first visible record, at its speed, is the way's
+     * length. Triggers still count within the window from the start only; the longer hold changes no verdict.
      */
     private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, int nowFlags,
                                           long rulesChangedAtMillis, PendingRecords pending, int start,
-                                          boolean privateModeAtStart, boolean ignitionSeenOn, boolean expired) {
+                                          boolean privateModeAtStart, boolean ignitionSeenOn, boolean expired,
+                                          long nowMillis, Treatments out) {
         long windowEnd = pending.timeAt(start) + policy.graceMillis;
         if (policy.graceMillis <= 0) {
             return 0;
         }
+        boolean hidden = startsHidden(policy, pending, start);
+        long holdEnd = hidden ? NOT_LEFT : windowEnd;
+        // The newest record here once the verdict is known (no trigger in the window) but the hold not yet passed.
+        int held = -1;
         boolean privateMode = privateModeAtStart;
         boolean seenOn = ignitionSeenOn;
         long previous = pending.timeAt(start);
@@ -289,7 +300,11 @@ public final class TripDecider {
             if (time - previous > policy.maxRecordGapMillis) {
                 break;
             }
-            if (time > windowEnd) {
+            if (holdEnd == NOT_LEFT && leftHiddenDiscs(policy, pending, j)) {
+                holdEnd = Math.max(windowEnd, time + policy.graceMillis);
+            }
+            boolean pastWindow = time > windowEnd;
+            if (pastWindow && time >= holdEnd) {
                 return 0;
             }
             int inputs = readInputs(policy, pending.batchAt(j), pending.rowAt(j), DeviceState.UNKNOWN,
@@ -298,18 +313,57 @@ public final class TripDecider {
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);
             privateMode = privateMode(inputs);
-            if (privateNow(consent, flagsOf(pending, j, nowFlags, rulesChangedAtMillis), privateMode)) {
+            if (!pastWindow && privateNow(consent, flagsOf(pending, j, nowFlags, rulesChangedAtMillis), privateMode)) {
                 return 1;
             }
             if (ignition == 0 || movement == 0) {
-                return 0; // the trip ended inside its window: all of it is here
+                // The trip ended inside its window (or hold): all of it is here.
+                if (!hidden || holdEnd == NOT_LEFT) {
+                    return 0;
+                }
+                held = j;
+                break;
             }
-            if (time == windowEnd) {
+            if (time >= windowEnd && time >= holdEnd) {
                 return 0;
+            }
+            if (time >= windowEnd && holdEnd != NOT_LEFT) {
+                held = j;
             }
             previous = time;
         }
+        if (held >= 0) {
+            // Decided but held: released when the device's clock would have passed the hold, by the gateway's clock
+            // from the newest record here, for a device that stops sending (a trip's end: its parked records may not
+            // come for an hour, and a gap) must not turn the hold into an expiry.
+            long release = pending.receivedAtMillis(held) + (holdEnd - pending.timeAt(held));
+            if (nowMillis >= release || expired) {
+                return 0;
+            }
+            out.clockDeadline(release);
+            return NOT_KNOWN;
+        }
         return expired ? 1 : NOT_KNOWN;
+    }
+
+    /** A trip start held until it leaves the hidden discs has not left them yet. */
+    private static final long NOT_LEFT = Long.MAX_VALUE;
+
+    /** Whether the trip start at {@code i} lies in a hidden disc; one without a fix may (it follows the last fix). */
+    private static boolean startsHidden(CompiledPolicy policy, PendingRecords pending, int i) {
+        if (!policy.hasZones()) {
+            return false;
+        }
+        AvlBatch batch = pending.batchAt(i);
+        int r = pending.rowAt(i);
+        return !PolicyEngine.hasFix(batch, r) || policy.inZone(batch.latitude(r), batch.longitude(r));
+    }
+
+    /** Whether record {@code j} has a fix outside every hidden disc. */
+    private static boolean leftHiddenDiscs(CompiledPolicy policy, PendingRecords pending, int j) {
+        AvlBatch batch = pending.batchAt(j);
+        int r = pending.rowAt(j);
+        return PolicyEngine.hasFix(batch, r) && !policy.inZone(batch.latitude(r), batch.longitude(r));
     }
 
     /**

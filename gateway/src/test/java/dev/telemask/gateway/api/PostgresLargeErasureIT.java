@@ -77,17 +77,48 @@ class PostgresLargeErasureIT {
                 + "/erase?from=" + FROM + "&to=2025-06-30T00:00:00Z", null);
 
         assertEquals(200, erased.status(), erased.body());
-        assertEquals(2L * ROWS, erased.json().get("erased").asLong(), "positions and sealed records");
+        assertEquals(ROWS, erased.json().get("erased").asLong(), "the positions, not the sealed records");
         for (String table : new String[] {"sealed_positions", "device_events", "webhook_deliveries"}) {
             assertEquals(0, server.queryLong("SELECT count(*) FROM " + table + " WHERE imei = " + imei), table);
         }
         assertEquals(1, server.queryLong("SELECT count(*) FROM positions WHERE imei = " + imei));
-        assertEquals(2L * ROWS, server.queryLong("SELECT (details->>'rows')::bigint FROM audit_log"
+        assertEquals(ROWS, server.queryLong("SELECT (details->>'rows')::bigint FROM audit_log"
                 + " WHERE action = 'erase' AND target = 'device:" + imei + "'"));
         assertEquals(1, server.queryLong("SELECT count(*) FROM erased_ranges WHERE imei = " + imei));
         assertEquals(4.0 * ROWS, server.registry.get("telemask.erasure.rows").counters().stream()
                         .mapToDouble(io.micrometer.core.instrument.Counter::count).sum(), 0.0,
                 "ops see the rows each erasure deleted, as it deletes them");
+    }
+
+    /**
+     * The erasure's answer and audit row count the positions it deleted, not the records waiting sealed: erasing the
+     * newest minutes of a vehicle parked at home would otherwise count the records of a trip's grace window, and so
+     * tell when the trip began there (the records a zone then hides came one by one from that moment).
+     */
+    @Test
+    void anErasureDoesNotCountTheRecordsWaitingSealed() {
+        long imei = 356_307_042_442_002L;
+        server.device("sealed-count", imei);
+        String admin = server.token("sealed-count", Role.ADMIN, null);
+        String series = " FROM generate_series(0, 4) i, LATERAL (SELECT TIMESTAMPTZ '" + FROM
+                + "' + i * INTERVAL '10 seconds' AS t) x";
+        server.execute("INSERT INTO positions (imei, device_time, receive_time, priority, longitude, latitude,"
+                + " altitude, angle, satellites, speed, event_io, io, treatment) SELECT " + imei + ", t, t, 0,"
+                + " 134000000 + i, 525000000 + i, 100, 90, 9, 50, 0, '\\x00ef0101'::bytea, 0" + series
+                + " WHERE i < 2");
+        server.execute("INSERT INTO sealed_positions (imei, device_time, event_io, received_at, expires_at, key_id,"
+                + " sealed) SELECT " + imei + ", t + interval '1 minute', 1, t, t + interval '1 day', 'k1',"
+                + " '\\xc0ffee'" + series);
+
+        ApiTestServer.Response erased = server.send("POST", admin, "/api/v1/devices/" + imei
+                + "/erase?from=" + FROM + "&to=2025-06-02T00:00:00Z", null);
+
+        assertEquals(200, erased.status(), erased.body());
+        assertEquals(2, erased.json().get("erased").asLong(), "the sealed records were counted");
+        assertEquals(2, server.queryLong("SELECT (details->>'rows')::bigint FROM audit_log"
+                + " WHERE action = 'erase' AND target = 'device:" + imei + "'"), "the audit row counted them");
+        assertEquals(0, server.queryLong("SELECT count(*) FROM sealed_positions WHERE imei = " + imei),
+                "the sealed records are erased all the same");
     }
 
     /**

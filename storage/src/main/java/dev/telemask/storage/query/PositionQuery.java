@@ -120,9 +120,9 @@ public final class PositionQuery {
     /**
      * Deletes the device's positions in the window, its sealed (undecided) records in it, the commands queued or
      * answered in it, its events and their deliveries in it, and its event detector's state, in one transaction;
-     * returns how many positions and sealed records. When the window reaches the device's newest records, its saved
-     * privacy state goes too (see {@link #forgetNewest}). On TimescaleDB a DELETE on the hypertable finds the
-     * chunks by the time bounds.
+     * returns how many positions (not the sealed records, whose number no reader may learn). When the window reaches
+     * the device's newest records, its saved privacy state goes too (see {@link #forgetNewest}). On TimescaleDB a
+     * DELETE on the hypertable finds the chunks by the time bounds.
      */
     public long erase(long imei, TimeWindow window) throws SQLException {
         return Transaction.run(dataSource, connection -> erase(connection, imei, window, ErasureProgress.NONE));
@@ -152,8 +152,10 @@ public final class PositionQuery {
         // Sealed rows before positions: the expiry, which takes no device row, may hold one of the range's sealed rows
         // with its decided form stored and not committed. Waiting for it here, the positions' deletes see what it
         // committed; a sealed row deleted here first, it skips. The other way round its record would stay stored.
-        long erased = WindowDelete.run(connection, "sealed_positions", imei, window, progress);
-        erased += WindowDelete.run(connection, "positions", imei, window, progress);
+        // Counted are the positions alone: the answer and the audit row are read by the fleet, and the number of
+        // records waiting sealed in the newest minutes tells when a trip hidden at home began.
+        WindowDelete.run(connection, "sealed_positions", imei, window, progress);
+        long erased = WindowDelete.run(connection, "positions", imei, window, progress);
         // Events and their deliveries say where the device went.
         WindowDelete.run(connection, "device_events", imei, window, progress);
         WindowDelete.run(connection, "webhook_deliveries", imei, window, progress);
