@@ -106,6 +106,11 @@ public final class LoadCommand implements Callable<Integer> {
                     + " transaction (default: the gateway's, 5ms)")
     Duration writerLinger;
 
+    @Option(names = "--transport", paramLabel = "T",
+            description = "the gateway's device.transport: auto (epoll where there is, else NIO), epoll, io_uring or nio"
+                    + " (default: the gateway's, auto)")
+    String transport;
+
     /** {@code environment} gives {@code TSDB_URL}; progress and results go to {@code out}. */
     public LoadCommand(Map<String, String> environment, PrintStream out) {
         this.environment = environment;
@@ -118,7 +123,8 @@ public final class LoadCommand implements Callable<Integer> {
         String databaseUrl = url == null || url.isBlank() ? null : url.strip();
         try {
             return new LoadOptions(steps, ratePerDevice, recordsPerFrame, warmUp, measure, gatewayJar.path,
-                    gatewayHeap, profile, tsdbScript, databaseUrl, graceWindow, forwardKafka, writerLinger);
+                    gatewayHeap, profile, tsdbScript, databaseUrl, graceWindow, forwardKafka, writerLinger,
+                    transport);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -22,10 +22,12 @@ import java.util.List;
  *                         sealed for it), or null for the policy default (0s with {@code forwardKafka})
  * @param forwardKafka     each step runs twice, with Kafka forwarding off and then on (see {@link LoadCommand})
  * @param writerLinger     the gateway's {@code writer.linger}, or null for its default
+ * @param transport        the gateway's {@code device.transport} (auto, epoll, io_uring, nio), or null for its default
  */
 public record LoadOptions(List<Integer> steps, double ratePerDevice, int recordsPerFrame, Duration warmUp,
                           Duration measure, Path gatewayJar, String gatewayHeap, Path profile, Path databaseScript,
-                          String databaseUrl, Duration graceWindow, boolean forwardKafka, Duration writerLinger) {
+                          String databaseUrl, Duration graceWindow, boolean forwardKafka, Duration writerLinger,
+                          String transport) {
     public LoadOptions {
         steps = List.copyOf(steps);
         if (steps.isEmpty() || steps.stream().anyMatch(n -> n <= 0)) {
@@ -58,8 +60,14 @@ public record LoadOptions(List<Integer> steps, double ratePerDevice, int records
 
     /** The gateway's settings (as its environment) that these options choose. */
     public java.util.Map<String, String> gatewaySettings() {
-        return writerLinger == null ? java.util.Map.of() : java.util.Map.of("TELEMASK_WRITER_LINGER",
-                writerLinger.toString());
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        if (writerLinger != null) {
+            settings.put("TELEMASK_WRITER_LINGER", writerLinger.toString());
+        }
+        if (transport != null) {
+            settings.put("TELEMASK_DEVICE_TRANSPORT", transport);
+        }
+        return settings;
     }
 
     /** The most connections any step opens. */

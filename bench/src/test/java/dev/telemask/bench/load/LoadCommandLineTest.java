@@ -40,10 +40,12 @@ class LoadCommandLineTest {
         LoadOptions options = parse(" jdbc:postgresql://db/x ", "--steps", "10, 20", "--rate-per-device", "0.5",
                 "--records-per-frame", "3", "--warm-up", "5s", "--measure", "1m", "--gateway-jar", "g.jar",
                 "--gateway-heap", "1g", "--profile", "p.jfr", "--tsdb-script", "t.sh", "--grace-window", "0s",
-                "--writer-linger", "5ms");
+                "--writer-linger", "5ms", "--transport", "io_uring");
         assertEquals(new LoadOptions(List.of(10, 20), 0.5, 3, Duration.ofSeconds(5), Duration.ofMinutes(1),
-                Path.of("g.jar"), "1g", Path.of("p.jfr"), Path.of("t.sh"), "jdbc:postgresql://db/x", Duration.ZERO, false, Duration.ofMillis(5)), options);
-        assertEquals(java.util.Map.of("TELEMASK_WRITER_LINGER", "PT0.005S"), options.gatewaySettings());
+                Path.of("g.jar"), "1g", Path.of("p.jfr"), Path.of("t.sh"), "jdbc:postgresql://db/x", Duration.ZERO, false, Duration.ofMillis(5),
+                "io_uring"), options);
+        assertEquals(java.util.Map.of("TELEMASK_WRITER_LINGER", "PT0.005S", "TELEMASK_DEVICE_TRANSPORT", "io_uring"),
+                options.gatewaySettings());
     }
 
     @Test

@@ -45,6 +45,7 @@ public final class ConfigLoader {
         d.put("device.max-connections", "20000");
         d.put("device.max-connections-per-address", "64");
         d.put("device.handshake-timeout", "PT10S");
+        d.put("device.transport", "auto");
         d.put("device.tls.certificate", "");
         d.put("device.tls.key", "");
         d.put("device.auto-register", "false");
@@ -221,6 +222,7 @@ public final class ConfigLoader {
                 values.integer("device.max-connections"),
                 values.integer("device.max-connections-per-address"),
                 values.duration("device.handshake-timeout"),
+                values.text("device.transport"),
                 values.path("device.tls.certificate"),
                 values.path("device.tls.key"),
                 values.bool("device.auto-register"),

@@ -19,6 +19,7 @@ public record GatewayConfig(
         int maxConnections,
         int maxConnectionsPerAddress,
         Duration handshakeTimeout,
+        String deviceTransport,
         Path tlsCertificate,
         Path tlsKey,
         boolean autoRegister,
@@ -94,6 +95,9 @@ public record GatewayConfig(
         if (maxConnectionsPerAddress < 0) {
             throw new ConfigException("device.max-connections-per-address must be 0 (no limit) or positive, was "
                     + maxConnectionsPerAddress);
+        }
+        if (!java.util.List.of("auto", "epoll", "io_uring", "nio").contains(deviceTransport)) {
+            throw new ConfigException("device.transport must be auto, epoll, io_uring or nio, was '" + deviceTransport + "'");
         }
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new ConfigException("device.handshake-timeout must be positive, was " + handshakeTimeout);

@@ -86,7 +86,7 @@ public final class DeviceIngest implements AutoCloseable {
     public static DeviceIngest start(GatewayConfig config, DataSource dataSource, byte[] zoneKey, RecordSealer sealer,
                                      SealedZones zones, MeterRegistry registry)
             throws InterruptedException, SSLException {
-        Transport transport = Transport.best();
+        Transport transport = Transport.named(config.deviceTransport());
         SslContext tls = config.tlsEnabled()
                 ? SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build()
                 : null;

@@ -120,6 +120,7 @@ class ConfigLoaderTest {
         assertMessage("db.pool-size", Map.of("db.pool-size", "2"));
         assertMessage("device.handshake-timeout", Map.of("device.handshake-timeout", "PT0S"));
         assertMessage("device.max-connections-per-address", Map.of("device.max-connections-per-address", "-1"));
+        assertMessage("device.transport", Map.of("device.transport", "kqueue"));
     }
 
     private static void assertMessage(String fragment, Map<String, String> overrides) {
