@@ -1249,11 +1249,20 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
             st.execute("SELECT 1 FROM devices WHERE imei = " + imei + " FOR NO KEY UPDATE");
             if (device != null) {
                 device.sendFrame(frame(drive));
-            } else {
-                sendDatagram(socket, datagram);
             }
-            Eventually.holds(() -> queryNumber("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    + " AND datname = current_database()") > 0, Duration.ofSeconds(20), () -> "the frame's write waits");
+            // A datagram that arrives while the device's last write is still being confirmed is dropped: the device
+            // sends it again, as it does until it has its acknowledgement.
+            Eventually.holds(() -> {
+                if (device == null) {
+                    try {
+                        sendDatagram(socket, datagram);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return queryNumber("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND datname = current_database()") > 0;
+            }, Duration.ofSeconds(20), () -> "the frame's write waits");
             st.execute(change);
             changing.commit();
             if (device != null) {
