@@ -6,9 +6,7 @@ import dev.telemask.codec.CodecException;
 import dev.telemask.codec.CommandCodec;
 import dev.telemask.codec.CommandMessage;
 import dev.telemask.codec.TcpAvlCodec;
-import dev.telemask.privacy.Consent;
 import dev.telemask.storage.BatchCallback;
-import dev.telemask.storage.IngestProfile;
 import dev.telemask.storage.PositionBatch;
 import dev.telemask.storage.StaleSwitchesException;
 import io.netty.buffer.ByteBuf;
@@ -63,19 +61,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
     private final Runnable roomFreed = () -> ctx.executor().execute(this::retryParked);
     private int frameRecords;
     private long frameDecodedAt;
-    /**
-     * When the frame in flight arrived (gateway clock): masked again after a stale write, its records are judged as
-     * received then, so a switch that ended since (private mode off, its end stored) still covers them.
-     */
-    private long frameArrivedMillis;
-    /** The consent the frame in flight arrived under, for masking it again after a stale write. */
-    private Consent frameArrivedConsent;
-    /**
-     * Whether the session held the device restricted when the frame in flight arrived. Masked again after the
-     * restriction was lifted, the frame is dropped when it arrived before the lift: the change feed told the session
-     * of a restriction that began before the frame, and the lift's stored end says it still held then.
-     */
-    private boolean frameArrivedRestricted;
+    /** What the frame in flight arrived under: masked again after a stale write, it is judged as received then. */
+    private final FrameArrival arrival = new FrameArrival();
     /** Queued commands wait until the device's presence may be told ({@link #pollCommands}). */
     private boolean commandsHeld;
 
@@ -313,9 +300,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         services.metrics().frame(batch.codec(), n);
         frameRecords = n;
         frameDecodedAt = System.nanoTime();
-        frameArrivedMillis = services.clock().getAsLong();
-        frameArrivedConsent = device.consent();
-        frameArrivedRestricted = device.restricted();
+        arrival.arrived(services.clock().getAsLong(), device);
         if (n == 0) {
             acknowledge();
             return;
@@ -324,7 +309,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             confirmRestriction();
             return;
         }
-        if (!privacy.mask(device, batch, positions, frameArrivedMillis, services.metrics())) {
+        if (!privacy.mask(device, batch, positions, arrival.millis(), services.metrics())) {
             acknowledge(); // nothing to store: every record was a resend or out of the time bounds
             return;
         }
@@ -341,7 +326,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
      * database holds.
      */
     private void confirmRestriction() {
-        positions.switchCheck(imei, frameArrivedMillis, device.profile().switchVersion());
+        positions.switchCheck(imei, arrival.millis(), device.profile().switchVersion());
         restrictionInFlight = true;
         framelessInFlight = false;
         offer();
@@ -459,19 +444,6 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         scheduleDeadline();
     }
 
-    /**
-     * Whether the frame in flight, masked again under what the database holds, is a restricted device's: the device is
-     * restricted now, its latest restriction (lifted since) covers the frame's arrival, or the session held it
-     * restricted at the arrival and the restriction was lifted only after it (one lifted and laid again meanwhile
-     * leaves only its latest span stored). A lift without a stored end (made before ends were kept) counts as before
-     * the frame.
-     */
-    private boolean receivedWhileRestricted() {
-        IngestProfile.Restriction last = device.profile().lastRestriction();
-        return device.restricted() || last.covers(frameArrivedMillis) || frameArrivedRestricted
-                && last.untilMillis() != Long.MAX_VALUE && frameArrivedMillis < last.untilMillis();
-    }
-
     private void remask(Optional<DeviceContext> found, Throwable error) {
         inFlight = false;
         if (closed) {
@@ -486,7 +458,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         privacy.restore(device);
         boolean frame = !framelessInFlight;
         framelessInFlight = false;
-        if (frame && receivedWhileRestricted()) {
+        if (frame && arrival.whileRestricted(device)) {
             services.metrics().restricted(frameRecords);
             acknowledge();
             if (privacy.nextDeadlineMillis(device) == Long.MAX_VALUE) {
@@ -499,12 +471,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         }
         // The frame's records as received when they arrived, not now: the switches the database holds say until when
         // each held (private mode's end is stored), and a change of rules since is after them (rules_changed_at).
-        long receivedAt = frame ? frameArrivedMillis : services.clock().getAsLong();
-        // Consent keeps no time of its change that orders it against the frame's arrival (the database stamps a
-        // consent at its transaction's start, before the call returns): the frame's records keep the stricter of
-        // the consent they arrived under and the one stored now, as a record waiting sealed does. A consent given
-        // just before the frame arrived, which the session had not heard of yet, costs that frame its location.
-        DeviceContext masker = frame ? device.withConsent(device.consent().and(frameArrivedConsent)) : device;
+        long receivedAt = frame ? arrival.millis() : services.clock().getAsLong();
+        DeviceContext masker = frame ? arrival.masker(device) : device;
         if (!privacy.mask(masker, frame ? privacy.lastFrame() : null, positions, receivedAt, services.metrics())) {
             if (frame) {
                 acknowledge();

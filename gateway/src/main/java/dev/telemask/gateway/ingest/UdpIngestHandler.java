@@ -13,6 +13,7 @@ import io.netty.util.collection.LongObjectHashMap;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,6 +41,13 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         boolean inFlight;
         boolean stale;
         final ClockDeadline deadline = new ClockDeadline();
+        /** What the datagram in flight arrived under, and whom to acknowledge it: judged again after a stale write. */
+        final FrameArrival arrival = new FrameArrival();
+        InetSocketAddress sender;
+        int packetId;
+        int avlPacketId;
+        int records;
+        long decodedAt;
 
         UdpDevice(IngestLimits limits) {
             privacy = new DevicePrivacy(limits);
@@ -147,56 +155,83 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
             acknowledge(sender, packetId, avlPacketId, n, decodedAt);
             return;
         }
+        device.sender = sender;
+        device.packetId = packetId;
+        device.avlPacketId = avlPacketId;
+        device.records = n;
+        device.decodedAt = decodedAt;
+        device.arrival.arrived(System.currentTimeMillis(), device.context);
+        // Into the ledger, as a TCP session decodes its frame: its write refused as stale, the datagram is judged again
+        // from there as received at this moment, not as its resend (which may come after a switch ended) would be.
+        device.privacy.frameBatch().copyFrom(batch);
         if (device.context.restricted()) {
-            confirmRestriction(device, n, packetId, avlPacketId, sender, decodedAt);
+            confirmRestriction(device);
             return;
         }
-        if (!device.privacy.mask(device.context, batch, device.positions, System.currentTimeMillis(),
+        maskAndOffer(device, device.context, false);
+    }
+
+    /**
+     * Masks the datagram in flight (the ledger's last frame) as received when it arrived, under {@code masker}, and
+     * hands it to the writer. {@code again}: judged again after a stale write, so a full queue is waited out here
+     * rather than left to its resend, which would be judged as received later.
+     */
+    private void maskAndOffer(UdpDevice device, DeviceContext masker, boolean again) {
+        if (!device.privacy.mask(masker, device.privacy.lastFrame(), device.positions, device.arrival.millis(),
                 services.metrics())) {
-            acknowledge(sender, packetId, avlPacketId, n, decodedAt);
+            acknowledge(device);
+            scheduleDeadline(device);
             return;
         }
         boolean accepted = services.writer().offer(device.positions, (b, failure) -> ctx.executor().execute(() -> {
             device.inFlight = false;
             if (failure == null) {
                 device.privacy.committed(device.positions);
-                acknowledge(sender, packetId, avlPacketId, n, decodedAt);
+                acknowledge(device);
             } else {
                 device.privacy.rollBack();
                 if (failure instanceof StaleSwitchesException) {
-                    device.stale = true; // looked up again at its resend, then masked under the new switches
-                } else {
-                    services.metrics().writeFailed();
+                    reclaim(device);
+                    return;
                 }
+                services.metrics().writeFailed();
             }
             scheduleDeadline(device);
         }));
         if (accepted) {
             device.inFlight = true;
-        } else {
-            // Queue full: no acknowledgement, the device resends; UDP has no socket to pause.
-            device.privacy.rollBack();
-            services.metrics().paused();
+            return;
         }
+        // Queue full: UDP has no socket to pause.
+        device.privacy.rollBack();
+        services.metrics().paused();
+        if (again) {
+            device.inFlight = true; // its resends are dropped meanwhile
+            ctx.executor().schedule(() -> {
+                device.inFlight = false;
+                maskAndOffer(device, masker, true);
+            }, 1, TimeUnit.SECONDS);
+        }
+        // Otherwise not acknowledged: the device resends it.
     }
 
     /**
      * A restricted device's datagram is acknowledged and dropped once the database says the restriction still holds
      * (see {@code DeviceSession.confirmRestriction}): an empty batch under the switch version known here goes through
-     * the writer; refused as stale, the datagram is not acknowledged, and its resend is looked up and masked anew.
+     * the writer; refused as stale, the datagram is judged again under what the database holds, as received when it
+     * arrived.
      */
-    private void confirmRestriction(UdpDevice device, int n, int packetId, int avlPacketId, InetSocketAddress sender,
-                                    long decodedAt) {
+    private void confirmRestriction(UdpDevice device) {
         // The device's own batch: nothing of it is in flight (one datagram at a time), and it carries no records now.
-        PositionBatch check = device.positions.switchCheck(device.context.imei(), System.currentTimeMillis(),
+        PositionBatch check = device.positions.switchCheck(device.context.imei(), device.arrival.millis(),
                 device.context.profile().switchVersion());
         boolean accepted = services.writer().offer(check, (b, failure) -> ctx.executor().execute(() -> {
             device.inFlight = false;
             if (failure == null) {
-                services.metrics().restricted(n);
-                acknowledge(sender, packetId, avlPacketId, n, decodedAt);
+                services.metrics().restricted(device.records);
+                acknowledge(device);
             } else if (failure instanceof StaleSwitchesException) {
-                device.stale = true;
+                reclaim(device);
             } else {
                 services.metrics().writeFailed();
             }
@@ -206,6 +241,41 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
         } else {
             services.metrics().paused();
         }
+    }
+
+    /**
+     * A switch changed after the datagram in flight was masked, or another connection of the device (TCP, or another
+     * instance) claimed it: claims the device again, takes up what is stored and judges the datagram anew as received
+     * when it arrived (see {@code DeviceSession.remask}). Its resends are dropped meanwhile.
+     */
+    private void reclaim(UdpDevice device) {
+        services.metrics().reclaimed();
+        device.inFlight = true;
+        try {
+            services.contexts().connect(device.context.imei()).whenComplete((found, failure) ->
+                    ctx.executor().execute(() -> remask(device, failure == null ? found : null)));
+        } catch (RuntimeException e) {
+            remask(device, null);
+        }
+    }
+
+    /** {@code found} null: the look-up failed. */
+    private void remask(UdpDevice device, Optional<DeviceContext> found) {
+        device.inFlight = false;
+        if (found == null || found.isEmpty()) {
+            device.stale = true; // unacknowledged: its resend is looked up again
+            return;
+        }
+        device.context = found.get();
+        device.stale = false;
+        device.privacy.restore(device.context);
+        if (device.arrival.whileRestricted(device.context)) {
+            services.metrics().restricted(device.records);
+            acknowledge(device);
+            scheduleDeadline(device);
+            return;
+        }
+        maskAndOffer(device, device.arrival.masker(device.context), true);
     }
 
     /** Waiting records may be decided by the clock alone (anchor delay, expiry): look again then. */
@@ -247,6 +317,10 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
             device.privacy.rollBack();
             ctx.executor().schedule(() -> decideByClock(device), 1, TimeUnit.SECONDS);
         }
+    }
+
+    private void acknowledge(UdpDevice device) {
+        acknowledge(device.sender, device.packetId, device.avlPacketId, device.records, device.decodedAt);
     }
 
     private void acknowledge(InetSocketAddress sender, int packetId, int avlPacketId, int accepted, long decodedAt) {

@@ -117,6 +117,15 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
      */
     private static AvlBatch frame(List<Point> points, boolean scans,
                                   java.util.function.BiConsumer<AvlBatch, Point> more) {
+        return frame(points, scans, true, more);
+    }
+
+    /**
+     * As {@link #frame(List, boolean, java.util.function.BiConsumer)}; without {@code privateModeElement} no 391
+     * (Codec 8 carries 1-byte IDs only: its devices cannot report the button).
+     */
+    private static AvlBatch frame(List<Point> points, boolean scans, boolean privateModeElement,
+                                  java.util.function.BiConsumer<AvlBatch, Point> more) {
         AvlBatch batch = new AvlBatch();
         byte[] wifi = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, (byte) 0xC4};
         for (Point p : points) {
@@ -124,7 +133,9 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
                     AvlBatch.NO_GENERATION);
             batch.addIo(239, 1, p.driving() ? 1 : 0);
             batch.addIo(240, 1, p.driving() ? 1 : 0);
-            batch.addIo(391, 1, p.button() ? 1 : 0);
+            if (privateModeElement) {
+                batch.addIo(391, 1, p.button() ? 1 : 0);
+            }
             batch.addIo(CELL_ID, 2, 31_337);
             batch.addIo(206, 2, 4_242);
             batch.addIo(OPERATOR, 4, 26_201);
@@ -404,11 +415,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
             AvlCodecId codec = entry.endsWith("16") ? AvlCodecId.CODEC_16 : AvlCodecId.CODEC_8E;
             try (DeviceClient device = connectAccepted(devices.get(entry))) {
                 for (List<Point> frame : frames) {
-                    ByteBuf buf = Unpooled.buffer();
-                    AvlEncoder.encodeTcpFrame(frame(frame, false, (b, p) -> { }), codec, buf);
-                    device.send(ByteBufUtil.getBytes(buf));
-                    buf.release();
-                    assertEquals(frame.size(), device.readAck());
+                    sendTcp(device, frame(frame, false, (b, p) -> { }), codec);
                 }
             }
         }
@@ -433,25 +440,188 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
     }
 
     private void sendUdp(long imei, AvlBatch frame, AvlCodecId codec) throws Exception {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            sendUntilAcknowledged(socket, datagram(imei, frame, codec));
+        }
+    }
+
+    private static byte[] datagram(long imei, AvlBatch frame, AvlCodecId codec) {
         ByteBuf buf = Unpooled.buffer();
         AvlEncoder.encodeUdpDatagram(frame, codec, 0xBEEF, 1, imei, buf);
         byte[] datagram = ByteBufUtil.getBytes(buf);
         buf.release();
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            socket.setSoTimeout(500);
-            for (int attempt = 0; attempt < 40; attempt++) {
-                socket.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(),
-                        gateway.udpPort()));
-                DatagramPacket reply = new DatagramPacket(new byte[16], 16);
-                try {
-                    socket.receive(reply);
-                    return;
-                } catch (SocketTimeoutException e) {
-                    // the first datagram of a device waits for its look-up: send it again
-                }
+        return datagram;
+    }
+
+    private void sendDatagram(DatagramSocket socket, byte[] datagram) throws java.io.IOException {
+        socket.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(), gateway.udpPort()));
+    }
+
+    /** Sends {@code datagram} from {@code socket} until the gateway acknowledges it, as a device does. */
+    private void sendUntilAcknowledged(DatagramSocket socket, byte[] datagram) throws Exception {
+        socket.setSoTimeout(500);
+        for (int attempt = 0; attempt < 40; attempt++) {
+            sendDatagram(socket, datagram);
+            DatagramPacket reply = new DatagramPacket(new byte[16], 16);
+            try {
+                socket.receive(reply);
+                return;
+            } catch (SocketTimeoutException e) {
+                // the first datagram of a device waits for its look-up: send it again
             }
         }
         throw new AssertionError("the UDP datagram was never acknowledged");
+    }
+
+    /** Sends {@code frame} in {@code codec} over the device's TCP connection and checks its acknowledgement. */
+    private static void sendTcp(DeviceClient device, AvlBatch frame, AvlCodecId codec) throws Exception {
+        ByteBuf buf = Unpooled.buffer();
+        AvlEncoder.encodeTcpFrame(frame, codec, buf);
+        device.send(ByteBufUtil.getBytes(buf));
+        buf.release();
+        assertEquals(frame.size(), device.readAck());
+    }
+
+    /** {@code points} logged without a fix (satellites 0), at 0,0 or ({@code atZero} false) at the last fix. */
+    private static AvlBatch withoutFix(List<Point> points, boolean atZero) {
+        AvlBatch batch = frame(points);
+        for (int r = 0; r < batch.size(); r++) {
+            batch.clearSatellites(r);
+            if (atZero) {
+                batch.setPosition(r, 0, 0);
+            }
+        }
+        return batch;
+    }
+
+    /**
+     * A private trip over UDP as a flaky link delivers it: newest first, a datagram resent after its acknowledgement
+     * was lost, the newest one also sent over TCP in between and once more over UDP at the end, the trip's start with
+     * the button last. Then the parked tracker at the destination reports from a garage (no fix, at 0,0 and at the
+     * last fix, with the cell it sees) and logs a record twice in one millisecond with different event IDs.
+     */
+    @Test
+    void aPrivateTripOverUdpResentReorderedAndCopiedOverTcpLeavesNoTrace() throws Exception {
+        long imei = device(policy("udp-resent", OPEN_POLICY_WITH_DEFAULT_TIMING));
+        List<Point> day = homeThenPrivateTripThenParked(T0 + 21_600_000, true, 1_500_001);
+        List<Point> rest = new ArrayList<>(day.subList(3, day.size()));
+        Collections.reverse(rest);
+        List<Point> newest = rest.subList(0, 11);
+        List<Point> middle = rest.subList(11, 22);
+        List<Point> oldest = rest.subList(22, 33);
+        sendUdp(imei, frame(day.subList(0, 3)));
+        sendUdp(imei, frame(newest));
+        try (DeviceClient tcp = connectAccepted(imei)) {
+            sendAcknowledged(tcp, frame(newest)); // the same records over TCP
+        }
+        sendUdp(imei, frame(middle));
+        sendUdp(imei, frame(middle)); // its acknowledgement lost
+        sendUdp(imei, frame(oldest));
+        sendUdp(imei, frame(newest));
+        Point destination = day.getLast();
+        long t = destination.time();
+        List<Point> garage = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            garage.add(new Point(t + i * 30_000L, destination.lat(), destination.lon(), false, false));
+        }
+        sendUdp(imei, withoutFix(garage.subList(0, 2), true));
+        sendUdp(imei, withoutFix(garage.subList(2, 4), false));
+        Point twice = new Point(t + 150_000L, destination.lat(), destination.lon(), false, false);
+        sendUdp(imei, frame(List.of(twice, twice), (batch, p) -> {
+            if (batch.size() == 2) {
+                batch.setEventIo(1, 240); // movement logged as an event in the same millisecond
+            }
+        }));
+
+        List<StoredRow> rows = rows(imei);
+        assertEquals(day.size() + garage.size() + 2, rows.size(), "resends add nothing: " + rows);
+        assertEquals(EXACT, rows.get(0).treatment(), "home, before the trip, is public in this drive");
+        assertPrivate(rows, 3, rows.size(), "the private trip, its end and the garage there");
+        assertNowhere(needles(day.subList(3, day.size())), imei, "over UDP, resent, reordered and copied over TCP");
+    }
+
+    /**
+     * Codec 8 carries no private-mode element: a trip outside business hours is private by the schedule. The same day
+     * (the trip, the parked tracker at its end until business hours open, some of its reports without a fix, then a
+     * business trip) is stored through Codec 8 over TCP and UDP as through Codec 8 Extended.
+     */
+    @Test
+    void aScheduledPrivateTripInCodec8IsStoredAsInCodec8Extended() throws Exception {
+        long policy = policy("codec-8", "{\"version\": 1, \"consent\": {\"location\": true,"
+                + " \"driverIdentity\": true, \"telemetry\": true}, \"privateTrips\": {\"businessSchedule\":"
+                + " {\"timeZone\": \"Europe/Berlin\", \"days\": {\"thursday\": [\"07:00-19:00\"]}}}}");
+        List<Point> day = new ArrayList<>(homeThenPrivateTripThenParked(T0, false, -1_500_001));
+        Point destination = day.getLast();
+        long t = destination.time();
+        while (t < T0 + 3 * 3_600_000L) { // parked, reporting every 5 minutes, until 08:00 in Berlin
+            t += 300_000;
+            day.add(new Point(t, destination.lat(), destination.lon(), false, false));
+        }
+        int parkedUntil = day.size();
+        for (int i = 0; i < 8; i++) {
+            t += 30_000;
+            day.add(new Point(t, destination.lat() + i * 20_000, destination.lon(), i < 7, false));
+        }
+        Set<Long> garage = new TreeSet<>(); // every third parked report after the trip, from a garage at 0,0
+        for (int i = 37; i < parkedUntil - 1; i += 3) {
+            garage.add(day.get(i).time());
+        }
+        java.util.Map<String, Long> devices = new java.util.LinkedHashMap<>();
+        for (String entry : List.of("tcp-8E", "tcp-8", "udp-8")) {
+            devices.put(entry, device(policy));
+        }
+        for (String entry : devices.keySet()) {
+            AvlCodecId codec = entry.endsWith("8E") ? AvlCodecId.CODEC_8E : AvlCodecId.CODEC_8;
+            List<AvlBatch> frames = new ArrayList<>();
+            for (int from = 0; from < day.size(); from += 5) {
+                AvlBatch frame = frame(day.subList(from, Math.min(day.size(), from + 5)), false, false, (b, p) -> { });
+                for (int r = 0; r < frame.size(); r++) {
+                    if (garage.contains(frame.timestamp(r))) {
+                        frame.clearSatellites(r);
+                        frame.setPosition(r, 0, 0);
+                    }
+                }
+                frames.add(frame);
+            }
+            if (entry.startsWith("tcp")) {
+                try (DeviceClient device = connectAccepted(devices.get(entry))) {
+                    for (AvlBatch frame : frames) {
+                        sendTcp(device, frame, codec);
+                    }
+                }
+            } else {
+                for (AvlBatch frame : frames) {
+                    sendUdp(devices.get(entry), frame, codec);
+                }
+            }
+        }
+        List<StoredRow> extended = rows(devices.get("tcp-8E"));
+        assertEquals(day.size(), extended.size());
+        assertPrivate(extended, 3, parkedUntil, "the trip, its end and the parked vehicle after business hours opened");
+        assertEquals(EXACT, extended.get(parkedUntil).treatment(), "a business trip is public from its first record");
+        Set<String> needles = needles(day.subList(3, parkedUntil));
+        needles.removeAll(needles(List.of(destination))); // the business trip leaves from there, published
+        for (String entry : devices.keySet()) {
+            assertEquals(extended, rows(devices.get(entry)), entry + " stores what TCP in Codec 8 Extended stores");
+            assertNowhere(needles, devices.get(entry), entry);
+        }
+    }
+
+    /**
+     * A UDP datagram resent after its range was erased (its acknowledgement lost, or replayed) stores nothing again,
+     * as a TCP frame does.
+     */
+    @Test
+    void aUdpDatagramResentAfterItsRangeWasErasedIsNotStoredAgain() throws Exception {
+        long imei = device(policy("udp-erased", OPEN_POLICY));
+        List<Point> drive = fiveDrivingRecordsFrom(T0 + 36_000_000, HOME_LAT - 5_000_003, HOME_LON - 5_000_003);
+        sendUdp(imei, frame(drive));
+        assertEquals(drive.size(), rows(imei).size());
+        call("POST", imei, "/erase?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z", null);
+        assertEquals(List.of(), rows(imei), "erased");
+        sendUdp(imei, frame(drive));
+        assertEquals(List.of(), rows(imei), "the erased records are stored again");
+        assertNowhere(needles(drive), imei, "erased and resent over UDP");
     }
 
     // ---- the parked tracker ------------------------------------------------------------------------
@@ -924,6 +1094,9 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         }
     }
 
+    /** How the device sends the frame a switch races: over its TCP connection, or as a UDP datagram. */
+    private enum Way { TCP, UDP }
+
     /**
      * Location consent is given while a frame received without it is on its way to the database. The write is refused
      * as stale and the frame masked again under what the database holds: its records were received before the consent
@@ -932,18 +1105,29 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
     @Test
     void recordsReceivedWithoutLocationConsentStayWithoutLocationWhenConsentIsGivenBeforeTheyAreStored()
             throws Exception {
-        long imei = device(policy("consent-in-flight", OPEN_POLICY));
+        locationConsentGivenWhileOnItsWay(Way.TCP, fiveDrivingRecords(T0 + 30_600_000, -9_000));
+    }
+
+    /** As over TCP: the datagram is judged again as received when it arrived, not left to its resend. */
+    @Test
+    void aDatagramReceivedWithoutLocationConsentStaysWithoutLocationWhenConsentIsGivenBeforeItIsStored()
+            throws Exception {
+        locationConsentGivenWhileOnItsWay(Way.UDP,
+                fiveDrivingRecordsFrom(T0 + 39_600_000, HOME_LAT - 2_500_003, HOME_LON + 2_500_003));
+    }
+
+    private void locationConsentGivenWhileOnItsWay(Way way, List<Point> drive) throws Exception {
+        long imei = device(policy("consent-in-flight-" + way, OPEN_POLICY));
         execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + imei
                 + ", 'location', false, 'test')");
-        List<Point> drive = fiveDrivingRecords(T0 + 30_600_000, -9_000);
-        sendWhileASwitchChanges(imei, drive, "INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES ("
-                + imei + ", 'location', true, 'test')");
+        List<Point> sent = sendWhileASwitchChanges(way, imei, drive, "INSERT INTO consent_history (imei, kind, granted,"
+                + " changed_by) VALUES (" + imei + ", 'location', true, 'test')");
         List<StoredRow> rows = rows(imei);
-        assertEquals(drive.size(), rows.size());
+        assertEquals(sent.size(), rows.size());
         for (StoredRow row : rows) {
-            assertNull(row.latitude(), "received before location consent was given: " + row);
+            assertNull(row.latitude(), way + ": received before location consent was given: " + row);
         }
-        assertNowhere(needles(drive), imei, "location consent given while the records were on their way");
+        assertNowhere(needles(drive), imei, way + ": location consent given while the records were on their way");
     }
 
     /**
@@ -953,15 +1137,29 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
      */
     @Test
     void recordsReceivedWhilePrivateModeWasOnStayPrivateWhenItIsSwitchedOffBeforeTheyAreStored() throws Exception {
-        long imei = device(policy("off-in-flight", OPEN_POLICY));
+        privateModeSwitchedOffWhileOnItsWay(Way.TCP, fiveDrivingRecords(T0 + 28_800_000, 9_000));
+    }
+
+    /**
+     * As over TCP: the datagram is judged again as received when it arrived; its resends, which the device makes while
+     * it waits for the acknowledgement, arrive after the call and change nothing.
+     */
+    @Test
+    void aDatagramReceivedWhilePrivateModeWasOnStaysPrivateWhenItIsSwitchedOffBeforeItIsStored() throws Exception {
+        privateModeSwitchedOffWhileOnItsWay(Way.UDP,
+                fiveDrivingRecordsFrom(T0 + 37_800_000, HOME_LAT + 2_500_003, HOME_LON - 2_500_003));
+    }
+
+    private void privateModeSwitchedOffWhileOnItsWay(Way way, List<Point> drive) throws Exception {
+        long imei = device(policy("off-in-flight-" + way, OPEN_POLICY));
         execute("UPDATE devices SET private_until = now() + interval '1 hour' WHERE imei = " + imei);
-        List<Point> drive = fiveDrivingRecords(T0 + 28_800_000, 9_000);
         // As the API ends it (FleetDeviceStore.endPrivateMode): now, in the change's transaction.
-        sendWhileASwitchChanges(imei, drive, "UPDATE devices SET private_until = clock_timestamp() WHERE imei = " + imei);
+        List<Point> sent = sendWhileASwitchChanges(way, imei, drive,
+                "UPDATE devices SET private_until = clock_timestamp() WHERE imei = " + imei);
         List<StoredRow> rows = rows(imei);
-        assertEquals(drive.size(), rows.size());
-        assertPrivate(rows, 0, rows.size(), "received while private mode was on");
-        assertNowhere(needles(drive), imei, "private mode switched off while the records were on their way");
+        assertEquals(sent.size(), rows.size());
+        assertPrivate(rows, 0, rows.size(), way + ": received while private mode was on");
+        assertNowhere(needles(drive), imei, way + ": private mode switched off while the records were on their way");
     }
 
     /**
@@ -972,12 +1170,22 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
      */
     @Test
     void aFrameReceivedWhileRestrictedIsDroppedWhenTheRestrictionIsLiftedBeforeItIsStored() throws Exception {
-        long imei = device(policy("lift-in-flight", OPEN_POLICY));
+        restrictionLiftedWhileOnItsWay(Way.TCP, fiveDrivingRecords(T0 + 32_400_000, 9_000));
+    }
+
+    /** As over TCP: the datagram is judged again as received when it arrived, not left to its resend after the lift. */
+    @Test
+    void aDatagramReceivedWhileRestrictedIsDroppedWhenTheRestrictionIsLiftedBeforeItIsConfirmed() throws Exception {
+        restrictionLiftedWhileOnItsWay(Way.UDP,
+                fiveDrivingRecordsFrom(T0 + 41_400_000, HOME_LAT + 2_500_003, HOME_LON + 2_500_003));
+    }
+
+    private void restrictionLiftedWhileOnItsWay(Way way, List<Point> drive) throws Exception {
+        long imei = device(policy("lift-in-flight-" + way, OPEN_POLICY));
         execute("UPDATE devices SET restricted = true WHERE imei = " + imei);
-        List<Point> drive = fiveDrivingRecords(T0 + 32_400_000, 9_000);
-        sendWhileASwitchChanges(imei, drive, "UPDATE devices SET restricted = false WHERE imei = " + imei);
-        assertEquals(List.of(), rows(imei), "received while the device was restricted");
-        assertNowhere(needles(drive), imei, "restriction lifted while the records were on their way");
+        sendWhileASwitchChanges(way, imei, drive, "UPDATE devices SET restricted = false WHERE imei = " + imei);
+        assertEquals(List.of(), rows(imei), way + ": received while the device was restricted");
+        assertNowhere(needles(drive), imei, way + ": restriction lifted while the records were on their way");
     }
 
     /**
@@ -991,7 +1199,7 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         long imei = device(policy("restricted-unheard", OPEN_POLICY));
         List<Point> drive = fiveDrivingRecords(T0 + 34_200_000, -9_000);
         // The change's transaction began before the frame arrived (its start is the restriction's), and lifts it after.
-        sendWhileASwitchChanges(imei, drive, "UPDATE devices SET restricted = true WHERE imei = " + imei
+        sendWhileASwitchChanges(Way.TCP, imei, drive, "UPDATE devices SET restricted = true WHERE imei = " + imei
                 + "; UPDATE devices SET restricted = false WHERE imei = " + imei);
         assertEquals(List.of(), rows(imei), "received while the device was restricted");
         assertNowhere(needles(drive), imei, "restricted and lifted while the records were on their way");
@@ -1006,24 +1214,64 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
         return drive;
     }
 
+    /** Five driving records ten seconds apart from {@code start} at the given place, north-east in 1-2 km steps. */
+    private static List<Point> fiveDrivingRecordsFrom(long start, int lat, int lon) {
+        List<Point> drive = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            drive.add(new Point(start + i * 10_000L, lat + i * 11_003, lon + i * 17_001, true, false));
+        }
+        return drive;
+    }
+
     /**
      * Sends {@code drive} as one frame while {@code change} is under way: the change's transaction has the device row
      * before the frame's write asks for it, and commits once that write (or, once it gave up, the device's claim
-     * again) waits for the row, so the frame was received and masked before the change returned. Then reads its
-     * acknowledgement.
+     * again) waits for the row, so the frame was received and masked before the change returned. Then waits for its
+     * acknowledgement, over UDP sending the datagram again until it comes, as a device does. Over UDP the device is
+     * known first: parked where {@code drive} starts, 30 s before it, that record decided, so that nothing of the
+     * device is in flight when the datagram arrives. Returns every record sent.
      */
-    private void sendWhileASwitchChanges(long imei, List<Point> drive, String change) throws Exception {
-        try (DeviceClient device = connectAccepted(imei);
+    private List<Point> sendWhileASwitchChanges(Way way, long imei, List<Point> drive, String change)
+            throws Exception {
+        List<Point> sent = new ArrayList<>();
+        if (way == Way.UDP) {
+            Point start = drive.getFirst();
+            sent.add(new Point(start.time() - 30_000, start.lat(), start.lon(), false, false));
+            sendUdp(imei, frame(sent));
+            awaitDecided(imei);
+        }
+        sent.addAll(drive);
+        byte[] datagram = datagram(imei, frame(drive), AvlCodecId.CODEC_8E);
+        try (DeviceClient device = way == Way.TCP ? connectAccepted(imei) : null;
+             DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              Connection changing = gateway.dataSource().getConnection(); Statement st = changing.createStatement()) {
             changing.setAutoCommit(false);
             st.execute("SELECT 1 FROM devices WHERE imei = " + imei + " FOR NO KEY UPDATE");
-            device.sendFrame(frame(drive));
-            Eventually.holds(() -> queryNumber("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    + " AND datname = current_database()") > 0, Duration.ofSeconds(20), () -> "the frame's write waits");
+            if (device != null) {
+                device.sendFrame(frame(drive));
+            }
+            // A datagram that arrives while the device's last write is still being confirmed is dropped: the device
+            // sends it again, as it does until it has its acknowledgement.
+            Eventually.holds(() -> {
+                if (device == null) {
+                    try {
+                        sendDatagram(socket, datagram);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return queryNumber("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND datname = current_database()") > 0;
+            }, Duration.ofSeconds(20), () -> "the frame's write waits");
             st.execute(change);
             changing.commit();
-            assertEquals(drive.size(), device.readAck());
+            if (device != null) {
+                assertEquals(drive.size(), device.readAck());
+            } else {
+                sendUntilAcknowledged(socket, datagram);
+            }
         }
+        return sent;
     }
 
     private void set(Gateway api, Switch change, long imei) {
