@@ -4,6 +4,7 @@ import dev.telemask.gateway.logging.LogSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
+import java.util.List;
 
 /**
  * Everything the gateway can be told, with the defaults of {@code ./telemask serve} on a fresh machine. Read by
@@ -96,7 +97,7 @@ public record GatewayConfig(
             throw new ConfigException("device.max-connections-per-address must be 0 (no limit) or positive, was "
                     + maxConnectionsPerAddress);
         }
-        if (!java.util.List.of("auto", "epoll", "io_uring", "nio").contains(deviceTransport)) {
+        if (!List.of("auto", "epoll", "io_uring", "nio").contains(deviceTransport)) {
             throw new ConfigException("device.transport must be auto, epoll, io_uring or nio, was '" + deviceTransport + "'");
         }
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {

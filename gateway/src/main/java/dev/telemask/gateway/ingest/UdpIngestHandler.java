@@ -59,9 +59,9 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
     private final LongObjectHashMap<UdpDevice> devices = new LongObjectHashMap<>();
     private final UdpAvlCodec.Header header = new UdpAvlCodec.Header();
     /**
-     * The datagram being decoded, reused for every datagram: the privacy engine copies what it keeps into the device's
-     * own ledger, and the writer is handed the device's {@link PositionBatch}, never this, so it is free again as soon
-     * as {@link #handle} returns.
+     * The datagram being decoded, reused for every datagram: {@link #handle} copies it into the device's own ledger
+     * (to be judged again from there after a stale write), and the writer is handed the device's
+     * {@link PositionBatch}, never this, so it is free again as soon as {@link #handle} returns.
      */
     private final AvlBatch batch = new AvlBatch();
     private ChannelHandlerContext ctx;

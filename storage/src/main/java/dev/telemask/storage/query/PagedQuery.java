@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -24,10 +25,10 @@ final class PagedQuery {
         int bind(PreparedStatement st) throws SQLException;
     }
 
-    /** Sets the key of {@code last} (the previous page's last row) from index {@code at}, for {@code after}. */
+    /** Sets {@code key} (the previous page's last row's) from index {@code at}, for the condition {@code after}. */
     @FunctionalInterface
-    interface Key<T> {
-        void bind(PreparedStatement st, int at, T last) throws SQLException;
+    interface Key<K> {
+        void bind(PreparedStatement st, int at, K key) throws SQLException;
     }
 
     /** Reads the current row. */
@@ -46,8 +47,18 @@ final class PagedQuery {
      */
     static <T> long stream(DataSource dataSource, String select, String order, String after, Parameters parameters,
                            Key<T> key, Row<T> row, long max, RowSink<T> sink) throws SQLException, IOException {
+        return stream(dataSource, select, order, after, parameters, key, r -> r, null, row, max, sink);
+    }
+
+    /**
+     * As above, the key of a row being {@code keyOf} of it, and the first page starting after {@code start} (null:
+     * at the first row).
+     */
+    static <T, K> long stream(DataSource dataSource, String select, String order, String after, Parameters parameters,
+                              Key<K> key, Function<T, K> keyOf, K start, Row<T> row, long max, RowSink<T> sink)
+            throws SQLException, IOException {
         List<T> page = new ArrayList<>();
-        T last = null;
+        K last = start;
         long rows = 0;
         int limit;
         do {
@@ -70,7 +81,7 @@ final class PagedQuery {
             }
             rows += page.size();
             if (!page.isEmpty()) {
-                last = page.get(page.size() - 1);
+                last = keyOf.apply(page.get(page.size() - 1));
             }
         } while (page.size() == limit && (max == 0 || rows < max));
         return rows;

@@ -12,8 +12,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -27,7 +25,8 @@ public final class PositionQuery {
     public static final int FETCH_SIZE = 500;
 
     // Device time ascending, event IO descending: the unique index (imei, device_time DESC, event_io) backwards.
-    private static final String ORDER = " ORDER BY device_time ASC, event_io DESC";
+    private static final String KEY_ORDER = "device_time ASC, event_io DESC";
+    private static final String ORDER = " ORDER BY " + KEY_ORDER;
     private static final String AFTER = " AND (device_time > ? OR (device_time = ? AND event_io < ?))";
     private static final String UP_TO = " AND (device_time < ? OR (device_time = ? AND event_io >= ?))";
     private static final String IN_WINDOW = " FROM positions WHERE imei = ? AND device_time >= ? AND device_time < ?";
@@ -81,40 +80,15 @@ public final class PositionQuery {
      */
     public long stream(long imei, TimeWindow window, PositionKey after, PositionKey upTo,
                        RowSink<StoredPosition> sink) throws SQLException, IOException {
-        String first = COLUMNS + IN_WINDOW + (upTo == null ? "" : UP_TO) + ORDER + " LIMIT " + FETCH_SIZE;
         // The key's time as a bound of its own: the index scan starts there, not at the window's start every page.
-        String next = COLUMNS + IN_WINDOW + " AND device_time >= ?" + AFTER + (upTo == null ? "" : UP_TO) + ORDER
-                + " LIMIT " + FETCH_SIZE;
-        List<StoredPosition> page = new ArrayList<>(FETCH_SIZE);
-        PositionKey last = after;
-        long rows = 0;
-        do {
-            page.clear();
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement st = connection.prepareStatement(last == null ? first : next)) {
-                int i = bindWindow(st, imei, window);
-                if (last != null) {
-                    st.setObject(i, timestamp(last.deviceTime()));
-                    i = bindKey(st, i + 1, last);
-                }
-                if (upTo != null) {
-                    bindKey(st, i, upTo);
-                }
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        page.add(row(rs));
-                    }
-                }
-            }
-            for (StoredPosition p : page) {
-                sink.accept(p);
-            }
-            rows += page.size();
-            if (!page.isEmpty()) {
-                last = page.get(page.size() - 1).key();
-            }
-        } while (page.size() == FETCH_SIZE);
-        return rows;
+        return PagedQuery.stream(dataSource, COLUMNS + IN_WINDOW + (upTo == null ? "" : UP_TO),
+                KEY_ORDER, "device_time >= ?" + AFTER, st -> {
+                    int i = bindWindow(st, imei, window);
+                    return upTo == null ? i : bindKey(st, i, upTo);
+                }, (st, at, last) -> {
+                    st.setObject(at, timestamp(last.deviceTime()));
+                    bindKey(st, at + 1, last);
+                }, StoredPosition::key, after, PositionQuery::row, 0, sink);
     }
 
     /**
