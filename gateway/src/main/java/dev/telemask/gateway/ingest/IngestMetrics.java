@@ -4,6 +4,7 @@ import dev.telemask.codec.AvlCodecId;
 import dev.telemask.codec.CodecException;
 import dev.telemask.privacy.Treatment;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The ingest path's meters, resolved once so that counting on the hot path is an array index and an add. Names are
- * the Prometheus names less the {@code _total} suffix; the README's metrics table lists them.
+ * The ingest path's meters, resolved once so that counting on the hot path is an array index and an add. The counts
+ * every frame adds to (frames, records, treatments, events, records unstored) are {@link LoopCounters}, one array per
+ * thread, read by Micrometer as function counters; the rare ones are Micrometer's own counters. Names are the
+ * Prometheus names less the {@code _total} suffix; the README's metrics table lists them.
  */
 public final class IngestMetrics {
     /** Why a device was turned away before or instead of storing its records. */
@@ -23,17 +26,22 @@ public final class IngestMetrics {
         UNKNOWN_DEVICE, CONNECTION_LIMIT, ADDRESS_LIMIT, HANDSHAKE_TIMEOUT, DUPLICATE_HANDSHAKE, LOOKUP_FAILED, LOOKUP_BUSY
     }
 
+    private static final int CODECS = AvlCodecId.values().length;
+    /** {@link #perFrame}'s slots: frames and records by codec, records by treatment, then the single counts. */
+    private static final int FRAMES = 0;
+    private static final int RECORDS = FRAMES + CODECS;
+    private static final int TREATED = RECORDS + CODECS;
+    private static final int RESTRICTED = TREATED + Treatment.values().length;
+    private static final int OUT_OF_BOUNDS = RESTRICTED + 1;
+    private static final int ERASED_AGAIN = OUT_OF_BOUNDS + 1;
+    private static final int LATE = ERASED_AGAIN + 1;
+    private static final int EVENTS = LATE + 1;
+    private static final int SLOTS = EVENTS + 1;
+
     private final AtomicInteger connections = new AtomicInteger();
-    private final Map<AvlCodecId, Counter> frames = new EnumMap<>(AvlCodecId.class);
-    private final Map<AvlCodecId, Counter> records = new EnumMap<>(AvlCodecId.class);
-    private final Counter[] treated = new Counter[Treatment.values().length];
+    private final LoopCounters perFrame = new LoopCounters(SLOTS);
     private final Map<CodecException.Reason, Counter> badFrames = new EnumMap<>(CodecException.Reason.class);
     private final Map<Reject, Counter> rejects = new EnumMap<>(Reject.class);
-    private final Counter restrictedRecords;
-    private final Counter outOfBounds;
-    private final Counter erasedAgain;
-    private final Counter lateRecords;
-    private final Counter events;
     private final Counter commandResponses;
     private final Counter commandsSent;
     private final MeterRegistry commandRegistry;
@@ -49,14 +57,13 @@ public final class IngestMetrics {
         Gauge.builder("telemask.connections", connections, AtomicInteger::get)
                 .description("Device connections open now").register(registry);
         for (AvlCodecId codec : AvlCodecId.values()) {
-            frames.put(codec, Counter.builder("telemask.frames").tag("codec", codec.label())
-                    .description("AVL frames decoded").register(registry));
-            records.put(codec, Counter.builder("telemask.records").tag("codec", codec.label())
-                    .description("AVL records decoded").register(registry));
+            perFrame(registry, "telemask.frames", FRAMES + codec.ordinal(), "AVL frames decoded", "codec", codec.label());
+            perFrame(registry, "telemask.records", RECORDS + codec.ordinal(), "AVL records decoded", "codec",
+                    codec.label());
         }
         for (Treatment t : Treatment.values()) {
-            treated[t.ordinal()] = Counter.builder("telemask.records.treated").tag("treatment", t.name().toLowerCase())
-                    .description("Records by what the privacy engine did to them").register(registry);
+            perFrame(registry, "telemask.records.treated", TREATED + t.ordinal(),
+                    "Records by what the privacy engine did to them", "treatment", t.name().toLowerCase());
         }
         for (CodecException.Reason reason : CodecException.Reason.values()) {
             badFrames.put(reason, Counter.builder("telemask.frames.rejected").tag("reason", reason.name().toLowerCase())
@@ -66,21 +73,16 @@ public final class IngestMetrics {
             rejects.put(reason, Counter.builder("telemask.connections.rejected").tag("reason", reason.name().toLowerCase())
                     .description("Connections turned away, by reason").register(registry));
         }
-        restrictedRecords = Counter.builder("telemask.records.restricted")
-                .description("Records acknowledged and dropped because the device's processing is restricted (GDPR art. 18)")
-                .register(registry);
-        outOfBounds = Counter.builder("telemask.records.unstored").tag("reason", "out_of_time_bounds")
-                .description("Records acknowledged and not stored: older than retention or too far ahead of the"
-                        + " gateway's clock").register(registry);
-        erasedAgain = Counter.builder("telemask.records.unstored").tag("reason", "erased")
-                .description("Records acknowledged and not stored: in a range erased from the device before they"
-                        + " arrived").register(registry);
-        events = Counter.builder("telemask.events.computed")
-                .description("Events computed from decided records (a frame written again after a failure counts again)")
-                .register(registry);
-        lateRecords = Counter.builder("telemask.records.late")
-                .description("Records that arrived behind already decided ones and were stored private (fail closed)")
-                .register(registry);
+        perFrame(registry, "telemask.records.restricted", RESTRICTED,
+                "Records acknowledged and dropped because the device's processing is restricted (GDPR art. 18)");
+        perFrame(registry, "telemask.records.unstored", OUT_OF_BOUNDS, "Records acknowledged and not stored: older"
+                + " than retention or too far ahead of the gateway's clock", "reason", "out_of_time_bounds");
+        perFrame(registry, "telemask.records.unstored", ERASED_AGAIN, "Records acknowledged and not stored: in a range"
+                + " erased from the device before they arrived", "reason", "erased");
+        perFrame(registry, "telemask.events.computed", EVENTS,
+                "Events computed from decided records (a frame written again after a failure counts again)");
+        perFrame(registry, "telemask.records.late", LATE,
+                "Records that arrived behind already decided ones and were stored private (fail closed)");
         commandResponses = Counter.builder("telemask.command.responses")
                 .description("Codec 12/13/14 messages received from devices").register(registry);
         commandsSent = Counter.builder("telemask.commands.sent")
@@ -110,6 +112,11 @@ public final class IngestMetrics {
                 .register(registry);
     }
 
+    private void perFrame(MeterRegistry registry, String name, int slot, String description, String... tags) {
+        FunctionCounter.builder(name, perFrame, counters -> counters.sum(slot)).tags(tags).description(description)
+                .register(registry);
+    }
+
     void connectionOpened() {
         connections.incrementAndGet();
     }
@@ -124,13 +131,13 @@ public final class IngestMetrics {
     }
 
     void frame(AvlCodecId codec, int recordCount) {
-        frames.get(codec).increment();
-        records.get(codec).increment(recordCount);
+        perFrame.add(FRAMES + codec.ordinal(), 1);
+        perFrame.add(RECORDS + codec.ordinal(), recordCount);
     }
 
     void treated(Treatment treatment, int count) {
         if (count > 0) {
-            treated[treatment.ordinal()].increment(count);
+            perFrame.add(TREATED + treatment.ordinal(), count);
         }
     }
 
@@ -144,30 +151,30 @@ public final class IngestMetrics {
 
     void erasedAgain(int recordCount) {
         if (recordCount > 0) {
-            erasedAgain.increment(recordCount);
+            perFrame.add(ERASED_AGAIN, recordCount);
         }
     }
 
     void outOfBounds(int recordCount) {
         if (recordCount > 0) {
-            outOfBounds.increment(recordCount);
+            perFrame.add(OUT_OF_BOUNDS, recordCount);
         }
     }
 
     void events(int count) {
         if (count > 0) {
-            events.increment(count);
+            perFrame.add(EVENTS, count);
         }
     }
 
     void late(int recordCount) {
         if (recordCount > 0) {
-            lateRecords.increment(recordCount);
+            perFrame.add(LATE, recordCount);
         }
     }
 
     void restricted(int recordCount) {
-        restrictedRecords.increment(recordCount);
+        perFrame.add(RESTRICTED, recordCount);
     }
 
     void commandResponse() {

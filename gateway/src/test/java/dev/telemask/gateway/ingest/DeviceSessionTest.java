@@ -378,7 +378,7 @@ class DeviceSessionTest {
         channel.runPendingTasks();
         assertEquals(1, sink.accepted.size(), "nothing of the frame goes to the writer");
         assertEquals(3, reply(channel, 4), "acknowledged and dropped, as when the restriction is confirmed");
-        assertEquals(3.0, registry.get("telemask.records.restricted").counter().count());
+        assertEquals(3.0, registry.get("telemask.records.restricted").functionCounter().count());
     }
 
     @Test

@@ -74,6 +74,6 @@ abstract class SlowDatabase extends GatewayTestBase.ForOtherPackages {
     }
 
     private static double framesDecoded(MeterRegistry meters) {
-        return meters.find("telemask.frames").counters().stream().mapToDouble(c -> c.count()).sum();
+        return meters.find("telemask.frames").functionCounters().stream().mapToDouble(c -> c.count()).sum();
     }
 }
