@@ -229,9 +229,9 @@ public final class FleetDeviceStore {
         return Transaction.run(dataSource, c -> delete(c, tenantId, imei));
     }
 
-    /** The tables {@link #delete} deletes the device's rows of itself; those of the foreign keys follow. */
+    /** The tables {@link #delete} deletes the device's rows of itself, with no foreign key that would say so. */
     private static final List<String> DELETED_TABLES = List.of("positions", "sealed_positions", "device_events",
-            "webhook_deliveries", "consent_history", "devices");
+            "webhook_deliveries");
 
     /** {@link #delete(long, long)} inside the caller's transaction on {@code c}. */
     public static long delete(Connection c, long tenantId, long imei) throws SQLException {

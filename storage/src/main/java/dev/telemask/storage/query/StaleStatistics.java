@@ -52,11 +52,15 @@ final class StaleStatistics {
         }
     }
 
-    /** The tables whose rows go with a device's row (foreign keys to {@code devices}), their children left out. */
+    /**
+     * {@code devices} and the tables whose rows may go with a device's row (foreign keys to it, and to those, as a
+     * driver's sessions go with the driver's user), their children left out.
+     */
     static List<String> referencingDevices(Connection c) throws SQLException {
-        return names(c, "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
-                + " AND confrelid = 'devices'::regclass"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = conrelid) ORDER BY 1", null);
+        return names(c, "WITH RECURSIVE r (rel) AS (SELECT 'devices'::regclass::oid UNION SELECT k.conrelid"
+                + " FROM pg_constraint k JOIN r ON k.confrelid = r.rel WHERE k.contype = 'f')"
+                + " SELECT rel::regclass::text FROM r"
+                + " WHERE NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = rel) ORDER BY 1", null);
     }
 
     private static List<String> children(Connection c, String table) throws SQLException {
