@@ -24,6 +24,7 @@ import dev.telemask.storage.FieldSealer;
 import dev.telemask.storage.SealedZones;
 import dev.telemask.storage.ZoneSealing;
 import dev.telemask.storage.RetentionJob;
+import dev.telemask.storage.StatisticsRenewal;
 import dev.telemask.storage.StorageDatabase;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -54,6 +55,8 @@ public final class Gateway implements AutoCloseable {
     private static final Duration EMBEDDED_RESTART_MAX_BACKOFF = Duration.ofSeconds(10);
 
     private static final long SEALED_EXPIRY_EVERY_SECONDS = 60;
+    /** How soon after an erasure commits its tables' statistics are renewed, at most (and how often a failure is retried). */
+    private static final long STATISTICS_RENEWAL_EVERY_SECONDS = 60;
 
     /** The key file an external-database deployment gets when none is configured, in the working directory. */
     static final String DEFAULT_SEAL_KEY_FILE = "telemask-seal.key";
@@ -126,6 +129,11 @@ public final class Gateway implements AutoCloseable {
         });
         long every = config.retentionInterval().toMillis();
         retention.scheduleWithFixedDelay(() -> runRetention(job), every, every, TimeUnit.MILLISECONDS);
+        // Erasures and device deletions queue the tables whose statistics still hold the deleted rows' values; from
+        // start, what an instance stopped before it could analyze is analyzed too.
+        StatisticsRenewal renewal = new StatisticsRenewal(database.dataSource(), registry);
+        retention.scheduleWithFixedDelay(() -> renewStatistics(renewal), 0, STATISTICS_RENEWAL_EVERY_SECONDS,
+                TimeUnit.SECONDS);
 
         // Ingest and API on separate pools: no HTTP client can hold a connection a writer or a look-up needs.
         ingest = DeviceIngest.start(config, database.dataSource(), zoneKey, recordSealer, sealedZones,
@@ -211,6 +219,18 @@ public final class Gateway implements AutoCloseable {
             } while (expired == 1_000);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "expiring sealed records failed: {0}", e.toString());
+        }
+    }
+
+    private static void renewStatistics(StatisticsRenewal renewal) {
+        try {
+            int analyzed = renewal.runPending();
+            if (analyzed > 0) {
+                LOG.log(Level.INFO, "statistics renewed after erasures: {0} tables and chunks analyzed", analyzed);
+            }
+        } catch (Exception e) {
+            // The queue stays in the database: the next run, on this or another instance, takes it up.
+            LOG.log(Level.WARNING, "renewing statistics after erasures failed: {0}", e.toString());
         }
     }
 

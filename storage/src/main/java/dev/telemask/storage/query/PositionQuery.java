@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -110,6 +111,10 @@ public final class PositionQuery {
      * erasure must complete however large its range; readers still see the range whole until the commit and gone
      * after it.
      */
+    /** The tables an erasure deletes or changes rows of (devices: its last-seen time and saved state). */
+    static final List<String> ERASED_TABLES = List.of("sealed_positions", "positions", "device_events",
+            "webhook_deliveries", "device_commands", "device_event_state", "devices");
+
     public static long erase(Connection connection, long imei, TimeWindow window, ErasureProgress progress)
             throws SQLException {
         // First, taking the device's row: a write of its records has committed before (and the deletes below see
@@ -123,6 +128,8 @@ public final class PositionQuery {
             switches.executeUpdate();
         }
         OffsetDateTime newestAhead = newestAheadOfNow(connection, imei, window);
+        // Analyzed again once this commits: the planner's statistics would keep the erased rows' values.
+        StaleStatistics.queue(connection, imei, window, ERASED_TABLES);
         // Sealed rows before positions: the expiry, which takes no device row, may hold one of the range's sealed rows
         // with its decided form stored and not committed. Waiting for it here, the positions' deletes see what it
         // committed; a sealed row deleted here first, it skips. The other way round its record would stay stored.
