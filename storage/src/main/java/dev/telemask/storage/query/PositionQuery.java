@@ -103,6 +103,10 @@ public final class PositionQuery {
         return Transaction.run(dataSource, connection -> erase(connection, imei, window, ErasureProgress.NONE));
     }
 
+    /** The tables an erasure deletes or changes rows of (devices: its last-seen time and saved state). */
+    private static final List<String> ERASED_TABLES = List.of("sealed_positions", "positions", "device_events",
+            "webhook_deliveries", "device_commands", "device_event_state", "devices");
+
     /**
      * {@link #erase(long, TimeWindow)} inside the caller's transaction on {@code connection}, telling
      * {@code progress} of the rows as each statement deletes them. The rows of the positions, sealed records, events
@@ -111,10 +115,6 @@ public final class PositionQuery {
      * erasure must complete however large its range; readers still see the range whole until the commit and gone
      * after it.
      */
-    /** The tables an erasure deletes or changes rows of (devices: its last-seen time and saved state). */
-    static final List<String> ERASED_TABLES = List.of("sealed_positions", "positions", "device_events",
-            "webhook_deliveries", "device_commands", "device_event_state", "devices");
-
     public static long erase(Connection connection, long imei, TimeWindow window, ErasureProgress progress)
             throws SQLException {
         // First, taking the device's row: a write of its records has committed before (and the deletes below see
