@@ -73,7 +73,12 @@ public final class CompiledPolicy {
         return zones.length > 0;
     }
 
-    /** The disc hidden for the policy's zone {@code index}. */
+    /** How many hidden discs the policy (with the driver's own zones) draws. */
+    public int hiddenDiscCount() {
+        return zones.length;
+    }
+
+    /** The hidden disc {@code index} of {@link #hiddenDiscCount}, in the order of the policy's zones. */
     public HiddenDisc hiddenDisc(int index) {
         return zones[index];
     }
