@@ -29,7 +29,9 @@ import java.util.List;
  * The covering disc keeps the longer of its own trail and the covered zone's. Zones are taken in a fixed order (the
  * class drawn for, largest first; drivers' zones before the policy's, since only they can cover both; then the
  * radius, largest first; then the draw id, the placer and the centre), and each zone is covered by the first zone
- * before it that draws and covers it: the same choice on every instance, whatever order the zones arrive in.
+ * before it that draws and covers it; then, last first, a zone that still draws but covers none is covered by the
+ * first other drawing zone that covers it (a later zone may hold an earlier one that could not hold it). The same
+ * choice on every instance, whatever order the zones arrive in.
  */
 final class ZoneCover {
     /** How far a disc reaches beyond its zone's centre, in zone radii: the zone and its margin. */
@@ -58,23 +60,39 @@ final class ZoneCover {
         }
         // Equal zones in either order draw equal discs: the order of the rest is the zones' own.
         Arrays.sort(ranked, Comparator.comparing(zones::get, ORDER));
+        // First pass: each zone is covered by the first zone before it that draws and covers it.
+        int[] coveredBy = new int[n];
+        int[] covering = new int[n];
         List<Integer> drawing = new ArrayList<>();
-        double[] extra = new double[n];
-        double[] trail = new double[n];
         for (int z : ranked) {
-            PrivacyZone zone = zones.get(z);
-            Integer cover = null;
-            for (int w : drawing) {
-                if (covers(zones.get(w), own[w], zone)) {
-                    cover = w;
-                    break;
-                }
-            }
-            if (cover == null) {
+            coveredBy[z] = firstCover(zones, own, drawing, z);
+            if (coveredBy[z] < 0) {
                 drawing.add(z);
             } else {
-                extra[cover] = Math.max(extra[cover], REACH_RADII * (excess(zone) - excess(zones.get(cover))));
-                trail[cover] = Math.max(trail[cover], own[z].trailMetres());
+                covering[coveredBy[z]]++;
+            }
+        }
+        // Second pass, last first: a drawing zone that covers none and that a zone after it covers draws none either.
+        for (int k = drawing.size() - 1; k >= 0; k--) {
+            int z = drawing.get(k);
+            if (covering[z] == 0) {
+                List<Integer> others = new ArrayList<>(drawing);
+                others.remove(k);
+                int w = firstCover(zones, own, others, z);
+                if (w >= 0) {
+                    coveredBy[z] = w;
+                    covering[w]++;
+                    drawing.remove(k);
+                }
+            }
+        }
+        double[] extra = new double[n];
+        double[] trail = new double[n];
+        for (int z = 0; z < n; z++) {
+            int w = coveredBy[z];
+            if (w >= 0) {
+                extra[w] = Math.max(extra[w], REACH_RADII * (excess(zones.get(z)) - excess(zones.get(w))));
+                trail[w] = Math.max(trail[w], own[z].trailMetres());
             }
         }
         List<HiddenDisc> discs = new ArrayList<>();
@@ -84,6 +102,16 @@ final class ZoneCover {
             }
         }
         return discs.toArray(HiddenDisc[]::new);
+    }
+
+    /** The first of {@code drawing} (indices into {@code zones}) that covers zone {@code z}, or -1. */
+    private static int firstCover(List<PrivacyZone> zones, HiddenDisc[] own, List<Integer> drawing, int z) {
+        for (int w : drawing) {
+            if (covers(zones.get(w), own[w], zones.get(z))) {
+                return w;
+            }
+        }
+        return -1;
     }
 
     /** Whether zone {@code w}, whose disc is {@code disc}, covers zone {@code z}: see the class comment. */

@@ -75,6 +75,32 @@ class ZoneCoverTest {
     }
 
     @Test
+    void aLaterZoneHoldsAnEarlierOneThatCannotHoldIt() {
+        // Two 300 m zones of one policy: "a" comes first (same class, radius and placer; its id sorts first). Find
+        // places where a's disc does not hold b but b's holds a: b's disc alone must hide both.
+        Random random = new Random(7);
+        int found = 0;
+        for (int trial = 0; trial < 400 && found < 5; trial++) {
+            PrivacyZone a = zone("a" + trial, LAT, LON, 300, 300, PrivacyZone.BY_POLICY);
+            double north = (random.nextDouble() - 0.5) * 600;
+            double east = (random.nextDouble() - 0.5) * 600;
+            PrivacyZone b = zone("b" + trial, LAT + north / GeoGrid.METRES_PER_DEGREE,
+                    LON + east / (GeoGrid.METRES_PER_DEGREE * Math.cos(Math.toRadians(LAT))), 300, 300,
+                    PrivacyZone.BY_POLICY);
+            HiddenDisc aDisc = HiddenDisc.of(a, KEY);
+            HiddenDisc bDisc = HiddenDisc.of(b, KEY);
+            if (ZoneCover.covers(a, aDisc, b) || !ZoneCover.covers(b, bDisc, a)) {
+                continue;
+            }
+            found++;
+            List<HiddenDisc> discs = discs(List.of(a, b));
+            assertEquals(1, discs.size(), "trial " + trial + ": b's disc holds a, yet both draw");
+            assertSameDisc(bDisc, discs.get(0));
+        }
+        assertTrue(found > 0, "no layout where only the later zone holds the earlier");
+    }
+
+    @Test
     void aDriversZoneIsNeverHiddenByAZoneItsCredentialDidNotPlace() {
         // A policy zone, or a zone of a driver token the admin minted, moved about to watch the driver's disc come
         // and go would tell, bit by bit, whether the driver's home lies inside it.
@@ -110,6 +136,7 @@ class ZoneCoverTest {
         Random random = new Random(46);
         String[] placers = {PrivacyZone.BY_POLICY, DRIVER, MINTED};
         int[] radii = {50, 120, 300, 450, 900, 2000};
+        int covered = 0;
         for (int trial = 0; trial < 300; trial++) {
             List<PrivacyZone> zones = new ArrayList<>();
             int n = 2 + random.nextInt(3);
@@ -129,6 +156,7 @@ class ZoneCoverTest {
                 if (draws) {
                     continue;
                 }
+                covered++;
                 int c = HiddenDisc.radiusClass(z.drawnForMetres());
                 boolean hidden = drawn.stream().anyMatch(d -> {
                     double distance = d.distanceTo(z.latitude(), z.longitude());
@@ -139,5 +167,6 @@ class ZoneCoverTest {
                 assertTrue(hidden, "trial " + trial + ": zone " + z + " draws no disc and none hides it as its own");
             }
         }
+        assertTrue(covered > 100, "only " + covered + " zones were covered: the layouts test nothing");
     }
 }

@@ -40,6 +40,8 @@ final class ZoneOverlapAttack {
                     List.of(new Placed(300, true, 0), new Placed(300, true, 0)), true),
             new Layout("policy 300 m and 350 m, 100 m apart",
                     List.of(new Placed(300, true, 0), new Placed(350, true, 100)), true),
+            new Layout("two policy zones of 300 m, 250 m apart",
+                    List.of(new Placed(300, true, 0), new Placed(300, true, 250)), false),
             new Layout("driver 300 m and 450 m, 150 m apart",
                     List.of(new Placed(300, false, 0), new Placed(450, false, 150)), true),
             new Layout("policy 300 m and driver 300 m, one centre",
