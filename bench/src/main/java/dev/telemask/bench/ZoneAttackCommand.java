@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code telemask bench zone-attack [--homes N] [--trips N] [--seed S]}: privacy zones against geometry. */
+/** {@code telemask bench zone-attack [--homes N] [--trips N] [--seed S] [--overlap]}: privacy zones against geometry. */
 @Command(name = "zone-attack",
         description = "Random homes, each in a privacy zone with trips leaving and reaching it in every direction,"
                 + " through the real privacy engine; then how far the attacker's estimators miss home.")
@@ -35,6 +35,10 @@ final class ZoneAttackCommand implements Callable<Integer> {
             + " printed)")
     Long seed;
 
+    @Option(names = "--overlap", description = "only zones around one home at once against one zone alone (geometry"
+            + " only, seconds)")
+    boolean overlap;
+
     ZoneAttackCommand(PrintStream out) {
         this.out = out;
     }
@@ -43,7 +47,12 @@ final class ZoneAttackCommand implements Callable<Integer> {
     public Integer call() {
         Positive.require(spec, "--homes", homes);
         Positive.require(spec, "--trips", trips);
-        ZoneAttack.print(out, homes, trips, seed != null ? seed : new SecureRandom().nextLong());
+        long chosen = seed != null ? seed : new SecureRandom().nextLong();
+        if (overlap) {
+            ZoneAttack.printOverlap(out, homes, chosen);
+        } else {
+            ZoneAttack.print(out, homes, trips, chosen);
+        }
         return 0;
     }
 }

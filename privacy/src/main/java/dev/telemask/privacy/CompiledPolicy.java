@@ -45,7 +45,7 @@ public final class CompiledPolicy {
         this.scheduleZone = schedule == null ? null : schedule.timeZone().getRules();
         this.businessMinutes = schedule == null ? null : MinuteOfWeekSet.of(schedule);
         this.grid = policy.coarseningMetres() > 0 ? new GeoGrid(policy.coarseningMetres()) : null;
-        this.zones = policy.zones().stream().map(z -> HiddenDisc.of(z, zoneKey)).toArray(HiddenDisc[]::new);
+        this.zones = ZoneCover.discs(policy.zones(), zoneKey);
         this.keptIo = policy.keptIo().all() ? null : IoIdSet.of(policy.keptIo().ids());
         this.dropPrivate = policy.privateRecords() == PrivateRecordHandling.DROP;
         TripTiming timing = policy.timing();
@@ -73,7 +73,15 @@ public final class CompiledPolicy {
         return zones.length > 0;
     }
 
-    /** The disc hidden for the policy's zone {@code index}. */
+    /** How many hidden discs the policy (with the driver's own zones) draws: fewer than zones when some cover others. */
+    public int hiddenDiscCount() {
+        return zones.length;
+    }
+
+    /**
+     * The hidden disc {@code index} of {@link #hiddenDiscCount}, in the order of the policy's zones: one per zone
+     * that no other covers ({@link ZoneCover}).
+     */
     public HiddenDisc hiddenDisc(int index) {
         return zones[index];
     }

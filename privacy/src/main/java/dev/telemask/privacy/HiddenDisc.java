@@ -164,6 +164,21 @@ public final class HiddenDisc {
         return ((lon + 180.0) % 360.0 + 360.0) % 360.0 - 180.0;
     }
 
+    /**
+     * This disc widened by {@code extraMetres} around the same centre, its trail at least {@code trailAtLeastMetres}:
+     * the disc that also hides the zones it covers ({@link ZoneCover}).
+     */
+    HiddenDisc widened(double extraMetres, double trailAtLeastMetres) {
+        return new HiddenDisc(centreLatitude(), centreLongitude(), radiusMetres + extraMetres,
+                Math.max(trailMetres, trailAtLeastMetres));
+    }
+
+    /** Metres from the disc's centre to the point (degrees), flat-Earth around the centre like {@link #contains}. */
+    double distanceTo(double latitude, double longitude) {
+        return Math.sqrt(squaredDistance((int) Math.round(latitude * 1e7),
+                (int) Math.round(wrapLongitude(longitude) * 1e7)));
+    }
+
     /** True when the point (1e-7 degrees) lies in the hidden disc. */
     public boolean contains(int latitudeE7, int longitudeE7) {
         return squaredDistance(latitudeE7, longitudeE7) <= radiusSquared;

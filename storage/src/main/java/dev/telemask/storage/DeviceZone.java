@@ -26,7 +26,18 @@ public record DeviceZone(String id, String name, int radiusMetres, int drawnForM
     /** The zone as the engine applies it, around its opened {@code centre}: see {@link #appliedRadiusMetres}. */
     public PrivacyZone applied(SealedZones.Centre centre, int minRadiusMetres) {
         return new PrivacyZone(name, centre.latitude(), centre.longitude(), appliedRadiusMetres(minRadiusMetres),
-                drawnForMetres, DRAW_PREFIX + id);
+                drawnForMetres, DRAW_PREFIX + id, placedBy());
+    }
+
+    /**
+     * Who placed the zone, as {@link PrivacyZone#placedBy} names it: its owner credential, or for a zone without an
+     * owner the zone alone. Zones of one owner may hide one another; another credential's never hide this one.
+     */
+    String placedBy() {
+        if (owner == null) {
+            return "driver:none:" + id;
+        }
+        return "driver:" + owner.kind().dbName() + ":" + owner.id() + (owner.epoch() != null ? ":" + owner.epoch() : "");
     }
 
     /** Whether {@code caller} placed this zone (same token, or same user in the same credential epoch). */

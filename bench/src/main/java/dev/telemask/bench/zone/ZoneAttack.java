@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * {@code telemask bench zone-attack [--homes N] [--trips N] [--seed S]}: random homes around the world, each with a
+ * {@code telemask bench zone-attack [--homes N] [--trips N] [--seed S] [--overlap]}: random homes around the world, each with a
  * privacy zone centred on it and trips leaving and reaching it in every direction, driven through the real privacy
  * engine; then the attacker's estimators on what the API publishes, and how far each misses home.
  */
@@ -91,6 +91,13 @@ public final class ZoneAttack {
             }
         }
         ZoneResizeAttack.print(out, homes, seed);
+        ZoneOverlapAttack.print(out, homes, seed);
+    }
+
+    /** Zones around one home at once against one zone alone, on {@code out}. */
+    public static void printOverlap(PrintStream out, int homes, long seed) {
+        out.printf("zone attack: %d homes, seed %d%n", homes, seed);
+        ZoneOverlapAttack.print(out, homes, seed);
     }
 
     private static void line(PrintStream out, String name, double[] misses, int radius) {
