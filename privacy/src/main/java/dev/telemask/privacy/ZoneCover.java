@@ -97,7 +97,7 @@ final class ZoneCover {
         }
         List<HiddenDisc> discs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            if (drawing.contains(i)) {
+            if (coveredBy[i] < 0) {
                 discs.add(own[i].widened(extra[i], trail[i]));
             }
         }

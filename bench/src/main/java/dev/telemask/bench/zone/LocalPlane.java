@@ -1,8 +1,15 @@
 package dev.telemask.bench.zone;
 
+import java.util.Random;
+
 /** A flat metre plane around one place (x east, y north), good to a metre over the few kilometres of a commute. */
 record LocalPlane(double latitude, double longitude) {
     private static final double METRES_PER_DEGREE = 6_371_008.8 * Math.PI / 180.0;
+
+    /** A home anywhere between 60° south and 60° north, drawn from {@code random}. */
+    static LocalPlane anywhere(Random random) {
+        return new LocalPlane(random.nextDouble() * 120 - 60, random.nextDouble() * 360 - 180);
+    }
 
     double x(double lat, double lon) {
         double dLon = ((lon - longitude + 540.0) % 360.0) - 180.0;

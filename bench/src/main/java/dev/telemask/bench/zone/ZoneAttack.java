@@ -51,7 +51,7 @@ public final class ZoneAttack {
         List<Double> reckoned = new ArrayList<>();
         List<Double> cells = new ArrayList<>();
         for (int h = 0; h < homes; h++) {
-            LocalPlane home = new LocalPlane(random.nextDouble() * 120 - 60, random.nextDouble() * 360 - 180);
+            LocalPlane home = LocalPlane.anywhere(random);
             byte[] key = new byte[32];
             random.nextBytes(key);
             List<PublishedTrip> published = ZoneAttackRun.run(random, home, scenario.radiusMetres(),

@@ -44,7 +44,7 @@ final class ZoneResizeAttack {
         Random random = new Random(seed);
         double[] misses = new double[homes];
         for (int h = 0; h < homes; h++) {
-            LocalPlane home = new LocalPlane(random.nextDouble() * 120 - 60, random.nextDouble() * 360 - 180);
+            LocalPlane home = LocalPlane.anywhere(random);
             byte[] key = new byte[32];
             random.nextBytes(key);
             List<OutlineAttack.Outline> outlines = new ArrayList<>();
