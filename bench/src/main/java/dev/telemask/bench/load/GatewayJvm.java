@@ -18,6 +18,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayJvm implements AutoCloseable {
     private static final int HEAP_SAMPLES = 3;
+    /**
+     * The JVM flags the gateway is deployed with (the {@code telemask} script, the image, the systemd unit): compact
+     * object headers (JDK 25; an older JDK ignores the flag) and the heap on transparent huge pages where the kernel
+     * gives them on request. Both cut what the gateway spends on cache and TLB misses among many devices' state and
+     * on the collector (bench/README.md); a run's {@code --gateway-java-option}s come after them and win.
+     */
+    public static final List<String> DEPLOYED_FLAGS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+            "-XX:+UseCompactObjectHeaders", "-XX:+UseTransparentHugePages");
 
     private final Process process;
     private final int devicePort;
@@ -55,6 +63,15 @@ public final class GatewayJvm implements AutoCloseable {
      */
     public static GatewayJvm start(Path jar, String heap, Path profile, int maxConnections, String databaseUrl,
                                    Path workDir, Map<String, String> settings) throws Exception {
+        return start(jar, heap, List.of(), profile, maxConnections, databaseUrl, workDir, settings);
+    }
+
+    /**
+     * As {@link #start(Path, String, Path, int, String, Path, Map)}, with {@code javaOptions} given to the gateway's
+     * JVM after {@link #DEPLOYED_FLAGS} (so {@code -XX:-UseTransparentHugePages} turns one off).
+     */
+    public static GatewayJvm start(Path jar, String heap, List<String> javaOptions, Path profile, int maxConnections,
+                                   String databaseUrl, Path workDir, Map<String, String> settings) throws Exception {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: build it with ./mvnw -B package -DskipTests");
         }
@@ -64,6 +81,8 @@ public final class GatewayJvm implements AutoCloseable {
         int httpPort = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseParallelGC"));
+        command.addAll(DEPLOYED_FLAGS);
+        command.addAll(javaOptions);
         if (profile != null) {
             command.add("-XX:StartFlightRecording=filename=" + profile.toAbsolutePath() + ",settings=profile");
         }

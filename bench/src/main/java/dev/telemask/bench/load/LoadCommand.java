@@ -75,9 +75,14 @@ public final class LoadCommand implements Callable<Integer> {
     @Mixin
     GatewayJarOption gatewayJar;
 
-    @Option(names = "--gateway-heap", paramLabel = "SIZE", defaultValue = "512m",
+    @Option(names = "--gateway-heap", paramLabel = "SIZE", defaultValue = "1g",
             description = "the gateway JVM's -Xmx (default: ${DEFAULT-VALUE})")
     String gatewayHeap;
+
+    @Option(names = "--gateway-java-option", paramLabel = "FLAG",
+            description = "a flag for the gateway's JVM after the deployed ones (compact object headers, transparent huge"
+                    + " pages); repeatable, e.g. --gateway-java-option=-XX:-UseTransparentHugePages")
+    List<String> gatewayJavaOptions = new ArrayList<>();
 
     @Option(names = "--profile", paramLabel = "FILE", description = "record a JFR profile of the gateway into FILE")
     Path profile;
@@ -123,7 +128,7 @@ public final class LoadCommand implements Callable<Integer> {
         String databaseUrl = url == null || url.isBlank() ? null : url.strip();
         try {
             return new LoadOptions(steps, ratePerDevice, recordsPerFrame, warmUp, measure, gatewayJar.path,
-                    gatewayHeap, profile, tsdbScript, databaseUrl, graceWindow, forwardKafka, writerLinger,
+                    gatewayHeap, gatewayJavaOptions, profile, tsdbScript, databaseUrl, graceWindow, forwardKafka, writerLinger,
                     transport);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -148,7 +153,7 @@ public final class LoadCommand implements Callable<Integer> {
                 steps = runForwarding(options, database, schemaUrl, workDir, out);
             } else {
                 try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(),
-                        options.profile(), options.maxDevices() + 1_000, schemaUrl, workDir,
+                        options.gatewayJavaOptions(), options.profile(), options.maxDevices() + 1_000, schemaUrl, workDir,
                         options.gatewaySettings())) {
                     registerDevices(options, schemaUrl, 1);
                     long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
@@ -190,7 +195,8 @@ public final class LoadCommand implements Callable<Integer> {
             long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
             for (int devices : options.steps()) {
                 for (boolean forward : new boolean[] {false, true}) {
-                    try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(), null,
+                    try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(),
+                            options.gatewayJavaOptions(), null,
                             options.maxDevices() + 1_000, schemaUrl, workDir,
                             forward ? withAll(broker.gatewayEnvironment(), options.gatewaySettings())
                                     : options.gatewaySettings())) {

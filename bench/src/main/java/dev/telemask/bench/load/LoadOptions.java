@@ -15,6 +15,7 @@ import java.util.List;
  * @param measure          the measured window of each step, after the warm-up
  * @param gatewayJar       the packaged gateway (gateway/target/telemask.jar)
  * @param gatewayHeap      the gateway's -Xmx, e.g. 512m
+ * @param gatewayJavaOptions more flags for the gateway's JVM, after {@link GatewayJvm#DEPLOYED_FLAGS}
  * @param profile          where the gateway writes a JFR recording of the whole run, or null for none
  * @param databaseScript   deploy/local/timescaledb.sh, used when TSDB_URL is not set
  * @param databaseUrl      TSDB_URL when set: a TimescaleDB to use as it is
@@ -25,11 +26,12 @@ import java.util.List;
  * @param transport        the gateway's {@code device.transport} (auto, epoll, io_uring, nio), or null for its default
  */
 public record LoadOptions(List<Integer> steps, double ratePerDevice, int recordsPerFrame, Duration warmUp,
-                          Duration measure, Path gatewayJar, String gatewayHeap, Path profile, Path databaseScript,
+                          Duration measure, Path gatewayJar, String gatewayHeap, List<String> gatewayJavaOptions, Path profile, Path databaseScript,
                           String databaseUrl, Duration graceWindow, boolean forwardKafka, Duration writerLinger,
                           String transport) {
     public LoadOptions {
         steps = List.copyOf(steps);
+        gatewayJavaOptions = List.copyOf(gatewayJavaOptions);
         if (steps.isEmpty() || steps.stream().anyMatch(n -> n <= 0)) {
             throw new IllegalArgumentException("--steps must be positive device counts, got " + steps);
         }

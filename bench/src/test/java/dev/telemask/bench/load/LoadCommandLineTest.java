@@ -29,7 +29,7 @@ class LoadCommandLineTest {
         LoadOptions options = parse(null);
         assertEquals(List.of(1_000, 5_000, 10_000), options.steps());
         assertEquals(50_000, options.maxDevices() * options.ratePerDevice());
-        assertEquals("512m", options.gatewayHeap());
+        assertEquals("1g", options.gatewayHeap());
         assertNull(options.profile());
         assertNull(options.databaseUrl());
         assertNull(options.graceWindow());
@@ -39,10 +39,12 @@ class LoadCommandLineTest {
     void readsEveryOption() {
         LoadOptions options = parse(" jdbc:postgresql://db/x ", "--steps", "10, 20", "--rate-per-device", "0.5",
                 "--records-per-frame", "3", "--warm-up", "5s", "--measure", "1m", "--gateway-jar", "g.jar",
-                "--gateway-heap", "1g", "--profile", "p.jfr", "--tsdb-script", "t.sh", "--grace-window", "0s",
+                "--gateway-heap", "1g", "--gateway-java-option=-XX:-UseTransparentHugePages",
+                "--gateway-java-option", "-Xss512k", "--profile", "p.jfr", "--tsdb-script", "t.sh", "--grace-window", "0s",
                 "--writer-linger", "5ms", "--transport", "io_uring");
         assertEquals(new LoadOptions(List.of(10, 20), 0.5, 3, Duration.ofSeconds(5), Duration.ofMinutes(1),
-                Path.of("g.jar"), "1g", Path.of("p.jfr"), Path.of("t.sh"), "jdbc:postgresql://db/x", Duration.ZERO, false, Duration.ofMillis(5),
+                Path.of("g.jar"), "1g",
+                List.of("-XX:-UseTransparentHugePages", "-Xss512k"), Path.of("p.jfr"), Path.of("t.sh"), "jdbc:postgresql://db/x", Duration.ZERO, false, Duration.ofMillis(5),
                 "io_uring"), options);
         assertEquals(java.util.Map.of("TELEMASK_WRITER_LINGER", "PT0.005S", "TELEMASK_DEVICE_TRANSPORT", "io_uring"),
                 options.gatewaySettings());
