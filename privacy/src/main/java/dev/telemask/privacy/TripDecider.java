@@ -21,8 +21,8 @@ import dev.telemask.codec.AvlBatch;
  *   first record where ignition or movement is off; that end point belongs to the trip.</li>
  *   <li><b>Private trips.</b> A private trigger (the device's private-mode element, the manual switch, no location
  *   consent) at the trip's first record or within its grace window, or a start outside business hours, makes the
- *   whole trip private, its start included. A trigger later in the trip makes it private from there to its end;
- *   business hours ending mid-trip change nothing. A trip's first records are not decided before its grace window
+ *   whole trip private, its start included. A trigger later in the trip, or its first record outside business
+ *   hours, makes it private from there to its end. A trip's first records are not decided before its grace window
  *   has passed in device time (a later record, or the trip's end, has arrived).</li>
  *   <li><b>Sticky places.</b> After a private trip, the parked vehicle's records stay private until the next trip
  *   starts; a business trip from there is public from its first record.</li>
@@ -130,8 +130,11 @@ public final class TripDecider {
             long tripStart = anchorFresh || anchorClosed ? (driving ? time : DeviceState.NEVER) : state.tripStartMillis;
             boolean recordPrivate;
             if (inTrip) {
-                // Mid-trip only explicit triggers turn a trip private: the schedule boundary never does.
-                tripPrivate |= privateNow;
+                // A record outside business hours is private, in a trip too: the end of the working day turns the
+                // trip under way private from there to its end, like a trigger, so the drive home that began in
+                // hours does not publish where it ends. The start of the working day never publishes the rest of a
+                // trip that started private.
+                tripPrivate |= privateNow || PolicyEngine.outsideBusinessHours(policy, state, time);
                 recordPrivate = tripPrivate;
                 if (!driving) {
                     inTrip = false;

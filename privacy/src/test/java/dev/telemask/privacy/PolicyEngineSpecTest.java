@@ -50,15 +50,29 @@ class PolicyEngineSpecTest {
     @Nested
     class BusinessSchedule_ {
         @Test
-        void aTripStartingInBusinessHoursStaysBusinessAfterTheyEnd() {
+        void aTripStartingInBusinessHoursTurnsPrivateWhenTheyEnd() {
+            // The evening drive home: it starts at work in hours, and where it ends is nobody's business.
             Drive drive = Drive.in("Europe/Berlin")                   // Monday
                     .fix("2025-06-02T18:50", LAT, LON, 0, 0)          // parked, in hours
                     .fix("2025-06-02T18:55", LAT, LON, 1, 1)          // trip starts, in hours
-                    .fix("2025-06-02T19:05", 52.53, 13.41, 1, 1)      // after 19:00: still the business trip
-                    .fix("2025-06-02T19:10", 52.54, 13.42, 0, 0)      // trip ends: its end point is business too
-                    .fix("2025-06-02T19:15", 52.54, 13.42, 0, 0);     // parked outside hours
+                    .fix("2025-06-02T19:05", 52.53, 13.41, 1, 1)      // after 19:00: private from here
+                    .fix("2025-06-02T19:10", 52.54, 13.42, 0, 0)      // trip ends: its end point is private
+                    .fix("2025-06-02T19:15", 52.54, 13.42, 0, 0);     // parked where a private trip ended
             AvlBatch batch = run(OFFICE_HOURS, drive);
-            assertTreatments(batch, out, EXACT, EXACT, EXACT, EXACT, PRIVATE);
+            assertTreatments(batch, out, EXACT, EXACT, PRIVATE, PRIVATE, PRIVATE);
+            assertFalse(ledger.state().inTrip());
+            assertTrue(ledger.state().sticky(), "the place the drive home ended is sticky");
+        }
+
+        @Test
+        void whereTheDriveHomeEndedStaysPrivateWhenBusinessHoursOpen() {
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T18:55", LAT, LON, 1, 1)          // leaves work in hours
+                    .fix("2025-06-02T19:05", 52.53, 13.41, 1, 1)      // private from 19:00
+                    .fix("2025-06-02T19:10", 52.54, 13.42, 0, 0)      // home
+                    .fix("2025-06-03T07:05", 52.54, 13.42, 0, 0)      // parked at home, hours open
+                    .fix("2025-06-03T07:10", 52.54, 13.42, 1, 1);     // the next trip starts in hours
+            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, PRIVATE, PRIVATE, PRIVATE, EXACT);
         }
 
         @Test
@@ -495,10 +509,10 @@ class PolicyEngineSpecTest {
         void businessRecordsAreSnappedToTheirCellCentreAndLoseCellIds() {
             Policy policy = OFFICE_HOURS.withCoarseningMetres(1000);
             AvlBatch batch = run(policy, Drive.in("Europe/Berlin")
-                    .fix("2025-06-02T18:50", LAT, LON, 1, 1)
-                    .fix("2025-06-02T18:51", LAT + 0.0001, LON + 0.0001, 1, 1)
-                    .fix("2025-06-02T19:30", LAT, LON, 1, 1));
-            assertEquals(List.of(COARSENED, COARSENED, COARSENED), Verdicts.list(out)); // one trip from 18:50
+                    .fix("2025-06-02T18:10", LAT, LON, 1, 1)
+                    .fix("2025-06-02T18:11", LAT + 0.0001, LON + 0.0001, 1, 1)
+                    .fix("2025-06-02T18:50", LAT, LON, 1, 1));
+            assertEquals(List.of(COARSENED, COARSENED, COARSENED), Verdicts.list(out)); // one trip from 18:10
             long cell = new GeoGrid(1000).snap(Drive.e7(LAT), Drive.e7(LON));
             assertEquals(GeoGrid.latitudeOf(cell), batch.latitude(0));
             assertEquals(GeoGrid.longitudeOf(cell), batch.longitude(0));
@@ -526,8 +540,10 @@ class PolicyEngineSpecTest {
                     .fix("2025-06-02T18:55", LAT, LON, 1, 1)
                     .fix("2025-06-02T19:15", 52.54, 13.42, 0, 0)
                     .fix("2025-06-02T19:05", 52.53, 13.41, 1, 1);
-            // Stored in device-time order: 18:55, 19:05, 19:10 (the trip) and 19:15 (parked after hours).
-            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, EXACT, EXACT, PRIVATE);
+            // Stored in device-time order: 18:55 (the trip in hours), 19:05, 19:10 (the trip after hours, private
+            // to its end) and 19:15 (parked where it ended). Judged in arrival order, 19:10 would be a parked record
+            // before any trip, and 18:55 the start of a business trip.
+            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, PRIVATE, PRIVATE, PRIVATE);
         }
 
         @Test
