@@ -661,6 +661,50 @@ public abstract class PrivacyAdversary extends GatewayTestBase.ForOtherPackages 
                 .collect(java.util.stream.Collectors.toSet()), imei, "parked after a private trip");
     }
 
+    /**
+     * The evening drive home: it leaves work at 18:41 in business hours (07:00-19:00) and arrives at 19:20. From 19:00
+     * it is private to its end, and home stays private while the tracker reports from there, whatever order the
+     * frames arrive in (here newest first, each frame's records newest first too).
+     */
+    @Test
+    void theDriveHomeThatLeavesWorkInHoursDoesNotPublishWhereItEnds() throws Exception {
+        long imei = device(policy("drive-home", "{\"version\": 1, \"consent\": {\"location\": true,"
+                + " \"driverIdentity\": true, \"telemetry\": true}, \"privateTrips\": {\"businessSchedule\":"
+                + " {\"timeZone\": \"Europe/Berlin\", \"days\": {\"thursday\": [\"07:00-19:00\"]}}}}"));
+        long work = T0 + (13 * 60 + 40) * 60_000L; // 18:40 in Berlin
+        int lat = HOME_LAT - 3_000_007;
+        int lon = HOME_LON - 2_000_003;
+        List<Point> day = new ArrayList<>();
+        long t = work;
+        for (int i = 0; i < 3; i++, t += 30_000) { // parked at work
+            day.add(new Point(t, lat, lon, false, false));
+        }
+        t += 15_000;
+        int firstAfterHours = -1;
+        for (int i = 1; t <= work + 40 * 60_000L; i++, t += 30_000) { // 18:41:45 to 19:20: driving home
+            if (firstAfterHours < 0 && t >= T0 + 14 * 3_600_000L) {
+                firstAfterHours = day.size();
+            }
+            day.add(new Point(t, lat + i * 20_011, lon + i * 13_007, true, false));
+        }
+        Point home = day.getLast();
+        for (int i = 0; i < 12; i++) { // parked at home, reporting every 5 minutes
+            t += 300_000;
+            day.add(new Point(t, home.lat(), home.lon(), false, false));
+        }
+        List<List<Point>> frames = new ArrayList<>();
+        for (int from = 0; from < day.size(); from += 5) {
+            frames.add(day.subList(from, Math.min(day.size(), from + 5)).reversed());
+        }
+        send(imei, frames.reversed());
+
+        List<StoredRow> rows = rows(imei);
+        assertEquals(day.size(), rows.size());
+        assertEquals(EXACT, rows.get(firstAfterHours - 1).treatment(), "the drive in business hours is published");
+        assertPrivate(rows, firstAfterHours, day.size(), "the drive after 19:00, home, and the tracker parked there");
+        assertNowhere(needles(day.subList(firstAfterHours, day.size())), imei, "the drive home after hours");
+    }
+
     @Test
     void theButtonReleasedAtTheDestinationPublishesNothingThere() throws Exception {
         long imei = device(policy("button", OPEN_POLICY_WITH_DEFAULT_TIMING));
