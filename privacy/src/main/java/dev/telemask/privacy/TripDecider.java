@@ -20,8 +20,8 @@ import dev.telemask.codec.AvlBatch;
  *   <li><b>Trips</b> follow {@link TripRule}: a trip starts at a driving record after a parked one and ends at the
  *   first record where ignition or movement is off; that end point belongs to the trip.</li>
  *   <li><b>Private trips.</b> A private trigger (the device's private-mode element, the manual switch, no location
- *   consent) at the trip's first record or within its grace window, or a start outside business hours, makes the
- *   whole trip private, its start included. A trigger later in the trip, or its first record outside business
+ *   consent) at the trip's first record or within its grace window, or a start outside business hours or business
+ *   hours ending within that window, makes the whole trip private, its start included. A trigger later in the trip, or its first record outside business
  *   hours, makes it private from there to its end. A trip's first records are not decided before its grace window
  *   has passed in device time (a later record, or the trip's end, has arrived).</li>
  *   <li><b>Sticky places.</b> After a private trip, the parked vehicle's records stay private until the next trip
@@ -146,8 +146,8 @@ public final class TripDecider {
                 // A trip that starts private is private whatever its window holds; only a public start waits.
                 boolean startsPrivate = privateNow || inputsStale
                         || PolicyEngine.outsideBusinessHours(policy, state, time);
-                int window = startsPrivate ? 1 : graceWindowVerdict(policy, consent, nowFlags, rulesChangedAtMillis,
-                        pending, i, privateMode, ignitionSeenOn(inputs), expired, nowMillis, out);
+                int window = startsPrivate ? 1 : graceWindowVerdict(policy, state, consent, nowFlags,
+                        rulesChangedAtMillis, pending, i, privateMode, ignitionSeenOn(inputs), expired, nowMillis, out);
                 if (window == NOT_KNOWN) {
                     break;
                 }
@@ -273,8 +273,8 @@ public final class TripDecider {
     }
 
     /**
-     * Whether a private trigger falls within the grace window of the trip starting at order position {@code start}:
-     * 1 yes, 0 no, {@link #NOT_KNOWN} when the records up to the window's end (or the trip's end) have not all
+     * Whether a private trigger (or the end of business hours) falls within the grace window of the trip starting at
+     * order position {@code start}: 1 yes, 0 no, {@link #NOT_KNOWN} when the records up to the window's end (or the trip's end) have not all
      * arrived. An expired start is decided fail-closed.
      *
      * <p>A trip that starts in a privacy zone's hidden disc (home) is held longer: until its grace window has passed
@@ -283,7 +283,7 @@ public final class TripDecider {
      * the trip began at home, and the time from there to the first visible record, at its speed, is the way's
      * length. Triggers still count within the window from the start only; the longer hold changes no verdict.
      */
-    private static int graceWindowVerdict(CompiledPolicy policy, Consent consent, int nowFlags,
+    private static int graceWindowVerdict(CompiledPolicy policy, DeviceState state, Consent consent, int nowFlags,
                                           long rulesChangedAtMillis, PendingRecords pending, int start,
                                           boolean privateModeAtStart, boolean ignitionSeenOn, boolean expired,
                                           long nowMillis, Treatments out) {
@@ -316,7 +316,10 @@ public final class TripDecider {
             byte ignition = ignition(inputs);
             byte movement = movement(inputs);
             privateMode = privateMode(inputs);
-            if (!pastWindow && privateNow(consent, flagsOf(pending, j, nowFlags, rulesChangedAtMillis), privateMode)) {
+            // The end of business hours within the window is a trigger like the button: the trip that leaves work
+            // at 18:59 is private as a whole, as one pressed private in its first minutes is.
+            if (!pastWindow && (privateNow(consent, flagsOf(pending, j, nowFlags, rulesChangedAtMillis), privateMode)
+                    || PolicyEngine.outsideBusinessHours(policy, state, time))) {
                 return 1;
             }
             if (ignition == 0 || movement == 0) {

@@ -76,6 +76,21 @@ class PolicyEngineSpecTest {
         }
 
         @Test
+        void aTripWhoseGraceWindowSeesBusinessHoursEndIsPrivateAsAWhole() {
+            // Like the button pressed in a trip's first minutes: the trip that leaves at 18:59 is the drive home.
+            Policy policy = OFFICE_HOURS.withTiming(new TripTiming(java.time.Duration.ofMinutes(2),
+                    java.time.Duration.ofHours(1), java.time.Duration.ofHours(2), java.time.Duration.ZERO));
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fix("2025-06-02T18:58", LAT, LON, 0, 0)          // parked at work, in hours
+                    .fix("2025-06-02T18:59", LAT, LON, 1, 1)          // leaves in hours
+                    .fix("2025-06-02T19:00", 52.53, 13.41, 1, 1)      // hours end within its first two minutes
+                    .fix("2025-06-02T19:10", 52.54, 13.42, 0, 0);     // home
+            AvlBatch batch = Ledgers.feed(ledger, CompiledPolicy.compile(policy, KEY), Consent.ALL, false,
+                    drive.batch, out);
+            assertTreatments(batch, out, EXACT, PRIVATE, PRIVATE, PRIVATE);
+        }
+
+        @Test
         void aTripStartingPrivateStaysPrivateIntoBusinessHours() {
             Drive drive = Drive.in("Europe/Berlin")
                     .fix("2025-06-02T06:50", LAT, LON, 1, 1)          // starts before 07:00: private

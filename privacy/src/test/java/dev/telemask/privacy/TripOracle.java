@@ -12,7 +12,8 @@ import java.util.TreeSet;
 /**
  * DESIGN's trip rules written out plainly, from a whole drive in device-time order: which records no order of arrival
  * may publish. A trip is private as a whole when it starts outside business hours or a private-mode element is on
- * within its grace window, from the element on when it comes later; the place where a private trip ended stays
+ * (or business hours end) within its grace window, from the element on (or the first record outside business hours)
+ * when it comes later; the place where a private trip ended stays
  * private until the next trip starts; a parked record is private under the element or outside business hours; a
  * record without a fix follows the last fix. One-sided: the engine hides more (after gaps, in zones), never less.
  */
@@ -78,7 +79,7 @@ final class TripOracle {
             long start = drive.timestamp(r);
             int privateFrom = outsideHours(policy, start) ? i : -1;
             for (int j = i; j <= end && privateFrom < 0; j++) {
-                if (trigger[j]) {
+                if (trigger[j] || outsideHours(policy, drive.timestamp(order.get(j)))) {
                     privateFrom = drive.timestamp(order.get(j)) - start <= policy.graceMillis ? i : j;
                 }
             }
