@@ -16,11 +16,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The TimescaleDB of a load run: TSDB_URL as given, or one that deploy/local/timescaledb.sh starts in the run's own
  * state directory (and stops afterwards). Each run gets a fresh schema with a tenant, an open policy and the devices.
+ * In a database of its own the run drops its schemas when it ends, and those an interrupted run left when it starts:
+ * a 10,000-device run stores gigabytes, and runs one after another would fill the disk. A {@code TSDB_URL} database
+ * keeps them, for reading afterwards.
  */
 public final class LoadDatabase implements AutoCloseable {
     private final String baseUrl;
     private final Path script;
     private final Path stateDir;
+    private final List<String> schemas = new ArrayList<>();
 
     private LoadDatabase(String baseUrl, Path script, Path stateDir) {
         this.baseUrl = baseUrl;
@@ -35,6 +39,7 @@ public final class LoadDatabase implements AutoCloseable {
         Path state = workDir.resolve("tsdb");
         script(options.databaseScript(), state, "start");
         String url = script(options.databaseScript(), state, "url").strip();
+        dropSchemas(url, leftSchemas(url));
         return new LoadDatabase(url, options.databaseScript(), state);
     }
 
@@ -73,6 +78,7 @@ public final class LoadDatabase implements AutoCloseable {
     String newSchemaUrl() throws Exception {
         String schema = "load_" + System.currentTimeMillis();
         execute(baseUrl, "CREATE SCHEMA " + schema);
+        schemas.add(schema);
         return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema + ",public";
     }
 
@@ -129,7 +135,31 @@ public final class LoadDatabase implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (script != null) {
-            script(script, stateDir, "stop");
+            try {
+                dropSchemas(baseUrl, schemas);
+            } finally {
+                script(script, stateDir, "stop");
+            }
+        }
+    }
+
+    /** The schemas earlier runs made in this database ({@link #newSchemaUrl}'s names). */
+    private static List<String> leftSchemas(String url) throws Exception {
+        List<String> left = new ArrayList<>();
+        try (HikariDataSource pool = StorageDatabase.pool(url, null, null, 1);
+             Connection c = pool.getConnection(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname ~ '^load_[0-9]+$'")) {
+            while (rs.next()) {
+                left.add(rs.getString(1));
+            }
+        }
+        return left;
+    }
+
+    /** Drops {@code names} with everything in them (hypertables take their chunks along). */
+    private static void dropSchemas(String url, List<String> names) throws Exception {
+        if (!names.isEmpty()) {
+            execute(url, names.stream().map(name -> "DROP SCHEMA " + name + " CASCADE").toArray(String[]::new));
         }
     }
 }
