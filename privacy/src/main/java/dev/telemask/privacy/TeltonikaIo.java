@@ -66,12 +66,25 @@ public final class TeltonikaIo {
     public static final IoIdSet UNSHIFTED_DISTANCE = IoIdSet.of(12, 43, 49, 389, 12401, 12404);
 
     /**
-     * Driving time counted by the vehicle or the device: OBD's runtime since the engine started (42, s), the
-     * ignition-on counter (449, s), the engine's worktime over CAN (102, 103, min). The first visible record after a
-     * zone's hidden stretch would say how long the vehicle has driven since it left home, or how long it drove while
-     * hidden: the way, timed.
+     * Driving time counted by the vehicle or the device: OBD's runtime since the engine started (42, s), its minutes
+     * run with the MIL on (54) and since the trouble codes were cleared (55), the ignition-on counter (449, s), the
+     * engine's worktime over CAN (102, 103, min). The first visible record after a zone's hidden stretch would say how
+     * long the vehicle has driven since it left home, or how long it drove while hidden: the way, timed. Counted only
+     * while the engine runs, the minute counters leave out the stop at home, the one unknown that keeps the times of
+     * the visible points around a hidden stretch from measuring the way; minutes are coarse, but many nights average
+     * their rounding away.
      */
-    public static final IoIdSet DRIVING_TIME = IoIdSet.of(42, 102, 103, 449);
+    public static final IoIdSet DRIVING_TIME = IoIdSet.of(42, 54, 55, 102, 103, 449);
+
+    /**
+     * The engine's temperatures, which climb from the air's towards the thermostat's for minutes after a cold start:
+     * OBD's coolant (32) and engine oil (58) temperature and the CAN adapter's engine temperature (115, 0.1 C). At
+     * the first visible record after a night at home they are a stopwatch started at home, read to seconds on the
+     * warm-up curve that the vehicle's visible cold starts elsewhere draw, and those seconds at the speed the track
+     * shows are the way from home (one morning, 300 m zone: 2,749 m for a point 2,750 m out). Kept only once the
+     * engine is warm, the first record that kept them would time the start just as well.
+     */
+    public static final IoIdSet ENGINE_WARM_UP = IoIdSet.of(32, 58, 115);
 
     /**
      * The fuel the engine burnt, counted up by the CAN adapter: Fuel Consumed (83, 0.1 l) and Fuel Consumed counted
@@ -89,8 +102,8 @@ public final class TeltonikaIo {
     public static final IoIdSet AROUND_THE_PARKING_PLACE = IoIdSet.of(175);
 
     /** What a device under a policy with privacy zones never publishes: it would measure the way home. */
-    public static final IoIdSet MEASURES_THE_WAY = IoIdSet.union(IoIdSet.union(IoIdSet.union(UNSHIFTED_DISTANCE,
-            DRIVING_TIME), FUEL_CONSUMED), AROUND_THE_PARKING_PLACE);
+    public static final IoIdSet MEASURES_THE_WAY = IoIdSet.union(IoIdSet.union(IoIdSet.union(IoIdSet.union(
+            UNSHIFTED_DISTANCE, DRIVING_TIME), ENGINE_WARM_UP), FUEL_CONSUMED), AROUND_THE_PARKING_PLACE);
 
     /** Stripped unless the driver consented to driver identity: they name or identify the person driving. */
     public static final IoIdSet DRIVER_IDENTITY = IoIdSet.of(

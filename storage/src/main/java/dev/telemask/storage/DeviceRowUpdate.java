@@ -17,20 +17,22 @@ final class DeviceRowUpdate {
     /**
      * GREATEST: a late batch from a slow writer thread never moves the last-seen time back (a null, no last-seen
      * time to record, leaves it). A null state leaves the saved one and its time. Event states only for devices
-     * that have a row. The states' times to the minute, like the last-seen time's once a minute: a state is saved
-     * with every frame, records a zone hides included, and its exact time would tell when those arrived.
+     * that have a row. The states' times to the day (in the database's time zone): a state is saved with every frame, records a zone hides
+     * included, and a device that sleeps once parked sends its last frame as it parks at home, so a dump taken any
+     * time that night would show, to the minute, when the way from the last visible record ended: that time at the
+     * track's speed is the way home, with no stop in it to blur it, and nights average the minute's rounding away.
      */
     static final String SAVE = "WITH v AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[])"
             + " AS v (imei, seen, state, event_state)),"
             + " e AS (INSERT INTO device_event_state (imei, state, updated_at)"
-            + " SELECT d.imei, v.event_state, date_trunc('minute', now()) FROM v"
+            + " SELECT d.imei, v.event_state, date_trunc('day', now()) FROM v"
             + " JOIN devices d ON d.imei = v.imei WHERE v.event_state IS NOT NULL"
-            + " ON CONFLICT (imei) DO UPDATE SET state = EXCLUDED.state, updated_at = date_trunc('minute', now()))"
+            + " ON CONFLICT (imei) DO UPDATE SET state = EXCLUDED.state, updated_at = date_trunc('day', now()))"
             + " UPDATE devices d SET"
             + " last_seen_at = GREATEST(d.last_seen_at, timestamptz 'epoch' + v.seen * interval '1 millisecond'),"
             + " privacy_state = COALESCE(v.state, d.privacy_state),"
             + " privacy_state_updated_at = CASE WHEN v.state IS NULL THEN d.privacy_state_updated_at"
-            + " ELSE date_trunc('minute', now()) END"
+            + " ELSE date_trunc('day', now()) END"
             + " FROM v WHERE d.imei = v.imei AND (v.seen IS NOT NULL OR v.state IS NOT NULL)";
 
     private DeviceRowUpdate() {

@@ -248,8 +248,11 @@ abstract class WriterContract extends DatabaseContract {
         assertArrayEquals(new byte[] {9}, queryBytes("SELECT privacy_state FROM devices WHERE imei = 71"),
                 "a batch without a state leaves the saved one");
         assertEquals(1, queryLong("SELECT count(*) FROM devices WHERE imei = 72 AND last_seen_at IS NULL"
-                + " AND privacy_state_updated_at = date_trunc('minute', privacy_state_updated_at)"),
-                "saved, its time to the minute: a frame of zone-hidden records would be timed by it");
+                + " AND privacy_state_updated_at = date_trunc('day', privacy_state_updated_at)"),
+                "saved, its time to the day: the last frame of a device that sleeps once parked at home would"
+                        + " time the way there to the minute");
+        assertEquals(1, queryLong("SELECT count(*) FROM device_event_state WHERE imei = 73"
+                + " AND updated_at = date_trunc('day', updated_at)"), "the event state's time to the day too");
         assertArrayEquals(new byte[] {3}, sealer.openDeviceState(72, queryBytes(
                 "SELECT privacy_state FROM devices WHERE imei = 72")));
 

@@ -227,9 +227,9 @@ public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackage
         assertArrayEquals(DeviceState.unknownPast().save(), openedPrivacyState(imei),
                 "the saved state knows nothing of the erased records: no place, no time");
         assertEquals(1, queryNumber("SELECT count(*) FROM devices d WHERE imei = " + imei
-                + " AND privacy_state_updated_at = (SELECT date_trunc('minute', max(at)) FROM audit_log"
+                + " AND privacy_state_updated_at = (SELECT date_trunc('day', max(at)) FROM audit_log"
                 + " WHERE action = 'erase' AND target = 'device:" + imei + "')"),
-                "the state's time is the erasure's minute, not the records'");
+                "the state's time is the erasure's day, not the records'");
     }
 
     @Test

@@ -225,7 +225,7 @@ public final class PositionQuery {
         try (PreparedStatement reset = connection.prepareStatement("UPDATE devices d SET"
                 + " privacy_state = CASE WHEN d.privacy_state IS NULL THEN NULL ELSE ? END,"
                 + " privacy_state_updated_at = CASE WHEN d.privacy_state IS NULL THEN d.privacy_state_updated_at"
-                + " ELSE date_trunc('minute', now()) END,"
+                + " ELSE date_trunc('day', now()) END,"
                 + " last_seen_at = CASE WHEN d.last_seen_at IS NULL THEN NULL ELSE"
                 + " (SELECT LEAST(d.last_seen_at, p.receive_time) FROM positions p WHERE p.imei = d.imei"
                 + " AND p.device_time < ? ORDER BY p.device_time DESC, p.event_io LIMIT 1) END"
