@@ -17,10 +17,11 @@ final class DeviceRowUpdate {
     /**
      * GREATEST: a late batch from a slow writer thread never moves the last-seen time back (a null, no last-seen
      * time to record, leaves it). A null state leaves the saved one and its time. Event states only for devices
-     * that have a row. The states' times to the day (in the database's time zone): a state is saved with every frame, records a zone hides
-     * included, and a device that sleeps once parked sends its last frame as it parks at home, so a dump taken any
-     * time that night would show, to the minute, when the way from the last visible record ended: that time at the
-     * track's speed is the way home, with no stop in it to blur it, and nights average the minute's rounding away.
+     * that have a row. The states' times to the day (in the database's time zone): a state is saved with every
+     * frame, records a zone hides included, and a device that sleeps once parked sends its last frame as it parks at
+     * home, so a dump taken any time that night would show, to the minute, when the way from the last visible record
+     * ended: that time at the track's speed is the way home, with no stop in it to blur it, and nights average the
+     * minute's rounding away.
      */
     static final String SAVE = "WITH v AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[])"
             + " AS v (imei, seen, state, event_state)),"
