@@ -35,7 +35,9 @@ class ArrivalOrderFuzzTest {
     static final boolean SPLIT_MILLISECOND_OPEN = true;
     /**
      * Histories whose deliveries differ, left open: seed 103 (frames cut anew and shuffled, with resends, reconnects
-     * and clock passes) stores four records as ZONE rows without location that sent in order are not stored at all.
+     * and clock passes) stores records as ZONE rows without location that sent in order are not stored at all
+     * (privateRecords DROP, a zone); it takes a reconnect, a resend of a stored frame and a failed write together,
+     * any two of them store the same.
      */
     static final java.util.Set<Long> OPEN = java.util.Set.of(103L);
 
