@@ -21,8 +21,8 @@ import dev.telemask.codec.AvlBatch;
  *   first record where ignition or movement is off; that end point belongs to the trip.</li>
  *   <li><b>Private trips.</b> A private trigger (the device's private-mode element, the manual switch, no location
  *   consent) at the trip's first record or within its grace window, or a start outside business hours or business
- *   hours ending within that window, makes the whole trip private, its start included. A trigger later in the trip, or its first record outside business
- *   hours, makes it private from there to its end. A trip's first records are not decided before its grace window
+ *   hours ending within that window, makes the whole trip private, its start included. A trigger later in the trip,
+ *   or its first record outside business hours, makes it private from there to its end. A trip's first records are not decided before its grace window
  *   has passed in device time (a later record, or the trip's end, has arrived).</li>
  *   <li><b>Sticky places.</b> After a private trip, the parked vehicle's records stay private until the next trip
  *   starts; a business trip from there is public from its first record.</li>
@@ -274,8 +274,8 @@ public final class TripDecider {
 
     /**
      * Whether a private trigger (or the end of business hours) falls within the grace window of the trip starting at
-     * order position {@code start}: 1 yes, 0 no, {@link #NOT_KNOWN} when the records up to the window's end (or the trip's end) have not all
-     * arrived. An expired start is decided fail-closed.
+     * order position {@code start}: 1 yes, 0 no, {@link #NOT_KNOWN} when the records up to the window's end (or the
+     * trip's end) have not all arrived. An expired start is decided fail-closed.
      *
      * <p>A trip that starts in a privacy zone's hidden disc (home) is held longer: until its grace window has passed
      * since its first fix outside every hidden disc. The trip's records are published when it is decided, and the

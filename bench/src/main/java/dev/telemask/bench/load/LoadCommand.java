@@ -128,8 +128,8 @@ public final class LoadCommand implements Callable<Integer> {
         String databaseUrl = url == null || url.isBlank() ? null : url.strip();
         try {
             return new LoadOptions(steps, ratePerDevice, recordsPerFrame, warmUp, measure, gatewayJar.path,
-                    gatewayHeap, gatewayJavaOptions, profile, tsdbScript, databaseUrl, graceWindow, forwardKafka, writerLinger,
-                    transport);
+                    gatewayHeap, gatewayJavaOptions, profile, tsdbScript, databaseUrl, graceWindow, forwardKafka,
+                    writerLinger, transport);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -153,8 +153,8 @@ public final class LoadCommand implements Callable<Integer> {
                 steps = runForwarding(options, database, schemaUrl, workDir, out);
             } else {
                 try (GatewayJvm gateway = GatewayJvm.start(options.gatewayJar(), options.gatewayHeap(),
-                        options.gatewayJavaOptions(), options.profile(), options.maxDevices() + 1_000, schemaUrl, workDir,
-                        options.gatewaySettings())) {
+                        options.gatewayJavaOptions(), options.profile(), options.maxDevices() + 1_000, schemaUrl,
+                        workDir, options.gatewaySettings())) {
                     registerDevices(options, schemaUrl, 1);
                     long imeiBase = SimulatorOptions.DEFAULT_IMEI_BASE;
                     for (int devices : options.steps()) {

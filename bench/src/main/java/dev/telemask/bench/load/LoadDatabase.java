@@ -148,7 +148,8 @@ public final class LoadDatabase implements AutoCloseable {
         List<String> left = new ArrayList<>();
         try (HikariDataSource pool = StorageDatabase.pool(url, null, null, 1);
              Connection c = pool.getConnection(); Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname ~ '^load_[0-9]+$'")) {
+             java.sql.ResultSet rs = st.executeQuery(
+                     "SELECT nspname FROM pg_namespace WHERE nspname ~ '^load_[0-9]+$'")) {
             while (rs.next()) {
                 left.add(rs.getString(1));
             }

@@ -26,9 +26,9 @@ import java.util.List;
  * @param transport        the gateway's {@code device.transport} (auto, epoll, io_uring, nio), or null for its default
  */
 public record LoadOptions(List<Integer> steps, double ratePerDevice, int recordsPerFrame, Duration warmUp,
-                          Duration measure, Path gatewayJar, String gatewayHeap, List<String> gatewayJavaOptions, Path profile, Path databaseScript,
-                          String databaseUrl, Duration graceWindow, boolean forwardKafka, Duration writerLinger,
-                          String transport) {
+                          Duration measure, Path gatewayJar, String gatewayHeap, List<String> gatewayJavaOptions,
+                          Path profile, Path databaseScript, String databaseUrl, Duration graceWindow,
+                          boolean forwardKafka, Duration writerLinger, String transport) {
     public LoadOptions {
         steps = List.copyOf(steps);
         gatewayJavaOptions = List.copyOf(gatewayJavaOptions);
