@@ -22,8 +22,9 @@ import dev.telemask.codec.AvlBatch;
  *   <li><b>Private trips.</b> A private trigger (the device's private-mode element, the manual switch, no location
  *   consent) at the trip's first record or within its grace window, or a start outside business hours or business
  *   hours ending within that window, makes the whole trip private, its start included. A trigger later in the trip,
- *   or its first record outside business hours, makes it private from there to its end. A trip's first records are not decided before its grace window
- *   has passed in device time (a later record, or the trip's end, has arrived).</li>
+ *   or its first record outside business hours, makes it private from there to its end. A trip's first records are
+ *   not decided before its grace window has passed in device time (a later record, or the trip's end, has
+ *   arrived).</li>
  *   <li><b>Sticky places.</b> After a private trip, the parked vehicle's records stay private until the next trip
  *   starts; a business trip from there is public from its first record.</li>
  *   <li><b>Parked records</b> are otherwise private outside business hours or under a private trigger.</li>
