@@ -59,6 +59,12 @@ class ZoneEngineClockTest {
         return out;
     }
 
+    /** ZoneMileageTest's day and night with the engine's clocks, through the engine under its zone policy. */
+    private static AvlBatch dayAndNightWithEngineClocks(Treatments out) {
+        return Ledgers.feed(new DeviceLedger(), ZoneMileageTest.POLICY, Consent.ALL, false,
+                withEngineClocks(new ZoneMileageTest().dayAndNight()), out);
+    }
+
     static double warmed(double seconds, double timeConstant) {
         return THERMOSTAT - (THERMOSTAT - AMBIENT) * Math.exp(-seconds / timeConstant);
     }
@@ -70,10 +76,8 @@ class ZoneEngineClockTest {
 
     @Test
     void theCoolantTemperatureDoesNotTimeTheWayFromHome() {
-        ZoneMileageTest road = new ZoneMileageTest();
         Treatments out = new Treatments();
-        AvlBatch stored = Ledgers.feed(new DeviceLedger(), ZoneMileageTest.POLICY, Consent.ALL, false,
-                withEngineClocks(road.dayAndNight()), out);
+        AvlBatch stored = dayAndNightWithEngineClocks(out);
         List<Integer> exact = ZoneMileageTest.exactRecords(out);
         int first = exact.get(ZoneMileageTest.firstAfterHome(stored, exact));
         int next = exact.get(ZoneMileageTest.firstAfterHome(stored, exact) + 1);
@@ -97,10 +101,8 @@ class ZoneEngineClockTest {
 
     @Test
     void theEngineMinuteCountersDoNotTimeTheWayHomeAndBack() {
-        ZoneMileageTest road = new ZoneMileageTest();
         Treatments out = new Treatments();
-        AvlBatch stored = Ledgers.feed(new DeviceLedger(), ZoneMileageTest.POLICY, Consent.ALL, false,
-                withEngineClocks(road.dayAndNight()), out);
+        AvlBatch stored = dayAndNightWithEngineClocks(out);
         List<Integer> exact = ZoneMileageTest.exactRecords(out);
         int firstOut = ZoneMileageTest.firstAfterHome(stored, exact);
         for (int id : ENGINE_MINUTES) {
