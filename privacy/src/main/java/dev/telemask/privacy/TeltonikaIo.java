@@ -54,6 +54,7 @@ public final class TeltonikaIo {
             80,   // Data Mode: home/roaming network on stop/moving, i.e. whether the vehicle is abroad
             21,   // GSM Signal (0..5): night after night, a car park below ground (1) or the street above it (5)
             237,  // Network Type (3G, GSM, 4G, LTE Cat M1, NB-IoT): the coverage of the exact spot, like the signal
+            1148, // Connectivity quality: the coverage of the exact spot again, like the signal
             24,   // Speed: the GNSS speed again, as an IO element
             37,   // Vehicle Speed from OBD: speed without GNSS, as good for dead reckoning inside a cell
             81,   // Vehicle Speed from CAN (LV-CAN/ALL-CAN)

@@ -75,11 +75,12 @@ class IoElementAttackTest {
         /**
          * The CAN adapter's road sign recognition reads the posted limit (1116, 1205..1209: a 30 zone or a
          * motorway) and the speed over it (1117); an MSP500 reports the speed (502); a TAT100 sends up to four
-         * neighbour cells (MNC 1200..1203, LAC/cell/signal 287..298), a position by trilateration.
+         * neighbour cells (MNC 1200..1203, LAC/cell/signal 287..298), a position by trilateration; the
+         * connectivity quality (1148) tells a car park below ground from the street as the GSM signal does.
          */
         @Test
         void noRoadSignSpeedOrNeighbourCellPrivateOrCoarsened() {
-            int[] ids = {1116, 1117, 1205, 1209, 502, 1200, 287, 288, 298};
+            int[] ids = {1116, 1117, 1205, 1209, 502, 1200, 287, 288, 298, 1148};
             AvlBatch batch = run(Policy.noOp().withCoarseningMetres(500), Consent.ALL, coarsenedThenPrivate(ids));
             assertEquals(List.of(COARSENED, PRIVATE), Verdicts.list(out));
             for (int r = 0; r < 2; r++) {
