@@ -194,6 +194,74 @@ class ZoneMileageTest {
     }
 
     /**
+     * Distances from the tachograph, the CAN adapter and other families, counted from the odometer: the tachograph's
+     * total and trip distance through the CAN adapter (133, 134, m), the FM63xx total odometer (216, m), LV-CAN total
+     * mileage (36, m) and tachograph odometer (192, m), and two countdowns in km, the distance until service (402)
+     * and the remaining range (866).
+     */
+    static AvlBatch withTachographAndServiceDistances(AvlBatch drive) {
+        AvlBatch out = new AvlBatch();
+        for (int r = 0; r < drive.size(); r++) {
+            out.appendRecord(drive, r);
+            long metres = drive.ioValue(drive.findIo(r, TeltonikaIo.TOTAL_ODOMETER));
+            for (int id : new int[] {133, 134, 216, 36, 192}) {
+                out.addIo(id, 4, metres);
+            }
+            out.addIo(402, 4, 30_000 - metres / 1000);
+            out.addIo(866, 2, 900 - metres / 1000 % 900);
+        }
+        return out;
+    }
+
+    @Test
+    void theTachographAndServiceDistancesDoNotMeasureTheWayHome() {
+        assertNoJumpAcrossTheNightAtHome(withTachographAndServiceDistances(dayAndNight()),
+                new int[] {133, 134, 216, 36, 192, 402, 866});
+    }
+
+    /** The fuels other than the CAN adapter's litres: CNG (233), LNG (855), LPG (1100), FMS (86), FM63xx LV-CAN (33). */
+    @Test
+    void theOtherFuelCountersDoNotMeasureTheWayHome() {
+        AvlBatch drive = dayAndNight();
+        AvlBatch withFuels = new AvlBatch();
+        int[] ids = {233, 855, 1100, 86, 33};
+        for (int r = 0; r < drive.size(); r++) {
+            withFuels.appendRecord(drive, r);
+            long metres = drive.ioValue(drive.findIo(r, TeltonikaIo.TOTAL_ODOMETER));
+            for (int id : ids) {
+                withFuels.addIo(id, 4, metres * 8 / 10_000);
+            }
+        }
+        assertNoJumpAcrossTheNightAtHome(withFuels, ids);
+    }
+
+    /**
+     * The tachograph's clocks through the CAN adapter, in minutes: the selected activity's duration (142: how long the
+     * driver has been driving, from 0 when driving starts after the night's rest) and the cumulative driving time
+     * (144), and the FM63xx CAN adapter's engine worktime (14). At the first visible point after home the first is
+     * the way out, timed; the jump of the others across the night is the way in and out.
+     */
+    @Test
+    void theTachographClocksDoNotTimeTheWayHome() {
+        AvlBatch drive = dayAndNight();
+        AvlBatch withClocks = new AvlBatch();
+        long activity = 0;
+        long driving = 0;
+        for (int r = 0; r < drive.size(); r++) {
+            boolean on = drive.ioValue(drive.findIo(r, TeltonikaIo.IGNITION)) == 1;
+            boolean wasOn = r > 0 && drive.ioValue(drive.findIo(r - 1, TeltonikaIo.IGNITION)) == 1;
+            long seconds = r == 0 ? 0 : (drive.timestamp(r) - drive.timestamp(r - 1)) / 1000;
+            activity = on && wasOn ? activity + seconds : 0;
+            driving += wasOn ? seconds : 0;
+            withClocks.appendRecord(drive, r);
+            withClocks.addIo(142, 2, activity / 60);
+            withClocks.addIo(144, 2, driving / 60);
+            withClocks.addIo(14, 4, driving / 60);
+        }
+        assertNoJumpAcrossTheNightAtHome(withClocks, new int[] {142, 144, 14});
+    }
+
+    /**
      * Each of {@code ids} is either gone from the first visible record after the night at home or unchanged since the
      * last one before it: unshifted, the difference is the way in plus the way out, as an odometer's would be.
      */
