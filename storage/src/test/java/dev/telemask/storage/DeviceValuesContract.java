@@ -184,6 +184,33 @@ abstract class DeviceValuesContract extends DatabaseContract {
         assertEquals(row(direct), row(sealedThenResolved));
     }
 
+    @Test
+    void ofTwoRecordsOfOneKeyInOneBatchTheFirstIsStoredDecidedOrSealed() throws Exception {
+        for (Treatment treatment : List.of(Treatment.EXACT, Treatment.SEALED)) {
+            long imei = treatment == Treatment.EXACT ? 79L : 80L;
+            AvlBatch records = new AvlBatch();
+            records.addRecord(T0, 1, 250_000_000, 540_000_000, 100, 10, 9, 50, 0, AvlBatch.NO_GENERATION);
+            records.addRecord(T0, 1, 260_000_000, 550_000_000, 200, 20, 9, 60, 0, AvlBatch.NO_GENERATION);
+            PositionBatch batch = new PositionBatch(imei, T0 + 5_000, records,
+                    new byte[] {treatment.code(), treatment.code()}).sealed(T0 + 86_400_000L, null);
+            try (PositionWriter writer = oneTransactionOf(2 + 1)) {
+                // Beside another device's batch: the unique violation must not cost it its transaction.
+                CompletableFuture<Void> other = submit(writer, TestBatches.exact(81L + imei, T0, 1));
+                WriterContract.await(submit(writer, batch));
+                WriterContract.await(other);
+            }
+            assertEquals(1, stored(imei), treatment.name());
+            assertEquals(1, stored(81L + imei));
+            if (treatment == Treatment.EXACT) {
+                assertEquals(250_000_000, queryLong("SELECT longitude FROM positions WHERE imei = " + imei));
+            } else {
+                SealedRecords restored = new SealedRecords();
+                new SealedStore(dataSource, sealer, new SimpleMeterRegistry()).load(imei, restored);
+                assertEquals(250_000_000, restored.records().longitude(0));
+            }
+        }
+    }
+
     private List<Object> row(long imei) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT " + ROW + " FROM positions WHERE imei = " + imei)) {
