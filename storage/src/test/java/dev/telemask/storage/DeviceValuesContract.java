@@ -151,7 +151,8 @@ abstract class DeviceValuesContract extends DatabaseContract {
 
                 @Override
                 public void variable(int id, byte[] src, int offset, int length) {
-                    io.add(id + "/nx" + length + (length == 0 ? "" : "=" + src[offset] + ".." + src[offset + length - 1]));
+                    String ends = length == 0 ? "" : "=" + src[offset] + ".." + src[offset + length - 1];
+                    io.add(id + "/nx" + length + ends);
                 }
             });
             assertEquals(List.of("65535/8=" + Long.MIN_VALUE, "65534/8=" + Long.MAX_VALUE, "0/8=-1",
