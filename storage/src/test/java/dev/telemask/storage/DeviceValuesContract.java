@@ -182,7 +182,50 @@ abstract class DeviceValuesContract extends DatabaseContract {
             WriterContract.await(submit(writer, resolving));
         }
         assertEquals(0, queryLong("SELECT count(*) FROM sealed_positions WHERE imei = " + sealedThenResolved));
-        assertEquals(row(direct), row(sealedThenResolved));
+        assertEquals(rows(direct), rows(sealedThenResolved));
+    }
+
+    @Test
+    void theMostRecordsAndElementsAFrameHoldsAreStoredWholeDecidedOrSealedThenResolved() throws Exception {
+        // 255 records (a frame's count is one byte), the first with as many 1-byte elements as a 64 KiB frame holds
+        // in Codec 8E (3 bytes each), every ID from 0 up.
+        AvlBatch records = new AvlBatch();
+        for (int r = 0; r < 255; r++) {
+            records.addRecord(T0 + r, r, r, -r, r, r, r, r, r, AvlBatch.NO_GENERATION);
+            for (int e = 0, n = r == 0 ? 21_000 : 1; e < n; e++) {
+                records.addIo(e, 1, e & 0xFF);
+            }
+        }
+        byte[] exact = new byte[255];
+        byte[] sealed = new byte[255];
+        java.util.Arrays.fill(exact, Treatment.EXACT.code());
+        java.util.Arrays.fill(sealed, Treatment.SEALED.code());
+        long direct = 82L;
+        long resolvedLater = 83L;
+        try (PositionWriter writer = oneTransactionOf(2 * 255)) {
+            CompletableFuture<Void> a = submit(writer, new PositionBatch(direct, T0 + 5_000, records, exact));
+            CompletableFuture<Void> b = submit(writer, new PositionBatch(resolvedLater, T0 + 5_000, records, sealed)
+                    .sealed(T0 + 86_400_000L, null));
+            WriterContract.await(a);
+            WriterContract.await(b);
+        }
+        SealedRecords restored = new SealedRecords();
+        new SealedStore(dataSource, sealer, new SimpleMeterRegistry()).load(resolvedLater, restored);
+        assertEquals(255, restored.size());
+        long[] times = new long[255];
+        int[] events = new int[255];
+        for (int r = 0; r < 255; r++) {
+            times[r] = T0 + r;
+            events[r] = r;
+        }
+        try (PositionWriter writer = oneTransactionOf(255)) {
+            WriterContract.await(submit(writer, new PositionBatch(resolvedLater, T0 + 5_000, restored.records(),
+                    exact).resolved(times, events, 255)));
+        }
+        assertEquals(0, queryLong("SELECT count(*) FROM sealed_positions WHERE imei = " + resolvedLater));
+        assertEquals(21_000 * 4, queryLong("SELECT length(io) FROM positions WHERE imei = " + direct
+                + " AND event_io = 0"));
+        assertEquals(rows(direct), rows(resolvedLater));
     }
 
     @Test
@@ -212,9 +255,10 @@ abstract class DeviceValuesContract extends DatabaseContract {
         }
     }
 
-    private List<Object> row(long imei) throws SQLException {
+    private List<Object> rows(long imei) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT " + ROW + " FROM positions WHERE imei = " + imei)) {
+             ResultSet rs = st.executeQuery("SELECT " + ROW + " FROM positions WHERE imei = " + imei
+                     + " ORDER BY device_time, event_io")) {
             List<Object> values = new ArrayList<>();
             while (rs.next()) {
                 for (int i = 1; i <= 12; i++) {
