@@ -25,9 +25,10 @@ enum FailureCause {
     /**
      * Whether one batch of the transaction may have caused it, so that writing the batches apart stores the others:
      * not while the database is away, saturated or in conflict, where every batch fails alike (and retrying them
-     * one by one would only press on a database that is down).
+     * one by one would only press on a database that is down). An unknown failure may be one batch's too (a record
+     * the writer cannot encode).
      */
-    boolean mayBeOneBatchs() {
+    boolean mayLieInOneBatch() {
         return this == CONSTRAINT || this == DATA || this == OTHER;
     }
 

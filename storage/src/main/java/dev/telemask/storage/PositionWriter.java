@@ -188,8 +188,8 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
             failure = e;
             FailureCause cause = FailureCause.of(e);
             metrics.failedTransaction(cause);
-            boolean oneBatchs = e instanceof Exception && cause.mayBeOneBatchs();
-            if (oneBatchs && batches.size() > 1) {
+            boolean inOneBatch = e instanceof Exception && cause.mayLieInOneBatch();
+            if (inOneBatch && batches.size() > 1) {
                 LOG.log(Level.WARNING, "writing {0} batches failed, cause {1}: {2}; writing them apart",
                         batches.size(), cause.tag(), e.toString());
                 int half = batches.size() / 2;
@@ -199,7 +199,7 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
             }
             int records = recordsOf(batches);
             metrics.failedRecords(cause, records);
-            if (oneBatchs) {
+            if (inOneBatch) {
                 PositionBatch batch = batches.get(0);
                 metrics.refused(records);
                 // The device's own data, not the database: no stack trace. Not acknowledged, so the device resends it,
