@@ -45,6 +45,73 @@ abstract class IngestContract extends GatewayTestBase {
     }
 
     @Test
+    void valuesAtTheEdgesOfTheWireAreStoredAsSentAndAcknowledged() throws Exception {
+        long imei = device(policy("edges", OPEN_POLICY));
+        AvlBatch records = Drives.driving(T0, 3);
+        // Every field the codec takes at the far end of its width: a heading the wire carries but no compass gives,
+        // a latitude beyond the pole, 8-byte IO values at both ends, NX elements of no and of the most bytes.
+        AvlBatch edges = new AvlBatch();
+        for (int r = 0; r < records.size(); r++) {
+            edges.addRecord(records.timestamp(r), 255, -1_810_000_000, 910_000_000, Short.MIN_VALUE, 65_535, 255,
+                    r == 2 ? 65_535 : 50, 0, AvlBatch.NO_GENERATION);
+            edges.addIo(239, 1, 1);
+            edges.addIo(240, 1, 1);
+            edges.addIo(65_535, 8, Long.MIN_VALUE);
+            edges.addIo(65_534, 8, Long.MAX_VALUE);
+            edges.addNx(65_533, new byte[0], 0, 0);
+            byte[] nx = new byte[r == 0 ? 60_000 : 1];
+            nx[nx.length - 1] = 42;
+            edges.addNx(65_532, nx, 0, nx.length);
+        }
+        try (DeviceClient device = connect(imei); DeviceClient other = connect(device(officePolicy))) {
+            device.sendFrame(edges);
+            other.sendFrame(Drives.driving(T0, 2));
+            assertEquals(3, device.readAck());
+            assertEquals(2, other.readAck());
+        }
+        rows(imei); // none waits sealed
+        assertEquals("255 -1810000000 910000000 -32768 65535 255 50 " + Long.MIN_VALUE + " " + Long.MAX_VALUE
+                + " 0 60000 42|255 -1810000000 910000000 -32768 65535 255 50 " + Long.MIN_VALUE + " "
+                + Long.MAX_VALUE + " 0 1 42|255 -1810000000 910000000 -32768 65535 255 65535 " + Long.MIN_VALUE + " "
+                + Long.MAX_VALUE + " 0 1 42", storedEdges(imei));
+    }
+
+    /** The fields of the device's rows that {@link #valuesAtTheEdgesOfTheWireAreStoredAsSentAndAcknowledged} sets. */
+    private String storedEdges(long imei) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (java.sql.Connection c = gateway.dataSource().getConnection();
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT priority, longitude, latitude, altitude, angle,"
+                     + " satellites, speed, io FROM positions WHERE imei = " + imei + " ORDER BY device_time")) {
+            while (rs.next()) {
+                if (!out.isEmpty()) {
+                    out.append('|');
+                }
+                for (int i = 1; i <= 7; i++) {
+                    out.append(rs.getLong(i)).append(' ');
+                }
+                List<String> io = new java.util.ArrayList<>();
+                dev.telemask.storage.IoElementsFormat.decode(rs.getBytes(8),
+                        new dev.telemask.storage.IoElementsFormat.Visitor() {
+                            @Override
+                            public void fixed(int id, int width, long value) {
+                                if (id > 65_000) {
+                                    io.add(String.valueOf(value));
+                                }
+                            }
+
+                            @Override
+                            public void variable(int id, byte[] src, int offset, int length) {
+                                io.add(length + (length == 0 ? "" : " " + src[offset + length - 1]));
+                            }
+                        });
+                out.append(String.join(" ", io));
+            }
+        }
+        return out.toString();
+    }
+
+    @Test
     void refusesAnUnknownDevice() throws Exception {
         try (DeviceClient device = new DeviceClient(gateway.devicePort())) {
             assertEquals(TcpAvlCodec.HANDSHAKE_REJECTED, device.handshake(359_999_999_999_999L));

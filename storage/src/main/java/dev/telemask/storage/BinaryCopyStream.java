@@ -19,6 +19,12 @@ final class BinaryCopyStream {
     /** Microseconds between the Unix epoch and PostgreSQL's epoch, 2000-01-01T00:00Z. */
     private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
 
+    /** The milliseconds whose microseconds since PostgreSQL's epoch a long holds. */
+    private static final long MAX_MILLIS = Long.MAX_VALUE / 1000;
+    private static final long MIN_MILLIS = (Long.MIN_VALUE + PG_EPOCH_MICROS) / 1000;
+    /** SQLSTATE datetime field overflow: what the server says of a time beyond its range. */
+    private static final String DATETIME_OVERFLOW = "22008";
+
     private final byte[] buffer = new byte[BUFFER_BYTES];
     private int position;
     private CopyIn copy;
@@ -59,8 +65,15 @@ final class BinaryCopyStream {
         putShort(value);
     }
 
-    /** A timestamptz from milliseconds since the Unix epoch. */
+    /**
+     * A timestamptz from milliseconds since the Unix epoch. A time whose microseconds a long cannot hold is refused
+     * here, as the server refuses one beyond timestamptz's range (it would wrap to another time, around 1970, and
+     * be stored as that).
+     */
     void timestamp(long epochMillis) throws SQLException {
+        if (epochMillis > MAX_MILLIS || epochMillis < MIN_MILLIS) {
+            throw new SQLException("a time beyond what a timestamptz holds", DATETIME_OVERFLOW);
+        }
         int8(epochMillis * 1000 - PG_EPOCH_MICROS);
     }
 

@@ -15,7 +15,22 @@ enum FailureCause {
     CONSTRAINT,
     /** The server ran out of something: disk, memory, connections (53xxx). */
     RESOURCES,
+    /**
+     * A value the database refuses (22xxx), e.g. a device time beyond what a timestamptz holds: a device's data,
+     * never the database's state.
+     */
+    DATA,
     OTHER;
+
+    /**
+     * Whether one batch of the transaction may have caused it, so that writing the batches apart stores the others:
+     * not while the database is away, saturated or in conflict, where every batch fails alike (and retrying them
+     * one by one would only press on a database that is down). An unknown failure may be one batch's too (a record
+     * the writer cannot encode).
+     */
+    boolean mayLieInOneBatch() {
+        return this == CONSTRAINT || this == DATA || this == OTHER;
+    }
 
     /** The tag value, e.g. {@code pool_timeout}. */
     String tag() {
@@ -40,6 +55,9 @@ enum FailureCause {
                 }
                 if (state.startsWith("53")) {
                     return RESOURCES;
+                }
+                if (state.startsWith("22")) {
+                    return DATA;
                 }
             }
         }

@@ -35,7 +35,7 @@ final class PositionRows {
                 out.int4(records.longitude(r));
                 out.int4(records.latitude(r));
                 out.int2(records.altitude(r));
-                out.int2(records.angle(r));
+                out.int4(records.angle(r)); // u16 on the wire, as speed: beyond smallint
                 out.int2(records.satellites(r));
                 out.int4(records.speed(r)); // u16 on the wire: beyond smallint
             }

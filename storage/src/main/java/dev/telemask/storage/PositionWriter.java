@@ -152,6 +152,26 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
             weight += batch.queuedWeight;
             bytes += batch.queuedBytes;
         }
+        commitOrSplit(inserter, batches);
+        for (Runnable whenRoom : queue.release(weight, bytes)) {
+            try {
+                whenRoom.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "a wake-up threw; the writer goes on", e);
+            }
+        }
+    }
+
+    /**
+     * Writes the batches in one transaction and completes each. When it fails for what one batch may have caused (a
+     * value the database refuses, a constraint, a record the writer cannot encode), the halves are written apart, and
+     * theirs again, until the batch that fails alone is found: that batch is refused (not acknowledged, counted, one
+     * line at WARN), and every other device's records are stored and acknowledged. Without this a device whose frame
+     * the database refuses would fail every transaction it joins, at each resend, and stall everyone's ingest. A
+     * failure every batch shares (the database away) fails them all at once, as before: halving would only press on
+     * a database that is down.
+     */
+    private void commitOrSplit(PositionInserter inserter, List<PositionBatch> batches) {
         Throwable failure = null;
         Map<PositionBatch, StaleSwitchesException> stale = Map.of();
         long start = System.nanoTime();
@@ -167,21 +187,42 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
         } catch (Exception | Error e) {
             failure = e;
             FailureCause cause = FailureCause.of(e);
-            metrics.failed(cause, weight);
-            // Expected while the database is away; the devices resend, so this is not an ERROR.
-            LOG.log(Level.WARNING, "writing {0} batches ({1} records) failed, cause {2}: {3}", batches.size(), weight,
-                    cause.tag(), e.toString());
+            metrics.failedTransaction(cause);
+            boolean inOneBatch = e instanceof Exception && cause.mayLieInOneBatch();
+            if (inOneBatch && batches.size() > 1) {
+                LOG.log(Level.WARNING, "writing {0} batches failed, cause {1}: {2}; writing them apart",
+                        batches.size(), cause.tag(), e.toString());
+                int half = batches.size() / 2;
+                commitOrSplit(inserter, batches.subList(0, half));
+                commitOrSplit(inserter, batches.subList(half, batches.size()));
+                return;
+            }
+            int records = recordsOf(batches);
+            metrics.failedRecords(cause, records);
+            if (inOneBatch) {
+                PositionBatch batch = batches.get(0);
+                metrics.refused(records);
+                // The device's own data, not the database: no stack trace. Not acknowledged, so the device resends it,
+                // and it is refused again, alone.
+                LOG.log(Level.WARNING, "refused the batch of device {0} ({1} records), cause {2}: {3}; not"
+                        + " acknowledged", batch.imei(), records, cause.tag(), e.toString());
+            } else {
+                // Expected while the database is away; the devices resend, so this is not an ERROR.
+                LOG.log(Level.WARNING, "writing {0} batches ({1} records) failed, cause {2}: {3}", batches.size(),
+                        records, cause.tag(), e.toString());
+            }
         }
         for (PositionBatch batch : batches) {
             complete(batch, failure != null ? failure : stale.get(batch));
         }
-        for (Runnable whenRoom : queue.release(weight, bytes)) {
-            try {
-                whenRoom.run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "a wake-up threw; the writer goes on", e);
-            }
+    }
+
+    private static int recordsOf(List<PositionBatch> batches) {
+        int records = 0;
+        for (PositionBatch batch : batches) {
+            records += batch.queuedWeight;
         }
+        return records;
     }
 
     private static void complete(PositionBatch batch, Throwable failure) {

@@ -26,6 +26,8 @@ final class WriterMetrics {
     private final Counter staleBatches;
     private final Counter noticesFailed;
     private final Counter queued;
+    private final Counter refusedBatches;
+    private final Counter refusedRecords;
     private final Map<FailureCause, Counter> failures = new EnumMap<>(FailureCause.class);
     private final Map<PositionInserter.CopyPath, Counter> copyPaths = new EnumMap<>(PositionInserter.CopyPath.class);
     private final Map<FailureCause, Counter> failedRecords = new EnumMap<>(FailureCause.class);
@@ -71,9 +73,15 @@ final class WriterMetrics {
             failures.put(cause, Counter.builder("telemask.storage.writer.failures").tag("cause", cause.tag())
                     .description("Failed write transactions").register(registry));
             failedRecords.put(cause, Counter.builder("telemask.storage.writer.failed.records")
-                    .tag("cause", cause.tag()).description("Records in failed transactions, not acknowledged")
+                    .tag("cause", cause.tag()).description("Records of batches whose write failed, not acknowledged")
                     .register(registry));
         }
+        refusedBatches = Counter.builder("telemask.storage.writer.refused.batches")
+                .description("Batches that failed alone for what they hold (a value the database refuses), after"
+                        + " the other batches of their transaction were written apart; not acknowledged")
+                .register(registry);
+        refusedRecords = Counter.builder("telemask.storage.writer.refused.records")
+                .description("Records of refused batches").register(registry);
         Gauge.builder("telemask.storage.writer.queue.records", queue, PositionQueue::records)
                 .description("Records accepted and not yet completed").register(registry);
         Gauge.builder("telemask.storage.writer.queue.waiting.records", queue, PositionQueue::waitingRecords)
@@ -119,8 +127,17 @@ final class WriterMetrics {
         sealedResolved.increment(resolved);
     }
 
-    void failed(FailureCause cause, int records) {
+    void failedTransaction(FailureCause cause) {
         failures.get(cause).increment();
+    }
+
+    /** Records of batches failed for good: not acknowledged (a batch of a failed transaction may be stored apart). */
+    void failedRecords(FailureCause cause, int records) {
         failedRecords.get(cause).increment(records);
+    }
+
+    void refused(int records) {
+        refusedBatches.increment();
+        refusedRecords.increment(records);
     }
 }
