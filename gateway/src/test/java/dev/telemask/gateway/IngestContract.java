@@ -81,7 +81,7 @@ abstract class IngestContract extends GatewayTestBase {
         StringBuilder out = new StringBuilder();
         try (java.sql.Connection c = gateway.dataSource().getConnection();
              java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT priority, longitude, latitude, altitude, angle,"
+             java.sql.ResultSet rs = st.executeQuery("SELECT priority, longitude, latitude, altitude, angle & 65535,"
                      + " satellites, speed, io FROM positions WHERE imei = " + imei + " ORDER BY device_time")) {
             while (rs.next()) {
                 if (!out.isEmpty()) {

@@ -35,7 +35,8 @@ final class PositionRows {
                 out.int4(records.longitude(r));
                 out.int4(records.latitude(r));
                 out.int2(records.altitude(r));
-                out.int4(records.angle(r)); // u16 on the wire, as speed: beyond smallint
+                // The wire's u16 in a smallint, its top bit the sign: PositionQuery reads it back unsigned.
+                out.int2(records.angle(r));
                 out.int2(records.satellites(r));
                 out.int4(records.speed(r)); // u16 on the wire: beyond smallint
             }

@@ -28,7 +28,7 @@ abstract class DeviceValuesContract extends DatabaseContract {
     /** 4713 BC is timestamptz's first day: a device time before it is a value the server refuses. */
     static final long BEFORE_TIMESTAMPTZ = -300_000_000_000_000L;
     static final String ROW = "(extract(epoch FROM device_time) * 1000)::bigint, (extract(epoch FROM receive_time)"
-            + " * 1000)::bigint, priority, longitude, latitude, altitude, angle, satellites, speed, event_io, io,"
+            + " * 1000)::bigint, priority, longitude, latitude, altitude, angle & 65535, satellites, speed, event_io, io,"
             + " treatment";
 
     RecordSealer sealer;
@@ -158,6 +158,13 @@ abstract class DeviceValuesContract extends DatabaseContract {
             assertEquals(List.of("65535/8=" + Long.MIN_VALUE, "65534/8=" + Long.MAX_VALUE, "0/8=-1",
                     "1/4=4294967295", "2/2=65535", "3/1=255", "4/nx0", "5/nx65535=7..9"), io);
         }
+        // What the API, the export and the forwarders read: the query's own reading of the heading.
+        List<dev.telemask.storage.query.StoredPosition> read = new ArrayList<>();
+        new dev.telemask.storage.query.PositionQuery(dataSource).stream(76L, new dev.telemask.storage.query.TimeWindow(
+                java.time.Instant.ofEpochMilli(T0), java.time.Instant.ofEpochMilli(T0 + 1)), null, null, read::add);
+        assertEquals(1, read.size());
+        assertEquals(65_535, read.get(0).angle(), "angle as read");
+        assertEquals(65_535, read.get(0).speed(), "speed as read");
     }
 
     @Test

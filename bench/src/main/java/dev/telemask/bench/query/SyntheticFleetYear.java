@@ -57,7 +57,7 @@ record SyntheticFleetYear(int devices, Duration interval) {
                 out.int4(100_000_000 + d * 10_000 + (int) (tick % 2_000) * 50); // longitude, 1e-7 degrees
                 out.int4(520_000_000 + d * 10_000 + (int) (tick % 1_000) * 80); // latitude
                 out.int2(40 + d % 200);
-                out.int4((int) (tick * 13 % 360)); // angle: integer since V47
+                out.int2((int) (tick * 13 % 360));
                 out.int2(9);
                 out.int4((int) (tick % 90));
                 out.int4(0);

@@ -259,8 +259,11 @@ public final class PositionQuery {
         Integer latitude = nullableInt(rs, 5);
         Integer longitude = nullableInt(rs, 6);
         GeoPoint point = latitude == null || longitude == null ? null : new GeoPoint(latitude, longitude);
+        // The heading is the wire's u16 in a smallint (V46): 65535 is stored as -1.
+        Integer angle = nullableInt(rs, 8);
         return new StoredPosition(rs.getLong(1), instant(rs, 2), instant(rs, 3), rs.getInt(4), point,
-                nullableInt(rs, 7), nullableInt(rs, 8), nullableInt(rs, 9), nullableInt(rs, 10), rs.getInt(11),
+                nullableInt(rs, 7), angle == null ? null : angle & 0xFFFF, nullableInt(rs, 9), nullableInt(rs, 10),
+                rs.getInt(11),
                 rs.getBytes(12), Treatment.ofCode(rs.getInt(13)));
     }
 
