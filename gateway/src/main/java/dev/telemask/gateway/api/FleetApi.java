@@ -43,7 +43,7 @@ import javax.sql.DataSource;
  * an event loop. Database concurrency is bounded by the API's own connection pool, heavy reads
  * (tracks, trips, exports) further per token and per fleet; a streamed answer whose client stops reading is cut
  * after the write timeout. Every answer says {@code Cache-Control: no-store} and {@code nosniff}: they carry
- * locations and personal data that no cache may keep.
+ * locations and personal data that no cache may keep; and a {@link #CONTENT_SECURITY_POLICY} that lets nothing run.
  */
 public final class FleetApi implements AutoCloseable {
     public static final String PREFIX = "/api/v1";
@@ -67,6 +67,12 @@ public final class FleetApi implements AutoCloseable {
      */
     private static final Set<String> HEAVY = Set.of("GET /devices/{imei}/positions", "GET /devices/{imei}/trips",
             "GET /devices/{imei}/export", "POST /devices/{imei}/erase");
+    /**
+     * On every answer: JSON, CSV and GPX are data, never a page, so a browser that opens an API URL directly (a
+     * zone's hostile name in the body) runs no script and loads nothing even if it sniffed or rendered it.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
     private static final System.Logger LOG = System.getLogger(FleetApi.class.getName());
     /** The routing context's key of when the call came in, for the request metric. */
     private static final String START = "telemask.api.start";
@@ -154,7 +160,8 @@ public final class FleetApi implements AutoCloseable {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setMergeFormAttributes(false);
         web.route("/api/*").handler(ctx -> {
             ctx.put(START, System.nanoTime());
-            ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
+            ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
             ctx.next();
         });
         for (Router.Route route : router.routes()) {

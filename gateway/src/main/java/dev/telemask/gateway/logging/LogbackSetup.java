@@ -7,14 +7,18 @@ import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.pattern.DynamicConverter;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import dev.telemask.storage.EmbeddedDatabase;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * libraries log through SLF4J directly.
  */
 public final class LogbackSetup {
-    /** Text lines: time (UTC), level, logger, message. */
-    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{36}: %msg%n";
+    /** Text lines: time (UTC), level, logger, message, the message kept on its one line ({@link OneLineMessage}). */
+    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{36}: %oneLineMsg%n";
 
     /**
      * Libraries whose INFO lines are set-up detail (the embedded server's initdb output, migration steps, pool
@@ -88,6 +92,9 @@ public final class LogbackSetup {
             json.start();
             return json;
         }
+        Map<String, Supplier<DynamicConverter<?>>> rules = new HashMap<>();
+        rules.put("oneLineMsg", OneLineMessage::new);
+        context.putObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
         PatternLayoutEncoder text = new PatternLayoutEncoder();
         text.setContext(context);
         text.setPattern(TEXT_PATTERN);

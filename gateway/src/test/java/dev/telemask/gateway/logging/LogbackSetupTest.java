@@ -39,6 +39,19 @@ class LogbackSetupTest {
     }
 
     @Test
+    void aBreakInALoggedValueCannotForgeALine() {
+        // A value a client or a device sent (a header, a parameter, a database error quoting the input) may carry
+        // CR or LF: in the text format it must stay inside its own line, not start one that looks like the gateway's.
+        LogbackSetup.apply(context, LogSettings.DEFAULT, out);
+        context.getLogger("dev.telemask.gateway.api.ErrorMapping").info("data exception: {}",
+                "bad\r\n2026-01-01T00:00:00.000Z ERROR d.t.gateway.Gateway: forged\u2028also");
+        String[] lines = written().split("\\R");
+        assertEquals(1, lines.length, written());
+        assertTrue(lines[0].contains("bad\\r\\n2026-01-01T00:00:00.000Z ERROR"), written());
+        assertTrue(lines[0].endsWith("forged\\u2028also"), written());
+    }
+
+    @Test
     void jsonIsOneObjectPerLineWithTheFormattedMessage() throws Exception {
         LogbackSetup.apply(context, new LogSettings(LogSettings.Format.JSON, "info", Map.of()), out);
         Logger log = context.getLogger("dev.telemask.gateway.Gateway");
