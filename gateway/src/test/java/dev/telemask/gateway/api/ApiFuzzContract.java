@@ -141,27 +141,37 @@ abstract class ApiFuzzContract {
             assertTrue(created.hasHeader("X-Content-Type-Options", "nosniff"), created.headers());
 
             // Recorded once the call's thread is done, which may be just after the client has its answer.
-            assertEquals(1, recorded(server, "201"), "201 recorded as 201");
-            assertEquals(3, recorded(server, "415"));
-            assertEquals(0, recorded(server, "200"));
+            awaitRecorded(server, "201", 1);
+            awaitRecorded(server, "415", 3);
+            String seen = recordedCalls(server);
+            assertEquals(1, recorded(server, "201"), seen);
+            assertEquals(3, recorded(server, "415"), seen);
+            assertEquals(0, recorded(server, "200"), seen);
         }
     }
 
-    /** The POST /devices calls recorded with {@code status}, once as many as expected are in (10 s at most). */
-    private static long recorded(ApiTestServer server, String status) throws InterruptedException {
+    /** The POST /devices calls recorded with {@code status}. */
+    private static long recorded(ApiTestServer server, String status) {
+        Timer timer = server.registry.find("telemask.api.requests").tags("method", "POST", "route", "/devices",
+                "status", status).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    /** Waits (10 s at most) until {@code count} POST /devices calls are recorded with {@code status}. */
+    private static void awaitRecorded(ApiTestServer server, String status, long count) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        long count = 0;
-        while (System.nanoTime() < deadline) {
-            Timer timer = server.registry.find("telemask.api.requests").tags("method", "POST", "route", "/devices",
-                    "status", status).timer();
-            count = timer == null ? 0 : timer.count();
-            long all = server.registry.find("telemask.api.requests").timers().stream().mapToLong(Timer::count).sum();
-            if (all >= 4) {
-                return count;
-            }
-            Thread.sleep(20); // polling for the fourth call's record, with a deadline
+        while (recorded(server, status) < count && System.nanoTime() < deadline) {
+            Thread.sleep(20); // polling for the call's record, with a deadline
         }
-        return count;
+    }
+
+    /** Every call recorded, with its tags and count: what a failing assertion shows. */
+    private static String recordedCalls(ApiTestServer server) {
+        StringBuilder text = new StringBuilder("recorded calls:");
+        for (Timer timer : server.registry.find("telemask.api.requests").timers()) {
+            text.append(' ').append(timer.getId().getTags()).append('x').append(timer.count());
+        }
+        return text.toString();
     }
 
     /** One operation of the OpenAPI document, with its parameters by where they go. */
