@@ -45,7 +45,7 @@ final class ApiRequest {
 
     /** A parameter of the route's path, e.g. {@code imei} of {@code /devices/{imei}}. */
     String pathParameter(String name) {
-        return pathParameters.get(name);
+        return withoutNul(name, pathParameters.get(name));
     }
 
     /** A query parameter, or null when absent or empty. */
@@ -57,7 +57,38 @@ final class ApiRequest {
             // A malformed escape (%zz) anywhere in the query string: the decoder gives up on all of it.
             throw ApiError.badRequest(name, "the query string is not properly percent-encoded");
         }
-        return value == null || value.isEmpty() ? null : value;
+        return value == null || value.isEmpty() ? null : withoutNul(name, value);
+    }
+
+    /**
+     * {@code value}, refused when it holds U+0000: PostgreSQL's text cannot, and the client is told which parameter
+     * rather than a database error later.
+     */
+    private static String withoutNul(String name, String value) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            throw ApiError.badRequest(name, NUL_REFUSED);
+        }
+        return value;
+    }
+
+    private static final String NUL_REFUSED = "may not contain the character U+0000 (NUL)";
+
+    /** Refuses a JSON document with U+0000 in any name or string, naming the first such member. */
+    private static void refuseNul(JsonNode node, String where) {
+        if (node.isTextual()) {
+            withoutNul(where, node.textValue());
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                refuseNul(node.get(i), where + "[" + i + "]");
+            }
+        } else if (node.isObject()) {
+            for (var fields = node.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                String name = "body".equals(where) ? field.getKey() : where + "." + field.getKey();
+                withoutNul("body", field.getKey());
+                refuseNul(field.getValue(), name);
+            }
+        }
     }
 
     /** The body as JSON; 415 when it is not declared JSON, 400 when it is missing or not JSON. */
@@ -68,12 +99,15 @@ final class ApiRequest {
         if (!isJson(request.getHeader("Content-Type"))) {
             throw ApiError.unsupportedMediaType("the body must be sent as Content-Type: application/json");
         }
+        JsonNode document;
         try {
-            return JSON.readTree(body.getBytes());
+            document = JSON.readTree(body.getBytes());
         } catch (IOException e) {
             String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw ApiError.badRequest("body", "not valid JSON: " + reason);
         }
+        refuseNul(document, "body");
+        return document;
     }
 
     /** {@code application/json} or a {@code +json} type, with or without parameters such as a charset. */

@@ -125,6 +125,28 @@ abstract class ApiFuzzContract {
     }
 
     @Test
+    void aNulCharacterAnywhereInTheRequestIsA400NamingWhere() throws Exception {
+        try (ApiTestServer server = start(Clock.systemUTC())) {
+            server.device("fuzz", IMEI);
+            String token = server.token("fuzz", Role.ADMIN, null);
+            byte[] json = "application/json".getBytes(StandardCharsets.UTF_8);
+            for (String[] call : new String[][] {
+                    {"GET", "/api/v1/users?cursor=a%00b", null, "cursor"},
+                    {"GET", "/api/v1/devices/" + IMEI + "/positions?format=json%00", null, "format"},
+                    {"POST", "/api/v1/devices", "{\"imei\": \"356307042441014\", \"label\": \"van\\u0000\"}", "label"},
+                    {"PATCH", "/api/v1/devices/" + IMEI, "{\"label\": [\"\\u0000\"]}", "label[0]"},
+                    {"POST", "/api/v1/devices", "{\"im\\u0000ei\": 1}", "body"}}) {
+                byte[] body = call[2] == null ? null : call[2].getBytes(StandardCharsets.UTF_8);
+                RawHttp.Answer answer = RawHttp.exchange(server.port(), call[0], call[1], token,
+                        body == null ? null : new String(json, StandardCharsets.UTF_8), body);
+                assertEquals(400, answer.status(), call[0] + " " + call[1] + ": " + answer.body());
+                assertTrue(answer.body().contains("\"parameter\":\"" + call[3] + "\""), answer.body());
+                assertTrue(answer.body().contains("U+0000"), answer.body());
+            }
+        }
+    }
+
+    @Test
     void jsonBodiesNeedAJsonContentTypeAndTheMetricRecordsTheRealStatus() throws Exception {
         try (ApiTestServer server = start(Clock.systemUTC())) {
             server.tenant("fuzz");
