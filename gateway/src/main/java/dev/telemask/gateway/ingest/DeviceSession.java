@@ -266,12 +266,25 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
         updateReading();
     }
 
-    /** Reads the socket only when a frame could be taken on: accepted, not parked, little waiting. */
+    /**
+     * Reads the socket only when a frame could be taken on: accepted, not parked, little waiting, and the device
+     * reading its acknowledgements (a channel above its high water mark is unwritable: a device that never reads
+     * would otherwise pile up an acknowledgement in memory per frame it sends, without bound).
+     */
     private void updateReading() {
         if (!closed) {
             ctx.channel().config().setAutoRead(device != null && !parked && pending.size() < MAX_PENDING_FRAMES
-                    && !services.draining().get());
+                    && ctx.channel().isWritable() && !services.draining().get());
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // Before the look-up answered, the handshake decides reading (see handshake and lookedUp).
+        if (device != null) {
+            updateReading();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     private void process(ByteBuf frame) {

@@ -284,6 +284,27 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aDeviceThatNeverReadsItsAcknowledgementsIsNoLongerReadFromUntilItDoes() {
+        PeerChannel channel = connect();
+        // The peer stopped reading: its acknowledgements fill the socket and then the channel's outbound buffer,
+        // which Netty marks unwritable at the high water mark. Reading on would let an empty 15-byte frame after
+        // another pile up a queued acknowledgement each, without bound.
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        channel.runPendingTasks();
+        assertFalse(channel.config().isAutoRead(), "an unwritable session reads no further");
+
+        send(channel, NOW - 3_600_000, 2);
+        sink.complete(null);
+        channel.runPendingTasks();
+        assertFalse(channel.config().isAutoRead(), "a frame taken on meanwhile does not turn reading on again");
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        channel.runPendingTasks();
+        assertTrue(channel.config().isAutoRead(), "once the peer reads again, so does the session");
+        assertEquals(2, reply(channel, 4));
+    }
+
+    @Test
     void aBatchMaskedUnderOldSwitchesIsMaskedAgainUnderTheNewOnesAndAcknowledgedOnce() {
         PeerChannel channel = connect();
         send(channel, NOW - 3_600_000, 5);
