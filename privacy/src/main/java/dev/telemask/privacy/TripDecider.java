@@ -303,6 +303,8 @@ public final class TripDecider {
         // is shut hard or the car washed: such a trip is held until it leaves the place, and one that ends there was
         // the parked vehicle, private like the place (else it and the drift after it would publish where it stands).
         boolean left = !fromPrivatePlace;
+        // Measured from the trip's first fix: a start without one (zeros, or a stale position) says nothing of where.
+        int origin = PolicyEngine.hasFix(pending.batchAt(start), pending.rowAt(start)) ? start : -1;
         long previous = pending.timeAt(start);
         for (int j = start + 1, n = pending.size(); j < n; j++) {
             long time = pending.timeAt(j);
@@ -312,7 +314,11 @@ public final class TripDecider {
             if (holdEnd == NOT_LEFT && leftHiddenDiscs(policy, pending, j)) {
                 holdEnd = Math.max(windowEnd, time + policy.graceMillis);
             }
-            left |= leftPlace(pending, start, j);
+            if (!left && origin < 0 && PolicyEngine.hasFix(pending.batchAt(j), pending.rowAt(j))) {
+                origin = j;
+            } else if (!left && origin >= 0) {
+                left = leftPlace(pending, origin, j);
+            }
             boolean pastWindow = time > windowEnd;
             if (pastWindow && time >= holdEnd && left) {
                 return 0;
@@ -375,7 +381,9 @@ public final class TripDecider {
         return !PolicyEngine.hasFix(batch, r) || policy.inZone(batch.latitude(r), batch.longitude(r));
     }
 
-    /** Whether record {@code j} has a fix more than {@value #SAME_PLACE_METRES} m from the trip start at {@code start}. */
+    /**
+     * Whether record {@code j} has a fix more than {@value #SAME_PLACE_METRES} m from the fix of record {@code start}.
+     */
     private static boolean leftPlace(PendingRecords pending, int start, int j) {
         AvlBatch from = pending.batchAt(start);
         AvlBatch batch = pending.batchAt(j);

@@ -24,10 +24,10 @@ class ParkedDriftAttackTest {
     static final double HOME_LON = 13.40;
     static final long T0 = 1_750_000_000_000L;
     /** When the morning's business trip starts: records from then on may show home as its start. */
+    static final long MORNING = T0 + Duration.ofHours(14).toMillis();
     /** The default timing without a grace window. */
     static final TripTiming PUBLISH_AT_ONCE = new TripTiming(Duration.ZERO, Duration.ofMinutes(1), Duration.ofHours(2),
             Duration.ofSeconds(5));
-    static final long MORNING = T0 + Duration.ofHours(14).toMillis();
 
     /**
      * A record with speed {@code kmh}; {@code ignition} or {@code privateMode} -1 leaves the element out (a device
@@ -52,7 +52,7 @@ class ParkedDriftAttackTest {
      * private trip home (private mode on) ending parked at home, an hour of drift every {@code period} with movement
      * blips, the drift's private-mode element {@code driftPrivate}, and the morning's business trip.
      */
-    static List<AvlBatch> history(boolean ignition, long period, int driftPrivate, long seed) {
+    static List<AvlBatch> history(boolean ignition, long period, int driftPrivate, boolean fixlessBlips, long seed) {
         Random random = new Random(seed);
         List<AvlBatch> frames = new ArrayList<>();
         long odometer = 5_000_000;
@@ -86,6 +86,11 @@ class ParkedDriftAttackTest {
                 double lon = HOME_LON + metres * Math.sin(bearing) / (111_320 * Math.cos(Math.toRadians(HOME_LAT)));
                 int movement = random.nextInt(6) == 0 ? 1 : 0;
                 record(frame, t, lat, lon, 1 + random.nextInt(5), off, movement, driftPrivate, odometer);
+                if (movement == 1 && fixlessBlips) {
+                    // The blip without a fix: no satellites, zeros where the position goes.
+                    frame.setPosition(frame.size() - 1, 0, 0);
+                    frame.clearSatellites(frame.size() - 1);
+                }
             }
             frames.add(frame);
         }
@@ -120,12 +125,13 @@ class ParkedDriftAttackTest {
         return CompiledPolicy.compile(policy, KEY);
     }
 
-    void attack(boolean ignition, long period, int driftPrivate, int coarsening, TripTiming timing) {
+    void attack(boolean ignition, long period, int driftPrivate, boolean fixlessBlips, int coarsening,
+                TripTiming timing) {
         for (long seed = 1; seed <= 20; seed++) {
             CompiledPolicy policy = policy(coarsening, timing);
-            List<AvlBatch> frames = history(ignition, period, driftPrivate, seed);
-            String what = timing + " ignition " + ignition + " period " + period + " drift 391=" + driftPrivate + " coarsening "
-                    + coarsening + " seed " + seed;
+            List<AvlBatch> frames = history(ignition, period, driftPrivate, fixlessBlips, seed);
+            String what = timing + " ignition " + ignition + " period " + period + " drift 391=" + driftPrivate
+                    + " fixless blips " + fixlessBlips + " coarsening " + coarsening + " seed " + seed;
             Map<String, String> inOrder = ArrivalOrderAttackTest.ingest(policy, frames.toArray(AvlBatch[]::new));
             assertHomeHidden(inOrder, what + " in order");
             Map<String, String> newestFirst = ArrivalOrderAttackTest.ingest(policy,
@@ -141,9 +147,11 @@ class ParkedDriftAttackTest {
             for (long period : new long[] {30_000, 120_000}) {
                 for (int driftPrivate : new int[] {-1, 0, 1}) {
                     for (int coarsening : new int[] {0, 500}) {
-                        attack(ignition, period, driftPrivate, coarsening, TripTiming.DEFAULT);
-                        // No grace window: a trip's start is published at once, but a door shut hard is no start.
-                        attack(ignition, period, driftPrivate, coarsening, PUBLISH_AT_ONCE);
+                        for (boolean fixless : new boolean[] {false, true}) {
+                            attack(ignition, period, driftPrivate, fixless, coarsening, TripTiming.DEFAULT);
+                            // No grace window: a trip's start is published at once, but a door shut hard is no start.
+                            attack(ignition, period, driftPrivate, fixless, coarsening, PUBLISH_AT_ONCE);
+                        }
                     }
                 }
             }
