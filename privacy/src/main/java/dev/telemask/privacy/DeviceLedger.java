@@ -163,6 +163,12 @@ public final class DeviceLedger {
                 }
             } else if (!pending.addFrameRecord(lastFrame, r, flags, nowMillis)) {
                 resends++;
+                // Two records of one key that differ are one record, the first received kept; a private-mode press
+                // in the other still counts (as the switch would), or whether the trip is private would depend on
+                // which came first. A true resend of a record with the press on changes nothing.
+                if (privateModeOn(policy, frame, r)) {
+                    pending.addFlags(time, frame.eventIo(r), ArrivalFlags.MANUAL_PRIVATE);
+                }
             }
         }
 

@@ -107,6 +107,19 @@ public final class PendingRecords {
         return at;
     }
 
+    /**
+     * Adds {@code arrivalFlags} to the waiting record of {@code time} and {@code event}, if one waits: a record of its
+     * key that arrived after it and was taken for its resend said more.
+     */
+    void addFlags(long time, int event, int arrivalFlags) {
+        for (int i = size - 1; i >= 0 && times[head + i] >= time; i--) {
+            if (times[head + i] == time && events[head + i] == event) {
+                flags[head + i] |= (byte) arrivalFlags;
+                return;
+            }
+        }
+    }
+
     private void insert(int at, int row, long time, int event, int arrivalFlags, long receivedAtMillis,
                         boolean alreadyStored) {
         if (head + size == rows.length) {

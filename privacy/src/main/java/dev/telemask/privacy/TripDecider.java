@@ -148,7 +148,8 @@ public final class TripDecider {
                 boolean startsPrivate = privateNow || inputsStale
                         || PolicyEngine.outsideBusinessHours(policy, state, time);
                 int window = startsPrivate ? 1 : graceWindowVerdict(policy, state, consent, nowFlags,
-                        rulesChangedAtMillis, pending, i, privateMode, ignitionSeenOn(inputs), expired, nowMillis, out);
+                        rulesChangedAtMillis, pending, i, privateMode, ignitionSeenOn(inputs),
+                        sticky && !ignitionSeenOn(inputs), expired, nowMillis, out);
                 if (window == NOT_KNOWN) {
                     break;
                 }
@@ -286,10 +287,10 @@ public final class TripDecider {
      */
     private static int graceWindowVerdict(CompiledPolicy policy, DeviceState state, Consent consent, int nowFlags,
                                           long rulesChangedAtMillis, PendingRecords pending, int start,
-                                          boolean privateModeAtStart, boolean ignitionSeenOn, boolean expired,
-                                          long nowMillis, Treatments out) {
+                                          boolean privateModeAtStart, boolean ignitionSeenOn,
+                                          boolean fromPrivatePlace, boolean expired, long nowMillis, Treatments out) {
         long windowEnd = pending.timeAt(start) + policy.graceMillis;
-        if (policy.graceMillis <= 0) {
+        if (policy.graceMillis <= 0 && !fromPrivatePlace) {
             return 0;
         }
         boolean hidden = startsHidden(policy, pending, start);
@@ -298,6 +299,12 @@ public final class TripDecider {
         int held = -1;
         boolean privateMode = privateModeAtStart;
         boolean seenOn = ignitionSeenOn;
+        // Movement alone, with no ignition to say the engine ran, starts a trip where a private trip ended when a door
+        // is shut hard or the car washed: such a trip is held until it leaves the place, and one that ends there was
+        // the parked vehicle, private like the place (else it and the drift after it would publish where it stands).
+        boolean left = !fromPrivatePlace;
+        // Measured from the trip's first fix: a start without one (zeros, or a stale position) says nothing of where.
+        int origin = PolicyEngine.hasFix(pending.batchAt(start), pending.rowAt(start)) ? start : -1;
         long previous = pending.timeAt(start);
         for (int j = start + 1, n = pending.size(); j < n; j++) {
             long time = pending.timeAt(j);
@@ -307,8 +314,13 @@ public final class TripDecider {
             if (holdEnd == NOT_LEFT && leftHiddenDiscs(policy, pending, j)) {
                 holdEnd = Math.max(windowEnd, time + policy.graceMillis);
             }
+            if (!left && origin < 0 && PolicyEngine.hasFix(pending.batchAt(j), pending.rowAt(j))) {
+                origin = j;
+            } else if (!left && origin >= 0) {
+                left = leftPlace(pending, origin, j);
+            }
             boolean pastWindow = time > windowEnd;
-            if (pastWindow && time >= holdEnd) {
+            if (pastWindow && time >= holdEnd && left) {
                 return 0;
             }
             int inputs = readInputs(policy, pending.batchAt(j), pending.rowAt(j), DeviceState.UNKNOWN,
@@ -324,6 +336,9 @@ public final class TripDecider {
                 return 1;
             }
             if (ignition == 0 || movement == 0) {
+                if (!left) {
+                    return 1;
+                }
                 // The trip ended inside its window (or hold): all of it is here.
                 if (!hidden || holdEnd == NOT_LEFT) {
                     return 0;
@@ -331,10 +346,10 @@ public final class TripDecider {
                 held = j;
                 break;
             }
-            if (time >= windowEnd && time >= holdEnd) {
+            if (time >= windowEnd && time >= holdEnd && left) {
                 return 0;
             }
-            if (time >= windowEnd && holdEnd != NOT_LEFT) {
+            if (time >= windowEnd && holdEnd != NOT_LEFT && left) {
                 held = j;
             }
             previous = time;
@@ -364,6 +379,18 @@ public final class TripDecider {
         AvlBatch batch = pending.batchAt(i);
         int r = pending.rowAt(i);
         return !PolicyEngine.hasFix(batch, r) || policy.inZone(batch.latitude(r), batch.longitude(r));
+    }
+
+    /**
+     * Whether record {@code j} has a fix more than {@value #SAME_PLACE_METRES} m from the fix of record {@code start}.
+     */
+    private static boolean leftPlace(PendingRecords pending, int start, int j) {
+        AvlBatch from = pending.batchAt(start);
+        AvlBatch batch = pending.batchAt(j);
+        int s = pending.rowAt(start);
+        int r = pending.rowAt(j);
+        return PolicyEngine.hasFix(batch, r) && Distance.metres(from.latitude(s), from.longitude(s), batch.latitude(r),
+                batch.longitude(r)) > SAME_PLACE_METRES;
     }
 
     /** Whether record {@code j} has a fix outside every hidden disc. */

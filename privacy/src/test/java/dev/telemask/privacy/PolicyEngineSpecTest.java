@@ -165,8 +165,9 @@ class PolicyEngineSpecTest {
                     .fix("2025-06-02T07:05", 52.53, 13.41, 0, 1)      // business hours now, trip stays private
                     .fix("2025-06-02T07:20", 52.54, 13.42, 0, 0)      // end point private
                     .fix("2025-06-02T07:30", 52.54, 13.42, 0, 0)      // parked where it ended: sticky
-                    .fix("2025-06-02T07:40", 52.54, 13.42, 0, 1);     // next trip starts in hours
-            assertTreatments(run(OFFICE_HOURS, drive), out, PRIVATE, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT);
+                    .fix("2025-06-02T07:40", 52.54, 13.42, 0, 1)      // next trip starts in hours
+                    .fix("2025-06-02T07:50", 52.55, 13.43, 0, 1);     // and leaves: no door shut hard
+            assertTreatments(run(OFFICE_HOURS, drive), out, PRIVATE, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT, EXACT);
         }
 
         @Test
@@ -177,8 +178,22 @@ class PolicyEngineSpecTest {
                     .fixWithPrivateMode("2025-06-02T10:20", 52.53, 13.41, 0, 1, 1)
                     .fixWithPrivateMode("2025-06-02T10:30", 52.54, 13.42, 0, 0, 0)      // stops, released
                     .fixWithPrivateMode("2025-06-02T10:40", 52.54, 13.42, 0, 0, 0)      // parked there: sticky
-                    .fixWithPrivateMode("2025-06-02T10:50", 52.54, 13.42, 0, 1, 0);     // next trip business
-            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT);
+                    .fixWithPrivateMode("2025-06-02T10:50", 52.54, 13.42, 0, 1, 0)      // next trip business
+                    .fixWithPrivateMode("2025-06-02T11:00", 52.55, 13.43, 0, 1, 0);     // and leaves
+            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, PRIVATE, PRIVATE, PRIVATE, PRIVATE, EXACT, EXACT);
+        }
+
+        @Test
+        void movementThatNeverLeavesThePlaceAPrivateTripEndedStartsNoTrip() {
+            // Without ignition, a door shut hard or a car wash reports movement: read as a trip start, the button
+            // released, it and the parked reports after it would publish where the private trip ended.
+            Drive drive = Drive.in("Europe/Berlin")
+                    .fixWithPrivateMode("2025-06-02T10:00", LAT, LON, 0, 0, 0)
+                    .fixWithPrivateMode("2025-06-02T10:10", LAT, LON, 0, 1, 1)           // a private trip
+                    .fixWithPrivateMode("2025-06-02T10:20", 52.54, 13.42, 0, 0, 0)      // stops, released
+                    .fixWithPrivateMode("2025-06-02T10:30", 52.54, 13.4201, 0, 1, 0)    // a door, 7 m away
+                    .fixWithPrivateMode("2025-06-02T10:40", 52.5401, 13.42, 0, 0, 0);   // parked drift
+            assertTreatments(run(OFFICE_HOURS, drive), out, EXACT, PRIVATE, PRIVATE, PRIVATE, PRIVATE);
         }
     }
 
