@@ -9,7 +9,8 @@ import dev.telemask.codec.AvlBatch;
  *
  * <ol>
  *   <li><b>Continuity.</b> A record continues the frontier when nothing can be missing in between: at most
- *   {@code maxRecordGap} after it, or, after a parked record, at most {@code maxParkedGap} after it at the same
+ *   {@code maxRecordGap} after it (a parked record away from a parked frontier once it has waited {@code anchorDelay}
+ *   for the trip between them), or, after a parked record, at most {@code maxParkedGap} after it at the same
  *   place (within {@value #SAME_PLACE_METRES} m) once it has waited {@code anchorDelay} for records that might
  *   fill the gap; or, whatever the gap, a record the device logged because ignition or movement came on (a trip
  *   start by its word), once it waited {@code anchorDelay} too. Otherwise it waits for the records before it.
@@ -45,6 +46,7 @@ public final class TripDecider {
     private static final int GAP = 2;
     private static final int TRIP_START = 3;
     private static final int ON_ITS_OWN = 4;
+    private static final int PARKED_ELSEWHERE = 5;
     /** The most records a device may have waiting; beyond it the oldest are decided fail-closed. */
     public static final int MAX_PENDING = 20_000;
 
@@ -204,9 +206,11 @@ public final class TripDecider {
     /**
      * Whether a record at {@code time} follows the frontier with nothing missing in between: {@link #CONTINUES};
      * {@link #SAME_PLACE} after a parked record, when it continues once the records that might fill the gap had
-     * the anchor delay to arrive; {@link #ON_ITS_OWN} for a record without ignition or movement of a device that has
-     * reported neither, which has no trips to fail closed on but waits the anchor delay all the same (the records
-     * before it that might report them, and a private trip it belongs to, may still be on their way); or {@link #GAP}.
+     * the anchor delay to arrive; {@link #PARKED_ELSEWHERE} for a parked record away from a parked frontier within
+     * {@code maxRecordGap}, when it continues once a trip between the two places had the anchor delay to arrive;
+     * {@link #ON_ITS_OWN} for a record without ignition or movement of a device that has reported neither, which has
+     * no trips to fail closed on but waits the anchor delay all the same (the records before it that might report
+     * them, and a private trip it belongs to, may still be on their way); or {@link #GAP}.
      */
     private static int continuity(CompiledPolicy policy, DeviceState state, AvlBatch batch, int r, long time) {
         if (state.frontierMillis == DeviceState.NEVER) {
@@ -214,7 +218,10 @@ public final class TripDecider {
         }
         long gap = time - state.frontierMillis;
         if (gap <= policy.maxRecordGapMillis) {
-            return CONTINUES;
+            // Parked at two places: a trip between them may still be on its way (newest first), and decided now this
+            // record would publish where a private trip ended. It waits the anchor delay for it, then continues: a
+            // GNSS jump of a parked vehicle, nothing missing, is no private place.
+            return parkedElsewhere(state, batch, r) ? PARKED_ELSEWHERE : CONTINUES;
         }
         if (!state.tripAware && !PolicyEngine.hasTripIo(batch, r)) {
             return ON_ITS_OWN;
@@ -229,6 +236,14 @@ public final class TripDecider {
                 && Distance.metres(state.frontierLatitude, state.frontierLongitude, batch.latitude(r),
                 batch.longitude(r)) <= SAME_PLACE_METRES;
         return samePlace ? SAME_PLACE : GAP;
+    }
+
+    /** A parked record with a fix, more than {@value #SAME_PLACE_METRES} m from the parked frontier's fix. */
+    private static boolean parkedElsewhere(DeviceState state, AvlBatch batch, int r) {
+        return !state.driving() && !drivingRecord(state, batch, r) && state.frontierFix
+                && PolicyEngine.hasFix(batch, r)
+                && Distance.metres(state.frontierLatitude, state.frontierLongitude, batch.latitude(r),
+                batch.longitude(r)) > SAME_PLACE_METRES;
     }
 
     /**
