@@ -232,18 +232,22 @@ public final class TripDecider {
         if (state.driving() || gap > policy.maxParkedGapMillis || drivingRecord(state, batch, r)) {
             return GAP;
         }
-        boolean samePlace = state.frontierFix && PolicyEngine.hasFix(batch, r)
-                && Distance.metres(state.frontierLatitude, state.frontierLongitude, batch.latitude(r),
-                batch.longitude(r)) <= SAME_PLACE_METRES;
-        return samePlace ? SAME_PLACE : GAP;
+        double metres = metresFromFrontier(state, batch, r);
+        return metres >= 0 && metres <= SAME_PLACE_METRES ? SAME_PLACE : GAP;
     }
 
     /** A parked record with a fix, more than {@value #SAME_PLACE_METRES} m from the parked frontier's fix. */
     private static boolean parkedElsewhere(DeviceState state, AvlBatch batch, int r) {
-        return !state.driving() && !drivingRecord(state, batch, r) && state.frontierFix
-                && PolicyEngine.hasFix(batch, r)
-                && Distance.metres(state.frontierLatitude, state.frontierLongitude, batch.latitude(r),
-                batch.longitude(r)) > SAME_PLACE_METRES;
+        return !state.driving() && !drivingRecord(state, batch, r)
+                && metresFromFrontier(state, batch, r) > SAME_PLACE_METRES;
+    }
+
+    /** Metres from the frontier's fix to record {@code r}'s, or -1 when either has none. */
+    private static double metresFromFrontier(DeviceState state, AvlBatch batch, int r) {
+        return state.frontierFix && PolicyEngine.hasFix(batch, r)
+                ? Distance.metres(state.frontierLatitude, state.frontierLongitude, batch.latitude(r),
+                batch.longitude(r))
+                : -1;
     }
 
     /**
