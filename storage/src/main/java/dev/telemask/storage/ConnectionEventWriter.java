@@ -7,12 +7,13 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * Writes a device's online and offline events with their webhook deliveries, in one statement. They come from
- * connections, not records: gateway time, no position.
+ * Writes devices' online and offline events ({@link ConnectionEvent}) with their webhook deliveries, many in one
+ * transaction. They come from connections, not records: gateway time, no position.
  */
 public final class ConnectionEventWriter {
     /**
@@ -43,36 +44,55 @@ public final class ConnectionEventWriter {
         this.kafka = kafka;
     }
 
-    /** The device connected at {@code atMillis}. */
-    public void online(long imei, long atMillis) throws SQLException {
-        write(ONLINE, imei, EventKind.DEVICE_ONLINE, atMillis, null);
-    }
-
-    /** The connection that came online at {@code onlineAtMillis} ended at {@code atMillis}. */
-    public void offline(long imei, long atMillis, long onlineAtMillis) throws SQLException {
-        write(OFFLINE, imei, EventKind.DEVICE_OFFLINE, atMillis, onlineAtMillis);
-    }
-
-    private void write(String sql, long imei, EventKind kind, long atMillis, Long onlineAtMillis)
-            throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
-            st.setTimestamp(1, new Timestamp(atMillis));
-            st.setInt(2, 0);
-            st.setString(3, kind.wireName());
-            st.setLong(4, 0);
-            st.setNull(5, Types.INTEGER);
-            st.setNull(6, Types.INTEGER);
-            st.setNull(7, Types.INTEGER);
-            st.setShort(8, Treatment.EXACT.code());
-            st.setTimestamp(9, new Timestamp(atMillis));
-            st.setLong(10, imei);
-            st.setTimestamp(11, new Timestamp(atMillis));
-            int next = 12;
-            if (onlineAtMillis != null) {
-                st.setTimestamp(next++, new Timestamp(onlineAtMillis));
-            }
-            st.setBoolean(next, kafka);
-            st.executeUpdate();
+    /**
+     * Writes {@code events} in their order in one transaction: an offline event is judged against the online events
+     * before it, as if each had been written alone. On failure nothing of them is stored.
+     */
+    public void write(List<ConnectionEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
         }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement online = c.prepareStatement(ONLINE);
+                 PreparedStatement offline = c.prepareStatement(OFFLINE)) {
+                // Statements run in batches of one kind; a change of kind runs the batch before, keeping the order.
+                PreparedStatement batched = null;
+                for (ConnectionEvent event : events) {
+                    PreparedStatement st = event.isOnline() ? online : offline;
+                    if (batched != null && batched != st) {
+                        batched.executeBatch();
+                    }
+                    bind(st, event);
+                    st.addBatch();
+                    batched = st;
+                }
+                batched.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private void bind(PreparedStatement st, ConnectionEvent event) throws SQLException {
+        Timestamp at = new Timestamp(event.atMillis());
+        st.setTimestamp(1, at);
+        st.setInt(2, 0);
+        st.setString(3, (event.isOnline() ? EventKind.DEVICE_ONLINE : EventKind.DEVICE_OFFLINE).wireName());
+        st.setLong(4, 0);
+        st.setNull(5, Types.INTEGER);
+        st.setNull(6, Types.INTEGER);
+        st.setNull(7, Types.INTEGER);
+        st.setShort(8, Treatment.EXACT.code());
+        st.setTimestamp(9, at);
+        st.setLong(10, event.imei());
+        st.setTimestamp(11, at);
+        int next = 12;
+        if (!event.isOnline()) {
+            st.setTimestamp(next++, new Timestamp(event.onlineAtMillis()));
+        }
+        st.setBoolean(next, kafka);
     }
 }

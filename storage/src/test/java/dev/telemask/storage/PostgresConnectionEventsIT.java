@@ -2,6 +2,11 @@ package dev.telemask.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,6 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresConnectionEventsIT extends DatabaseContract {
     private static final long IMEI = 356_307_042_441_039L;
+    /** The device of the ordering test, apart from the other test's. */
+    private static final long OTHER_IMEI = 356_307_042_441_047L;
     private static final long NOW = 1_800_000_000_000L;
 
     @Override
@@ -24,41 +31,70 @@ class PostgresConnectionEventsIT extends DatabaseContract {
         Migrations.migrate(dataSource);
         execute("INSERT INTO tenants (name) VALUES ('acme')");
         execute("INSERT INTO devices (imei, tenant_id) SELECT " + IMEI + ", id FROM tenants");
+        execute("INSERT INTO devices (imei, tenant_id) SELECT " + OTHER_IMEI + ", id FROM tenants");
     }
 
     private long events() throws Exception {
         return queryLong("SELECT count(*) FROM device_events WHERE imei = " + IMEI);
     }
 
+    /** One connection, online at {@code at - 1000}, offline at {@code at}, written one event a transaction. */
+    private void connectedAndGone(long at) throws Exception {
+        ConnectionEventWriter writer = new ConnectionEventWriter(dataSource);
+        writer.write(List.of(ConnectionEvent.online(IMEI, at - 1000)));
+        writer.write(List.of(ConnectionEvent.offline(IMEI, at, at - 1000)));
+    }
+
+    private List<String> told(long imei) throws Exception {
+        List<String> told = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT kind, extract(epoch FROM device_time)::bigint FROM device_events"
+                     + " WHERE imei = " + imei + " ORDER BY device_time")) {
+            while (rs.next()) {
+                told.add(rs.getString(1) + "@" + (rs.getLong(2) * 1000 - NOW));
+            }
+        }
+        return told;
+    }
+
+    @Test
+    void eventsWrittenInOneTransactionAreJudgedInTheirOrder() throws Exception {
+        // A reconnection: the first connection's offline event comes after the second's online event and is not told.
+        new ConnectionEventWriter(dataSource).write(List.of(
+                ConnectionEvent.online(OTHER_IMEI, NOW + 1000),
+                ConnectionEvent.offline(OTHER_IMEI, NOW + 2000, NOW + 1000),
+                ConnectionEvent.online(OTHER_IMEI, NOW + 3000),
+                ConnectionEvent.online(OTHER_IMEI, NOW + 4000),
+                ConnectionEvent.offline(OTHER_IMEI, NOW + 5000, NOW + 3000),
+                ConnectionEvent.offline(OTHER_IMEI, NOW + 6000, NOW + 4000)));
+        assertEquals(List.of("device_online@1000", "device_offline@2000", "device_online@3000",
+                "device_online@4000", "device_offline@6000"), told(OTHER_IMEI));
+    }
+
     @Test
     void noPresenceIsToldWhileTheDatabaseSaysTheDeviceIsPrivateRestrictedOrWithoutLocationConsent()
             throws Exception {
-        ConnectionEventWriter writer = new ConnectionEventWriter(dataSource);
         long t = NOW;
         execute("UPDATE devices SET private_until = to_timestamp(" + (NOW + 3_600_000L) / 1000 + ") WHERE imei = "
                 + IMEI);
-        writer.online(IMEI, t += 1000);
-        writer.offline(IMEI, t += 1000, t - 1000);
+        connectedAndGone(t += 2000);
         assertEquals(0, events(), "the driver's switch is on");
 
         execute("UPDATE devices SET private_until = NULL, restricted = true WHERE imei = " + IMEI);
-        writer.online(IMEI, t += 1000);
-        writer.offline(IMEI, t += 1000, t - 1000);
+        connectedAndGone(t += 2000);
         assertEquals(0, events(), "restricted");
 
         execute("UPDATE devices SET restricted = false WHERE imei = " + IMEI);
         execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + IMEI
                 + ", 'location', false, 'driver')");
-        writer.online(IMEI, t += 1000);
-        writer.offline(IMEI, t += 1000, t - 1000);
+        connectedAndGone(t += 2000);
         assertEquals(0, events(), "location consent withdrawn");
 
         execute("INSERT INTO consent_history (imei, kind, granted, changed_by) VALUES (" + IMEI
                 + ", 'location', true, 'driver')");
         execute("UPDATE devices SET private_until = to_timestamp(" + (NOW - 60_000L) / 1000 + ") WHERE imei = "
                 + IMEI);
-        writer.online(IMEI, t += 1000);
-        writer.offline(IMEI, t += 1000, t - 1000);
+        connectedAndGone(t += 2000);
         assertEquals(2, events(), "all switches off (the private switch ran out before): both told");
     }
 }

@@ -112,7 +112,8 @@ public final class DeviceIngest implements AutoCloseable {
                 new AtomicBoolean(),
                 new IngestLimits(config.retention(), config.maxFutureSkew(), config.sealedExpiry()),
                 System::currentTimeMillis, new StoredCommandQueue(new DeviceCommands(dataSource), lookups),
-                new ConnectionEvents(new ConnectionEventWriter(dataSource, config.kafka().enabled()), lookups));
+                ConnectionEvents.start(new ConnectionEventWriter(dataSource, config.kafka().enabled())::write,
+                        registry));
         ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
 
         EventLoopGroup acceptor = transport.newGroup(1, "telemask-accept");
@@ -139,6 +140,7 @@ public final class DeviceIngest implements AutoCloseable {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             writer.close(Duration.ofSeconds(5));
             lookups.shutdownNow();
+            services.connectionEvents().close(Duration.ofSeconds(5));
             throw e;
         }
         LOG.log(Level.INFO, "device ingest on {0} transport{1}", transport, tls != null ? " with TLS" : "");
@@ -197,6 +199,7 @@ public final class DeviceIngest implements AutoCloseable {
         }
         changes.close();
         lookups.shutdownNow();
+        services.connectionEvents().close(shutdownTimeout); // what the sessions queued before they closed
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }

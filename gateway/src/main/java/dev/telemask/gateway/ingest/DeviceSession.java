@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -122,8 +123,18 @@ final class DeviceSession extends ChannelInboundHandlerAdapter implements BatchC
             return;
         }
         if (failure != null) {
-            services.metrics().reject(IngestMetrics.Reject.LOOKUP_FAILED);
-            LOG.log(Level.WARNING, "cannot look up device {0} ({1}); closing, it will reconnect", imei, failure.toString());
+            // A storm of reconnections fills the look-ups' queue, and a database away fails every look-up: either way
+            // many devices at once, so the lines are the refusal log's, at most one per address a minute.
+            boolean busy = failure instanceof RejectedExecutionException
+                    || failure.getCause() instanceof RejectedExecutionException;
+            services.metrics().reject(busy ? IngestMetrics.Reject.LOOKUP_BUSY : IngestMetrics.Reject.LOOKUP_FAILED);
+            String why = "device " + imei + (busy ? ": too many device look-ups wait" : " could not be looked up ("
+                    + failure + ")") + "; closed, it will reconnect";
+            if (ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress remote) {
+                services.refusals().refused(remote.getAddress(), why);
+            } else {
+                LOG.log(Level.WARNING, why);
+            }
             ctx.close();
             return;
         }

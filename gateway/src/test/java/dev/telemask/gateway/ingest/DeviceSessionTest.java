@@ -111,9 +111,14 @@ class DeviceSessionTest {
     /** The device directory: one registered device, whose switches a test may change. */
     static final class Lookup implements DeviceLookup {
         final Map<Long, DeviceContext> devices = new HashMap<>();
+        /** The look-ups' queue is full: a look-up is refused as the database threads' executor refuses it. */
+        boolean busy;
 
         @Override
         public CompletableFuture<Optional<DeviceContext>> connect(long imei) {
+            if (busy) {
+                throw new java.util.concurrent.RejectedExecutionException("queued tasks = 10000");
+            }
             return CompletableFuture.completedFuture(Optional.ofNullable(devices.get(imei)));
         }
 
@@ -159,6 +164,24 @@ class DeviceSessionTest {
         channel.runPendingTasks();
         assertEquals(dev.telemask.codec.TcpAvlCodec.HANDSHAKE_ACCEPTED, reply(channel, 1));
         return channel;
+    }
+
+    @Test
+    void aStormOfHandshakesBeyondTheLookUpsQueueIsCountedAndLoggedOnceAnAddress() {
+        lookup.busy = true;
+        List<PeerChannel> refused = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            PeerChannel channel = new PeerChannel("10.0.0.7", new DeviceSession(services));
+            channel.writeInbound(new DeviceHandshake(IMEI + i));
+            channel.runPendingTasks();
+            refused.add(channel);
+        }
+        assertTrue(refused.stream().noneMatch(PeerChannel::isOpen), "each closed: the device reconnects later");
+        assertEquals(50, registry.get("telemask.connections.rejected").tag("reason", "lookup_busy").counter().count());
+        assertEquals(0, registry.get("telemask.connections.rejected").tag("reason", "lookup_failed").counter().count());
+        assertEquals(1, refusalLines.size(), "one line for the address, not one a device: " + refusalLines);
+        assertTrue(refusalLines.get(0).contains("10.0.0.7") && refusalLines.get(0).contains("too many device look-ups"),
+                refusalLines.get(0));
     }
 
     private static void send(PeerChannel channel, long firstMillis, int records) {
