@@ -44,6 +44,7 @@ public final class ConfigLoader {
         d.put("device.idle-timeout", "PT10M");
         d.put("device.max-connections", "20000");
         d.put("device.max-connections-per-address", "64");
+        d.put("device.allowed-networks", "");
         d.put("device.handshake-timeout", "PT10S");
         d.put("device.transport", "auto");
         d.put("device.tls.certificate", "");
@@ -221,6 +222,7 @@ public final class ConfigLoader {
                 values.duration("device.idle-timeout"),
                 values.integer("device.max-connections"),
                 values.integer("device.max-connections-per-address"),
+                SourceNetworks.parse("device.allowed-networks", v.get("device.allowed-networks")),
                 values.duration("device.handshake-timeout"),
                 values.text("device.transport"),
                 values.path("device.tls.certificate"),

@@ -19,6 +19,7 @@ public record GatewayConfig(
         Duration idleTimeout,
         int maxConnections,
         int maxConnectionsPerAddress,
+        SourceNetworks deviceAllowedNetworks,
         Duration handshakeTimeout,
         String deviceTransport,
         Path tlsCertificate,

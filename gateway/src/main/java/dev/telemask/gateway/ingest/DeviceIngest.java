@@ -106,7 +106,7 @@ public final class DeviceIngest implements AutoCloseable {
                 lookups, config.autoRegister());
         SessionRegistry sessions = new SessionRegistry();
         IngestServices services = new IngestServices(writer, contexts, sessions, metrics,
-                new TcpFrameSplitter(config.maxFrameLength()),
+                new TcpFrameSplitter(config.maxFrameLength()), config.deviceAllowedNetworks(),
                 new ConnectionCounts(metrics, config.maxConnections(), config.maxConnectionsPerAddress()),
                 new RefusalLog(), RefusalLog.malformedFrames(), config.handshakeTimeout(), config.idleTimeout(),
                 new AtomicBoolean(),
@@ -143,7 +143,8 @@ public final class DeviceIngest implements AutoCloseable {
             services.connectionEvents().close(Duration.ofSeconds(5));
             throw e;
         }
-        LOG.log(Level.INFO, "device ingest on {0} transport{1}", transport, tls != null ? " with TLS" : "");
+        LOG.log(Level.INFO, "device ingest on {0} transport{1}{2}", transport, tls != null ? " with TLS" : "",
+                config.deviceAllowedNetworks().isAny() ? "" : ", devices from " + config.deviceAllowedNetworks());
         return new DeviceIngest(acceptor, workers, tcp, udp, writer, lookups, changes, services, channels,
                 config.shutdownTimeout(), sealedStore);
     }

@@ -43,8 +43,8 @@ public final class DeviceServer {
                         channels.add(channel);
                         ChannelPipeline pipeline = channel.pipeline();
                         // First: a refused connection costs no TLS handshake and reaches nothing further down.
-                        pipeline.addLast("admission", new ConnectionAdmission(services.connections(),
-                                services.metrics(), services.refusals()));
+                        pipeline.addLast("admission", new ConnectionAdmission(services.allowedSources(),
+                                services.connections(), services.metrics(), services.refusals()));
                         if (tls != null) {
                             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
                         }

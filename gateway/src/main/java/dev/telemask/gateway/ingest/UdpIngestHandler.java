@@ -79,6 +79,12 @@ final class UdpIngestHandler extends SimpleChannelInboundHandler<DatagramPacket>
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        if (!services.allowedSources().allows(packet.sender().getAddress())) {
+            services.metrics().reject(IngestMetrics.Reject.ADDRESS_NOT_ALLOWED);
+            services.refusals().refused(packet.sender().getAddress(),
+                    "UDP datagram: the address is not in device.allowed-networks");
+            return; // not read, not acknowledged
+        }
         try {
             UdpAvlCodec.decode(packet.content(), header, batch);
         } catch (CodecException e) {

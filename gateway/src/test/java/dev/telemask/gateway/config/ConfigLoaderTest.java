@@ -31,6 +31,18 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(10), config.idleTimeout());
         assertEquals(Duration.ofSeconds(10), config.handshakeTimeout());
         assertEquals(64, config.maxConnectionsPerAddress());
+        assertTrue(config.deviceAllowedNetworks().isAny(), "every source, until told otherwise");
+    }
+
+    @Test
+    void theAllowedNetworksComeFromTheEnvironmentAndABadOneStopsStartUp() {
+        GatewayConfig config = ConfigLoader.load(null,
+                Map.of("TELEMASK_DEVICE_ALLOWED_NETWORKS", "10.64.0.0/10,2001:db8::/32"), Map.of());
+        assertEquals("10.64.0.0/10, 2001:db8::/32", config.deviceAllowedNetworks().toString());
+        ConfigException bad = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () ->
+                ConfigLoader.load(null, Map.of("TELEMASK_DEVICE_ALLOWED_NETWORKS", "10.64.0.0/33"), Map.of()));
+        assertEquals("device.allowed-networks: '10.64.0.0/33' needs a prefix length from 0 to 32 after the '/'",
+                bad.getMessage());
     }
 
     @Test

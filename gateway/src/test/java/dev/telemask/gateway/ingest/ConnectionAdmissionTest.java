@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.telemask.gateway.config.SourceNetworks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,11 @@ class ConnectionAdmissionTest {
     private final RefusalLog refusals = new RefusalLog(() -> 0L, lines::add);
 
     private PeerChannel connect(ConnectionCounts counts, String from) {
-        return new PeerChannel(from, new ConnectionAdmission(counts, metrics, refusals));
+        return connect(SourceNetworks.ANY, counts, from);
+    }
+
+    private PeerChannel connect(SourceNetworks allowed, ConnectionCounts counts, String from) {
+        return new PeerChannel(from, new ConnectionAdmission(allowed, counts, metrics, refusals));
     }
 
     private double rejected(String reason) {
@@ -82,5 +87,25 @@ class ConnectionAdmissionTest {
         assertTrue(connect(counts, "2001:db8:1:2::1").passedOn());
         assertFalse(connect(counts, "2001:db8:1:2::ffff").passedOn(), "same /64");
         assertTrue(connect(counts, "2001:db8:1:3::1").passedOn(), "another /64");
+    }
+
+    @Test
+    void aSourceOutsideTheAllowedNetworksIsClosedBeforeAnythingSeesItAndTakesNoPlace() {
+        SourceNetworks apn = SourceNetworks.parse("device.allowed-networks", "10.64.0.0/10, 2001:db8::/32");
+        ConnectionCounts counts = new ConnectionCounts(metrics, 100, 1);
+        PeerChannel inside = connect(apn, counts, "10.100.3.4");
+        PeerChannel outside = connect(apn, counts, "10.128.0.1");
+        PeerChannel outsideAgain = connect(apn, counts, "10.128.0.1");
+        PeerChannel v6 = connect(apn, counts, "2001:db8:1::7");
+
+        assertTrue(inside.isActive() && inside.passedOn());
+        assertTrue(v6.isActive() && v6.passedOn());
+        assertFalse(outside.isOpen() || outside.passedOn(), "closed before the TLS handler or the session");
+        assertFalse(outsideAgain.isOpen() || outsideAgain.passedOn());
+        assertEquals(2, rejected("address_not_allowed"));
+        assertEquals(0, rejected("address_limit"), "a refused source took no place under the per-address limit");
+        assertEquals(2, metrics.connections());
+        assertEquals(List.of("refused device connection from 10.128.0.1: the address is not in"
+                + " device.allowed-networks"), lines, "one line for the address (the log's clock stands still)");
     }
 }

@@ -7,15 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
 import dev.telemask.codec.TcpFrameSplitter;
-import dev.telemask.simulator.DeviceClient;
 import dev.telemask.gateway.Drives;
+import dev.telemask.gateway.config.SourceNetworks;
 import dev.telemask.privacy.CompiledPolicy;
 import dev.telemask.privacy.Consent;
 import dev.telemask.privacy.DeviceLedger;
 import dev.telemask.privacy.Policy;
 import dev.telemask.privacy.PrivacyZone;
-import dev.telemask.privacy.TripTiming;
 import dev.telemask.privacy.Treatment;
+import dev.telemask.privacy.TripTiming;
+import dev.telemask.simulator.DeviceClient;
 import dev.telemask.storage.BatchCallback;
 import dev.telemask.storage.IngestProfile;
 import dev.telemask.storage.PositionBatch;
@@ -146,7 +147,7 @@ class DeviceSessionTest {
     /** The session's services, with {@code commands} as the command queue. */
     private IngestServices services(CommandQueue commands) {
         return new IngestServices(sink, lookup, sessions, metrics,
-                new TcpFrameSplitter(4096), new ConnectionCounts(metrics, 100, 100),
+                new TcpFrameSplitter(4096), SourceNetworks.ANY, new ConnectionCounts(metrics, 100, 100),
                 new RefusalLog(System::nanoTime, refusalLines::add), RefusalLog.malformedFrames(),
                 Duration.ofSeconds(5), Duration.ofMinutes(10), new AtomicBoolean(),
                 new IngestLimits(Period.ofMonths(12), Duration.ofMinutes(5), Duration.ofDays(7)), clock::get,
