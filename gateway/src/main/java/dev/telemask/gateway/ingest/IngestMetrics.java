@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IngestMetrics {
     /** Why a device was turned away before or instead of storing its records. */
     public enum Reject {
-        UNKNOWN_DEVICE, ADDRESS_NOT_ALLOWED, CONNECTION_LIMIT, ADDRESS_LIMIT, HANDSHAKE_TIMEOUT, DUPLICATE_HANDSHAKE, LOOKUP_FAILED, LOOKUP_BUSY
+        UNKNOWN_DEVICE, ADDRESS_NOT_ALLOWED, CONNECTION_LIMIT, ADDRESS_LIMIT, HANDSHAKE_TIMEOUT, LOOKUP_FAILED, LOOKUP_BUSY
     }
 
     private static final int CODECS = AvlCodecId.values().length;
