@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Records devices coming online and going offline, off the event loops: the sessions queue the events, one thread of
  * its own writes them in order, many a transaction, so that a storm of reconnections (every device of an instance
- * that restarted) is written in a few hundred transactions and does not wait behind, or hold up, the device
+ * that restarted) is written in a few dozen transactions and does not wait behind, or hold up, the device
  * look-ups of the handshakes. The queue is bounded; an event that finds it full, or that the database refuses for
  * itself, is dropped and counted ({@code telemask.connection.events.dropped}), with at most one log line a minute.
  * While the database cannot be reached the thread retries the same events, backing off up to
