@@ -69,6 +69,15 @@ public final class DeviceLedger {
     private int late;
     private int resends;
 
+    /**
+     * Waiting records stored sealed whose flags a same-key twin added to since: written sealed again, with the flags,
+     * by every frame until one commits (a frame rolled back does not clear them: the device resends the twin, which
+     * then adds nothing).
+     */
+    private long[] resealTimes = {};
+    private int[] resealEvents = {};
+    private int resealCount;
+
     private long[] recentTimes = {};
     private int[] recentEvents = {};
     private int recentNext;
@@ -87,6 +96,7 @@ public final class DeviceLedger {
         state.waitingLoaded(pending.size());
         recentSize = 0;
         recentNext = 0;
+        resealCount = 0;
     }
 
     /**
@@ -166,8 +176,12 @@ public final class DeviceLedger {
                 // Two records of one key that differ are one record, the first received kept; a private-mode press
                 // in the other still counts (as the switch would), or whether the trip is private would depend on
                 // which came first. A true resend of a record with the press on changes nothing.
-                if (privateModeOn(policy, frame, r)) {
-                    pending.addFlags(time, frame.eventIo(r), ArrivalFlags.MANUAL_PRIVATE);
+                // Stored sealed already, the record is written sealed again with the press: a reconnect before the
+                // decision restores it from its sealed form, and the device will not send the twin again.
+                int kept = privateModeOn(policy, frame, r) ? pending.indexOf(time, frame.eventIo(r)) : -1;
+                if (kept >= 0 && !privateModeOn(policy, pending.batchAt(kept), pending.rowAt(kept))
+                        && pending.addFlags(kept, ArrivalFlags.MANUAL_PRIVATE)) {
+                    reseal(time, frame.eventIo(r));
                 }
             }
         }
@@ -187,7 +201,7 @@ public final class DeviceLedger {
             }
         }
         for (int i = decided, size = pending.size(); i < size; i++) {
-            if (!pending.storedAt(i)) {
+            if (!pending.storedAt(i) || resealCount > 0 && resealed(pending.timeAt(i), pending.eventAt(i))) {
                 int o = append(pending.batchAt(i), pending.rowAt(i));
                 treatments[o] = Treatment.SEALED.code();
                 sealFlags[o] = (byte) pending.flagsAt(i);
@@ -235,6 +249,28 @@ public final class DeviceLedger {
         resolvedCount++;
     }
 
+    private void reseal(long time, int event) {
+        if (resealed(time, event)) {
+            return;
+        }
+        if (resealCount == resealTimes.length) {
+            resealTimes = Arrays.copyOf(resealTimes, Math.max(4, resealCount * 2));
+            resealEvents = Arrays.copyOf(resealEvents, Math.max(4, resealCount * 2));
+        }
+        resealTimes[resealCount] = time;
+        resealEvents[resealCount] = event;
+        resealCount++;
+    }
+
+    private boolean resealed(long time, int event) {
+        for (int i = 0; i < resealCount; i++) {
+            if (resealTimes[i] == time && resealEvents[i] == event) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void remember(long time, int event) {
         if (recentTimes.length == 0) {
             recentTimes = new long[RECENT_LEAST];
@@ -277,6 +313,7 @@ public final class DeviceLedger {
     /** The frame's records are stored: what {@link #apply} worked out is now the device's state. */
     public void committed() {
         state.copyFrom(working);
+        resealCount = 0;
         pending.keepFrom(decidedThisFrame);
         decidedThisFrame = 0;
         if (recentPushedThisFrame > 0) {

@@ -107,17 +107,26 @@ public final class PendingRecords {
         return at;
     }
 
-    /**
-     * Adds {@code arrivalFlags} to the waiting record of {@code time} and {@code event}, if one waits: a record of its
-     * key that arrived after it and was taken for its resend said more.
-     */
-    void addFlags(long time, int event, int arrivalFlags) {
+    /** The device-time index of the waiting record of {@code time} and {@code event}, or -1 when none waits. */
+    int indexOf(long time, int event) {
         for (int i = size - 1; i >= 0 && times[head + i] >= time; i--) {
             if (times[head + i] == time && events[head + i] == event) {
-                flags[head + i] |= (byte) arrivalFlags;
-                return;
+                return i;
             }
         }
+        return -1;
+    }
+
+    /**
+     * Adds {@code arrivalFlags} to the {@code i}-th waiting record: a record of its key that arrived after it and was
+     * taken for its resend said more. Returns true when that record is stored sealed already and its flags changed:
+     * its sealed form says less than it now does, and must be written again.
+     */
+    boolean addFlags(int i, int arrivalFlags) {
+        int p = head + i;
+        byte before = flags[p];
+        flags[p] |= (byte) arrivalFlags;
+        return stored[p] && flags[p] != before;
     }
 
     private void insert(int at, int row, long time, int event, int arrivalFlags, long receivedAtMillis,

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.telemask.codec.AvlBatch;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,5 +83,108 @@ class SameKeyAttackTest {
         Map<String, String> twinFirst = ingest(policy, d[0], null, d[2], d[1]);
         Map<String, String> twinWithTrip = ingest(policy, d[0], null, d[1], d[2]);
         assertEquals(verdicts(twinFirst), verdicts(twinWithTrip));
+    }
+
+    /**
+     * The twin with the press comes while its record waits stored sealed (the trip sent newest first), and the device
+     * reconnects, to another instance say, before its start arrives: the new connection restores the records from
+     * their sealed forms, and the device will not send the acknowledged twin again, so the press must be in them.
+     */
+    @Test
+    void aPrivateTwinSurvivesAReconnectBeforeTheDecision() {
+        CompiledPolicy policy = CompiledPolicy.compile(Policy.noOp(), KEY);
+        AvlBatch[] d = drive(1, LAT + 20 * 0.003);
+        String expected = verdicts(ingest(policy, d[0], null, d[2], d[1]));
+        AvlBatch newest = ArrivalOrderAttackTest.records(d[1], 15, 30);
+        AvlBatch oldest = ArrivalOrderAttackTest.records(d[1], 0, 15);
+
+        StoredDevice device = new StoredDevice(policy);
+        device.send(d[0]);
+        device.send(null);
+        device.send(newest);
+        device.send(d[2]);
+        device.reconnect();
+        device.send(oldest);
+        device.finish();
+        assertEquals(expected, verdicts(device.rows), "the press survives the reconnect");
+
+        StoredDevice twice = new StoredDevice(policy);
+        twice.send(d[0]);
+        twice.send(null);
+        twice.send(newest);
+        twice.send(d[2]);
+        twice.send(d[2]); // the twin again (its acknowledgement was lost): adds nothing, writes nothing again
+        twice.reconnect();
+        twice.send(oldest);
+        twice.finish();
+        assertEquals(expected, verdicts(twice.rows));
+    }
+
+    /**
+     * A device whose ledger stores what it decides and, as the database does, one sealed row per key, a later
+     * sealing of a key replacing the earlier; {@link #reconnect} restores a new ledger from the saved state and the
+     * sealed rows, as another connection would.
+     */
+    static final class StoredDevice {
+        final Map<String, String> rows = new TreeMap<>();
+        private final CompiledPolicy policy;
+        private final Map<String, AvlBatch> sealedRows = new LinkedHashMap<>();
+        private final Map<String, Integer> sealedFlags = new LinkedHashMap<>();
+        private DeviceLedger ledger = new DeviceLedger();
+        private long now = ArrivalOrderAttackTest.NOW;
+
+        StoredDevice(CompiledPolicy policy) {
+            this.policy = policy;
+        }
+
+        /** A frame; null: the anchor delay passes. */
+        void send(AvlBatch frame) {
+            now += frame == null ? policy.anchorDelayMillis + 1 : 10;
+            apply(frame);
+        }
+
+        void finish() {
+            now += policy.anchorDelayMillis + 1;
+            apply(null);
+            now += ArrivalOrderAttackTest.EXPIRY;
+            apply(null);
+        }
+
+        void reconnect() {
+            byte[] saved = ledger.savedState();
+            PendingRecords sealed = new PendingRecords();
+            sealedRows.forEach((key, record) -> sealed.add(record, 0, sealedFlags.get(key), now, true));
+            ledger = new DeviceLedger();
+            ledger.restore(saved, sealed);
+        }
+
+        private void apply(AvlBatch frame) {
+            AvlBatch copy = null;
+            if (frame != null) {
+                copy = new AvlBatch();
+                copy.copyFrom(frame);
+            }
+            ledger.apply(policy, Consent.ALL, false, copy, now, Long.MIN_VALUE, Long.MAX_VALUE,
+                    ArrivalOrderAttackTest.EXPIRY);
+            ledger.committed();
+            for (int i = 0; i < ledger.resolvedCount(); i++) {
+                String key = ledger.resolvedTimes()[i] + "/" + ledger.resolvedEvents()[i];
+                sealedRows.remove(key);
+                sealedFlags.remove(key);
+            }
+            AvlBatch out = ledger.output();
+            for (int r = 0; r < out.size(); r++) {
+                String key = out.timestamp(r) + "/" + out.eventIo(r);
+                Treatment t = Treatment.ofCode(ledger.treatments()[r]);
+                if (t == Treatment.SEALED) {
+                    AvlBatch record = new AvlBatch();
+                    record.appendRecord(out, r);
+                    sealedRows.put(key, record);
+                    sealedFlags.put(key, (int) ledger.sealFlags()[r]);
+                } else {
+                    rows.putIfAbsent(key, t.name());
+                }
+            }
+        }
     }
 }

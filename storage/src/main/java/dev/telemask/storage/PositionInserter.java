@@ -65,8 +65,14 @@ final class PositionInserter {
     private static final String DELETE_RESOLVED = "DELETE FROM sealed_positions WHERE ctid = ANY (ARRAY("
             + "SELECT (SELECT s.ctid FROM sealed_positions s WHERE s.imei = k.imei AND s.device_time = k.device_time"
             + " AND s.event_io = k.event_io) FROM " + SEALED_STAGING + " k WHERE k.op = " + OP_DELETE + "))";
+    /**
+     * A record sealed again (a same-key twin added a private-mode press to it while it waited) replaces its sealed
+     * form and key id; when it arrived and when it expires stay the first sealing's.
+     */
     private static final String INSERT_SEALED = "INSERT INTO sealed_positions (" + SEALED_COLUMNS + ") SELECT "
-            + SEALED_COLUMNS + " FROM " + SEALED_STAGING + " WHERE op = " + OP_INSERT + " ON CONFLICT DO NOTHING";
+            + SEALED_COLUMNS + " FROM " + SEALED_STAGING + " WHERE op = " + OP_INSERT
+            + " ON CONFLICT (imei, device_time, event_io) DO UPDATE SET key_id = EXCLUDED.key_id,"
+            + " sealed = EXCLUDED.sealed";
     /** One notice of {@link PositionNotices}, its transaction committing without waiting for the WAL flush. */
     static final String NOTIFY_UNSYNCED = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('"
             + PositionNotices.CHANNEL + "', ?)";

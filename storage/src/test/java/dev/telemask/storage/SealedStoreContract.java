@@ -1,6 +1,7 @@
 package dev.telemask.storage;
 
 import dev.telemask.codec.AvlBatch;
+import dev.telemask.privacy.ArrivalFlags;
 import dev.telemask.privacy.Treatment;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,27 @@ abstract class SealedStoreContract extends DatabaseContract {
         assertEquals(TestBatches.exact(imei, T0, 1).records().latitude(0), loaded.records().latitude(0));
 
         assertEquals(0, store.load(503L, loaded), "load clears what it held");
+    }
+
+    /**
+     * A record written sealed again (a twin of its key added a private-mode press while it waited) is one row: the later
+     * sealing's flags, the first's arrival and expiry.
+     */
+    @Test
+    void aRecordSealedAgainKeepsTheLaterFlagsAndTheFirstExpiry() throws Exception {
+        long imei = 505L;
+        PositionBatch first = TestBatches.seal(TestBatches.exact(imei, T0, 2), 0, 1);
+        WriterContract.await(WriterContract.submit(writer, first.sealed(T0 + 60_000, new byte[] {0, 0})));
+        PositionBatch again = TestBatches.seal(TestBatches.exact(imei, T0, 1), 0);
+        WriterContract.await(WriterContract.submit(writer,
+                again.sealed(T0 + 90_000, new byte[] {(byte) ArrivalFlags.MANUAL_PRIVATE})));
+
+        SealedRecords loaded = new SealedRecords();
+        assertEquals(2, store.load(imei, loaded));
+        assertEquals(ArrivalFlags.MANUAL_PRIVATE, loaded.flags(0), "the press the second sealing carried");
+        assertEquals(T0 + 60_000, loaded.expiresAtMillis(0), "expires when it first would have");
+        assertEquals(0, loaded.flags(1), "the other record as it was");
+        assertEquals(TestBatches.exact(imei, T0, 1).records().latitude(0), loaded.records().latitude(0));
     }
 
     @Test
