@@ -1,0 +1,64 @@
+package dev.telemask.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.telemask.codec.AvlBatch;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tracker sends what it logged at its send period, and at once on ignition off: the frame that carries the last
+ * records before home carries the way into the zone and the stop there too. Its arrival, as the receive time of the
+ * records it stored, is when the vehicle was home by: less the last published record's time, at the speed the track
+ * shows, the way left to home.
+ */
+class ZoneFrameArrivalTest {
+    private static final byte[] KEY = "zone-frame-arrival-key".getBytes(StandardCharsets.UTF_8);
+    private static final double HOME_LAT = 53.55;
+    private static final double HOME_LON = 9.99;
+    private static final PrivacyZone HOME = new PrivacyZone("home", HOME_LAT, HOME_LON, 300);
+    private static final CompiledPolicy POLICY = CompiledPolicy.compile(
+            Policy.noOp().withZones(List.of(HOME)).withTiming(Ledgers.CONTINUOUS), KEY);
+
+    private final DeviceLedger ledger = new DeviceLedger();
+    private final SpokeDrive vehicle = new SpokeDrive(HOME_LAT, HOME_LON, Ledgers.NOW - 30L * 24 * 3_600_000,
+            40_000_000);
+
+    @Test
+    void theFrameThatCarriesTheWayIntoTheZoneDoesNotLendItsArrivalToTheRecordsItStores() {
+        AvlBatch morning = new AvlBatch();
+        vehicle.park(morning, 0, 2);
+        vehicle.drive(morning, 1.0, 7_000, false);
+        vehicle.park(morning, 1.0, 3);
+        send(morning, morning.timestamp(morning.size() - 1) + 1_000);
+        // The evening home, sent in one frame as the vehicle parks there.
+        AvlBatch evening = new AvlBatch();
+        vehicle.drive(evening, 1.0, 0, false);
+        vehicle.park(evening, 1.0, 2);
+        long arrival = evening.timestamp(evening.size() - 1) + 1_000;
+        send(evening, arrival);
+        AvlBatch out = ledger.output();
+        long firstHidden = Long.MAX_VALUE;
+        int stored = 0;
+        for (int o = 0; o < out.size(); o++) {
+            if (ledger.treatments()[o] == Treatment.ZONE.code()) {
+                firstHidden = Math.min(firstHidden, out.timestamp(o));
+            }
+        }
+        for (int o = 0; o < out.size(); o++) {
+            if (ledger.treatments()[o] == Treatment.EXACT.code()) {
+                stored++;
+                assertTrue(ledger.receivedTimes()[o] < firstHidden, "the record of " + out.timestamp(o)
+                        + " is received at " + ledger.receivedTimes()[o] + ", after the zone hid the way in from "
+                        + firstHidden);
+            }
+        }
+        assertTrue(stored > 3 && firstHidden < arrival, stored + " stored, the first hidden at " + firstHidden);
+    }
+
+    private void send(AvlBatch frame, long nowMillis) {
+        ledger.apply(POLICY, Consent.ALL, false, frame, nowMillis, Long.MIN_VALUE, Long.MAX_VALUE, Ledgers.EXPIRY);
+        ledger.committed();
+    }
+}
