@@ -57,6 +57,48 @@ class ZoneFrameArrivalTest {
         assertTrue(stored > 3 && firstHidden < arrival, stored + " stored, the first hidden at " + firstHidden);
     }
 
+    /**
+     * A tracker that logs sparsely while driving: the last record before home lies outside every hidden disc, the next
+     * is the stop at home. Sent together, the record outside is not taken as received when the stop at home came.
+     */
+    @Test
+    void aSparseTrackersLastRecordBeforeHomeIsNotReceivedWhenTheStopThereCame() {
+        AvlBatch morning = new AvlBatch();
+        vehicle.park(morning, 0, 2);
+        vehicle.drive(morning, 2.0, 7_000, false);
+        vehicle.park(morning, 2.0, 3);
+        send(morning, morning.timestamp(morning.size() - 1) + 1_000);
+        AvlBatch drive = new AvlBatch();
+        vehicle.drive(drive, 2.0, 0, false);
+        vehicle.park(drive, 2.0, 1);
+        AvlBatch evening = new AvlBatch();
+        for (int r = 0; r < drive.size(); r++) {
+            // 7 km out, past any hidden disc of a 300 m zone, then the stop at home.
+            if (r == 0 || r >= drive.size() - 2) {
+                evening.appendRecord(drive, r);
+            }
+        }
+        long arrival = evening.timestamp(evening.size() - 1) + 1_000;
+        send(evening, arrival);
+        AvlBatch out = ledger.output();
+        StringBuilder seen = new StringBuilder();
+        long firstUnpublished = Long.MAX_VALUE;
+        for (int o = 0; o < out.size(); o++) {
+            byte t = ledger.treatments()[o];
+            seen.append(out.timestamp(o)).append(' ').append(Treatment.ofCode(t)).append(' ')
+                    .append(ledger.receivedTimes()[o]).append('\n');
+            if (t == Treatment.ZONE.code() || t == Treatment.SEALED.code()) {
+                firstUnpublished = Math.min(firstUnpublished, out.timestamp(o));
+            }
+        }
+        assertTrue(firstUnpublished < arrival, "the stop at home is not published:\n" + seen);
+        for (int o = 0; o < out.size(); o++) {
+            if (ledger.treatments()[o] == Treatment.EXACT.code()) {
+                assertTrue(ledger.receivedTimes()[o] < firstUnpublished, "received after the stop at home:\n" + seen);
+            }
+        }
+    }
+
     private void send(AvlBatch frame, long nowMillis) {
         ledger.apply(POLICY, Consent.ALL, false, frame, nowMillis, Long.MIN_VALUE, Long.MAX_VALUE, Ledgers.EXPIRY);
         ledger.committed();
