@@ -99,6 +99,45 @@ class ZoneFrameArrivalTest {
         }
     }
 
+    /**
+     * Under {@code "privateRecords": "drop"} a private trip is not stored at all: the frame that carries the last
+     * parked records before it and its first minutes does not give them its arrival, which would say that the trip
+     * had begun by then.
+     */
+    @Test
+    void theParkedRecordsSentWithADroppedPrivateTripAreNotReceivedWhenItCame() {
+        CompiledPolicy drop = CompiledPolicy.compile(Policy.noOp().withPrivateRecords(PrivateRecordHandling.DROP)
+                .withTiming(Ledgers.CONTINUOUS), KEY);
+        AvlBatch before = new AvlBatch();
+        vehicle.park(before, 0, 2);
+        ledger.apply(drop, Consent.ALL, false, before, before.timestamp(1) + 1_000, Long.MIN_VALUE, Long.MAX_VALUE,
+                Ledgers.EXPIRY);
+        ledger.committed();
+        AvlBatch frame = new AvlBatch();
+        vehicle.park(frame, 0, 2);
+        vehicle.drive(frame, 0.5, 3_000, true);
+        long arrival = frame.timestamp(frame.size() - 1) + 1_000;
+        ledger.apply(drop, Consent.ALL, false, frame, arrival, Long.MIN_VALUE, Long.MAX_VALUE, Ledgers.EXPIRY);
+        AvlBatch out = ledger.output();
+        StringBuilder seen = new StringBuilder();
+        long firstDropped = Long.MAX_VALUE;
+        int stored = 0;
+        for (int o = 0; o < out.size(); o++) {
+            seen.append(out.timestamp(o)).append(' ').append(Treatment.ofCode(ledger.treatments()[o])).append(' ')
+                    .append(ledger.receivedTimes()[o]).append('\n');
+            if (ledger.treatments()[o] == Treatment.DROPPED.code()) {
+                firstDropped = Math.min(firstDropped, out.timestamp(o));
+            }
+        }
+        for (int o = 0; o < out.size(); o++) {
+            if (ledger.treatments()[o] == Treatment.EXACT.code()) {
+                stored++;
+                assertTrue(ledger.receivedTimes()[o] < firstDropped, "received after the trip began:\n" + seen);
+            }
+        }
+        assertTrue(stored == 2 && firstDropped < arrival, "two parked records stored, the trip dropped:\n" + seen);
+    }
+
     private void send(AvlBatch frame, long nowMillis) {
         ledger.apply(POLICY, Consent.ALL, false, frame, nowMillis, Long.MIN_VALUE, Long.MAX_VALUE, Ledgers.EXPIRY);
         ledger.committed();
