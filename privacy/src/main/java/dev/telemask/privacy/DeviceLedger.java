@@ -2,6 +2,8 @@ package dev.telemask.privacy;
 
 import dev.telemask.codec.AvlBatch;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One device's privacy across frames, reconnects and instances: the decided frontier ({@link DeviceState}), the
@@ -208,9 +210,55 @@ public final class DeviceLedger {
                 receivedTimes[o] = pending.receivedAtMillis(i);
             }
         }
+        receivedNoLaterThanHidden();
         decidedThisFrame = decided;
         working.waitingCount = pending.size() - decided;
         working.waitingUntilMillis = working.waitingCount > 0 ? pending.timeAt(pending.size() - 1) : DeviceState.NEVER;
+    }
+
+    /**
+     * A stored record that arrived in the same frame as records logged after it that are not stored (hidden by a zone,
+     * or dropped) does not get that frame's arrival as its receive time: a tracker sends what it logged at its send
+     * period and at once on ignition off, so the frame that carries the last records before home carries the way into
+     * the zone and the stop there too, and its arrival is when the vehicle was home by; less the last published
+     * record's time, at the speed the track shows, it is the way left to home (what an offline event the zone withholds
+     * would tell). Such a record is taken as received when the newest stored record before them was logged (the frame
+     * as if it had been sent then), or at the arrival if that is earlier (a device clock running ahead). A record
+     * stored after them in the frame keeps the arrival: its own time is later than theirs anyway.
+     */
+    private void receivedNoLaterThanHidden() {
+        Map<Long, long[]> byArrival = null;
+        for (int o = 0, n = out.size(); o < n; o++) {
+            if (treatments[o] == Treatment.ZONE.code() || treatments[o] == Treatment.DROPPED.code()) {
+                if (byArrival == null) {
+                    byArrival = new HashMap<>();
+                }
+                // {newest unstored record's time, newest stored record's time before it}
+                long[] times = byArrival.computeIfAbsent(receivedTimes[o], a -> new long[] {Long.MIN_VALUE,
+                        Long.MIN_VALUE});
+                times[0] = Math.max(times[0], out.timestamp(o));
+            }
+        }
+        if (byArrival == null) {
+            return;
+        }
+        for (int o = 0, n = out.size(); o < n; o++) {
+            long[] times = byArrival.get(receivedTimes[o]);
+            if (times != null && stored(treatments[o]) && out.timestamp(o) < times[0]) {
+                times[1] = Math.max(times[1], out.timestamp(o));
+            }
+        }
+        for (int o = 0, n = out.size(); o < n; o++) {
+            long[] times = byArrival.get(receivedTimes[o]);
+            if (times != null && stored(treatments[o]) && out.timestamp(o) < times[0]) {
+                receivedTimes[o] = Math.min(receivedTimes[o], times[1]);
+            }
+        }
+    }
+
+    private static boolean stored(byte treatment) {
+        return treatment != Treatment.ZONE.code() && treatment != Treatment.DROPPED.code()
+                && treatment != Treatment.SEALED.code();
     }
 
     private void growTo(int size) {
