@@ -1,5 +1,6 @@
 package dev.telemask.gateway.resilience;
 
+import static dev.telemask.gateway.resilience.RoadHome.STEP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import dev.telemask.codec.AvlBatch;
 import dev.telemask.gateway.GatewayTestBase;
 import dev.telemask.gateway.api.ApiTokens;
 import dev.telemask.gateway.api.Role;
+import dev.telemask.gateway.resilience.RoadHome.Point;
 import dev.telemask.simulator.DeviceClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,15 +35,9 @@ import org.junit.jupiter.api.Test;
 public abstract class DayOfOutputs extends GatewayTestBase.ForOtherPackages {
     private static final double HOME_LATITUDE = 54.6000;
     private static final double HOME_LONGITUDE = 25.1500;
-    /** About 200 m east at the home's latitude. */
-    private static final double STEP = 0.0031;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
-
-    /** One record: when, how far east of home (in steps), driving or parked, the private-mode button. */
-    private record Point(long time, int east, boolean driving, boolean button) {
-    }
 
     @Test
     void noReceiveTimeOfAPublishedRecordTellsWhenTheRecordsAZoneHidAfterItCame() throws Exception {
@@ -284,17 +280,7 @@ public abstract class DayOfOutputs extends GatewayTestBase.ForOtherPackages {
     // ---- drives -------------------------------------------------------------------------------------
 
     private static AvlBatch frame(List<Point> points) {
-        AvlBatch batch = new AvlBatch();
-        for (Point p : points) {
-            batch.addRecord(p.time(), 0, (int) Math.round((HOME_LONGITUDE + p.east() * STEP) * 1e7),
-                    (int) Math.round(HOME_LATITUDE * 1e7), 110, 90, 11, p.driving() ? 50 : 0, 0,
-                    AvlBatch.NO_GENERATION);
-            batch.addIo(239, 1, p.driving() ? 1 : 0);
-            batch.addIo(240, 1, p.driving() ? 1 : 0);
-            batch.addIo(391, 1, p.button() ? 1 : 0);
-            batch.addIo(16, 4, 1_000_000 + (p.time() - T0) / 100);
-        }
-        return batch;
+        return RoadHome.frame(HOME_LATITUDE, HOME_LONGITUDE, T0, points);
     }
 
     private JsonNode device(String token, long imei) throws Exception {

@@ -1,15 +1,17 @@
 package dev.telemask.gateway.resilience;
 
-import dev.telemask.gateway.DatabaseDump;
+import static dev.telemask.gateway.resilience.RoadHome.STEP;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telemask.codec.AvlBatch;
+import dev.telemask.gateway.DatabaseDump;
 import dev.telemask.gateway.GatewayTestBase;
 import dev.telemask.gateway.api.ApiTokens;
 import dev.telemask.gateway.api.Role;
+import dev.telemask.gateway.resilience.RoadHome.Point;
 import dev.telemask.privacy.DeviceState;
 import dev.telemask.simulator.DeviceClient;
 import java.net.URI;
@@ -37,18 +39,12 @@ import org.junit.jupiter.api.Test;
 public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackages {
     private static final double HOME_LATITUDE = 54.7000;
     private static final double HOME_LONGITUDE = 25.2500;
-    /** About 200 m east at the home's latitude. */
-    private static final double STEP = 0.0031;
     private static final DateTimeFormatter SQL_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter ISO_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final HttpClient http = HttpClient.newHttpClient();
-
-    /** One record: when, how far east of home (in steps), driving or parked, the private-mode button. */
-    private record Point(long time, int east, boolean driving, boolean button) {
-    }
 
     @Test
     void aTripHomeIntoAZoneLeavesNoTimeOfTheRecordsTheZoneHid() throws Exception {
@@ -286,17 +282,7 @@ public abstract class HiddenRecordTraces extends GatewayTestBase.ForOtherPackage
     }
 
     private static AvlBatch frame(List<Point> points) {
-        AvlBatch batch = new AvlBatch();
-        for (Point p : points) {
-            batch.addRecord(p.time(), 0, (int) Math.round((HOME_LONGITUDE + p.east() * STEP) * 1e7),
-                    (int) Math.round(HOME_LATITUDE * 1e7), 110, 90, 11, p.driving() ? 50 : 0, 0,
-                    AvlBatch.NO_GENERATION);
-            batch.addIo(239, 1, p.driving() ? 1 : 0);
-            batch.addIo(240, 1, p.driving() ? 1 : 0);
-            batch.addIo(391, 1, p.button() ? 1 : 0);
-            batch.addIo(16, 4, 1_000_000 + (p.time() - T0) / 100);
-        }
-        return batch;
+        return RoadHome.frame(HOME_LATITUDE, HOME_LONGITUDE, T0, points);
     }
 
     /** The device times of the day's records that were not stored, once none waits sealed. */
