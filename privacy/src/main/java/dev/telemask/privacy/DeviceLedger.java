@@ -141,7 +141,12 @@ public final class DeviceLedger {
                 erasedAgain++;
             } else if (working.frontierMillis != DeviceState.NEVER && (time < working.frontierMillis
                     || time == working.frontierMillis && frame.eventIo(r) <= working.frontierEvent)) {
-                if (recentlyDecided(time, frame.eventIo(r))) {
+                // The frontier's own key is the frontier record again, whatever instance decided it: a ledger restored
+                // on a reconnect has no memory of what was decided lately, and the frame the device resends there (its
+                // acknowledgement lost with the connection) ends at that record, whose private-mode press would
+                // otherwise make the place private as a late press.
+                if (recentlyDecided(time, frame.eventIo(r))
+                        || time == working.frontierMillis && frame.eventIo(r) == working.frontierEvent) {
                     resends++;
                 } else {
                     late++;

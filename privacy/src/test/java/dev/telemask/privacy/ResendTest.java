@@ -79,4 +79,46 @@ class ResendTest {
         assertEquals(2, ledger.output().size());
         assertEquals(START + 256_000L, ledger.output().timestamp(1));
     }
+
+    /**
+     * The resend that a reconnect brings most often: the frame was stored, its acknowledgement lost with the
+     * connection, and the device sends it again to another instance, whose ledger is restored from the saved state
+     * without the memory of what was decided lately. A parked record with the private-mode element on, the last one
+     * decided, was private as itself; sent again it is no late record (the frontier is that very record), and must not
+     * make the place private until the next trip starts: the next parked record with the element off is published as
+     * it is on the instance that stored the frame, whatever instance the device reconnects to.
+     */
+    @Test
+    void theFrontierRecordSentAgainAfterAReconnectIsAResendNotALatePress() {
+        CompiledPolicy plain = CompiledPolicy.compile(Policy.noOp().withTiming(Ledgers.CONTINUOUS),
+                "k".getBytes(StandardCharsets.UTF_8));
+        // A business trip that ends, and the parked vehicle's record with the button on.
+        Drive parked = Drive.in("UTC");
+        parked.record(START, 52.49, 13.4, 9, 1, 1, 0);
+        parked.record(START + 30_000L, 52.495, 13.4, 9, 1, 1, 0);
+        parked.record(START + 60_000L, 52.5, 13.4, 9, 0, 0, 0);
+        parked.record(START + 90_000L, 52.5, 13.4, 9, 0, 0, 1);
+        Drive next = Drive.in("UTC");
+        next.record(START + 120_000L, 52.5, 13.4, 9, 0, 0, 0);
+        for (boolean reconnect : new boolean[] {false, true}) {
+            DeviceLedger instance = new DeviceLedger();
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(instance, plain, Consent.ALL, false, copy(parked.batch), out);
+            Verdicts.assertTreatments(stored, out, Treatment.EXACT, Treatment.EXACT, Treatment.EXACT, Treatment.PRIVATE);
+            if (reconnect) {
+                byte[] saved = instance.savedState();
+                instance = new DeviceLedger();
+                instance.restore(saved, new PendingRecords());
+            }
+            Ledgers.feed(instance, plain, Consent.ALL, false, copy(parked.batch), out);
+            stored = Ledgers.feed(instance, plain, Consent.ALL, false, copy(next.batch), out);
+            Verdicts.assertTreatments(stored, out, Treatment.EXACT);
+        }
+    }
+
+    private static AvlBatch copy(AvlBatch batch) {
+        AvlBatch copy = new AvlBatch();
+        copy.copyFrom(batch);
+        return copy;
+    }
 }
