@@ -153,9 +153,12 @@ public final class DeviceLedger {
                     // Too late for the records decided before it, not for the rest of its trip: a private-mode press
                     // in it (one in the trip's last decided millisecond, say) hides the trip from here on, and once
                     // the trip has ended, where it ended, until the next trip starts (a press while parked after it
-                    // is taken the same way: the engine no longer knows which side of the trip's end it lies).
+                    // is taken the same way: the engine no longer knows which side of the trip's end it lies). So does
+                    // the driver's switch on (or location consent withdrawn) while it arrives, a trigger on it as on a
+                    // record of the trip that is not late.
                     if (working.tripStartMillis != DeviceState.NEVER && time >= working.tripStartMillis
-                            && privateModeOn(policy, frame, r)) {
+                            && (privateModeOn(policy, frame, r) || (flags & ArrivalFlags.MANUAL_PRIVATE) != 0
+                                    || !ArrivalFlags.location(consent, flags))) {
                         if (working.inTrip) {
                             working.tripPrivate = true;
                         } else {

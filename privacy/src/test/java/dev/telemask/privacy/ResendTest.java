@@ -67,6 +67,35 @@ class ResendTest {
         assertEquals(0, ledger.output().latitude(0), "nothing that locates it");
     }
 
+    /**
+     * A late record of the trip under way is a private trigger when it arrives while the driver's private switch is
+     * on, as the private-mode element on it is, and as the switch is for a record of the trip that is not late: the
+     * rest of the trip is private, not only the late record.
+     */
+    @Test
+    void aLateRecordReceivedWhileTheSwitchIsOnMakesTheRestOfItsTripPrivate() {
+        for (int variant = 0; variant < 2; variant++) {
+            DeviceLedger instance = new DeviceLedger();
+            Treatments out = new Treatments();
+            Drive trip = Drive.in("UTC");
+            for (int i = 0; i < 6; i++) {
+                if (i != 3) {
+                    trip.record(START + i * 40_000L, 52.5 + i * 1e-3, 13.4, 9, 1, 1, -1);
+                }
+            }
+            Ledgers.feed(instance, policy, Consent.ALL, false, trip.batch, out);
+            Drive late = Drive.in("UTC");
+            late.record(START + 3 * 40_000L, 52.503, 13.4, 9, 1, 1, variant == 0 ? 1 : -1);
+            // The element on it, or the switch on while it arrives.
+            Ledgers.feed(instance, policy, Consent.ALL, variant == 1, late.batch, out);
+            assertEquals(1, instance.late());
+            Drive next = Drive.in("UTC");
+            next.record(START + 6 * 40_000L, 52.506, 13.4, 9, 1, 1, -1);
+            AvlBatch stored = Ledgers.feed(instance, policy, Consent.ALL, false, next.batch, out);
+            Verdicts.assertTreatments(stored, out, Treatment.PRIVATE);
+        }
+    }
+
     @Test
     void aBacklogFlushedOnceDoesNotKeepItsBatchesOnceTrimmed() {
         feed(frame(0, 255));
