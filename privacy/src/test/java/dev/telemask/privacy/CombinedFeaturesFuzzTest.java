@@ -322,7 +322,10 @@ class CombinedFeaturesFuzzTest {
             boolean sameMillis = drive.size() > 0 && drive.timestamp(drive.size() - 1) == time;
             int satellites = random.nextInt(12) == 0 ? 0 : 9;
             boolean zeroZero = satellites == 0 && random.nextBoolean();
-            drive.addRecord(time, 1, zeroZero ? 0 : Drive.e7(lon), zeroZero ? 0 : Drive.e7(lat), 120, 90,
+            // Two records of one millisecond are of one place (one moved would be a jump, which uses up no trail).
+            int lonE7 = sameMillis ? drive.longitude(drive.size() - 1) : Drive.e7(lon);
+            int latE7 = sameMillis ? drive.latitude(drive.size() - 1) : Drive.e7(lat);
+            drive.addRecord(time, 1, zeroZero ? 0 : lonE7, zeroZero ? 0 : latE7, 120, 90,
                     satellites, driving ? 50 : 0, sameMillis ? nextEvent() : event, AvlBatch.NO_GENERATION);
             if (tracker == 0 || tracker == 2) {
                 drive.addIo(TeltonikaIo.IGNITION, 1, tracker == 2 ? 0 : driving ? 1 : 0);
