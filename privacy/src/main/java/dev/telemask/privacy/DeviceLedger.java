@@ -153,16 +153,24 @@ public final class DeviceLedger {
                 erasedAgain++;
             } else if (working.frontierMillis != DeviceState.NEVER && (time < working.frontierMillis
                     || time == working.frontierMillis && frame.eventIo(r) <= working.frontierEvent)) {
-                if (recentlyDecided(time, frame.eventIo(r))) {
+                // The frontier's own key is the frontier record again, whatever instance decided it: a ledger restored
+                // on a reconnect has no memory of what was decided lately, and the frame the device resends there (its
+                // acknowledgement lost with the connection) ends at that record, whose private-mode press would
+                // otherwise make the place private as a late press.
+                if (recentlyDecided(time, frame.eventIo(r))
+                        || time == working.frontierMillis && frame.eventIo(r) == working.frontierEvent) {
                     resends++;
                 } else {
                     late++;
                     // Too late for the records decided before it, not for the rest of its trip: a private-mode press
                     // in it (one in the trip's last decided millisecond, say) hides the trip from here on, and once
                     // the trip has ended, where it ended, until the next trip starts (a press while parked after it
-                    // is taken the same way: the engine no longer knows which side of the trip's end it lies).
+                    // is taken the same way: the engine no longer knows which side of the trip's end it lies). So does
+                    // the driver's switch on (or location consent withdrawn) while it arrives, a trigger on it as on a
+                    // record of the trip that is not late.
                     if (working.tripStartMillis != DeviceState.NEVER && time >= working.tripStartMillis
-                            && privateModeOn(policy, frame, r)) {
+                            && (privateModeOn(policy, frame, r) || (flags & ArrivalFlags.MANUAL_PRIVATE) != 0
+                                    || !ArrivalFlags.location(consent, flags))) {
                         if (working.inTrip) {
                             working.tripPrivate = true;
                         } else {

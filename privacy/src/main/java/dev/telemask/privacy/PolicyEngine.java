@@ -167,6 +167,23 @@ public final class PolicyEngine {
     }
 
     /**
+     * After a gap under zones: the fix at {@code (lat, lon)} starts a trail, as if it had just left a hidden disc, when
+     * it lies within the longest trail of one (the trail is path driven, so no fix farther away can be on it).
+     */
+    static void mayBeOnTrail(CompiledPolicy policy, DeviceState state, int lat, int lon, long time) {
+        double longest = 0;
+        for (HiddenDisc zone : policy.zones) {
+            longest = Math.max(longest, zone.trailMetres());
+        }
+        if (state.zoneTrailMetres < longest && policy.nearZone(lat, lon, longest)) {
+            state.zoneTrailMetres = longest;
+            state.zoneTrailLatitude = lat;
+            state.zoneTrailLongitude = lon;
+            state.zoneTrailMillis = time;
+        }
+    }
+
+    /**
      * Whether the fix at {@code (lat, lon)}, device time {@code time}, lies farther from the device's last fix than a
      * vehicle drives in the time between them: a GNSS jump (or the fix coming back after one).
      */

@@ -100,6 +100,20 @@ class ArrivalOrderFuzzTest {
         final CompiledPolicy policy;
         final Random random;
         final boolean disturbed;
+        /** A disturbed delivery reconnects before a frame one time in this many (1: before every frame). */
+        int reconnectOneIn = 8;
+        /**
+         * Resends only frames sent since the last reconnect: a ledger restored on another instance does not know what
+         * was decided before it, and takes a resend of that as late records (see CombinedFeaturesFuzzTest).
+         */
+        boolean resendOnlySinceReconnect;
+        private int sentBeforeReconnect;
+        /** The frames (by index in {@code send}'s list) that arrive while the driver's manual private switch is on. */
+        java.util.Set<Integer> manualFrames = java.util.Set.of();
+        /** The keys of the records first received while the switch was on: private triggers. */
+        final java.util.Set<String> receivedManual = new java.util.TreeSet<>();
+        private final java.util.Set<String> received = new java.util.HashSet<>();
+        private boolean manual;
         final Map<String, String> rows = new TreeMap<>();
         /** The sealed rows the store holds, as the gateway reads them back on a reconnect. */
         final PendingRecords sealedOnDisk = new PendingRecords();
@@ -120,15 +134,17 @@ class ArrivalOrderFuzzTest {
             List<AvlBatch> sent = new ArrayList<>();
             for (AvlBatch frame : frames) {
                 now += disturbed ? 1 + random.nextInt(20) : 20;
+                manual = manualFrames.contains(sent.size());
                 if (disturbed) {
                     disturb(sent);
                 }
                 apply(copy(frame));
                 sent.add(frame);
             }
-            if (disturbed && !sent.isEmpty() && random.nextBoolean()) {
+            manual = false;
+            if (disturbed && sent.size() > sentBeforeReconnect && random.nextBoolean()) {
                 now += 1;
-                apply(copy(sent.get(random.nextInt(sent.size())))); // a resend of what is stored
+                apply(copy(resendable(sent))); // a resend of what is stored
             }
             long last = now;
             apply(null, last + policy.anchorDelayMillis + 1);
@@ -140,14 +156,17 @@ class ArrivalOrderFuzzTest {
 
         /** Before a frame: perhaps a reconnect, a resend of a stored frame, a failed write, a clock-only pass. */
         private void disturb(List<AvlBatch> sent) {
-            if (random.nextInt(8) == 0) {
+            if (random.nextInt(reconnectOneIn) == 0) {
                 reconnect();
+                if (resendOnlySinceReconnect) {
+                    sentBeforeReconnect = sent.size();
+                }
+            }
+            if (sent.size() > sentBeforeReconnect && random.nextInt(6) == 0) {
+                apply(copy(resendable(sent)));
             }
             if (!sent.isEmpty() && random.nextInt(6) == 0) {
-                apply(copy(sent.get(random.nextInt(sent.size()))));
-            }
-            if (!sent.isEmpty() && random.nextInt(6) == 0) {
-                ledger.apply(policy, Consent.ALL, false, copy(sent.get(random.nextInt(sent.size()))), now,
+                ledger.apply(policy, Consent.ALL, manual, copy(sent.get(random.nextInt(sent.size()))), now,
                         Long.MIN_VALUE, Long.MAX_VALUE, ArrivalOrderPropertyTest.EXPIRY);
                 ledger.rolledBack();
             }
@@ -157,6 +176,10 @@ class ArrivalOrderFuzzTest {
                 // the records still to come is fail closed by design.
                 apply(null, Math.min(now, deadline - 1));
             }
+        }
+
+        private AvlBatch resendable(List<AvlBatch> sent) {
+            return sent.get(sentBeforeReconnect + random.nextInt(sent.size() - sentBeforeReconnect));
         }
 
         private void reconnect() {
@@ -178,7 +201,13 @@ class ArrivalOrderFuzzTest {
         }
 
         private void apply(AvlBatch frame, long at) {
-            ledger.apply(policy, Consent.ALL, false, frame, at, Long.MIN_VALUE, Long.MAX_VALUE,
+            for (int r = 0; frame != null && r < frame.size(); r++) {
+                String key = ArrivalOrderPropertyTest.key(frame.timestamp(r), frame.eventIo(r));
+                if (received.add(key) && manual) {
+                    receivedManual.add(key);
+                }
+            }
+            ledger.apply(policy, Consent.ALL, manual, frame, at, Long.MIN_VALUE, Long.MAX_VALUE,
                     ArrivalOrderPropertyTest.EXPIRY);
             ledger.committed();
             for (int i = 0; i < ledger.resolvedCount(); i++) {

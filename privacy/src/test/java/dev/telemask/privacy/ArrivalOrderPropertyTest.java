@@ -175,13 +175,19 @@ class ArrivalOrderPropertyTest {
     /** Nothing the trip rules hide ({@link TripOracle}) is published. */
     static void assertHidesWhatTheRulesHide(CompiledPolicy policy, AvlBatch history, AvlBatch rest,
                                             Map<String, String> rows, String round) {
+        assertHidesWhatTheRulesHide(policy, history, rest, rows, Set.of(), round);
+    }
+
+    /** As above, the records of {@code manualKeys} received while the driver's manual private switch was on. */
+    static void assertHidesWhatTheRulesHide(CompiledPolicy policy, AvlBatch history, AvlBatch rest,
+                                            Map<String, String> rows, Set<String> manualKeys, String round) {
         AvlBatch all = new AvlBatch();
         for (AvlBatch part : List.of(history, rest)) {
             for (int r = 0; r < part.size(); r++) {
                 all.appendRecord(part, r);
             }
         }
-        Set<String> hidden = TripOracle.mustHide(policy, all);
+        Set<String> hidden = TripOracle.mustHide(policy, all, manualKeys);
         for (String key : hidden) {
             String row = String.valueOf(rows.get(key));
             if (published(row)) {
@@ -189,6 +195,7 @@ class ArrivalOrderPropertyTest {
                 for (int r = 0; r < all.size(); r++) {
                     String k = key(all.timestamp(r), all.eventIo(r));
                     drive.append('\n').append(k).append(hidden.contains(k) ? " hide " : "      ")
+                            .append(manualKeys.contains(k) ? "manual " : "")
                             .append(java.time.Instant.ofEpochMilli(all.timestamp(r))).append(" sat ")
                             .append(all.satellites(r)).append(" sent ").append(row(all, r, Treatment.EXACT))
                             .append(": ").append(rows.get(k));

@@ -22,6 +22,15 @@ final class TripOracle {
 
     /** The keys ({@code time/event}) of the records of {@code drive} that must not be published. */
     static Set<String> mustHide(CompiledPolicy policy, AvlBatch drive) {
+        return mustHide(policy, drive, Set.of());
+    }
+
+    /**
+     * As {@link #mustHide(CompiledPolicy, AvlBatch)} with the records of {@code manualKeys} ({@code time/event})
+     * received while the driver's manual private switch was on: private triggers, like the private-mode element on
+     * them alone.
+     */
+    static Set<String> mustHide(CompiledPolicy policy, AvlBatch drive, Set<String> manualKeys) {
         List<Integer> order = new ArrayList<>();
         for (int r = 0; r < drive.size(); r++) {
             order.add(r);
@@ -51,7 +60,7 @@ final class TripOracle {
                 privateMode = drive.ioValue(e) == policy.privateModeValue;
             }
             driving[i] = TripRule.driving(ignition, movement);
-            trigger[i] = privateMode;
+            trigger[i] = privateMode || manualKeys.contains(drive.timestamp(r) + "/" + drive.eventIo(r));
             // A record logged because ignition or movement came on says it was off before: after a gap the trip
             // before it ended unseen, and this one starts (its first record published as any trip's from the place
             // a private trip ended).
