@@ -72,7 +72,7 @@ class ArrivalOrderFuzzTest {
         return DELIVERIES;
     }
 
-    private static List<AvlBatch> shuffled(List<AvlBatch> frames, Random random) {
+    static List<AvlBatch> shuffled(List<AvlBatch> frames, Random random) {
         List<AvlBatch> copy = new ArrayList<>(frames);
         Collections.shuffle(copy, random);
         return copy;
@@ -82,7 +82,7 @@ class ArrivalOrderFuzzTest {
      * One record a frame, but records of one millisecond together in event order, as {@link ArrivalOrderPropertyTest}
      * cuts them: split, the first of them in event order may be decided late.
      */
-    private static List<AvlBatch> single(AvlBatch rest) {
+    static List<AvlBatch> single(AvlBatch rest) {
         List<AvlBatch> frames = new ArrayList<>();
         for (int r = 0; r < rest.size(); r++) {
             AvlBatch frame = new AvlBatch();

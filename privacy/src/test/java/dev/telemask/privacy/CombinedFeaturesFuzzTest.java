@@ -8,7 +8,6 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -76,9 +75,9 @@ class CombinedFeaturesFuzzTest {
         for (int d = 0; d < 6; d++) {
             List<AvlBatch> other = switch (d) {
                 case 0 -> frames.reversed();
-                case 1, 4 -> shuffled(frames, script);
-                case 2, 5 -> shuffled(cutter.frames(rest), script);
-                default -> single(rest).reversed();
+                case 1, 4 -> ArrivalOrderFuzzTest.shuffled(frames, script);
+                case 2, 5 -> ArrivalOrderFuzzTest.shuffled(cutter.frames(rest), script);
+                default -> ArrivalOrderFuzzTest.single(rest).reversed();
             };
             ArrivalOrderFuzzTest.Delivery delivery = new ArrivalOrderFuzzTest.Delivery(policy, script, true);
             // Another instance before every frame, or now and then.
@@ -90,7 +89,7 @@ class CombinedFeaturesFuzzTest {
         }
         // The driver's switch on while some frames arrive, in any order: what arrived then is a private trigger.
         ArrivalOrderFuzzTest.Delivery manual = new ArrivalOrderFuzzTest.Delivery(policy, script, true);
-        List<AvlBatch> other = shuffled(frames, script);
+        List<AvlBatch> other = ArrivalOrderFuzzTest.shuffled(frames, script);
         int from = script.nextInt(other.size());
         Set<Integer> on = new TreeSet<>();
         for (int f = from, to = Math.min(other.size(), from + 1 + script.nextInt(4)); f < to; f++) {
@@ -131,26 +130,6 @@ class CombinedFeaturesFuzzTest {
             assertTrue(!inZone || !(row.startsWith("EXACT") || row.startsWith("COARSENED")),
                     at + ": " + key + " in a zone stored with its position: " + row);
         }
-    }
-
-    private static List<AvlBatch> shuffled(List<AvlBatch> frames, Random random) {
-        List<AvlBatch> copy = new ArrayList<>(frames);
-        Collections.shuffle(copy, random);
-        return copy;
-    }
-
-    /** One record a frame, those of one millisecond together (as {@link ArrivalOrderFuzzTest} cuts them). */
-    private static List<AvlBatch> single(AvlBatch rest) {
-        List<AvlBatch> frames = new ArrayList<>();
-        for (int r = 0; r < rest.size(); r++) {
-            AvlBatch frame = new AvlBatch();
-            frame.appendRecord(rest, r);
-            while (r + 1 < rest.size() && rest.timestamp(r + 1) == rest.timestamp(r)) {
-                frame.appendRecord(rest, ++r);
-            }
-            frames.add(frame);
-        }
-        return frames;
     }
 
     /** A day of trips between a few places, and the policy over it. */
