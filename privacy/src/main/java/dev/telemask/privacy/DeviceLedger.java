@@ -2,8 +2,6 @@ package dev.telemask.privacy;
 
 import dev.telemask.codec.AvlBatch;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * One device's privacy across frames, reconnects and instances: the decided frontier ({@link DeviceState}), the
@@ -79,6 +77,14 @@ public final class DeviceLedger {
     private long[] resealTimes = {};
     private int[] resealEvents = {};
     private int resealCount;
+
+    /**
+     * Per arrival (receive time) of the output's records that are not stored, the newest of them and the newest stored
+     * record before them ({@link #receivedNoLaterThanHidden}); a frame has one or two such arrivals.
+     */
+    private long[] hiddenArrivals = {};
+    private long[] newestHidden = {};
+    private long[] newestStoredBefore = {};
 
     private long[] recentTimes = {};
     private int[] recentEvents = {};
@@ -235,33 +241,48 @@ public final class DeviceLedger {
      * stored after them in the frame keeps the arrival: its own time is later than theirs anyway.
      */
     private void receivedNoLaterThanHidden() {
-        Map<Long, long[]> byArrival = null;
+        int groups = 0;
         for (int o = 0, n = out.size(); o < n; o++) {
             if (treatments[o] == Treatment.ZONE.code() || treatments[o] == Treatment.DROPPED.code()) {
-                if (byArrival == null) {
-                    byArrival = new HashMap<>();
+                int g = arrivalGroup(receivedTimes[o], groups);
+                if (g == groups) {
+                    if (groups == hiddenArrivals.length) {
+                        hiddenArrivals = Arrays.copyOf(hiddenArrivals, Math.max(4, groups * 2));
+                        newestHidden = Arrays.copyOf(newestHidden, hiddenArrivals.length);
+                        newestStoredBefore = Arrays.copyOf(newestStoredBefore, hiddenArrivals.length);
+                    }
+                    hiddenArrivals[g] = receivedTimes[o];
+                    newestHidden[g] = Long.MIN_VALUE;
+                    newestStoredBefore[g] = Long.MIN_VALUE;
+                    groups++;
                 }
-                // {newest unstored record's time, newest stored record's time before it}
-                long[] times = byArrival.computeIfAbsent(receivedTimes[o], a -> new long[] {Long.MIN_VALUE,
-                        Long.MIN_VALUE});
-                times[0] = Math.max(times[0], out.timestamp(o));
+                newestHidden[g] = Math.max(newestHidden[g], out.timestamp(o));
             }
         }
-        if (byArrival == null) {
+        if (groups == 0) {
             return;
         }
         for (int o = 0, n = out.size(); o < n; o++) {
-            long[] times = byArrival.get(receivedTimes[o]);
-            if (times != null && stored(treatments[o]) && out.timestamp(o) < times[0]) {
-                times[1] = Math.max(times[1], out.timestamp(o));
+            int g = arrivalGroup(receivedTimes[o], groups);
+            if (g < groups && stored(treatments[o]) && out.timestamp(o) < newestHidden[g]) {
+                newestStoredBefore[g] = Math.max(newestStoredBefore[g], out.timestamp(o));
             }
         }
         for (int o = 0, n = out.size(); o < n; o++) {
-            long[] times = byArrival.get(receivedTimes[o]);
-            if (times != null && stored(treatments[o]) && out.timestamp(o) < times[0]) {
-                receivedTimes[o] = Math.min(receivedTimes[o], times[1]);
+            int g = arrivalGroup(receivedTimes[o], groups);
+            if (g < groups && stored(treatments[o]) && out.timestamp(o) < newestHidden[g]) {
+                receivedTimes[o] = Math.min(receivedTimes[o], newestStoredBefore[g]);
             }
         }
+    }
+
+    /** The group of {@code receivedAt} among the first {@code groups} of {@link #hiddenArrivals}, or {@code groups}. */
+    private int arrivalGroup(long receivedAt, int groups) {
+        int g = 0;
+        while (g < groups && hiddenArrivals[g] != receivedAt) {
+            g++;
+        }
+        return g;
     }
 
     private static boolean stored(byte treatment) {
