@@ -67,10 +67,13 @@ final class PositionInserter {
             + " AND s.event_io = k.event_io) FROM " + SEALED_STAGING + " k WHERE k.op = " + OP_DELETE + "))";
     /**
      * A record sealed again (a same-key twin added a private-mode press to it while it waited) replaces its sealed
-     * form and key id; when it arrived and when it expires stay the first sealing's.
+     * form and key id; when it arrived and when it expires stay the first sealing's. Of two rows of one key staged in
+     * one transaction (two records of one key in a batch) the first staged is kept, as a resend's is: the staging
+     * table is only appended to within a transaction, so its ctid order is the order staged.
      */
-    private static final String INSERT_SEALED = "INSERT INTO sealed_positions (" + SEALED_COLUMNS + ") SELECT "
-            + SEALED_COLUMNS + " FROM " + SEALED_STAGING + " WHERE op = " + OP_INSERT
+    private static final String INSERT_SEALED = "INSERT INTO sealed_positions (" + SEALED_COLUMNS + ") SELECT DISTINCT"
+            + " ON (imei, device_time, event_io) " + SEALED_COLUMNS + " FROM " + SEALED_STAGING + " WHERE op = "
+            + OP_INSERT + " ORDER BY imei, device_time, event_io, ctid"
             + " ON CONFLICT (imei, device_time, event_io) DO UPDATE SET key_id = EXCLUDED.key_id,"
             + " sealed = EXCLUDED.sealed";
     /** One notice of {@link PositionNotices}, its transaction committing without waiting for the WAL flush. */
