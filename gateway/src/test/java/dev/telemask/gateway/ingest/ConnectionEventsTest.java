@@ -139,7 +139,7 @@ class ConnectionEventsTest {
     void theDatabaseAwayAtShutdownCostsTheQueuedEventsAfterTheTimeoutAndNoMore() throws Exception {
         ConnectionEvents events = ConnectionEvents.start(batch -> {
             throw new SQLTransientConnectionException("no database");
-        }, registry, 10, duration -> Thread.sleep(Long.MAX_VALUE));
+        }, registry, 10, duration -> new CountDownLatch(1).await()); // a pause that ends only when interrupted
         events.online(1, 1000);
         events.close(Duration.ofMillis(1));
         assertFalse(writes.contains(List.of(1L)));
