@@ -155,9 +155,18 @@ public final class DeviceLedger {
             long time = frame.timestamp(r);
             if (time < minTimeMillis || time > maxTimeMillis) {
                 outOfBounds++;
-            } else if (erasedRanges.contains(time)) {
+                continue;
+            }
+            if (erasedRanges.contains(time)) {
                 erasedAgain++;
-            } else if (working.frontierMillis != DeviceState.NEVER && (time < working.frontierMillis
+                continue;
+            }
+            if (!working.ignitionWired) {
+                // Ignition on in any record, whatever its device time, says the device's ignition is wired, so its
+                // ignition 0 may say the vehicle is off in records logged before it that are still to be decided.
+                working.ignitionWired = ignitionOn(frame, r);
+            }
+            if (working.frontierMillis != DeviceState.NEVER && (time < working.frontierMillis
                     || time == working.frontierMillis && frame.eventIo(r) <= working.frontierEvent)) {
                 // The frontier's own key is the frontier record again, whatever instance decided it: a ledger restored
                 // on a reconnect has no memory of what was decided lately, and the frame the device resends there (its
@@ -297,6 +306,11 @@ public final class DeviceLedger {
             sealFlags = Arrays.copyOf(sealFlags, capacity);
             receivedTimes = Arrays.copyOf(receivedTimes, capacity);
         }
+    }
+
+    private static boolean ignitionOn(AvlBatch batch, int r) {
+        int e = batch.findIo(r, TeltonikaIo.IGNITION);
+        return e >= 0 && batch.ioValue(e) != 0;
     }
 
     private static boolean privateModeOn(CompiledPolicy policy, AvlBatch batch, int r) {

@@ -40,6 +40,8 @@ public final class DeviceState {
     private static final int IGNITION_SEEN_ON = 1;
     private static final int PRIVATE_MODE_REPORTED = 1 << 1;
     private static final int INPUTS_STALE = 1 << 2;
+    private static final int IGNITION_WIRED = 1 << 3;
+    private static final int DEFERRED_START_PRIVATE = 1 << 4;
 
     byte ignition = UNKNOWN;
     byte movement = UNKNOWN;
@@ -58,6 +60,17 @@ public final class DeviceState {
      * ({@link TripRule#ignitionState}). Kept across gaps: it is how the device is wired.
      */
     boolean ignitionSeenOn;
+    /**
+     * Some record received, whatever its device time, reported ignition on: the device's ignition is wired. Records
+     * logged before the first of them still read by {@link #ignitionSeenOn} (in device time, as every order would read
+     * them once all has arrived); this only tells that such a record's ignition 0 may be off.
+     */
+    boolean ignitionWired;
+    /**
+     * The parked records since the last decided trip include one read as parked only because the device is known to
+     * be wired ({@link #ignitionWired}), which, read as a trip start, was private: the trip ignition starts next is.
+     */
+    boolean deferredStartPrivate;
     /**
      * The device has reported the policy's private-mode element: a record after a gap that lacks it may have missed
      * it coming on.
@@ -200,6 +213,8 @@ public final class DeviceState {
         mileage.save(out);
         out.putInt(waitingCount).putLong(waitingUntilMillis).putLong(lostUntilMillis).putLong(zoneTrailMillis)
                 .putLong(frontierReceivedAtMillis).put((byte) ((ignitionSeenOn ? IGNITION_SEEN_ON : 0)
+                        | (ignitionWired || ignitionSeenOn ? IGNITION_WIRED : 0)
+                        | (deferredStartPrivate ? DEFERRED_START_PRIVATE : 0)
                         | (privateModeReported ? PRIVATE_MODE_REPORTED : 0) | (inputsStale ? INPUTS_STALE : 0)));
         parkingPlaces.save(out);
         return out.array();
@@ -282,6 +297,9 @@ public final class DeviceState {
         if (current || beforeParkingPlaces) {
             int more = in.get();
             state.ignitionSeenOn = (more & IGNITION_SEEN_ON) != 0;
+            // A state saved before the device's wiring was kept apart: seen on in device time, it is wired.
+            state.ignitionWired = (more & (IGNITION_WIRED | IGNITION_SEEN_ON)) != 0;
+            state.deferredStartPrivate = (more & DEFERRED_START_PRIVATE) != 0;
             state.privateModeReported = (more & PRIVATE_MODE_REPORTED) != 0;
             state.inputsStale = (more & INPUTS_STALE) != 0;
         } else {
@@ -289,6 +307,7 @@ public final class DeviceState {
             // ignition for never on would make a parked vehicle's movement, a door shut hard, a trip start at the
             // place a private trip ended); one that has reported no trips yet is read by the rule from here on.
             state.ignitionSeenOn = state.tripAware;
+            state.ignitionWired = state.tripAware;
         }
         if (current) {
             // Version 9 kept no parking places: each is remembered afresh the next time the vehicle parks there.
@@ -312,6 +331,8 @@ public final class DeviceState {
         sticky = other.sticky;
         tripAware = other.tripAware;
         ignitionSeenOn = other.ignitionSeenOn;
+        ignitionWired = other.ignitionWired;
+        deferredStartPrivate = other.deferredStartPrivate;
         privateModeReported = other.privateModeReported;
         inputsStale = other.inputsStale;
         tripStartMillis = other.tripStartMillis;

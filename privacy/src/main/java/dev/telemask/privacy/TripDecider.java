@@ -27,7 +27,8 @@ import dev.telemask.codec.AvlBatch;
  *   not decided before its grace window has passed in device time (a later record, or the trip's end, has
  *   arrived).</li>
  *   <li><b>Sticky places.</b> After a private trip, the parked vehicle's records stay private until the next trip
- *   starts; a business trip from there is public from its first record.</li>
+ *   starts; a business trip from there is public from its first record. A device known to be wired (ignition on in
+ *   any record received, whatever its device time) starts no trip there on movement alone.</li>
  *   <li><b>Parked records</b> are otherwise private outside business hours or under a private trigger.</li>
  *   <li><b>Expiry.</b> A record that waited longer than the expiry is decided fail-closed: anchored as above, or,
  *   at a trip start whose grace window never completed, in a private trip. Waiting records that left the database
@@ -131,6 +132,18 @@ public final class TripDecider {
             boolean tripPrivate = anchorClosed || (!anchorFresh && !tripStartEvent && state.tripPrivate);
             boolean sticky = anchorClosed || samePlace || (!anchorFresh && state.sticky);
             long tripStart = anchorFresh || anchorClosed ? (driving ? time : DeviceState.NEVER) : state.tripStartMillis;
+            // Ignition 0 before the device is seen (in device time) to switch it on reads as unknown, so movement
+            // alone makes such a record drive; but where a private trip ended, a device whose ignition is wired (a
+            // record received already, logged later, says so) may be parked with a door shut hard, and every order
+            // that brings the earlier records first reads it so. The place stays private until ignition says a trip
+            // starts: taking it as a trip start would publish where the private trip ended. Read as the start it may
+            // be, a trigger on it would make the trip private: the trip that ignition then starts is private too.
+            boolean deferredStartPrivate = false;
+            if (driving && !inTrip && sticky && ignition == TripRule.UNKNOWN && state.ignitionWired) {
+                driving = false;
+                deferredStartPrivate = state.deferredStartPrivate || privateNow
+                        || PolicyEngine.outsideBusinessHours(policy, state, time);
+            }
             boolean recordPrivate;
             if (inTrip) {
                 // A record outside business hours is private, in a trip too: the end of the working day turns the
@@ -147,7 +160,7 @@ public final class TripDecider {
                 }
             } else if (driving) {
                 // A trip that starts private is private whatever its window holds; only a public start waits.
-                boolean startsPrivate = privateNow || inputsStale
+                boolean startsPrivate = privateNow || inputsStale || state.deferredStartPrivate
                         || PolicyEngine.outsideBusinessHours(policy, state, time);
                 int window = startsPrivate ? 1 : graceWindowVerdict(policy, state, consent, nowFlags,
                         rulesChangedAtMillis, pending, i, privateMode, ignitionSeenOn(inputs),
@@ -190,6 +203,7 @@ public final class TripDecider {
             state.ignitionSeenOn = ignitionSeenOn(inputs);
             state.privateModeReported |= privateModeReported(inputs);
             state.inputsStale = inputsStale;
+            state.deferredStartPrivate = deferredStartPrivate;
             state.inTrip = inTrip;
             state.tripPrivate = tripPrivate;
             state.sticky = sticky;

@@ -143,7 +143,7 @@ class ArrivalOrderPropertyTest {
         return ODOMETER.matcher(row).replaceAll("");
     }
 
-    private static AvlBatch withoutTripStartEvents(AvlBatch drive) {
+    static AvlBatch withoutTripStartEvents(AvlBatch drive) {
         for (int r = 0; r < drive.size(); r++) {
             if (drive.eventIo(r) == TeltonikaIo.IGNITION || drive.eventIo(r) == TeltonikaIo.MOVEMENT) {
                 drive.setEventIo(r, 0);
@@ -152,7 +152,7 @@ class ArrivalOrderPropertyTest {
         return drive;
     }
 
-    private static boolean published(String row) {
+    static boolean published(String row) {
         return row.startsWith("EXACT") || row.startsWith("COARSENED");
     }
 
@@ -218,7 +218,7 @@ class ArrivalOrderPropertyTest {
         return diff.toString();
     }
 
-    private Map<String, String> ingest(CompiledPolicy policy, List<AvlBatch> frames, boolean reconnect) {
+    Map<String, String> ingest(CompiledPolicy policy, List<AvlBatch> frames, boolean reconnect) {
         long[] delays = new long[frames.size()];
         java.util.Arrays.fill(delays, 20);
         return ingest(policy, frames, reconnect ? frames.size() / 2 : -1, delays);
@@ -229,7 +229,7 @@ class ArrivalOrderPropertyTest {
      * before frame {@code reconnectAt} (-1: never); there, records that waited sealed longer than the expiry were
      * stored private by the expiry job meanwhile, without the engine, as while a device is away.
      */
-    private Map<String, String> ingest(CompiledPolicy policy, List<AvlBatch> frames, int reconnectAt, long[] delays) {
+    Map<String, String> ingest(CompiledPolicy policy, List<AvlBatch> frames, int reconnectAt, long[] delays) {
         Map<String, String> rows = new TreeMap<>();
         DeviceLedger ledger = new DeviceLedger();
         PendingRecords sealedOnDisk = new PendingRecords();

@@ -157,4 +157,47 @@ class ParkedDriftAttackTest {
             }
         }
     }
+
+    /**
+     * A device whose ignition was never on before its private trip home: that trip, the only record of ignition on
+     * before the morning, arrives last and slower than the anchor delay. The frame before it holds the vehicle parked
+     * at home after a gap, a door shut hard (movement on, ignition 0, at home) and the morning's trip. Read by the
+     * ignition seen so far in device time, the door is a trip start from home and would be published; the morning's
+     * records, in that very frame, say the ignition is wired, so the door is the parked vehicle, private like home.
+     */
+    @Test
+    void aDoorShutAtHomeIsNoTripStartWhenTheTripHomeArrivesLast() {
+        for (TripTiming timing : new TripTiming[] {TripTiming.DEFAULT, PUBLISH_AT_ONCE}) {
+            CompiledPolicy policy = policy(0, timing);
+            long odometer = 5_000_000;
+            AvlBatch before = new AvlBatch();
+            record(before, T0 - Duration.ofHours(3).toMillis(), HOME_LAT, HOME_LON, 0, 0, 0, 0, odometer);
+            AvlBatch tripHome = new AvlBatch();
+            long t = T0 - Duration.ofMinutes(20).toMillis();
+            for (int i = 20; i > 0; i--, t += 60_000) {
+                record(tripHome, t, HOME_LAT + i * 0.005, HOME_LON, 50, 1, 1, 1, odometer += 800);
+            }
+            record(tripHome, t, HOME_LAT, HOME_LON, 0, 0, 0, 1, odometer);
+            AvlBatch morning = new AvlBatch();
+            long door = T0 + Duration.ofHours(2).toMillis() + Duration.ofMinutes(30).toMillis();
+            record(morning, door - 60_000, HOME_LAT, HOME_LON, 0, 0, 0, 0, odometer);
+            record(morning, door - 30_000, HOME_LAT, HOME_LON, 0, 0, 0, 0, odometer);
+            record(morning, door, HOME_LAT, HOME_LON, 0, 0, 1, 0, odometer);
+            long start = door + 30_000;
+            for (int i = 1; i <= 5; i++) {
+                record(morning, start + (i - 1) * 30_000L, HOME_LAT + i * 0.004, HOME_LON, 50, 1, 1, 0,
+                        odometer += 400);
+            }
+            for (boolean tripHomeFirst : new boolean[] {true, false}) {
+                Map<String, String> rows = tripHomeFirst
+                        ? ArrivalOrderAttackTest.ingest(policy, before, null, tripHome, null, morning)
+                        : ArrivalOrderAttackTest.ingest(policy, before, null, morning, null, tripHome);
+                for (Map.Entry<String, String> row : rows.entrySet()) {
+                    long time = Long.parseLong(row.getKey().substring(0, row.getKey().indexOf('/')));
+                    assertTrue(time < tripHome.timestamp(0) || time >= start || !row.getValue().contains(" at "),
+                            timing + (tripHomeFirst ? " in order: " : " trip home last: ") + row + " published");
+                }
+            }
+        }
+    }
 }

@@ -603,6 +603,8 @@ class PolicyEngineSpecTest {
             state.sticky = true;
             state.tripAware = true;
             state.ignitionSeenOn = true;
+            state.ignitionWired = true;
+            state.deferredStartPrivate = true;
             state.privateModeReported = true;
             state.inputsStale = true;
             state.frontierMillis = 1_700_000_100_000L;
