@@ -210,7 +210,12 @@ public final class HiddenDisc {
         if (discriminant < 0) {
             return 0;
         }
-        double leaves = (-b + Math.sqrt(discriminant)) / a;
+        double root = Math.sqrt(discriminant);
+        if ((-b - root) / a > 1) {
+            // The line meets the disc only beyond B: a way heading for another disc did not pass through it.
+            return 0;
+        }
+        double leaves = (-b + root) / a;
         return Math.min(1, Math.max(0, leaves));
     }
 

@@ -57,6 +57,41 @@ class ZoneTrailOutlierTest {
         }
     }
 
+    /**
+     * The trail is the way driven past a disc: a road from home that heads straight for another zone (the office down
+     * the same road) uses it up like any other, and the way between the two is published. The trail used to count
+     * nothing of a step whose line met a disc beyond the step, so all of such a road stayed hidden.
+     */
+    @Test
+    void theTrailEndsAtItsLengthOnARoadThatLeadsToAnotherZone() {
+        for (double bearing = 0; bearing < 2 * Math.PI; bearing += Math.PI / 3) {
+            PrivacyZone home = new PrivacyZone("home", 52.52, 13.40, 300);
+            double[] o = Haversine.destination(home.latitude(), home.longitude(), bearing, 20_000);
+            PrivacyZone office = new PrivacyZone("office", o[0], o[1], 300);
+            CompiledPolicy policy = CompiledPolicy.compile(
+                    Policy.noOp().withZones(List.of(home, office)).withTiming(Ledgers.CONTINUOUS), KEY);
+            Drive drive = new Drive(ZoneOffset.UTC);
+            int steps = (int) (20_000 / STEP_METRES);
+            for (int step = 0; step < steps; step++) {
+                double[] p = Haversine.destination(home.latitude(), home.longitude(), bearing, step * STEP_METRES);
+                drive.record(START + step * 1000L, p[0], p[1], 9, 1, 1, -1);
+            }
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, drive.batch, out);
+            int published = 0;
+            for (int r = 0; r < out.size(); r++) {
+                published += out.get(r) == Treatment.EXACT ? 1 : 0;
+            }
+            double hiddenMetres = 0;
+            for (int d = 0; d < 2; d++) {
+                hiddenMetres += 2 * policy.hiddenDisc(d).radiusMetres() + policy.hiddenDisc(d).trailMetres();
+            }
+            assertTrue(published * STEP_METRES >= 20_000 - hiddenMetres - 2 * STEP_METRES, "bearing " + bearing
+                    + ": " + published + " of " + stored.size() + " fixes published on a 20 km road between two"
+                    + " zones, their discs and trails " + Math.round(hiddenMetres) + " m");
+        }
+    }
+
     @Test
     void aStateSavedBeforeTrailTimesRestoresWithoutOne() {
         DeviceState state = new DeviceState();
