@@ -168,14 +168,16 @@ public final class PolicyEngine {
 
     /**
      * After a gap under zones: the fix at {@code (lat, lon)} starts a trail, as if it had just left a hidden disc, when
-     * it lies within the longest trail of one (the trail is path driven, so no fix farther away can be on it).
+     * it lies within the longest trail of one (the trail is path driven, so no fix farther away can be on it). It
+     * starts here even when a trail from before the gap is not used up: counted on from that trail's last fix, what is
+     * left here would depend on which fix the gap followed, which a backlog's arrival order decides.
      */
     static void mayBeOnTrail(CompiledPolicy policy, DeviceState state, int lat, int lon, long time) {
         double longest = 0;
         for (HiddenDisc zone : policy.zones) {
             longest = Math.max(longest, zone.trailMetres());
         }
-        if (state.zoneTrailMetres < longest && policy.nearZone(lat, lon, longest)) {
+        if (policy.nearZone(lat, lon, longest)) {
             state.zoneTrailMetres = longest;
             state.zoneTrailLatitude = lat;
             state.zoneTrailLongitude = lon;
