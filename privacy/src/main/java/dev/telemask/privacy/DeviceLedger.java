@@ -166,6 +166,11 @@ public final class DeviceLedger {
                 // ignition 0 may say the vehicle is off in records logged before it that are still to be decided.
                 working.ignitionWired = ignitionOn(frame, r);
             }
+            if (!working.privateModeReported) {
+                // So does the private-mode element say the device reports it: a record after a gap that lacks it may
+                // have missed it coming on, also when the first record to report it was logged after that one.
+                working.privateModeReported = frame.findIo(r, policy.privateModeIoId) >= 0;
+            }
             if (working.frontierMillis != DeviceState.NEVER && (time < working.frontierMillis
                     || time == working.frontierMillis && frame.eventIo(r) <= working.frontierEvent)) {
                 // The frontier's own key is the frontier record again, whatever instance decided it: a ledger restored

@@ -111,10 +111,12 @@ public final class TripDecider {
             // again: read as unknown, a record without them would pass for parked after a gap, and the next one with
             // movement on for a trip seen to start, publishing where a private trip ended (or still goes), and a
             // parked vehicle's movement (a door shut hard) would start a trip while ignition is off.
-            // A record of a device without trips is judged on its own after a gap, but the private-mode element it
-            // lacks may have come on in the gap: a device that reports the element is taken to have it on until a
-            // record says otherwise (records that arrive later than the anchor delay would be too late to say so).
-            boolean privateModeBefore = state.privateMode || (continuity == ON_ITS_OWN && state.privateModeReported);
+            // The private-mode element a record after a gap lacks may have come on in the gap (in the trip that ended
+            // where the vehicle now stands, say): a device that reports the element is taken to have it on until a
+            // record says otherwise (records that arrive later than the anchor delay would be too late to say so), so
+            // the trip it starts next is private, as it would be were the gap's records there.
+            boolean privateModeBefore = state.privateMode || (state.privateModeReported && !anchorFresh
+                    && continuity != CONTINUES && continuity != PARKED_ELSEWHERE);
             int inputs = readInputs(policy, batch, r, state.ignition, state.movement, privateModeBefore,
                     state.ignitionSeenOn);
             byte ignition = ignition(inputs);

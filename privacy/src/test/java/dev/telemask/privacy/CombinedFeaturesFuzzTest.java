@@ -37,6 +37,13 @@ class CombinedFeaturesFuzzTest {
     static final byte[] KEY = "combined-features-key".getBytes(StandardCharsets.UTF_8);
     static final int HISTORIES = Integer.getInteger("combined.histories", 200);
     static final long FIRST_SEED = Long.getLong("combined.seed", 1);
+    /**
+     * Slow days (of the first 10,000) that each found a hole, kept in every run: a door shut hard at home read as a
+     * trip start (1507), a trail kept from a step heading for another disc (3546), a device's private-mode element
+     * known only from a record logged later (3762), a trail counted on from the fix before a gap (6153), private mode
+     * on in a gap's trip taken as off in the next (8241).
+     */
+    static final List<Long> SLOW_DAYS_THAT_FOUND_HOLES = List.of(1507L, 3546L, 3762L, 6153L, 8241L);
 
     @Test
     void everyDeliveryOfADayOfAllFeaturesStoresTheSameAndHidesWhatTheRulesHide() {
@@ -112,7 +119,11 @@ class CombinedFeaturesFuzzTest {
      */
     @Test
     void aDayOfAllFeaturesSlowerThanTheAnchorDelayPublishesNothingMore() {
+        List<Long> seeds = new ArrayList<>(SLOW_DAYS_THAT_FOUND_HOLES);
         for (long seed = FIRST_SEED; seed < FIRST_SEED + HISTORIES; seed++) {
+            seeds.add(seed);
+        }
+        for (long seed : seeds) {
             Random random = new Random(seed);
             Day day = new Day(random);
             CompiledPolicy policy = CompiledPolicy.compile(day.policy, KEY);

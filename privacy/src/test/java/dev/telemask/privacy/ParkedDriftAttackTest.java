@@ -188,15 +188,53 @@ class ParkedDriftAttackTest {
                 record(morning, start + (i - 1) * 30_000L, HOME_LAT + i * 0.004, HOME_LON, 50, 1, 1, 0,
                         odometer += 400);
             }
-            for (boolean tripHomeFirst : new boolean[] {true, false}) {
-                Map<String, String> rows = tripHomeFirst
-                        ? ArrivalOrderAttackTest.ingest(policy, before, null, tripHome, null, morning)
-                        : ArrivalOrderAttackTest.ingest(policy, before, null, morning, null, tripHome);
-                for (Map.Entry<String, String> row : rows.entrySet()) {
-                    long time = Long.parseLong(row.getKey().substring(0, row.getKey().indexOf('/')));
-                    assertTrue(time < tripHome.timestamp(0) || time >= start || !row.getValue().contains(" at "),
-                            timing + (tripHomeFirst ? " in order: " : " trip home last: ") + row + " published");
-                }
+            assertNoneShown(policy, before, tripHome, morning, tripHome.timestamp(0), start, timing.toString());
+        }
+    }
+
+    /**
+     * A device that reports its private-mode element only when it changes: pressed on during the drive home, it is
+     * still on the next morning, and so that trip is private too. The drive home arrives last, slower than the anchor
+     * delay: the morning, decided first after a gap, must not read the element as off because its records lack it.
+     */
+    @Test
+    void privateModeThatCameOnInAGapStillHoldsForTheNextTrip() {
+        for (TripTiming timing : new TripTiming[] {TripTiming.DEFAULT, PUBLISH_AT_ONCE}) {
+            CompiledPolicy policy = policy(0, timing);
+            long odometer = 5_000_000;
+            AvlBatch before = new AvlBatch();
+            record(before, T0 - Duration.ofHours(3).toMillis(), HOME_LAT + 0.2, HOME_LON, 0, 0, 0, 0, odometer);
+            AvlBatch tripHome = new AvlBatch();
+            long t = T0 - Duration.ofMinutes(20).toMillis();
+            for (int i = 20; i > 0; i--, t += 60_000) {
+                record(tripHome, t, HOME_LAT + i * 0.01, HOME_LON, 50, 1, 1, i == 10 ? 1 : -1, odometer += 800);
+            }
+            record(tripHome, t, HOME_LAT, HOME_LON, 0, 0, 0, -1, odometer);
+            AvlBatch morning = new AvlBatch();
+            long start = T0 + Duration.ofHours(3).toMillis();
+            record(morning, start - 30_000, HOME_LAT, HOME_LON, 0, 0, 0, -1, odometer);
+            for (int i = 0; i < 6; i++) {
+                record(morning, start + i * 30_000L, HOME_LAT + i * 0.004, HOME_LON, 50, 1, 1, -1, odometer += 400);
+            }
+            assertNoneShown(policy, before, tripHome, morning, T0 - Duration.ofMinutes(10).toMillis(), Long.MAX_VALUE,
+                    timing.toString());
+        }
+    }
+
+    /**
+     * The three frames sent in order and with the trip home last (each after the anchor delay): no record logged from
+     * {@code from} until {@code until} is stored with a position.
+     */
+    static void assertNoneShown(CompiledPolicy policy, AvlBatch before, AvlBatch tripHome, AvlBatch morning, long from,
+                                long until, String what) {
+        for (boolean tripHomeFirst : new boolean[] {true, false}) {
+            Map<String, String> rows = tripHomeFirst
+                    ? ArrivalOrderAttackTest.ingest(policy, before, null, tripHome, null, morning)
+                    : ArrivalOrderAttackTest.ingest(policy, before, null, morning, null, tripHome);
+            for (Map.Entry<String, String> row : rows.entrySet()) {
+                long time = Long.parseLong(row.getKey().substring(0, row.getKey().indexOf('/')));
+                assertTrue(time < from || time >= until || !row.getValue().contains(" at "),
+                        what + (tripHomeFirst ? " in order: " : " trip home last: ") + row + " published");
             }
         }
     }
