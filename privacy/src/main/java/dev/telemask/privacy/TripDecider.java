@@ -333,7 +333,8 @@ public final class TripDecider {
                                           boolean fromPrivatePlace, boolean expired, long nowMillis, Treatments out) {
         long windowEnd = pending.timeAt(start) + policy.graceMillis;
         if (policy.graceMillis <= 0 && !fromPrivatePlace) {
-            return 0;
+            return triggerInStartMillisecond(policy, consent, nowFlags, rulesChangedAtMillis, pending, start,
+                    privateModeAtStart, ignitionSeenOn) ? 1 : 0;
         }
         boolean hidden = startsHidden(policy, pending, start);
         long holdEnd = hidden ? NOT_LEFT : windowEnd;
@@ -408,6 +409,26 @@ public final class TripDecider {
             return NOT_KNOWN;
         }
         return expired ? 1 : NOT_KNOWN;
+    }
+
+    /**
+     * Whether a record logged in the same millisecond as the trip's first (an event the device logged at that instant,
+     * ordered after it by its event ID) carries a private trigger: without a grace window it is the trip's start too,
+     * and a press there makes the whole trip private, the first record included.
+     */
+    private static boolean triggerInStartMillisecond(CompiledPolicy policy, Consent consent, int nowFlags,
+                                                     long rulesChangedAtMillis, PendingRecords pending, int start,
+                                                     boolean privateMode, boolean seenOn) {
+        long startTime = pending.timeAt(start);
+        for (int j = start + 1, n = pending.size(); j < n && pending.timeAt(j) == startTime; j++) {
+            int inputs = readInputs(policy, pending.batchAt(j), pending.rowAt(j), DeviceState.UNKNOWN,
+                    DeviceState.UNKNOWN, privateMode, seenOn);
+            privateMode = privateMode(inputs);
+            if (privateNow(consent, flagsOf(pending, j, nowFlags, rulesChangedAtMillis), privateMode)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A trip start held until it leaves the hidden discs has not left them yet. */

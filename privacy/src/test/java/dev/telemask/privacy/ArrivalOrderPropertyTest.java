@@ -42,7 +42,8 @@ class ArrivalOrderPropertyTest {
         java.time.Instant.parse("2025-10-04T16:00:00Z").toEpochMilli()}; // Sydney forward
 
     /** Not final: {@link ArrivalOrderFuzzTest} draws each history from its own seed, to replay one alone. */
-    Random random = new Random(4242L);
+    /** Fixed, so that a run is repeatable; another (-Darrival.property.seed) to search. */
+    Random random = new Random(Long.getLong("arrival.property.seed", 4242L));
 
     @Test
     void storedRowsAreTheSameWhateverTheArrivalOrder() {
@@ -54,7 +55,7 @@ class ArrivalOrderPropertyTest {
             CompiledPolicy policy = CompiledPolicy.compile(randomPolicy(lat, lon), KEY);
             AvlBatch drive = randomDrive(lat, lon);
             // A decided past first, so that what follows continues it and is decided as it arrives.
-            AvlBatch history = first(drive, random.nextInt(6));
+            AvlBatch history = first(drive, pastEnd(drive, random.nextInt(6)));
             drive = after(drive, history.size());
             List<AvlBatch> frames = frames(drive);
             frames.add(0, history);
@@ -104,7 +105,7 @@ class ArrivalOrderPropertyTest {
             // records before it, still to come, hold (see POLICY.md): this property is for the rest.
             AvlBatch drive = withoutTripStartEvents(randomDrive(lat, lon));
             // A device with a past: a new device's first frame is decided from what it holds (see POLICY.md).
-            AvlBatch history = first(drive, 1 + random.nextInt(5));
+            AvlBatch history = first(drive, pastEnd(drive, 1 + random.nextInt(5)));
             drive = after(drive, history.size());
             List<AvlBatch> frames = frames(drive);
             frames.add(0, history);
@@ -154,6 +155,19 @@ class ArrivalOrderPropertyTest {
 
     static boolean published(String row) {
         return row.startsWith("EXACT") || row.startsWith("COARSENED");
+    }
+
+    /**
+     * Where a decided past of {@code records} ends: never inside a millisecond. The rest of it (event 251 after 250
+     * was decided) would arrive after the anchor delay and be decided fail closed (late, or too late to make the trip
+     * its millisecond starts private; docs/POLICY.md, "What is assumed"), which is not what these properties compare.
+     */
+    static int pastEnd(AvlBatch drive, int records) {
+        int end = records;
+        while (end > 0 && end < drive.size() && drive.timestamp(end) == drive.timestamp(end - 1)) {
+            end++;
+        }
+        return end;
     }
 
     static AvlBatch first(AvlBatch drive, int n) {

@@ -64,7 +64,8 @@ class CombinedFeaturesFuzzTest {
         Day day = new Day(random);
         CompiledPolicy policy = CompiledPolicy.compile(day.policy, KEY);
         AvlBatch drive = day.drive;
-        AvlBatch history = ArrivalOrderPropertyTest.first(drive, pastEnd(drive, random.nextInt(6)));
+        AvlBatch history = ArrivalOrderPropertyTest.first(drive,
+                ArrivalOrderPropertyTest.pastEnd(drive, random.nextInt(6)));
         AvlBatch rest = ArrivalOrderPropertyTest.after(drive, history.size());
         ArrivalOrderPropertyTest cutter = new ArrivalOrderPropertyTest();
         cutter.random = new Random(seed * 17 + 3);
@@ -128,7 +129,8 @@ class CombinedFeaturesFuzzTest {
             Day day = new Day(random);
             CompiledPolicy policy = CompiledPolicy.compile(day.policy, KEY);
             AvlBatch drive = ArrivalOrderPropertyTest.withoutTripStartEvents(day.drive);
-            AvlBatch history = ArrivalOrderPropertyTest.first(drive, pastEnd(drive, 1 + random.nextInt(5)));
+            AvlBatch history = ArrivalOrderPropertyTest.first(drive,
+                    ArrivalOrderPropertyTest.pastEnd(drive, 1 + random.nextInt(5)));
             AvlBatch rest = ArrivalOrderPropertyTest.after(drive, history.size());
             ArrivalOrderPropertyTest gen = new ArrivalOrderPropertyTest();
             gen.random = new Random(seed * 13 + 5);
@@ -157,15 +159,6 @@ class CombinedFeaturesFuzzTest {
                     || ArrivalOrderPropertyTest.published(String.valueOf(inOrder.get(key))),
                     at + ": " + key + " published slowly, not in order: " + row + " <> " + inOrder.get(key)));
         }
-    }
-
-    /** Where a decided past of {@code records} ends: as in ArrivalOrderFuzzTest, never inside a millisecond. */
-    static int pastEnd(AvlBatch drive, int records) {
-        int end = records;
-        while (end > 0 && end < drive.size() && drive.timestamp(end) == drive.timestamp(end - 1)) {
-            end++;
-        }
-        return end;
     }
 
     /** No fix inside a zone, nor a record without a fix that repeats one, is stored with a position. */

@@ -222,6 +222,29 @@ class ParkedDriftAttackTest {
     }
 
     /**
+     * Without a grace window, a private-mode press the device logged in the very millisecond the trip starts (an event
+     * record beside the periodic one, ordered after it by its event ID) is at the trip's start: the whole trip is
+     * private, its first record included.
+     */
+    @Test
+    void aPressInTheTripsFirstMillisecondHidesTheTripWithoutAGraceWindow() {
+        CompiledPolicy policy = policy(0, PUBLISH_AT_ONCE);
+        long odometer = 5_000_000;
+        AvlBatch before = new AvlBatch();
+        record(before, T0 - 50_000, HOME_LAT, HOME_LON, 0, 1, 0, 0, odometer);
+        AvlBatch trip = new AvlBatch();
+        record(trip, T0, HOME_LAT + 0.001, HOME_LON, 30, 1, 1, -1, odometer += 100);
+        record(trip, T0, HOME_LAT + 0.001, HOME_LON, 30, 1, 1, 1, odometer);
+        trip.setEventIo(1, Policy.DEFAULT_PRIVATE_MODE_IO);
+        for (int i = 1; i <= 5; i++) {
+            record(trip, T0 + i * 30_000L, HOME_LAT + 0.001 + i * 0.004, HOME_LON, 50, 1, 1, -1, odometer += 400);
+        }
+        Map<String, String> rows = ArrivalOrderAttackTest.ingest(policy, before, null, trip);
+        rows.forEach((key, row) -> assertTrue(Long.parseLong(key.substring(0, key.indexOf('/'))) < T0
+                || !row.contains(" at "), key + "=" + row + " published; rows " + rows));
+    }
+
+    /**
      * The three frames sent in order and with the trip home last (each after the anchor delay): no record logged from
      * {@code from} until {@code until} is stored with a position.
      */
