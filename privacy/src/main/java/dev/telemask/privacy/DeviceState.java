@@ -42,6 +42,7 @@ public final class DeviceState {
     private static final int INPUTS_STALE = 1 << 2;
     private static final int IGNITION_WIRED = 1 << 3;
     private static final int DEFERRED_START_PRIVATE = 1 << 4;
+    private static final int IGNITION_STALE = 1 << 5;
 
     byte ignition = UNKNOWN;
     byte movement = UNKNOWN;
@@ -71,6 +72,8 @@ public final class DeviceState {
      * be wired ({@link #ignitionWired}), which, read as a trip start, was private: the trip ignition starts next is.
      */
     boolean deferredStartPrivate;
+    /** No record since the last gap has reported ignition: {@link #ignition} is as reported before it. */
+    boolean ignitionStale;
     /**
      * The device has reported the policy's private-mode element: a record after a gap that lacks it may have missed
      * it coming on.
@@ -214,7 +217,7 @@ public final class DeviceState {
         out.putInt(waitingCount).putLong(waitingUntilMillis).putLong(lostUntilMillis).putLong(zoneTrailMillis)
                 .putLong(frontierReceivedAtMillis).put((byte) ((ignitionSeenOn ? IGNITION_SEEN_ON : 0)
                         | (ignitionWired || ignitionSeenOn ? IGNITION_WIRED : 0)
-                        | (deferredStartPrivate ? DEFERRED_START_PRIVATE : 0)
+                        | (deferredStartPrivate ? DEFERRED_START_PRIVATE : 0) | (ignitionStale ? IGNITION_STALE : 0)
                         | (privateModeReported ? PRIVATE_MODE_REPORTED : 0) | (inputsStale ? INPUTS_STALE : 0)));
         parkingPlaces.save(out);
         return out.array();
@@ -300,6 +303,7 @@ public final class DeviceState {
             // A state saved before the device's wiring was kept apart: seen on in device time, it is wired.
             state.ignitionWired = (more & (IGNITION_WIRED | IGNITION_SEEN_ON)) != 0;
             state.deferredStartPrivate = (more & DEFERRED_START_PRIVATE) != 0;
+            state.ignitionStale = (more & IGNITION_STALE) != 0;
             state.privateModeReported = (more & PRIVATE_MODE_REPORTED) != 0;
             state.inputsStale = (more & INPUTS_STALE) != 0;
         } else {
@@ -333,6 +337,7 @@ public final class DeviceState {
         ignitionSeenOn = other.ignitionSeenOn;
         ignitionWired = other.ignitionWired;
         deferredStartPrivate = other.deferredStartPrivate;
+        ignitionStale = other.ignitionStale;
         privateModeReported = other.privateModeReported;
         inputsStale = other.inputsStale;
         tripStartMillis = other.tripStartMillis;

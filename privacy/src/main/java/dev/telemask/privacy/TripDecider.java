@@ -140,8 +140,13 @@ public final class TripDecider {
             // that brings the earlier records first reads it so. The place stays private until ignition says a trip
             // starts: taking it as a trip start would publish where the private trip ended. Read as the start it may
             // be, a trigger on it would make the trip private: the trip that ignition then starts is private too.
+            // So is ignition as last reported before a gap: the gap's records (the end of the private trip) may have
+            // turned it off, and until a record reports it again, movement alone is all that says the vehicle drives.
+            boolean ignitionStale = !ignitionReported(inputs)
+                    && (state.ignitionStale || continuity != CONTINUES && continuity != PARKED_ELSEWHERE && !anchorFresh);
             boolean deferredStartPrivate = false;
-            if (driving && !inTrip && sticky && ignition == TripRule.UNKNOWN && state.ignitionWired) {
+            if (driving && !inTrip && sticky && state.ignitionWired
+                    && (ignition == TripRule.UNKNOWN || ignitionStale)) {
                 driving = false;
                 deferredStartPrivate = state.deferredStartPrivate || privateNow
                         || PolicyEngine.outsideBusinessHours(policy, state, time);
@@ -206,6 +211,7 @@ public final class TripDecider {
             state.privateModeReported |= privateModeReported(inputs);
             state.inputsStale = inputsStale;
             state.deferredStartPrivate = deferredStartPrivate;
+            state.ignitionStale = ignitionStale;
             state.inTrip = inTrip;
             state.tripPrivate = tripPrivate;
             state.sticky = sticky;
@@ -473,9 +479,11 @@ public final class TripDecider {
     private static int readInputs(CompiledPolicy policy, AvlBatch batch, int r, byte ignition, byte movement,
                                   boolean privateMode, boolean ignitionSeenOn) {
         boolean reported = false;
+        boolean ignitionReported = false;
         for (int e = batch.ioStart(r), end = e + batch.ioCount(r); e < end; e++) {
             int id = batch.ioId(e);
             if (id == TeltonikaIo.IGNITION) {
+                ignitionReported = true;
                 ignition = TripRule.ignitionState(batch.ioValue(e), ignitionSeenOn);
                 ignitionSeenOn |= ignition == 1;
             } else if (id == TeltonikaIo.MOVEMENT) {
@@ -487,7 +495,7 @@ public final class TripDecider {
             }
         }
         return (ignition + 1) | (movement + 1) << 2 | (privateMode ? 1 << 4 : 0) | (ignitionSeenOn ? 1 << 5 : 0)
-                | (reported ? 1 << 6 : 0);
+                | (reported ? 1 << 6 : 0) | (ignitionReported ? 1 << 7 : 0);
     }
 
     private static byte ignition(int inputs) {
@@ -509,6 +517,11 @@ public final class TripDecider {
     /** Whether the record reported the private-mode element itself. */
     private static boolean privateModeReported(int inputs) {
         return (inputs & 1 << 6) != 0;
+    }
+
+    /** Whether the record reported ignition itself. */
+    private static boolean ignitionReported(int inputs) {
+        return (inputs & 1 << 7) != 0;
     }
 
     private static boolean privateNow(Consent consent, int flags, boolean privateMode) {

@@ -222,6 +222,39 @@ class ParkedDriftAttackTest {
     }
 
     /**
+     * A device that reports ignition only when it changes, last seen driving: its private trip home (ignition off at
+     * the end) arrives last, slower than the anchor delay. After the gap the records at home lack ignition, so it
+     * reads as before the gap, on; a door shut hard (movement on) would then start a public trip at home. Ignition
+     * as last reported before a gap starts no trip where the vehicle stands parked until a record reports it again.
+     */
+    @Test
+    void ignitionFromBeforeAGapStartsNoTripWhereAPrivateTripMayHaveEnded() {
+        for (TripTiming timing : new TripTiming[] {TripTiming.DEFAULT, PUBLISH_AT_ONCE}) {
+            CompiledPolicy policy = policy(0, timing);
+            long odometer = 5_000_000;
+            AvlBatch before = new AvlBatch();
+            record(before, T0 - Duration.ofMinutes(40).toMillis(), HOME_LAT + 0.3, HOME_LON, 50, 1, 1, 0, odometer);
+            AvlBatch tripHome = new AvlBatch();
+            long t = T0 - Duration.ofMinutes(20).toMillis();
+            for (int i = 20; i > 0; i--, t += 60_000) {
+                record(tripHome, t, HOME_LAT + i * 0.01, HOME_LON, 50, 1, 1, 1, odometer += 800);
+            }
+            record(tripHome, t, HOME_LAT, HOME_LON, 0, 0, 0, 1, odometer);
+            AvlBatch morning = new AvlBatch();
+            long door = T0 + Duration.ofMinutes(90).toMillis();
+            record(morning, door - 60_000, HOME_LAT, HOME_LON, 0, -1, 0, 0, odometer);
+            record(morning, door - 30_000, HOME_LAT, HOME_LON, 0, -1, 0, 0, odometer);
+            record(morning, door, HOME_LAT, HOME_LON, 0, -1, 1, 0, odometer);
+            record(morning, door + 30_000, HOME_LAT, HOME_LON, 0, -1, 0, 0, odometer);
+            long start = door + 60_000;
+            for (int i = 0; i < 5; i++) {
+                record(morning, start + i * 30_000L, HOME_LAT + i * 0.004, HOME_LON, 50, 1, 1, 0, odometer += 400);
+            }
+            assertNoneShown(policy, before, tripHome, morning, tripHome.timestamp(0), start, timing.toString());
+        }
+    }
+
+    /**
      * Without a grace window, a private-mode press the device logged in the very millisecond the trip starts (an event
      * record beside the periodic one, ordered after it by its event ID) is at the trip's start: the whole trip is
      * private, its first record included.

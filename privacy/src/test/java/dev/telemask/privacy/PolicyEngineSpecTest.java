@@ -605,6 +605,7 @@ class PolicyEngineSpecTest {
             state.ignitionSeenOn = true;
             state.ignitionWired = true;
             state.deferredStartPrivate = true;
+            state.ignitionStale = true;
             state.privateModeReported = true;
             state.inputsStale = true;
             state.frontierMillis = 1_700_000_100_000L;
