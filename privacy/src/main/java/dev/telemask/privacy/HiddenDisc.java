@@ -192,7 +192,8 @@ public final class HiddenDisc {
 
     /**
      * Where the straight way from A to B last leaves the disc, as a fraction of the way (0 to 1), or 0 when it does
-     * not pass through the disc. Flat-Earth around the disc's centre, like {@link #contains}.
+     * not pass through the disc; 1 when the disc lies ahead of B within its trail's length. Flat-Earth around the
+     * disc's centre, like {@link #contains}.
      */
     double exitAlong(int latitudeE7a, int longitudeE7a, int latitudeE7b, int longitudeE7b) {
         double ax = eastOfCentre(longitudeE7a);
@@ -211,9 +212,12 @@ public final class HiddenDisc {
             return 0;
         }
         double root = Math.sqrt(discriminant);
-        if ((-b - root) / a > 1) {
-            // The line meets the disc only beyond B: a way heading for another disc did not pass through it.
-            return 0;
+        double enters = (-b - root) / a;
+        if (enters > 1) {
+            // The line meets the disc only beyond B. Heading for it within a trail's length (a turn back towards
+            // home), the step counts nothing: published, the fixes there would point at the disc. Farther off (the
+            // road from home to the office), the way did not pass through it and uses the trail up like any other.
+            return (enters - 1) * Math.sqrt(a) <= trailMetres ? 1 : 0;
         }
         double leaves = (-b + root) / a;
         return Math.min(1, Math.max(0, leaves));

@@ -92,6 +92,41 @@ class ZoneTrailOutlierTest {
         }
     }
 
+    /**
+     * A vehicle that leaves home, drives three quarters of the trail out and turns back: while it heads for the disc
+     * within a trail's length of it, its steps use none of the trail up, so no fix on the way back is published, each
+     * of which, with the next, would point at home.
+     */
+    @Test
+    void aTurnBackTowardsTheDiscUsesNoneOfTheTrail() {
+        for (double bearing = 0; bearing < 2 * Math.PI; bearing += Math.PI / 3) {
+            PrivacyZone home = new PrivacyZone("home", 52.52, 13.40, 300);
+            CompiledPolicy policy = CompiledPolicy.compile(
+                    Policy.noOp().withZones(List.of(home)).withTiming(Ledgers.CONTINUOUS), KEY);
+            HiddenDisc disc = policy.hiddenDisc(0);
+            double[] centre = {disc.centreLatitude(), disc.centreLongitude()};
+            double turn = disc.radiusMetres() + 0.75 * disc.trailMetres();
+            Drive drive = new Drive(ZoneOffset.UTC);
+            int out = (int) (turn / STEP_METRES);
+            int step = 0;
+            for (; step <= out; step++) {
+                double[] p = Haversine.destination(centre[0], centre[1], bearing, step * STEP_METRES);
+                drive.record(START + step * 1000L, p[0], p[1], 9, 1, 1, -1);
+            }
+            for (int back = 1; back <= out; back++, step++) {
+                double[] p = Haversine.destination(centre[0], centre[1], bearing, (out - back) * STEP_METRES);
+                drive.record(START + step * 1000L, p[0], p[1], 9, 1, 1, -1);
+            }
+            Treatments treatments = new Treatments();
+            AvlBatch stored = Ledgers.feed(new DeviceLedger(), policy, Consent.ALL, false, drive.batch, treatments);
+            for (int r = 0; r < treatments.size(); r++) {
+                assertTrue(treatments.get(r) != Treatment.EXACT, "bearing " + bearing + ": fix " + r + " of "
+                        + stored.size() + " published, the vehicle within " + Math.round(turn - disc.radiusMetres())
+                        + " m of a disc whose trail is " + Math.round(disc.trailMetres()) + " m");
+            }
+        }
+    }
+
     @Test
     void aStateSavedBeforeTrailTimesRestoresWithoutOne() {
         DeviceState state = new DeviceState();
