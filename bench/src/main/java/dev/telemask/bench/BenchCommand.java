@@ -40,6 +40,7 @@ final class BenchCommand implements Callable<Integer> {
                 .addSubcommand(new ZoneAttackCommand(out))
                 .addSubcommand(new DecoderPairCommand(out))
                 .addSubcommand(new IdleConnectionsCommand(out))
-                .addSubcommand(new LiveLatencyCommand(out));
+                .addSubcommand(new LiveLatencyCommand(out))
+                .addSubcommand(new AckFloorCommand(out));
     }
 }

@@ -48,6 +48,7 @@ class CommandLineTest {
         assertHelp("Usage: telemask bench idle-connections", "--gateway-jar", "bench", "idle-connections", "--help");
         assertHelp("Usage: telemask bench decoder-pair", "BUILD", "bench", "decoder-pair", "--help");
         assertHelp("Usage: telemask bench live-latency", "EVERY_MS", "bench", "live-latency", "--help");
+        assertHelp("Usage: telemask bench ack-floor", "--mode", "bench", "ack-floor", "--help");
         assertHelp("Usage: telemask", "simulate", "--help");
     }
 
@@ -98,6 +99,9 @@ class CommandLineTest {
         assertUsageError("--rows", "Unknown options: '--rows', '1'", "bench", "zone-attack", "--rows", "1");
         assertUsageError("--verbose", "Unknown option: '--verbose'", "bench", "idle-connections", "--verbose");
         assertUsageError("--fast", "Unknown option: '--fast'", "bench", "live-latency", "--fast");
+        assertUsageError("--mode", "--mode takes direct or handoff, got 'fast'", "bench", "ack-floor", "--mode",
+                "direct,fast");
+        assertUsageError("--rate", "--rate must be positive, got 0", "bench", "ack-floor", "--rate", "0");
         assertUsageError("--fast", "Unknown option: '--fast'", "bench", "storage", "--fast");
         assertUsageError("--fast", "Unknown option: '--fast'", "bench", "query", "--fast");
         assertUsageError("speed", "Unmatched argument at index 1: 'speed'", "bench", "speed");
