@@ -172,12 +172,8 @@ class ParkedDriftAttackTest {
             long odometer = 5_000_000;
             AvlBatch before = new AvlBatch();
             record(before, T0 - Duration.ofHours(3).toMillis(), HOME_LAT, HOME_LON, 0, 0, 0, 0, odometer);
-            AvlBatch tripHome = new AvlBatch();
-            long t = T0 - Duration.ofMinutes(20).toMillis();
-            for (int i = 20; i > 0; i--, t += 60_000) {
-                record(tripHome, t, HOME_LAT + i * 0.005, HOME_LON, 50, 1, 1, 1, odometer += 800);
-            }
-            record(tripHome, t, HOME_LAT, HOME_LON, 0, 0, 0, 1, odometer);
+            AvlBatch tripHome = tripHome(odometer, false);
+            odometer += TRIP_HOME_METRES;
             AvlBatch morning = new AvlBatch();
             long door = T0 + Duration.ofHours(2).toMillis() + Duration.ofMinutes(30).toMillis();
             record(morning, door - 60_000, HOME_LAT, HOME_LON, 0, 0, 0, 0, odometer);
@@ -204,12 +200,8 @@ class ParkedDriftAttackTest {
             long odometer = 5_000_000;
             AvlBatch before = new AvlBatch();
             record(before, T0 - Duration.ofHours(3).toMillis(), HOME_LAT + 0.2, HOME_LON, 0, 0, 0, 0, odometer);
-            AvlBatch tripHome = new AvlBatch();
-            long t = T0 - Duration.ofMinutes(20).toMillis();
-            for (int i = 20; i > 0; i--, t += 60_000) {
-                record(tripHome, t, HOME_LAT + i * 0.01, HOME_LON, 50, 1, 1, i == 10 ? 1 : -1, odometer += 800);
-            }
-            record(tripHome, t, HOME_LAT, HOME_LON, 0, 0, 0, -1, odometer);
+            AvlBatch tripHome = tripHome(odometer, true);
+            odometer += TRIP_HOME_METRES;
             AvlBatch morning = new AvlBatch();
             long start = T0 + Duration.ofHours(3).toMillis();
             record(morning, start - 30_000, HOME_LAT, HOME_LON, 0, 0, 0, -1, odometer);
@@ -234,12 +226,8 @@ class ParkedDriftAttackTest {
             long odometer = 5_000_000;
             AvlBatch before = new AvlBatch();
             record(before, T0 - Duration.ofMinutes(40).toMillis(), HOME_LAT + 0.3, HOME_LON, 50, 1, 1, 0, odometer);
-            AvlBatch tripHome = new AvlBatch();
-            long t = T0 - Duration.ofMinutes(20).toMillis();
-            for (int i = 20; i > 0; i--, t += 60_000) {
-                record(tripHome, t, HOME_LAT + i * 0.01, HOME_LON, 50, 1, 1, 1, odometer += 800);
-            }
-            record(tripHome, t, HOME_LAT, HOME_LON, 0, 0, 0, 1, odometer);
+            AvlBatch tripHome = tripHome(odometer, false);
+            odometer += TRIP_HOME_METRES;
             AvlBatch morning = new AvlBatch();
             long door = T0 + Duration.ofMinutes(90).toMillis();
             record(morning, door - 60_000, HOME_LAT, HOME_LON, 0, -1, 0, 0, odometer);
@@ -275,6 +263,23 @@ class ParkedDriftAttackTest {
         Map<String, String> rows = ArrivalOrderAttackTest.ingest(policy, before, null, trip);
         rows.forEach((key, row) -> assertTrue(Long.parseLong(key.substring(0, key.indexOf('/'))) < T0
                 || !row.contains(" at "), key + "=" + row + " published; rows " + rows));
+    }
+
+    static final long TRIP_HOME_METRES = 16_000;
+
+    /**
+     * A private trip home: 20 minutes with ignition on up to {@link #T0}, parked at home then with ignition off;
+     * private mode on in every record, or (when {@code pressedOnlyMidway}) reported once, on, halfway home.
+     */
+    static AvlBatch tripHome(long odometer, boolean pressedOnlyMidway) {
+        AvlBatch trip = new AvlBatch();
+        long t = T0 - Duration.ofMinutes(20).toMillis();
+        for (int i = 20; i > 0; i--, t += 60_000) {
+            record(trip, t, HOME_LAT + i * 0.01, HOME_LON, 50, 1, 1, !pressedOnlyMidway || i == 10 ? 1 : -1,
+                    odometer += TRIP_HOME_METRES / 20);
+        }
+        record(trip, t, HOME_LAT, HOME_LON, 0, 0, 0, pressedOnlyMidway ? -1 : 1, odometer);
+        return trip;
     }
 
     /**
