@@ -115,8 +115,8 @@ public final class TripDecider {
             // where the vehicle now stands, say): a device that reports the element is taken to have it on until a
             // record says otherwise (records that arrive later than the anchor delay would be too late to say so), so
             // the trip it starts next is private, as it would be were the gap's records there.
-            boolean privateModeBefore = state.privateMode || (state.privateModeReported && !anchorFresh
-                    && continuity != CONTINUES && continuity != PARKED_ELSEWHERE);
+            boolean afterGap = continuity != CONTINUES && continuity != PARKED_ELSEWHERE && !anchorFresh;
+            boolean privateModeBefore = state.privateMode || (state.privateModeReported && afterGap);
             int inputs = readInputs(policy, batch, r, state.ignition, state.movement, privateModeBefore,
                     state.ignitionSeenOn);
             byte ignition = ignition(inputs);
@@ -142,8 +142,7 @@ public final class TripDecider {
             // be, a trigger on it would make the trip private: the trip that ignition then starts is private too.
             // So is ignition as last reported before a gap: the gap's records (the end of the private trip) may have
             // turned it off, and until a record reports it again, movement alone is all that says the vehicle drives.
-            boolean ignitionStale = !ignitionReported(inputs)
-                    && (state.ignitionStale || continuity != CONTINUES && continuity != PARKED_ELSEWHERE && !anchorFresh);
+            boolean ignitionStale = !ignitionReported(inputs) && (state.ignitionStale || afterGap);
             boolean deferredStartPrivate = false;
             if (driving && !inTrip && sticky && state.ignitionWired
                     && (ignition == TripRule.UNKNOWN || ignitionStale)) {
