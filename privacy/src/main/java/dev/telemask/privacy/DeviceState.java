@@ -43,6 +43,7 @@ public final class DeviceState {
     private static final int IGNITION_WIRED = 1 << 3;
     private static final int DEFERRED_START_PRIVATE = 1 << 4;
     private static final int IGNITION_STALE = 1 << 5;
+    private static final int IGNITION_ON_MAY_BE_MISSING = 1 << 6;
 
     byte ignition = UNKNOWN;
     byte movement = UNKNOWN;
@@ -74,6 +75,8 @@ public final class DeviceState {
     boolean deferredStartPrivate;
     /** No record since the last gap has reported ignition: {@link #ignition} is as reported before it. */
     boolean ignitionStale;
+    /** A gap came before ignition was seen on: a record in it may have reported ignition on. */
+    boolean ignitionOnMayBeMissing;
     /**
      * The device has reported the policy's private-mode element: a record after a gap that lacks it may have missed
      * it coming on.
@@ -218,6 +221,7 @@ public final class DeviceState {
                 .putLong(frontierReceivedAtMillis).put((byte) ((ignitionSeenOn ? IGNITION_SEEN_ON : 0)
                         | (ignitionWired || ignitionSeenOn ? IGNITION_WIRED : 0)
                         | (deferredStartPrivate ? DEFERRED_START_PRIVATE : 0) | (ignitionStale ? IGNITION_STALE : 0)
+                        | (ignitionOnMayBeMissing ? IGNITION_ON_MAY_BE_MISSING : 0)
                         | (privateModeReported ? PRIVATE_MODE_REPORTED : 0) | (inputsStale ? INPUTS_STALE : 0)));
         parkingPlaces.save(out);
         return out.array();
@@ -304,6 +308,7 @@ public final class DeviceState {
             state.ignitionWired = (more & (IGNITION_WIRED | IGNITION_SEEN_ON)) != 0;
             state.deferredStartPrivate = (more & DEFERRED_START_PRIVATE) != 0;
             state.ignitionStale = (more & IGNITION_STALE) != 0;
+            state.ignitionOnMayBeMissing = (more & IGNITION_ON_MAY_BE_MISSING) != 0;
             state.privateModeReported = (more & PRIVATE_MODE_REPORTED) != 0;
             state.inputsStale = (more & INPUTS_STALE) != 0;
         } else {
@@ -338,6 +343,7 @@ public final class DeviceState {
         ignitionWired = other.ignitionWired;
         deferredStartPrivate = other.deferredStartPrivate;
         ignitionStale = other.ignitionStale;
+        ignitionOnMayBeMissing = other.ignitionOnMayBeMissing;
         privateModeReported = other.privateModeReported;
         inputsStale = other.inputsStale;
         tripStartMillis = other.tripStartMillis;

@@ -28,7 +28,8 @@ import dev.telemask.codec.AvlBatch;
  *   arrived).</li>
  *   <li><b>Sticky places.</b> After a private trip, the parked vehicle's records stay private until the next trip
  *   starts; a business trip from there is public from its first record. A device known to be wired (ignition on in
- *   any record received, whatever its device time) starts no trip there on movement alone.</li>
+ *   any record received, whatever its device time) starts no trip there on movement alone when a gap may hide the record that first switched ignition on, nor
+ *   while ignition is as reported before a gap.</li>
  *   <li><b>Parked records</b> are otherwise private outside business hours or under a private trigger.</li>
  *   <li><b>Expiry.</b> A record that waited longer than the expiry is decided fail-closed: anchored as above, or,
  *   at a trip start whose grace window never completed, in a private trip. Waiting records that left the database
@@ -142,10 +143,13 @@ public final class TripDecider {
             // be, a trigger on it would make the trip private: the trip that ignition then starts is private too.
             // So is ignition as last reported before a gap: the gap's records (the end of the private trip) may have
             // turned it off, and until a record reports it again, movement alone is all that says the vehicle drives.
+            // Only a gap can hide a record that switched ignition on before this one: with none since the device was
+            // first seen, its ignition 0 is unknown in every order, and the rules read movement alone.
             boolean ignitionStale = !ignitionReported(inputs) && (state.ignitionStale || afterGap);
+            boolean ignitionOnMayBeMissing = state.ignitionOnMayBeMissing || afterGap && !ignitionSeenOn(inputs);
             boolean deferredStartPrivate = false;
             if (driving && !inTrip && sticky && state.ignitionWired
-                    && (ignition == TripRule.UNKNOWN || ignitionStale)) {
+                    && (ignition == TripRule.UNKNOWN && ignitionOnMayBeMissing || ignitionStale)) {
                 driving = false;
                 deferredStartPrivate = state.deferredStartPrivate || privateNow
                         || PolicyEngine.outsideBusinessHours(policy, state, time);
@@ -211,6 +215,7 @@ public final class TripDecider {
             state.inputsStale = inputsStale;
             state.deferredStartPrivate = deferredStartPrivate;
             state.ignitionStale = ignitionStale;
+            state.ignitionOnMayBeMissing = ignitionOnMayBeMissing;
             state.inTrip = inTrip;
             state.tripPrivate = tripPrivate;
             state.sticky = sticky;

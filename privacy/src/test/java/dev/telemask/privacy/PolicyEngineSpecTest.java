@@ -606,6 +606,7 @@ class PolicyEngineSpecTest {
             state.ignitionWired = true;
             state.deferredStartPrivate = true;
             state.ignitionStale = true;
+            state.ignitionOnMayBeMissing = true;
             state.privateModeReported = true;
             state.inputsStale = true;
             state.frontierMillis = 1_700_000_100_000L;
