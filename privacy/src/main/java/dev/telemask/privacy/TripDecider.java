@@ -28,8 +28,8 @@ import dev.telemask.codec.AvlBatch;
  *   arrived).</li>
  *   <li><b>Sticky places.</b> After a private trip, the parked vehicle's records stay private until the next trip
  *   starts; a business trip from there is public from its first record. A device known to be wired (ignition on in
- *   any record received, whatever its device time) starts no trip there on movement alone when a gap may hide the record that first switched ignition on, nor
- *   while ignition is as reported before a gap.</li>
+ *   any record received, whatever its device time) starts no trip there on movement alone when a gap may hide the
+ *   record that first switched ignition on, nor while ignition is as reported before a gap.</li>
  *   <li><b>Parked records</b> are otherwise private outside business hours or under a private trigger.</li>
  *   <li><b>Expiry.</b> A record that waited longer than the expiry is decided fail-closed: anchored as above, or,
  *   at a trip start whose grace window never completed, in a private trip. Waiting records that left the database
