@@ -39,7 +39,7 @@ public final class AvlBatch {
     private long[] position = EMPTY_LONG;
     /** Altitude (signed), angle, satellites, speed and priority ({@link #motion}). */
     private long[] motion = EMPTY_LONG;
-    /** Event IO ID, generation type and the cleared-location mark ({@link #tag}). */
+    /** Event IO ID, generation type, the withheld-event and cleared-location marks ({@link #tag}). */
     private int[] tag = EMPTY_INT;
     private int[] ioStart = EMPTY_INT;
     private int[] ioCount = EMPTY_INT;
@@ -58,6 +58,7 @@ public final class AvlBatch {
     private static final long LOCATING_FIELDS = 0xFFFF_FFFF_FFFF_FF00L;
     private static final int GENERATION_SHIFT = 16;
     private static final int LOCATION_CLEARED = 1 << 31;
+    private static final int EVENT_WITHHELD = 1 << 30;
 
     /** Where an element's width sits in {@link #ioMeta}. */
     static final int WIDTH_SHIFT = 16;
@@ -368,8 +369,17 @@ public final class AvlBatch {
         return (int) (motion[r] >>> SPEED_SHIFT) & 0xFFFF;
     }
 
-    /** The IO element ID that triggered the record, 0 when none did. */
+    /** The IO element ID that triggered the record, 0 when none did or when {@link #withholdEventIo} hid it. */
     public int eventIo(int r) {
+        int t = tag[r];
+        return (t & EVENT_WITHHELD) != 0 ? 0 : t & 0xFFFF;
+    }
+
+    /**
+     * The event IO ID the device sent, even one {@link #withholdEventIo} hid: only for telling a record from the
+     * others of its millisecond (a storage key derives from it), never for output.
+     */
+    public int keyEventIo(int r) {
         return tag[r] & 0xFFFF;
     }
 
@@ -418,7 +428,15 @@ public final class AvlBatch {
         if ((id & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("event IO ID " + id + " is not 0..65535");
         }
-        tag[r] = tag[r] & ~0xFFFF | id;
+        tag[r] = tag[r] & ~(0xFFFF | EVENT_WITHHELD) | id;
+    }
+
+    /**
+     * Hides record {@code r}'s event IO ID: {@link #eventIo} reads 0 from now on, as for a record no event triggered,
+     * while {@link #keyEventIo} keeps the ID, so two records of one millisecond still tell apart where they are stored.
+     */
+    public void withholdEventIo(int r) {
+        tag[r] |= EVENT_WITHHELD;
     }
 
     // ---- IO elements -------------------------------------------------------------------------------

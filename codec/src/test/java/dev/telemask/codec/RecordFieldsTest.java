@@ -60,6 +60,29 @@ class RecordFieldsTest {
     }
 
     @Test
+    void aWithheldEventReadsZeroWhileItsKeyKeepsTheIdThroughACopyAndNothingElseChanges() {
+        AvlBatch batch = new AvlBatch();
+        int r = batch.addRecord(1_700_000_000_000L, 0xFF, -1, -1, -1, 0xFFFF, 0xFF, 0xFFFF, 0xFFFF, 0xFF);
+        batch.clearLocation(r);
+        batch.withholdEventIo(r);
+        AvlBatch copy = new AvlBatch();
+        int c = copy.appendRecord(batch, r);
+        for (AvlBatch b : List.of(batch, copy)) {
+            int i = b == batch ? r : c;
+            assertAll(() -> assertEquals(0, b.eventIo(i)), () -> assertEquals(0xFFFF, b.keyEventIo(i)),
+                    () -> assertEquals(0xFF, b.generation(i)), () -> assertTrue(b.isLocationCleared(i)),
+                    () -> assertEquals(0xFF, b.priority(i)));
+        }
+        // Setting an event ID publishes that one: nothing stays withheld.
+        copy.setEventIo(c, 240);
+        assertEquals(240, copy.eventIo(c));
+        assertEquals(240, copy.keyEventIo(c));
+        int plain = batch.addRecord(1L, 0, 0, 0, 0, 0, 0, 0, 239, AvlBatch.NO_GENERATION);
+        assertEquals(239, batch.keyEventIo(plain), "an event not withheld is its own key");
+        assertEquals(239, batch.eventIo(plain));
+    }
+
+    @Test
     void clearingTheMotionKeepsCoordinatesSatellitesAndPriority() {
         AvlBatch batch = new AvlBatch();
         int r = batch.addRecord(0, 0xFF, -7, 9, Short.MIN_VALUE, 0xFFFF, 0xFF, 0xFFFF, 0, AvlBatch.NO_GENERATION);

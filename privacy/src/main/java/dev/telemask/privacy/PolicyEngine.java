@@ -337,7 +337,7 @@ public final class PolicyEngine {
         // The event ID alone says "entered geofence zone 3", "changed cell", "iButton attached" or "harsh braking":
         // as revealing as the element, so it goes with it.
         if (removals.contains(batch.eventIo(r))) {
-            batch.setEventIo(r, 0);
+            batch.withholdEventIo(r);
         }
     }
 }

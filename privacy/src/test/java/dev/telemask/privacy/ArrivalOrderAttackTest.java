@@ -56,7 +56,7 @@ class ArrivalOrderAttackTest {
         for (int r = 0; r < out.size(); r++) {
             Treatment t = Treatment.ofCode(ledger.treatments()[r]);
             if (t != Treatment.SEALED) {
-                rows.put(out.timestamp(r) + "/" + out.eventIo(r), t + (out.isLocationCleared(r) ? "" : " at " + out.latitude(r) + ","
+                rows.put(out.timestamp(r) + "/" + out.keyEventIo(r), t + (out.isLocationCleared(r) ? "" : " at " + out.latitude(r) + ","
                         + out.longitude(r)));
             }
         }

@@ -216,7 +216,7 @@ class ArrivalOrderFuzzTest {
             AvlBatch out = ledger.output();
             for (int r = 0; r < out.size(); r++) {
                 Treatment t = Treatment.ofCode(ledger.treatments()[r]);
-                String key = ArrivalOrderPropertyTest.key(out.timestamp(r), out.eventIo(r));
+                String key = ArrivalOrderPropertyTest.key(out.timestamp(r), out.keyEventIo(r));
                 if (t == Treatment.SEALED) {
                     sealedKeys.put(key, 1);
                     sealedOnDisk.add(out, r, ledger.sealFlags()[r], at, true);

@@ -523,6 +523,9 @@ class PolicyEngineSpecTest {
             assertEquals(0, batch.eventIo(0), "no driver identity consent");
             assertEquals(0, batch.eventIo(1), "no telemetry consent");
             assertEquals(TeltonikaIo.IGNITION, batch.eventIo(2), "trip logic is kept without telemetry consent");
+            // Withheld, not forgotten: storage still tells the record from another of its millisecond by it.
+            assertEquals(78, batch.keyEventIo(0));
+            assertEquals(253, batch.keyEventIo(1));
         }
 
         @Test

@@ -128,7 +128,7 @@ class RecordShufflePropertyTest {
         AvlBatch out = ledger.output();
         for (int r = 0; r < out.size(); r++) {
             Treatment t = Treatment.ofCode(ledger.treatments()[r]);
-            String key = out.timestamp(r) + "/" + out.eventIo(r);
+            String key = out.timestamp(r) + "/" + out.keyEventIo(r);
             if (t == Treatment.SEALED) {
                 AvlBatch one = new AvlBatch();
                 one.appendRecord(out, r);

@@ -174,7 +174,7 @@ class SameKeyAttackTest {
             }
             AvlBatch out = ledger.output();
             for (int r = 0; r < out.size(); r++) {
-                String key = out.timestamp(r) + "/" + out.eventIo(r);
+                String key = out.timestamp(r) + "/" + out.keyEventIo(r);
                 Treatment t = Treatment.ofCode(ledger.treatments()[r]);
                 if (t == Treatment.SEALED) {
                     AvlBatch record = new AvlBatch();

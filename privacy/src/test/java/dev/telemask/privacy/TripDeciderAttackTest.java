@@ -38,7 +38,7 @@ class TripDeciderAttackTest {
         for (int r = 0; r < out.size(); r++) {
             Treatment t = Treatment.ofCode(ledger.treatments()[r]);
             if (t != Treatment.SEALED && t != Treatment.DROPPED && t != Treatment.ZONE) {
-                stored.putIfAbsent(key(out.timestamp(r), out.eventIo(r)), t + (out.isLocationCleared(r) ? "" : " at "
+                stored.putIfAbsent(key(out.timestamp(r), out.keyEventIo(r)), t + (out.isLocationCleared(r) ? "" : " at "
                         + out.latitude(r) + "," + out.longitude(r)));
             }
         }

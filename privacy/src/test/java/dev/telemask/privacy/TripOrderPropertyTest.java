@@ -114,10 +114,10 @@ class TripOrderPropertyTest {
         for (int r = 0; r < out.size(); r++) {
             Treatment t = Treatment.ofCode(ledger.treatments()[r]);
             if (t == Treatment.SEALED) {
-                store.sealed.add(key(out.timestamp(r), out.eventIo(r)));
+                store.sealed.add(key(out.timestamp(r), out.keyEventIo(r)));
                 sealedOnDisk.add(out, r, ledger.sealFlags()[r], now, true);
             } else if (t != Treatment.DROPPED) {
-                store.rows.putIfAbsent(key(out.timestamp(r), out.eventIo(r)), row(out, r, t));
+                store.rows.putIfAbsent(key(out.timestamp(r), out.keyEventIo(r)), row(out, r, t));
             }
         }
         // What is on disk sealed is what the store says is sealed.
