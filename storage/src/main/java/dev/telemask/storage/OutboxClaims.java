@@ -16,11 +16,11 @@ import javax.sql.DataSource;
  */
 final class OutboxClaims {
     /** Columns after the position's: id, payload, attempts, event IO (null for an event), then the sink's own. */
-    static final int ID = 14;
-    static final int PAYLOAD = 15;
-    static final int ATTEMPTS = 16;
-    static final int KEY_EVENT_IO = 17;
-    static final int OWN = 18;
+    static final int ID = 15;
+    static final int PAYLOAD = 16;
+    static final int ATTEMPTS = 17;
+    static final int KEY_EVENT_IO = 18;
+    static final int OWN = 19;
 
     private OutboxClaims() {
     }
@@ -41,10 +41,11 @@ final class OutboxClaims {
                 + from + " WHERE" + where + " d.id IN (SELECT id FROM webhook_deliveries WHERE sink = '" + sink + "'"
                 + " AND state = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT ?"
                 + " FOR UPDATE SKIP LOCKED) RETURNING d.id, d.payload, d.attempts, d.imei AS key_imei,"
-                + " d.device_time AS key_time, d.event_io AS key_event_io" + returned + ")"
+                + " d.device_time AS key_time, d.event_io AS key_event_io, d.record_key AS key_record_key"
+                + returned + ")"
                 + " SELECT p.*, c.id, c.payload, c.attempts, c.key_event_io" + selected
                 + " FROM claimed c LEFT JOIN LATERAL ("
-                + PositionQuery.rowAt("c.key_imei", "c.key_time", "c.key_event_io")
+                + PositionQuery.rowAt("c.key_imei", "c.key_time", "c.key_event_io", "c.key_record_key")
                 + ") p ON c.key_event_io IS NOT NULL ORDER BY c.id";
     }
 

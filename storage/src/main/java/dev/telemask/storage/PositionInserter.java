@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.Objects;
 import java.util.WeakHashMap;
 
 /**
@@ -105,6 +106,8 @@ final class PositionInserter {
     private final DataSource dataSource;
     private final boolean deduplicate;
     private final RecordSealer sealer;
+    /** Loaded at the first transaction, from the database (another instance may have created the secret). */
+    private RecordKeys recordKeys;
     private final BinaryCopyStream copy = new BinaryCopyStream();
     private final StoredHorizon horizon;
     private final boolean kafka;
@@ -146,11 +149,10 @@ final class PositionInserter {
         }
     }
 
-    PositionInserter(DataSource dataSource, boolean deduplicate) {
-        this(dataSource, deduplicate, null);
-    }
-
-    /** @param sealer seals the batches' {@link dev.telemask.privacy.Treatment#SEALED} records; null: none allowed */
+    /**
+     * @param sealer seals the batches' {@link dev.telemask.privacy.Treatment#SEALED} records, and the secret of the
+     *               rows' {@link RecordKeys}
+     */
     PositionInserter(DataSource dataSource, boolean deduplicate, RecordSealer sealer) {
         this(dataSource, deduplicate, sealer, new StoredHorizon());
     }
@@ -167,11 +169,12 @@ final class PositionInserter {
         this.horizon = horizon;
         this.dataSource = dataSource;
         this.deduplicate = deduplicate;
-        this.sealer = sealer;
+        this.sealer = Objects.requireNonNull(sealer, "sealer");
     }
 
     /** Writes and commits the batches, or throws with nothing committed. */
     Result insert(List<PositionBatch> batches) throws SQLException {
+        loadRecordKeys();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -305,10 +308,24 @@ final class PositionInserter {
     }
 
     /**
+     * Loads the deployment's {@link RecordKeys} once, on a connection of its own: call it before taking the
+     * connection of a transaction that {@link #write}s, so that a pool of one connection does not wait on itself.
+     */
+    void loadRecordKeys() throws SQLException {
+        if (recordKeys == null) {
+            recordKeys = RecordKeys.load(dataSource, sealer);
+        }
+    }
+
+    /**
      * Writes the batches' positions, sealed rows and resolved deletions in the caller's open transaction on
-     * {@code connection}, without committing. After the commit, call {@link #committed}.
+     * {@code connection}, without committing. After the commit, call {@link #committed}. {@link #loadRecordKeys}
+     * first.
      */
     Written write(Connection connection, List<PositionBatch> batches) throws SQLException {
+        if (recordKeys == null) {
+            throw new IllegalStateException("loadRecordKeys() before write()");
+        }
         createdStaging = false;
         createdSealedStaging = false;
         lastWritten = batches;
@@ -449,10 +466,6 @@ final class PositionInserter {
                             || anyResolved && resolvedLater(batches, b, records.timestamp(r), records.eventIo(r))) {
                         continue;
                     }
-                    if (sealer == null) {
-                        throw new IllegalStateException("a batch of device " + batch.imei() + " has sealed records,"
-                                + " but this writer was started without a RecordSealer");
-                    }
                     if (keyId == null) {
                         keyId = sealer.sealingKeyId().getBytes(StandardCharsets.US_ASCII);
                     }
@@ -527,7 +540,7 @@ final class PositionInserter {
         int records = 0;
         try {
             for (int i = 0, n = batches.size(); i < n; i++) {
-                records += PositionRows.write(batches.get(i), copy);
+                records += PositionRows.write(batches.get(i), recordKeys, copy);
             }
             copy.finish();
         } finally {
@@ -577,13 +590,14 @@ final class PositionInserter {
     private long[] moveStagedAndQueue(Connection connection) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("WITH stored AS (INSERT INTO positions ("
                 + PositionRows.COLUMNS + ") SELECT " + PositionRows.COLUMNS + " FROM " + STAGING_TABLE
-                + " ON CONFLICT DO NOTHING RETURNING imei, device_time, event_io, treatment),"
-                + " forwarded AS (SELECT s.imei, s.device_time, s.event_io, d.tenant_id FROM stored s"
+                + " ON CONFLICT DO NOTHING RETURNING imei, device_time, event_io, record_key, treatment),"
+                + " forwarded AS (SELECT s.imei, s.device_time, s.event_io, s.record_key, d.tenant_id FROM stored s"
                 + " JOIN devices d ON d.imei = s.imei WHERE s.treatment IN (0, 1)),"
-                + " queued AS (INSERT INTO webhook_deliveries (sink, webhook_id, tenant_id, imei, device_time, event_io)"
-                + " SELECT 'webhook', w.id, f.tenant_id, f.imei, f.device_time, f.event_io FROM forwarded f"
-                + " JOIN webhooks w ON w.tenant_id = f.tenant_id AND 'position' = ANY (w.kinds)"
-                + " UNION ALL SELECT 'kafka', NULL, f.tenant_id, f.imei, f.device_time, f.event_io FROM forwarded f"
+                + " queued AS (INSERT INTO webhook_deliveries (sink, webhook_id, tenant_id, imei, device_time, event_io,"
+                + " record_key) SELECT 'webhook', w.id, f.tenant_id, f.imei, f.device_time, f.event_io, f.record_key"
+                + " FROM forwarded f JOIN webhooks w ON w.tenant_id = f.tenant_id AND 'position' = ANY (w.kinds)"
+                + " UNION ALL SELECT 'kafka', NULL, f.tenant_id, f.imei, f.device_time, f.event_io, f.record_key"
+                + " FROM forwarded f"
                 + " WHERE ? ORDER BY 4, 5 RETURNING 1)"
                 + " SELECT (SELECT count(*) FROM stored), (SELECT count(*) FROM queued)")) {
             st.setBoolean(1, kafka);

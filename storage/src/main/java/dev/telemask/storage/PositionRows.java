@@ -8,14 +8,14 @@ import java.sql.SQLException;
 final class PositionRows {
     /** The columns in COPY order; masked values are NULL. */
     static final String COLUMNS = "imei, device_time, receive_time, priority, longitude, latitude, altitude, angle,"
-            + " satellites, speed, event_io, io, treatment";
-    private static final int FIELDS = 13;
+            + " satellites, speed, event_io, io, treatment, record_key";
+    private static final int FIELDS = 14;
 
     private PositionRows() {
     }
 
-    /** Writes the batch's stored records and returns how many. */
-    static int write(PositionBatch batch, BinaryCopyStream out) throws SQLException {
+    /** Writes the batch's stored records, each with its key from {@code keys}, and returns how many. */
+    static int write(PositionBatch batch, RecordKeys keys, BinaryCopyStream out) throws SQLException {
         AvlBatch records = batch.records();
         int written = 0;
         for (int r = 0, size = records.size(); r < size; r++) {
@@ -43,6 +43,7 @@ final class PositionRows {
             out.int4(records.eventIo(r));
             writeIo(records, r, out);
             out.int2(batch.treatment(r));
+            out.int4(keys.of(batch.imei(), records.timestamp(r), records.keyEventIo(r)));
             written++;
         }
         return written;

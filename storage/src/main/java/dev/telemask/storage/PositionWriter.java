@@ -38,23 +38,14 @@ public final class PositionWriter implements PositionSink, AutoCloseable {
         this.kafka = kafka;
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.sealer = sealer;
+        this.sealer = Objects.requireNonNull(sealer, "sealer");
         this.queue = new PositionQueue(settings.maxQueuedRecords(), settings.maxQueuedBytes());
         this.metrics = new WriterMetrics(Objects.requireNonNull(registry, "registry"), queue);
     }
 
     /**
-     * Starts the writer threads.
-     *
-     * @param dataSource a pool with at least {@code settings.threads()} connections to a migrated database
-     */
-    public static PositionWriter start(DataSource dataSource, WriterSettings settings, MeterRegistry registry) {
-        return start(dataSource, settings, null, registry);
-    }
-
-    /**
      * Starts the writer threads, sealing the batches' {@link dev.telemask.privacy.Treatment#SEALED} records with
-     * {@code sealer} (on the writer threads). Without a sealer, a batch with sealed records fails its transaction.
+     * {@code sealer} (on the writer threads); the sealer also keeps the secret of the rows' {@link RecordKeys}.
      *
      * @param dataSource a pool with at least {@code settings.threads()} connections to a migrated database
      */

@@ -69,6 +69,11 @@ public final class RecordSealer {
         this.workspaces = ThreadLocal.withInitial(() -> new Workspace(random));
     }
 
+    /** A sealer of single fields under the same keys, for the deployment's secrets. */
+    FieldSealer fieldSealer() {
+        return new FieldSealer(keys);
+    }
+
     /** The id of the key {@link #seal} uses; store it with the blob. */
     public String sealingKeyId() {
         return keys.sealingKeyId();

@@ -65,7 +65,7 @@ public final class SealedStore {
     public SealedStore(DataSource dataSource, RecordSealer sealer, MeterRegistry registry) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.sealer = Objects.requireNonNull(sealer, "sealer");
-        this.inserter = new PositionInserter(dataSource, true);
+        this.inserter = new PositionInserter(dataSource, true, sealer);
         expired = Counter.builder(DELETED_METER).tag("reason", "expired")
                 .description("Sealed rows deleted: decided (resolved with the records), or expired as private")
                 .register(registry);
@@ -112,6 +112,7 @@ public final class SealedStore {
      */
     public int expireDue(Instant now, int limit, ExpiredRecords masker) throws SQLException {
         int deleted;
+        inserter.loadRecordKeys();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {

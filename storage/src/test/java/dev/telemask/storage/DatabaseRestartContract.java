@@ -49,7 +49,8 @@ abstract class DatabaseRestartContract extends DatabaseContract {
     void committedBatchesSurviveAKilledDatabaseAndTheWriterRecoversByItself() throws Exception {
         deadline = System.nanoTime() + DEADLINE_NANOS;
         writer = PositionWriter.start(dataSource,
-                WriterSettings.defaults().withThreads(2).withMaxTransactionRecords(200), new SimpleMeterRegistry());
+                WriterSettings.defaults().withThreads(2).withMaxTransactionRecords(200), TestBatches.sealer(),
+                new SimpleMeterRegistry());
         try {
             // Load before the kill.
             for (int i = 0; i < 100; i++) {

@@ -50,8 +50,8 @@ abstract class MigrationsContract extends DatabaseContract {
     @Test
     void indexesPositionsOnlyForTrackQueriesAndRetention() throws SQLException {
         List<String> expected = expectedDialect() == Dialect.TIMESCALEDB
-                ? List.of("positions_device_time")
-                : List.of("positions_device_time", "positions_device_time_brin");
+                ? List.of("positions_device_key")
+                : List.of("positions_device_key", "positions_device_time_brin");
         assertEquals(expected, strings("SELECT indexname FROM pg_indexes"
                 + " WHERE tablename = 'positions' AND schemaname = current_schema() ORDER BY indexname"));
     }

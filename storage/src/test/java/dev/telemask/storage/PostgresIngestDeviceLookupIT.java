@@ -100,7 +100,8 @@ class PostgresIngestDeviceLookupIT extends DatabaseContract {
         long newer = second.get(30, TimeUnit.SECONDS).switchVersion();
         assertNotEquals(older, newer, "each claim holds a version of its own");
 
-        PositionInserter inserter = new PositionInserter(dataSource, true);
+        RecordSealer sealer = TestBatches.sealer();
+        PositionInserter inserter = new PositionInserter(dataSource, true, sealer);
         PositionBatch ofOlder = TestBatches.exact(imei, WriterContract.T0, 2).switchVersion(older)
                 .deviceState(new byte[] {1});
         assertTrue(inserter.insert(List.of(ofOlder)).stale().containsKey(ofOlder),
@@ -108,7 +109,8 @@ class PostgresIngestDeviceLookupIT extends DatabaseContract {
         PositionBatch ofNewer = TestBatches.exact(imei, WriterContract.T0, 2).switchVersion(newer)
                 .deviceState(new byte[] {2});
         assertTrue(inserter.insert(List.of(ofNewer)).stale().isEmpty(), "the newer connection stores");
-        assertArrayEquals(new byte[] {2}, queryBytes("SELECT privacy_state FROM devices WHERE imei = " + imei));
+        assertArrayEquals(new byte[] {2}, sealer.openDeviceState(imei,
+                queryBytes("SELECT privacy_state FROM devices WHERE imei = " + imei)));
     }
 
     private static IngestProfile claimed(IngestDeviceLookup directory, long imei) {
@@ -268,11 +270,14 @@ class PostgresIngestDeviceLookupIT extends DatabaseContract {
 
     @Test
     void theWriterSavesTheDeviceStateWithTheRecords() throws Exception {
-        try (PositionWriter writer = PositionWriter.start(dataSource, WriterSettings.defaults(), new SimpleMeterRegistry())) {
+        RecordSealer sealer = TestBatches.sealer();
+        try (PositionWriter writer = PositionWriter.start(dataSource, WriterSettings.defaults(), sealer,
+                new SimpleMeterRegistry())) {
             byte[] state = {1, 2, 3, 4};
             PositionBatch batch = TestBatches.exact(IMEI, WriterContract.T0, 3).deviceState(state);
             WriterContract.await(WriterContract.submit(writer, batch));
-            assertArrayEquals(state, new IngestDeviceLookup(dataSource).find(IMEI).orElseThrow().privacyState());
+            assertArrayEquals(state, sealer.openDeviceState(IMEI,
+                    new IngestDeviceLookup(dataSource).find(IMEI).orElseThrow().privacyState()));
             assertEquals(3, queryLong("SELECT count(*) FROM positions WHERE imei = " + IMEI));
             assertEquals(0, queryLong("SELECT count(last_seen_at) FROM devices WHERE imei = " + IMEI),
                     "last seen is written only when asked");

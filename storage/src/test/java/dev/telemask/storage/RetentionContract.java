@@ -37,7 +37,7 @@ abstract class RetentionContract extends DatabaseContract {
     void insertRows() throws Exception {
         execute("TRUNCATE positions");
         ZonedDateTime now = ZonedDateTime.now();
-        try (PositionWriter writer = PositionWriter.start(dataSource, WriterSettings.defaults(),
+        try (PositionWriter writer = PositionWriter.start(dataSource, WriterSettings.defaults(), TestBatches.sealer(),
                 new SimpleMeterRegistry())) {
             CompletableFuture.allOf(
                     WriterContract.submit(writer, TestBatches.exact(1, now.minusMonths(13).toInstant().toEpochMilli(),

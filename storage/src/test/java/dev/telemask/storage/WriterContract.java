@@ -304,7 +304,7 @@ abstract class WriterContract extends DatabaseContract {
     @Test
     void aFailedTransactionFailsItsBatchesAndTheWriterGoesOn() throws Exception {
         try (PositionWriter noDedup = PositionWriter.start(dataSource,
-                WriterSettings.defaults().withThreads(1).withDeduplicate(false), new SimpleMeterRegistry())) {
+                WriterSettings.defaults().withThreads(1).withDeduplicate(false), sealer, new SimpleMeterRegistry())) {
             await(submit(noDedup, TestBatches.exact(33L, T0, 5)));
             // Without the dedup step a resend violates the unique key: the batch must fail, never be acked.
             CompletableFuture<Void> resend = submit(noDedup, TestBatches.exact(33L, T0, 5));
@@ -435,15 +435,80 @@ abstract class WriterContract extends DatabaseContract {
         assertEquals(1, queryLong("SELECT count(*) FROM sealed_positions WHERE imei = " + imei + " AND event_io = 0"));
     }
 
-    @Test
-    void aWriterWithoutASealerFailsABatchWithSealedRecords() throws Exception {
-        try (PositionWriter plain = PositionWriter.start(dataSource, WriterSettings.defaults().withThreads(1),
-                new SimpleMeterRegistry())) {
-            CompletableFuture<Void> sealed = submit(plain, TestBatches.seal(TestBatches.exact(49L, T0, 2), 1));
-            Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> await(sealed));
-            assertTrue(String.valueOf(failure.getCause()).contains("without a RecordSealer"), failure.toString());
+    /**
+     * Three records of one millisecond: a periodic one, and two whose event IDs (iButton 78, geofence 155) the policy
+     * withheld, so all three read event 0. Each must be stored, once, and a resend through another instance's writer
+     * must add nothing; the rows tell neither the withheld IDs nor which row had one.
+     */
+    private static PositionBatch oneMillisecondWithWithheldEvents(long imei) {
+        AvlBatch records = new AvlBatch();
+        int[] events = {78, 0, 155};
+        for (int i = 0; i < events.length; i++) {
+            records.addRecord(T0, 1, 250_000_000 + i, 540_000_000, 120, 90, 9, 55, events[i], AvlBatch.NO_GENERATION);
+            records.addIo(16, 4, 1_000 + i);
+            if (events[i] != 0) {
+                records.withholdEventIo(i);
+            }
         }
-        assertEquals(0, count("imei = 49"));
+        byte[] treatments = new byte[events.length];
+        java.util.Arrays.fill(treatments, Treatment.EXACT.code());
+        return new PositionBatch(imei, T0 + 1000, records, treatments);
+    }
+
+    @Test
+    void recordsOfOneMillisecondWhoseEventsWereWithheldAreEachStoredOnceAcrossInstances() throws Exception {
+        long imei = 356_307_042_441_078L;
+        await(submit(writer, oneMillisecondWithWithheldEvents(imei)));
+        // The device resends the frame to another instance: its own writer, the deployment's shared secret.
+        try (PositionWriter other = PositionWriter.start(dataSource, WriterSettings.defaults().withThreads(1),
+                TestBatches.sealer(), new SimpleMeterRegistry())) {
+            await(submit(other, oneMillisecondWithWithheldEvents(imei)));
+        }
+        assertEquals(List.of(250_000_000L, 250_000_001L, 250_000_002L), longs("SELECT longitude FROM positions"
+                + " WHERE imei = " + imei + " ORDER BY longitude"), "each record once");
+        assertEquals(List.of(0L), longs("SELECT DISTINCT event_io FROM positions WHERE imei = " + imei));
+        List<Long> keys = longs("SELECT record_key FROM positions WHERE imei = " + imei + " ORDER BY longitude");
+        assertEquals(3, new java.util.HashSet<>(keys).size(), "three keys: " + keys);
+        for (long key : keys) {
+            assertFalse(key == 0 || key == 78 || key == 155, "a key that names or marks an event: " + keys);
+        }
+        // The same records of another device: other keys, so equal keys never say "equal events" across devices.
+        await(submit(writer, oneMillisecondWithWithheldEvents(imei + 1)));
+        List<Long> others = longs("SELECT record_key FROM positions WHERE imei = " + (imei + 1));
+        assertTrue(java.util.Collections.disjoint(keys, others), keys + " and " + others);
+    }
+
+    @Test
+    void eachRecordOfOneMillisecondWhoseEventWasWithheldIsForwardedOnceWithItsOwnPosition() throws Exception {
+        long imei = 356_307_042_441_090L;
+        long tenant = queryLong("INSERT INTO tenants (name) VALUES ('withheld-forwarded') RETURNING id");
+        execute("INSERT INTO devices (imei, tenant_id) VALUES (" + imei + ", " + tenant + ")");
+        try (PositionWriter forwarding = PositionWriter.start(dataSource, WriterSettings.defaults().withThreads(1),
+                sealer, true, new SimpleMeterRegistry())) {
+            await(submit(forwarding, oneMillisecondWithWithheldEvents(imei)));
+            await(submit(forwarding, oneMillisecondWithWithheldEvents(imei))); // resent
+        }
+        List<Long> forwarded = new ArrayList<>();
+        try (KafkaOutbox.Claim claim = new KafkaOutbox(dataSource).claim(10_000, Duration.ofMinutes(1),
+                Duration.ofMinutes(1))) {
+            for (KafkaOutbox.Pending pending : claim.rows()) {
+                if (pending.imei() == imei) {
+                    assertEquals(0, pending.position().eventIo());
+                    forwarded.add((long) pending.position().point().longitudeE7());
+                }
+            }
+        }
+        forwarded.sort(null);
+        assertEquals(List.of(250_000_000L, 250_000_001L, 250_000_002L), forwarded, "each record once, as stored");
+    }
+
+    @Test
+    void aWriterWithoutASealerIsRefusedAtStart() {
+        // The sealer seals undecided records and keeps the secret the rows' record keys derive from.
+        NullPointerException refused = org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                () -> PositionWriter.start(dataSource, WriterSettings.defaults().withThreads(1), null,
+                        new SimpleMeterRegistry()));
+        assertTrue(String.valueOf(refused.getMessage()).contains("sealer"), refused.toString());
     }
 
     private static Map<Integer, String> io(byte[] stored) {

@@ -158,7 +158,7 @@ public final class PositionWriteBenchmark {
                 null, null, writers + 1)) {
             Migrations.migrate(pool);
             if (target == Target.NO_INDEX_CEILING) {
-                execute(pool, "DROP INDEX positions_device_time");
+                execute(pool, "DROP INDEX positions_device_key");
             }
             byte[] treatments = treatments(sealedPercent);
             int frames = rows / RECORDS_PER_FRAME;

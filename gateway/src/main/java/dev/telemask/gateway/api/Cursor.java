@@ -11,18 +11,43 @@ import java.util.Base64;
  * rather than build one; it grants nothing, since every read is checked against the caller's device anyway.
  */
 final class Cursor {
-    private static final String VERSION = "p1";
+    /** A device time and a record key: the positions key. */
+    private static final String VERSION = "p2";
+    /**
+     * The layout before rows had a record key: a device time and an event ID, accepted for cursors in flight. A row
+     * stored before keeps its event ID as its key where another row shares its millisecond, 0 where none does.
+     */
+    private static final String BEFORE_RECORD_KEYS = "p1";
 
     private Cursor() {
     }
 
     static String encode(PositionKey key) {
-        return encode(VERSION, key.deviceTime(), key.eventIo());
+        return encode(VERSION, key.deviceTime(), key.recordKey());
     }
 
     /** The key in {@code cursor}; 400 naming the parameter when it is not one this API made. */
     static PositionKey decode(String cursor) {
+        if (layout(cursor).equals(BEFORE_RECORD_KEYS)) {
+            return decode(BEFORE_RECORD_KEYS, cursor, (time, tail) -> {
+                if (tail < 0 || tail > 0xFFFF) {
+                    throw new IllegalArgumentException("event ID out of range");
+                }
+                return new PositionKey(time, (int) tail);
+            });
+        }
         return decode(VERSION, cursor, (time, tail) -> new PositionKey(time, Math.toIntExact(tail)));
+    }
+
+    /** The layout tag a cursor starts with, or "" when it is not Base64 of one. */
+    private static String layout(String cursor) {
+        try {
+            String clear = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+            int colon = clear.indexOf(':');
+            return colon < 0 ? "" : clear.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 
     /** Makes a key of a device time and a number (an event ID, a row id) from a decoded cursor. */

@@ -531,7 +531,7 @@ abstract class FleetApiContract extends ApiServerContract {
     void pagesReturnEveryRowExactlyOnce() {
         Fleet f = fleet("pages");
         server.execute("INSERT INTO positions (imei, device_time, receive_time, priority, longitude, latitude,"
-                + " event_io, treatment) SELECT " + f.imei() + ", t, t, 0, 1, 1, e, 0"
+                + " event_io, treatment, record_key) SELECT " + f.imei() + ", t, t, 0, 1, 1, e, 0, e"
                 + " FROM generate_series(0, 1199) i, generate_series(0, 1) e,"
                 + " LATERAL (SELECT TIMESTAMPTZ '2026-03-09T00:00:00Z' + i * INTERVAL '1 minute' AS t) x");
         Set<String> seen = new HashSet<>();

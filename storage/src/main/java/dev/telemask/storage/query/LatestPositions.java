@@ -23,10 +23,10 @@ public final class LatestPositions {
     public static final int MAX_DEVICES = 10_000;
 
     private static final String SELECT = "SELECT d.imei, p.device_time, p.receive_time, p.priority, p.latitude,"
-            + " p.longitude, p.altitude, p.angle, p.satellites, p.speed, p.event_io, p.io, p.treatment,"
+            + " p.longitude, p.altitude, p.angle, p.satellites, p.speed, p.event_io, p.io, p.treatment, p.record_key,"
             + " d.tenant_id, d.label, d.last_seen_at"
             + " FROM devices d LEFT JOIN LATERAL (SELECT * FROM positions WHERE imei = d.imei"
-            + " ORDER BY device_time DESC, event_io ASC LIMIT 1) p ON true";
+            + " ORDER BY device_time DESC, record_key ASC LIMIT 1) p ON true";
 
     /**
      * A device and its newest stored row.
@@ -72,7 +72,7 @@ public final class LatestPositions {
         try (ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 StoredPosition position = rs.getObject(2) == null ? null : PositionQuery.row(rs);
-                out.add(new Latest(rs.getLong(1), rs.getLong(14), rs.getString(15), PositionQuery.instant(rs, 16),
+                out.add(new Latest(rs.getLong(1), rs.getLong(15), rs.getString(16), PositionQuery.instant(rs, 17),
                         position));
             }
         }

@@ -25,14 +25,14 @@ public final class PositionQuery {
     /** Rows fetched per round trip; also the most rows of one query held in memory at once. */
     public static final int FETCH_SIZE = 500;
 
-    // Device time ascending, event IO descending: the unique index (imei, device_time DESC, event_io) backwards.
-    private static final String KEY_ORDER = "device_time ASC, event_io DESC";
+    // Device time ascending, record key descending: the unique index (imei, device_time DESC, record_key) backwards.
+    private static final String KEY_ORDER = "device_time ASC, record_key DESC";
     private static final String ORDER = " ORDER BY " + KEY_ORDER;
-    private static final String AFTER = " AND (device_time > ? OR (device_time = ? AND event_io < ?))";
-    private static final String UP_TO = " AND (device_time < ? OR (device_time = ? AND event_io >= ?))";
+    private static final String AFTER = " AND (device_time > ? OR (device_time = ? AND record_key < ?))";
+    private static final String UP_TO = " AND (device_time < ? OR (device_time = ? AND record_key >= ?))";
     private static final String IN_WINDOW = " FROM positions WHERE imei = ? AND device_time >= ? AND device_time < ?";
     static final String COLUMNS = "SELECT imei, device_time, receive_time, priority, latitude, longitude,"
-            + " altitude, angle, satellites, speed, event_io, io, treatment";
+            + " altitude, angle, satellites, speed, event_io, io, treatment, record_key";
 
     /** Where a page of a paginated read ends: its last row, and whether more rows follow in the window. */
     public record PageEnd(PositionKey last, boolean more) {
@@ -53,7 +53,7 @@ public final class PositionQuery {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
-        String sql = "SELECT device_time, event_io" + IN_WINDOW + (after == null ? "" : AFTER) + ORDER
+        String sql = "SELECT device_time, record_key" + IN_WINDOW + (after == null ? "" : AFTER) + ORDER
                 + " OFFSET ? LIMIT 2";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement st = connection.prepareStatement(sql)) {
@@ -241,12 +241,15 @@ public final class PositionQuery {
     }
 
     /**
-     * A subquery of the stored row at the key that the SQL expressions {@code imei}, {@code deviceTime} and
-     * {@code eventIo} name, for a {@code LEFT JOIN LATERAL} whose columns come first; read with {@link #rowOrNull}.
+     * A subquery of the stored row at the key that the SQL expressions {@code imei}, {@code deviceTime},
+     * {@code eventIo} and {@code recordKey} name, for a {@code LEFT JOIN LATERAL} whose columns come first; read with
+     * {@link #rowOrNull}. A null record key (a key taken before rows had one) names the row by its event ID, which
+     * was unique within its millisecond then.
      */
-    public static String rowAt(String imei, String deviceTime, String eventIo) {
+    public static String rowAt(String imei, String deviceTime, String eventIo, String recordKey) {
         return COLUMNS + " FROM positions WHERE imei = " + imei + " AND device_time = " + deviceTime
-                + " AND event_io = " + eventIo;
+                + " AND CASE WHEN " + recordKey + " IS NULL THEN event_io = " + eventIo
+                + " ELSE record_key = " + recordKey + " END LIMIT 1";
     }
 
     /** The row {@link #rowAt} joined, from column 1; null when there is none (erased, or past retention). */
@@ -264,7 +267,7 @@ public final class PositionQuery {
         return new StoredPosition(rs.getLong(1), instant(rs, 2), instant(rs, 3), rs.getInt(4), point,
                 nullableInt(rs, 7), angle == null ? null : angle & 0xFFFF, nullableInt(rs, 9), nullableInt(rs, 10),
                 rs.getInt(11),
-                rs.getBytes(12), Treatment.ofCode(rs.getInt(13)));
+                rs.getBytes(12), Treatment.ofCode(rs.getInt(13)), rs.getInt(14));
     }
 
     private static int bindWindow(PreparedStatement st, long imei, TimeWindow window) throws SQLException {
@@ -277,7 +280,7 @@ public final class PositionQuery {
     private static int bindKey(PreparedStatement st, int i, PositionKey key) throws SQLException {
         st.setObject(i, timestamp(key.deviceTime()));
         st.setObject(i + 1, timestamp(key.deviceTime()));
-        st.setInt(i + 2, key.eventIo());
+        st.setInt(i + 2, key.recordKey());
         return i + 3;
     }
 

@@ -11,10 +11,10 @@ import java.time.Instant;
  */
 public record StoredPosition(long imei, Instant deviceTime, Instant receiveTime, int priority, GeoPoint point,
                              Integer altitude, Integer angle, Integer satellites, Integer speed, int eventIo,
-                             byte[] io, Treatment treatment) {
+                             byte[] io, Treatment treatment, int recordKey) {
 
     public PositionKey key() {
-        return new PositionKey(deviceTime, eventIo);
+        return new PositionKey(deviceTime, recordKey);
     }
 
     /** The value of the fixed-width IO element {@code id}, or null when the record does not carry it. */

@@ -98,6 +98,36 @@ abstract class QueryContract {
     }
 
     @Test
+    void rowsOfOneMillisecondApartOnlyByTheirRecordKeyArePagedOnceEach() throws Exception {
+        // A policy that withholds event IDs stores such records with event 0; their record keys tell them apart.
+        long imei = device(acme);
+        Instant t = T0.plusSeconds(30);
+        int[] recordKeys = {Integer.MIN_VALUE, -5, 0, 17, Integer.MAX_VALUE};
+        for (int key : recordKeys) {
+            execute("INSERT INTO positions (imei, device_time, receive_time, priority, event_io, io, treatment,"
+                    + " record_key) VALUES (" + imei + ", '" + t + "', now(), 0, 0, '\\x00'::bytea, 2, " + key + ")");
+        }
+        execute("INSERT INTO positions (imei, device_time, receive_time, priority, event_io, io, treatment,"
+                + " record_key) VALUES (" + imei + ", '" + t + "', now(), 0, 240, '\\x00'::bytea, 2, 99)");
+        TimeWindow window = new TimeWindow(T0, T0.plusSeconds(60));
+        PositionQuery query = new PositionQuery(dataSource);
+        for (int limit = 1; limit <= 4; limit++) {
+            List<PositionKey> all = new ArrayList<>();
+            PositionKey after = null;
+            while (true) {
+                PositionQuery.PageEnd end = query.pageEnd(imei, window, after, limit);
+                query.stream(imei, window, after, end.last(), p -> all.add(p.key()));
+                if (!end.more()) {
+                    break;
+                }
+                after = end.last();
+            }
+            List<Integer> expected = List.of(Integer.MAX_VALUE, 99, 17, 0, -5, Integer.MIN_VALUE);
+            assertEquals(expected, all.stream().map(PositionKey::recordKey).toList(), "pages of " + limit);
+        }
+    }
+
+    @Test
     void maskedRecordsComeBackWithoutCoordinatesNeverZero() throws Exception {
         long imei = device(acme);
         TrackRows.insert(dataSource, imei, T0, 0, null, null, TrackRows.io(16, 4, 1234), 2);

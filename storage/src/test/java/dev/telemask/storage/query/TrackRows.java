@@ -30,13 +30,16 @@ final class TrackRows {
         return out.toByteArray();
     }
 
-    /** One row; {@code latE7}/{@code lonE7} null for a masked record (then speed etc. are NULL too). */
+    /**
+     * One row; {@code latE7}/{@code lonE7} null for a masked record (then speed etc. are NULL too). Its record key is
+     * its event ID, which tells apart the rows of one millisecond as a writer's keys do.
+     */
     static void insert(DataSource ds, long imei, Instant time, int eventIo, Integer latE7, Integer lonE7, byte[] io,
                        int treatment) throws SQLException {
         try (Connection c = ds.getConnection();
              PreparedStatement st = c.prepareStatement("INSERT INTO positions (imei, device_time, receive_time,"
-                     + " priority, longitude, latitude, altitude, angle, satellites, speed, event_io, io, treatment)"
-                     + " VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + " priority, longitude, latitude, altitude, angle, satellites, speed, event_io, io, treatment,"
+                     + " record_key) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             boolean masked = latE7 == null;
             st.setLong(1, imei);
             st.setObject(2, time.atOffset(ZoneOffset.UTC));
@@ -50,6 +53,7 @@ final class TrackRows {
             st.setInt(10, eventIo);
             st.setBytes(11, io);
             st.setShort(12, (short) treatment);
+            st.setInt(13, eventIo);
             st.executeUpdate();
         }
     }

@@ -126,6 +126,6 @@ class TripSegmenterTest {
         }
         byte[] bytes = io.isEmpty() ? null : TrackRows.io(io.stream().mapToLong(Long::longValue).toArray());
         Instant t = T0.plusSeconds(second++);
-        return new StoredPosition(1L, t, t, 0, point, null, null, null, null, 0, bytes, treatment);
+        return new StoredPosition(1L, t, t, 0, point, null, null, null, null, 0, bytes, treatment, 0);
     }
 }
