@@ -44,6 +44,41 @@ abstract class IngestContract extends GatewayTestBase {
         }
     }
 
+    /**
+     * Without driver-identity consent the event IDs of an iButton attached (78) and a user ID read (238) are withheld:
+     * three records of one millisecond then all read event 0. Each is still stored, once: acknowledged means stored,
+     * and a resent frame adds nothing.
+     */
+    @Test
+    void recordsOfOneMillisecondWhoseEventIdsAreWithheldAreEachStoredOnce() throws Exception {
+        long imei = device(policy("no-identity", "{\"version\": 1, \"consent\": {\"location\": true,"
+                + " \"driverIdentity\": false, \"telemetry\": true}, \"privateTrips\": {\"graceWindow\": \"PT0S\"}}"));
+        AvlBatch drive = Drives.driving(T0, 3);
+        AvlBatch frame = new AvlBatch();
+        frame.appendRecord(drive, 0);
+        frame.appendRecord(drive, 1);
+        for (int event : new int[] {78, 238}) {
+            int r = frame.appendRecord(drive, 1);
+            frame.setEventIo(r, event);
+            frame.addIo(event, 8, 0x0102_0304_0506_0708L);
+        }
+        frame.appendRecord(drive, 2);
+        try (DeviceClient device = connect(imei)) {
+            device.sendFrame(frame);
+            assertEquals(5, device.readAck());
+            List<StoredRow> rows = rows(imei);
+            assertEquals(5, rows.size(), "acknowledged means stored: " + rows);
+            assertEquals(3, rows.stream().filter(row -> row.deviceTimeMillis() == T0 + 60_000L).count());
+            assertTrue(rows.stream().noneMatch(row -> row.io().contains(78) || row.io().contains(238)),
+                    "the identity elements go with their event IDs: " + rows);
+            assertEquals(0, insertReturningId("SELECT count(*) FROM positions WHERE event_io <> 0 AND imei = "
+                    + imei), "the withheld event IDs are stored as 0");
+            device.sendFrame(frame); // the ACK was "lost"
+            assertEquals(5, device.readAck());
+            assertEquals(5, count(imei), "no duplicates");
+        }
+    }
+
     @Test
     void valuesAtTheEdgesOfTheWireAreStoredAsSentAndAcknowledged() throws Exception {
         long imei = device(policy("edges", OPEN_POLICY));
