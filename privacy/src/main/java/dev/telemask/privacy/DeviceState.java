@@ -44,6 +44,7 @@ public final class DeviceState {
     private static final int DEFERRED_START_PRIVATE = 1 << 4;
     private static final int IGNITION_STALE = 1 << 5;
     private static final int IGNITION_ON_MAY_BE_MISSING = 1 << 6;
+    private static final int FIX_AFTER_GAP_AWAITED = 1 << 7;
 
     byte ignition = UNKNOWN;
     byte movement = UNKNOWN;
@@ -77,6 +78,11 @@ public final class DeviceState {
     boolean ignitionStale;
     /** A gap came before ignition was seen on: a record in it may have reported ignition on. */
     boolean ignitionOnMayBeMissing;
+    /**
+     * Under zones, the records since the last gap have had no fix: the first fix to come is the first after the gap,
+     * which may lie on a trail the gap's records began ({@link PolicyEngine#mayBeOnTrail}).
+     */
+    boolean fixAfterGapAwaited;
     /**
      * The device has reported the policy's private-mode element: a record after a gap that lacks it may have missed
      * it coming on.
@@ -222,6 +228,7 @@ public final class DeviceState {
                         | (ignitionWired || ignitionSeenOn ? IGNITION_WIRED : 0)
                         | (deferredStartPrivate ? DEFERRED_START_PRIVATE : 0) | (ignitionStale ? IGNITION_STALE : 0)
                         | (ignitionOnMayBeMissing ? IGNITION_ON_MAY_BE_MISSING : 0)
+                        | (fixAfterGapAwaited ? FIX_AFTER_GAP_AWAITED : 0)
                         | (privateModeReported ? PRIVATE_MODE_REPORTED : 0) | (inputsStale ? INPUTS_STALE : 0)));
         parkingPlaces.save(out);
         return out.array();
@@ -309,6 +316,7 @@ public final class DeviceState {
             state.deferredStartPrivate = (more & DEFERRED_START_PRIVATE) != 0;
             state.ignitionStale = (more & IGNITION_STALE) != 0;
             state.ignitionOnMayBeMissing = (more & IGNITION_ON_MAY_BE_MISSING) != 0;
+            state.fixAfterGapAwaited = (more & FIX_AFTER_GAP_AWAITED) != 0;
             state.privateModeReported = (more & PRIVATE_MODE_REPORTED) != 0;
             state.inputsStale = (more & INPUTS_STALE) != 0;
         } else {
@@ -344,6 +352,7 @@ public final class DeviceState {
         deferredStartPrivate = other.deferredStartPrivate;
         ignitionStale = other.ignitionStale;
         ignitionOnMayBeMissing = other.ignitionOnMayBeMissing;
+        fixAfterGapAwaited = other.fixAfterGapAwaited;
         privateModeReported = other.privateModeReported;
         inputsStale = other.inputsStale;
         tripStartMillis = other.tripStartMillis;

@@ -198,14 +198,19 @@ public final class TripDecider {
                     // arrives behind this one, too late to be seen): taken as driven, the mileage published from here
                     // on, less the one before the gap, would measure the way home and back.
                     state.mileage.hidden();
-                    // So may the way out of a hidden disc: a fix within a trail's length of one may lie on its trail,
-                    // which the records of the gap would have begun. Published, the first fixes past the disc's edge
-                    // (a tracker without ignition or movement judges each record on its own) would point home.
-                    if (PolicyEngine.hasFix(batch, r) && (state.frontierMillis == DeviceState.NEVER
-                            || time - state.frontierMillis > policy.maxRecordGapMillis)) {
-                        PolicyEngine.mayBeOnTrail(policy, state, batch.latitude(r), batch.longitude(r), time);
+                    // So may the way out of a hidden disc: the first fix after the gap, within a trail's length of
+                    // one, may lie on its trail, which the records of the gap would have begun. Published, the first
+                    // fixes past the disc's edge (a tracker without ignition or movement judges each record on its
+                    // own) would point home. Records without a fix may come first: the check waits for the fix.
+                    if (state.frontierMillis == DeviceState.NEVER
+                            || time - state.frontierMillis > policy.maxRecordGapMillis) {
+                        state.fixAfterGapAwaited = true;
                     }
                 }
+            }
+            if (state.fixAfterGapAwaited && PolicyEngine.hasFix(batch, r)) {
+                state.fixAfterGapAwaited = false;
+                PolicyEngine.mayBeOnTrail(policy, state, batch.latitude(r), batch.longitude(r), time);
             }
             state.ignition = ignition;
             state.movement = movement;

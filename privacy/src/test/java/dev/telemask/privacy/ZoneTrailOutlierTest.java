@@ -127,6 +127,51 @@ class ZoneTrailOutlierTest {
         }
     }
 
+    /**
+     * A tracker without trip elements leaves home during a gap (the night's records, uploaded newest first, still to
+     * come). The morning's first records after the gap have no fix yet; its first fix, already past the disc's edge,
+     * lies on the trail the night's records would have begun. It and the fixes after it within the trail are not
+     * published, as they are not when the first record after the gap has its fix. The first fix used to continue the
+     * fixless records without a trail, so the way out of the disc was published.
+     */
+    @Test
+    void theFirstFixAfterAGapStartsATrailWhenFixlessRecordsCameFirst() {
+        for (double bearing = 0; bearing < 2 * Math.PI; bearing += Math.PI / 3) {
+            PrivacyZone home = new PrivacyZone("home", 52.52, 13.40, 300);
+            CompiledPolicy policy = CompiledPolicy.compile(
+                    Policy.noOp().withZones(List.of(home)).withTiming(Ledgers.CONTINUOUS), KEY);
+            HiddenDisc disc = policy.hiddenDisc(0);
+            DeviceLedger ledger = new DeviceLedger();
+            AvlBatch evening = new AvlBatch();
+            double[] far = Haversine.destination(home.latitude(), home.longitude(), bearing + Math.PI, 20_000);
+            evening.addRecord(START, 1, Drive.e7(far[1]), Drive.e7(far[0]), 120, 90, 9, 50, 0, AvlBatch.NO_GENERATION);
+            Ledgers.feed(ledger, policy, Consent.ALL, false, evening, new Treatments());
+
+            long morning = START + 10 * 3_600_000L;
+            AvlBatch frame = new AvlBatch();
+            for (int r = 0; r < 3; r++) { // no fix yet: satellites 0
+                frame.addRecord(morning + r * 1000L, 1, 0, 0, 0, 0, 0, 0, 0, AvlBatch.NO_GENERATION);
+            }
+            double first = disc.radiusMetres() + 2 * STEP_METRES;
+            int steps = (int) (disc.trailMetres() / STEP_METRES);
+            for (int step = 0; step < steps; step++) {
+                double[] p = Haversine.destination(disc.centreLatitude(), disc.centreLongitude(), bearing,
+                        first + step * STEP_METRES);
+                frame.addRecord(morning + (3 + step) * 1000L, 1, Drive.e7(p[1]), Drive.e7(p[0]), 120, 90, 9, 72, 0,
+                        AvlBatch.NO_GENERATION);
+            }
+            Treatments out = new Treatments();
+            AvlBatch stored = Ledgers.feed(ledger, policy, Consent.ALL, false, frame, out);
+            for (int r = 0; r < out.size(); r++) {
+                double along = first + ((stored.timestamp(r) - morning) / 1000.0 - 3) * STEP_METRES;
+                assertTrue(out.get(r) != Treatment.EXACT || along - disc.radiusMetres() >= disc.trailMetres()
+                        - 2 * STEP_METRES, "bearing " + bearing + ": a fix " + Math.round(along
+                        - disc.radiusMetres()) + " m past the disc published, its trail being "
+                        + Math.round(disc.trailMetres()) + " m");
+            }
+        }
+    }
+
     @Test
     void aStateSavedBeforeTrailTimesRestoresWithoutOne() {
         DeviceState state = new DeviceState();
@@ -138,5 +183,7 @@ class ZoneTrailOutlierTest {
         assertEquals(250, restored.zoneTrailMetres);
         assertEquals(DeviceState.NEVER, restored.zoneTrailMillis, "its next step on the trail counts as before");
         assertEquals(START, DeviceState.restore(state.save()).zoneTrailMillis);
+        state.fixAfterGapAwaited = true; // a reconnect between the fixless records and the first fix
+        assertTrue(DeviceState.restore(state.save()).fixAfterGapAwaited);
     }
 }
