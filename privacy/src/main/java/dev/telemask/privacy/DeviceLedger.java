@@ -166,6 +166,13 @@ public final class DeviceLedger {
                 // ignition 0 may say the vehicle is off in records logged before it that are still to be decided.
                 working.ignitionWired = ignitionOn(frame, r);
             }
+            if (!working.tripAware) {
+                // So does ignition or movement in any record say the device reports trips: a record after a gap that
+                // carries neither then continues the trip or the stop before it (fail closed), where a device not
+                // known to report them has each such record judged on its own. The first record after a gap of a
+                // backlog that arrives newest first may lack both while later ones, already received, carry them.
+                working.tripAware = PolicyEngine.hasTripIo(frame, r);
+            }
             if (!working.privateModeReported) {
                 // So does the private-mode element say the device reports it: a record after a gap that lacks it may
                 // have missed it coming on, also when the first record to report it was logged after that one.

@@ -243,6 +243,41 @@ class ParkedDriftAttackTest {
     }
 
     /**
+     * A device first seen without ignition or movement elements (its first record, yesterday, had neither) reports
+     * them later. The morning's backlog, sent before the private trip home, starts with a record that carries
+     * neither, then parked records that do. Such a record used to be judged on its own (a device not known to report
+     * trips), and the parked records after it continued it, so home was published. Ignition or movement in any record
+     * received now tells the device reports trips, and the morning after a gap is decided fail closed.
+     */
+    @Test
+    void aDeviceFirstSeenWithoutTripElementsIsJudgedByTripsOnceAnyRecordReceivedCarriesThem() {
+        for (TripTiming timing : new TripTiming[] {TripTiming.DEFAULT, PUBLISH_AT_ONCE}) {
+            CompiledPolicy policy = policy(0, timing);
+            long odometer = 5_000_000;
+            AvlBatch before = new AvlBatch();
+            before.addRecord(T0 - Duration.ofHours(3).toMillis(), 1, Drive.e7(HOME_LON), Drive.e7(HOME_LAT + 0.3),
+                    120, 90, 9, 50, 0, AvlBatch.NO_GENERATION);
+            before.addIo(TeltonikaIo.TOTAL_ODOMETER, 4, odometer);
+            AvlBatch tripHome = tripHome(odometer, false);
+            odometer += TRIP_HOME_METRES;
+            AvlBatch morning = new AvlBatch();
+            long first = T0 + Duration.ofMinutes(90).toMillis();
+            morning.addRecord(first, 1, Drive.e7(HOME_LON), Drive.e7(HOME_LAT), 120, 90, 9, 0, 0,
+                    AvlBatch.NO_GENERATION);
+            morning.addIo(TeltonikaIo.TOTAL_ODOMETER, 4, odometer);
+            for (int i = 1; i <= 4; i++) {
+                record(morning, first + i * 30_000L, HOME_LAT, HOME_LON, 0, 0, 0, 0, odometer);
+            }
+            long start = first + 5 * 30_000L;
+            for (int i = 0; i < 5; i++) {
+                record(morning, start + i * 30_000L, HOME_LAT + i * 0.004, HOME_LON, 50, 1, 1, 0, odometer += 400);
+            }
+            morning.setEventIo(5, TeltonikaIo.IGNITION); // the business trip starts by its word
+            assertNoneShown(policy, before, tripHome, morning, tripHome.timestamp(0), start, timing.toString());
+        }
+    }
+
+    /**
      * Without a grace window, a private-mode press the device logged in the very millisecond the trip starts (an event
      * record beside the periodic one, ordered after it by its event ID) is at the trip's start: the whole trip is
      * private, its first record included.
