@@ -70,6 +70,18 @@ abstract class DatabaseContract {
         }
     }
 
+    /** The first column of every row {@code sql} returns, as longs. */
+    java.util.List<Long> longs(String sql) throws SQLException {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
     byte[] queryBytes(String sql) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {

@@ -63,15 +63,4 @@ class PostgresRecordKeyMigrationIT extends DatabaseContract {
         }
         assertEquals(List.of(2), found);
     }
-
-    private List<Long> longs(String sql) throws SQLException {
-        List<Long> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getLong(1));
-            }
-        }
-        return out;
-    }
 }

@@ -578,15 +578,4 @@ abstract class WriterContract extends DatabaseContract {
             }
         }
     }
-
-    private List<Long> longs(String sql) throws SQLException {
-        List<Long> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getLong(1));
-            }
-        }
-        return out;
-    }
 }
